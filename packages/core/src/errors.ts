@@ -1,0 +1,62 @@
+/** Every way a realtime-kit operation can fail, as a closed union so a `switch` can be exhaustive. */
+export type RealtimeErrorCode =
+  /** 401/403, or the server refused the credentials. Not retried: fix the credentials, then `reconnect()`. */
+  | 'unauthorized'
+  /** 404: nothing is served at that URL. Not retried. */
+  | 'not_found'
+  /** 204 No Content: the server asked the client to stop reconnecting (WHATWG EventSource semantics). */
+  | 'no_content'
+  /** The response was not `text/event-stream`. Not retried. */
+  | 'bad_content_type'
+  /** Any other 4xx the server answered with. Not retried. */
+  | 'http_error'
+  /** 5xx: the server failed. Retried with backoff. */
+  | 'server_error'
+  /** 429 Too Many Requests. Retried with backoff (honouring `Retry-After`). */
+  | 'rate_limited'
+  /** The network failed (DNS, refused, reset) or the stream was cut. Retried with backoff. */
+  | 'network'
+  /** No bytes arrived within `heartbeatTimeoutMs`: the connection is presumed dead. Retried. */
+  | 'heartbeat_timeout'
+  /** One event's data could not be parsed (bad JSON). The stream goes on; the raw text is kept. */
+  | 'bad_data'
+  /** A frame did not follow the wire format. */
+  | 'bad_frame'
+  /** A message was larger than the configured limit. */
+  | 'message_too_large'
+  /** A client could not keep up and its send queue overflowed. */
+  | 'slow_consumer'
+  /** The connection was closed on purpose (by `close()` or the server). */
+  | 'closed';
+
+export interface RealtimeErrorOptions {
+  cause?: unknown;
+  /** HTTP status, when the error came from a response. */
+  status?: number;
+  /** Raw text that could not be handled (for `bad_data`). */
+  raw?: string;
+  /** Whether the connection retries after this error. */
+  retryable?: boolean;
+}
+
+/** The one error class realtime-kit throws or reports. Switch on `code`; show `message` to developers. */
+export class RealtimeError extends Error {
+  override readonly name = 'RealtimeError';
+  readonly code: RealtimeErrorCode;
+  readonly status?: number;
+  readonly raw?: string;
+  readonly retryable: boolean;
+
+  constructor(code: RealtimeErrorCode, message: string, options: RealtimeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.raw = options.raw;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** True when `value` is a `RealtimeError`, optionally with the given code. */
+export function isRealtimeError(value: unknown, code?: RealtimeErrorCode): value is RealtimeError {
+  return value instanceof RealtimeError && (code === undefined || value.code === code);
+}
