@@ -1,0 +1,252 @@
+import { getEventListeners } from 'node:events';
+import { isRealtimeError, type RealtimeError } from '@realtime-kit/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { encodeEvent } from './encode-event.js';
+import { createEventStream, DEFAULT_HEARTBEAT_MS, type EventStreamCloseReason, type EventStreamInit } from './event-stream.js';
+
+const URL_ = 'http://127.0.0.1/api/events';
+
+function open(init: EventStreamInit = {}, requestInit: RequestInit = {}, url = URL_) {
+  const client = new AbortController();
+  const request = new Request(url, { signal: client.signal, ...requestInit });
+  const stream = createEventStream(request, { heartbeatMs: false, ...init });
+  const reasons: EventStreamCloseReason[] = [];
+  stream.onClose((reason) => reasons.push(reason));
+  return { stream, client, reasons, request };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('createEventStream: the response', () => {
+  it('is a 200 text/event-stream response with the anti-buffering headers, plus init.headers', () => {
+    const { stream } = open({ headers: { 'X-Request-Id': 'r1', 'Cache-Control': 'no-store' } });
+    const { response } = stream;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('connection')).toBe('keep-alive');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    expect(response.headers.get('x-request-id')).toBe('r1');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(open().stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
+  });
+
+  it('streams sent events and ends with close()', async () => {
+    const { stream, reasons } = open();
+    expect(stream.send({ event: 'progress', data: { step: 1 } })).toBe(true);
+    expect(stream.send({ id: '2', data: 'two\nlines' })).toBe(true);
+    expect(stream.comment('note')).toBe(true);
+    stream.close();
+    expect(stream.closed).toBe(true);
+    expect(reasons).toEqual(['closed']);
+    expect(await stream.response.text()).toBe('event: progress\ndata: {"step":1}\n\nid: 2\ndata: two\ndata: lines\n\n: note\n\n');
+  });
+
+  it('opens with a retry hint when init.retry is set', async () => {
+    const { stream } = open({ retry: 3000 });
+    stream.send({ data: 'x' });
+    stream.close();
+    expect(await stream.response.text()).toBe('retry: 3000\n\ndata: x\n\n');
+    expect(() => open({ retry: -5 })).toThrow(/retry/);
+  });
+
+  it('send() throws bad_frame for a malformed event, even before writing anything', async () => {
+    const { stream } = open();
+    expect(() => stream.send({ event: 'a\nb', data: 1 })).toThrow(expect.objectContaining({ code: 'bad_frame' }));
+    stream.close();
+    expect(await stream.response.text()).toBe('');
+  });
+
+  it('send() and comment() return false after close, and close() twice is harmless', async () => {
+    const { stream, reasons, request } = open();
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(1);
+    stream.close();
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
+    stream.close();
+    expect(stream.send({ data: 1 })).toBe(false);
+    expect(stream.send(encodeEvent({ data: 1 }))).toBe(false);
+    expect(stream.comment()).toBe(false);
+    expect(reasons).toEqual(['closed']);
+    expect(await stream.response.text()).toBe('');
+  });
+
+  it('rejects out-of-range options', () => {
+    expect(() => open({ heartbeatMs: -1 })).toThrow(RangeError);
+    expect(() => open({ maxQueuedBytes: 0 })).toThrow(RangeError);
+    expect(() => open({ maxQueuedBytes: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+  });
+});
+
+describe('createEventStream: lastEventId', () => {
+  it('comes from the Last-Event-ID header', () => {
+    expect(open({}, { headers: { 'Last-Event-ID': 'evt-41' } }).stream.lastEventId).toBe('evt-41');
+  });
+
+  it('falls back to the lastEventId query parameter (EventSource polyfills)', () => {
+    expect(open({}, {}, `${URL_}?lastEventId=evt-9`).stream.lastEventId).toBe('evt-9');
+    expect(open({}, { headers: { 'Last-Event-ID': 'h' } }, `${URL_}?lastEventId=q`).stream.lastEventId).toBe('h');
+  });
+
+  it('is undefined for a fresh client, and init.lastEventId overrides the request', () => {
+    expect(open().stream.lastEventId).toBeUndefined();
+    expect(open({}, { headers: { 'Last-Event-ID': '' } }).stream.lastEventId).toBeUndefined();
+    expect(open({ lastEventId: 'cookie' }, { headers: { 'Last-Event-ID': 'h' } }).stream.lastEventId).toBe('cookie');
+  });
+});
+
+describe('createEventStream: encodeEvent reuse', () => {
+  it('writes the very same bytes object to every stream', async () => {
+    const encoded = encodeEvent({ event: 'message', data: { text: 'to everyone' } });
+    const streams = Array.from({ length: 5 }, () => open().stream);
+    for (const stream of streams) expect(stream.send(encoded)).toBe(true);
+    for (const stream of streams) {
+      const reader = stream.response.body!.getReader();
+      const { value } = await reader.read();
+      expect(value).toBe(encoded.bytes);
+      reader.releaseLock();
+    }
+  });
+
+  it('encodes a plain event the same way encodeEvent does', async () => {
+    const event = { id: '1', event: 'e', data: { a: 'é\n' } };
+    const { stream } = open();
+    stream.send(event);
+    stream.close();
+    expect(new Uint8Array(await stream.response.arrayBuffer())).toEqual(encodeEvent(event).bytes);
+  });
+});
+
+describe('createEventStream: heartbeat', () => {
+  it('writes a comment every heartbeatMs and stops on close', async () => {
+    vi.useFakeTimers();
+    const { stream } = open({ heartbeatMs: 1000 });
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(3500);
+    stream.close();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await stream.response.text()).toBe(': heartbeat\n\n'.repeat(3));
+  });
+
+  it('defaults to 15 s and can be turned off with 0 or false', async () => {
+    vi.useFakeTimers();
+    const defaulted = createEventStream(new Request(URL_));
+    await vi.advanceTimersByTimeAsync(DEFAULT_HEARTBEAT_MS - 1);
+    defaulted.send({ data: 'x' });
+    await vi.advanceTimersByTimeAsync(1);
+    defaulted.close();
+    expect(await defaulted.response.text()).toBe('data: x\n\n: heartbeat\n\n');
+
+    for (const heartbeatMs of [0, false] as const) {
+      createEventStream(new Request(URL_), { heartbeatMs });
+      expect(vi.getTimerCount()).toBe(0);
+    }
+  });
+});
+
+describe('createEventStream: client abort', () => {
+  it('releases everything when the request is aborted', async () => {
+    vi.useFakeTimers();
+    const { stream, client, reasons } = open({ heartbeatMs: 1000 });
+    const onAbort = vi.fn();
+    stream.signal.addEventListener('abort', onAbort);
+    stream.send({ data: 'queued, never read' });
+
+    client.abort();
+
+    expect(reasons).toEqual(['client_abort']);
+    expect(stream.closed).toBe(true);
+    expect(stream.signal.aborted).toBe(true);
+    expect(onAbort).toHaveBeenCalledOnce();
+    expect(isRealtimeError(stream.signal.reason, 'closed')).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(stream.send({ data: 'late' })).toBe(false);
+    // The queue is discarded rather than kept for a reader that is gone.
+    await expect(stream.response.text()).rejects.toMatchObject({ code: 'closed' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reasons).toEqual(['client_abort']);
+  });
+
+  it('releases everything when the consumer cancels the body', async () => {
+    vi.useFakeTimers();
+    const { stream, reasons } = open({ heartbeatMs: 1000 });
+    await stream.response.body!.cancel();
+    expect(reasons).toEqual(['client_abort']);
+    expect(stream.signal.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('is closed from the start when the request was already aborted', () => {
+    vi.useFakeTimers();
+    const request = new Request(URL_, { signal: AbortSignal.abort() });
+    const stream = createEventStream(request, { heartbeatMs: 1000 });
+    expect(stream.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    const late = vi.fn();
+    stream.onClose(late);
+    expect(late).toHaveBeenCalledWith('client_abort');
+  });
+
+  it('onClose returns an unsubscribe, and a throwing callback does not stop the others', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { stream, client } = open();
+    const removed = vi.fn();
+    const after = vi.fn();
+    stream.onClose(removed)();
+    stream.onClose(() => {
+      throw new Error('boom');
+    });
+    stream.onClose(after);
+    client.abort();
+    expect(removed).not.toHaveBeenCalled();
+    expect(after).toHaveBeenCalledWith('client_abort');
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('onClose callback threw'), expect.objectContaining({ message: 'boom' }));
+  });
+});
+
+describe('createEventStream: slow consumers', () => {
+  const frame = encodeEvent({ data: 'x'.repeat(92) }); // 100 bytes on the wire
+
+  it('drops a client that never reads once the queue would pass maxQueuedBytes', async () => {
+    const drops: RealtimeError[] = [];
+    const { stream, reasons } = open({ maxQueuedBytes: 1000, onDrop: (reason) => drops.push(reason) });
+    expect(frame.bytes.byteLength).toBe(100);
+
+    const results = Array.from({ length: 50 }, () => stream.send(frame));
+
+    expect(results.filter(Boolean)).toHaveLength(10); // exactly what fits: 10 × 100 bytes
+    expect(results.slice(10).every((sent) => !sent)).toBe(true);
+    expect(reasons).toEqual(['slow_consumer']);
+    expect(drops).toHaveLength(1);
+    expect(drops[0]?.code).toBe('slow_consumer');
+    expect(drops[0]?.message).toMatch(/1000 bytes were still waiting.*maxQueuedBytes \(1000\)/);
+    expect(stream.signal.reason).toBe(drops[0]);
+    // Dropping errors the body, which discards the queued bytes instead of holding them for a dead reader.
+    await expect(stream.response.text()).rejects.toBe(drops[0]);
+  });
+
+  it('keeps a client that reads, however much passes through', async () => {
+    const { stream, reasons } = open({ maxQueuedBytes: 1000 });
+    const reader = stream.response.body!.getReader();
+    let received = 0;
+    for (let i = 0; i < 200; i++) {
+      expect(stream.send(frame)).toBe(true);
+      received += (await reader.read()).value?.byteLength ?? 0;
+    }
+    expect(received).toBe(20_000);
+    expect(reasons).toEqual([]);
+  });
+
+  it('counts heartbeats too, and warns on the console without onDrop', async () => {
+    vi.useFakeTimers();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { stream, reasons } = open({ maxQueuedBytes: 100, heartbeatMs: 10 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(reasons).toEqual(['slow_consumer']);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(warn).toHaveBeenCalledOnce();
+    expect(warn.mock.calls[0]?.[0]).toMatch(/^\[realtime-kit\] Dropped a slow event-stream client/);
+    expect(stream.closed).toBe(true);
+  });
+});

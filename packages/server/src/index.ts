@@ -1,0 +1,4 @@
+export { createEventStream, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_QUEUED_BYTES } from './event-stream.js';
+export type { EventStream, EventStreamCloseReason, EventStreamInit } from './event-stream.js';
+export { encodeEvent, isEncodedEvent } from './encode-event.js';
+export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
