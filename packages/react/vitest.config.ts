@@ -4,6 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     environment: 'happy-dom',
+    setupFiles: ['./vitest.setup.ts'],
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
     reporters: ['default', 'json'],
     outputFile: { json: '.reports/vitest.json' },

@@ -18,3 +18,7 @@ export type {
   SSEOptions,
   SSEParse,
 } from './sse/types.js';
+export { createMessageBuffer, DEFAULT_MAX_MESSAGES } from './buffer/message-buffer.js';
+export type { MessageBuffer, MessageBufferOptions, MessageBufferSnapshot } from './buffer/message-buffer.js';
+export { scheduleEvery, scheduleFrame, scheduleSync, toSchedule } from './buffer/schedule.js';
+export type { Schedule, Throttle } from './buffer/schedule.js';

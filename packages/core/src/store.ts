@@ -1,3 +1,5 @@
+import { reportListenerError } from './lib/report-listener-error.js';
+
 /** A value that changes over time: the one subscription contract every realtime-kit object follows. */
 export interface Store<T> {
   /** Calls `listener` after every change of the snapshot. Returns the function that unsubscribes. */
@@ -23,6 +25,7 @@ export interface StoreHooks {
 /**
  * A minimal store: `Object.is` early exit, listeners called in subscription order, and
  * first/last subscriber hooks so owners can connect lazily and disconnect when unused.
+ * A listener that throws is reported (`reportError`, else rethrown in a microtask); the rest still run.
  */
 export function createStore<T>(initial: T, hooks: StoreHooks = {}): WritableStore<T> {
   let snapshot = initial;
@@ -37,7 +40,14 @@ export function createStore<T>(initial: T, hooks: StoreHooks = {}): WritableStor
       const value = typeof next === 'function' ? (next as (previous: T) => T)(snapshot) : next;
       if (Object.is(value, snapshot)) return;
       snapshot = value;
-      for (const listener of [...listeners]) listener();
+      // One throwing listener must neither starve the others nor abort the owner's state change.
+      for (const listener of [...listeners]) {
+        try {
+          listener();
+        } catch (error) {
+          reportListenerError(error);
+        }
+      }
     },
     subscribe(listener) {
       // A wrapper per call, so subscribing the same function twice needs two unsubscribes.

@@ -27,9 +27,16 @@ export interface SSEOptions<T = unknown> {
   withCredentials?: boolean;
   /** How each event's data is parsed. Default `"json"`. */
   parse?: SSEParse<T>;
-  /** Reconnect delays; see `backoff()`. */
+  /**
+   * Reconnect delays; see `backoff()`. A server `retry:` field replaces `minMs` from then on (raising
+   * `maxMs` if needed), so the server sets the base delay and jitter still spreads clients out.
+   * A 429's `Retry-After` is waited exactly.
+   */
   backoff?: BackoffOptions;
-  /** No bytes (events or comments) for this long = dead connection → reconnect. Off when omitted. */
+  /**
+   * No bytes (events or comments) for this long = dead connection → reconnect with `heartbeat_timeout`.
+   * Also bounds the wait for the response headers. Off when omitted.
+   */
   heartbeatTimeoutMs?: number;
   /** Start from this event id (sent as `Last-Event-ID` on the first connect too). */
   lastEventId?: string;
@@ -59,7 +66,9 @@ export interface SSEConnection<T = unknown> extends Store<ConnectionState> {
   readonly url: string;
   /**
    * Listen to one event name, every event (`'*'`), or parse/transport errors (`'error'`).
-   * Returns the function that removes the listener.
+   * Returns the function that removes the listener. A listener that throws does not break the stream:
+   * its error is reported (`reportError` where it exists, else rethrown in a microtask).
+   * A server event literally named `error` or `*` reaches `'*'` listeners only.
    */
   on(event: 'error', listener: (error: SSEErrorEvent) => void): () => void;
   on(event: string, listener: SSEListener<T>): () => void;
@@ -67,6 +76,11 @@ export interface SSEConnection<T = unknown> extends Store<ConnectionState> {
   connect(): void;
   /** Drops the current attempt or stream and connects again now, resetting backoff. Reopens a closed connection. */
   reconnect(): void;
+  /**
+   * Forgets `lastEventId` (and any server `retry:` delay) and reconnects now: a fresh stream without
+   * `Last-Event-ID`, not a resume (e.g. to run a finished job again).
+   */
+  reset(): void;
   /** Stops for good (status `closed`, no error). `reconnect()` or `connect()` starts it again. */
   close(): void;
 }

@@ -1,0 +1,12 @@
+/**
+ * The realtime-kit test kit: an in-memory SSE server, a controllable network and fault injection,
+ * for unit tests, component tests and stories. Browser-safe: no Node-only APIs.
+ * @packageDocumentation
+ */
+export { createSSETestServer } from './create-sse-test-server.js';
+export type { SSETestRequest, SSETestResponse, SSETestServer, SSETestTarget } from './create-sse-test-server.js';
+export { createTestNetwork } from './create-test-network.js';
+export type { TestNetwork } from './create-test-network.js';
+export { createTestTransport } from './create-test-transport.js';
+export type { Chaos, TestTransport } from './create-test-transport.js';
+export type { SSETestMessage } from './encode-sse.js';
