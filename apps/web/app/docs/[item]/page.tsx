@@ -1,0 +1,120 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
+
+import { registryItems } from '@/registry/registry';
+import { ConnectionDotDemo } from '@/components/demos/connection-dot-demo';
+import { LiveCounterDemo, LiveCounterFallback } from '@/components/demos/live-counter-demo';
+import { StreamProgressDemo } from '@/components/demos/stream-progress-demo';
+import { InstallCommand } from '@/components/install-command';
+import { itemDocs } from '@/lib/docs';
+import { installCommand, REGISTRY_URL } from '@/lib/registry-url';
+
+export function generateStaticParams() {
+  return registryItems().map((item) => ({ item: item.name }));
+}
+
+function findItem(name: string) {
+  return registryItems(REGISTRY_URL).find((item) => item.name === name);
+}
+
+export async function generateMetadata({ params }: PageProps<'/docs/[item]'>): Promise<Metadata> {
+  const item = findItem((await params).item);
+  return item ? { title: item.title ?? item.name, description: item.description } : {};
+}
+
+const demos: Record<string, React.ReactNode> = {
+  'connection-dot': <ConnectionDotDemo />,
+  'live-counter': (
+    <Suspense fallback={<LiveCounterFallback />}>
+      <LiveCounterDemo />
+    </Suspense>
+  ),
+  'stream-progress': <StreamProgressDemo />,
+};
+
+export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
+  const { item: name } = await params;
+  const item = findItem(name);
+  const docs = itemDocs[name];
+  if (!item || !docs) notFound();
+  const demo = demos[name];
+
+  return (
+    <article className="space-y-10">
+      <header className="space-y-2">
+        <p className="font-mono text-xs text-muted-foreground">{item.type}</p>
+        <h1 className="text-3xl font-semibold tracking-tight">{item.title ?? item.name}</h1>
+        <p className="max-w-2xl text-muted-foreground">{item.description}</p>
+      </header>
+
+      <section aria-labelledby="install" className="space-y-3">
+        <h2 id="install" className="text-lg font-semibold">
+          Install
+        </h2>
+        <InstallCommand command={installCommand(item.name)} />
+        {item.dependencies && item.dependencies.length > 0 && (
+          <p className="text-sm text-muted-foreground">
+            Installs {item.dependencies.map((dep, i) => [i > 0 && ', ', <code key={dep}>{dep}</code>])}
+            {item.registryDependencies && item.registryDependencies.length > 0 && (
+              <>
+                {' '}and the items{' '}
+                {item.registryDependencies.map((dep, i) => {
+                  const depName = dep.replace(`${REGISTRY_URL}/`, '').replace(/\.json$/, '');
+                  return [i > 0 && ', ', <a key={dep} href={`/docs/${depName}`} className="underline underline-offset-4">{depName}</a>];
+                })}
+              </>
+            )}
+            .
+          </p>
+        )}
+      </section>
+
+      {demo && (
+        <section aria-labelledby="demo" className="space-y-3">
+          <h2 id="demo" className="text-lg font-semibold">
+            Live demo
+          </h2>
+          <div className="rounded-xl border p-6">{demo}</div>
+        </section>
+      )}
+
+      <section aria-labelledby="usage" className="space-y-3">
+        <h2 id="usage" className="text-lg font-semibold">
+          Usage
+        </h2>
+        <pre className="overflow-x-auto rounded-lg border bg-muted/50 p-4 text-sm">
+          <code>{docs.usage}</code>
+        </pre>
+      </section>
+
+      <section aria-labelledby="props" className="space-y-3">
+        <h2 id="props" className="text-lg font-semibold">
+          {docs.propsHeading ?? 'Props'}
+        </h2>
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-start text-sm">
+            <thead className="bg-muted/50 text-start">
+              <tr>
+                <th scope="col" className="px-3 py-2 text-start font-medium">Name</th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">Type</th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">Default</th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">Description</th>
+              </tr>
+            </thead>
+            <tbody>
+              {docs.props.map((prop) => (
+                <tr key={prop.name} className="border-t align-top">
+                  <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{prop.name}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{prop.type}</td>
+                  <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{prop.default ?? '—'}</td>
+                  <td className="px-3 py-2 text-muted-foreground">{prop.description}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </article>
+  );
+}

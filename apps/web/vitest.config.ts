@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['test/**/*.test.ts'],
+    // The drift test runs `shadcn build`, which takes a few seconds on a slow machine.
+    testTimeout: 120_000,
+  },
+});
