@@ -233,7 +233,6 @@ function StreamProgress({
 
   const task = React.useMemo(
     () => reduceTask(plannedSteps, sse.messages, names),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [plannedSteps, sse.messages, names.step, names.progress, names.done, names.error],
   );
 

@@ -86,7 +86,6 @@ function LiveCounter<T = unknown>({
   const formatter = React.useMemo(
     () => new Intl.NumberFormat(resolvedLocale, formatOptions),
     // formatOptions is compared by value so an inline object does not rebuild the formatter every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [resolvedLocale, formatOptionsKey],
   );
   const formatted = formatter.format(target);
