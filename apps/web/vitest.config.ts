@@ -8,5 +8,6 @@ export default defineConfig({
     outputFile: { json: '.reports/vitest.json' },
     // The drift test runs `shadcn build`, which takes a few seconds on a slow machine.
     testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -1,0 +1,383 @@
+/**
+ * What a new user does, end to end, against local stand-ins for the two things that are not public yet:
+ *
+ *   - the shadcn registry: built with scripts/registry-build.mjs for a loopback base URL and served by a tiny
+ *     in-process HTTP server;
+ *   - the npm packages: @realtime-kit/{core,react,server} packed with pnpm and published to a throwaway
+ *     verdaccio, which proxies every other package to the machine's npm registry.
+ *
+ * Then: create-next-app (Next 16), `shadcn add` every registry item by URL, render each component on a page,
+ * `tsc --noEmit`, `next build`, and check the prerendered HTML has every component's `data-slot`.
+ *
+ * Work happens in a temp dir (removed afterwards; E2E_KEEP=1 keeps it). npm downloads are cached in
+ * <repo>/.e2e-work/npm-cache, so reruns are faster; logs of every command go to <repo>/.e2e-work/logs.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import { killAll, run } from './lib/process.ts';
+import { serveStatic } from './lib/static-server.ts';
+import { startRegistry, type Registry } from './lib/verdaccio.ts';
+
+const CREATE_NEXT_APP = 'create-next-app@16.4.3';
+const SHADCN = 'shadcn@4.23.0';
+const PACKAGES = ['core', 'react', 'server'] as const;
+/** Item types that are React components: rendered on the page, and checked in the prerendered HTML. */
+const COMPONENT_TYPES = new Set(['registry:ui', 'registry:component', 'registry:block']);
+/**
+ * How the page renders a component whose bare `<Name />` would not typecheck (required props) or would need a
+ * server. Items not listed here are rendered as `<Name />`, where Name is the item name in PascalCase.
+ */
+const RENDER: Record<string, string> = {
+  'connection-dot': '<ConnectionDot status="open" />',
+  'live-counter': '<LiveCounter url={null} label="Viewers" initialValue={1204} />',
+  'stream-progress': '<StreamProgress url={null} title="Deploying" steps={[{ id: "build", label: "Build" }]} />',
+};
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORK = path.join(REPO, '.e2e-work');
+const NPM_CACHE = path.join(WORK, 'npm-cache');
+const LOGS = path.join(WORK, 'logs');
+rmSync(LOGS, { recursive: true, force: true });
+mkdirSync(NPM_CACHE, { recursive: true });
+// Outside the repo on purpose: Next infers its root from the nearest lockfile, which must not be the monorepo's.
+const TMP = mkdtempSync(path.join(os.tmpdir(), 'realtime-kit-e2e-'));
+const APP = path.join(TMP, 'app');
+
+const MIN = 60_000;
+
+/** process.env without what vitest and `pnpm run` add (NODE_ENV=test breaks `next build`, npm_* confuse npm). */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|pnpm_|VITEST|NODE_ENV$|TEST$|INIT_CWD$|NODE_OPTIONS$|TURBO_HASH$)/i.test(key)) continue;
+    env[key] = value;
+  }
+  // verdaccio and npm talk TLS to the upstream registry: keep a custom CA bundle working under turbo's strict env.
+  if (!env.NODE_EXTRA_CA_CERTS) {
+    const cafile = spawnSync('npm', ['config', 'get', 'cafile'], { env, encoding: 'utf8', timeout: 30_000 }).stdout?.trim();
+    if (cafile && cafile !== 'null' && existsSync(cafile)) env.NODE_EXTRA_CA_CERTS = cafile;
+  }
+  return { ...env, NEXT_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The registry is built while the file is collected: the items it lists become one test each.
+
+const server = await serveStatic(TMP);
+const REGISTRY_URL = `${server.origin}/r`;
+
+interface RegistryFile {
+  path: string;
+  type: string;
+  target?: string;
+  content?: string;
+}
+interface RegistryItem {
+  name: string;
+  type: string;
+  dependencies?: string[];
+  registryDependencies?: string[];
+  files?: RegistryFile[];
+}
+
+let registryError: Error | null = null;
+let registryBuildMs = 0;
+let items: RegistryItem[] = [];
+try {
+  const started = performance.now();
+  const { output } = await run(process.execPath, ['scripts/registry-build.mjs', '--out', path.join(TMP, 'r')], {
+    cwd: REPO,
+    env: cleanEnv({ REALTIME_KIT_REGISTRY_URL: REGISTRY_URL }),
+    timeoutMs: 3 * MIN,
+    logDir: LOGS,
+    label: 'registry-build',
+  });
+  registryBuildMs = performance.now() - started;
+  const registry = JSON.parse(readFileSync(path.join(TMP, 'r', 'registry.json'), 'utf8')) as { items: RegistryItem[] };
+  items = registry.items;
+  if (items.length === 0) throw new Error(`the built registry lists no items\n${output}`);
+} catch (error) {
+  registryError = error as Error;
+}
+
+const dependedOn = new Set(items.flatMap((item) => item.registryDependencies ?? []));
+/** Every item, except the pure `utils` lib when another item pulls it in (the app gets lib/utils by hand). */
+const itemsToAdd = items.filter((item) => !(item.name === 'utils' && item.type === 'registry:lib' && dependedOn.has(`${REGISTRY_URL}/utils.json`)));
+const components = itemsToAdd.filter((item) => COMPONENT_TYPES.has(item.type));
+
+/** The built item (with its files' content) as served. */
+function builtItem(name: string): RegistryItem {
+  return JSON.parse(readFileSync(path.join(TMP, 'r', `${name}.json`), 'utf8')) as RegistryItem;
+}
+
+/** Where `shadcn add` puts a file, per components.json below (no src/ dir). */
+function installedPath(file: RegistryFile): string {
+  if (file.target) return file.target.replace(/^~\//, '');
+  const dir =
+    { 'registry:ui': 'components/ui', 'registry:lib': 'lib', 'registry:hook': 'hooks', 'registry:component': 'components', 'registry:block': 'components' }[
+      file.type
+    ] ?? 'components';
+  const last = dir.split('/').pop()!;
+  const segments = file.path.split('/');
+  const index = segments.lastIndexOf(last);
+  return path.join(dir, index >= 0 ? segments.slice(index + 1).join('/') : path.basename(file.path));
+}
+
+const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, char: string) => char.toUpperCase());
+
+// ---------------------------------------------------------------------------------------------------------
+
+let registry: Registry | null = null;
+/** Set when a step fails: later steps that need it are skipped (not failed a second time). */
+const broken: Record<string, string> = {};
+const added = new Set<string>();
+const timings: Record<string, number> = {};
+
+function needs(context: TestContext, ...steps: string[]) {
+  const missing = steps.filter((step) => broken[step] !== undefined);
+  if (missing.length > 0) context.skip(`needs: ${missing.map((step) => `${step} (${broken[step]})`).join('; ')}`);
+}
+
+/** A test whose failure marks `key` broken. */
+function step(key: string, name: string, timeout: number, body: (context: TestContext) => Promise<void>) {
+  it(
+    name,
+    async (context) => {
+      const started = performance.now();
+      try {
+        await body(context);
+      } catch (error) {
+        broken[key] ??= (error as { code?: string }).code === 'VITEST_PENDING' ? 'skipped' : 'failed';
+        throw error;
+      } finally {
+        timings[key] = performance.now() - started;
+      }
+    },
+    timeout,
+  );
+}
+
+/** Runs a command for the app, with the npm registry set to verdaccio and npm's cache under .e2e-work. */
+function appEnv(): NodeJS.ProcessEnv {
+  if (!registry) throw new Error('the local registry is not running');
+  return cleanEnv({
+    npm_config_registry: registry.url,
+    npm_config_cache: NPM_CACHE,
+    npm_config_yes: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_loglevel: 'warn',
+  });
+}
+
+const exec = (label: string, command: string, args: string[], timeoutMs: number, cwd = APP) =>
+  run(command, args, { cwd, env: appEnv(), timeoutMs, logDir: LOGS, label });
+
+afterAll(async () => {
+  await killAll();
+  await registry?.stop();
+  await server.close();
+  if (process.env.E2E_KEEP) console.log(`e2e: kept ${TMP}`);
+  else rmSync(TMP, { recursive: true, force: true });
+  const shown = Object.entries({ 'registry-build': registryBuildMs, ...timings }).map(([key, ms]) => `${key} ${(ms / 1000).toFixed(1)}s`);
+  console.log(`e2e timings: ${shown.join(', ')}`);
+}, 2 * MIN);
+
+describe('a new user installs realtime-kit into a fresh Next.js app', () => {
+  step('registry', 'builds the registry for a loopback URL and serves it', 30_000, async () => {
+    if (registryError) throw registryError;
+    const served = await fetch(`${REGISTRY_URL}/registry.json`).then((response) => response.json() as Promise<{ items: RegistryItem[] }>);
+    expect(served.items.map((item) => item.name)).toEqual(items.map((item) => item.name));
+    for (const item of items) {
+      expect(existsSync(path.join(TMP, 'r', `${item.name}.json`)), `${item.name}.json was built`).toBe(true);
+      // Cross-item links must point at this server, not the default localhost:3000.
+      for (const dependency of builtItem(item.name).registryDependencies ?? []) {
+        if (/^https?:/.test(dependency)) expect(dependency.startsWith(`${REGISTRY_URL}/`), `${item.name} → ${dependency}`).toBe(true);
+      }
+    }
+  });
+
+  step('publish', 'publishes @realtime-kit/{core,react,server} to a local npm registry', 5 * MIN, async () => {
+    const env = cleanEnv();
+    const uplink = spawnSync('npm', ['config', 'get', 'registry'], { env, encoding: 'utf8', timeout: 30_000 }).stdout.trim() || 'https://registry.npmjs.org/';
+    registry = await startRegistry({ dir: path.join(TMP, 'verdaccio'), uplink, env, logDir: LOGS });
+    const token = await registry.addUser('e2e', `e2e-${process.pid}-${Date.now()}`);
+
+    const tarballs = path.join(TMP, 'tarballs');
+    mkdirSync(tarballs, { recursive: true });
+    for (const name of PACKAGES) {
+      const dir = path.join(REPO, 'packages', name);
+      if (!existsSync(path.join(dir, 'dist', 'index.js'))) {
+        throw new Error(`packages/${name}/dist is missing: build the packages first (turbo runs e2e#test after ^build)`);
+      }
+      const before = new Set(readdirSync(tarballs));
+      await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, env, timeoutMs: 2 * MIN, logDir: LOGS, label: `pack-${name}` });
+      const tarball = readdirSync(tarballs).find((file) => file.endsWith('.tgz') && !before.has(file));
+      expect(tarball, `pnpm pack wrote a tarball for ${name}`).toBeDefined();
+      await exec(`publish-${name}`, 'npm', ['publish', path.join(tarballs, tarball!), '--access', 'public', `--${registry.nerf}:_authToken=${token}`], 2 * MIN, tarballs);
+    }
+
+    // What npm now sees: real semver ranges (no workspace: protocol), dist-only exports.
+    const { stdout } = await exec('view-react', 'npm', ['view', '@realtime-kit/react@0.1.0', '--json'], MIN, tarballs);
+    const manifest = JSON.parse(stdout) as { dependencies?: Record<string, string>; exports?: unknown };
+    expect(manifest.dependencies?.['@realtime-kit/core']).toMatch(/^\^?0\.1\.0$/);
+    expect(JSON.stringify(manifest.exports)).not.toContain('src/');
+  });
+
+  step('app', `creates a Next.js app with ${CREATE_NEXT_APP} and prepares it for shadcn`, 8 * MIN, async (context) => {
+    needs(context, 'publish');
+    await exec(
+      'create-next-app',
+      'npx',
+      ['--yes', CREATE_NEXT_APP, 'app', '--ts', '--tailwind', '--no-linter', '--app', '--no-src-dir', '--import-alias', '@/*', '--use-npm', '--yes', '--disable-git', '--no-agent-feedback'],
+      7 * MIN,
+      TMP,
+    );
+    expect(existsSync(path.join(APP, 'app', 'layout.tsx'))).toBe(true);
+
+    // @realtime-kit/* from verdaccio, everything else proxied through it.
+    writeFileSync(path.join(APP, '.npmrc'), `registry=${registry!.url}\n@realtime-kit:registry=${registry!.url}\n`);
+    // next/font/google needs fonts.googleapis.com at build time: use a plain layout.
+    writeFileSync(
+      path.join(APP, 'app', 'layout.tsx'),
+      `import type { Metadata } from 'next';
+import './globals.css';
+
+export const metadata: Metadata = { title: 'realtime-kit e2e', description: 'Every realtime-kit registry item' };
+
+export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  return (
+    <html lang="en" className="h-full antialiased">
+      <body className="min-h-full flex flex-col">{children}</body>
+    </html>
+  );
+}
+`,
+    );
+    writeFileSync(
+      path.join(APP, 'components.json'),
+      `${JSON.stringify(
+        {
+          $schema: 'https://ui.shadcn.com/schema.json',
+          style: 'new-york',
+          rsc: true,
+          tsx: true,
+          // baseColor "" keeps `add` from fetching ui.shadcn.com/r/colors/*.
+          tailwind: { config: '', css: 'app/globals.css', baseColor: '', cssVariables: true, prefix: '' },
+          iconLibrary: 'lucide',
+          aliases: { components: '@/components', utils: '@/lib/utils', ui: '@/components/ui', lib: '@/lib', hooks: '@/hooks' },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    mkdirSync(path.join(APP, 'lib'), { recursive: true });
+    writeFileSync(
+      path.join(APP, 'lib', 'utils.ts'),
+      `import { clsx, type ClassValue } from 'clsx';
+import { twMerge } from 'tailwind-merge';
+
+export function cn(...inputs: ClassValue[]) {
+  return twMerge(clsx(inputs));
+}
+`,
+    );
+    await exec('install-utils', 'npm', ['install', 'clsx', 'tailwind-merge'], 3 * MIN);
+  });
+
+  describe.each(itemsToAdd.map((item) => [item.name, item] as const))('shadcn add %s', (name, item) => {
+    it(`adds ${name} by URL and writes its files`, async (context) => {
+      needs(context, 'app');
+      const started = performance.now();
+      // -o: lib/utils.ts (written by hand above) may differ from the item's copy; without it, add asks and,
+      // with no TTY, exits 0 having written nothing.
+      const { output } = await exec(`add-${name}`, 'npx', ['--yes', SHADCN, 'add', `${REGISTRY_URL}/${name}.json`, '--yes', '--overwrite'], 4 * MIN);
+      timings[`add-${name}`] = performance.now() - started;
+      expect(output).not.toMatch(/Something went wrong/i);
+
+      const built = builtItem(name);
+      for (const file of built.files ?? []) {
+        const target = path.join(APP, installedPath(file));
+        expect(existsSync(target), `${name}: ${path.relative(APP, target)} exists`).toBe(true);
+        const content = readFileSync(target, 'utf8');
+        expect(content, `${name}: imports rewritten to the app's aliases`).not.toContain('@/registry/');
+      }
+      const manifest = JSON.parse(readFileSync(path.join(APP, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      for (const dependency of item.dependencies ?? []) {
+        const bare = dependency.replace(/(.)@.*$/, '$1');
+        expect({ ...manifest.dependencies, ...manifest.devDependencies }, `${name}: npm dependency ${bare} installed`).toHaveProperty([bare]);
+      }
+      added.add(name);
+    }, 5 * MIN);
+  });
+
+  step('packages', 'installs the published packages and imports them in Node', 4 * MIN, async (context) => {
+    needs(context, 'app');
+    await exec('install-packages', 'npm', ['install', ...PACKAGES.map((name) => `@realtime-kit/${name}@0.1.0`)], 3 * MIN);
+    for (const name of PACKAGES) {
+      const installed = JSON.parse(readFileSync(path.join(APP, 'node_modules', '@realtime-kit', name, 'package.json'), 'utf8')) as { version: string };
+      expect(installed.version).toBe('0.1.0');
+      expect(existsSync(path.join(APP, 'node_modules', '@realtime-kit', name, 'src')), `${name} ships no src/`).toBe(false);
+    }
+    const script = `for (const name of ${JSON.stringify(PACKAGES)}) {
+  const mod = await import('@realtime-kit/' + name);
+  if (Object.keys(mod).length === 0) throw new Error('@realtime-kit/' + name + ' exports nothing');
+  console.log('@realtime-kit/' + name + ': ' + Object.keys(mod).length + ' exports');
+}`;
+    await exec('node-import', process.execPath, ['--input-type=module', '-e', script], MIN);
+  });
+
+  step('page', 'renders every component on a page and typechecks the app', 4 * MIN, async (context) => {
+    needs(context, 'app');
+    const rendered = components.filter((item) => added.has(item.name));
+    if (rendered.length === 0) context.skip('no component was added');
+    const imports: string[] = [];
+    const sections: string[] = [];
+    for (const item of rendered) {
+      const file = (builtItem(item.name).files ?? []).find((candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name);
+      expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
+      const specifier = `@/${installedPath(file!).replace(/\.tsx$/, '')}`;
+      const jsx = RENDER[item.name] ?? `<${pascal(item.name)} />`;
+      const tag = /^<(\w+)/.exec(jsx)![1]!;
+      imports.push(`import { ${tag} } from '${specifier}';`);
+      sections.push(`      <section aria-label="${item.name}" className="flex flex-col gap-2">\n        <h2 className="text-sm font-medium">${item.name}</h2>\n        ${jsx}\n      </section>`);
+    }
+    writeFileSync(
+      path.join(APP, 'app', 'page.tsx'),
+      `${imports.join('\n')}
+
+export default function Home() {
+  return (
+    <main className="flex flex-col gap-8 p-8">
+${sections.join('\n')}
+    </main>
+  );
+}
+`,
+    );
+    await exec('next-typegen', 'npx', ['next', 'typegen'], 2 * MIN);
+    await exec('tsc', 'npx', ['tsc', '--noEmit'], 3 * MIN);
+  });
+
+  step('build', 'builds the app with next build', 8 * MIN, async (context) => {
+    needs(context, 'app', 'page');
+    await exec('next-build', 'npx', ['next', 'build'], 7 * MIN);
+    expect(existsSync(path.join(APP, '.next', 'server', 'app', 'index.html')), 'the page was prerendered').toBe(true);
+  });
+
+  it.for(components.map((item) => item.name))('prerenders %s (its data-slot is in the HTML)', (name, context) => {
+    needs(context, 'app', 'page', 'build');
+    if (!added.has(name)) context.skip(`${name} was not added`);
+    const html = readFileSync(path.join(APP, '.next', 'server', 'app', 'index.html'), 'utf8');
+    const source = (builtItem(name).files ?? []).map((file) => file.content ?? '').join('\n');
+    // Convention: a component's root element has data-slot="<item name>"; otherwise take its first data-slot.
+    const slot = source.includes(`data-slot="${name}"`) ? name : /data-slot="([\w-]+)"/.exec(source)?.[1];
+    expect(slot, `${name} has a data-slot attribute`).toBeDefined();
+    expect(html).toContain(`data-slot="${slot}"`);
+  });
+});
