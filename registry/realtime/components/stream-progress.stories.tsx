@@ -147,6 +147,16 @@ export const TaskFailed: Story = {
     await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Something went wrong'));
     await expect(canvas.getByText('Build failed: 3 type errors in src/app.tsx')).toBeVisible();
     await expect(within(canvas.getByRole('list')).getByText('Building').closest('li')).toHaveAttribute('data-state', 'error');
+    await expect(canvas.getByRole('button', { name: 'Retry' })).toBeVisible();
+  },
+};
+
+/** Retry after a failed task: a fresh run (no `Last-Event-ID`), the old steps cleared. */
+export const RetryAfterFailure: Story = {
+  play: async (context) => {
+    const { canvas, loaded } = context;
+    const kit = kitOf({ loaded });
+    await TaskFailed.play?.(context);
     await userEvent.click(canvas.getByRole('button', { name: 'Retry' }));
     // reset(): a fresh run, so no Last-Event-ID, and the old events are gone.
     await waitFor(() => expect(kit.server.requests.at(-1)?.lastEventId).toBeNull());

@@ -80,8 +80,18 @@ export const Offline: Story = {
     kit.chaos.offline();
     await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Offline'));
     await expect(canvas.getByRole('status')).toHaveAttribute('data-state', 'offline');
+  },
+};
+
+/** Offline, then the network returns: it reconnects at once, without waiting out a backoff. */
+export const BackOnline: Story = {
+  play: async (context) => {
+    const { canvas, loaded } = context;
+    const kit = kitOf({ loaded });
+    await Offline.play?.(context);
     kit.chaos.online();
     await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Live'));
+    await expect(kit.server.requests).toHaveLength(2);
   },
 };
 
