@@ -27,7 +27,17 @@ export type RealtimeErrorCode =
   /** A client could not keep up and its send queue overflowed. */
   | 'slow_consumer'
   /** The connection was closed on purpose (by `close()` or the server). */
-  | 'closed';
+  | 'closed'
+  /** The server refused the connection or channel as a policy violation (WebSocket 1008). Not retried. */
+  | 'policy_violation'
+  /** Too many publishes waiting while offline (`maxQueued`): this one was refused, none was dropped. */
+  | 'outbox_full'
+  /** A WebSocket's outbound queue (`maxQueued`) is full while not open: this send was refused, none was dropped. */
+  | 'queue_full'
+  /** A publish or request got no answer within its timeout. */
+  | 'timeout'
+  /** The server refused a publish whose data failed validation. */
+  | 'invalid_payload';
 
 export interface RealtimeErrorOptions {
   cause?: unknown;

@@ -1,0 +1,111 @@
+import type { ConnectionState } from '../connection/status.js';
+import type { RealtimeError } from '../errors.js';
+import type { PresenceMember } from '../protocol/frames.js';
+import type { Store } from '../store.js';
+import type { Transport } from './transport.js';
+
+/** A message as channel subscribers receive it: exactly once, in `seq` order. */
+export interface ChannelMessage<D = unknown, E extends string = string> {
+  readonly channel: string;
+  readonly id: string;
+  readonly seq: number;
+  readonly event: E;
+  readonly data: D;
+  /** The publisher's client message id: compare with your own to recognise an echo. */
+  readonly cid?: string;
+  /** Server time the message was stored (ms since epoch). */
+  readonly at: number;
+}
+
+/** Emitted when the server could not replay messages `from..to` (inclusive): refetch them from your API. */
+export interface ChannelGap {
+  readonly channel: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A map of event name → data type, for typed channels: `client.channel<{ message: Msg; typing: { userId: string } }>('room:1')`. */
+export type EventMap = Record<string, unknown>;
+
+export interface PublishOptions {
+  /** Your own idempotency key; default a fresh random id. Re-publishing with the same `cid` stores it once. */
+  cid?: string;
+}
+
+/** What a publish resolves to once the server stored it. */
+export interface PublishReceipt {
+  readonly cid: string;
+  readonly id: string;
+  readonly seq: number;
+}
+
+export interface Presence<D = unknown> extends Store<readonly PresenceMember<D>[]> {
+  /** Join with `data`. Ref-counted: two `enter`s need two `leave`s. */
+  enter(data?: D): void;
+  update(data: D): void;
+  leave(): void;
+  /** The current members (same as `getSnapshot()`). */
+  members(): readonly PresenceMember<D>[];
+}
+
+/** The per-channel view a UI renders from. */
+export interface ChannelState {
+  /** Whether the server confirmed the subscription on the current session. */
+  readonly subscribed: boolean;
+  /** The newest `seq` delivered to subscribers (the resume point). */
+  readonly lastSeq: number;
+  /** Publishes waiting for the server's ack (queued while offline, or in flight). */
+  readonly pending: number;
+}
+
+export interface Channel<Events extends EventMap = EventMap> extends Store<ChannelState> {
+  readonly name: string;
+  /** Receive one event (or every event with `'*'`). The first subscriber subscribes on the server. */
+  subscribe<E extends keyof Events & string>(event: E, handler: (message: ChannelMessage<Events[E], E>) => void): () => void;
+  subscribe(event: '*', handler: (message: ChannelMessage<Events[keyof Events], keyof Events & string>) => void): () => void;
+  /**
+   * Publish. While offline (or before the session opens) it waits in the outbox, in order, and is sent on
+   * reconnect; the promise resolves when the server stored it and rejects with a `RealtimeError` when refused
+   * (or the outbox overflowed).
+   */
+  publish<E extends keyof Events & string>(event: E, data: Events[E], options?: PublishOptions): Promise<PublishReceipt>;
+  /** Called when the server cannot replay a range this client missed. */
+  onGap(handler: (gap: ChannelGap) => void): () => void;
+  /** Called when the server refuses something on this channel (unauthorized, rate limited, invalid). */
+  onError(handler: (error: RealtimeError) => void): () => void;
+  readonly presence: Presence;
+}
+
+/** Where unsent publishes live. Memory by default; `indexedDBOutbox()` keeps them across reloads. */
+export interface OutboxStorage {
+  load(): Promise<readonly OutboxEntry[]>;
+  put(entry: OutboxEntry): Promise<void>;
+  delete(cid: string): Promise<void>;
+}
+
+export interface OutboxEntry {
+  readonly cid: string;
+  readonly channel: string;
+  readonly event: string;
+  readonly data: unknown;
+  /** When it was first published (ms since epoch); keeps the order across reloads. */
+  readonly createdAt: number;
+}
+
+export interface RealtimeClientOptions {
+  transport: Transport;
+  /** Keep at most this many unsent publishes; more reject with `outbox_full`. Default 1000. */
+  maxQueued?: number;
+  /** Persist the outbox (e.g. `indexedDBOutbox('my-app')`). Default: memory. */
+  outbox?: OutboxStorage;
+  /** Id generator for `cid`s (injectable for tests). Default `crypto.randomUUID`. */
+  createId?: () => string;
+}
+
+export interface RealtimeClient extends Store<ConnectionState> {
+  readonly transport: Transport;
+  /** The channel named `name` (one object per name per client). */
+  channel<Events extends EventMap = EventMap>(name: string): Channel<Events>;
+  connect(): void;
+  close(): void;
+}
