@@ -40,6 +40,9 @@ const turboArgs = [
   ...TASKS,
   // Keep going after a failure, but do not run tasks whose dependencies failed (they count as failed).
   '--continue=dependencies-successful',
+  // One task at a time: the chaos, soak and browser tests are bounded in time, and on a 2-core machine running
+  // them beside next build and storybook build starves them. Serial costs a few minutes and keeps them honest.
+  '--concurrency=1',
   '--summarize',
   '--output-logs=new-only',
   ...process.argv.slice(2),

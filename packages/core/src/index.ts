@@ -22,3 +22,48 @@ export { createMessageBuffer, DEFAULT_MAX_MESSAGES } from './buffer/message-buff
 export type { MessageBuffer, MessageBufferOptions, MessageBufferSnapshot } from './buffer/message-buffer.js';
 export { scheduleEvery, scheduleFrame, scheduleSync, toSchedule } from './buffer/schedule.js';
 export type { Schedule, Throttle } from './buffer/schedule.js';
+export { createWebSocketConnection, DEFAULT_HEARTBEAT, DEFAULT_MAX_QUEUED } from './websocket/websocket-connection.js';
+export { CLOSE_CODES } from './websocket/types.js';
+export type {
+  HeartbeatOptions,
+  WebSocketCloseInfo,
+  WebSocketConnection,
+  WebSocketConstructorLike,
+  WebSocketData,
+  WebSocketHandler,
+  WebSocketLike,
+  WebSocketOptions,
+} from './websocket/types.js';
+export { PROTOCOL_VERSION } from './protocol/frames.js';
+export type { ClientFrame, ClientFrameType, FrameError, PresenceMember, ServerFrame, ServerFrameType } from './protocol/frames.js';
+export { createChannelHub, DEFAULT_LOG_SIZE } from './protocol/hub.js';
+export type {
+  ChannelHub,
+  ChannelHubOptions,
+  HubConnection,
+  HubMessage,
+  HubResetOptions,
+  HubSession,
+  HubSessionInfo,
+} from './protocol/hub.js';
+export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
+export { createRealtimeClient, DEFAULT_MAX_OUTBOX } from './channel/client.js';
+export type { Transport } from './channel/transport.js';
+export type {
+  Channel,
+  ChannelGap,
+  ChannelMessage,
+  ChannelState,
+  EventMap,
+  OutboxEntry,
+  OutboxStorage,
+  Presence,
+  PublishOptions,
+  PublishReceipt,
+  RealtimeClient,
+  RealtimeClientOptions,
+} from './channel/types.js';
+export { indexedDBOutbox } from './outbox/indexeddb-outbox.js';
+export type { IndexedDBOutboxOptions } from './outbox/indexeddb-outbox.js';
+export { memoryOutbox } from './outbox/memory-outbox.js';
+export type { MemoryOutbox } from './outbox/memory-outbox.js';

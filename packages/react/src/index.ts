@@ -1,15 +1,38 @@
 export { RealtimeProvider, useRealtimeConfig } from './realtime-provider.js';
 export type { RealtimeConfig, RealtimeProviderProps } from './realtime-provider.js';
+export { useRealtimeClient } from './use-realtime-client.js';
 export { useSSE } from './use-sse.js';
 export type { UseSSEOptions, UseSSEResult } from './use-sse.js';
 export { useConnectionState } from './use-connection-state.js';
 export type { ConnectionStateView } from './use-connection-state.js';
 export type { SSEView } from './lib/shared-sse.js';
+export { useChannel } from './use-channel.js';
+export { useEvent } from './use-event.js';
+export { useChannelMessages } from './use-channel-messages.js';
+export type { UseChannelMessagesOptions } from './use-channel-messages.js';
+export { usePublish } from './use-publish.js';
+export type { PublishFunction } from './use-publish.js';
+export { usePresence } from './use-presence.js';
+export type { UsePresenceOptions, UsePresenceResult } from './use-presence.js';
+export { useOptimisticPublish } from './use-optimistic-publish.js';
+export type { OptimisticItem, OptimisticSend, OptimisticStatus } from './use-optimistic-publish.js';
+export { useWebSocket } from './use-websocket.js';
+export type { UseWebSocketOptions, UseWebSocketResult } from './use-websocket.js';
+export type { WebSocketParse, WebSocketView } from './lib/shared-websocket.js';
 export type {
+  Channel,
+  ChannelMessage,
+  ChannelState,
   ConnectionState,
   ConnectionStatus,
+  EventMap,
+  PresenceMember,
+  PublishOptions,
+  PublishReceipt,
+  RealtimeClient,
   RealtimeError,
   RealtimeErrorCode,
   SSEMessage,
   SSEErrorEvent,
+  Transport,
 } from '@realtime-kit/core';

@@ -2,7 +2,17 @@
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { createTestTransport } from '@realtime-kit/core/testing';
-import { RealtimeProvider, useConnectionState, useSSE } from './index.js';
+import {
+  RealtimeProvider,
+  useChannel,
+  useChannelMessages,
+  useConnectionState,
+  useEvent,
+  useOptimisticPublish,
+  usePresence,
+  useSSE,
+  useWebSocket,
+} from './index.js';
 
 function Live() {
   const sse = useSSE<number>('/events');
@@ -25,5 +35,31 @@ describe('server rendering', () => {
     );
     expect(html.replace(/<!-- -->/g, '')).toContain('idle:0:true');
     expect(kit.server.requests).toHaveLength(0);
+  });
+
+  it('renders channel hooks from their initial state without connecting', () => {
+    const kit = createTestTransport();
+    function Room() {
+      const room = useChannel<{ message: { text: string } }>('room:1');
+      useEvent(room, 'message', () => {});
+      const messages = useChannelMessages(room, 'message');
+      const [items] = useOptimisticPublish(room, 'message', [{ text: 'history' }]);
+      const { members } = usePresence(room, { data: { name: 'Ada' } });
+      const ws = useWebSocket('wss://example.test/ws');
+      const { status } = useConnectionState();
+      return (
+        <p>
+          {status}:{messages.length}:{items.map((item) => `${item.data.text}/${item.status}`).join()}:{members.length}:{ws.status}
+        </p>
+      );
+    }
+    const html = renderToString(
+      <RealtimeProvider transport={kit.transport}>
+        <Room />
+      </RealtimeProvider>,
+    );
+    expect(html.replace(/<!-- -->/g, '')).toContain('idle:0:history/sent:0:idle');
+    expect(kit.server.hub.sessions).toBe(0);
+    expect(kit.transport.getSnapshot().status).toBe('idle');
   });
 });

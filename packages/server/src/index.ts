@@ -2,3 +2,5 @@ export { createEventStream, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_QUEUED_BYTES } fro
 export type { EventStream, EventStreamCloseReason, EventStreamInit } from './event-stream.js';
 export { encodeEvent, isEncodedEvent } from './encode-event.js';
 export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
+export { createWebSocketEndpoint, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS } from './ws-endpoint.js';
+export type { AuthenticatedUser, WebSocketEndpoint, WebSocketEndpointOptions } from './ws-endpoint.js';

@@ -60,6 +60,8 @@ export interface ChannelState {
 
 export interface Channel<Events extends EventMap = EventMap> extends Store<ChannelState> {
   readonly name: string;
+  /** Store contract: `listener` runs after every change of the {@link ChannelState} (this does not subscribe to events). */
+  subscribe(listener: () => void): () => void;
   /** Receive one event (or every event with `'*'`). The first subscriber subscribes on the server. */
   subscribe<E extends keyof Events & string>(event: E, handler: (message: ChannelMessage<Events[E], E>) => void): () => void;
   subscribe(event: '*', handler: (message: ChannelMessage<Events[keyof Events], keyof Events & string>) => void): () => void;
@@ -100,12 +102,29 @@ export interface RealtimeClientOptions {
   outbox?: OutboxStorage;
   /** Id generator for `cid`s (injectable for tests). Default `crypto.randomUUID`. */
   createId?: () => string;
+  /** Clock for outbox entries' `createdAt` (injectable for tests). Default `Date.now`. */
+  now?: () => number;
 }
 
+/**
+ * Channels over one {@link Transport}; a store of the transport's connection state. See `createRealtimeClient`.
+ */
 export interface RealtimeClient extends Store<ConnectionState> {
   readonly transport: Transport;
-  /** The channel named `name` (one object per name per client). */
+  /** The channel named `name` (one object per name per client). Getting it subscribes to nothing. */
   channel<Events extends EventMap = EventMap>(name: string): Channel<Events>;
+  /**
+   * Errors not tied to one channel (an `error` frame without a channel), and channel errors when that channel has
+   * no `onError` handler. With no listener at all they are reported (`reportError`), never swallowed.
+   */
+  onError(handler: (error: RealtimeError) => void): () => void;
+  /** Connects the transport (idempotent). Using a channel connects too. Does nothing once closed. */
   connect(): void;
+  /**
+   * Stops for good: closes the transport and rejects waiting publishes with `closed` (a persistent outbox keeps
+   * them for the next client).
+   */
   close(): void;
+  /** Whether `close()` was called. */
+  readonly closed: boolean;
 }

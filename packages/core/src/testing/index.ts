@@ -10,3 +10,8 @@ export type { TestNetwork } from './create-test-network.js';
 export { createTestTransport } from './create-test-transport.js';
 export type { Chaos, TestTransport } from './create-test-transport.js';
 export type { SSETestMessage } from './encode-sse.js';
+export type { ChannelTestServer, TestServer, TestTransportOptions } from './create-test-transport.js';
+export { createMemoryTransport } from './create-memory-transport.js';
+export type { MemoryTransport, MemoryTransportOptions } from './create-memory-transport.js';
+export { createTestLink } from './create-test-link.js';
+export type { TestLink } from './create-test-link.js';

@@ -1,0 +1,254 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ClientFrame, ServerFrame } from './frames.js';
+import { createChannelHub, type ChannelHubOptions } from './hub.js';
+
+function counterIds() {
+  let n = 0;
+  return () => `id-${++n}`;
+}
+
+function setup(options: ChannelHubOptions = {}) {
+  const hub = createChannelHub({ createId: counterIds(), now: () => 1000, ...options });
+  function connect(userId?: string) {
+    const frames: ServerFrame[] = [];
+    const close = vi.fn();
+    const session = hub.connect({ send: (frame) => frames.push(frame), userId, close });
+    const take = () => frames.splice(0);
+    const send = (frame: ClientFrame) => session.receive(frame);
+    return { session, frames, take, send, close };
+  }
+  return { hub, connect };
+}
+
+const seqs = (frames: ServerFrame[]) => frames.flatMap((frame) => (frame.type === 'message' ? [frame.seq] : []));
+const types = (frames: ServerFrame[]) => frames.map((frame) => (frame.type === 'presence' ? `presence:${frame.action}` : frame.type));
+
+describe('createChannelHub', () => {
+  it('welcomes, numbers each channel 1, 2, 3 and delivers to subscribers only', () => {
+    const { hub, connect } = setup();
+    const a = connect();
+    const b = connect();
+    expect(a.take()).toEqual([{ type: 'welcome', v: 1, connectionId: a.session.id, heartbeatMs: 25_000 }]);
+    b.take();
+    a.send({ type: 'subscribe', channel: 'room' });
+    expect(a.take()).toEqual([
+      { type: 'presence', channel: 'room', action: 'sync', members: [] },
+      { type: 'subscribed', channel: 'room', seq: 0 },
+    ]);
+    expect(hub.publish('room', 'message', { text: 'one' })).toEqual({ id: 'id-3', seq: 1 });
+    hub.publish('room', 'message', { text: 'two' });
+    hub.publish('other', 'message', {});
+    expect(a.take()).toEqual([
+      { type: 'message', channel: 'room', id: 'id-3', seq: 1, event: 'message', data: { text: 'one' }, at: 1000 },
+      { type: 'message', channel: 'room', id: 'id-4', seq: 2, event: 'message', data: { text: 'two' }, at: 1000 },
+    ]);
+    expect(b.take()).toEqual([]);
+    expect(hub.seq('other')).toBe(1);
+    expect(hub.sessions).toBe(2);
+  });
+
+  it('replays seq > after on subscribe, then presence sync, then subscribed with the newest seq', () => {
+    const { hub, connect } = setup();
+    for (let i = 1; i <= 5; i += 1) hub.publish('room', 'n', i);
+    const a = connect();
+    a.take();
+    a.send({ type: 'subscribe', channel: 'room', after: 3 });
+    const frames = a.take();
+    expect(types(frames)).toEqual(['message', 'message', 'presence:sync', 'subscribed']);
+    expect(seqs(frames)).toEqual([4, 5]);
+    expect(frames.at(-1)).toEqual({ type: 'subscribed', channel: 'room', seq: 5 });
+    a.send({ type: 'subscribe', channel: 'room', after: 5 });
+    expect(types(a.take())).toEqual(['presence:sync', 'subscribed']);
+  });
+
+  it('sends gap {after+1, oldest-1} first when the ring no longer reaches back', () => {
+    const { hub, connect } = setup({ logSize: 3 });
+    for (let i = 1; i <= 10; i += 1) hub.publish('room', 'n', i);
+    expect(hub.messages('room').map((message) => message.seq)).toEqual([8, 9, 10]);
+    const a = connect();
+    a.take();
+    a.send({ type: 'subscribe', channel: 'room', after: 2 });
+    const frames = a.take();
+    expect(frames[0]).toEqual({ type: 'gap', channel: 'room', from: 3, to: 7 });
+    expect(seqs(frames)).toEqual([8, 9, 10]);
+    a.send({ type: 'subscribe', channel: 'room', after: 7 });
+    expect(types(a.take())).toEqual(['message', 'message', 'message', 'presence:sync', 'subscribed']);
+  });
+
+  it('dedupes publishes by cid per channel: same id/seq, acked again, sent once', () => {
+    const { hub, connect } = setup();
+    const a = connect();
+    const b = connect();
+    b.send({ type: 'subscribe', channel: 'room' });
+    a.take();
+    b.take();
+    a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
+    a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
+    expect(a.take()).toEqual([
+      { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1 },
+      { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1 },
+    ]);
+    expect(b.take()).toEqual([
+      { type: 'message', channel: 'room', id: 'id-3', seq: 1, event: 'm', data: 1, cid: 'c1', at: 1000 },
+    ]);
+    // Per channel: the same cid elsewhere is another message.
+    a.send({ type: 'publish', channel: 'other', event: 'm', data: 1, cid: 'c1' });
+    expect(a.take()).toEqual([{ type: 'ack', cid: 'c1', channel: 'other', id: 'id-4', seq: 1 }]);
+    // Server-side publishes dedupe too.
+    expect(hub.publish('room', 'm', 1, { cid: 'c1' })).toEqual({ id: 'id-3', seq: 1 });
+    expect(hub.messages('room')).toHaveLength(1);
+  });
+
+  it('nacks publishes and refuses subscribe/presence on unauthorized channels, caching the answer per session', async () => {
+    const authorize = vi.fn((_session: { userId: string | undefined }, channel: string) =>
+      Promise.resolve(!channel.startsWith('private-')),
+    );
+    const { hub, connect } = setup({ authorize });
+    const a = connect('alice');
+    a.take();
+    await a.send({ type: 'subscribe', channel: 'private-x' });
+    await a.send({ type: 'publish', channel: 'private-x', event: 'm', data: 1, cid: 'c1' });
+    await a.send({ type: 'presence', channel: 'private-x', action: 'enter' });
+    const frames = a.take();
+    expect(types(frames)).toEqual(['error', 'nack', 'error']);
+    expect(frames[0]).toMatchObject({ type: 'error', channel: 'private-x', error: { code: 'unauthorized' } });
+    expect(frames[1]).toMatchObject({ type: 'nack', cid: 'c1', channel: 'private-x', error: { code: 'unauthorized' } });
+    expect(authorize).toHaveBeenCalledTimes(1);
+    expect(authorize.mock.calls[0]![0]).toEqual({ id: a.session.id, userId: 'alice' });
+    expect(hub.messages('private-x')).toEqual([]);
+    // An allowed publish after a slow authorize keeps the session's frame order.
+    const first = a.send({ type: 'publish', channel: 'public', event: 'm', data: 1, cid: 'p1' });
+    const second = a.send({ type: 'publish', channel: 'public', event: 'm', data: 2, cid: 'p2' });
+    await Promise.all([first, second]);
+    expect(a.take().map((frame) => (frame.type === 'ack' ? frame.cid : frame.type))).toEqual(['p1', 'p2']);
+  });
+
+  it('keeps presence one member per userId with connection counts', () => {
+    const { hub, connect } = setup();
+    const watcher = connect('watcher');
+    watcher.send({ type: 'subscribe', channel: 'room' });
+    const tab1 = connect('alice');
+    const tab2 = connect('alice');
+    watcher.take();
+    tab1.send({ type: 'presence', channel: 'room', action: 'enter', data: { name: 'Alice' } });
+    tab2.send({ type: 'presence', channel: 'room', action: 'enter' });
+    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 2 }]);
+    tab2.send({ type: 'presence', channel: 'room', action: 'update', data: { name: 'Al' } });
+    tab1.send({ type: 'presence', channel: 'room', action: 'leave' });
+    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Al' }, connections: 1 }]);
+    tab2.session.close();
+    expect(hub.presence('room')).toEqual([]);
+    expect(watcher.take()).toEqual([
+      { type: 'presence', channel: 'room', action: 'enter', member: { userId: 'alice', data: { name: 'Alice' }, connections: 1 } },
+      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Alice' }, connections: 2 } },
+      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 2 } },
+      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 1 } },
+      { type: 'presence', channel: 'room', action: 'leave', member: { userId: 'alice', data: { name: 'Al' }, connections: 0 } },
+    ]);
+    // A new subscriber gets the whole set.
+    tab1.send({ type: 'presence', channel: 'room', action: 'enter', data: 'back' });
+    const late = connect('late');
+    late.take();
+    late.send({ type: 'subscribe', channel: 'room' });
+    expect(late.take()[0]).toEqual({
+      type: 'presence',
+      channel: 'room',
+      action: 'sync',
+      members: [{ userId: 'alice', data: 'back', connections: 1 }],
+    });
+  });
+
+  it('keys anonymous presence by session id', () => {
+    const { hub, connect } = setup();
+    const a = connect();
+    a.send({ type: 'presence', channel: 'room', action: 'enter' });
+    expect(hub.presence('room')).toEqual([{ userId: a.session.id, data: undefined, connections: 1 }]);
+  });
+
+  it('answers ping with pong, and bad frames with bad_frame errors', () => {
+    const { connect } = setup();
+    const a = connect();
+    a.take();
+    a.send({ type: 'ping', t: 42 });
+    a.send({ type: 'nope' } as unknown as ClientFrame);
+    a.send({ type: 'subscribe', channel: '' });
+    a.send({ type: 'subscribe', channel: 'room', after: -1 });
+    const frames = a.take();
+    expect(frames[0]).toEqual({ type: 'pong', t: 42 });
+    expect(frames.slice(1).map((frame) => (frame.type === 'error' ? frame.error.code : frame.type))).toEqual([
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+    ]);
+  });
+
+  it('reset() ends every session and keeps logs; dropLogs loses them without reusing seqs', () => {
+    const { hub, connect } = setup({ logSize: 10 });
+    const a = connect('alice');
+    a.send({ type: 'presence', channel: 'room', action: 'enter' });
+    a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
+    hub.reset();
+    expect(a.close).toHaveBeenCalledTimes(1);
+    expect(hub.sessions).toBe(0);
+    expect(hub.presence('room')).toEqual([]);
+    expect(hub.messages('room')).toHaveLength(1);
+    // Frames from a session the hub ended are ignored.
+    a.take();
+    a.send({ type: 'ping', t: 1 });
+    expect(a.take()).toEqual([]);
+
+    hub.publish('room', 'm', 2);
+    hub.reset({ dropLogs: true });
+    expect(hub.messages('room')).toEqual([]);
+    expect(hub.publish('room', 'm', 3).seq).toBe(3);
+    const b = connect();
+    b.take();
+    b.send({ type: 'subscribe', channel: 'room', after: 1 });
+    const frames = b.take();
+    expect(frames[0]).toEqual({ type: 'gap', channel: 'room', from: 2, to: 2 });
+    expect(seqs(frames)).toEqual([3]);
+    // The cids were lost with the log: a retry is stored again (as on any server that lost its log).
+    expect(hub.publish('room', 'm', 1, { cid: 'c1' }).seq).toBe(4);
+  });
+
+  it('closes a session whose send throws, without breaking the broadcast', () => {
+    const onError = vi.fn();
+    const { hub, connect } = setup({ onError });
+    let broken = false;
+    const bad = hub.connect({
+      send: () => {
+        if (broken) throw new Error('socket gone');
+      },
+    });
+    bad.receive({ type: 'subscribe', channel: 'room' });
+    const good = connect();
+    good.send({ type: 'subscribe', channel: 'room' });
+    good.take();
+    broken = true;
+    hub.publish('room', 'm', 1);
+    expect(seqs(good.take())).toEqual([1]);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'socket gone' }), expect.objectContaining({ id: bad.id }));
+    expect(hub.sessions).toBe(1);
+  });
+
+  it('bounds the cid memory and rejects bad sizes', () => {
+    const { hub } = setup({ logSize: 2, dedupeSize: 2 });
+    hub.publish('room', 'm', 1, { cid: 'a' });
+    hub.publish('room', 'm', 2, { cid: 'b' });
+    hub.publish('room', 'm', 3, { cid: 'c' });
+    expect(hub.publish('room', 'm', 3, { cid: 'c' }).seq).toBe(3);
+    expect(hub.publish('room', 'm', 1, { cid: 'a' }).seq).toBe(4);
+    expect(() => createChannelHub({ logSize: -1 })).toThrow(RangeError);
+    expect(() => createChannelHub({ logSize: 1.5 })).toThrow(RangeError);
+  });
+
+  it('with logSize 0 keeps nothing: every resume is a gap', () => {
+    const { hub, connect } = setup({ logSize: 0 });
+    hub.publish('room', 'm', 1);
+    hub.publish('room', 'm', 2);
+    const a = connect();
+    a.take();
+    a.send({ type: 'subscribe', channel: 'room', after: 0 });
+    expect(a.take()[0]).toEqual({ type: 'gap', channel: 'room', from: 1, to: 2 });
+  });
+});

@@ -1,0 +1,188 @@
+import type { Transport } from '../channel/transport.js';
+import type { BackoffOptions } from '../connection/backoff.js';
+import type { NetworkSource } from '../env/network.js';
+import type { ConnectionState } from '../connection/status.js';
+import { RealtimeError } from '../errors.js';
+import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
+import { reportListenerError } from '../lib/report-listener-error.js';
+import { createWebSocketConnection } from '../websocket/websocket-connection.js';
+import type { WebSocketConnection, WebSocketConstructorLike } from '../websocket/types.js';
+
+/** Protocol-level liveness: a `ping` frame after `intervalMs` of silence; no frame within `timeoutMs` → reconnect. */
+export interface WebSocketTransportHeartbeat {
+  /** Default 25 000. */
+  intervalMs?: number;
+  /** Default 10 000. */
+  timeoutMs?: number;
+}
+
+/** Options for {@link websocketTransport}. */
+export interface WebSocketTransportOptions {
+  /** The realtime-kit endpoint, e.g. `wss://example.com/realtime` (see `createWebSocketEndpoint` in `@realtime-kit/server`). */
+  url: string;
+  /** Called before every (re)connect; the token goes in the `token` query parameter. Return null to connect without one. */
+  auth?: () => string | null | Promise<string | null>;
+  /** The WebSocket class. Default `globalThis.WebSocket`; in Node < 22 pass `ws`'s. */
+  WebSocket?: WebSocketConstructorLike;
+  /** Protocol `ping`/`pong` liveness (on by default); `false` turns it off. */
+  heartbeat?: WebSocketTransportHeartbeat | false;
+  backoff?: BackoffOptions;
+  network?: NetworkSource;
+  /** Clock for ping timestamps (injectable for tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** A {@link Transport} over realtime-kit's own WebSocket protocol. */
+export interface WebSocketTransport extends Transport {
+  readonly kind: 'websocket';
+  /**
+   * Frames that were not protocol JSON (code `bad_frame`, the text in `raw`: the frame is dropped, the connection
+   * goes on), and every error of the underlying connection (the ones `getSnapshot().error` shows as they happen).
+   * Without a listener, dropped frames are logged with `console.warn`.
+   */
+  onError(listener: (error: RealtimeError) => void): () => void;
+}
+
+const DEFAULT_HEARTBEAT = Object.freeze({ intervalMs: 25_000, timeoutMs: 10_000 });
+
+/**
+ * The channel transport for your own server (`createWebSocketEndpoint` from `@realtime-kit/server`): one JSON
+ * protocol frame per WebSocket message, reconnection with backoff, a fresh `auth` token on every attempt.
+ *
+ * ```ts
+ * import { websocketTransport } from '@realtime-kit/core/websocket'
+ * const client = createRealtimeClient({ transport: websocketTransport({ url: '/realtime', auth: () => fetchToken() }) })
+ * ```
+ *
+ * It does not connect until `connect()` (the client calls it when the first channel is used).
+ */
+export function websocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
+  const now = options.now ?? Date.now;
+  const frameListeners = new Set<(frame: ServerFrame) => void>();
+  const errorListeners = new Set<(error: RealtimeError) => void>();
+  const heartbeat = options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
+
+  const connection: WebSocketConnection = createWebSocketConnection(options.url, {
+    auth: options.auth,
+    WebSocket: options.WebSocket,
+    backoff: options.backoff,
+    network: options.network,
+    now: options.now,
+    autoConnect: false,
+    heartbeat:
+      heartbeat === false
+        ? false
+        : {
+            intervalMs: heartbeat.intervalMs,
+            timeoutMs: heartbeat.timeoutMs,
+            message: () => JSON.stringify({ type: 'ping', t: now() } satisfies ClientFrame),
+            // Cheap substring test first: only a message that can be a pong is parsed twice.
+            isPong: (data) => typeof data === 'string' && data.includes('"pong"') && parseServerFrame(data)?.type === 'pong',
+          },
+  });
+
+  function emit<T>(listeners: Set<(value: T) => void>, value: T) {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+  }
+
+  function reportError(error: RealtimeError) {
+    if (errorListeners.size > 0) emit(errorListeners, error);
+    // Never swallow: with nobody listening, a dropped frame still leaves a trace.
+    else if (error.code === 'bad_frame') console.warn(`[realtime-kit] ${error.message}`);
+  }
+
+  // A session begins with the server's `welcome`, not with the socket opening: a server that refuses the token
+  // accepts the socket and then closes it with 4401. Until `welcome`, the transport reports `connecting` and sends
+  // nothing, so the client neither re-subscribes nor flushes its outbox into a socket about to close.
+  let welcomed = false;
+  let derived: { from: ConnectionState; state: ConnectionState } | null = null;
+  const stateListeners = new Set<() => void>();
+  const notifyState = () => emit(stateListeners, undefined);
+  // Every new socket starts a new session that must be welcomed again.
+  connection.on('open', () => {
+    welcomed = false;
+  });
+  connection.on('close', () => {
+    welcomed = false;
+  });
+  function getSnapshot(): ConnectionState {
+    const state = connection.getSnapshot();
+    if (state.status !== 'open' || welcomed) return state;
+    if (derived?.from !== state) derived = { from: state, state: Object.freeze({ ...state, status: 'connecting' }) };
+    return derived.state;
+  }
+
+  connection.on('message', (data) => {
+    const frame = typeof data === 'string' ? parseServerFrame(data) : undefined;
+    if (frame === undefined) {
+      const raw = typeof data === 'string' ? data : `<${describeBinary(data)}>`;
+      reportError(
+        new RealtimeError(
+          'bad_frame',
+          `websocketTransport(${options.url}) dropped a message that is not a realtime-kit protocol frame (JSON text with a "type"). ` +
+            'Check that the URL points at a realtime-kit endpoint (createWebSocketEndpoint) and not another WebSocket server.',
+          { raw: raw.slice(0, 1024) },
+        ),
+      );
+      return;
+    }
+    if (frame.type === 'welcome' && !welcomed) {
+      welcomed = true;
+      notifyState();
+    }
+    emit(frameListeners, frame);
+  });
+  connection.on('error', (error) => reportError(error));
+
+  return {
+    kind: 'websocket',
+    subscribe(listener) {
+      const entry = () => listener();
+      stateListeners.add(entry);
+      const off = connection.subscribe(entry);
+      return () => {
+        off();
+        stateListeners.delete(entry);
+      };
+    },
+    getSnapshot,
+    connect: () => connection.connect(),
+    close: () => connection.close(),
+    reconnect: () => connection.reconnect(),
+    send: (frame) => welcomed && connection.trySend(JSON.stringify(frame)),
+    onFrame(listener) {
+      const entry = (frame: ServerFrame) => listener(frame);
+      frameListeners.add(entry);
+      return () => void frameListeners.delete(entry);
+    },
+    onError(listener) {
+      const entry = (error: RealtimeError) => listener(error);
+      errorListeners.add(entry);
+      return () => void errorListeners.delete(entry);
+    },
+  };
+}
+
+/** JSON text whose value is an object with a string `type`; anything else is not a frame. */
+function parseServerFrame(text: string): ServerFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return typeof (value as { type?: unknown }).type === 'string' ? (value as ServerFrame) : undefined;
+}
+
+function describeBinary(data: unknown): string {
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return `binary message, ${data.size} bytes`;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return `binary message, ${data.byteLength} bytes`;
+  return `${typeof data} message`;
+}

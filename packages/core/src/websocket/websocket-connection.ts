@@ -1,0 +1,581 @@
+import { backoff, DEFAULT_BACKOFF } from '../connection/backoff.js';
+import { toConnectionStatus } from '../connection/machine.js';
+import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
+import { browserNetwork, type NetworkEvent } from '../env/network.js';
+import { RealtimeError } from '../errors.js';
+import { assertNever } from '../lib/assert-never.js';
+import { reportListenerError } from '../lib/report-listener-error.js';
+import { createStore } from '../store.js';
+import { classifyClose, type WebSocketOutcome, type WebSocketVerdict } from './classify-close.js';
+import type {
+  HeartbeatOptions,
+  WebSocketCloseInfo,
+  WebSocketConnection,
+  WebSocketConstructorLike,
+  WebSocketData,
+  WebSocketLike,
+  WebSocketOptions,
+} from './types.js';
+import { toConnectionPhase, type WebSocketPhase } from './websocket-phase.js';
+
+/** Heartbeat defaults: a ping after 25 s of silence (under common 30–60 s proxy idle limits), 10 s for any answer. */
+export const DEFAULT_HEARTBEAT = Object.freeze({ intervalMs: 25_000, timeoutMs: 10_000 });
+
+/** Default bound of the outbound queue while not open. */
+export const DEFAULT_MAX_QUEUED = 1000;
+
+/**
+ * A 4401 arriving this long after open is a token that expired during the session, not a fresh token refused:
+ * it gets a new token instead of stopping. (Servers accept the upgrade and then close with 4401, so "opened"
+ * alone proves nothing; the first incoming message confirms a session sooner.)
+ */
+const AUTH_SETTLED_MS = 10_000;
+
+/** `readyState` of an open socket, the same number in every implementation. */
+const OPEN = 1;
+
+type Listener<T> = (value: T) => void;
+
+/** One attempt: its socket (once `auth()` returned), and what happened to it so far. */
+interface Attempt {
+  socket: WebSocketLike | null;
+  openedAt: number | null;
+  /** Any message arrived: the server accepted this session. */
+  received: boolean;
+  /** The socket is closed or closing; it must not be closed again. */
+  ended: boolean;
+  /** What the last `error` event said, for the 1006 that follows it. */
+  cause: unknown;
+}
+
+/**
+ * A WebSocket that stays connected: a fresh `auth()` token on every attempt, backoff with full jitter, close
+ * codes classified into retry / re-authenticate / stop (see `classifyClose`), an ordered outbound queue while not
+ * open, ping/pong liveness, offline awareness, and a store of its state for UIs.
+ *
+ * Works over the browser's WebSocket, Node 22's, or `ws` (pass `options.WebSocket` in Node 20).
+ *
+ * @example
+ * const socket = createWebSocketConnection('wss://example.com/live', { auth: () => getToken(), heartbeat: true });
+ * socket.on('message', (data) => render(data));
+ * socket.send(JSON.stringify({ type: 'hello' })); // queued until open
+ */
+export function createWebSocketConnection(url: string, options: WebSocketOptions = {}): WebSocketConnection {
+  const WebSocketImpl: WebSocketConstructorLike | undefined =
+    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+  if (typeof WebSocketImpl !== 'function') {
+    throw new TypeError(
+      'createWebSocketConnection: this runtime has no global WebSocket (Node < 22). Install `ws` and pass its class: ' +
+        "import { WebSocket } from 'ws'; createWebSocketConnection(url, { WebSocket }).",
+    );
+  }
+  const Socket: WebSocketConstructorLike = WebSocketImpl;
+  const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED;
+  if (!(Number.isInteger(maxQueued) && maxQueued >= 0)) {
+    throw new RangeError(`createWebSocketConnection: maxQueued must be a whole number >= 0 (got ${maxQueued}).`);
+  }
+  const heartbeat = resolveHeartbeat(options.heartbeat);
+  // Invalid backoff options would otherwise throw later, inside a close handler.
+  backoff(1, { ...options.backoff, random: () => 0 });
+
+  const network = options.network ?? browserNetwork;
+  const now = options.now ?? (() => Date.now());
+  const authParam = options.authParam ?? 'token';
+
+  let phase: WebSocketPhase = 'idle';
+  let attempt = 0;
+  let error: RealtimeError | null = null;
+  let retryInMs: number | null = null;
+  let retryAt: number | null = null;
+  // A 4401 made us fetch a fresh token; another 4401 before a session is confirmed stops.
+  let reauthenticated = false;
+  // The attempt in flight. Events of older sockets and late `auth()` results compare against it and are ignored.
+  let current: Attempt | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  // The handshake bound, the idle timer before a ping, or the wait for an answer: never more than one at a time.
+  let livenessTimer: ReturnType<typeof setTimeout> | undefined;
+  let unwatchNetwork: (() => void) | null = null;
+  const queue: WebSocketData[] = [];
+  const messageListeners = new Set<Listener<unknown>>();
+  const openListeners = new Set<Listener<void>>();
+  const closeListeners = new Set<Listener<WebSocketCloseInfo>>();
+  const errorListeners = new Set<Listener<RealtimeError>>();
+
+  const store = createStore<ConnectionState>(INITIAL_CONNECTION_STATE, {
+    onFirstSubscribe() {
+      if (phase === 'idle') start();
+    },
+  });
+
+  function publish() {
+    const previous = store.getSnapshot();
+    const status = toConnectionStatus(toConnectionPhase(phase), attempt);
+    if (
+      previous.status === status &&
+      previous.error === error &&
+      previous.attempt === attempt &&
+      previous.retryInMs === retryInMs &&
+      previous.retryAt === retryAt
+    ) {
+      return;
+    }
+    store.set(Object.freeze({ status, error, attempt, retryInMs, retryAt, lastEventId: null }));
+  }
+
+  function start() {
+    attempt = 0;
+    error = null;
+    reauthenticated = false;
+    unwatchNetwork ??= network.subscribe(onNetworkEvent);
+    beginAttempt();
+  }
+
+  function beginAttempt() {
+    clearRetryTimer();
+    if (!network.isOnline()) {
+      goOffline();
+      return;
+    }
+    const next: Attempt = { socket: null, openedAt: null, received: false, ended: false, cause: undefined };
+    current = next;
+    phase = options.auth === undefined ? 'connecting' : 'authenticating';
+    retryInMs = null;
+    retryAt = null;
+    publish();
+    // Calling auth() and creating the socket a microtask later lets the caller attach listeners first: even the
+    // first attempt's errors (auth() throwing, a constructor refusing the URL) reach them, as with the SSE client.
+    queueMicrotask(() => {
+      if (current === next) authenticate(next);
+    });
+  }
+
+  function authenticate(next: Attempt) {
+    const { auth } = options;
+    if (auth === undefined) {
+      openSocket(next, null);
+      return;
+    }
+    let token: string | null | Promise<string | null>;
+    try {
+      token = auth();
+    } catch (cause) {
+      fail(next, { type: 'auth-error', cause });
+      return;
+    }
+    if (!isPromiseLike(token)) {
+      openSocket(next, token);
+      return;
+    }
+    Promise.resolve(token)
+      .then(
+        (value) => {
+          if (current === next) openSocket(next, value);
+        },
+        (cause: unknown) => {
+          if (current === next) fail(next, { type: 'auth-error', cause });
+        },
+      )
+      // Only a bug can land here (both handlers guard their work); report it rather than leave a rejection.
+      .catch(reportListenerError);
+  }
+
+  function openSocket(target: Attempt, token: string | null | undefined) {
+    const address = token == null ? url : withQueryParam(url, authParam, token);
+    let socket: WebSocketLike;
+    try {
+      socket =
+        options.protocols === undefined ? new Socket(address) : new Socket(address, options.protocols);
+    } catch (cause) {
+      fail(target, { type: 'socket-error', cause });
+      return;
+    }
+    target.socket = socket;
+    if (options.binaryType !== undefined) socket.binaryType = options.binaryType;
+    // Handlers stay attached after the attempt is replaced (`ws` throws on an 'error' nobody listens to); each
+    // checks that its attempt is still the current one, so late events of an old socket are ignored.
+    socket.onopen = () => {
+      if (current === target) handleOpen(target, socket);
+    };
+    socket.onmessage = (event) => {
+      if (current === target) handleMessage(target, event.data);
+    };
+    socket.onerror = (event) => {
+      if (current === target) target.cause = event;
+    };
+    socket.onclose = (event) => {
+      if (current === target) handleClose(target, { code: event.code, reason: event.reason });
+    };
+    phase = 'connecting';
+    if (heartbeat !== null) {
+      const { timeoutMs } = heartbeat;
+      armLiveness(timeoutMs, () => fail(target, { type: 'heartbeat-timeout', timeoutMs, opening: true }));
+    }
+    publish();
+  }
+
+  function handleOpen(target: Attempt, socket: WebSocketLike) {
+    target.openedAt = now();
+    clearLivenessTimer();
+    // Flush before announcing 'open', so whatever a listener sends goes out after what was queued before it.
+    while (queue.length > 0 && current === target) {
+      const data = queue.shift() as WebSocketData;
+      try {
+        socket.send(data as never);
+      } catch (thrown) {
+        reportListenerError(thrown);
+      }
+    }
+    if (current !== target) return;
+    phase = 'open';
+    attempt = 0;
+    error = null;
+    retryInMs = null;
+    retryAt = null;
+    armIdle(target);
+    publish();
+    if (current === target) emit(openListeners, undefined);
+  }
+
+  function handleMessage(target: Attempt, data: unknown) {
+    if (!target.received) {
+      target.received = true;
+      reauthenticated = false;
+    }
+    if (heartbeat === null) {
+      emit(messageListeners, data);
+      return;
+    }
+    // Any message proves the socket alive, not only a pong.
+    if (phase === 'awaiting-pong') phase = 'open';
+    armIdle(target);
+    if (!isPong(heartbeat, data)) emit(messageListeners, data);
+  }
+
+  function handleClose(target: Attempt, info: WebSocketCloseInfo) {
+    target.ended = true;
+    if (target.openedAt !== null && now() - target.openedAt >= AUTH_SETTLED_MS) reauthenticated = false;
+    const verdict = classifyClose({ type: 'close', ...info, cause: target.cause }, { url, reauthenticated });
+    settle(verdict, info);
+  }
+
+  function fail(target: Attempt, outcome: Exclude<WebSocketOutcome, { type: 'close' }>) {
+    if (current !== target) return;
+    settle(classifyClose(outcome, { url, reauthenticated }), null);
+  }
+
+  /** Ends the current attempt and applies the verdict; `serverClose` is the close event when the socket ended itself. */
+  function settle(verdict: WebSocketVerdict, serverClose: WebSocketCloseInfo | null) {
+    const reason = verdict.error.code === 'heartbeat_timeout' ? 'heartbeat timeout' : 'reconnect';
+    const clientClose = endAttempt(1000, reason);
+    attempt += 1;
+    error = verdict.error;
+    let dropped = 0;
+    switch (verdict.action) {
+      case 'stop':
+        stopWatchingNetwork();
+        phase = 'closed';
+        retryInMs = null;
+        retryAt = null;
+        dropped = queue.splice(0).length;
+        publish();
+        break;
+      case 'reauthenticate':
+        reauthenticated = true;
+        scheduleRetry(0);
+        break;
+      case 'retry':
+        scheduleRetry(retryDelay(verdict.wait));
+        break;
+      default:
+        assertNever(verdict);
+    }
+    const closeInfo = serverClose ?? clientClose;
+    if (closeInfo !== null) emit(closeListeners, closeInfo);
+    emit(errorListeners, verdict.error);
+    if (dropped > 0) emit(errorListeners, droppedError(dropped, 'it stopped'));
+  }
+
+  function retryDelay(wait: 'backoff' | 'longer'): number {
+    const delay = backoff(attempt, options.backoff);
+    if (wait === 'backoff') return delay;
+    const minMs = options.backoff?.minMs ?? DEFAULT_BACKOFF.minMs;
+    const maxMs = options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
+    return Math.min(maxMs, minMs + delay);
+  }
+
+  function scheduleRetry(delay: number) {
+    phase = 'backoff';
+    retryInMs = delay;
+    retryAt = now() + delay;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      beginAttempt();
+    }, delay);
+    publish();
+  }
+
+  function armIdle(target: Attempt) {
+    if (heartbeat === null) return;
+    armLiveness(heartbeat.intervalMs, () => ping(target));
+  }
+
+  function ping(target: Attempt) {
+    if (heartbeat === null || current !== target || target.socket === null) return;
+    phase = 'awaiting-pong';
+    const { timeoutMs } = heartbeat;
+    armLiveness(timeoutMs, () => fail(target, { type: 'heartbeat-timeout', timeoutMs, opening: false }));
+    try {
+      target.socket.send(heartbeat.message() as never);
+    } catch (thrown) {
+      // The timeout armed above still detects a socket that cannot send.
+      reportListenerError(thrown);
+    }
+  }
+
+  function armLiveness(ms: number, onTimeout: () => void) {
+    clearTimeout(livenessTimer);
+    livenessTimer = setTimeout(() => {
+      livenessTimer = undefined;
+      onTimeout();
+    }, ms);
+  }
+
+  function clearLivenessTimer() {
+    clearTimeout(livenessTimer);
+    livenessTimer = undefined;
+  }
+
+  /** Forgets the current attempt and closes its socket if it still runs; returns the close info it sent, if any. */
+  function endAttempt(code: number, reason: string): WebSocketCloseInfo | null {
+    const ending = current;
+    current = null;
+    clearLivenessTimer();
+    if (ending === null || ending.socket === null || ending.ended) return null;
+    ending.ended = true;
+    try {
+      ending.socket.close(code, reason);
+    } catch (thrown) {
+      reportListenerError(thrown);
+    }
+    return { code, reason };
+  }
+
+  function clearRetryTimer() {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+  }
+
+  function stopWatchingNetwork() {
+    unwatchNetwork?.();
+    unwatchNetwork = null;
+  }
+
+  function goOffline() {
+    const closed = endAttempt(1000, 'offline');
+    clearRetryTimer();
+    phase = 'offline';
+    retryInMs = null;
+    retryAt = null;
+    publish();
+    if (closed !== null) emit(closeListeners, closed);
+  }
+
+  function onNetworkEvent(event: NetworkEvent) {
+    switch (event) {
+      case 'offline':
+        if (phase !== 'idle' && phase !== 'offline' && phase !== 'closed') goOffline();
+        break;
+      case 'online':
+        // Back online: the failure was the network, so waiting out the backoff only delays recovery.
+        if (phase === 'offline' || phase === 'backoff') beginAttempt();
+        break;
+      case 'visible':
+        if (phase === 'backoff') beginAttempt();
+        // A socket that died while the device slept looks open until a write fails: probe it now.
+        else if (phase === 'open' && current !== null) ping(current);
+        break;
+      default:
+        assertNever(event);
+    }
+  }
+
+  function openSocketOf(): WebSocketLike | null {
+    if (phase !== 'open' && phase !== 'awaiting-pong') return null;
+    const socket = current?.socket ?? null;
+    return socket !== null && socket.readyState === OPEN ? socket : null;
+  }
+
+  function send(data: WebSocketData) {
+    if (phase === 'closed') {
+      throw new RealtimeError(
+        'closed',
+        `send() on the closed WebSocket connection to ${url}: nothing was sent. Call connect() or reconnect() first.`,
+      );
+    }
+    const socket = openSocketOf();
+    if (socket !== null) {
+      socket.send(data as never);
+      return;
+    }
+    if (queue.length >= maxQueued) {
+      throw new RealtimeError(
+        'queue_full',
+        `${maxQueued} messages already wait for the WebSocket to ${url} to open (maxQueued): this one was refused and ` +
+          'none was dropped. Raise maxQueued, wait for status "open", or use trySend() for messages that may be lost.',
+      );
+    }
+    queue.push(data);
+  }
+
+  function trySend(data: WebSocketData): boolean {
+    const socket = openSocketOf();
+    if (socket === null) return false;
+    socket.send(data as never);
+    return true;
+  }
+
+  function emit<T>(listeners: Set<Listener<T>>, value: T) {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (thrown) {
+        reportListenerError(thrown);
+      }
+    }
+  }
+
+  function listen<T>(listeners: Set<Listener<T>>, listener: Listener<T>): () => void {
+    // A wrapper per call, so adding the same function twice needs two removals (as `subscribe`).
+    const entry: Listener<T> = (value) => listener(value);
+    listeners.add(entry);
+    return () => {
+      listeners.delete(entry);
+    };
+  }
+
+  function on(event: 'message' | 'open' | 'close' | 'error', listener: Listener<never>): () => void {
+    switch (event) {
+      case 'message':
+        return listen(messageListeners, listener as Listener<unknown>);
+      case 'open':
+        return listen(openListeners, listener as Listener<void>);
+      case 'close':
+        return listen(closeListeners, listener as Listener<WebSocketCloseInfo>);
+      case 'error':
+        return listen(errorListeners, listener as Listener<RealtimeError>);
+      default:
+        return assertNever(event);
+    }
+  }
+
+  function reconnect() {
+    const closed = endAttempt(1000, 'reconnect');
+    clearRetryTimer();
+    unwatchNetwork ??= network.subscribe(onNetworkEvent);
+    attempt = 0;
+    error = null;
+    reauthenticated = false;
+    beginAttempt();
+    if (closed !== null) emit(closeListeners, closed);
+  }
+
+  function close(code = 1000, reason = '') {
+    if (!(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
+      throw new RangeError(`WebSocketConnection.close: code must be 1000 or 3000–4999 (got ${code}).`);
+    }
+    if (new TextEncoder().encode(reason).byteLength > 123) {
+      throw new RangeError('WebSocketConnection.close: reason must be at most 123 bytes of UTF-8.');
+    }
+    const closed = endAttempt(code, reason);
+    clearRetryTimer();
+    stopWatchingNetwork();
+    phase = 'closed';
+    attempt = 0;
+    error = null;
+    retryInMs = null;
+    retryAt = null;
+    const dropped = queue.splice(0).length;
+    publish();
+    if (closed !== null) emit(closeListeners, closed);
+    if (dropped > 0) emit(errorListeners, droppedError(dropped, 'close() was called'));
+  }
+
+  function droppedError(count: number, why: string) {
+    return new RealtimeError(
+      'closed',
+      `${count} queued message${count === 1 ? ' was' : 's were'} dropped unsent because the WebSocket connection to ` +
+        `${url} closed (${why}).`,
+    );
+  }
+
+  const connection: WebSocketConnection = {
+    url,
+    subscribe: store.subscribe,
+    getSnapshot: store.getSnapshot,
+    get queued() {
+      return queue.length;
+    },
+    send,
+    trySend,
+    on: on as WebSocketConnection['on'],
+    connect() {
+      if (phase === 'idle' || phase === 'closed') start();
+    },
+    reconnect,
+    close,
+  };
+
+  if (options.autoConnect ?? true) start();
+  return connection;
+}
+
+interface ResolvedHeartbeat {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly message: () => WebSocketData;
+  readonly isPong: (data: unknown) => boolean;
+}
+
+function resolveHeartbeat(input: HeartbeatOptions | boolean | undefined): ResolvedHeartbeat | null {
+  if (input === undefined || input === false) return null;
+  const given = input === true ? {} : input;
+  const resolved = {
+    intervalMs: given.intervalMs ?? DEFAULT_HEARTBEAT.intervalMs,
+    timeoutMs: given.timeoutMs ?? DEFAULT_HEARTBEAT.timeoutMs,
+    message: given.message ?? (() => 'ping'),
+    isPong: given.isPong ?? ((data: unknown) => data === 'pong'),
+  };
+  for (const key of ['intervalMs', 'timeoutMs'] as const) {
+    const value = resolved[key];
+    if (!(value > 0 && Number.isFinite(value))) {
+      throw new RangeError(`createWebSocketConnection: heartbeat.${key} must be a positive number (got ${value}).`);
+    }
+  }
+  return resolved;
+}
+
+/** A throwing `isPong` is reported and the message delivered: better an extra message than a lost one. */
+function isPong(heartbeat: ResolvedHeartbeat, data: unknown): boolean {
+  try {
+    return heartbeat.isPong(data);
+  } catch (thrown) {
+    reportListenerError(thrown);
+    return false;
+  }
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Sets one query parameter on an absolute or relative URL, keeping the rest (and any fragment) as given. */
+export function withQueryParam(url: string, name: string, value: string): string {
+  const hashAt = url.indexOf('#');
+  const head = hashAt === -1 ? url : url.slice(0, hashAt);
+  const hash = hashAt === -1 ? '' : url.slice(hashAt);
+  const queryAt = head.indexOf('?');
+  const path = queryAt === -1 ? head : head.slice(0, queryAt);
+  const params = new URLSearchParams(queryAt === -1 ? '' : head.slice(queryAt + 1));
+  params.set(name, value);
+  return `${path}?${params.toString()}${hash}`;
+}

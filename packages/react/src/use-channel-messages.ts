@@ -1,0 +1,53 @@
+import { useEffect, useMemo } from 'react';
+import { createMessageBuffer, type Channel, type ChannelMessage, type EventMap, type Throttle } from '@realtime-kit/core';
+import { useStore } from './lib/use-store.js';
+
+/** Options for {@link useChannelMessages}. */
+export interface UseChannelMessagesOptions {
+  /** Keep at most this many messages (the newest). Default 1000. */
+  maxMessages?: number;
+  /** How often new messages commit: `'frame'` (default, at most once per animation frame), a number of ms, or `false` (every message). */
+  throttle?: Throttle;
+}
+
+const EMPTY_SNAPSHOT = Object.freeze({ messages: Object.freeze([]) as readonly never[], latest: undefined, total: 0 });
+
+/**
+ * The messages of `event` (or every event, with `'*'`) received on `channel` since mount, oldest first.
+ * Bursts are batched through core's message buffer: at most one render per animation frame by default,
+ * and no message is ever skipped in between (only trimmed to `maxMessages`).
+ * @example
+ * const messages = useChannelMessages(room, 'message', { maxMessages: 200 })
+ * return <ul>{messages.map((m) => <li key={m.id}>{m.data.text}</li>)}</ul>
+ */
+export function useChannelMessages<Events extends EventMap>(
+  channel: Channel<Events>,
+  event: '*',
+  options?: UseChannelMessagesOptions,
+): readonly ChannelMessage<Events[keyof Events], keyof Events & string>[];
+/** The messages of one event of `channel`, oldest first, batched to at most one render per frame by default. */
+export function useChannelMessages<Events extends EventMap, E extends keyof Events & string>(
+  channel: Channel<Events>,
+  event: E,
+  options?: UseChannelMessagesOptions,
+): readonly ChannelMessage<Events[E], E>[];
+export function useChannelMessages(
+  channel: Channel,
+  event: string,
+  { maxMessages, throttle }: UseChannelMessagesOptions = {},
+): readonly ChannelMessage[] {
+  // A buffer per channel/event/options: creating one has no side effects, so it is safe during render.
+  const buffer = useMemo(
+    () => createMessageBuffer<ChannelMessage>({ maxMessages, throttle }),
+    // `channel` and `event` are deliberate dependencies: another stream starts from an empty list.
+    [channel, event, maxMessages, throttle],
+  );
+  useEffect(() => {
+    const off = channel.subscribe(event, (message) => buffer.push(message));
+    return () => {
+      off();
+      buffer.dispose();
+    };
+  }, [channel, event, buffer]);
+  return useStore(buffer, EMPTY_SNAPSHOT).messages;
+}

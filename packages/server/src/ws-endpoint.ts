@@ -1,0 +1,248 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { CLOSE_CODES, createChannelHub } from '@realtime-kit/core';
+import type { ChannelHub, ClientFrame, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+
+/** Default largest accepted message: 64 KiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+/** Default interval of WebSocket-level pings; a client that has not answered the previous one is dropped. */
+export const DEFAULT_PING_INTERVAL_MS = 30_000;
+/** Default bytes that may wait in one client's send buffer before it is dropped as a slow consumer (1 MiB). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+/** How long `close()` waits for clients to acknowledge the close before cutting their sockets. */
+const CLOSE_GRACE_MS = 2000;
+/** 1012 Service Restart: "come back soon" — clients reconnect with backoff and resume. */
+const SERVICE_RESTART = 1012;
+/** 1011 Internal Error: `authenticate` threw. */
+const INTERNAL_ERROR = 1011;
+/** 1013 Try Again Later: the client read too slowly; it reconnects and resumes from its last seq. */
+const TRY_AGAIN_LATER = 1013;
+/** setTimeout's largest delay (~24.8 days); a later expiry is not scheduled. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Who a connection belongs to, as `authenticate` decided. */
+export interface AuthenticatedUser {
+  readonly userId: string;
+  /**
+   * When the token stops being valid (ms since epoch). The connection is then closed with 4401 and the client
+   * reconnects with a fresh token from its `auth()`. Default: valid for the connection's lifetime.
+   */
+  readonly expiresAt?: number;
+}
+
+/** Options for {@link createWebSocketEndpoint}. */
+export interface WebSocketEndpointOptions {
+  /** Attach to this server's `upgrade` event. Without it, call `endpoint.handleUpgrade` from your own handler. */
+  server?: HttpServer | HttpsServer;
+  /** With `server`: only upgrade requests for this pathname (e.g. `'/realtime'`); others are left to other listeners. Default: every path. */
+  path?: string;
+  /** The channel hub that holds logs, subscriptions and presence. Default a new `createChannelHub()`. */
+  hub?: ChannelHub;
+  /**
+   * Checks the `?token=` query parameter (null when absent) on every connection. Return the user, or null to
+   * refuse: the socket is then closed with 4401 (`CLOSE_CODES.UNAUTHORIZED`) and the client asks `auth` for a
+   * fresh token. Without it, every connection is anonymous.
+   */
+  authenticate?: (token: string | null, request: IncomingMessage) => Promise<AuthenticatedUser | null> | AuthenticatedUser | null;
+  /** Larger messages are refused with a `message_too_large` error frame; the connection stays up. Default 64 KiB. */
+  maxMessageBytes?: number;
+  /** WebSocket ping interval for detecting dead clients; `false` turns it off. Default 30 000. */
+  pingIntervalMs?: number | false;
+  /** A client whose unsent bytes pass this is closed with 1013 (it reconnects and resumes). Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running endpoint: see {@link createWebSocketEndpoint}. */
+export interface WebSocketEndpoint {
+  readonly hub: ChannelHub;
+  /** Open client connections. */
+  readonly clients: number;
+  /** Takes over one upgrade request (for custom servers that route upgrades themselves). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Publishes from the server (a Server Action, a job): stored in the channel's log and sent to subscribers. */
+  publish(channel: string, event: string, data: unknown, options?: { cid?: string }): ReturnType<ChannelHub['publish']>;
+  /**
+   * Graceful shutdown: stops accepting, closes every client with 1012 (service restart, so they reconnect
+   * elsewhere and resume) and resolves once they are gone. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The server side of `websocketTransport`: speaks realtime-kit's channel protocol over `ws`, through a hub.
+ *
+ * ```ts
+ * const server = http.createServer(app)
+ * const realtime = createWebSocketEndpoint({ server, path: '/realtime', authenticate: (token) => verifyJwt(token) })
+ * server.listen(3000)
+ * await realtime.publish('room:42', 'message', { text: 'hi' })
+ * ```
+ *
+ * Bad input never costs the connection: malformed frames get a `bad_frame` error frame, oversized ones
+ * `message_too_large` (messages past 16 × `maxMessageBytes`, at least 1 MiB, are cut by `ws` with 1009 so one
+ * client cannot make the server buffer without bound).
+ *
+ * @throws {RangeError} when a size or interval option is out of range.
+ */
+export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}): WebSocketEndpoint {
+  const maxMessageBytes = positive(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
+  const maxBufferedBytes = positive(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes');
+  const pingIntervalMs = options.pingIntervalMs === false ? 0 : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
+  const hub = options.hub ?? createChannelHub();
+  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] WebSocket endpoint:', error));
+  const { server, path, authenticate } = options;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(16 * maxMessageBytes, 1024 * 1024), clientTracking: false });
+  const clients = new Set<WebSocket>();
+  const alive = new WeakSet<WebSocket>();
+  let closing: Promise<void> | undefined;
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (path !== undefined && pathname(request) !== path) return;
+    handleUpgrade(request, socket, head);
+  };
+  server?.on('upgrade', onUpgrade);
+
+  const pinger =
+    pingIntervalMs > 0
+      ? setInterval(() => {
+          for (const ws of clients) {
+            if (!alive.has(ws)) {
+              ws.terminate();
+              continue;
+            }
+            alive.delete(ws);
+            ws.ping();
+          }
+        }, pingIntervalMs)
+      : undefined;
+  pinger?.unref();
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    if (closing) return refuse(socket, '503 Service Unavailable');
+    // Until ws owns the socket, a reset during `authenticate` must not become an uncaught 'error'.
+    const ignore = () => {};
+    socket.on('error', ignore);
+    void identify(request).then((outcome) => {
+      if (closing || socket.destroyed) return void socket.destroy();
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        socket.off('error', ignore);
+        if (outcome.ok) open(ws, outcome.user);
+        else if (outcome.failed) ws.close(INTERNAL_ERROR, 'authentication failed');
+        else ws.close(CLOSE_CODES.UNAUTHORIZED, 'unauthorized');
+      });
+    });
+  }
+
+  async function identify(request: IncomingMessage): Promise<{ ok: true; user: AuthenticatedUser | undefined } | { ok: false; failed: boolean }> {
+    if (!authenticate) return { ok: true, user: undefined };
+    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+    try {
+      const user = await authenticate(token, request);
+      return user ? { ok: true, user } : { ok: false, failed: false };
+    } catch (error) {
+      onError(error);
+      return { ok: false, failed: true };
+    }
+  }
+
+  function open(ws: WebSocket, user: AuthenticatedUser | undefined) {
+    clients.add(ws);
+    alive.add(ws);
+    const send = (frame: ServerFrame) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(frame));
+      if (ws.bufferedAmount > maxBufferedBytes) ws.close(TRY_AGAIN_LATER, 'slow consumer');
+    };
+    const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
+    const session = hub.connect({ send, userId: user?.userId, close: () => ws.close(SERVICE_RESTART, 'session ended') });
+    const expiresIn = user?.expiresAt === undefined ? undefined : Math.max(0, user.expiresAt - Date.now());
+    const expiry =
+      expiresIn === undefined || expiresIn > MAX_TIMER_MS
+        ? undefined
+        : setTimeout(() => ws.close(CLOSE_CODES.UNAUTHORIZED, 'token expired'), expiresIn);
+
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      alive.add(ws);
+      const size = byteLength(data);
+      if (size > maxMessageBytes) {
+        return refuseFrame('message_too_large', `A ${size}-byte message was refused: the limit is ${maxMessageBytes} bytes. Send smaller payloads (store large data elsewhere and send a reference).`);
+      }
+      if (isBinary) return refuseFrame('bad_frame', 'Binary messages are not part of the protocol: send JSON text frames.');
+      let frame: ClientFrame;
+      try {
+        frame = JSON.parse(rawToString(data)) as ClientFrame;
+      } catch {
+        return refuseFrame('bad_frame', 'The message is not valid JSON: send one JSON protocol frame per message.');
+      }
+      // The hub checks the frame's shape (answering bad ones with `bad_frame`) and keeps one session's frames in order.
+      try {
+        void Promise.resolve(session.receive(frame)).catch(onError);
+      } catch (error) {
+        onError(error);
+      }
+    });
+    // ws always follows 'error' with 'close'; the listener keeps the error from being thrown.
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      clearTimeout(expiry);
+      clients.delete(ws);
+      session.close();
+    });
+  }
+
+  return {
+    hub,
+    get clients() {
+      return clients.size;
+    },
+    handleUpgrade,
+    publish: (channel, event, data, publishOptions) => hub.publish(channel, event, data, publishOptions),
+    close() {
+      closing ??= (async () => {
+        server?.off('upgrade', onUpgrade);
+        if (pinger) clearInterval(pinger);
+        const gone = [...clients].map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              ws.once('close', () => resolve());
+              ws.close(SERVICE_RESTART, 'server shutting down');
+            }),
+        );
+        const cut = setTimeout(() => clients.forEach((ws) => ws.terminate()), CLOSE_GRACE_MS);
+        await Promise.all(gone);
+        clearTimeout(cut);
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: string) {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function pathname(request: IncomingMessage): string {
+  return new URL(request.url ?? '/', 'http://localhost').pathname;
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  return data.byteLength;
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive, finite number; got ${String(value)}.`);
+  return value;
+}
