@@ -1,10 +1,10 @@
+import { createSharedLifecycle, createSharedRegistry } from './shared-entry.js';
 import {
   createMessageBuffer,
   createSSEConnection,
   INITIAL_CONNECTION_STATE,
   type ConnectionState,
   type MessageBuffer,
-  type MessageBufferSnapshot,
   type SSEConnection,
   type SSEMessage,
   type SSEOptions,
@@ -36,10 +36,7 @@ export interface SharedSSE<T> {
   reset(): void;
 }
 
-/** How long an entry created during a render that never committed waits before it is dropped. */
-const UNUSED_ENTRY_TTL_MS = 10_000;
-
-const entries = new Map<string, SharedSSE<unknown>>();
+const entries = createSharedRegistry<SharedSSE<unknown>>();
 
 export const IDLE_VIEW: SSEView<never> = Object.freeze({
   ...INITIAL_CONNECTION_STATE,
@@ -54,11 +51,7 @@ export const IDLE_VIEW: SSEView<never> = Object.freeze({
  * unmount/remount (and a component moving in the tree) keeps a single connection.
  */
 export function getSharedSSE<T>(key: string, url: string, options: SharedSSEOptions<T>): SharedSSE<T> {
-  const existing = entries.get(key) as SharedSSE<T> | undefined;
-  if (existing) return existing;
-  const entry = createEntry<T>(key, url, options);
-  entries.set(key, entry as SharedSSE<unknown>);
-  return entry;
+  return entries.get(key, (release) => createEntry<T>(url, options, release) as SharedSSE<unknown>) as SharedSSE<T>;
 }
 
 /** Number of live shared entries (for tests and devtools). */
@@ -66,7 +59,7 @@ export function sharedSSECount(): number {
   return entries.size;
 }
 
-function createEntry<T>(key: string, url: string, initial: SharedSSEOptions<T>): SharedSSE<T> {
+function createEntry<T>(url: string, initial: SharedSSEOptions<T>, release: () => void): SharedSSE<T> {
   const latest = { current: initial };
   const { headers, body, parse } = initial;
   const connection = createSSEConnection<T>(url, {
@@ -86,59 +79,16 @@ function createEntry<T>(key: string, url: string, initial: SharedSSEOptions<T>):
     if (wanted === null || wanted.has(message.event)) buffer.push(message);
   });
 
-  let users = 0;
-  let releaseTimer: ReturnType<typeof setTimeout> | undefined;
-  let view: SSEView<T> = IDLE_VIEW;
-  let viewOf: [ConnectionState, MessageBufferSnapshot<SSEMessage<T>>] | null = null;
-
-  const dispose = () => {
-    connection.close();
-    buffer.dispose();
-    if (entries.get(key) === (entry as SharedSSE<unknown>)) entries.delete(key);
-  };
-  let unusedTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
-    if (users === 0) dispose();
-  }, UNUSED_ENTRY_TTL_MS);
-
   const entry: SharedSSE<T> = {
     connection,
     buffer,
     latest,
-    subscribe(listener) {
-      const offConnection = connection.subscribe(listener);
-      const offBuffer = buffer.subscribe(listener);
-      users += 1;
-      clearTimeout(unusedTimer);
-      unusedTimer = undefined;
-      if (releaseTimer !== undefined) {
-        clearTimeout(releaseTimer);
-        releaseTimer = undefined;
-      }
-      if (users === 1) connection.connect();
-      let active = true;
-      return () => {
-        if (!active) return;
-        active = false;
-        offConnection();
-        offBuffer();
-        users -= 1;
-        if (users === 0) {
-          releaseTimer = setTimeout(() => {
-            releaseTimer = undefined;
-            if (users === 0) dispose();
-          }, 0);
-        }
-      };
-    },
-    getSnapshot() {
-      const state = connection.getSnapshot();
-      const messages = buffer.getSnapshot();
-      if (viewOf === null || viewOf[0] !== state || viewOf[1] !== messages) {
-        viewOf = [state, messages];
-        view = { ...state, data: messages.latest?.data, messages: messages.messages, total: messages.total };
-      }
-      return view;
-    },
+    ...createSharedLifecycle(
+      connection,
+      buffer,
+      (state, messages): SSEView<T> => ({ ...state, data: messages.latest?.data, messages: messages.messages, total: messages.total }),
+      release,
+    ),
     reset() {
       buffer.clear();
       connection.reset();

@@ -1,3 +1,4 @@
+import { createSharedLifecycle, createSharedRegistry } from './shared-entry.js';
 import {
   createMessageBuffer,
   createWebSocketConnection,
@@ -5,7 +6,6 @@ import {
   RealtimeError,
   type ConnectionState,
   type MessageBuffer,
-  type MessageBufferSnapshot,
   type Throttle,
   type WebSocketConnection,
   type WebSocketOptions,
@@ -46,10 +46,7 @@ export interface SharedWebSocket<T> {
   onParseError(listener: (error: RealtimeError) => void): () => void;
 }
 
-/** How long an entry created during a render that never committed waits before it is dropped. */
-const UNUSED_ENTRY_TTL_MS = 10_000;
-
-const entries = new Map<string, SharedWebSocket<unknown>>();
+const entries = createSharedRegistry<SharedWebSocket<unknown>>();
 
 /** The view while `url` is null and during server rendering. */
 export const IDLE_WEBSOCKET_VIEW: WebSocketView<never> = Object.freeze({
@@ -64,19 +61,15 @@ export const IDLE_WEBSOCKET_VIEW: WebSocketView<never> = Object.freeze({
  * after the last leaves, so StrictMode's unmount/remount keeps a single socket.
  */
 export function getSharedWebSocket<T>(key: string, url: string, options: SharedWebSocketOptions<T>): SharedWebSocket<T> {
-  const existing = entries.get(key) as SharedWebSocket<T> | undefined;
-  if (existing) return existing;
-  const entry = createEntry<T>(key, url, options);
-  entries.set(key, entry as SharedWebSocket<unknown>);
-  return entry;
+  return entries.get(key, (release) => createEntry<T>(url, options, release) as SharedWebSocket<unknown>) as SharedWebSocket<T>;
 }
 
-/** Number of live shared sockets (for tests and devtools). */
+/** Number of live shared entries (for tests and devtools). */
 export function sharedWebSocketCount(): number {
   return entries.size;
 }
 
-function createEntry<T>(key: string, url: string, initial: SharedWebSocketOptions<T>): SharedWebSocket<T> {
+function createEntry<T>(url: string, initial: SharedWebSocketOptions<T>, release: () => void): SharedWebSocket<T> {
   const latest = { current: initial };
   const { auth } = initial;
   const connection = createWebSocketConnection(url, {
@@ -105,59 +98,16 @@ function createEntry<T>(key: string, url: string, initial: SharedWebSocketOption
     notify(messageListeners, data);
   });
 
-  let users = 0;
-  let releaseTimer: ReturnType<typeof setTimeout> | undefined;
-  let view: WebSocketView<T> = IDLE_WEBSOCKET_VIEW;
-  let viewOf: [ConnectionState, MessageBufferSnapshot<T>] | null = null;
-
-  const dispose = () => {
-    connection.close();
-    buffer.dispose();
-    if (entries.get(key) === (entry as SharedWebSocket<unknown>)) entries.delete(key);
-  };
-  let unusedTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
-    if (users === 0) dispose();
-  }, UNUSED_ENTRY_TTL_MS);
-
   const entry: SharedWebSocket<T> = {
     connection,
     buffer,
     latest,
-    subscribe(listener) {
-      const offConnection = connection.subscribe(listener);
-      const offBuffer = buffer.subscribe(listener);
-      users += 1;
-      clearTimeout(unusedTimer);
-      unusedTimer = undefined;
-      if (releaseTimer !== undefined) {
-        clearTimeout(releaseTimer);
-        releaseTimer = undefined;
-      }
-      if (users === 1) connection.connect();
-      let active = true;
-      return () => {
-        if (!active) return;
-        active = false;
-        offConnection();
-        offBuffer();
-        users -= 1;
-        if (users === 0) {
-          releaseTimer = setTimeout(() => {
-            releaseTimer = undefined;
-            if (users === 0) dispose();
-          }, 0);
-        }
-      };
-    },
-    getSnapshot() {
-      const state = connection.getSnapshot();
-      const messages = buffer.getSnapshot();
-      if (viewOf === null || viewOf[0] !== state || viewOf[1] !== messages) {
-        viewOf = [state, messages];
-        view = { ...state, lastMessage: messages.latest, messages: messages.messages, total: messages.total };
-      }
-      return view;
-    },
+    ...createSharedLifecycle(
+      connection,
+      buffer,
+      (state, messages): WebSocketView<T> => ({ ...state, lastMessage: messages.latest, messages: messages.messages, total: messages.total }),
+      release,
+    ),
     onMessage(listener) {
       messageListeners.add(listener);
       return () => messageListeners.delete(listener);
