@@ -1,6 +1,6 @@
 import { RealtimeError, isRealtimeError } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
-import { reportListenerError } from '../lib/report-listener-error.js';
+import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
 import { createOutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js';
 import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
@@ -223,13 +223,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function emit<T>(listeners: ReadonlySet<(value: T) => void>, value: T) {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        reportListenerError(error);
-      }
-    }
+    emitToListeners(listeners, value);
   }
 
   /** Errors nobody listens for are reported, never swallowed. */

@@ -17,3 +17,18 @@ export function reportListenerError(error: unknown): void {
     throw error;
   });
 }
+
+/**
+ * Calls every listener with `value`, in the order they were added, over a copy of the set (a listener may remove
+ * itself or others). A listener that throws is reported and the rest still run.
+ */
+export function emitToListeners<T>(listeners: Iterable<(value: T) => void> | undefined, value: T): void {
+  if (listeners === undefined) return;
+  for (const listener of [...listeners]) {
+    try {
+      listener(value);
+    } catch (thrown) {
+      reportListenerError(thrown);
+    }
+  }
+}

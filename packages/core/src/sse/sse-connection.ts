@@ -5,7 +5,7 @@ import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/st
 import { browserNetwork, type NetworkEvent } from '../env/network.js';
 import { RealtimeError } from '../errors.js';
 import { assertNever } from '../lib/assert-never.js';
-import { reportListenerError } from '../lib/report-listener-error.js';
+import { emitToListeners } from '../lib/report-listener-error.js';
 import { createStore } from '../store.js';
 import { classifySSEOutcome, type SSEOutcome, type SSEVerdict } from './classify-sse-outcome.js';
 import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions, SSEParse } from './types.js';
@@ -341,24 +341,11 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
   }
 
   function emit(listeners: Set<SSEListener<T>> | undefined, message: SSEMessage<T>) {
-    if (listeners === undefined) return;
-    for (const listener of [...listeners]) {
-      try {
-        listener(message);
-      } catch (thrown) {
-        reportListenerError(thrown);
-      }
-    }
+    emitToListeners(listeners, message);
   }
 
   function emitError(event: SSEErrorEvent) {
-    for (const listener of [...errorListeners]) {
-      try {
-        listener(event);
-      } catch (thrown) {
-        reportListenerError(thrown);
-      }
-    }
+    emitToListeners(errorListeners, event);
   }
 
   function on(event: string, listener: SSEListener<T> | ErrorListener): () => void {

@@ -4,7 +4,7 @@ import type { NetworkSource } from '../env/network.js';
 import type { ConnectionState } from '../connection/status.js';
 import { RealtimeError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import { reportListenerError } from '../lib/report-listener-error.js';
+import { emitToListeners } from '../lib/report-listener-error.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { WebSocketConnection, WebSocketConstructorLike } from '../websocket/types.js';
 
@@ -82,13 +82,7 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   });
 
   function emit<T>(listeners: Set<(value: T) => void>, value: T) {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        reportListenerError(error);
-      }
-    }
+    emitToListeners(listeners, value);
   }
 
   function reportError(error: RealtimeError) {

@@ -4,7 +4,7 @@ import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/st
 import { browserNetwork, type NetworkEvent } from '../env/network.js';
 import { RealtimeError } from '../errors.js';
 import { assertNever } from '../lib/assert-never.js';
-import { reportListenerError } from '../lib/report-listener-error.js';
+import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
 import { createStore } from '../store.js';
 import { classifyClose, type WebSocketOutcome, type WebSocketVerdict } from './classify-close.js';
 import type {
@@ -435,13 +435,7 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
   }
 
   function emit<T>(listeners: Set<Listener<T>>, value: T) {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (thrown) {
-        reportListenerError(thrown);
-      }
-    }
+    emitToListeners(listeners, value);
   }
 
   function listen<T>(listeners: Set<Listener<T>>, listener: Listener<T>): () => void {
