@@ -1,0 +1,140 @@
+// The only module of @realtime-kit/react that imports socket.io-client (an optional peer). It is published as its
+// own entry, `@realtime-kit/react/socket-io`, so apps that do not use Socket.io never need the package installed.
+import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { createMessageBuffer, INITIAL_CONNECTION_STATE, type ConnectionStatus, type RealtimeError } from '@realtime-kit/core';
+import { socketIOConnection } from '@realtime-kit/core/socket-io';
+import { createSharedLifecycle, createSharedRegistry, type SharedLifecycle } from './lib/shared-entry.js';
+import { identityOf, stableStringify } from './lib/stable-key.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EventsMap = Record<string, any>;
+
+/** socket.io-client's options (`io(url, options)`); `autoConnect` is the hook's: it connects with the first component. */
+export type UseSocketOptions = Partial<Omit<ManagerOptions & SocketOptions, 'autoConnect'>>;
+
+/** What {@link useSocket} renders from. */
+export interface UseSocketResult<ServerEvents extends EventsMap, ClientEvents extends EventsMap> {
+  /** The shared socket, for `emit` and {@link useSocketEvent}; null while `url` is null and on the server. */
+  readonly socket: Socket<ServerEvents, ClientEvents> | null;
+  /** `connecting` → `open` on connect; `reconnecting` while socket.io retries; `closed` on `'unauthorized'` or a server disconnect. */
+  readonly status: ConnectionStatus;
+  /** Why it is not open (`unauthorized`, `network`, …); null once open. */
+  readonly error: RealtimeError | null;
+  /** Whether socket.io's connection state recovery restored the previous session on the last connect. */
+  readonly recovered: boolean;
+}
+
+interface SocketView {
+  readonly status: ConnectionStatus;
+  readonly error: RealtimeError | null;
+  readonly recovered: boolean;
+}
+
+interface SharedSocket extends SharedLifecycle<SocketView> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly socket: Socket<any, any>;
+  /** The newest options of any component using this entry: `auth` is read through it. */
+  readonly latest: { current: UseSocketOptions };
+}
+
+const entries = createSharedRegistry<SharedSocket>();
+const IDLE_VIEW: SocketView = Object.freeze({ status: INITIAL_CONNECTION_STATE.status, error: null, recovered: false });
+const noopSubscribe = () => () => {};
+const getIdle = () => IDLE_VIEW;
+
+/**
+ * A Socket.io connection shared by every component passing the same `url` and options: created with the first,
+ * connected while any is mounted, disconnected one tick after the last unmounts (StrictMode's double mount opens
+ * one). Its status follows the same mapping as `socketIOTransport` (`@realtime-kit/core/socket-io`), without the
+ * protocol's `welcome`: `open` on socket.io's `connect`.
+ *
+ * Pass `auth` as a callback to send a fresh token on every reconnect (`auth: (cb) => cb({ token: getToken() })`);
+ * the newest callback is called, so an inline arrow neither reconnects nor goes stale. A server middleware
+ * refusing it with `next(new Error('unauthorized'))` gives `status: 'closed'` and `error.code === 'unauthorized'`.
+ *
+ * Imported from `@realtime-kit/react/socket-io`; needs `socket.io-client` installed.
+ *
+ * @param url The socket.io server (`https://…`, with a namespace path if any), or `null` to stay idle.
+ * @example
+ * const { socket, status } = useSocket<ServerEvents, ClientEvents>('https://chat.example.com', { auth: (cb) => cb({ token }) })
+ * useSocketEvent(socket, 'message', (text) => setLog((log) => [...log, text]))
+ */
+export function useSocket<ServerEvents extends EventsMap = EventsMap, ClientEvents extends EventsMap = ServerEvents>(
+  url: string | null,
+  options: UseSocketOptions = {},
+): UseSocketResult<ServerEvents, ClientEvents> {
+  const key = url === null ? null : `${url}|${identityOf(options.parser as object | undefined)}|${stableStringify(keyedOptions(options))}`;
+  const entry = key !== null && url !== null && typeof window !== 'undefined' ? getSharedSocket(key, url, options) : null;
+
+  useLayoutEffect(() => {
+    if (entry) entry.latest.current = options;
+  });
+
+  const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
+  const socket = (entry?.socket ?? null) as Socket<ServerEvents, ClientEvents> | null;
+  return useMemo(() => ({ socket, status: view.status, error: view.error, recovered: view.recovered }), [socket, view]);
+}
+
+/**
+ * Listens to a server event on `socket` while mounted. The newest `handler` is called: a new function identity
+ * never re-subscribes. `socket` may be null (nothing happens until it is not).
+ */
+export function useSocketEvent<ServerEvents extends EventsMap, E extends keyof ServerEvents & string>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  socket: Socket<ServerEvents, any> | null,
+  event: E,
+  handler: ServerEvents[E],
+): void {
+  const latest = useRef(handler);
+  useLayoutEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(() => {
+    if (!socket) return;
+    const loose = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void; off(event: string, listener: (...args: unknown[]) => void): void };
+    const listener = (...args: unknown[]) => (latest.current as (...args: unknown[]) => void)(...args);
+    loose.on(event, listener);
+    return () => loose.off(event, listener);
+  }, [socket, event]);
+}
+
+function getSharedSocket(key: string, url: string, options: UseSocketOptions): SharedSocket {
+  return entries.get(key, (release) => createEntry(url, options, release));
+}
+
+function createEntry(url: string, initial: UseSocketOptions, release: () => void): SharedSocket {
+  const latest = { current: initial };
+  const auth =
+    typeof initial.auth === 'function'
+      ? (cb: (data: object) => void) => {
+          const current = typeof latest.current.auth === 'function' ? latest.current.auth : initial.auth;
+          (current as (cb: (data: object) => void) => void)(cb);
+        }
+      : initial.auth;
+  const socket = io(url, { ...initial, ...(auth === undefined ? {} : { auth }), autoConnect: false });
+  const connection = socketIOConnection(socket);
+  // The lifecycle shares a message buffer with the other hooks; socket events go through useSocketEvent instead.
+  const buffer = createMessageBuffer<never>({ throttle: false });
+  const lifecycle = createSharedLifecycle(
+    {
+      subscribe: connection.subscribe,
+      getSnapshot: connection.getSnapshot,
+      connect: () => connection.connect(),
+      close: () => {
+        connection.close();
+        connection.dispose();
+      },
+    },
+    buffer,
+    (state): SocketView => ({ status: state.status, error: state.error, recovered: socket.recovered === true }),
+    release,
+  );
+  return { socket, latest, ...lifecycle };
+}
+
+/** The options that decide whether two components can share a socket: every serializable one (`auth` by role). */
+function keyedOptions(options: UseSocketOptions) {
+  const { parser: _parser, ...rest } = options;
+  return { ...rest, auth: typeof rest.auth === 'function' ? 'fn' : rest.auth };
+}

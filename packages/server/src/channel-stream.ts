@@ -1,0 +1,139 @@
+import { createChannelHub } from '@realtime-kit/core';
+import type { ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import { createEventStream, type EventStream } from './event-stream.js';
+import type { AuthenticatedUser } from './ws-endpoint.js';
+
+/** The request header naming the session a POSTed frame belongs to (as `sseTransport` sends it). */
+export const CHANNEL_SESSION_HEADER = 'x-realtime-session';
+/** Default largest accepted POST body: 64 KiB. */
+export const DEFAULT_MAX_POST_BYTES = 64 * 1024;
+
+/** Options for {@link createChannelEndpoint}. */
+export interface ChannelEndpointOptions {
+  /** The channel hub that holds logs, subscriptions and presence. Default a new `createChannelHub()`. */
+  hub?: ChannelHub;
+  /**
+   * Identifies the user of every GET and POST (from a cookie or `Authorization` header). Return null to refuse
+   * with 401. A POST must come from the user who opened the session. Without it, every session is anonymous.
+   */
+  authenticate?: (request: Request) => Promise<AuthenticatedUser | null> | AuthenticatedUser | null;
+  /** Heartbeat comments on the stream; see `createEventStream`. Default 15 000. */
+  heartbeatMs?: number | false;
+  /** Larger POST bodies are refused with 413 `message_too_large`. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** Route handlers for the channel protocol over SSE + POST: see {@link createChannelEndpoint}. */
+export interface ChannelEndpoint {
+  /** Opens the session's event stream; its first event is `welcome`. */
+  GET(request: Request): Promise<Response>;
+  /** Delivers one client frame (or an array of them, in order) to the session named by `x-realtime-session`. */
+  POST(request: Request): Promise<Response>;
+  readonly hub: ChannelHub;
+  /** Sessions with an open stream. */
+  readonly sessions: number;
+}
+
+interface OpenSession {
+  readonly session: HubSession;
+  readonly userId: string | undefined;
+}
+
+/**
+ * The server side of `sseTransport`, as Fetch-API route handlers (Next.js `app/api/realtime/route.ts`):
+ *
+ * ```ts
+ * const realtime = createChannelEndpoint({ authenticate: (request) => userFromCookie(request) })
+ * export const { GET, POST } = realtime
+ * ```
+ *
+ * Each GET is one hub session for as long as its stream lives (closed when the client goes away). Every server
+ * frame is one SSE event of JSON; `message` events carry the id `channel:seq` (informational: clients resume by
+ * subscribing with `after`). Errors of a POST are JSON `{ error: { code, message } }`: 400 `bad_frame`,
+ * 401 `unauthorized`, 404 `not_found` (the session is gone: reconnect), 413 `message_too_large`.
+ * Sessions live in this process's memory, so every request of a session must reach the same instance.
+ */
+export function createChannelEndpoint(options: ChannelEndpointOptions = {}): ChannelEndpoint {
+  const hub = options.hub ?? createChannelHub();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_POST_BYTES;
+  if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(`maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel endpoint:', error));
+  const sessions = new Map<string, OpenSession>();
+
+  async function identify(request: Request): Promise<{ user: AuthenticatedUser | undefined } | Response> {
+    if (!options.authenticate) return { user: undefined };
+    try {
+      const user = await options.authenticate(request);
+      return user ? { user } : refuse(401, 'unauthorized', 'The request was not authenticated: sign in again, then reconnect.');
+    } catch (error) {
+      onError(error);
+      return refuse(500, 'server_error', 'Authentication failed on the server.');
+    }
+  }
+
+  return {
+    hub,
+    get sessions() {
+      return sessions.size;
+    },
+    async GET(request) {
+      const identity = await identify(request);
+      if (identity instanceof Response) return identity;
+      const stream: EventStream = createEventStream(request, { heartbeatMs: options.heartbeatMs });
+      const send = (frame: ServerFrame) => {
+        const id = frame.type === 'message' ? `${encodeURIComponent(frame.channel)}:${frame.seq}` : undefined;
+        stream.send(id === undefined ? { data: frame } : { id, data: frame });
+      };
+      const session = hub.connect({ send, userId: identity.user?.userId, close: () => stream.close() });
+      sessions.set(session.id, { session, userId: identity.user?.userId });
+      stream.onClose(() => {
+        sessions.delete(session.id);
+        session.close();
+      });
+      return stream.response;
+    },
+    async POST(request) {
+      const identity = await identify(request);
+      if (identity instanceof Response) return identity;
+      const id = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
+      const open = id === null ? undefined : sessions.get(id);
+      if (open === undefined) {
+        return refuse(404, 'not_found', 'No open session with that id (its stream ended): reconnect the event stream.');
+      }
+      if (open.userId !== identity.user?.userId) {
+        return refuse(401, 'unauthorized', 'This session belongs to another user.');
+      }
+      const text = await request.text();
+      if (new TextEncoder().encode(text).byteLength > maxBodyBytes) {
+        return refuse(413, 'message_too_large', `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.`);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return refuse(400, 'bad_frame', 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.');
+      }
+      const frames = Array.isArray(body) ? body : [body];
+      if (!frames.every((frame) => typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string')) {
+        return refuse(400, 'bad_frame', 'Every frame must be a JSON object with a string "type".');
+      }
+      // The hub answers over the stream and keeps one session's frames in order, even with an async `authorize`.
+      const pending = (frames as ClientFrame[]).map((frame) => open.session.receive(frame));
+      try {
+        await Promise.all(pending);
+      } catch (error) {
+        onError(error);
+        return refuse(500, 'server_error', 'The server failed to handle the frame.');
+      }
+      return new Response(null, { status: 204 });
+    },
+  };
+}
+
+function refuse(status: number, code: RealtimeErrorCode, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
