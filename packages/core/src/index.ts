@@ -34,7 +34,7 @@ export type {
   WebSocketLike,
   WebSocketOptions,
 } from './websocket/types.js';
-export { PROTOCOL_VERSION } from './protocol/frames.js';
+export { PROTOCOL_VERSION, SESSION_HEADER } from './protocol/frames.js';
 export type { ClientFrame, ClientFrameType, FrameError, PresenceMember, ServerFrame, ServerFrameType } from './protocol/frames.js';
 export { createChannelHub, DEFAULT_LOG_SIZE } from './protocol/hub.js';
 export type {

@@ -7,7 +7,6 @@ import { socketIOConnection } from '@realtime-kit/core/socket-io';
 import { createSharedLifecycle, createSharedRegistry, type SharedLifecycle } from './lib/shared-entry.js';
 import { identityOf, stableStringify } from './lib/stable-key.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EventsMap = Record<string, any>;
 
 /** socket.io-client's options (`io(url, options)`); `autoConnect` is the hook's: it connects with the first component. */
@@ -32,7 +31,6 @@ interface SocketView {
 }
 
 interface SharedSocket extends SharedLifecycle<SocketView> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly socket: Socket<any, any>;
   /** The newest options of any component using this entry: `auth` is read through it. */
   readonly latest: { current: UseSocketOptions };
@@ -81,7 +79,6 @@ export function useSocket<ServerEvents extends EventsMap = EventsMap, ClientEven
  * never re-subscribes. `socket` may be null (nothing happens until it is not).
  */
 export function useSocketEvent<ServerEvents extends EventsMap, E extends keyof ServerEvents & string>(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   socket: Socket<ServerEvents, any> | null,
   event: E,
   handler: ServerEvents[E],

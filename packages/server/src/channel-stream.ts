@@ -1,10 +1,10 @@
-import { createChannelHub } from '@realtime-kit/core';
+import { createChannelHub, SESSION_HEADER } from '@realtime-kit/core';
 import type { ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { createEventStream, type EventStream } from './event-stream.js';
 import type { AuthenticatedUser } from './ws-endpoint.js';
 
 /** The request header naming the session a POSTed frame belongs to (as `sseTransport` sends it). */
-export const CHANNEL_SESSION_HEADER = 'x-realtime-session';
+export const CHANNEL_SESSION_HEADER = SESSION_HEADER;
 /** Default largest accepted POST body: 64 KiB. */
 export const DEFAULT_MAX_POST_BYTES = 64 * 1024;
 

@@ -12,6 +12,9 @@
  */
 export const PROTOCOL_VERSION = 1;
 
+/** Over SSE + POST, the header (or `?session=` parameter) naming the stream a POSTed frame belongs to. */
+export const SESSION_HEADER = 'x-realtime-session';
+
 /** A member of a presence set. One member per `userId`, however many connections or tabs it has. */
 export interface PresenceMember<D = unknown> {
   readonly userId: string;

@@ -15,7 +15,6 @@ export const SOCKET_IO_FRAME_EVENT = 'rk';
 export const SOCKET_IO_UNAUTHORIZED = 'unauthorized';
 
 // A Socket typed with any events: the transport only touches reserved events and `rk`.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnySocket = Socket<any, any>;
 
 /** Options for {@link socketIOConnection}. */
@@ -262,14 +261,12 @@ export interface EmitWithAckOptions {
   timeoutMs: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EventsMap = Record<string, any>;
 /** An event's parameters, split into the arguments before its acknowledgement callback and the callback. */
 type SplitAck<F> = F extends (...args: infer P) => void ? (P extends [...infer A, infer Ack] ? [A, Ack] : never) : never;
 /** The arguments of an event before its acknowledgement callback. */
 export type AckArgs<F> = SplitAck<F>[0];
 /** What the server passes to an event's acknowledgement callback (its first argument). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AckResponse<F> = SplitAck<F>[1] extends (response: infer R, ...rest: any[]) => void ? R : never;
 
 /**
@@ -286,7 +283,6 @@ export type AckResponse<F> = SplitAck<F>[1] extends (response: infer R, ...rest:
  * While disconnected socket.io buffers the emit; the timeout still runs.
  */
 export async function emitWithAck<ClientEvents extends EventsMap, E extends keyof ClientEvents & string = keyof ClientEvents & string>(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   socket: Socket<any, ClientEvents>,
   event: E,
   ...rest: [...args: AckArgs<ClientEvents[E]>, options: EmitWithAckOptions]

@@ -4,12 +4,12 @@ import type { ConnectionState } from '../connection/status.js';
 import type { NetworkSource } from '../env/network.js';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
-import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
+import { SESSION_HEADER, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
 import { createSSEConnection } from '../sse/sse-connection.js';
 import type { HeadersInput } from '../sse/types.js';
 
 /** The request header that names the session a POSTed frame belongs to (the `connectionId` of `welcome`). */
-export const SSE_SESSION_HEADER = 'x-realtime-session';
+export const SSE_SESSION_HEADER = SESSION_HEADER;
 
 /** Options for {@link sseTransport}. */
 export interface SSETransportOptions {
