@@ -1,10 +1,10 @@
 import type { Transport } from '../channel/transport.js';
 import type { BackoffOptions } from '../connection/backoff.js';
-import type { ConnectionState } from '../connection/status.js';
 import type { NetworkSource } from '../env/network.js';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
 import { SESSION_HEADER, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
+import { gateOnWelcome } from './welcome-gate.js';
 import { createSSEConnection } from '../sse/sse-connection.js';
 import type { HeadersInput } from '../sse/types.js';
 
@@ -53,7 +53,6 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const frameListeners = new Set<(frame: ServerFrame) => void>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
-  const stateListeners = new Set<() => void>();
 
   const connection = createSSEConnection<unknown>(options.url, {
     headers: options.headers,
@@ -65,7 +64,7 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
 
   // A session begins with `welcome` (it names the session POSTs must carry), not with the response opening.
   let sessionId: string | null = null;
-  let derived: { from: ConnectionState; state: ConnectionState } | null = null;
+  const gate = gateOnWelcome(connection, () => sessionId !== null);
   let watching = false;
   let queue: ClientFrame[] = [];
   let posting = false;
@@ -88,12 +87,6 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     });
   }
 
-  function getSnapshot(): ConnectionState {
-    const state = connection.getSnapshot();
-    if (state.status !== 'open' || sessionId !== null) return state;
-    if (derived?.from !== state) derived = { from: state, state: Object.freeze({ ...state, status: 'connecting' }) };
-    return derived.state;
-  }
 
   connection.on('*', (message) => {
     const frame = message.data;
@@ -111,7 +104,7 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     const serverFrame = frame as ServerFrame;
     if (serverFrame.type === 'welcome' && sessionId === null) {
       sessionId = serverFrame.connectionId;
-      emitToListeners(stateListeners, undefined);
+      gate.notify();
     }
     emitToListeners(frameListeners, serverFrame);
   });
@@ -173,15 +166,9 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     subscribe(listener) {
       // The first store subscriber starts the connection, so session tracking must be in place before it.
       watch();
-      const entry = () => listener();
-      stateListeners.add(entry);
-      const off = connection.subscribe(entry);
-      return () => {
-        off();
-        stateListeners.delete(entry);
-      };
+      return gate.subscribe(listener);
     },
-    getSnapshot,
+    getSnapshot: gate.getSnapshot,
     connect() {
       watch();
       connection.connect();

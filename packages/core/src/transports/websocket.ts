@@ -1,10 +1,10 @@
 import type { Transport } from '../channel/transport.js';
 import type { BackoffOptions } from '../connection/backoff.js';
 import type { NetworkSource } from '../env/network.js';
-import type { ConnectionState } from '../connection/status.js';
 import { RealtimeError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
+import { gateOnWelcome } from './welcome-gate.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { WebSocketConnection, WebSocketConstructorLike } from '../websocket/types.js';
 
@@ -95,9 +95,7 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   // accepts the socket and then closes it with 4401. Until `welcome`, the transport reports `connecting` and sends
   // nothing, so the client neither re-subscribes nor flushes its outbox into a socket about to close.
   let welcomed = false;
-  let derived: { from: ConnectionState; state: ConnectionState } | null = null;
-  const stateListeners = new Set<() => void>();
-  const notifyState = () => emit(stateListeners, undefined);
+  const gate = gateOnWelcome(connection, () => welcomed);
   // Every new socket starts a new session that must be welcomed again.
   connection.on('open', () => {
     welcomed = false;
@@ -105,12 +103,6 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   connection.on('close', () => {
     welcomed = false;
   });
-  function getSnapshot(): ConnectionState {
-    const state = connection.getSnapshot();
-    if (state.status !== 'open' || welcomed) return state;
-    if (derived?.from !== state) derived = { from: state, state: Object.freeze({ ...state, status: 'connecting' }) };
-    return derived.state;
-  }
 
   connection.on('message', (data) => {
     const frame = typeof data === 'string' ? parseServerFrame(data) : undefined;
@@ -128,7 +120,7 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
     }
     if (frame.type === 'welcome' && !welcomed) {
       welcomed = true;
-      notifyState();
+      gate.notify();
     }
     emit(frameListeners, frame);
   });
@@ -136,16 +128,8 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
 
   return {
     kind: 'websocket',
-    subscribe(listener) {
-      const entry = () => listener();
-      stateListeners.add(entry);
-      const off = connection.subscribe(entry);
-      return () => {
-        off();
-        stateListeners.delete(entry);
-      };
-    },
-    getSnapshot,
+    subscribe: gate.subscribe,
+    getSnapshot: gate.getSnapshot,
     connect: () => connection.connect(),
     close: () => connection.close(),
     reconnect: () => connection.reconnect(),
