@@ -37,7 +37,13 @@ export type RealtimeErrorCode =
   /** A publish or request got no answer within its timeout. */
   | 'timeout'
   /** The server refused a publish whose data failed validation. */
-  | 'invalid_payload';
+  | 'invalid_payload'
+  /** The server could not store or read messages (its message store, e.g. Redis, is down). Nothing was acknowledged; retry. */
+  | 'unavailable'
+  /** The token has expired: get a fresh one (the client's `auth()` is asked again). */
+  | 'token_expired'
+  /** The request was authenticated but is not allowed (an origin that is not allowed, a channel the user may not use). */
+  | 'forbidden';
 
 export interface RealtimeErrorOptions {
   cause?: unknown;

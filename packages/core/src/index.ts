@@ -41,11 +41,25 @@ export type {
   ChannelHub,
   ChannelHubOptions,
   HubConnection,
-  HubMessage,
+  HubPublishResult,
+  HubReceipt,
   HubResetOptions,
   HubSession,
   HubSessionInfo,
+  StoredInfo,
 } from './protocol/hub.js';
+export { createMemoryBroker } from './protocol/broker.js';
+export type {
+  BrokerSubscription,
+  ChannelBroker,
+  ChannelHistory,
+  HubMessage,
+  MaybePromise,
+  MemoryBroker,
+  MemoryBrokerOptions,
+  MessageDraft,
+  PublishOutcome,
+} from './protocol/broker.js';
 export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
 export { createRealtimeClient, DEFAULT_MAX_OUTBOX } from './channel/client.js';
 export type { Transport } from './channel/transport.js';

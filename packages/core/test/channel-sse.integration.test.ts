@@ -199,7 +199,7 @@ describe('sseTransport over a real http server', () => {
     await expect(client.channel('room').publish('chat', 'hello')).resolves.toMatchObject({ seq: 1 });
     expect(errors.map((error) => [error.code, error.status])).toContainEqual(['not_found', 404]);
     expect(errors.find((error) => error.code === 'not_found')?.message).toContain('gone');
-    expect(server.hub.messages('room')).toHaveLength(1);
+    expect(server.hub.broker.messages('room')).toHaveLength(1);
   });
 
   it('a 400 answer is reported as bad_frame without reconnecting', async () => {

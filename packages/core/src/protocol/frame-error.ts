@@ -22,6 +22,9 @@ const KNOWN_CODES: Record<RealtimeErrorCode, true> = {
   queue_full: true,
   timeout: true,
   invalid_payload: true,
+  unavailable: true,
+  token_expired: true,
+  forbidden: true,
 };
 
 /** Whether `code` is a {@link RealtimeErrorCode}. */

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClientFrame, ServerFrame } from './frames.js';
-import { createChannelHub, type ChannelHubOptions } from './hub.js';
+import { createMemoryBroker, type ChannelBroker, type HubMessage } from './broker.js';
+import { createChannelHub, type ChannelHubOptions, type HubSessionInfo } from './hub.js';
 
 function counterIds() {
   let n = 0;
@@ -43,7 +44,7 @@ describe('createChannelHub', () => {
       { type: 'message', channel: 'room', id: 'id-4', seq: 2, event: 'message', data: { text: 'two' }, at: 1000 },
     ]);
     expect(b.take()).toEqual([]);
-    expect(hub.seq('other')).toBe(1);
+    expect(hub.broker.head('other')).toBe(1);
     expect(hub.sessions).toBe(2);
   });
 
@@ -64,7 +65,7 @@ describe('createChannelHub', () => {
   it('sends gap {after+1, oldest-1} first when the ring no longer reaches back', () => {
     const { hub, connect } = setup({ logSize: 3 });
     for (let i = 1; i <= 10; i += 1) hub.publish('room', 'n', i);
-    expect(hub.messages('room').map((message) => message.seq)).toEqual([8, 9, 10]);
+    expect(hub.broker.messages('room').map((message) => message.seq)).toEqual([8, 9, 10]);
     const a = connect();
     a.take();
     a.send({ type: 'subscribe', channel: 'room', after: 2 });
@@ -96,7 +97,7 @@ describe('createChannelHub', () => {
     expect(a.take()).toEqual([{ type: 'ack', cid: 'c1', channel: 'other', id: 'id-4', seq: 1 }]);
     // Server-side publishes dedupe too.
     expect(hub.publish('room', 'm', 1, { cid: 'c1' })).toEqual({ id: 'id-3', seq: 1 });
-    expect(hub.messages('room')).toHaveLength(1);
+    expect(hub.broker.messages('room')).toHaveLength(1);
   });
 
   it('nacks publishes and refuses subscribe/presence on unauthorized channels, caching the answer per session', async () => {
@@ -115,7 +116,7 @@ describe('createChannelHub', () => {
     expect(frames[1]).toMatchObject({ type: 'nack', cid: 'c1', channel: 'private-x', error: { code: 'unauthorized' } });
     expect(authorize).toHaveBeenCalledTimes(1);
     expect(authorize.mock.calls[0]![0]).toEqual({ id: a.session.id, userId: 'alice' });
-    expect(hub.messages('private-x')).toEqual([]);
+    expect(hub.broker.messages('private-x')).toEqual([]);
     // An allowed publish after a slow authorize keeps the session's frame order.
     const first = a.send({ type: 'publish', channel: 'public', event: 'm', data: 1, cid: 'p1' });
     const second = a.send({ type: 'publish', channel: 'public', event: 'm', data: 2, cid: 'p2' });
@@ -191,7 +192,7 @@ describe('createChannelHub', () => {
     expect(a.close).toHaveBeenCalledTimes(1);
     expect(hub.sessions).toBe(0);
     expect(hub.presence('room')).toEqual([]);
-    expect(hub.messages('room')).toHaveLength(1);
+    expect(hub.broker.messages('room')).toHaveLength(1);
     // Frames from a session the hub ended are ignored.
     a.take();
     a.send({ type: 'ping', t: 1 });
@@ -199,7 +200,7 @@ describe('createChannelHub', () => {
 
     hub.publish('room', 'm', 2);
     hub.reset({ dropLogs: true });
-    expect(hub.messages('room')).toEqual([]);
+    expect(hub.broker.messages('room')).toEqual([]);
     expect(hub.publish('room', 'm', 3).seq).toBe(3);
     const b = connect();
     b.take();
@@ -250,5 +251,142 @@ describe('createChannelHub', () => {
     a.take();
     a.send({ type: 'subscribe', channel: 'room', after: 0 });
     expect(a.take()[0]).toEqual({ type: 'gap', channel: 'room', from: 1, to: 2 });
+  });
+});
+
+/** A memory broker behind promises, whose deliveries can be held back and reordered: a networked broker's behaviour. */
+function asyncBroker() {
+  const inner = createMemoryBroker({ createId: counterIds(), now: () => 1000 });
+  const listeners = new Map<string, Set<(message: HubMessage) => void>>();
+  let holding = false;
+  let failing = false;
+  const held: HubMessage[] = [];
+  const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  const emit = (message: HubMessage) => listeners.get(message.channel)?.forEach((listener) => listener(message));
+  inner.subscribe('*', () => {});
+  const broker: ChannelBroker = {
+    async publish(channel, draft) {
+      await tick();
+      if (failing) throw new Error('store down');
+      const outcome = inner.publish(channel, draft);
+      const message = inner.messages(channel).find((stored) => stored.seq === outcome.seq);
+      if (outcome.fresh && message) {
+        if (holding) held.push(message);
+        else emit(message);
+      }
+      return outcome;
+    },
+    async history(channel, after) {
+      await tick();
+      if (failing) throw new Error('store down');
+      return inner.history(channel, after);
+    },
+    subscribe(channel, listener) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      set.add(listener);
+      return { ready: tick(), close: () => void set.delete(listener) };
+    },
+  };
+  return {
+    broker,
+    inner,
+    hold: () => void (holding = true),
+    /** Releases held deliveries; `skip` seqs are lost on the way (as while a subscriber connection was down). */
+    release(skip: number[] = []) {
+      holding = false;
+      for (const message of held.splice(0)) if (!skip.includes(message.seq)) emit(message);
+    },
+    fail: (value: boolean) => void (failing = value),
+  };
+}
+
+describe('createChannelHub over an asynchronous broker', () => {
+  it('acks only once stored; replay and live overlap without doubles; a lost delivery is refilled from the log', async () => {
+    const store = asyncBroker();
+    const hub = createChannelHub({ broker: store.broker, createId: counterIds() });
+    const frames: ServerFrame[] = [];
+    const session = hub.connect({ send: (frame) => frames.push(frame) });
+    for (let i = 1; i <= 3; i += 1) await hub.publish('room', 'n', i);
+    await session.receive({ type: 'subscribe', channel: 'room', after: 1 });
+    expect(types(frames.splice(0))).toEqual(['welcome', 'message', 'message', 'presence:sync', 'subscribed']);
+
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 4, cid: 'c4' });
+    expect(frames.splice(0).map((frame) => frame.type).sort()).toEqual(['ack', 'message']);
+
+    store.hold();
+    for (let i = 5; i <= 8; i += 1) await hub.publish('room', 'n', i);
+    store.release([5, 6]);
+    await vi.waitFor(() => expect(seqs(frames)).toEqual([5, 6, 7, 8]));
+    expect(types(frames)).not.toContain('gap');
+  });
+
+  it('a subscribe whose replay is still being read holds live messages and sends each seq once, in order', async () => {
+    const store = asyncBroker();
+    const hub = createChannelHub({ broker: store.broker, createId: counterIds() });
+    for (let i = 1; i <= 5; i += 1) await hub.publish('room', 'n', i);
+    const frames: ServerFrame[] = [];
+    const session = hub.connect({ send: (frame) => frames.push(frame) });
+    const subscribing = session.receive({ type: 'subscribe', channel: 'room', after: 2 });
+    const live = [hub.publish('room', 'n', 6), hub.publish('room', 'n', 7)];
+    await Promise.all([subscribing, ...live]);
+    await vi.waitFor(() => expect(seqs(frames)).toEqual([3, 4, 5, 6, 7]));
+  });
+
+  it('a broker that cannot store: the publish is nacked `unavailable`, never acked; a failed subscribe is refused; then it recovers', async () => {
+    const store = asyncBroker();
+    const onError = vi.fn();
+    const hub = createChannelHub({ broker: store.broker, createId: counterIds(), onError });
+    const frames: ServerFrame[] = [];
+    const session = hub.connect({ send: (frame) => frames.push(frame) });
+    store.fail(true);
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
+    await session.receive({ type: 'subscribe', channel: 'room' });
+    expect(frames.slice(1)).toEqual([
+      { type: 'nack', cid: 'c1', channel: 'room', error: { code: 'unavailable', message: expect.stringContaining('nothing was published') } },
+      { type: 'error', channel: 'room', error: { code: 'unavailable', message: expect.stringContaining('unavailable') } },
+    ]);
+    expect(store.inner.messages('room')).toEqual([]);
+    await expect(hub.publish('room', 'n', 0)).rejects.toThrow('store down');
+    expect(onError).toHaveBeenCalledTimes(2);
+
+    store.fail(false);
+    frames.length = 0;
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
+    expect(frames).toEqual([{ type: 'ack', cid: 'c1', channel: 'room', id: expect.any(String), seq: 1 }]);
+  });
+
+  it('admit refuses frames in order: a publish is nacked with its error, a subscribe answered with an error frame', async () => {
+    const admit = vi.fn(async (_session: HubSessionInfo, frame: ClientFrame) =>
+      frame.type === 'publish' && frame.data === 'bad' ? { code: 'invalid_payload', message: 'no' } : frame.type === 'subscribe' && frame.channel === 'slow' ? { code: 'rate_limited', message: 'later' } : null,
+    );
+    const hub = createChannelHub({ createId: counterIds(), admit });
+    const frames: ServerFrame[] = [];
+    const session = hub.connect({ send: (frame) => frames.push(frame), userId: 'ann' });
+    void session.receive({ type: 'publish', channel: 'room', event: 'n', data: 'bad', cid: 'c1' });
+    void session.receive({ type: 'publish', channel: 'room', event: 'n', data: 'ok', cid: 'c2' });
+    await session.receive({ type: 'subscribe', channel: 'slow' });
+    expect(frames.slice(1)).toEqual([
+      { type: 'nack', cid: 'c1', channel: 'room', error: { code: 'invalid_payload', message: 'no' } },
+      { type: 'ack', cid: 'c2', channel: 'room', id: expect.any(String), seq: 1 },
+      { type: 'error', channel: 'slow', error: { code: 'rate_limited', message: 'later' } },
+    ]);
+    expect(admit.mock.calls[0]?.[0]).toMatchObject({ userId: 'ann' });
+  });
+});
+
+describe('createChannelHub onStored', () => {
+  it('reports every stored publish with its session, and repeats as not fresh', () => {
+    const onStored = vi.fn();
+    const { hub, connect } = setup({ onStored });
+    const a = connect('ann');
+    a.send({ type: 'publish', channel: 'room', event: 'chat', data: 1, cid: 'c1' });
+    a.send({ type: 'publish', channel: 'room', event: 'chat', data: 1, cid: 'c1' });
+    hub.publish('room', 'notice', 2);
+    expect(onStored.mock.calls).toEqual([
+      [{ id: a.session.id, userId: 'ann' }, { channel: 'room', event: 'chat', id: 'id-2', seq: 1, fresh: true }],
+      [{ id: a.session.id, userId: 'ann' }, { channel: 'room', event: 'chat', id: 'id-2', seq: 1, fresh: false }],
+      [undefined, { channel: 'room', event: 'notice', id: 'id-3', seq: 2, fresh: true }],
+    ]);
   });
 });

@@ -103,7 +103,7 @@ export function createTestTransport(options: TestTransportOptions = {}): TestTra
   const channelServer: ChannelTestServer = {
     hub,
     publish: (channel, event, data, publishOptions) => hub.publish(channel, event, data, publishOptions),
-    messages: (channel) => hub.messages(channel),
+    messages: (channel) => hub.broker.messages(channel),
     presence: (channel) => hub.presence(channel),
   };
   // Defined, not assigned: the SSE server's getters (`connections`, `requests`) must stay live.
