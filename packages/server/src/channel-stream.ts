@@ -1,7 +1,9 @@
 import { createChannelHub, SESSION_HEADER } from '@realtime-kit/core';
-import type { ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import type { ServerEventListener } from './events.js';
 import { createEventStream, type EventStream } from './event-stream.js';
-import type { AuthenticatedUser } from './ws-endpoint.js';
+import type { Realtime } from './realtime.js';
+import { eventReporter, type AuthenticatedUser, type AuthenticationResult } from './ws-endpoint.js';
 
 /** The request header naming the session a POSTed frame belongs to (as `sseTransport` sends it). */
 export const CHANNEL_SESSION_HEADER = SESSION_HEADER;
@@ -10,13 +12,20 @@ export const DEFAULT_MAX_POST_BYTES = 64 * 1024;
 
 /** Options for {@link createChannelEndpoint}. */
 export interface ChannelEndpointOptions {
-  /** The channel hub that holds logs, subscriptions and presence. Default a new `createChannelHub()`. */
-  hub?: ChannelHub;
+  /** The shared state and rules of `createRealtime`; its hub is used and its `onEvent` gets this endpoint's events. */
+  realtime?: Realtime;
+  /** The channel hub that holds logs, subscriptions and presence. Default `realtime.hub`, else a new `createChannelHub()`. */
+  hub?: ChannelHub<ChannelBroker>;
   /**
-   * Identifies the user of every GET and POST (from a cookie or `Authorization` header). Return null to refuse
-   * with 401. A POST must come from the user who opened the session. Without it, every session is anonymous.
+   * Identifies the user of every GET and POST (from a cookie or `Authorization` header). Return null (or a typed
+   * refusal such as `{ ok: false, error: { code: 'token_expired' } }`) to refuse with 401 and that code. A POST must
+   * come from the user who opened the session. Without it, every session is anonymous.
    */
-  authenticate?: (request: Request) => Promise<AuthenticatedUser | null> | AuthenticatedUser | null;
+  authenticate?: (request: Request) => Promise<AuthenticationResult> | AuthenticationResult;
+  /** Whether a browser page from `origin` (null when the request has none) may use the endpoint; else 403 `forbidden`. */
+  checkOrigin?: (origin: string | null) => boolean;
+  /** Audit trail: connect, disconnect, auth failure, refused input. Default `realtime.onEvent`. */
+  onEvent?: ServerEventListener;
   /** Heartbeat comments on the stream; see `createEventStream`. Default 15 000. */
   heartbeatMs?: number | false;
   /** Larger POST bodies are refused with 413 `message_too_large`. Default 64 KiB. */
@@ -31,7 +40,7 @@ export interface ChannelEndpoint {
   GET(request: Request): Promise<Response>;
   /** Delivers one client frame (or an array of them, in order) to the session named by `x-realtime-session`. */
   POST(request: Request): Promise<Response>;
-  readonly hub: ChannelHub;
+  readonly hub: ChannelHub<ChannelBroker>;
   /** Sessions with an open stream. */
   readonly sessions: number;
 }
@@ -56,19 +65,29 @@ interface OpenSession {
  * Sessions live in this process's memory, so every request of a session must reach the same instance.
  */
 export function createChannelEndpoint(options: ChannelEndpointOptions = {}): ChannelEndpoint {
-  const hub = options.hub ?? createChannelHub();
+  const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_POST_BYTES;
   if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new RangeError(`maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
   }
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel endpoint:', error));
   const sessions = new Map<string, OpenSession>();
+  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
 
-  async function identify(request: Request): Promise<{ user: AuthenticatedUser | undefined } | Response> {
+  async function identify(request: Request, transport: 'sse' | 'sse-post'): Promise<{ user: AuthenticatedUser | undefined } | Response> {
+    const origin = request.headers.get('origin');
+    if (options.checkOrigin && !options.checkOrigin(origin)) {
+      report({ type: 'auth_failure', transport, code: 'forbidden', reason: `origin ${String(origin)} not allowed` });
+      return refuse(403, 'forbidden', `Requests from origin ${String(origin)} are not allowed.`);
+    }
     if (!options.authenticate) return { user: undefined };
     try {
-      const user = await options.authenticate(request);
-      return user ? { user } : refuse(401, 'unauthorized', 'The request was not authenticated: sign in again, then reconnect.');
+      const result = await options.authenticate(request);
+      if (result !== null && !('ok' in result)) return { user: result };
+      if (result?.ok) return { user: result.user };
+      const error = result?.error ?? { code: 'unauthorized' as const, message: 'The request was not authenticated: sign in again, then reconnect.' };
+      report({ type: 'auth_failure', transport, code: error.code, reason: error.message });
+      return refuse(401, error.code, error.message);
     } catch (error) {
       onError(error);
       return refuse(500, 'server_error', 'Authentication failed on the server.');
@@ -81,7 +100,7 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
       return sessions.size;
     },
     async GET(request) {
-      const identity = await identify(request);
+      const identity = await identify(request, 'sse');
       if (identity instanceof Response) return identity;
       const stream: EventStream = createEventStream(request, { heartbeatMs: options.heartbeatMs });
       const send = (frame: ServerFrame) => {
@@ -90,14 +109,16 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
       };
       const session = hub.connect({ send, userId: identity.user?.userId, close: () => stream.close() });
       sessions.set(session.id, { session, userId: identity.user?.userId });
+      report({ type: 'connect', transport: 'sse', connectionId: session.id, userId: identity.user?.userId });
       stream.onClose(() => {
         sessions.delete(session.id);
         session.close();
+        report({ type: 'disconnect', transport: 'sse', connectionId: session.id, userId: identity.user?.userId });
       });
       return stream.response;
     },
     async POST(request) {
-      const identity = await identify(request);
+      const identity = await identify(request, 'sse-post');
       if (identity instanceof Response) return identity;
       const id = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
       const open = id === null ? undefined : sessions.get(id);
@@ -108,7 +129,8 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
         return refuse(401, 'unauthorized', 'This session belongs to another user.');
       }
       const text = await request.text();
-      if (new TextEncoder().encode(text).byteLength > maxBodyBytes) {
+      if (Buffer.byteLength(text) > maxBodyBytes) {
+        report({ type: 'refused', transport: 'sse-post', code: 'message_too_large', userId: identity.user?.userId });
         return refuse(413, 'message_too_large', `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.`);
       }
       let body: unknown;

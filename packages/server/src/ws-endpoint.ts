@@ -2,8 +2,11 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, createChannelHub } from '@realtime-kit/core';
-import type { ChannelHub, ClientFrame, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, ClientFrame, HubReceipt, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { AuthFailure } from './auth/jwt.js';
+import type { ServerEvent, ServerEventListener } from './events.js';
+import type { Realtime } from './realtime.js';
 
 /** Default largest accepted message: 64 KiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -17,6 +20,8 @@ const CLOSE_GRACE_MS = 2000;
 const SERVICE_RESTART = 1012;
 /** 1011 Internal Error: `authenticate` threw. */
 const INTERNAL_ERROR = 1011;
+/** 1008 Policy Violation: the origin is not allowed. Clients stop (`policy_violation`) instead of retrying. */
+const POLICY_VIOLATION = 1008;
 /** 1013 Try Again Later: the client read too slowly; it reconnects and resumes from its last seq. */
 const TRY_AGAIN_LATER = 1013;
 /** setTimeout's largest delay (~24.8 days); a later expiry is not scheduled. */
@@ -32,20 +37,38 @@ export interface AuthenticatedUser {
   readonly expiresAt?: number;
 }
 
+/**
+ * What `authenticate` answers: the user, null (refused, `unauthorized`), or a typed refusal such as a JWT
+ * verifier's `{ ok: false, error: { code: 'token_expired' } }` — the close reason then carries the code.
+ */
+export type AuthenticationResult = AuthenticatedUser | null | AuthFailure | { readonly ok: true; readonly user: AuthenticatedUser };
+
 /** Options for {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpointOptions {
   /** Attach to this server's `upgrade` event. Without it, call `endpoint.handleUpgrade` from your own handler. */
   server?: HttpServer | HttpsServer;
   /** With `server`: only upgrade requests for this pathname (e.g. `'/realtime'`); others are left to other listeners. Default: every path. */
   path?: string;
-  /** The channel hub that holds logs, subscriptions and presence. Default a new `createChannelHub()`. */
-  hub?: ChannelHub;
+  /**
+   * The shared state and rules of `createRealtime` (broker, channel authorization, rate limits, schemas, audit).
+   * Its hub is used and its `onEvent` gets this endpoint's connects, disconnects and auth failures too.
+   */
+  realtime?: Realtime;
+  /** The channel hub that holds logs, subscriptions and presence. Default `realtime.hub`, else a new `createChannelHub()`. */
+  hub?: ChannelHub<ChannelBroker>;
   /**
    * Checks the `?token=` query parameter (null when absent) on every connection. Return the user, or null to
    * refuse: the socket is then closed with 4401 (`CLOSE_CODES.UNAUTHORIZED`) and the client asks `auth` for a
    * fresh token. Without it, every connection is anonymous.
    */
-  authenticate?: (token: string | null, request: IncomingMessage) => Promise<AuthenticatedUser | null> | AuthenticatedUser | null;
+  authenticate?: (token: string | null, request: IncomingMessage) => Promise<AuthenticationResult> | AuthenticationResult;
+  /**
+   * Whether a browser page from `origin` (null for non-browser clients) may connect. Refused connections are
+   * accepted and closed at once with 1008 (`policy_violation` on the client, which does not retry). Default: any.
+   */
+  checkOrigin?: (origin: string | null) => boolean;
+  /** Audit trail: connect, disconnect, auth failure, refused input. Default `realtime.onEvent`'s reporter, if any. */
+  onEvent?: ServerEventListener;
   /** Larger messages are refused with a `message_too_large` error frame; the connection stays up. Default 64 KiB. */
   maxMessageBytes?: number;
   /** WebSocket ping interval for detecting dead clients; `false` turns it off. Default 30 000. */
@@ -58,13 +81,13 @@ export interface WebSocketEndpointOptions {
 
 /** A running endpoint: see {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpoint {
-  readonly hub: ChannelHub;
+  readonly hub: ChannelHub<ChannelBroker>;
   /** Open client connections. */
   readonly clients: number;
   /** Takes over one upgrade request (for custom servers that route upgrades themselves). */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Publishes from the server (a Server Action, a job): stored in the channel's log and sent to subscribers. */
-  publish(channel: string, event: string, data: unknown, options?: { cid?: string }): ReturnType<ChannelHub['publish']>;
+  publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt>;
   /**
    * Graceful shutdown: stops accepting, closes every client with 1012 (service restart, so they reconnect
    * elsewhere and resume) and resolves once they are gone. Safe to call twice.
@@ -92,9 +115,12 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   const maxMessageBytes = positive(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
   const maxBufferedBytes = positive(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes');
   const pingIntervalMs = options.pingIntervalMs === false ? 0 : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
-  const hub = options.hub ?? createChannelHub();
+  const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] WebSocket endpoint:', error));
-  const { server, path, authenticate } = options;
+  const { server, path, authenticate, checkOrigin } = options;
+  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
+  /** Frames being handled (an async broker, authorize or limit): `close()` lets them finish and answer first. */
+  const inFlight = new Set<Promise<unknown>>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(16 * maxMessageBytes, 1024 * 1024), clientTracking: false });
   const clients = new Set<WebSocket>();
@@ -131,19 +157,31 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       if (closing || socket.destroyed) return void socket.destroy();
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore);
-        if (outcome.ok) open(ws, outcome.user);
-        else if (outcome.failed) ws.close(INTERNAL_ERROR, 'authentication failed');
-        else ws.close(CLOSE_CODES.UNAUTHORIZED, 'unauthorized');
+        if (outcome.ok) return open(ws, outcome.user);
+        if (outcome.failed) return ws.close(INTERNAL_ERROR, 'authentication failed');
+        report({ type: 'auth_failure', transport: 'websocket', code: outcome.code, reason: outcome.reason });
+        if (outcome.code === 'forbidden') return ws.close(POLICY_VIOLATION, 'origin not allowed');
+        // The close reason is the code, so a client can tell an expired token from a missing one.
+        ws.close(CLOSE_CODES.UNAUTHORIZED, outcome.code);
       });
     });
   }
 
-  async function identify(request: IncomingMessage): Promise<{ ok: true; user: AuthenticatedUser | undefined } | { ok: false; failed: boolean }> {
+  type Identity =
+    | { ok: true; user: AuthenticatedUser | undefined }
+    | { ok: false; failed: true }
+    | { ok: false; failed: false; code: 'unauthorized' | 'token_expired' | 'forbidden'; reason: string };
+
+  async function identify(request: IncomingMessage): Promise<Identity> {
+    const origin = headerValue(request.headers.origin);
+    if (checkOrigin && !checkOrigin(origin)) return { ok: false, failed: false, code: 'forbidden', reason: `origin ${String(origin)} not allowed` };
     if (!authenticate) return { ok: true, user: undefined };
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
     try {
-      const user = await authenticate(token, request);
-      return user ? { ok: true, user } : { ok: false, failed: false };
+      const result = await authenticate(token, request);
+      if (result === null) return { ok: false, failed: false, code: 'unauthorized', reason: token === null ? 'no token' : 'token refused' };
+      if ('ok' in result) return result.ok ? { ok: true, user: result.user } : { ok: false, failed: false, code: result.error.code, reason: result.error.message };
+      return { ok: true, user: result };
     } catch (error) {
       onError(error);
       return { ok: false, failed: true };
@@ -160,6 +198,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
     };
     const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
     const session = hub.connect({ send, userId: user?.userId, close: () => ws.close(SERVICE_RESTART, 'session ended') });
+    report({ type: 'connect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
     const expiresIn = user?.expiresAt === undefined ? undefined : Math.max(0, user.expiresAt - Date.now());
     const expiry =
       expiresIn === undefined || expiresIn > MAX_TIMER_MS
@@ -170,7 +209,9 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
     ws.on('message', (data: RawData, isBinary: boolean) => {
       alive.add(ws);
       const size = byteLength(data);
+      if (closing) return; // Shutting down: the client re-sends what was not acked to the next server.
       if (size > maxMessageBytes) {
+        report({ type: 'refused', transport: 'websocket', code: 'message_too_large', userId: user?.userId });
         return refuseFrame('message_too_large', `A ${size}-byte message was refused: the limit is ${maxMessageBytes} bytes. Send smaller payloads (store large data elsewhere and send a reference).`);
       }
       if (isBinary) return refuseFrame('bad_frame', 'Binary messages are not part of the protocol: send JSON text frames.');
@@ -182,7 +223,11 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       }
       // The hub checks the frame's shape (answering bad ones with `bad_frame`) and keeps one session's frames in order.
       try {
-        void Promise.resolve(session.receive(frame)).catch(onError);
+        const pending = session.receive(frame);
+        if (pending) {
+          const tracked = pending.catch(onError).finally(() => inFlight.delete(tracked));
+          inFlight.add(tracked);
+        }
       } catch (error) {
         onError(error);
       }
@@ -193,6 +238,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       clearTimeout(expiry);
       clients.delete(ws);
       session.close();
+      report({ type: 'disconnect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
     });
   }
 
@@ -202,11 +248,13 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       return clients.size;
     },
     handleUpgrade,
-    publish: (channel, event, data, publishOptions) => hub.publish(channel, event, data, publishOptions),
+    publish: async (channel, event, data, publishOptions) => hub.publish(channel, event, data, publishOptions),
     close() {
       closing ??= (async () => {
         server?.off('upgrade', onUpgrade);
         if (pinger) clearInterval(pinger);
+        // Let frames already being handled finish, so every publish that was stored is also acked (bounded).
+        await Promise.race([Promise.allSettled([...inFlight]), delay(CLOSE_GRACE_MS)]);
         const gone = [...clients].map(
           (ws) =>
             new Promise<void>((resolve) => {
@@ -221,6 +269,27 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       })();
       return closing;
     },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}
+
+/** An `onEvent` caller that never throws into the endpoint (a throwing listener goes to `onError`). */
+export function eventReporter(listener: ServerEventListener | undefined, onError: (error: unknown) => void): (event: ServerEvent) => void {
+  if (!listener) return () => {};
+  return (event) => {
+    try {
+      listener(event);
+    } catch (error) {
+      onError(error);
+    }
   };
 }
 

@@ -166,9 +166,9 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     }
     await Promise.all(publishes);
     await vi.waitFor(() => expect(seen).toHaveLength(1000), WAIT);
-    console.log(`[sse+post chaos] published 1000, stored ${hub.seq('load')}, received ${seen.length} (${new Set(seen.map((m) => m.seq)).size} distinct), 20 restarts`);
+    console.log(`[sse+post chaos] published 1000, stored ${hub.broker.head('load')}, received ${seen.length} (${new Set(seen.map((m) => m.seq)).size} distinct), 20 restarts`);
     expect(seen.map((m) => m.data)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    expect(hub.seq('load')).toBe(1000);
+    expect(hub.broker.head('load')).toBe(1000);
     // Both clients reconnected after each of the 20 restarts.
     expect(streamsOpened - opened).toBeGreaterThanOrEqual(40);
   });

@@ -97,7 +97,7 @@ describe('createWebSocketEndpoint: bad input', () => {
     await vi.waitFor(() => expect(received.map((message) => message.data)).toEqual(['unaffected']), WAIT);
     expect(errors).toEqual([]);
     expect(endpoint.clients).toBe(2);
-    expect(endpoint.hub.messages('room')).toHaveLength(1);
+    expect((await endpoint.hub.broker.history('room', 0)).messages).toHaveLength(1);
   });
 
   it('honours maxMessageBytes, and cuts (1009) only a message past the hard cap', async () => {
@@ -144,10 +144,10 @@ describe('createWebSocketEndpoint: outbox and restarts', () => {
     for (let n = 0; n < 100; n += 1) receipts.push(orders.publish('order', { n }));
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('reconnecting'), WAIT);
     expect(orders.getSnapshot().pending).toBe(100);
-    expect(hub.seq('orders')).toBe(0);
+    expect(hub.broker.head('orders')).toBe(0);
 
     const second = await startEndpoint({ hub: lossy }, first.port);
-    await vi.waitFor(() => expect(hub.seq('orders')).toBe(100), WAIT);
+    await vi.waitFor(() => expect(hub.broker.head('orders')).toBe(100), WAIT);
     expect(orders.getSnapshot().pending).toBe(100);
     dropAcks = false;
     await second.stop();
@@ -156,10 +156,10 @@ describe('createWebSocketEndpoint: outbox and restarts', () => {
     const settled = await Promise.all(receipts);
     expect(settled.map((receipt) => receipt.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(orders.getSnapshot().pending).toBe(0);
-    const stored = hub.messages('orders');
+    const stored = hub.broker.messages('orders');
     expect(stored.map((message) => message.data)).toEqual(Array.from({ length: 100 }, (_, n) => ({ n })));
     expect(stored.map((message) => message.seq)).toEqual(settled.map((receipt) => receipt.seq));
-    expect(hub.seq('orders')).toBe(100);
+    expect(hub.broker.head('orders')).toBe(100);
   });
 
   it('close() sends 1012 to every client, refuses new ones, and clients resume on the next server', async () => {

@@ -1,0 +1,29 @@
+import { publish } from '@realtime-kit/server';
+
+/** The channel of the demo chat. Subscribers connect over WebSocket to `/realtime` when the app runs with `server.mjs`. */
+const CHANNEL = 'demo:chat';
+const MAX_TEXT = 500;
+
+/**
+ * Publishes a demo chat message from a route handler: `POST { text }` → `{ id, seq }` once stored. The message
+ * reaches every subscriber of `demo:chat` on every instance (through Redis when `REDIS_URL` is set).
+ */
+export async function POST(request: Request) {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return Response.json({ error: { code: 'bad_frame', message: 'Send JSON: { "text": "…" }.' } }, { status: 400 });
+  }
+  const text = (body as { text?: unknown } | null)?.text;
+  if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) {
+    return Response.json({ error: { code: 'invalid_payload', message: `"text" must be 1–${MAX_TEXT} characters.` } }, { status: 422 });
+  }
+  try {
+    const receipt = await publish(CHANNEL, 'message', { text: text.trim() });
+    return Response.json(receipt);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code === 'unavailable' ? 'unavailable' : 'server_error';
+    return Response.json({ error: { code, message: 'The message could not be published: retry.' } }, { status: 503 });
+  }
+}

@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { parse } from 'node:url';
+import { getRealtime, type Realtime } from './realtime.js';
+import { gracefulShutdown, type ShutdownHandle } from './shutdown.js';
+import { createWebSocketEndpoint, type WebSocketEndpoint, type WebSocketEndpointOptions } from './ws-endpoint.js';
+
+/** The parts of a Next.js app (`next({ dev, dir })`) the custom server uses. */
+export interface NextAppLike {
+  prepare(): Promise<void>;
+  getRequestHandler(): (request: IncomingMessage, response: ServerResponse, parsedUrl?: ReturnType<typeof parse>) => Promise<void> | void;
+  /** Next's own upgrade handler (dev-mode hot reload); other upgrades go there. */
+  getUpgradeHandler?(): (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
+}
+
+/** Options for {@link createNextServer}. */
+export interface NextServerOptions {
+  /** The Next.js app: `next({ dev, dir })`. */
+  app: NextAppLike;
+  /** Port to listen on. Default `process.env.PORT` or 3000; `0` picks a free one. */
+  port?: number;
+  /** Host to bind. Default `process.env.HOSTNAME` or all interfaces. */
+  hostname?: string;
+  /** The realtime state and rules. Default {@link getRealtime}, the process's shared one (what `publish()` uses). */
+  realtime?: Realtime;
+  /** The WebSocket endpoint's path and options. Default `{ path: '/realtime' }`. */
+  websocket?: Omit<WebSocketEndpointOptions, 'server' | 'path' | 'realtime' | 'hub'> & { path?: string };
+  /** Drain on SIGTERM/SIGINT (see `gracefulShutdown`). Default true. */
+  shutdown?: boolean;
+}
+
+/** A running Next.js + realtime server. */
+export interface NextServer {
+  readonly server: Server;
+  readonly endpoint: WebSocketEndpoint;
+  readonly realtime: Realtime;
+  /** The bound port (useful with `port: 0`). */
+  readonly port: number;
+  /** Stops accepting, closes realtime clients with 1012 (they reconnect elsewhere and resume), closes the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * A custom server entry that serves a Next.js app and the realtime WebSocket endpoint on ONE port. Route handlers
+ * and Server Actions of the same process publish with `publish()` from `@realtime-kit/server` (one shared hub,
+ * kept on `globalThis`); with `REDIS_URL` set, every instance's clients get every message.
+ *
+ * ```js
+ * // server.mjs — run with `node server.mjs` instead of `next start` (and `NODE_ENV=development` for dev)
+ * import next from 'next'
+ * import { createNextServer, createJwtVerifier } from '@realtime-kit/server'
+ * const jwt = createJwtVerifier({ secret: process.env.REALTIME_JWT_SECRET })
+ * await createNextServer({
+ *   app: next({ dev: process.env.NODE_ENV !== 'production' }),
+ *   websocket: { path: '/realtime', authenticate: (token) => jwt.verify(token) },
+ * })
+ * ```
+ */
+export async function createNextServer(options: NextServerOptions): Promise<NextServer> {
+  const { app } = options;
+  const realtime = options.realtime ?? (await getRealtime());
+  const { path = '/realtime', ...websocketOptions } = options.websocket ?? {};
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const upgradeNext = app.getUpgradeHandler?.();
+
+  const server = createServer((request, response) => {
+    void Promise.resolve(handle(request, response, parse(request.url ?? '/', true))).catch((error: unknown) => {
+      console.error('[realtime-kit] Next.js request failed:', error);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  const endpoint = createWebSocketEndpoint({ ...websocketOptions, realtime });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === path) return endpoint.handleUpgrade(request, socket, head);
+    if (upgradeNext) return void Promise.resolve(upgradeNext(request, socket, head)).catch(() => socket.destroy());
+    socket.destroy();
+  });
+
+  const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, options.hostname ?? process.env.HOSTNAME, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shutdownHook?.dispose();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await endpoint.close();
+      server.closeAllConnections();
+      await closed;
+    })();
+    return closing;
+  };
+  const shutdownHook: ShutdownHandle | undefined = options.shutdown === false ? undefined : gracefulShutdown({ server, close: [{ close }, realtime] });
+
+  return { server, endpoint, realtime, port: (server.address() as AddressInfo).port, close };
+}

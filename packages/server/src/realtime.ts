@@ -1,0 +1,236 @@
+import { createChannelHub, createMemoryBroker } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubReceipt, HubSessionInfo } from '@realtime-kit/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { Redis } from 'ioredis';
+import { createStreamTokens, type StreamTokens } from './auth/stream-tokens.js';
+import type { ServerEventListener } from './events.js';
+import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
+import { createMemoryStore } from './store/memory-store.js';
+import type { BucketSpec, KeyValueStore } from './store/types.js';
+import { createPayloadValidator } from './validation/payload-schema.js';
+
+/** Default publish limit per connection: bursts of 50, then 20 per second. */
+export const DEFAULT_CONNECTION_LIMIT: BucketSpec = { capacity: 50, refillPerSecond: 20 };
+/** Default publish limit per user, across all of the user's connections and instances: bursts of 100, then 50 per second. */
+export const DEFAULT_USER_LIMIT: BucketSpec = { capacity: 100, refillPerSecond: 50 };
+
+/** Channels whose names start with one of these need `authorizeChannel` to say yes (the model of Pusher). */
+export const PROTECTED_CHANNEL_PREFIXES = ['private-', 'presence-'] as const;
+
+/** Options for {@link createRealtime}. */
+export interface RealtimeOptions {
+  /**
+   * Redis for more than one instance: a URL or an ioredis client. Default `process.env.REDIS_URL`; without one,
+   * messages, tokens and rate limits live in this process's memory. `false` forces memory.
+   */
+  redis?: string | Redis | false;
+  /** A broker of your own (overrides `redis` for messages). */
+  broker?: ChannelBroker;
+  /** A token and rate-limit store of your own (overrides `redis` for them). */
+  store?: KeyValueStore;
+  /** Messages kept per channel for replay. Default 1000. */
+  logSize?: number;
+  /**
+   * Whether `userId` (undefined when anonymous) may use a `private-` or `presence-` channel. Without it those
+   * channels are refused to everyone; every other channel is open to every connection.
+   */
+  authorizeChannel?: (user: { readonly userId: string | undefined; readonly connectionId: string }, channel: string) => boolean | Promise<boolean>;
+  /**
+   * Token-bucket limits on client frames (publish, subscribe, presence), per connection and per user (shared across
+   * instances through the store). A refused publish is `nack`ed `rate_limited`, other frames get an `error`
+   * frame. Default {@link DEFAULT_CONNECTION_LIMIT} and {@link DEFAULT_USER_LIMIT}; `false` turns limits off.
+   */
+  rateLimit?: { readonly perConnection?: BucketSpec | false; readonly perUser?: BucketSpec | false } | false;
+  /**
+   * Schemas for published data, by event name (`'*'` for every event), with any Standard Schema library (zod,
+   * valibot, arktype). A publish whose data fails is `nack`ed `invalid_payload` with the issues; nothing is stored.
+   * A function picks one per channel and event.
+   */
+  schemas?: Readonly<Record<string, StandardSchemaV1>> | ((channel: string, event: string) => StandardSchemaV1 | undefined);
+  /** Stream tokens (EventSource auth) live this long. Default 30 000. */
+  streamTokenTtlMs?: number;
+  /** Audit trail: publishes, limit hits, refusals. Endpoints given this `realtime` report connects and auth failures too. */
+  onEvent?: ServerEventListener;
+  /** Failures that are not the client's fault (a throwing hook, the store down). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** Messages, tokens and limits for every endpoint of one server: see {@link createRealtime}. */
+export interface Realtime {
+  readonly hub: ChannelHub<ChannelBroker>;
+  readonly broker: ChannelBroker;
+  readonly store: KeyValueStore;
+  /** Single-use, short-lived tokens for `EventSource`, stored in `store` (so any instance can redeem them). */
+  readonly streamTokens: StreamTokens;
+  /** The publish limiter, or undefined when limits are off. */
+  readonly rateLimiter: RateLimiter | undefined;
+  /** True when messages go through Redis. */
+  readonly distributed: boolean;
+  /** The `onEvent` of the options (endpoints given this `realtime` report to it too). */
+  readonly onEvent: ServerEventListener | undefined;
+  /**
+   * Publishes from the server (a Server Action, a route handler, a job): stored, numbered and delivered to every
+   * subscriber on every instance. Resolves once stored; rejects with `RealtimeError('unavailable')` when it
+   * could not be (nothing was published).
+   */
+  publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt>;
+  /** Closes the Redis connections it opened. Call it after the endpoints are closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * One server's realtime state, shared by its endpoints: the hub with its broker (memory, or Redis when
+ * `REDIS_URL` is set), the store for stream tokens and rate limits, and the rules every endpoint applies alike:
+ * channel authorization for `private-`/`presence-` channels, per-connection and per-user rate limits, payload
+ * schemas and the `onEvent` audit trail.
+ *
+ * ```ts
+ * import { z } from 'zod'
+ * const realtime = await createRealtime({
+ *   authorizeChannel: ({ userId }, channel) => channel === `private-user-${userId}`,
+ *   schemas: { chat: z.object({ text: z.string().max(2000) }) },
+ *   onEvent: (event) => audit.write(event),
+ * })
+ * createWebSocketEndpoint({ server, path: '/realtime', hub: realtime.hub, authenticate })
+ * ```
+ */
+export async function createRealtime(options: RealtimeOptions = {}): Promise<Realtime> {
+  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] realtime:', error));
+  const report = options.onEvent
+    ? (event: Parameters<ServerEventListener>[0]) => {
+        try {
+          options.onEvent?.(event);
+        } catch (error) {
+          onError(error);
+        }
+      }
+    : undefined;
+  const redis = options.redis === undefined ? nonEmpty(process.env.REDIS_URL) : options.redis === false ? undefined : options.redis;
+  const closers: (() => Promise<void>)[] = [];
+
+  let broker = options.broker;
+  let store = options.store;
+  if (redis !== undefined && (!broker || !store)) {
+    // Loaded only when Redis is used, so ioredis stays an optional peer.
+    const { createRedisBroker, createRedisStore } = await import('./redis/redis-broker.js');
+    if (!broker) {
+      const redisBroker = createRedisBroker({ redis, logSize: options.logSize });
+      closers.push(() => redisBroker.close());
+      broker = redisBroker;
+    }
+    if (!store) {
+      const redisStore = createRedisStore(redis);
+      closers.push(() => redisStore.close());
+      store = redisStore;
+    }
+  }
+  const distributed = redis !== undefined && !options.broker;
+  broker ??= createMemoryBroker({ logSize: options.logSize });
+  store ??= createMemoryStore();
+
+  const limits = options.rateLimit === false ? undefined : options.rateLimit;
+  const perConnection = limits?.perConnection === false ? undefined : (limits?.perConnection ?? DEFAULT_CONNECTION_LIMIT);
+  const perUser = limits?.perUser === false ? undefined : (limits?.perUser ?? DEFAULT_USER_LIMIT);
+  const rateLimiter =
+    options.rateLimit === false || (!perConnection && !perUser) ? undefined : createRateLimiter({ store, perConnection, perUser });
+  const validator = options.schemas ? createPayloadValidator(options.schemas) : undefined;
+  const { authorizeChannel } = options;
+
+  const authorize = (session: HubSessionInfo, channel: string): boolean | Promise<boolean> => {
+    if (!PROTECTED_CHANNEL_PREFIXES.some((prefix) => channel.startsWith(prefix))) return true;
+    const refused = () => {
+      report?.({ type: 'auth_failure', transport: 'hub', code: 'forbidden', reason: `channel "${channel}" not authorized`, channel, userId: session.userId });
+      return false;
+    };
+    if (!authorizeChannel) return refused();
+    return Promise.resolve(authorizeChannel({ userId: session.userId, connectionId: session.id }, channel)).then((allowed) =>
+      allowed === true ? true : refused(),
+    );
+  };
+
+  const admit = async (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): Promise<FrameError | undefined> => {
+    if (rateLimiter && frame.type !== 'unsubscribe') {
+      const verdict = await rateLimiter.check({ connectionId: session.id, userId: session.userId });
+      if (!verdict.ok) {
+        report?.({ type: 'limit', transport: 'hub', scope: verdict.scope, key: verdict.key, retryAfterMs: verdict.retryAfterMs });
+        return { ...verdict.error, retryAfterMs: verdict.retryAfterMs } as FrameError;
+      }
+    }
+    if (validator && frame.type === 'publish') {
+      const checked = await validator.validate(frame.channel, frame.event, frame.data);
+      if (!checked.ok) {
+        report?.({ type: 'refused', transport: 'hub', code: 'invalid_payload', channel: frame.channel, userId: session.userId });
+        return checked.error;
+      }
+    }
+    return undefined;
+  };
+
+  const hub = createChannelHub<ChannelBroker>({
+    broker,
+    authorize,
+    admit: rateLimiter || validator ? admit : undefined,
+    onStored: report
+      ? (session, stored) => {
+          if (stored.fresh) report({ type: 'publish', transport: session ? 'hub' : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
+        }
+      : undefined,
+    onError: (error) => onError(error),
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    hub,
+    broker,
+    store,
+    streamTokens: createStreamTokens({ store, ttlMs: options.streamTokenTtlMs }),
+    rateLimiter,
+    distributed,
+    onEvent: options.onEvent,
+    async publish(channel, event, data, publishOptions) {
+      return hub.publish(channel, event, data, publishOptions);
+    },
+    close() {
+      closed ??= Promise.all(closers.map((close) => close())).then(() => undefined);
+      return closed;
+    },
+  };
+}
+
+const GLOBAL_KEY = Symbol.for('@realtime-kit/server.realtime');
+
+/**
+ * The process's shared {@link Realtime}, created on first use with `options` (later calls reuse it and ignore
+ * theirs). It lives on `globalThis`, so a custom server, route handlers and Server Actions of one Next.js process
+ * — even across dev-mode module reloads — publish through one hub. With `REDIS_URL` set, any process reaches
+ * every instance's subscribers.
+ */
+export function getRealtime(options?: RealtimeOptions): Promise<Realtime> {
+  const holder = globalThis as { [GLOBAL_KEY]?: Promise<Realtime> };
+  holder[GLOBAL_KEY] ??= createRealtime(options).catch((error: unknown) => {
+    delete holder[GLOBAL_KEY];
+    throw error;
+  });
+  return holder[GLOBAL_KEY];
+}
+
+/**
+ * Publishes through the process's shared {@link Realtime} (see {@link getRealtime}): the helper for Server Actions
+ * and route handlers.
+ *
+ * ```ts
+ * 'use server'
+ * import { publish } from '@realtime-kit/server'
+ * export async function sendMessage(text: string) {
+ *   const message = await db.messages.create({ text })
+ *   await publish('room:42', 'message', message)
+ * }
+ * ```
+ */
+export async function publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt> {
+  return (await getRealtime()).publish(channel, event, data, options);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,23 @@
+export { DEFAULT_CONNECTION_STATE_RECOVERY, createSocketServer } from './socket-server.js';
+export type {
+  SocketRefusal,
+  SocketAuthRefusal,
+  SocketAuthResult,
+  SocketHandshake,
+  SocketAckResult,
+  SocketJoinResult,
+  SocketPublishResult,
+  SocketPublishInput,
+  SocketPresenceInput,
+  SocketTypingEvent,
+  SocketPresenceEvent,
+  SocketGapEvent,
+  SocketErrorEvent,
+  SocketServerToClientEvents,
+  SocketClientToServerEvents,
+  SocketServerData,
+  RealtimeSocketIOServer,
+  SocketServerRedis,
+  SocketServerOptions,
+  SocketServer,
+} from './socket-server.js';

@@ -1,0 +1,139 @@
+// Two server instances (each its own http server, WebSocket endpoint and `createRealtime({ redis })` with its own
+// Redis connections) sharing one real redis-server on a loopback port. Clients are the real channel client over
+// websocketTransport; a TCP "load balancer" in front lets one client move from instance A to instance B.
+import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { PublishReceipt, RealtimeError } from '@realtime-kit/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRealtime, type Realtime, type ServerEvent } from '../src/index.js';
+import { startRedis, type TestRedis } from './redis-server.js';
+import { cleanup, collect, onCleanup, startClient, startEndpoint, WAIT } from './ws-helpers.js';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(cleanup);
+
+async function instance(options: Parameters<typeof createRealtime>[0] = {}) {
+  const realtime = await createRealtime({ redis: redis.url, rateLimit: false, onError: () => {}, ...options });
+  onCleanup(() => realtime.close());
+  const running = await startEndpoint({ realtime, onError: () => {} });
+  return { realtime, ...running };
+}
+
+/** A TCP proxy on a fixed port forwarding to whichever instance is current: a load balancer. */
+async function balancer(target: number) {
+  let current = target;
+  const sockets = new Set<Socket>();
+  const server: TcpServer = createTcpServer((inbound) => {
+    const outbound = connect(current, '127.0.0.1');
+    sockets.add(inbound).add(outbound);
+    inbound.pipe(outbound).pipe(inbound);
+    const drop = () => {
+      inbound.destroy();
+      outbound.destroy();
+      sockets.delete(inbound);
+      sockets.delete(outbound);
+    };
+    inbound.on('error', drop).on('close', drop);
+    outbound.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  onCleanup(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `ws://127.0.0.1:${port}/realtime`, point: (next: number) => void (current = next) };
+}
+
+describe('two instances over one Redis', () => {
+  it('a subscriber on A receives what a publisher on B sends, once, in order', async () => {
+    const a = await instance();
+    const b = await instance();
+    const reader = startClient(a.url);
+    const writer = startClient(b.url);
+    const seen = collect(reader.client, 'room');
+    await vi.waitFor(() => expect(reader.client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
+
+    const receipts: Promise<PublishReceipt>[] = [];
+    for (let n = 1; n <= 50; n += 1) receipts.push(writer.client.channel('room').publish('chat', { n }));
+    const settled = await Promise.all(receipts);
+    // The server side of either instance publishes into the same numbering.
+    await expect(a.realtime.publish('room', 'notice', { n: 51 })).resolves.toMatchObject({ seq: 51 });
+
+    await vi.waitFor(() => expect(seen).toHaveLength(51), WAIT);
+    expect(seen.map((message) => message.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    expect(settled.map((receipt) => receipt.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(a.realtime.distributed && b.realtime.distributed).toBe(true);
+  });
+
+  it('a client that loses A and reconnects to B with its last seq misses nothing and gets nothing twice', async () => {
+    const a = await instance();
+    const b = await instance();
+    const lb = await balancer(a.port);
+    const reader = startClient(lb.url);
+    const seen = collect(reader.client, 'feed');
+    await vi.waitFor(() => expect(reader.client.channel('feed').getSnapshot().subscribed).toBe(true), WAIT);
+    for (let n = 1; n <= 20; n += 1) await b.realtime.publish('feed', 'tick', n);
+    await vi.waitFor(() => expect(seen).toHaveLength(20), WAIT);
+
+    // A goes away (a deploy): its clients are told 1012 and the balancer now sends them to B.
+    lb.point(b.port);
+    const stopping = a.stop();
+    for (let n = 21; n <= 60; n += 1) await b.realtime.publish('feed', 'tick', n);
+    await stopping;
+    await vi.waitFor(() => expect(seen).toHaveLength(60), WAIT);
+    for (let n = 61; n <= 70; n += 1) await b.realtime.publish('feed', 'tick', n);
+    await vi.waitFor(() => expect(seen).toHaveLength(70), WAIT);
+    expect(seen.map((message) => message.data)).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+    expect(b.endpoint.clients).toBe(1);
+  });
+
+  it('Redis down mid-run: publishes fail with `unavailable`, nothing unstored is acked, the servers stay up and recover', async () => {
+    const events: ServerEvent[] = [];
+    const a = await instance({ onEvent: (event) => events.push(event) });
+    const writer = startClient(a.url);
+    const room = writer.client.channel('outage');
+    await expect(room.publish('chat', 'before')).resolves.toMatchObject({ seq: 1 });
+
+    await redis.kill();
+    const refused = await room.publish('chat', 'during').catch((error: RealtimeError) => error);
+    expect(refused).toMatchObject({ name: 'RealtimeError', code: 'unavailable' });
+    await expect(a.realtime.publish('outage', 'notice', 'during')).rejects.toMatchObject({ code: 'unavailable' });
+    expect(writer.transport.getSnapshot().status).toBe('open');
+
+    await redis.start();
+    // The old log went with the process (no persistence): numbering restarts, and both instances keep serving.
+    await vi.waitFor(async () => {
+      await expect(room.publish('chat', 'after')).resolves.toMatchObject({ seq: expect.any(Number) });
+    }, WAIT);
+    const stored = await a.realtime.broker.history('outage', 0);
+    expect(stored.messages.map((message) => message.data)).not.toContain('during');
+    expect(events.filter((event) => event.type === 'publish').map((event) => event.type === 'publish' && event.channel)).toContain('outage');
+  });
+});
+
+describe('createRealtime', () => {
+  it('memory by default (no REDIS_URL), Redis when REDIS_URL is set', async () => {
+    const saved = process.env.REDIS_URL;
+    try {
+      delete process.env.REDIS_URL;
+      const local: Realtime = await createRealtime();
+      expect(local.distributed).toBe(false);
+      await local.close();
+      process.env.REDIS_URL = redis.url;
+      const shared = await createRealtime();
+      onCleanup(() => shared.close());
+      expect(shared.distributed).toBe(true);
+      await expect(shared.publish('env', 'e', 1)).resolves.toMatchObject({ seq: 1 });
+    } finally {
+      if (saved === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = saved;
+    }
+  });
+});
