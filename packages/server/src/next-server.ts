@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { parse } from 'node:url';
 import { getRealtime, type Realtime } from './realtime.js';
 import { gracefulShutdown, type ShutdownHandle } from './shutdown.js';
+import type { SocketServer, SocketServerOptions } from './socket-io/socket-server.js';
 import { createWebSocketEndpoint, type WebSocketEndpoint, type WebSocketEndpointOptions } from './ws-endpoint.js';
 
 /** The parts of a Next.js app (`next({ dev, dir })`) the custom server uses. */
@@ -26,6 +27,11 @@ export interface NextServerOptions {
   realtime?: Realtime;
   /** The WebSocket endpoint's path and options. Default `{ path: '/realtime' }`. */
   websocket?: Omit<WebSocketEndpointOptions, 'server' | 'path' | 'realtime' | 'hub'> & { path?: string };
+  /**
+   * Also serve Socket.io (`createSocketServer`, needs `socket.io` installed) on the same port, through the same
+   * realtime state. `true` for the defaults (path `/socket.io`). Default off.
+   */
+  socketIO?: boolean | Omit<SocketServerOptions, 'hub' | 'realtime'>;
   /** Drain on SIGTERM/SIGINT (see `gracefulShutdown`). Default true. */
   shutdown?: boolean;
 }
@@ -34,6 +40,8 @@ export interface NextServerOptions {
 export interface NextServer {
   readonly server: Server;
   readonly endpoint: WebSocketEndpoint;
+  /** The Socket.io server, with `socketIO`. */
+  readonly socketIO: SocketServer | undefined;
   readonly realtime: Realtime;
   /** The bound port (useful with `port: 0`). */
   readonly port: number;
@@ -72,9 +80,22 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
     });
   });
   const endpoint = createWebSocketEndpoint({ ...websocketOptions, realtime });
+  let socketIO: SocketServer | undefined;
+  let socketIOPath: string | undefined;
+  if (options.socketIO) {
+    // Loaded only when asked for, so socket.io stays an optional peer.
+    const { createSocketServer } = await import('./socket-io/socket-server.js');
+    const socketOptions = options.socketIO === true ? {} : options.socketIO;
+    // engine.io destroys upgrades it does not handle after 1 s by default: the WebSocket endpoint's are ours.
+    const serverOptions = { destroyUpgrade: false, ...socketOptions.serverOptions };
+    socketIO = createSocketServer(server, { ...socketOptions, serverOptions, realtime }) as unknown as SocketServer;
+    socketIOPath = (socketOptions.path ?? '/socket.io').replace(/\/$/, '');
+  }
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname === path) return endpoint.handleUpgrade(request, socket, head);
+    // Socket.io's engine listens for its own upgrades.
+    if (socketIOPath !== undefined && (pathname === socketIOPath || pathname.startsWith(`${socketIOPath}/`))) return;
     if (upgradeNext) return void Promise.resolve(upgradeNext(request, socket, head)).catch(() => socket.destroy());
     socket.destroy();
   });
@@ -93,7 +114,7 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
     closing ??= (async () => {
       shutdownHook?.dispose();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await endpoint.close();
+      await Promise.all([endpoint.close(), socketIO?.close()]);
       server.closeAllConnections();
       await closed;
     })();
@@ -101,5 +122,5 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
   };
   const shutdownHook: ShutdownHandle | undefined = options.shutdown === false ? undefined : gracefulShutdown({ server, close: [{ close }, realtime] });
 
-  return { server, endpoint, realtime, port: (server.address() as AddressInfo).port, close };
+  return { server, endpoint, socketIO, realtime, port: (server.address() as AddressInfo).port, close };
 }

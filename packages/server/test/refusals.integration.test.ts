@@ -116,3 +116,46 @@ describe('refusals, each typed, the server stays up', () => {
     expect(ann.closed()).toBeNull();
   });
 });
+
+describe('Socket.io refusals with the same rules', () => {
+  it('JWT auth (missing, expired, valid), private channel and schema refusals arrive typed', async () => {
+    const { createServer } = await import('node:http');
+    const { createSocketServer } = await import('../src/socket-io/index.js');
+    const { io: connectSocket } = await import('socket.io-client');
+    const events: ServerEvent[] = [];
+    const realtime = await createRealtime({
+      redis: false,
+      authorizeChannel: ({ userId }, channel) => channel === `private-${String(userId)}`,
+      schemas: { chat: z.object({ text: z.string() }) },
+      onEvent: (event) => events.push(event),
+    });
+    const http = createServer();
+    const sockets = createSocketServer(http, { realtime, authenticate: (value) => jwt.verify(value) });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    onCleanup(async () => {
+      await sockets.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+
+    const refusal = async (auth: Record<string, string>) => {
+      const socket = connectSocket(url, { auth, transports: ['websocket'], reconnection: false });
+      onCleanup(() => void socket.close());
+      return new Promise<unknown>((resolve) => socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data)));
+    };
+    expect(await refusal({})).toMatchObject({ code: 'unauthorized' });
+    expect(await refusal({ token: await token('ann', Math.floor(Date.now() / 1000) - 60) })).toMatchObject({ code: 'token_expired' });
+
+    const socket = connectSocket(url, { auth: { token: await token('ann') }, transports: ['websocket'] });
+    onCleanup(() => void socket.close());
+    expect(await socket.timeout(5000).emitWithAck('join', 'private-ann')).toMatchObject({ ok: true });
+    expect(await socket.timeout(5000).emitWithAck('join', 'private-bob')).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: { text: 1 } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
+    expect(await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: { text: 'ok' } })).toMatchObject({ ok: true, seq: 1 });
+    expect(events.filter((event) => event.type === 'publish')).toMatchObject([{ channel: 'room', userId: 'ann' }]);
+  });
+});

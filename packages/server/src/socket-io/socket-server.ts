@@ -51,7 +51,7 @@ export interface SocketAuthRefusal {
  * @example
  * const result: SocketAuthResult = { userId: 'u1', expiresAt: Date.now() + 60_000 }
  */
-export type SocketAuthResult = AuthenticatedUser | null | SocketAuthRefusal;
+export type SocketAuthResult = AuthenticatedUser | null | SocketAuthRefusal | { readonly ok: true; readonly user: AuthenticatedUser };
 
 /**
  * The socket.io handshake `authenticate` receives (headers, query, `auth`, address).
@@ -455,7 +455,7 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       report({ type: 'auth_failure', transport: 'socket.io', code: result.error.code, reason: result.error.message });
       return refuse(result.error.code, result.error.message);
     }
-    const user = result as AuthenticatedUser;
+    const user: AuthenticatedUser = 'ok' in result && result.ok === true ? (result as { user: AuthenticatedUser }).user : (result as AuthenticatedUser);
     if (user.expiresAt !== undefined && user.expiresAt <= Date.now()) {
       report({ type: 'auth_failure', transport: 'socket.io', code: 'token_expired', reason: 'token expired', userId: user.userId });
       return refuse('token_expired', 'The token has expired: get a fresh one and reconnect.');
