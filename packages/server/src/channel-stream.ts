@@ -1,7 +1,8 @@
 import { createChannelHub, SESSION_HEADER } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import type { ServerEventListener } from './events.js';
-import { createEventStream, type EventStream } from './event-stream.js';
+import { encodeWholeFrameEvent } from './encode-frame.js';
+import { createEventStream, writeEncoded, type EventStream } from './event-stream.js';
 import type { Realtime } from './realtime.js';
 import { eventReporter, type AuthenticatedUser, type AuthenticationResult } from './ws-endpoint.js';
 
@@ -103,9 +104,10 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
       const identity = await identify(request, 'sse');
       if (identity instanceof Response) return identity;
       const stream: EventStream = createEventStream(request, { heartbeatMs: options.heartbeatMs });
+      // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent).
       const send = (frame: ServerFrame) => {
         const id = frame.type === 'message' ? `${encodeURIComponent(frame.channel)}:${frame.seq}` : undefined;
-        stream.send(id === undefined ? { data: frame } : { id, data: frame });
+        writeEncoded(stream, encodeWholeFrameEvent(frame, 'frame', id));
       };
       const session = hub.connect({ send, userId: identity.user?.userId, close: () => stream.close() });
       sessions.set(session.id, { session, userId: identity.user?.userId });

@@ -38,7 +38,7 @@ const encoder = new TextEncoder();
  * `retry` is not a non-negative integer, or `data` has no JSON form.
  */
 export function encodeEvent(event: ServerSentEvent): EncodedEvent {
-  return Object.freeze({ bytes: encodeFrame(event), [ENCODED]: true as const });
+  return Object.freeze({ bytes: encodeEventBytes(event), [ENCODED]: true as const });
 }
 
 /** True when `value` came from {@link encodeEvent} (in this or another copy of the package). */
@@ -47,7 +47,7 @@ export function isEncodedEvent(value: unknown): value is EncodedEvent {
 }
 
 /** @internal The UTF-8 bytes of one event frame, validated. */
-export function encodeFrame(event: ServerSentEvent): Uint8Array {
+export function encodeEventBytes(event: ServerSentEvent): Uint8Array {
   if (typeof event !== 'object' || event === null) {
     throw new RealtimeError('bad_frame', `send() takes an event object like { data }, or an EncodedEvent; got ${typeof event}.`);
   }

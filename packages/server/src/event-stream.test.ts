@@ -1,8 +1,9 @@
 import { getEventListeners } from 'node:events';
-import { isRealtimeError, type RealtimeError } from '@realtime-kit/core';
+import { createChannelHub, isRealtimeError, type RealtimeError } from '@realtime-kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeEvent } from './encode-event.js';
-import { createEventStream, DEFAULT_HEARTBEAT_MS, type EventStreamCloseReason, type EventStreamInit } from './event-stream.js';
+import { encodeEventEnd, encodeFrame, encodeFrameEvent } from './encode-frame.js';
+import { createEventStream, DEFAULT_HEARTBEAT_MS, writeEncoded, type EventStreamCloseReason, type EventStreamInit } from './event-stream.js';
 
 const URL_ = 'http://127.0.0.1/api/events';
 
@@ -248,5 +249,111 @@ describe('createEventStream: slow consumers', () => {
     expect(warn).toHaveBeenCalledOnce();
     expect(warn.mock.calls[0]?.[0]).toMatch(/^\[realtime-kit\] Dropped a slow event-stream client/);
     expect(stream.closed).toBe(true);
+  });
+});
+
+describe('createEventStream: coalescing', () => {
+  const decode = (chunk: Uint8Array | undefined) => new TextDecoder().decode(chunk);
+
+  it('writes everything sent in one tick as one chunk, in order', async () => {
+    const { stream } = open();
+    const reader = stream.response.body!.getReader();
+    stream.send({ id: '1', data: 'one' });
+    stream.send(encodeEvent({ event: 'two', data: 2 }));
+    stream.comment('three');
+    stream.send({ data: 'four' });
+    const { value } = await reader.read();
+    expect(decode(value)).toBe('id: 1\ndata: one\n\nevent: two\ndata: 2\n\n: three\n\ndata: four\n\n');
+
+    // The next tick is the next chunk.
+    stream.send({ data: 'five' });
+    stream.send({ data: 'six' });
+    expect(decode((await reader.read()).value)).toBe('data: five\n\ndata: six\n\n');
+    stream.close();
+    expect((await reader.read()).done).toBe(true);
+  });
+
+  it('nothing reaches the body before the tick ends; close() writes what is pending', async () => {
+    const { stream } = open();
+    const reader = stream.response.body!.getReader();
+    let chunks = 0;
+    const reading = (async () => {
+      const parts: string[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return parts;
+        chunks += 1;
+        parts.push(decode(value));
+      }
+    })();
+    for (let i = 0; i < 100; i++) stream.send({ data: i });
+    expect(chunks).toBe(0);
+    stream.send({ data: 'last' });
+    stream.close();
+    const parts = await reading;
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toBe(`${Array.from({ length: 100 }, (_, i) => `data: ${i}\n\n`).join('')}data: last\n\n`);
+  });
+
+  it('with coalesceMs, joins sends of several ticks within the window into one chunk', async () => {
+    const { stream } = open({ coalesceMs: 500 });
+    const reader = stream.response.body!.getReader();
+    const nextTick = () => new Promise((resolve) => setImmediate(resolve));
+    stream.send({ data: 1 });
+    await nextTick();
+    stream.send({ data: 2 });
+    await nextTick();
+    stream.comment('3');
+    expect(decode((await reader.read()).value)).toBe('data: 1\n\ndata: 2\n\n: 3\n\n');
+    stream.send({ data: 4 });
+    stream.close();
+    expect(decode((await reader.read()).value)).toBe('data: 4\n\n');
+    expect(() => open({ coalesceMs: -1 })).toThrow(RangeError);
+  });
+
+  it('keeps each stream in order while many streams are written in one tick', async () => {
+    const streams = Array.from({ length: 20 }, () => open().stream);
+    for (let n = 0; n < 5; n++) for (const stream of streams) stream.send({ data: n });
+    for (const stream of streams) stream.close();
+    for (const stream of streams) expect(await stream.response.text()).toBe('data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n');
+  });
+});
+
+describe('encode once per broadcast', () => {
+  it('a hub message sent to N streams is stringified and UTF-8-encoded once', async () => {
+    const hub = createChannelHub();
+    const streams = Array.from({ length: 25 }, () => open().stream);
+    for (const stream of streams) {
+      const session = hub.connect({ send: (frame) => void writeEncoded(stream, encodeFrameEvent(frame, 'frame'), encodeEventEnd()) });
+      session.receive({ type: 'subscribe', channel: 'room' });
+    }
+    const payload = { text: 'to everyone' };
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode');
+    hub.publish('room', 'chat', payload);
+    const stringified = stringify.mock.calls.filter(([value]) => (value as { data?: unknown } | null)?.data === payload);
+    expect(stringified).toHaveLength(1);
+    expect(encode).toHaveBeenCalledOnce();
+    stringify.mockRestore();
+    encode.mockRestore();
+
+    const [message] = hub.broker.messages('room');
+    for (const stream of streams) stream.close();
+    const texts = await Promise.all(streams.map((stream) => stream.response.text()));
+    for (const text of texts) expect(text.endsWith(`data: ${encodeFrame(message!)}\n\n`)).toBe(true);
+    // The cached bytes are the same object every time.
+    expect(encodeFrameEvent(message!, 'frame')).toBe(encodeFrameEvent(message!, 'frame'));
+    expect(encodeFrame(message!)).toBe(JSON.stringify(message));
+  });
+
+  it('the event format names message events and carries { channel, seq, id, data, at, cid? }', () => {
+    const hub = createChannelHub();
+    hub.publish('room', 'chat', { a: 1 }, { cid: 'c1' });
+    const [message] = hub.broker.messages('room');
+    const text = new TextDecoder().decode(encodeFrameEvent(message!, 'event'));
+    expect(text).toBe(`event: chat\ndata: ${JSON.stringify({ channel: 'room', seq: 1, id: message!.id, data: { a: 1 }, at: message!.at, cid: 'c1' })}\n`);
+    const gap = new TextDecoder().decode(encodeFrameEvent({ type: 'gap', channel: 'room', from: 1, to: 2 }, 'event'));
+    expect(gap).toBe('event: rk:gap\ndata: {"type":"gap","channel":"room","from":1,"to":2}\n');
+    expect(new TextDecoder().decode(encodeEventEnd('room:1'))).toBe('id: room:1\n\n');
   });
 });

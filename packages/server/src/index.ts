@@ -1,5 +1,5 @@
-export { createEventStream, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_QUEUED_BYTES } from './event-stream.js';
-export type { EventStream, EventStreamCloseReason, EventStreamInit } from './event-stream.js';
+export { createEventStream, createNodeEventStream, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_QUEUED_BYTES } from './event-stream.js';
+export type { EventStream, EventStreamBase, EventStreamCloseReason, EventStreamInit, NodeEventStream } from './event-stream.js';
 export { encodeEvent, isEncodedEvent } from './encode-event.js';
 export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
 export { createWebSocketEndpoint, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS } from './ws-endpoint.js';
@@ -27,3 +27,6 @@ export { createOriginPolicy } from './http/origin.js';
 export type { AllowedOrigins, OriginPolicy, OriginPolicyOptions } from './http/origin.js';
 export { createNextServer } from './next-server.js';
 export type { NextAppLike, NextServer, NextServerOptions } from './next-server.js';
+export { createSSEEndpoint, DEFAULT_MAX_SSE_BODY_BYTES, DEFAULT_MAX_SSE_CHANNELS, DEFAULT_SSE_RETRY_MS } from './sse-endpoint.js';
+export type { SSEAuthRefusal, SSEAuthResult, SSEEndpoint, SSEEndpointCloseOptions, SSEEndpointOptions } from './sse-endpoint.js';
+export { encodeFrame } from './encode-frame.js';

@@ -5,6 +5,7 @@ import { CLOSE_CODES, createChannelHub } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubReceipt, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AuthFailure } from './auth/jwt.js';
+import { encodeFrame } from './encode-frame.js';
 import type { ServerEvent, ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
 
@@ -193,7 +194,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
     alive.add(ws);
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(JSON.stringify(frame));
+      // Encoded once per frame, however many clients it goes to (the hub shares one frozen frame object).
+      ws.send(encodeFrame(frame));
       if (ws.bufferedAmount > maxBufferedBytes) ws.close(TRY_AGAIN_LATER, 'slow consumer');
     };
     const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
