@@ -6,6 +6,12 @@ import type { EncodedEvent, ServerSentEvent } from './encode-event.js';
 /** Default interval between heartbeat comments: under the 30–60 s idle timeouts common in proxies and load balancers. */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
+/**
+ * Default write window: events that follow a write within 4 ms go out together when it ends. Far below what a
+ * person notices, and it lets a busy stream (token streaming, tickers, fan-out to many clients) write in batches.
+ */
+export const DEFAULT_COALESCE_MS = 4;
+
 /** Default cap on bytes waiting for one client (1 MiB). Past it the client is dropped rather than buffered without bound. */
 export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
 
@@ -32,9 +38,11 @@ export interface EventStreamInit {
   /** Called with a `slow_consumer` error when a client is dropped. Without it the drop is logged with `console.warn`. */
   onDrop?: (reason: RealtimeError) => void;
   /**
-   * How long sends may wait to be written together, in milliseconds. Default 0: what is sent within one tick goes
-   * out as one chunk at the end of the tick. A few milliseconds more trades that much latency for fewer, larger
-   * writes when events come in a steady stream: each chunk has a fixed cost (a Web-stream read, a syscall).
+   * The write window, in milliseconds (default {@link DEFAULT_COALESCE_MS}). What is sent within one tick always
+   * goes out as one chunk at the end of the tick. After a chunk went out, what follows within `coalesceMs` waits
+   * for the window to end and goes out as one chunk: an event after a quiet spell leaves at once, a steady stream
+   * leaves in batches at most `coalesceMs` apart. Each chunk has a fixed cost (a Web-stream read, a syscall), so
+   * under load this cuts server CPU per delivery several times over. `0` writes every tick's events at once.
    */
   coalesceMs?: number;
 }
@@ -186,7 +194,7 @@ function checkedInit(init: EventStreamInit) {
   if (!Number.isFinite(maxQueuedBytes) || maxQueuedBytes <= 0) {
     throw new RangeError(`maxQueuedBytes must be a positive, finite number of bytes; got ${String(init.maxQueuedBytes)}.`);
   }
-  const coalesceMs = init.coalesceMs ?? 0;
+  const coalesceMs = init.coalesceMs ?? DEFAULT_COALESCE_MS;
   if (!Number.isFinite(coalesceMs) || coalesceMs < 0) {
     throw new RangeError(`coalesceMs must be a non-negative, finite number of milliseconds; got ${String(init.coalesceMs)}.`);
   }
@@ -202,6 +210,14 @@ function createCore(sink: Sink, init: CoreInit): Core {
   // Bytes sent but not yet handed to the sink (this tick's, or more while the sink is not ready).
   const pending: Uint8Array[] = [];
   let pendingBytes = 0;
+  // When the last chunk went to the sink: writes within `coalesceMs` of it wait for the window's end.
+  let lastFlushAt = -Infinity;
+
+  function schedule() {
+    if (init.coalesceMs <= 0) return scheduleFlush(core, 0);
+    const wait = lastFlushAt + init.coalesceMs - performance.now();
+    scheduleFlush(core, wait > 0 ? Math.ceil(wait) : 0);
+  }
 
   function write(chunks: readonly Uint8Array[]): boolean {
     if (chunks.length === 1) return writeOne(chunks[0] as Uint8Array);
@@ -209,7 +225,7 @@ function createCore(sink: Sink, init: CoreInit): Core {
     let incoming = 0;
     for (const chunk of chunks) incoming += chunk.byteLength;
     if (!fits(incoming)) return false;
-    if (pending.length === 0) scheduleFlush(core, init.coalesceMs);
+    if (pending.length === 0) schedule();
     for (const chunk of chunks) pending.push(chunk);
     pendingBytes += incoming;
     return true;
@@ -219,7 +235,7 @@ function createCore(sink: Sink, init: CoreInit): Core {
   function writeOne(chunk: Uint8Array): boolean {
     if (closedReason !== undefined) return false;
     if (!fits(chunk.byteLength)) return false;
-    if (pending.length === 0) scheduleFlush(core, init.coalesceMs);
+    if (pending.length === 0) schedule();
     pending.push(chunk);
     pendingBytes += chunk.byteLength;
     return true;
@@ -238,6 +254,7 @@ function createCore(sink: Sink, init: CoreInit): Core {
     // The array is reused tick after tick.
     pending.length = 0;
     pendingBytes = 0;
+    if (init.coalesceMs > 0) lastFlushAt = performance.now();
     sink.write(chunk);
   }
 

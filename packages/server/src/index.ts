@@ -1,4 +1,4 @@
-export { createEventStream, createNodeEventStream, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_QUEUED_BYTES } from './event-stream.js';
+export { createEventStream, createNodeEventStream, DEFAULT_COALESCE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_QUEUED_BYTES } from './event-stream.js';
 export type { EventStream, EventStreamBase, EventStreamCloseReason, EventStreamInit, NodeEventStream } from './event-stream.js';
 export { encodeEvent, isEncodedEvent } from './encode-event.js';
 export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
