@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createChannelHub, createMemoryBroker, type MemoryBroker } from '@realtime-kit/core';
+import { createChannelHub, createMemoryBroker, type ChannelBroker, type MemoryBroker } from '@realtime-kit/core';
 import { EventSource, type FetchLike } from 'eventsource';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '../src/events.js';
@@ -25,7 +25,9 @@ interface Served {
 }
 
 /** Starts an http server on an ephemeral port that routes GET/POST/OPTIONS to the endpoint. */
-async function serve(endpoint: SSEEndpoint): Promise<Served> {
+type Handlers = Pick<SSEEndpoint<ChannelBroker>, 'GET' | 'POST' | 'OPTIONS'>;
+
+async function serve(endpoint: Handlers): Promise<Served> {
   const server = createServer((req, res) => void adapt(req, res, endpoint));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -41,7 +43,7 @@ async function serve(endpoint: SSEEndpoint): Promise<Served> {
   };
 }
 
-async function adapt(req: IncomingMessage, res: ServerResponse, endpoint: SSEEndpoint) {
+async function adapt(req: IncomingMessage, res: ServerResponse, endpoint: Handlers) {
   const aborter = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
@@ -466,5 +468,48 @@ describe('createSSEEndpoint: close()', () => {
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1, 2, 3]), WAIT);
     expect(client.seqs('news')).toEqual([1, 2]);
     await first.endpoint.close();
+  });
+});
+
+describe('createSSEEndpoint: two instances over one Redis', () => {
+  it('EventSource on A gets what is POSTed to B; moved to B with its Last-Event-ID it misses nothing and gets nothing twice', async () => {
+    const { startRedis } = await import('./redis-server.js');
+    const { createRealtime } = await import('../src/realtime.js');
+    const redis = await startRedis();
+    cleanups.push(() => redis.stop());
+    const instance = async () => {
+      const realtime = await createRealtime({ redis: redis.url, rateLimit: false });
+      cleanups.push(() => realtime.close());
+      const endpoint = createSSEEndpoint({ realtime, heartbeatMs: false, retryMs: 100 });
+      cleanups.push(() => endpoint.close());
+      return { endpoint, served: await serve(endpoint) };
+    };
+    const a = await instance();
+    const b = await instance();
+    let backend = a.served.url;
+    const client = connect(() => backend, 'channels=room,news', ['chat', 'rk:subscribed', 'rk:gap']);
+    await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(2), WAIT);
+
+    const post = async (url: string, channel: string, n: number) => {
+      const response = await fetch(url, { method: 'POST', body: JSON.stringify({ channel, event: 'chat', data: n, cid: `${channel}-${n}` }) });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { seq: number };
+    };
+    for (const n of range(1, 5)) await post(b.served.url, 'room', n);
+    await post(b.served.url, 'news', 1);
+    await vi.waitFor(() => expect(client.of('chat')).toHaveLength(6), WAIT);
+
+    // A goes away; the balancer sends the browser to B, with the Last-Event-ID it saw last.
+    backend = b.served.url;
+    const closing = a.endpoint.close({ retryMs: 50 });
+    for (const n of range(6, 10)) await post(b.served.url, 'room', n);
+    await post(b.served.url, 'news', 2);
+    await closing;
+    await vi.waitFor(() => expect(client.of('chat')).toHaveLength(12), WAIT);
+    expect(client.requests.at(-1)?.lastEventId).toMatch(/^room:\d+;news:\d+$/);
+    expect(client.seqs('room')).toEqual(range(1, 10));
+    expect(client.seqs('news')).toEqual([1, 2]);
+    expect(client.of('rk:gap')).toEqual([]);
+    expect(b.endpoint.streams).toBe(1);
   });
 });
