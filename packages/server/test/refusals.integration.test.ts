@@ -159,3 +159,56 @@ describe('Socket.io refusals with the same rules', () => {
     expect(events.filter((event) => event.type === 'publish')).toMatchObject([{ channel: 'room', userId: 'ann' }]);
   });
 });
+
+describe('SSE endpoint refusals with the same rules', () => {
+  it('a reused stream token is refused, and POSTs past the limit get 429s (counted) with Retry-After', async () => {
+    const events: ServerEvent[] = [];
+    const realtime = await createRealtime({
+      redis: false,
+      rateLimit: { perConnection: false, perUser: { capacity: 4, refillPerSecond: 0.001 } },
+      onEvent: (event) => events.push(event),
+    });
+    onCleanup(() => realtime.close());
+    const { createSSEEndpoint } = await import('../src/index.js');
+    const sse = createSSEEndpoint({
+      realtime,
+      heartbeatMs: false,
+      authenticate: async (request) => {
+        const url = new URL(request.url);
+        const streamToken = url.searchParams.get('token');
+        if (streamToken !== null) return realtime.streamTokens.redeem(streamToken);
+        return jwt.verify(request.headers.get('authorization')?.replace(/^Bearer /, ''));
+      },
+    });
+    onCleanup(() => sse.close());
+
+    const single = await realtime.streamTokens.issue({ userId: 'ann' });
+    const first = await sse.GET(new Request(`http://test/live?channels=room&token=${single}`));
+    expect(first.status).toBe(200);
+    await first.body?.cancel();
+    const reused = await sse.GET(new Request(`http://test/live?channels=room&token=${single}`));
+    expect(reused.status).toBe(401);
+    expect(await reused.json()).toMatchObject({ error: { code: 'unauthorized' } });
+
+    const bearer = `Bearer ${await token('ann')}`;
+    const statuses: number[] = [];
+    const retryAfter: (string | null)[] = [];
+    for (let n = 0; n < 10; n += 1) {
+      const response = await sse.POST(
+        new Request('http://test/live', { method: 'POST', headers: { authorization: bearer }, body: JSON.stringify({ channel: 'room', event: 'chat', data: n }) }),
+      );
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter.push(response.headers.get('retry-after'));
+    }
+    // ann's bucket holds 4 and barely refills; the stream's subscribe took one: 3 POSTs pass, 7 are refused.
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+    expect(retryAfter.every((value) => value !== null && Number(value) >= 1)).toBe(true);
+    expect(events.filter((event) => event.type === 'limit')).toHaveLength(7);
+    // Still serving: another user is not limited by ann's bucket.
+    const bob = await sse.POST(
+      new Request('http://test/live', { method: 'POST', headers: { authorization: `Bearer ${await token('bob')}` }, body: JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }) }),
+    );
+    expect(bob.status).toBe(200);
+  });
+});
