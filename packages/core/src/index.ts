@@ -49,6 +49,8 @@ export type {
   StoredInfo,
 } from './protocol/hub.js';
 export { createMemoryBroker } from './protocol/broker.js';
+// For brokers and transports written outside core: listener errors are reported, never swallowed.
+export { emitToListeners, reportListenerError } from './lib/report-listener-error.js';
 export type {
   BrokerSubscription,
   ChannelBroker,

@@ -7,6 +7,7 @@ import { createChannelHub, createRealtimeClient, type ChannelMessage, type Realt
 import { sseTransport } from '@realtime-kit/core/sse-transport';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChannelEndpoint, type ChannelEndpoint } from '../src/index.js';
+import { serveFetch } from './fetch-bridge.js';
 
 const WAIT = { timeout: 10_000, interval: 5 };
 const FAST_BACKOFF = { minMs: 10, maxMs: 50 };
@@ -46,44 +47,14 @@ async function stop(state: Running) {
 
 const urlOf = (state: Running) => `http://127.0.0.1:${(state.server.address() as AddressInfo).port}/realtime`;
 
-async function adapt(req: IncomingMessage, res: ServerResponse, endpoint: ChannelEndpoint, streams: Set<ServerResponse>) {
-  const aborter = new AbortController();
-  res.once('close', () => {
-    streams.delete(res);
-    if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
-  const chunks: Buffer[] = [];
-  if (req.method === 'POST') for await (const chunk of req) chunks.push(chunk as Buffer);
-  const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
-    method: req.method,
-    headers,
-    signal: aborter.signal,
-    body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
-  });
-  const response = req.method === 'POST' ? await endpoint.POST(request) : await endpoint.GET(request);
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.flushHeaders();
-  if (!response.body) return void res.end();
+/** Serves the endpoint, keeping the open GET streams (so a test can cut them). */
+function adapt(req: IncomingMessage, res: ServerResponse, endpoint: ChannelEndpoint, streams: Set<ServerResponse>) {
   if (req.method === 'GET') {
     streams.add(res);
     streamsOpened += 1;
+    res.once('close', () => streams.delete(res));
   }
-  const reader = response.body.getReader();
-  aborter.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
-    res.end();
-  } catch {
-    res.destroy();
-  }
+  return serveFetch(req, res, (request) => (request.method === 'POST' ? endpoint.POST(request) : endpoint.GET(request)));
 }
 
 function clientFor(url: string) {

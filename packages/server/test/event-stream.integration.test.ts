@@ -7,6 +7,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeEventStream, type NodeEventStream } from '../src/event-stream.js';
 import { createEventStream, encodeEvent, type EventStream, type EventStreamCloseReason } from '../src/index.js';
+import { serveFetch } from './fetch-bridge.js';
 
 const servers: Server[] = [];
 
@@ -20,41 +21,11 @@ afterEach(async () => {
 
 /** Starts a server on an ephemeral port that serves `handler` through a small Node ⇄ Fetch adapter. */
 async function serve(handler: (request: Request) => Response): Promise<string> {
-  const server = createServer((req, res) => void adapt(req, res, handler));
+  const server = createServer((req, res) => void serveFetch(req, res, handler));
   servers.push(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function adapt(req: IncomingMessage, res: ServerResponse, handler: (request: Request) => Response) {
-  const aborter = new AbortController();
-  // 'close' before the response finished means the client went away.
-  res.once('close', () => {
-    if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
-  const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), { method: req.method, headers, signal: aborter.signal });
-  const response = handler(request);
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.flushHeaders();
-  if (!response.body) return void res.end();
-  const reader = response.body.getReader();
-  aborter.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      // Honour socket backpressure, as real hosts do: unread bytes stay in the event stream's bounded queue.
-      if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
-    res.end();
-  } catch {
-    res.destroy();
-  }
 }
 
 /** Reads an SSE response with eventsource-parser until `until` says stop or the stream ends. */

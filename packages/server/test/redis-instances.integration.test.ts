@@ -1,13 +1,11 @@
 // Two server instances (each its own http server, WebSocket endpoint and `createRealtime({ redis })` with its own
 // Redis connections) sharing one real redis-server on a loopback port. Clients are the real channel client over
 // websocketTransport; a TCP "load balancer" in front lets one client move from instance A to instance B.
-import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { PublishReceipt, RealtimeError } from '@realtime-kit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRealtime, type Realtime, type ServerEvent } from '../src/index.js';
 import { startRedis, type TestRedis } from './redis-server.js';
-import { cleanup, collect, onCleanup, startClient, startEndpoint, WAIT } from './ws-helpers.js';
+import { cleanup, collect, onCleanup, startBalancer, startClient, startEndpoint, WAIT } from './ws-helpers.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -23,32 +21,6 @@ async function instance(options: Parameters<typeof createRealtime>[0] = {}) {
   onCleanup(() => realtime.close());
   const running = await startEndpoint({ realtime, onError: () => {} });
   return { realtime, ...running };
-}
-
-/** A TCP proxy on a fixed port forwarding to whichever instance is current: a load balancer. */
-async function balancer(target: number) {
-  let current = target;
-  const sockets = new Set<Socket>();
-  const server: TcpServer = createTcpServer((inbound) => {
-    const outbound = connect(current, '127.0.0.1');
-    sockets.add(inbound).add(outbound);
-    inbound.pipe(outbound).pipe(inbound);
-    const drop = () => {
-      inbound.destroy();
-      outbound.destroy();
-      sockets.delete(inbound);
-      sockets.delete(outbound);
-    };
-    inbound.on('error', drop).on('close', drop);
-    outbound.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  onCleanup(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `ws://127.0.0.1:${port}/realtime`, point: (next: number) => void (current = next) };
 }
 
 describe('two instances over one Redis', () => {
@@ -75,7 +47,7 @@ describe('two instances over one Redis', () => {
   it('a client that loses A and reconnects to B with its last seq misses nothing and gets nothing twice', async () => {
     const a = await instance();
     const b = await instance();
-    const lb = await balancer(a.port);
+    const lb = await startBalancer(a.port);
     const reader = startClient(lb.url);
     const seen = collect(reader.client, 'feed');
     await vi.waitFor(() => expect(reader.client.channel('feed').getSnapshot().subscribed).toBe(true), WAIT);

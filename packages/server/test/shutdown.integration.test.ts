@@ -2,13 +2,12 @@
 // flight be stored and acked, and exits 0. Its clients move to another instance behind the same address and
 // re-send what was not acked: every publish is stored exactly once, and nothing acked is missing from Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createTcpServer, connect, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import type { PublishReceipt } from '@realtime-kit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRealtime } from '../src/index.js';
 import { startRedis, type TestRedis } from './redis-server.js';
-import { cleanup, collect, onCleanup, startClient, startEndpoint, WAIT } from './ws-helpers.js';
+import { cleanup, collect, onCleanup, startBalancer, startClient, startEndpoint, WAIT } from './ws-helpers.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -35,36 +34,13 @@ async function startChild(): Promise<{ child: ChildProcess; port: number; output
   return { child, port, output };
 }
 
-/** A TCP proxy forwarding to whichever backend is current: the load balancer in front of the instances. */
-async function balancer(target: number) {
-  let current = target;
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((inbound) => {
-    const outbound = connect(current, '127.0.0.1');
-    sockets.add(inbound).add(outbound);
-    inbound.pipe(outbound).pipe(inbound);
-    const drop = () => {
-      inbound.destroy();
-      outbound.destroy();
-    };
-    inbound.on('error', drop).on('close', drop);
-    outbound.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  onCleanup(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/realtime`, point: (port: number) => void (current = port) };
-}
-
 describe('graceful shutdown on SIGTERM', () => {
   it('drains: exit 0, clients move to the next instance, every publish stored once and every ack backed by Redis', async () => {
     const first = await startChild();
     const realtime = await createRealtime({ redis: redis.url, rateLimit: false, onError: () => {} });
     onCleanup(() => realtime.close());
     const second = await startEndpoint({ realtime, onError: () => {} });
-    const lb = await balancer(first.port);
+    const lb = await startBalancer(first.port);
 
     const writer = startClient(lb.url);
     const reader = startClient(lb.url);

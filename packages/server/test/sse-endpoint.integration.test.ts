@@ -1,13 +1,14 @@
 // createSSEEndpoint served by a real Node http server on 127.0.0.1 (through a small Node ⇄ Fetch adapter, the way
 // Next.js and other Node hosts run route handlers) and read by the `eventsource` package, a spec-following client.
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createChannelHub, createMemoryBroker, type ChannelBroker, type MemoryBroker } from '@realtime-kit/core';
 import { EventSource, type FetchLike } from 'eventsource';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '../src/events.js';
 import { createSSEEndpoint, type SSEEndpoint, type SSEEndpointOptions } from '../src/sse-endpoint.js';
+import { serveFetch } from './fetch-bridge.js';
 
 const WAIT = { timeout: 10_000, interval: 20 };
 const cleanups: (() => unknown)[] = [];
@@ -28,7 +29,7 @@ interface Served {
 type Handlers = Pick<SSEEndpoint<ChannelBroker>, 'GET' | 'POST' | 'OPTIONS'>;
 
 async function serve(endpoint: Handlers): Promise<Served> {
-  const server = createServer((req, res) => void adapt(req, res, endpoint));
+  const server = createServer((req, res) => void serveFetch(req, res, route(endpoint)));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   cleanups.push(async () => {
@@ -43,69 +44,8 @@ async function serve(endpoint: Handlers): Promise<Served> {
   };
 }
 
-async function adapt(req: IncomingMessage, res: ServerResponse, endpoint: Handlers) {
-  const aborter = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) aborter.abort(new Error('client disconnected'));
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
-    method: req.method,
-    headers,
-    signal: aborter.signal,
-    ...(hasBody ? { body: bodyOf(req), duplex: 'half' } : {}),
-  } as RequestInit);
-  const handler = req.method === 'POST' ? endpoint.POST : req.method === 'OPTIONS' ? endpoint.OPTIONS : endpoint.GET;
-  let response: Response;
-  try {
-    response = await handler(request);
-  } catch (error) {
-    res.writeHead(500).end(String(error));
-    return;
-  }
-  // A handler that answered before reading the whole body (413): the connection cannot be reused.
-  if (hasBody && !req.complete) res.shouldKeepAlive = false;
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.flushHeaders();
-  if (!response.body) return void res.end();
-  const reader = response.body.getReader();
-  aborter.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
-    res.end();
-  } catch {
-    res.destroy();
-  }
-}
-
-/** The request body as a Web stream; a handler that stops reading early leaves the rest drained and dropped. */
-function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let cancelled = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        if (!cancelled) controller.enqueue(new Uint8Array(chunk));
-      });
-      req.once('end', () => {
-        if (!cancelled) controller.close();
-      });
-      req.once('error', (error) => {
-        if (!cancelled) controller.error(error);
-      });
-    },
-    cancel() {
-      cancelled = true;
-      req.resume();
-    },
-  });
+function route(endpoint: Handlers) {
+  return (request: Request) => (request.method === 'POST' ? endpoint.POST(request) : request.method === 'OPTIONS' ? endpoint.OPTIONS(request) : endpoint.GET(request));
 }
 
 interface Received {

@@ -1,6 +1,6 @@
 // Shared by the ws-*.integration tests: real servers on 127.0.0.1, clients over `ws`, and cleanup.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as connectTcp, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { createRealtimeClient, type ChannelMessage, type RealtimeClient, type RealtimeError, type ServerFrame } from '@realtime-kit/core';
 import { websocketTransport, type WebSocketTransportOptions } from '@realtime-kit/core/websocket';
 import { WebSocket } from 'ws';
@@ -90,4 +90,32 @@ export async function rawSocket(url: string) {
     send: (data: string | Buffer) => socket.send(data),
     errors: () => frames.flatMap((frame) => (frame.type === 'error' ? [frame.error.code] : [])),
   };
+}
+
+/**
+ * A TCP proxy on a fixed port forwarding each new connection to whichever backend port is current: the load
+ * balancer in front of several instances. `point(port)` sends the next connections elsewhere.
+ */
+export async function startBalancer(target: number) {
+  let current = target;
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((inbound) => {
+    const outbound = connectTcp(current, '127.0.0.1');
+    sockets.add(inbound).add(outbound);
+    inbound.pipe(outbound).pipe(inbound);
+    const drop = () => {
+      inbound.destroy();
+      outbound.destroy();
+      sockets.delete(inbound);
+      sockets.delete(outbound);
+    };
+    inbound.on('error', drop).on('close', drop);
+    outbound.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  onCleanup(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/realtime`, point: (port: number) => void (current = port) };
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   RealtimeError,
+  reportListenerError,
   type BrokerSubscription,
   type ChannelBroker,
   type ChannelHistory,
@@ -297,18 +298,6 @@ async function quit(connection: Connection): Promise<void> {
   } catch {
     client.disconnect();
   }
-}
-
-/** Like core's `reportListenerError`: reported (browser `reportError`, else rethrown in a microtask), never swallowed. */
-function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') {
-    report.call(globalThis, error);
-    return;
-  }
-  queueMicrotask(() => {
-    throw error;
-  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
