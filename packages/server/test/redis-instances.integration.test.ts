@@ -2,22 +2,16 @@
 // Redis connections) sharing one real redis-server on a loopback port. Clients are the real channel client over
 // websocketTransport; a TCP "load balancer" in front lets one client move from instance A to instance B.
 import type { PublishReceipt, RealtimeError } from '@realtime-kit/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtime, type Realtime, type ServerEvent } from '../src/index.js';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { useRedis } from './redis-server.js';
 import { cleanup, collect, onCleanup, startBalancer, startClient, startEndpoint, WAIT } from './ws-helpers.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redisServer = useRedis();
 afterEach(cleanup);
 
 async function instance(options: Parameters<typeof createRealtime>[0] = {}) {
-  const realtime = await createRealtime({ redis: redis.url, rateLimit: false, onError: () => {}, ...options });
+  const realtime = await createRealtime({ redis: redisServer.current.url, rateLimit: false, onError: () => {}, ...options });
   onCleanup(() => realtime.close());
   const running = await startEndpoint({ realtime, onError: () => {} });
   return { realtime, ...running };
@@ -73,13 +67,13 @@ describe('two instances over one Redis', () => {
     const room = writer.client.channel('outage');
     await expect(room.publish('chat', 'before')).resolves.toMatchObject({ seq: 1 });
 
-    await redis.kill();
+    await redisServer.current.kill();
     const refused = await room.publish('chat', 'during').catch((error: RealtimeError) => error);
     expect(refused).toMatchObject({ name: 'RealtimeError', code: 'unavailable' });
     await expect(a.realtime.publish('outage', 'notice', 'during')).rejects.toMatchObject({ code: 'unavailable' });
     expect(writer.transport.getSnapshot().status).toBe('open');
 
-    await redis.start();
+    await redisServer.current.start();
     // The old log went with the process (no persistence): numbering restarts, and both instances keep serving.
     await vi.waitFor(async () => {
       await expect(room.publish('chat', 'after')).resolves.toMatchObject({ seq: expect.any(Number) });
@@ -98,7 +92,7 @@ describe('createRealtime', () => {
       const local: Realtime = await createRealtime();
       expect(local.distributed).toBe(false);
       await local.close();
-      process.env.REDIS_URL = redis.url;
+      process.env.REDIS_URL = redisServer.current.url;
       const shared = await createRealtime();
       onCleanup(() => shared.close());
       expect(shared.distributed).toBe(true);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, createConnection } from 'node:net';
 
 /** A real redis-server on a loopback port, for tests. Needs `redis-server` on PATH (`.ci/run` installs it). */
@@ -67,4 +68,19 @@ async function waitForPort(port: number, proc: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`redis-server did not listen on 127.0.0.1:${port} within 10 s`);
+}
+
+/**
+ * One redis-server for the test file: started before its first test, stopped after its last. Read `.current`
+ * inside tests (it is set once `beforeAll` ran).
+ */
+export function useRedis(): { readonly current: TestRedis } {
+  const holder: { current: TestRedis } = { current: undefined as unknown as TestRedis };
+  beforeAll(async () => {
+    holder.current = await startRedis();
+  });
+  afterAll(async () => {
+    await holder.current?.stop();
+  });
+  return holder;
 }

@@ -4,23 +4,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { PublishReceipt } from '@realtime-kit/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtime } from '../src/index.js';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { useRedis } from './redis-server.js';
 import { cleanup, collect, onCleanup, startBalancer, startClient, startEndpoint, WAIT } from './ws-helpers.js';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redisServer = useRedis();
 afterEach(cleanup);
 
 async function startChild(): Promise<{ child: ChildProcess; port: number; output: string[] }> {
   const script = path.join(import.meta.dirname, 'shutdown-server.ts');
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, redis.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, redisServer.current.url], { stdio: ['ignore', 'pipe', 'inherit'] });
   onCleanup(() => void child.kill('SIGKILL'));
   const output: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
@@ -37,7 +31,7 @@ async function startChild(): Promise<{ child: ChildProcess; port: number; output
 describe('graceful shutdown on SIGTERM', () => {
   it('drains: exit 0, clients move to the next instance, every publish stored once and every ack backed by Redis', async () => {
     const first = await startChild();
-    const realtime = await createRealtime({ redis: redis.url, rateLimit: false, onError: () => {} });
+    const realtime = await createRealtime({ redis: redisServer.current.url, rateLimit: false, onError: () => {} });
     onCleanup(() => realtime.close());
     const second = await startEndpoint({ realtime, onError: () => {} });
     const lb = await startBalancer(first.port);
