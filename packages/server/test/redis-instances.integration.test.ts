@@ -84,6 +84,21 @@ describe('two instances over one Redis', () => {
   });
 });
 
+describe('tokens and limits shared through Redis', () => {
+  it('a stream token issued on A is redeemed once on B; a user limit spans both instances', async () => {
+    const a = await instance({ rateLimit: { perConnection: false, perUser: { capacity: 3, refillPerSecond: 0.001 } } });
+    const b = await instance({ rateLimit: { perConnection: false, perUser: { capacity: 3, refillPerSecond: 0.001 } } });
+    const token = await a.realtime.streamTokens.issue({ userId: 'ann' });
+    await expect(b.realtime.streamTokens.redeem(token)).resolves.toMatchObject({ ok: true, user: { userId: 'ann' } });
+    await expect(a.realtime.streamTokens.redeem(token)).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+
+    const limiter = (realtime: Realtime) => realtime.rateLimiter!;
+    const verdicts = [];
+    for (const realtime of [a.realtime, b.realtime, a.realtime, b.realtime]) verdicts.push(await limiter(realtime).check({ userId: 'ann' }));
+    expect(verdicts.map((verdict) => verdict.ok)).toEqual([true, true, true, false]);
+  });
+});
+
 describe('createRealtime', () => {
   it('memory by default (no REDIS_URL), Redis when REDIS_URL is set', async () => {
     const saved = process.env.REDIS_URL;
