@@ -2,6 +2,7 @@ import { createChannelHub, SESSION_HEADER } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import type { ServerEventListener } from './events.js';
 import { encodeWholeFrameEvent } from './encode-frame.js';
+import { encodeRetry } from './encode-event.js';
 import { createEventStream, writeEncoded, type EventStream } from './event-stream.js';
 import type { Realtime } from './realtime.js';
 import { eventReporter, type AuthenticatedUser, type AuthenticationResult } from './ws-endpoint.js';
@@ -44,12 +45,22 @@ export interface ChannelEndpoint {
   readonly hub: ChannelHub<ChannelBroker>;
   /** Sessions with an open stream. */
   readonly sessions: number;
+  /**
+   * Graceful shutdown: new requests get 503 `unavailable` with `Retry-After`; frames being handled finish (every
+   * stored publish is acked); then every stream gets a `retry:` hint and ends, so clients reconnect elsewhere and
+   * resume. Safe to call twice.
+   */
+  close(): Promise<void>;
 }
 
 interface OpenSession {
   readonly session: HubSession;
   readonly userId: string | undefined;
+  readonly stream: EventStream;
 }
+
+/** The `retry:` hint streams get when the endpoint closes: browsers come back (to another instance) after 1 s. */
+const CLOSE_RETRY_MS = 1000;
 
 /**
  * The server side of `sseTransport`, as Fetch-API route handlers (Next.js `app/api/realtime/route.ts`):
@@ -74,6 +85,13 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel endpoint:', error));
   const sessions = new Map<string, OpenSession>();
   const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
+  const shuttingDown = () =>
+    Response.json(
+      { error: { code: 'unavailable', message: 'This server is shutting down: retry, and you will reach another instance.' } },
+      { status: 503, headers: { 'Retry-After': String(Math.ceil(CLOSE_RETRY_MS / 1000)) } },
+    );
 
   async function identify(request: Request, transport: 'sse' | 'sse-post'): Promise<{ user: AuthenticatedUser | undefined } | Response> {
     const origin = request.headers.get('origin');
@@ -101,8 +119,10 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
       return sessions.size;
     },
     async GET(request) {
+      if (closing) return shuttingDown();
       const identity = await identify(request, 'sse');
       if (identity instanceof Response) return identity;
+      if (closing) return shuttingDown();
       const stream: EventStream = createEventStream(request, { heartbeatMs: options.heartbeatMs });
       // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent).
       const send = (frame: ServerFrame) => {
@@ -110,7 +130,7 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
         writeEncoded(stream, encodeWholeFrameEvent(frame, 'frame', id));
       };
       const session = hub.connect({ send, userId: identity.user?.userId, close: () => stream.close() });
-      sessions.set(session.id, { session, userId: identity.user?.userId });
+      sessions.set(session.id, { session, userId: identity.user?.userId, stream });
       report({ type: 'connect', transport: 'sse', connectionId: session.id, userId: identity.user?.userId });
       stream.onClose(() => {
         sessions.delete(session.id);
@@ -120,42 +140,69 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
       return stream.response;
     },
     async POST(request) {
-      const identity = await identify(request, 'sse-post');
-      if (identity instanceof Response) return identity;
-      const id = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
-      const open = id === null ? undefined : sessions.get(id);
-      if (open === undefined) {
-        return refuse(404, 'not_found', 'No open session with that id (its stream ended): reconnect the event stream.');
-      }
-      if (open.userId !== identity.user?.userId) {
-        return refuse(401, 'unauthorized', 'This session belongs to another user.');
-      }
-      const text = await request.text();
-      if (Buffer.byteLength(text) > maxBodyBytes) {
-        report({ type: 'refused', transport: 'sse-post', code: 'message_too_large', userId: identity.user?.userId });
-        return refuse(413, 'message_too_large', `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.`);
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return refuse(400, 'bad_frame', 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.');
-      }
-      const frames = Array.isArray(body) ? body : [body];
-      if (!frames.every((frame) => typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string')) {
-        return refuse(400, 'bad_frame', 'Every frame must be a JSON object with a string "type".');
-      }
-      // The hub answers over the stream and keeps one session's frames in order, even with an async `authorize`.
-      const pending = (frames as ClientFrame[]).map((frame) => open.session.receive(frame));
-      try {
-        await Promise.all(pending);
-      } catch (error) {
-        onError(error);
-        return refuse(500, 'server_error', 'The server failed to handle the frame.');
-      }
-      return new Response(null, { status: 204 });
+      if (closing) return shuttingDown();
+      const handled = handlePost(request);
+      inFlight.add(handled);
+      void handled.finally(() => inFlight.delete(handled));
+      return handled;
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        const retry = encodeRetry(CLOSE_RETRY_MS);
+        const open = [...sessions.values()];
+        const ended = open.map(({ stream }) => new Promise<void>((resolve) => stream.onClose(() => resolve())));
+        for (const { stream } of open) {
+          writeEncoded(stream, retry);
+          stream.close();
+        }
+        await Promise.all(ended);
+      })();
+      return closing;
     },
   };
+
+  async function handlePost(request: Request): Promise<Response> {
+    const identity = await identify(request, 'sse-post');
+    if (identity instanceof Response) return identity;
+    const id = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
+    const open = id === null ? undefined : sessions.get(id);
+    if (open === undefined) {
+      return refuse(404, 'not_found', 'No open session with that id (its stream ended): reconnect the event stream.');
+    }
+    if (open.userId !== identity.user?.userId) {
+      return refuse(401, 'unauthorized', 'This session belongs to another user.');
+    }
+    const declared = Number(request.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      report({ type: 'refused', transport: 'sse-post', code: 'message_too_large', userId: identity.user?.userId });
+      return refuse(413, 'message_too_large', `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.`);
+    }
+    const text = await request.text();
+    if (Buffer.byteLength(text) > maxBodyBytes) {
+      report({ type: 'refused', transport: 'sse-post', code: 'message_too_large', userId: identity.user?.userId });
+      return refuse(413, 'message_too_large', `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return refuse(400, 'bad_frame', 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.');
+    }
+    const frames = Array.isArray(body) ? body : [body];
+    if (!frames.every((frame) => typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string')) {
+      return refuse(400, 'bad_frame', 'Every frame must be a JSON object with a string "type".');
+    }
+    // The hub answers over the stream and keeps one session's frames in order, even with an async `authorize`.
+    const pending = (frames as ClientFrame[]).map((frame) => open.session.receive(frame));
+    try {
+      await Promise.all(pending);
+    } catch (error) {
+      onError(error);
+      return refuse(500, 'server_error', 'The server failed to handle the frame.');
+    }
+    return new Response(null, { status: 204 });
+  }
 }
 
 function refuse(status: number, code: RealtimeErrorCode, message: string): Response {

@@ -186,3 +186,36 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     await vi.waitFor(() => expect(endpoint.hub.presence('p').map((m) => m.userId)).toEqual(['u1']), WAIT);
   });
 });
+
+describe('createChannelEndpoint: close()', () => {
+  it('drains: 503 for new requests, streams end with retry:, clients resume on the next instance; every publish stored once', async () => {
+    const hub = createChannelHub();
+    const endpoint = createChannelEndpoint({ hub, heartbeatMs: false });
+    const first = await start(endpoint);
+    const port = (first.server.address() as AddressInfo).port;
+    const url = urlOf(first);
+    const sender = clientFor(url);
+    const receiver = clientFor(url);
+    const seen = collect(receiver.client, 'orders');
+    await vi.waitFor(() => expect(receiver.client.channel('orders').getSnapshot().subscribed).toBe(true), WAIT);
+
+    const receipts: Promise<{ seq: number }>[] = [];
+    for (let n = 0; n < 20; n += 1) receipts.push(sender.client.channel('orders').publish('order', n));
+    const closing = endpoint.close();
+    for (let n = 20; n < 40; n += 1) receipts.push(sender.client.channel('orders').publish('order', n));
+    await closing;
+    expect(endpoint.sessions).toBe(0);
+    const refused = await fetch(url);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+
+    // The next instance (same hub: a shared broker) takes the port; clients reconnect and re-send what was not acked.
+    await stop(first);
+    await start(createChannelEndpoint({ hub, heartbeatMs: false }), port);
+    const settled = await Promise.all(receipts);
+    expect(settled.map((receipt) => receipt.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(hub.broker.messages('orders').map((message) => message.data)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    await vi.waitFor(() => expect(seen.map((message) => message.data)).toEqual(Array.from({ length: 40 }, (_, i) => i)), WAIT);
+  });
+});
