@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parse } from 'node:url';
 import { getRealtime, type Realtime } from './realtime.js';
 import { gracefulShutdown, type ShutdownHandle } from './shutdown.js';
 import type { SocketServer, SocketServerOptions } from './socket-io/socket-server.js';
@@ -10,7 +9,8 @@ import { createWebSocketEndpoint, type WebSocketEndpoint, type WebSocketEndpoint
 /** The parts of a Next.js app (`next({ dev, dir })`) the custom server uses. */
 export interface NextAppLike {
   prepare(): Promise<void>;
-  getRequestHandler(): (request: IncomingMessage, response: ServerResponse, parsedUrl?: ReturnType<typeof parse>) => Promise<void> | void;
+  /** Next parses the URL itself when no parsed URL is passed (what this server does). */
+  getRequestHandler(): (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
   /** Next's own upgrade handler (dev-mode hot reload); other upgrades go there. */
   getUpgradeHandler?(): (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
 }
@@ -74,7 +74,7 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
   const upgradeNext = app.getUpgradeHandler?.();
 
   const server = createServer((request, response) => {
-    void Promise.resolve(handle(request, response, parse(request.url ?? '/', true))).catch((error: unknown) => {
+    void Promise.resolve(handle(request, response)).catch((error: unknown) => {
       console.error('[realtime-kit] Next.js request failed:', error);
       if (!response.headersSent) response.writeHead(500).end();
     });

@@ -283,7 +283,12 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     });
     const names = new Map(channels.map((channel) => [channel, encodeURIComponent(channel)]));
     let id: string | undefined;
-    const eventId = () => (id ??= [...cursors].map(([channel, seq]) => `${names.get(channel) ?? ''}:${seq}`).join(';'));
+    const eventId = (): string => {
+      if (id !== undefined) return id;
+      let text = '';
+      for (const [channel, seq] of cursors) text += `${text === '' ? '' : ';'}${names.get(channel) ?? ''}:${seq}`;
+      return (id = text);
+    };
     const advance = (channel: string, seq: number) => {
       const current = cursors.get(channel);
       if (current === undefined || seq <= current) return;
@@ -297,10 +302,20 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
       switch (frame.type) {
         case 'message':
         case 'gap':
-        case 'subscribed':
-          advance(frame.channel, frame.type === 'gap' ? frame.to : frame.seq);
-          writeEncoded(stream, encodeWholeFrameEvent(frame, 'event', eventId()));
+        case 'subscribed': {
+          // In a broadcast, streams of the same channels go from the same id to the same id: the new id (and so the
+          // encoded event) is computed once and shared instead of being rebuilt per stream.
+          const before = eventId();
+          if (lastIdStep !== undefined && lastIdStep.frame === frame && lastIdStep.before === before) {
+            cursors.set(frame.channel, frame.type === 'gap' ? frame.to : frame.seq);
+            id = lastIdStep.after;
+          } else {
+            advance(frame.channel, frame.type === 'gap' ? frame.to : frame.seq);
+            lastIdStep = { frame, before, after: eventId() };
+          }
+          writeEncoded(stream, encodeWholeFrameEvent(frame, 'event', id));
           return;
+        }
         case 'presence':
           writeEncoded(stream, encodeWholeFrameEvent(frame, 'event'));
           return;
@@ -466,6 +481,9 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     },
   };
 }
+
+// The last id change a frame caused on a stream (see `send` in GET): shared by every stream in the same state.
+let lastIdStep: { frame: ServerFrame; before: string; after: string } | undefined;
 
 interface PublishItem {
   channel: string;
