@@ -390,3 +390,22 @@ describe('createChannelHub onStored', () => {
     ]);
   });
 });
+
+describe('createChannelHub memory', () => {
+  it('keeps no state for channels nobody subscribes to or is present in', () => {
+    const broker = createMemoryBroker();
+    const listeners = vi.spyOn(broker, 'subscribe');
+    const hub = createChannelHub({ broker });
+    const session = hub.connect({ send: () => {} });
+    for (let i = 0; i < 100; i += 1) session.receive({ type: 'publish', channel: `c${i}`, event: 'e', data: i, cid: `x${i}` });
+    session.receive({ type: 'subscribe', channel: 'room' });
+    session.receive({ type: 'presence', channel: 'room', action: 'enter' });
+    expect(listeners).toHaveBeenCalledTimes(1);
+    session.receive({ type: 'unsubscribe', channel: 'room' });
+    session.receive({ type: 'presence', channel: 'room', action: 'leave' });
+    // Re-subscribing needs a fresh broker subscription: the old one was released with the last local subscriber.
+    session.receive({ type: 'subscribe', channel: 'room' });
+    expect(listeners).toHaveBeenCalledTimes(2);
+    expect(hub.presence('room')).toEqual([]);
+  });
+});

@@ -424,14 +424,15 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     );
   }
 
-  function publish(session: SessionState, state: ChannelState, frame: Extract<ClientFrame, { type: 'publish' }>): void | Promise<void> {
+  // Publishing needs no local channel state (only subscribers and presence do), so none is created for it.
+  function publish(session: SessionState, channel: string, frame: Extract<ClientFrame, { type: 'publish' }>): void | Promise<void> {
     const { cid } = frame;
-    const nack = (error: FrameError) => send(session, { type: 'nack', cid, channel: state.name, error });
+    const nack = (error: FrameError) => send(session, { type: 'nack', cid, channel, error });
     return settle(
-      () => broker.publish(state.name, { event: frame.event, data: frame.data, cid }),
+      () => broker.publish(channel, { event: frame.event, data: frame.data, cid }),
       (outcome) => {
-        stored(session.info, state.name, frame.event, outcome);
-        send(session, { type: 'ack', cid, channel: state.name, id: outcome.id, seq: outcome.seq });
+        stored(session.info, channel, frame.event, outcome);
+        send(session, { type: 'ack', cid, channel, id: outcome.id, seq: outcome.seq });
       },
       (error) => {
         onError(error, session.info);
@@ -495,7 +496,7 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         const nack = (error: FrameError) => send(session, { type: 'nack', cid, channel: name, error });
         return withPermission(session, name, (allowed) => {
           if (!allowed) return nack({ code: 'unauthorized', message: unauthorized });
-          return withAdmission(session, frame, nack, () => publish(session, channelState(name), frame));
+          return withAdmission(session, frame, nack, () => publish(session, name, frame));
         });
       }
       case 'presence': {
