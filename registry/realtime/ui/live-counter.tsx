@@ -1,7 +1,7 @@
 'use client';
 
 import * as React from 'react';
-import { motion, useMotionValue, useMotionValueEvent, useReducedMotionConfig, useSpring } from 'motion/react';
+import { useMotionValueEvent, useReducedMotionConfig, useSpring } from 'motion/react';
 import { useSSE, type UseSSEOptions } from '@realtime-kit/react';
 
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
@@ -91,7 +91,13 @@ function LiveCounter<T = unknown>({
   const formatted = formatter.format(target);
 
   const value = useSpring(initialValue, springOptions);
-  const display = useMotionValue(formatted);
+  // The animated text is written straight to the DOM each frame (no re-render, and only motion's hooks are bundled,
+  // not its components). React renders the first value only, so it never writes over a frame in progress.
+  const [firstText] = React.useState(formatted);
+  const valueRef = React.useRef<HTMLSpanElement>(null);
+  const show = React.useCallback((text: string) => {
+    if (valueRef.current && valueRef.current.textContent !== text) valueRef.current.textContent = text;
+  }, []);
   // Read by the per-frame callback: the latest formatter, target and rounding, without re-subscribing.
   const frame = React.useRef({ formatter, target, decimals: decimalsOf(target), animating: false });
   React.useLayoutEffect(() => {
@@ -103,7 +109,7 @@ function LiveCounter<T = unknown>({
   useMotionValueEvent(value, 'change', (latest) => {
     const { formatter: format, target: end, decimals, animating } = frame.current;
     const rounded = roundTo(latest, decimals);
-    display.set(format.format(rounded));
+    show(format.format(rounded));
     if (animating && rounded === roundTo(end, decimals)) {
       frame.current.animating = false;
       setFrom(null);
@@ -111,8 +117,8 @@ function LiveCounter<T = unknown>({
   });
 
   React.useEffect(() => {
-    display.set(formatter.format(roundTo(value.get(), frame.current.decimals)));
-  }, [formatter, display, value]);
+    show(formatter.format(roundTo(value.get(), frame.current.decimals)));
+  }, [formatter, show, value]);
 
   React.useEffect(() => {
     if (reduceMotion) value.jump(target);
@@ -130,9 +136,9 @@ function LiveCounter<T = unknown>({
       <span aria-hidden="true" className="inline-grid justify-items-end">
         <span className="invisible col-start-1 row-start-1">{formatted}</span>
         {from !== null && <span className="invisible col-start-1 row-start-1">{formatter.format(from)}</span>}
-        <motion.span data-slot="live-counter-value" className="col-start-1 row-start-1">
-          {display}
-        </motion.span>
+        <span ref={valueRef} data-slot="live-counter-value" className="col-start-1 row-start-1">
+          {firstText}
+        </span>
       </span>
       <span
         role={announce ? 'status' : undefined}
