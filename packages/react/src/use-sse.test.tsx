@@ -143,6 +143,31 @@ describe('useSSE', () => {
     expect(result.current.data).toBe(1999);
   });
 
+  it('does not re-render for every event id: the resume point rides along with the batched messages', async () => {
+    const kit = createTestTransport();
+    let renders = 0;
+    const { result } = renderHook(
+      () => {
+        renders += 1;
+        // Batches of 40 ms: happy-dom runs animation frames on every task, so a frame throttle would not batch here.
+        return useSSE<number>('/ids', { throttle: 40 });
+      },
+      { wrapper: wrapperFor(kit) },
+    );
+    await act(() => kit.server.waitForConnections(1));
+    await waitFor(() => expect(result.current.status).toBe('open'));
+    const before = renders;
+    // One event per task, as a network delivers them (not batched by act): each moves lastEventId.
+    for (let n = 1; n <= 100; n++) {
+      kit.server.send({ id: String(n), data: n });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await waitFor(() => expect(result.current.lastEventId).toBe('100'));
+    expect(result.current.total).toBe(100);
+    // Commits follow the batched messages, not the 100 ids (one render per event when the id re-rendered).
+    expect(renders - before).toBeLessThan(50);
+  });
+
   it('calls the newest onMessage without reconnecting when its identity changes', async () => {
     const kit = createTestTransport();
     const first = vi.fn();

@@ -92,11 +92,22 @@ export function createSharedLifecycle<M, V>(
     getSnapshot() {
       const state = connection.getSnapshot();
       const messages = buffer.getSnapshot();
-      if (view === undefined || viewOf === null || viewOf[0] !== state || viewOf[1] !== messages) {
+      if (view === undefined || viewOf === null || viewOf[1] !== messages || (viewOf[0] !== state && !onlyResumePointMoved(viewOf[0], state))) {
         viewOf = [state, messages];
         view = toView(state, messages);
       }
       return view;
     },
   };
+}
+
+/**
+ * Whether only `lastEventId` differs. Every event with an `id:` moves it; re-rendering for that alone would undo
+ * the buffer's once-per-frame batching (10k events/s would be 10k commits/s). The view keeps its old resume point
+ * until the messages change (the next flush, at most a frame later), or anything else about the connection does.
+ */
+function onlyResumePointMoved(before: ConnectionState, after: ConnectionState): boolean {
+  const keys = Object.keys(after) as (keyof ConnectionState)[];
+  if (keys.length !== Object.keys(before).length) return false;
+  return keys.every((key) => key === 'lastEventId' || Object.is(before[key], after[key]));
 }
