@@ -21,6 +21,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/**
+ * Fake timers and Date, but real setImmediate and performance: streams mark the end of a write round with a
+ * setImmediate (their write window starts when the event loop is back), which is not what these tests are about.
+ * First waits out (for real) any write window an earlier test's streams left open, so a first send is not held.
+ */
+async function useFakeClock() {
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+}
+
 describe('createEventStream: the response', () => {
   it('is a 200 text/event-stream response with the anti-buffering headers, plus init.headers', () => {
     const { stream } = open({ headers: { 'X-Request-Id': 'r1', 'Cache-Control': 'no-store' } });
@@ -121,7 +131,7 @@ describe('createEventStream: encodeEvent reuse', () => {
 
 describe('createEventStream: heartbeat', () => {
   it('writes a comment every heartbeatMs and stops on close', async () => {
-    vi.useFakeTimers();
+    await useFakeClock();
     const { stream } = open({ heartbeatMs: 1000 });
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(3500);
@@ -131,7 +141,7 @@ describe('createEventStream: heartbeat', () => {
   });
 
   it('defaults to 15 s and can be turned off with 0 or false', async () => {
-    vi.useFakeTimers();
+    await useFakeClock();
     const defaulted = createEventStream(new Request(URL_));
     await vi.advanceTimersByTimeAsync(DEFAULT_HEARTBEAT_MS - 1);
     defaulted.send({ data: 'x' });
@@ -150,7 +160,7 @@ describe('createEventStream: heartbeat', () => {
 
 describe('createEventStream: client abort', () => {
   it('releases everything when the request is aborted', async () => {
-    vi.useFakeTimers();
+    await useFakeClock();
     const { stream, client, reasons } = open({ heartbeatMs: 1000 });
     const onAbort = vi.fn();
     stream.signal.addEventListener('abort', onAbort);
@@ -172,7 +182,7 @@ describe('createEventStream: client abort', () => {
   });
 
   it('releases everything when the consumer cancels the body', async () => {
-    vi.useFakeTimers();
+    await useFakeClock();
     const { stream, reasons } = open({ heartbeatMs: 1000 });
     await stream.response.body!.cancel();
     expect(reasons).toEqual(['client_abort']);
@@ -180,8 +190,8 @@ describe('createEventStream: client abort', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('is closed from the start when the request was already aborted', () => {
-    vi.useFakeTimers();
+  it('is closed from the start when the request was already aborted', async () => {
+    await useFakeClock();
     const request = new Request(URL_, { signal: AbortSignal.abort() });
     const stream = createEventStream(request, { heartbeatMs: 1000 });
     expect(stream.closed).toBe(true);
@@ -242,7 +252,7 @@ describe('createEventStream: slow consumers', () => {
   });
 
   it('counts heartbeats too, and warns on the console without onDrop', async () => {
-    vi.useFakeTimers();
+    await useFakeClock();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { stream, reasons } = open({ maxQueuedBytes: 100, heartbeatMs: 10 });
     await vi.advanceTimersByTimeAsync(1000);

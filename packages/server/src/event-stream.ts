@@ -39,10 +39,12 @@ export interface EventStreamInit {
   onDrop?: (reason: RealtimeError) => void;
   /**
    * The write window, in milliseconds (default {@link DEFAULT_COALESCE_MS}). What is sent within one tick always
-   * goes out as one chunk at the end of the tick. After a chunk went out, what follows within `coalesceMs` waits
-   * for the window to end and goes out as one chunk: an event after a quiet spell leaves at once, a steady stream
-   * leaves in batches at most `coalesceMs` apart. Each chunk has a fixed cost (a Web-stream read, a syscall), so
-   * under load this cuts server CPU per delivery several times over. `0` writes every tick's events at once.
+   * goes out as one chunk at the end of the tick. After a round of writes, what follows within `coalesceMs` of the
+   * event loop being back waits for the window to end and goes out as one chunk: an event after a quiet spell
+   * leaves at once, a steady stream leaves in batches. When the loop itself needs longer than the window to come
+   * back after a round (thousands of sockets), the window grows to that time, up to 50 ms: the server is saturated
+   * and batching is what lets it catch up. Each chunk has a fixed cost (a Web-stream read, a syscall), so under load
+   * this cuts server CPU per delivery several times over. `0` writes every tick's events at once.
    */
   coalesceMs?: number;
 }
@@ -153,7 +155,7 @@ function scheduleFlush(core: Core, delayMs: number) {
       windows.set(delayMs, cores);
       setTimeout(() => {
         windows.delete(delayMs);
-        for (const waiter of cores) waiter.flush();
+        flushRound(cores);
       }, delayMs);
     }
     waiting.push(core);
@@ -169,7 +171,43 @@ function flushDirty() {
   const cores = dirty;
   dirty = [];
   flushScheduled = false;
+  flushRound(cores);
+}
+
+// The write window runs from when the event loop is back after a flush round, not from the round itself: the
+// work a round of writes to thousands of sockets leaves for the loop (write completions, I/O) can take longer than
+// the window, which would then always have passed before the next broadcast. Until the loop is back (a
+// `setImmediate` after the round), a new write waits a whole window.
+// A loop that needed longer than the window to come back is saturated: the window then grows to that time (at
+// most MAX_WINDOW_MS, so one long pause, a GC say, does not hold the next events as long).
+const MAX_WINDOW_MS = 50;
+/** When the round that is still settling ended; undefined when the loop is back. */
+let settlingSince: number | undefined;
+let settledAt = -Infinity;
+let settleMs = 0;
+
+function flushRound(cores: readonly Core[]) {
   for (const core of cores) core.flush();
+  if (cores.length === 0) return;
+  const roundEnd = performance.now();
+  // One pending mark at a time; a mark that never ran (timers faked and reset in tests) expires after the cap.
+  if (settlingSince !== undefined && roundEnd >= settlingSince && roundEnd - settlingSince <= MAX_WINDOW_MS) return;
+  settlingSince = roundEnd;
+  setImmediate(() => {
+    if (settlingSince !== roundEnd) return;
+    settlingSince = undefined;
+    settledAt = performance.now();
+    settleMs = settledAt - roundEnd;
+  });
+}
+
+/** How long a stream with a `coalesceMs` window should hold a write that arrives now (0: at the end of this tick). */
+function holdFor(coalesceMs: number): number {
+  if (coalesceMs <= 0) return 0;
+  const now = performance.now();
+  if (settlingSince !== undefined && now >= settlingSince && now - settlingSince <= MAX_WINDOW_MS) return coalesceMs;
+  const wait = settledAt + Math.max(coalesceMs, Math.min(settleMs, MAX_WINDOW_MS)) - now;
+  return wait > 0 ? Math.ceil(Math.min(wait, Math.max(coalesceMs, MAX_WINDOW_MS))) : 0;
 }
 
 // Lets the endpoints of this package write pre-encoded event parts (shared frame bytes + a per-client id line).
@@ -210,13 +248,9 @@ function createCore(sink: Sink, init: CoreInit): Core {
   // Bytes sent but not yet handed to the sink (this tick's, or more while the sink is not ready).
   const pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  // When the last chunk went to the sink: writes within `coalesceMs` of it wait for the window's end.
-  let lastFlushAt = -Infinity;
 
   function schedule() {
-    if (init.coalesceMs <= 0) return scheduleFlush(core, 0);
-    const wait = lastFlushAt + init.coalesceMs - performance.now();
-    scheduleFlush(core, wait > 0 ? Math.ceil(wait) : 0);
+    scheduleFlush(core, holdFor(init.coalesceMs));
   }
 
   function write(chunks: readonly Uint8Array[]): boolean {
@@ -254,7 +288,6 @@ function createCore(sink: Sink, init: CoreInit): Core {
     // The array is reused tick after tick.
     pending.length = 0;
     pendingBytes = 0;
-    if (init.coalesceMs > 0) lastFlushAt = performance.now();
     sink.write(chunk);
   }
 
