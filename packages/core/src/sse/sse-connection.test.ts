@@ -328,6 +328,16 @@ describe('createSSEConnection: last event id', () => {
     expect(server.requests[1]?.lastEventId).toBe('41');
   });
 
+  it('publishes the resume point once per received chunk, not once per event', async () => {
+    const { server, state, states } = setup();
+    await flush();
+    const before = states.length;
+    server.sendRaw('id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n');
+    await flush();
+    expect(state().lastEventId).toBe('3');
+    expect(states.slice(before).map((snapshot) => snapshot.lastEventId)).toEqual(['3']);
+  });
+
   it('starts from options.lastEventId', async () => {
     const { server, state } = setup({ lastEventId: '7' });
     expect(state().lastEventId).toBe('7');

@@ -51,6 +51,8 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
   let retryInMs: number | null = null;
   let retryAt: number | null = null;
   let lastEventId: string | null = options.lastEventId || null;
+  /** `lastEventId` changed while parsing the current chunk and is not in the state yet. */
+  let resumePointMoved = false;
   let serverRetryMs: number | null = null;
   // The attempt in flight. Async steps of older attempts compare against it and stop when replaced.
   let current: AbortController | null = null;
@@ -209,6 +211,10 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
         crPending = text.endsWith('\r');
         parser.feed(crPending ? `${text}\n` : text);
         if (!live()) return;
+        if (resumePointMoved) {
+          resumePointMoved = false;
+          publish();
+        }
       }
     } catch (cause) {
       if (live()) fail({ type: 'read-error', cause });
@@ -221,7 +227,8 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     if (raw.id !== undefined) {
       // `id:` with an empty value resets the resume point; the parser already ignores ids containing NULL.
       lastEventId = raw.id === '' ? null : raw.id;
-      publish();
+      // Published once the chunk is parsed: a chunk of 500 events is one state change, not 500.
+      resumePointMoved = true;
     }
     const event = raw.event ?? 'message';
     const id = raw.id === undefined || raw.id === '' ? undefined : raw.id;
