@@ -126,6 +126,7 @@ function createEntry(url: string, initial: UseSocketOptions, release: () => void
     buffer,
     (state): SocketView => ({ status: state.status, error: state.error, recovered: socket.recovered === true }),
     release,
+    false,
   );
   return { socket, latest, ...lifecycle };
 }

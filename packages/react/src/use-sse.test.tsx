@@ -168,6 +168,16 @@ describe('useSSE', () => {
     expect(renders - before).toBeLessThan(50);
   });
 
+  it('shows a resume point that came with no collected message at the next throttle tick', async () => {
+    const kit = createTestTransport();
+    const { result } = renderHook(() => useSSE<number>('/filtered', { events: ['tick'], throttle: 40 }), { wrapper: wrapperFor(kit) });
+    await act(() => kit.server.waitForConnections(1));
+    await waitFor(() => expect(result.current.status).toBe('open'));
+    act(() => kit.server.send({ id: '7', event: 'other', data: 1 }));
+    await waitFor(() => expect(result.current.lastEventId).toBe('7'));
+    expect(result.current.total).toBe(0);
+  });
+
   it('calls the newest onMessage without reconnecting when its identity changes', async () => {
     const kit = createTestTransport();
     const first = vi.fn();

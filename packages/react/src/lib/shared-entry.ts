@@ -1,4 +1,5 @@
-import type { ConnectionState, MessageBuffer, MessageBufferSnapshot, Store } from '@realtime-kit/core';
+import { emitToListeners, toSchedule } from '@realtime-kit/core';
+import type { ConnectionState, MessageBuffer, MessageBufferSnapshot, Store, Throttle } from '@realtime-kit/core';
 
 /** How long an entry created during a render that never committed waits before it is dropped. */
 const UNUSED_ENTRY_TTL_MS = 10_000;
@@ -43,17 +44,64 @@ export function createSharedRegistry<E extends SharedLifecycle<unknown>>() {
  * The subscribe/getSnapshot pair of one shared entry: listens to the connection and its message buffer, connects
  * on the first subscriber, disposes one tick after the last, and combines both snapshots into a view that keeps
  * its identity until either changes.
+ *
+ * A change of the connection's resume point alone (`lastEventId`: every event with an `id:` moves it) is not shown
+ * at once: re-rendering for it would undo the buffer's batching (10k events/s would be 10k commits/s). It shows with
+ * the next flush of the messages, or on its own at the next `throttle` tick (the buffer's schedule) when no
+ * message comes (an id on an event this hook does not collect).
  */
 export function createSharedLifecycle<M, V>(
   connection: ShareableConnection,
   buffer: MessageBuffer<M>,
   toView: (state: ConnectionState, messages: MessageBufferSnapshot<M>) => V,
   release: () => void,
+  throttle?: Throttle,
 ): SharedLifecycle<V> {
+  const schedule = toSchedule(throttle);
+  const listeners = new Set<() => void>();
   let users = 0;
   let releaseTimer: ReturnType<typeof setTimeout> | undefined;
   let view: V | undefined;
   let viewOf: [ConnectionState, MessageBufferSnapshot<M>] | null = null;
+  /** The connection state the view shows: the latest one, except for a resume point still waiting for its tick. */
+  let shown = connection.getSnapshot();
+  let cancelRefresh: (() => void) | undefined;
+  let stopListening: (() => void) | undefined;
+
+  const notify = () => emitToListeners(listeners, undefined);
+  const showLatest = () => {
+    cancelRefresh?.();
+    cancelRefresh = undefined;
+    shown = connection.getSnapshot();
+  };
+  const onConnection = () => {
+    const latest = connection.getSnapshot();
+    if (latest === shown) return;
+    if (onlyResumePointMoved(shown, latest)) {
+      cancelRefresh ??= schedule(() => {
+        cancelRefresh = undefined;
+        showLatest();
+        notify();
+      });
+      return;
+    }
+    showLatest();
+    notify();
+  };
+  const onMessages = () => {
+    showLatest();
+    notify();
+  };
+  const listen = () => {
+    const offConnection = connection.subscribe(onConnection);
+    const offBuffer = buffer.subscribe(onMessages);
+    return () => {
+      offConnection();
+      offBuffer();
+      cancelRefresh?.();
+      cancelRefresh = undefined;
+    };
+  };
 
   const dispose = () => {
     connection.close();
@@ -66,8 +114,10 @@ export function createSharedLifecycle<M, V>(
 
   return {
     subscribe(listener) {
-      const offConnection = connection.subscribe(listener);
-      const offBuffer = buffer.subscribe(listener);
+      // A fresh function per subscription, so one listener subscribed twice is two subscriptions.
+      const entry = () => listener();
+      listeners.add(entry);
+      stopListening ??= listen();
       users += 1;
       clearTimeout(unusedTimer);
       unusedTimer = undefined;
@@ -78,10 +128,11 @@ export function createSharedLifecycle<M, V>(
       return () => {
         if (!active) return;
         active = false;
-        offConnection();
-        offBuffer();
+        listeners.delete(entry);
         users -= 1;
         if (users === 0) {
+          stopListening?.();
+          stopListening = undefined;
           releaseTimer = setTimeout(() => {
             releaseTimer = undefined;
             if (users === 0) dispose();
@@ -90,22 +141,19 @@ export function createSharedLifecycle<M, V>(
       };
     },
     getSnapshot() {
-      const state = connection.getSnapshot();
+      // Without subscribers nothing listens: show the latest state (a render before subscribe, or after).
+      if (users === 0) shown = connection.getSnapshot();
       const messages = buffer.getSnapshot();
-      if (view === undefined || viewOf === null || viewOf[1] !== messages || (viewOf[0] !== state && !onlyResumePointMoved(viewOf[0], state))) {
-        viewOf = [state, messages];
-        view = toView(state, messages);
+      if (view === undefined || viewOf === null || viewOf[0] !== shown || viewOf[1] !== messages) {
+        viewOf = [shown, messages];
+        view = toView(shown, messages);
       }
       return view;
     },
   };
 }
 
-/**
- * Whether only `lastEventId` differs. Every event with an `id:` moves it; re-rendering for that alone would undo
- * the buffer's once-per-frame batching (10k events/s would be 10k commits/s). The view keeps its old resume point
- * until the messages change (the next flush, at most a frame later), or anything else about the connection does.
- */
+/** Whether only `lastEventId` differs (other fields of a transport's state included). */
 function onlyResumePointMoved(before: ConnectionState, after: ConnectionState): boolean {
   const keys = Object.keys(after) as (keyof ConnectionState)[];
   if (keys.length !== Object.keys(before).length) return false;

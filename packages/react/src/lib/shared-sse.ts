@@ -88,6 +88,7 @@ function createEntry<T>(url: string, initial: SharedSSEOptions<T>, release: () =
       buffer,
       (state, messages): SSEView<T> => ({ ...state, data: messages.latest?.data, messages: messages.messages, total: messages.total }),
       release,
+      initial.throttle,
     ),
     reset() {
       buffer.clear();

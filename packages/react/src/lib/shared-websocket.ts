@@ -107,6 +107,7 @@ function createEntry<T>(url: string, initial: SharedWebSocketOptions<T>, release
       buffer,
       (state, messages): WebSocketView<T> => ({ ...state, lastMessage: messages.latest, messages: messages.messages, total: messages.total }),
       release,
+      initial.throttle,
     ),
     onMessage(listener) {
       messageListeners.add(listener);
