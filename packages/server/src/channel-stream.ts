@@ -1,11 +1,12 @@
 import { createChannelHub, SESSION_HEADER } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
-import type { ServerEventListener } from './events.js';
 import { encodeWholeFrameEvent } from './encode-frame.js';
 import { encodeRetry } from './encode-event.js';
 import { createEventStream, writeEncoded, type EventStream } from './event-stream.js';
 import type { Realtime } from './realtime.js';
-import { eventReporter, type AuthenticatedUser, type AuthenticationResult } from './ws-endpoint.js';
+import { readAuthResult, type AuthenticationResult } from './auth/result.js';
+import { eventReporter, type ServerEventListener } from './events.js';
+import type { AuthenticatedUser } from './ws-endpoint.js';
 
 /** The request header naming the session a POSTed frame belongs to (as `sseTransport` sends it). */
 export const CHANNEL_SESSION_HEADER = SESSION_HEADER;
@@ -101,12 +102,10 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     }
     if (!options.authenticate) return { user: undefined };
     try {
-      const result = await options.authenticate(request);
-      if (result !== null && !('ok' in result)) return { user: result };
-      if (result?.ok) return { user: result.user };
-      const error = result?.error ?? { code: 'unauthorized' as const, message: 'The request was not authenticated: sign in again, then reconnect.' };
-      report({ type: 'auth_failure', transport, code: error.code, reason: error.message });
-      return refuse(401, error.code, error.message);
+      const verdict = readAuthResult(await options.authenticate(request), 'The request was not authenticated: sign in again, then reconnect.');
+      if (verdict.ok) return { user: verdict.user };
+      report({ type: 'auth_failure', transport, code: verdict.code, reason: verdict.message });
+      return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
     } catch (error) {
       onError(error);
       return refuse(500, 'server_error', 'Authentication failed on the server.');

@@ -47,3 +47,15 @@ export type ServerTransport = 'websocket' | 'sse' | 'sse-post' | 'socket.io' | '
 
 /** An `onEvent` callback. It must not throw; a throw is caught and reported to `onError`. */
 export type ServerEventListener = (event: ServerEvent) => void;
+
+/** An `onEvent` caller that never throws into the endpoint (a throwing listener goes to `onError`). */
+export function eventReporter(listener: ServerEventListener | undefined, onError: (error: unknown) => void): (event: ServerEvent) => void {
+  if (!listener) return () => {};
+  return (event) => {
+    try {
+      listener(event);
+    } catch (error) {
+      onError(error);
+    }
+  };
+}

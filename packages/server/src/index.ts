@@ -8,7 +8,8 @@ export { createChannelEndpoint, CHANNEL_SESSION_HEADER, DEFAULT_MAX_POST_BYTES }
 export type { ChannelEndpoint, ChannelEndpointOptions } from './channel-stream.js';
 export { createRealtime, getRealtime, publish, DEFAULT_CONNECTION_LIMIT, DEFAULT_USER_LIMIT, PROTECTED_CHANNEL_PREFIXES } from './realtime.js';
 export type { Realtime, RealtimeOptions } from './realtime.js';
-export type { AuthenticationResult } from './ws-endpoint.js';
+export { readAuthResult } from './auth/result.js';
+export type { AuthenticationResult, AuthRefusalCode, AuthVerdict } from './auth/result.js';
 export type { ServerEvent, ServerEventListener, ServerTransport } from './events.js';
 export { gracefulShutdown } from './shutdown.js';
 export type { Closable, GracefulShutdownOptions, ShutdownHandle } from './shutdown.js';
@@ -28,5 +29,5 @@ export type { AllowedOrigins, OriginPolicy, OriginPolicyOptions } from './http/o
 export { createNextServer } from './next-server.js';
 export type { NextAppLike, NextServer, NextServerOptions } from './next-server.js';
 export { createSSEEndpoint, DEFAULT_MAX_SSE_BODY_BYTES, DEFAULT_MAX_SSE_CHANNELS, DEFAULT_SSE_RETRY_MS } from './sse-endpoint.js';
-export type { SSEAuthRefusal, SSEAuthResult, SSEEndpoint, SSEEndpointCloseOptions, SSEEndpointOptions } from './sse-endpoint.js';
+export type { SSEEndpoint, SSEEndpointCloseOptions, SSEEndpointOptions } from './sse-endpoint.js';
 export { encodeFrame } from './encode-frame.js';

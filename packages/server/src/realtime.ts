@@ -3,7 +3,7 @@ import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubReceipt, Hu
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Redis } from 'ioredis';
 import { createStreamTokens, type StreamTokens } from './auth/stream-tokens.js';
-import type { ServerEventListener } from './events.js';
+import { eventReporter, type ServerEventListener } from './events.js';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type { BucketSpec, KeyValueStore } from './store/types.js';
@@ -96,15 +96,7 @@ export interface Realtime {
  */
 export async function createRealtime(options: RealtimeOptions = {}): Promise<Realtime> {
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] realtime:', error));
-  const report = options.onEvent
-    ? (event: Parameters<ServerEventListener>[0]) => {
-        try {
-          options.onEvent?.(event);
-        } catch (error) {
-          onError(error);
-        }
-      }
-    : undefined;
+  const report = options.onEvent ? eventReporter(options.onEvent, onError) : undefined;
   const redis = options.redis === undefined ? nonEmpty(process.env.REDIS_URL) : options.redis === false ? undefined : options.redis;
   const closers: (() => Promise<void>)[] = [];
 

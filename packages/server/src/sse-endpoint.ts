@@ -3,7 +3,8 @@ import type { ChannelBroker, ChannelHub, ChannelHubOptions, FrameError, HubSessi
 import { encodeRetry } from './encode-event.js';
 import { encodeWholeFrameEvent } from './encode-frame.js';
 import { createEventStream, writeEncoded, type EventStream } from './event-stream.js';
-import type { ServerEvent, ServerEventListener } from './events.js';
+import { readAuthResult, type AuthenticationResult } from './auth/result.js';
+import { eventReporter, type ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
 import type { AuthenticatedUser } from './ws-endpoint.js';
 
@@ -14,14 +15,6 @@ export const DEFAULT_MAX_SSE_CHANNELS = 32;
 /** Default largest accepted POST body: 64 KiB. */
 export const DEFAULT_MAX_SSE_BODY_BYTES = 64 * 1024;
 
-/** A refusal from `authenticate`, with the code the client gets (401 for the first two, 403 for `forbidden`). */
-export interface SSEAuthRefusal {
-  readonly ok: false;
-  readonly error: { readonly code: 'unauthorized' | 'token_expired' | 'forbidden'; readonly message: string };
-}
-
-/** What `authenticate` answers: the user, `null` (401 `unauthorized`) or a typed refusal. */
-export type SSEAuthResult = AuthenticatedUser | null | SSEAuthRefusal | { readonly ok: true; readonly user: AuthenticatedUser };
 
 /** Options for {@link createSSEEndpoint}. */
 export interface SSEEndpointOptions<B extends ChannelBroker = MemoryBroker> {
@@ -44,7 +37,7 @@ export interface SSEEndpointOptions<B extends ChannelBroker = MemoryBroker> {
    * (401 `unauthorized`) or `{ ok: false, error: { code, message } }`. A user's `expiresAt` ends the stream then,
    * with an `rk:error` event `token_expired`. Without it, every request is anonymous.
    */
-  authenticate?: (request: Request) => SSEAuthResult | Promise<SSEAuthResult>;
+  authenticate?: (request: Request) => AuthenticationResult | Promise<AuthenticationResult>;
   /** Whether a request's `Origin` header (null when the browser sent none) is allowed; false → 403 `forbidden`. */
   checkOrigin?: (origin: string | null) => boolean;
   /** Headers added to every response (the stream, errors, preflights), e.g. `Access-Control-Allow-Origin`. */
@@ -171,14 +164,7 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
-  function emit(event: ServerEvent) {
-    if (!onEvent) return;
-    try {
-      onEvent(event);
-    } catch (error) {
-      onError(error);
-    }
-  }
+  const emit = eventReporter(onEvent, onError);
 
   function cors(origin: string | null): Record<string, string> {
     if (!options.corsHeaders) return {};
@@ -209,7 +195,7 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
       return { status: 403, code: 'forbidden', message: `Requests from origin ${String(origin)} are not allowed.` };
     }
     if (!options.authenticate) return { user: undefined };
-    let result: SSEAuthResult;
+    let result: AuthenticationResult;
     try {
       result = await options.authenticate(request);
     } catch (error) {
@@ -217,16 +203,10 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
       return { status: 500, code: 'server_error', message: 'Authentication failed on the server.' };
     }
     if (closing) return unavailable('This server is shutting down: retry, and you will reach another instance.');
-    if (result === null || result === undefined) {
-      emit({ type: 'auth_failure', transport, code: 'unauthorized', reason: 'authenticate() returned null.' });
-      return { status: 401, code: 'unauthorized', message: 'The request was not authenticated: get a fresh token, then reconnect.' };
-    }
-    if ('ok' in result && result.ok === false) {
-      const code = result.error.code;
-      emit({ type: 'auth_failure', transport, code, reason: result.error.message });
-      return { status: code === 'forbidden' ? 403 : 401, code, message: result.error.message };
-    }
-    return { user: 'ok' in result && result.ok === true ? (result as { user: AuthenticatedUser }).user : (result as AuthenticatedUser) };
+    const verdict = readAuthResult(result, 'The request was not authenticated: get a fresh token, then reconnect.');
+    if (verdict.ok) return { user: verdict.user };
+    emit({ type: 'auth_failure', transport, code: verdict.code, reason: verdict.message });
+    return { status: verdict.code === 'forbidden' ? 403 : 401, code: verdict.code, message: verdict.message };
   }
 
   function checkOrigin(origin: string | null): boolean {

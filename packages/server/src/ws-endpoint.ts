@@ -4,9 +4,9 @@ import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, createChannelHub } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubReceipt, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { AuthFailure } from './auth/jwt.js';
+import { readAuthResult, type AuthenticationResult, type AuthRefusalCode } from './auth/result.js';
 import { encodeFrame } from './encode-frame.js';
-import type { ServerEvent, ServerEventListener } from './events.js';
+import { eventReporter, type ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
 
 /** Default largest accepted message: 64 KiB. */
@@ -37,12 +37,6 @@ export interface AuthenticatedUser {
    */
   readonly expiresAt?: number;
 }
-
-/**
- * What `authenticate` answers: the user, null (refused, `unauthorized`), or a typed refusal such as a JWT
- * verifier's `{ ok: false, error: { code: 'token_expired' } }` — the close reason then carries the code.
- */
-export type AuthenticationResult = AuthenticatedUser | null | AuthFailure | { readonly ok: true; readonly user: AuthenticatedUser };
 
 /** Options for {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpointOptions {
@@ -171,7 +165,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   type Identity =
     | { ok: true; user: AuthenticatedUser | undefined }
     | { ok: false; failed: true }
-    | { ok: false; failed: false; code: 'unauthorized' | 'token_expired' | 'forbidden'; reason: string };
+    | { ok: false; failed: false; code: AuthRefusalCode; reason: string };
 
   async function identify(request: IncomingMessage): Promise<Identity> {
     const origin = headerValue(request.headers.origin);
@@ -179,10 +173,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
     if (!authenticate) return { ok: true, user: undefined };
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
     try {
-      const result = await authenticate(token, request);
-      if (result === null) return { ok: false, failed: false, code: 'unauthorized', reason: token === null ? 'no token' : 'token refused' };
-      if ('ok' in result) return result.ok ? { ok: true, user: result.user } : { ok: false, failed: false, code: result.error.code, reason: result.error.message };
-      return { ok: true, user: result };
+      const verdict = readAuthResult(await authenticate(token, request), token === null ? 'no token' : 'token refused');
+      return verdict.ok ? verdict : { ok: false, failed: false, code: verdict.code, reason: verdict.message };
     } catch (error) {
       onError(error);
       return { ok: false, failed: true };
@@ -281,18 +273,6 @@ function delay(ms: number): Promise<void> {
 function headerValue(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? (value[0] ?? null) : value;
-}
-
-/** An `onEvent` caller that never throws into the endpoint (a throwing listener goes to `onError`). */
-export function eventReporter(listener: ServerEventListener | undefined, onError: (error: unknown) => void): (event: ServerEvent) => void {
-  if (!listener) return () => {};
-  return (event) => {
-    try {
-      listener(event);
-    } catch (error) {
-      onError(error);
-    }
-  };
 }
 
 function refuse(socket: Duplex, status: string) {

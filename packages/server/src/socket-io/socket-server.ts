@@ -6,7 +6,8 @@ import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubMessage, Hu
 import { SOCKET_IO_FRAME_EVENT, SOCKET_IO_UNAUTHORIZED } from '@realtime-kit/core/socket-io';
 import type { Redis } from 'ioredis';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
-import type { ServerEvent, ServerEventListener } from '../events.js';
+import { readAuthResult, type AuthenticationResult } from '../auth/result.js';
+import { eventReporter, type ServerEventListener } from '../events.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type AuthenticatedUser } from '../ws-endpoint.js';
 import type { Realtime } from '../realtime.js';
 
@@ -41,17 +42,14 @@ export interface SocketRefusal {
  * @example
  * authenticate: (token) => (isExpired(token) ? { ok: false, error: { code: 'token_expired', message: 'Sign in again.' } } : verify(token))
  */
-export interface SocketAuthRefusal {
-  readonly ok: false;
-  readonly error: { readonly code: 'unauthorized' | 'token_expired'; readonly message: string };
-}
+export type SocketAuthRefusal = Extract<AuthenticationResult, { ok: false }>;
 
 /**
  * The answer of {@link SocketServerOptions.authenticate}: the user, `null` (refused as `unauthorized`) or a typed refusal.
  * @example
  * const result: SocketAuthResult = { userId: 'u1', expiresAt: Date.now() + 60_000 }
  */
-export type SocketAuthResult = AuthenticatedUser | null | SocketAuthRefusal | { readonly ok: true; readonly user: AuthenticatedUser };
+export type SocketAuthResult = AuthenticationResult;
 
 /**
  * The socket.io handshake `authenticate` receives (headers, query, `auth`, address).
@@ -347,15 +345,7 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
   }
   const hub = options.hub ?? ((options.realtime?.hub ?? createChannelHub()) as unknown as ChannelHub<B>);
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] socket.io server:', error));
-  const report = (event: ServerEvent) => {
-    const onEvent = options.onEvent ?? options.realtime?.onEvent;
-    if (!onEvent) return;
-    try {
-      onEvent(event);
-    } catch (error) {
-      onError(error);
-    }
-  };
+  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
   // socket.io's own default skips the middlewares on a recovered connection: the token would not be checked again.
   const recovery =
     options.connectionStateRecovery === undefined
@@ -446,21 +436,12 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       onError(error);
       return refuse('server_error', 'The server failed to check the credentials.');
     }
-    if (result === null || result === undefined) {
-      const reason = token === null ? 'no token' : 'token rejected';
-      report({ type: 'auth_failure', transport: 'socket.io', code: 'unauthorized', reason });
-      return refuse('unauthorized', token === null ? 'No token: send one as auth.token.' : 'The token was rejected: get a fresh one and reconnect.');
+    const verdict = readAuthResult(result, token === null ? 'No token: send one as auth.token.' : 'The token was rejected: get a fresh one and reconnect.');
+    if (!verdict.ok) {
+      report({ type: 'auth_failure', transport: 'socket.io', code: verdict.code, reason: verdict.message });
+      return refuse(verdict.code, verdict.message);
     }
-    if ('ok' in result && result.ok === false) {
-      report({ type: 'auth_failure', transport: 'socket.io', code: result.error.code, reason: result.error.message });
-      return refuse(result.error.code, result.error.message);
-    }
-    const user: AuthenticatedUser = 'ok' in result && result.ok === true ? (result as { user: AuthenticatedUser }).user : (result as AuthenticatedUser);
-    if (user.expiresAt !== undefined && user.expiresAt <= Date.now()) {
-      report({ type: 'auth_failure', transport: 'socket.io', code: 'token_expired', reason: 'token expired', userId: user.userId });
-      return refuse('token_expired', 'The token has expired: get a fresh one and reconnect.');
-    }
-    socket.data.user = user;
+    socket.data.user = verdict.user;
     return null;
   }
 
