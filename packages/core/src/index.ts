@@ -35,7 +35,7 @@ export type {
   WebSocketOptions,
 } from './websocket/types.js';
 export { PROTOCOL_VERSION, SESSION_HEADER } from './protocol/frames.js';
-export type { ClientFrame, ClientFrameType, FrameError, PresenceMember, ServerFrame, ServerFrameType } from './protocol/frames.js';
+export type { ClientFrame, ClientFrameType, FrameError, PresenceMember, PresenceStatus, ServerFrame, ServerFrameType } from './protocol/frames.js';
 export { createChannelHub, DEFAULT_LOG_SIZE } from './protocol/hub.js';
 export type {
   ChannelHub,
@@ -69,6 +69,7 @@ export type {
   Channel,
   ChannelGap,
   ChannelMessage,
+  ChannelSignal,
   ChannelState,
   EventMap,
   OutboxEntry,
@@ -83,3 +84,11 @@ export { indexedDBOutbox } from './outbox/indexeddb-outbox.js';
 export type { IndexedDBOutboxOptions } from './outbox/indexeddb-outbox.js';
 export { memoryOutbox } from './outbox/memory-outbox.js';
 export type { MemoryOutbox } from './outbox/memory-outbox.js';
+export { createTypingIndicator, TYPING_EVENT, DEFAULT_TYPING_TIMEOUT_MS, DEFAULT_TYPING_THROTTLE_MS } from './channel/typing.js';
+export type { TypingIndicator, TypingOptions } from './channel/typing.js';
+export { createReadReceipts, READ_EVENT } from './channel/read-receipts.js';
+export type { ReadReceiptMap, ReadReceipts, ReadReceiptsOptions } from './channel/read-receipts.js';
+export { DEFAULT_PRESENCE_GRACE_MS } from './channel/presence.js';
+export { mostPresent } from './protocol/most-present.js';
+export { createActivityMonitor, DEFAULT_IDLE_MS } from './env/activity.js';
+export type { ActivityOptions, ActivityTarget } from './env/activity.js';

@@ -341,8 +341,8 @@ describe('createRealtimeClient', () => {
       presence.enter({ name: 'Alice' });
       presence.enter();
       await settle();
-      expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1 }]);
-      expect(presence.members()).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1 }]);
+      expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]);
+      expect(presence.members()).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]);
       presence.leave();
       await settle();
       expect(kit.server.presence('room')).toHaveLength(1);
@@ -357,7 +357,7 @@ describe('createRealtimeClient', () => {
     });
 
     it('tracks other members and re-enters after a reconnect with the latest data', async () => {
-      const { kit, client } = setup({ userId: 'alice' });
+      const { kit, client } = setup({ userId: 'alice' }, { presenceGraceMs: 0 });
       const bob = createRealtimeClient({ transport: kit.createTransport({ userId: 'bob' }) });
       const members = client.channel('room').presence;
       const seen: string[][] = [];
@@ -370,13 +370,141 @@ describe('createRealtimeClient', () => {
       kit.chaos.serverRestart();
       await settle();
       expect(kit.server.presence('room')).toEqual([
-        { userId: 'alice', data: { status: 'away' }, connections: 1 },
-        { userId: 'bob', data: undefined, connections: 1 },
+        { userId: 'alice', data: { status: 'away' }, connections: 1, status: 'active' },
+        { userId: 'bob', data: undefined, connections: 1, status: 'active' },
       ]);
       bob.channel('room').presence.leave();
       await settle();
       expect(members.getSnapshot().map((member) => member.userId)).toEqual(['alice']);
       expect(seen.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('presence grace, status and self', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('keeps a member who reconnects within the grace period listed the whole time', async () => {
+      vi.useFakeTimers();
+      const kit = createTestTransport({ userId: 'alice' });
+      const alice = createRealtimeClient({ transport: kit.transport, presenceGraceMs: 1000 });
+      const bobTransport = kit.createTransport({ userId: 'bob' });
+      const bob = createRealtimeClient({ transport: bobTransport, presenceGraceMs: 1000 });
+      const room = alice.channel('room').presence;
+      const seen: string[][] = [];
+      room.subscribe(() => seen.push(room.getSnapshot().map((member) => member.userId)));
+      room.enter();
+      bob.channel('room').presence.enter({ name: 'Bob' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(room.getSnapshot().map((member) => member.userId)).toEqual(['alice', 'bob']);
+
+      seen.length = 0;
+      bobTransport.reconnect();
+      await vi.advanceTimersByTimeAsync(500);
+      expect(kit.server.presence('room').map((member) => member.userId)).toEqual(['alice', 'bob']);
+      await vi.advanceTimersByTimeAsync(2000);
+      // Bob's leave and re-enter were both seen by the server, never by Alice's list.
+      expect(seen.every((ids) => ids.includes('bob'))).toBe(true);
+      expect(room.getSnapshot().map((member) => member.userId)).toEqual(['alice', 'bob']);
+
+      bob.channel('room').presence.leave();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(room.getSnapshot().map((member) => member.userId)).toEqual(['alice', 'bob']);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(room.getSnapshot().map((member) => member.userId)).toEqual(['alice']);
+      alice.close();
+      bob.close();
+    });
+
+    it('drops members missing from a resync only after the grace period, and keeps the ones in it', async () => {
+      vi.useFakeTimers();
+      const kit = createTestTransport({ userId: 'alice' });
+      const alice = createRealtimeClient({ transport: kit.transport, presenceGraceMs: 1000 });
+      const bob = createRealtimeClient({ transport: kit.createTransport({ userId: 'bob' }), presenceGraceMs: 1000 });
+      const room = alice.channel('room').presence;
+      room.subscribe(() => {});
+      room.enter();
+      bob.channel('room').presence.enter();
+      await vi.advanceTimersByTimeAsync(0);
+      bob.close();
+      kit.chaos.disconnect();
+      await vi.advanceTimersByTimeAsync(0);
+      kit.chaos.reconnect();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(room.getSnapshot().map((member) => member.userId)).toEqual(['alice', 'bob']);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(room.getSnapshot().map((member) => member.userId)).toEqual(['alice']);
+      alice.close();
+    });
+
+    it('sends status changes, merges them per user across tabs, and knows its own member', async () => {
+      const kit = createTestTransport({ userId: 'alice' });
+      const tab1 = createRealtimeClient({ transport: kit.transport });
+      const tab2 = createRealtimeClient({ transport: kit.createTransport({ userId: 'alice' }) });
+      const room = tab1.channel('room').presence;
+      expect(room.self()).toBeNull();
+      room.enter({ name: 'Alice' });
+      tab2.channel('room').presence.enter();
+      await settle();
+      expect(tab1.userId).toBe('alice');
+      expect(room.self()).toEqual({ userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' });
+      room.setStatus('away');
+      await settle();
+      // The other tab is still active: so is Alice.
+      expect(room.self()?.status).toBe('active');
+      tab2.channel('room').presence.setStatus('idle');
+      await settle();
+      expect(room.self()).toMatchObject({ status: 'idle', data: { name: 'Alice' } });
+      tab2.channel('room').presence.leave();
+      await settle();
+      expect(room.self()).toMatchObject({ status: 'away', connections: 1 });
+      // A status survives a reconnect: it is sent with the enter.
+      kit.chaos.serverRestart();
+      await settle();
+      expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'away' }]);
+      tab1.close();
+      tab2.close();
+    });
+  });
+
+  describe('signals', () => {
+    it('relays an ephemeral event to the other subscribers with the sender user id, never back to the sender', async () => {
+      const kit = createTestTransport({ userId: 'alice' });
+      const alice = createRealtimeClient({ transport: kit.transport });
+      const bob = createRealtimeClient({ transport: kit.createTransport({ userId: 'bob' }) });
+      const heardByAlice: unknown[] = [];
+      const heardByBob: unknown[] = [];
+      alice.channel('room').onSignal('*', (signal) => heardByAlice.push(signal));
+      const off = bob.channel('room').onSignal('cursor', (signal) => heardByBob.push(signal));
+      bob.channel('room').onSignal('other', () => heardByBob.push('wrong event'));
+      await settle();
+      expect(alice.channel('room').signal('cursor', { x: 1 })).toBe(true);
+      await settle();
+      expect(heardByBob).toEqual([{ channel: 'room', event: 'cursor', data: { x: 1 }, from: 'alice' }]);
+      expect(heardByAlice).toEqual([]);
+      off();
+      alice.channel('room').signal('cursor', { x: 2 });
+      await settle();
+      expect(heardByBob).toHaveLength(1);
+      alice.close();
+      bob.close();
+    });
+
+    it('sends nothing while offline and keeps nothing for later (signals are never queued)', async () => {
+      const kit = createTestTransport({ userId: 'alice' });
+      const alice = createRealtimeClient({ transport: kit.transport });
+      const bob = createRealtimeClient({ transport: kit.createTransport({ userId: 'bob' }) });
+      const heard: unknown[] = [];
+      bob.channel('room').onSignal('typing', (signal) => heard.push(signal.data));
+      alice.connect();
+      await settle();
+      kit.chaos.disconnect();
+      expect(alice.channel('room').signal('typing', 1)).toBe(false);
+      kit.chaos.reconnect();
+      await settle();
+      expect(heard).toEqual([]);
+      expect(() => alice.channel('room').signal('', 1)).toThrow(TypeError);
+      alice.close();
+      bob.close();
     });
   });
 

@@ -5,12 +5,13 @@ import { createOutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js
 import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { createStore, type WritableStore } from '../store.js';
-import { createPresenceController, type PresenceController } from './presence.js';
+import { DEFAULT_PRESENCE_GRACE_MS, createPresenceController, type PresenceController } from './presence.js';
 import { createResumeCursor, type ResumeCursor } from './resume.js';
 import type {
   Channel,
   ChannelGap,
   ChannelMessage,
+  ChannelSignal,
   ChannelState,
   EventMap,
   PublishOptions,
@@ -37,6 +38,7 @@ interface ChannelRecord {
   readonly api: Channel;
   /** One entry per `subscribe(event, handler)` call, in subscription order. */
   readonly handlers: Set<{ readonly event: string; readonly handler: Handler }>;
+  readonly signalHandlers: Set<{ readonly event: string; readonly handler: (signal: ChannelSignal) => void }>;
   readonly gapListeners: Set<(gap: ChannelGap) => void>;
   readonly errorListeners: Set<(error: RealtimeError) => void>;
   readonly cursor: ResumeCursor<ChannelMessage>;
@@ -89,6 +91,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   if (!(maxQueued >= 0)) throw new RangeError(`createRealtimeClient: maxQueued must be >= 0 (got ${String(maxQueued)}).`);
   const createId = options.createId ?? randomId;
   const now = options.now ?? Date.now;
+  const presenceGraceMs = options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS;
+  if (!(presenceGraceMs >= 0)) throw new RangeError(`createRealtimeClient: presenceGraceMs must be >= 0 (got ${String(presenceGraceMs)}).`);
+  let userId: string | null = null;
   const channels = new Map<string, ChannelRecord>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
   const stop: (() => void)[] = [];
@@ -158,7 +163,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function isActive(record: ChannelRecord): boolean {
-    return record.handlers.size > 0 || record.presence.active;
+    return record.handlers.size > 0 || record.signalHandlers.size > 0 || record.presence.active;
   }
 
   /** Subscribes (or resubscribes, which replays) from the resume point. */
@@ -239,8 +244,12 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (closed) return;
     switch (frame.type) {
       case 'welcome':
+        userId = typeof frame.userId === 'string' ? frame.userId : null;
+        return;
       case 'pong':
         return;
+      case 'signal':
+        return onSignal(frame);
       case 'subscribed':
         return onSubscribed(frame.channel, frame.seq);
       case 'message':
@@ -316,6 +325,20 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         return;
       case 'duplicate':
         return;
+    }
+  }
+
+  function onSignal(frame: Extract<ServerFrame, { type: 'signal' }>) {
+    const record = channels.get(frame.channel);
+    if (!record?.serverSubscribed || record.signalHandlers.size === 0) return;
+    const signal: ChannelSignal = Object.freeze({ channel: frame.channel, event: frame.event, data: frame.data, from: frame.from });
+    for (const entry of [...record.signalHandlers]) {
+      if (entry.event !== '*' && entry.event !== signal.event) continue;
+      try {
+        entry.handler(signal);
+      } catch (error) {
+        reportListenerError(error);
+      }
     }
   }
 
@@ -412,6 +435,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       channel: name,
       send,
       onActiveChange: () => activeChanged(record),
+      userId: () => userId,
+      graceMs: presenceGraceMs,
     });
 
     function subscribeEvent(event: string, handler: Handler): () => void {
@@ -436,6 +461,28 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         return subscribeEvent(first, handler);
       },
       publish: (event: string, data: unknown, publishOptions?: PublishOptions) => publish(record, event, data, publishOptions),
+      signal(event: string, data?: unknown): boolean {
+        if (typeof event !== 'string' || event === '') throw new TypeError(`channel("${name}").signal(event, data): event must be a non-empty string.`);
+        if (closed) return false;
+        ensureConnected();
+        return send({ type: 'signal', channel: name, event, data });
+      },
+      onSignal(event: string, handler: (signal: ChannelSignal) => void): () => void {
+        if (typeof handler !== 'function') throw new TypeError(`channel("${name}").onSignal(event, handler): handler must be a function.`);
+        const entry = { event, handler: (signal: ChannelSignal) => handler(signal) };
+        record.signalHandlers.add(entry);
+        if (record.signalHandlers.size === 1) activeChanged(record);
+        let active = true;
+        return () => {
+          if (!active) return;
+          active = false;
+          record.signalHandlers.delete(entry);
+          if (record.signalHandlers.size === 0) activeChanged(record);
+        };
+      },
+      get userId() {
+        return userId;
+      },
       onGap(listener: (gap: ChannelGap) => void) {
         const entry = (gap: ChannelGap) => listener(gap);
         record.gapListeners.add(entry);
@@ -453,6 +500,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       name,
       api,
       handlers: new Set(),
+      signalHandlers: new Set(),
       gapListeners: new Set(),
       errorListeners: new Set(),
       cursor: createResumeCursor<ChannelMessage>(),
@@ -500,6 +548,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     },
     get closed() {
       return closed;
+    },
+    get userId() {
+      return userId;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ConnectionState } from '../connection/status.js';
 import type { RealtimeError } from '../errors.js';
-import type { PresenceMember } from '../protocol/frames.js';
+import type { PresenceMember, PresenceStatus } from '../protocol/frames.js';
 import type { Store } from '../store.js';
 import type { Transport } from './transport.js';
 
@@ -43,9 +43,22 @@ export interface Presence<D = unknown> extends Store<readonly PresenceMember<D>[
   /** Join with `data`. Ref-counted: two `enter`s need two `leave`s. */
   enter(data?: D): void;
   update(data: D): void;
+  /** Tells the others how present this client is (`idle` after no input, `away` while hidden); sent with every enter. */
+  setStatus(status: PresenceStatus): void;
   leave(): void;
   /** The current members (same as `getSnapshot()`). */
   members(): readonly PresenceMember<D>[];
+  /** This client's own member (its user, however many tabs), once the server listed it; null before or when anonymous. */
+  self(): PresenceMember<D> | null;
+}
+
+/** An ephemeral event from another connection (see {@link Channel.signal}). */
+export interface ChannelSignal<D = unknown, E extends string = string> {
+  readonly channel: string;
+  readonly event: E;
+  readonly data: D;
+  /** The sender's user id as the server knows it (its connection id when anonymous). */
+  readonly from: string;
 }
 
 /** The per-channel view a UI renders from. */
@@ -71,6 +84,15 @@ export interface Channel<Events extends EventMap = EventMap> extends Store<Chann
    * (or the outbox overflowed).
    */
   publish<E extends keyof Events & string>(event: E, data: Events[E], options?: PublishOptions): Promise<PublishReceipt>;
+  /**
+   * Sends an ephemeral event (typing, read receipts, cursors) to the channel's other subscribers: never stored,
+   * never replayed, never queued. Returns false, and sends nothing, while not connected.
+   */
+  signal(event: string, data?: unknown): boolean;
+  /** Receive signals of one event (or every event with `'*'`) from other connections. Subscribes the channel. */
+  onSignal<D = unknown>(event: string, handler: (signal: ChannelSignal<D>) => void): () => void;
+  /** Who this client is on the channel's server, from the last session's `welcome` (null when anonymous or unknown). */
+  readonly userId: string | null;
   /** Called when the server cannot replay a range this client missed. */
   onGap(handler: (gap: ChannelGap) => void): () => void;
   /** Called when the server refuses something on this channel (unauthorized, rate limited, invalid). */
@@ -104,6 +126,8 @@ export interface RealtimeClientOptions {
   createId?: () => string;
   /** Clock for outbox entries' `createdAt` (injectable for tests). Default `Date.now`. */
   now?: () => number;
+  /** How long a presence member who left stays listed, so a reconnect does not flicker them away and back. Default 3000 ms. */
+  presenceGraceMs?: number;
 }
 
 /**
@@ -127,4 +151,6 @@ export interface RealtimeClient extends Store<ConnectionState> {
   close(): void;
   /** Whether `close()` was called. */
   readonly closed: boolean;
+  /** Who the server says this client is (its `welcome`), or null when anonymous or not yet connected. */
+  readonly userId: string | null;
 }

@@ -15,12 +15,20 @@ export const PROTOCOL_VERSION = 1;
 /** Over SSE + POST, the header (or `?session=` parameter) naming the stream a POSTed frame belongs to. */
 export const SESSION_HEADER = 'x-realtime-session';
 
+/**
+ * How present a member is: `active` (using the app), `idle` (no input for a while) or `away` (the page is hidden).
+ * A user with several connections is as present as their most present one.
+ */
+export type PresenceStatus = 'active' | 'idle' | 'away';
+
 /** A member of a presence set. One member per `userId`, however many connections or tabs it has. */
 export interface PresenceMember<D = unknown> {
   readonly userId: string;
   readonly data: D;
-  /** Connections of this user currently present (tabs, devices). */
+  /** Connections of this user currently present (tabs, devices); 1 where a transport cannot tell. */
   readonly connections: number;
+  /** How present the user is (the client reads a member without one, from an older server, as `active`). */
+  readonly status: PresenceStatus;
 }
 
 /** The error shape carried by `nack` and `error` frames. `code` is a `RealtimeErrorCode`. */
@@ -35,12 +43,18 @@ export type ClientFrame =
   | { type: 'unsubscribe'; channel: string }
   /** Publish; `cid` is the idempotency key. The server answers `ack` (stored) or `nack` (refused). */
   | { type: 'publish'; channel: string; event: string; data: unknown; cid: string }
-  | { type: 'presence'; channel: string; action: 'enter' | 'update' | 'leave'; data?: unknown }
+  /** `status` defaults to `active`; an `update` without `data` keeps the data and changes the status only. */
+  | { type: 'presence'; channel: string; action: 'enter' | 'update' | 'leave'; data?: unknown; status?: PresenceStatus }
+  /**
+   * An ephemeral event (typing, read receipts, cursors): relayed to the channel's other subscribers at once, never
+   * stored, never replayed, never acked. Lost when nobody is connected — by design.
+   */
+  | { type: 'signal'; channel: string; event: string; data: unknown }
   | { type: 'ping'; t: number };
 
 export type ServerFrame =
-  /** First frame after connecting. */
-  | { type: 'welcome'; v: number; connectionId: string; heartbeatMs: number }
+  /** First frame after connecting. `userId`: who the server authenticated (absent for anonymous sessions). */
+  | { type: 'welcome'; v: number; connectionId: string; heartbeatMs: number; userId?: string }
   /** Subscribed; `seq` is the channel's newest sequence number at that moment (after any replay). */
   | { type: 'subscribed'; channel: string; seq: number }
   | {
@@ -62,6 +76,8 @@ export type ServerFrame =
   /** `sync` carries the whole set (after subscribe/resume); the others one member. */
   | { type: 'presence'; channel: string; action: 'sync'; members: PresenceMember[] }
   | { type: 'presence'; channel: string; action: 'enter' | 'update' | 'leave'; member: PresenceMember }
+  /** A signal from another connection; `from` is the sender's user id as the server knows it (or its connection id). */
+  | { type: 'signal'; channel: string; event: string; data: unknown; from: string }
   /** A refusal not tied to one publish (unauthorized channel, rate limit, bad frame). */
   | { type: 'error'; error: FrameError; channel?: string }
   | { type: 'pong'; t: number };

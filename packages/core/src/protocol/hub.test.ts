@@ -133,18 +133,18 @@ describe('createChannelHub', () => {
     watcher.take();
     tab1.send({ type: 'presence', channel: 'room', action: 'enter', data: { name: 'Alice' } });
     tab2.send({ type: 'presence', channel: 'room', action: 'enter' });
-    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 2 }]);
+    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' }]);
     tab2.send({ type: 'presence', channel: 'room', action: 'update', data: { name: 'Al' } });
     tab1.send({ type: 'presence', channel: 'room', action: 'leave' });
-    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Al' }, connections: 1 }]);
+    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Al' }, connections: 1, status: 'active' }]);
     tab2.session.close();
     expect(hub.presence('room')).toEqual([]);
     expect(watcher.take()).toEqual([
-      { type: 'presence', channel: 'room', action: 'enter', member: { userId: 'alice', data: { name: 'Alice' }, connections: 1 } },
-      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Alice' }, connections: 2 } },
-      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 2 } },
-      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 1 } },
-      { type: 'presence', channel: 'room', action: 'leave', member: { userId: 'alice', data: { name: 'Al' }, connections: 0 } },
+      { type: 'presence', channel: 'room', action: 'enter', member: { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' } },
+      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' } },
+      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 2, status: 'active' } },
+      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 1, status: 'active' } },
+      { type: 'presence', channel: 'room', action: 'leave', member: { userId: 'alice', data: { name: 'Al' }, connections: 0, status: 'active' } },
     ]);
     // A new subscriber gets the whole set.
     tab1.send({ type: 'presence', channel: 'room', action: 'enter', data: 'back' });
@@ -155,7 +155,7 @@ describe('createChannelHub', () => {
       type: 'presence',
       channel: 'room',
       action: 'sync',
-      members: [{ userId: 'alice', data: 'back', connections: 1 }],
+      members: [{ userId: 'alice', data: 'back', connections: 1, status: 'active' }],
     });
   });
 
@@ -163,7 +163,7 @@ describe('createChannelHub', () => {
     const { hub, connect } = setup();
     const a = connect();
     a.send({ type: 'presence', channel: 'room', action: 'enter' });
-    expect(hub.presence('room')).toEqual([{ userId: a.session.id, data: undefined, connections: 1 }]);
+    expect(hub.presence('room')).toEqual([{ userId: a.session.id, data: undefined, connections: 1, status: 'active' }]);
   });
 
   it('answers ping with pong, and bad frames with bad_frame errors', () => {

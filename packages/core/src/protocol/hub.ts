@@ -2,7 +2,8 @@ import { reportListenerError } from '../lib/report-listener-error.js';
 import { randomId } from '../lib/random-id.js';
 import type { RealtimeErrorCode } from '../errors.js';
 import { createMemoryBroker, type BrokerSubscription, type ChannelBroker, type ChannelHistory, type HubMessage, type MaybePromise, type MemoryBroker, type MemoryBrokerOptions, type PublishOutcome } from './broker.js';
-import { PROTOCOL_VERSION, type ClientFrame, type FrameError, type PresenceMember, type ServerFrame } from './frames.js';
+import { PROTOCOL_VERSION, type ClientFrame, type FrameError, type PresenceMember, type PresenceStatus, type ServerFrame } from './frames.js';
+import { mostPresent } from './most-present.js';
 
 export type { HubMessage } from './broker.js';
 
@@ -125,13 +126,15 @@ export interface ChannelHub<B extends ChannelBroker = MemoryBroker> {
 
 export { DEFAULT_LOG_SIZE } from './broker.js';
 const DEFAULT_HEARTBEAT_MS = 25_000;
-const FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>(['subscribe', 'unsubscribe', 'publish', 'presence', 'ping']);
+const FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>(['subscribe', 'unsubscribe', 'publish', 'presence', 'signal', 'ping']);
+const PRESENCE_STATUSES: ReadonlySet<unknown> = new Set<PresenceStatus>(['active', 'idle', 'away']);
 /** `history(channel, LIVE_EDGE)` asks for the head only. */
 const LIVE_EDGE = Number.MAX_SAFE_INTEGER;
 
 interface Member {
   data: unknown;
-  readonly sessions: Set<SessionState>;
+  /** Each present connection of the user, with its own status; the member is as present as the most present one. */
+  readonly sessions: Map<SessionState, PresenceStatus>;
 }
 
 /** This process's view of one channel: who is subscribed here, who is present here, the broker subscription. */
@@ -290,30 +293,31 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     for (const subscriber of [...state.subscribers]) send(subscriber, frame);
   }
 
-  function presenceEnter(session: SessionState, state: ChannelState, data: unknown) {
+  function presenceEnter(session: SessionState, state: ChannelState, data: unknown, status: PresenceStatus | undefined) {
     const key = session.presenceKey;
     const member = state.members.get(key);
     if (!member) {
-      const created: Member = { data, sessions: new Set([session]) };
+      const created: Member = { data, sessions: new Map([[session, status ?? 'active']]) };
       state.members.set(key, created);
       session.present.add(state);
       broadcastPresence(state, 'enter', key, created);
       return;
     }
-    // Another tab of a present user, or a repeated enter: the member stays, its count or data changes.
+    // Another tab of a present user, or a repeated enter or update: the member stays; its count, data or status changes.
+    const before = memberStatus(member);
     const added = !member.sessions.has(session);
-    member.sessions.add(session);
+    member.sessions.set(session, status ?? member.sessions.get(session) ?? 'active');
     session.present.add(state);
     const changed = data !== undefined && !Object.is(data, member.data);
     if (changed) member.data = data;
-    if (added || changed) broadcastPresence(state, 'update', key, member);
+    if (added || changed || memberStatus(member) !== before) broadcastPresence(state, 'update', key, member);
   }
 
   function presenceLeave(session: SessionState, state: ChannelState) {
     const key = session.presenceKey;
     const member = state.members.get(key);
     session.present.delete(state);
-    if (!member || !member.sessions.delete(session)) return;
+    if (!member?.sessions.delete(session)) return;
     if (member.sessions.size === 0) {
       state.members.delete(key);
       broadcastPresence(state, 'leave', key, member);
@@ -321,6 +325,17 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     } else {
       broadcastPresence(state, 'update', key, member);
     }
+  }
+
+  /**
+   * Signals go to this process's other subscribers of the channel only: never stored, never through the broker
+   * (they are not worth a round trip to Redis; see PROTOCOL.md).
+   */
+  function relaySignal(session: SessionState, channel: string, event: string, data: unknown) {
+    const state = channels.get(channel);
+    if (!state) return;
+    const frame: ServerFrame = { type: 'signal', channel, event, data, from: session.presenceKey };
+    for (const subscriber of [...state.subscribers]) if (subscriber !== session) send(subscriber, frame);
   }
 
   function subscribe(session: SessionState, state: ChannelState, after: number | undefined): void | Promise<void> {
@@ -506,13 +521,25 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         }
         return withPermission(session, name, (allowed) => {
           if (!allowed) return refuse(session, 'unauthorized', unauthorized, name);
+          const status = frame.status;
+          if (status !== undefined && !PRESENCE_STATUSES.has(status)) {
+            return refuse(session, 'bad_frame', `Unknown presence status "${String(status)}": use active, idle or away.`, name);
+          }
           return withAdmission(session, frame, refuseOnChannel, () => {
             const state = channelState(name);
             if (action === 'leave') return presenceLeave(session, state);
-            if (action === 'enter' || session.present.has(state)) return presenceEnter(session, state, frame.data);
+            if (action === 'enter' || session.present.has(state)) return presenceEnter(session, state, frame.data, status);
             refuse(session, 'bad_frame', 'A presence "update" needs an "enter" first on this connection.', name);
             release(state);
           });
+        });
+      }
+      case 'signal': {
+        const { event } = frame;
+        if (typeof event !== 'string' || event === '') return refuse(session, 'bad_frame', 'A signal needs a non-empty "event" string.', name);
+        return withPermission(session, name, (allowed) => {
+          if (!allowed) return refuse(session, 'unauthorized', unauthorized, name);
+          return withAdmission(session, frame, refuseOnChannel, () => relaySignal(session, name, event, frame.data));
         });
       }
       default: {
@@ -538,7 +565,13 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         closed: false,
       };
       sessions.add(session);
-      send(session, { type: 'welcome', v: PROTOCOL_VERSION, connectionId: id, heartbeatMs });
+      send(session, {
+        type: 'welcome',
+        v: PROTOCOL_VERSION,
+        connectionId: id,
+        heartbeatMs,
+        ...(connection.userId === undefined ? {} : { userId: connection.userId }),
+      });
       return {
         id,
         receive(frame) {
@@ -584,7 +617,11 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
 }
 
 function toMember(userId: string, member: Member): PresenceMember {
-  return { userId, data: member.data, connections: member.sessions.size };
+  return { userId, data: member.data, connections: member.sessions.size, status: memberStatus(member) };
+}
+
+function memberStatus(member: Member): PresenceStatus {
+  return mostPresent(member.sessions.values());
 }
 
 /**

@@ -51,7 +51,7 @@ describe('createTestTransport: channels', () => {
     kit.transport.send({ type: 'presence', channel: 'room', action: 'enter', data: 1 });
     expect(kit.server.publish('room', 'm', { n: 1 })).toMatchObject({ seq: 1 });
     expect(kit.server.messages('room')).toEqual([expect.objectContaining({ seq: 1, data: { n: 1 } })]);
-    expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: 1, connections: 1 }]);
+    expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: 1, connections: 1, status: 'active' }]);
     expect(kit.server.hub.sessions).toBe(1);
     await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', seq: 1 }));
   });
