@@ -12,8 +12,12 @@ export { useChannelMessages } from './use-channel-messages.js';
 export type { UseChannelMessagesOptions } from './use-channel-messages.js';
 export { usePublish } from './use-publish.js';
 export type { PublishFunction } from './use-publish.js';
-export { usePresence } from './use-presence.js';
+export { usePresence, usePresenceCount } from './use-presence.js';
 export type { UsePresenceOptions, UsePresenceResult } from './use-presence.js';
+export { useTyping } from './use-typing.js';
+export type { UseTypingResult } from './use-typing.js';
+export { useReadReceipts } from './use-read-receipts.js';
+export type { UseReadReceiptsOptions, UseReadReceiptsResult } from './use-read-receipts.js';
 export { useOptimisticPublish } from './use-optimistic-publish.js';
 export type { OptimisticItem, OptimisticSend, OptimisticStatus } from './use-optimistic-publish.js';
 export { useWebSocket } from './use-websocket.js';
@@ -27,6 +31,10 @@ export type {
   ConnectionStatus,
   EventMap,
   PresenceMember,
+  PresenceStatus,
+  ChannelSignal,
+  ReadReceiptMap,
+  TypingOptions,
   PublishOptions,
   PublishReceipt,
   RealtimeClient,

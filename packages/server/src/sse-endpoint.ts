@@ -297,6 +297,7 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
           return;
         }
         case 'presence':
+        case 'signal':
           writeEncoded(stream, encodeWholeFrameEvent(frame, 'event'));
           return;
         case 'error':

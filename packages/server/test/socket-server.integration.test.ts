@@ -272,7 +272,7 @@ describe('createSocketServer: plain socket.io-client (native API)', () => {
       type: 'presence',
       channel: 'room',
       action: 'enter',
-      member: { userId: 'bob', data: { name: 'Bob' }, connections: 1 },
+      member: { userId: 'bob', data: { name: 'Bob' }, connections: 1, status: 'active' },
     } satisfies SocketPresenceEvent);
 
     bob.disconnect();
