@@ -1,12 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'redis/index': 'src/redis/index.ts', 'socket-io/index': 'src/socket-io/index.ts' },
+  entry: { index: 'src/index.ts', 'redis/index': 'src/redis/index.ts', 'socket-io/index': 'src/socket-io/index.ts', 'pusher/index': 'src/pusher/index.ts' },
   format: ['esm'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
   // Peers stay imports: ioredis, socket.io and the Redis adapter are optional and installed by the app.
-  external: ['@realtime-kit/core', 'ioredis', 'socket.io', '@socket.io/redis-adapter'],
+  external: ['@realtime-kit/core', 'ioredis', 'socket.io', '@socket.io/redis-adapter', 'pusher'],
 });

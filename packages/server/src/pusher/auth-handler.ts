@@ -1,0 +1,137 @@
+import type Pusher from 'pusher';
+import type { RealtimeErrorCode } from '@realtime-kit/core';
+import { readAuthResult, type AuthRefusalCode } from '../auth/result.js';
+
+/** Who is asking, as your `authenticate` says. `userInfo` becomes the presence member's `user_info`. */
+export interface PusherUser {
+  readonly userId: string;
+  /** Public data about the user, seen by every member of the presence channels they join (Pusher fixes it here). */
+  readonly userInfo?: Record<string, unknown>;
+  /** When the credentials stop being valid (ms since epoch): past it, the request is refused with `token_expired`. */
+  readonly expiresAt?: number;
+}
+
+/**
+ * What `authenticate` may answer: the user; null (or undefined) to refuse with 401; a typed refusal such as a JWT
+ * verifier's `{ ok: false, error: { code: 'token_expired', message } }`; or `{ ok: true, user }`.
+ */
+export type PusherAuthenticationResult =
+  | PusherUser
+  | null
+  | undefined
+  | { readonly ok: false; readonly error: { readonly code: AuthRefusalCode; readonly message: string } }
+  | { readonly ok: true; readonly user: PusherUser };
+
+/** Options for {@link createPusherAuthHandler}. */
+export interface PusherAuthHandlerOptions {
+  /** Identifies the user from the request (a session cookie, a bearer token). Return null to refuse (401). */
+  authenticate(request: Request): PusherAuthenticationResult | Promise<PusherAuthenticationResult>;
+  /**
+   * May `user` subscribe to `channel` (a `private-` or `presence-` channel)? False refuses with 403. Default: every
+   * authenticated user may subscribe to every channel — decide per channel in any real app.
+   */
+  authorizeChannel?(user: PusherUser, channel: string, request: Request): boolean | Promise<boolean>;
+  /** Called with what `authenticate`, `authorizeChannel` or the signing threw (the answer is then 500). Default `console.error`. */
+  onError?(error: unknown): void;
+  /** The largest request body read, in bytes (pusher-js posts two short form fields). Default 8 KiB. */
+  maxBodyBytes?: number;
+}
+
+/** Default of {@link PusherAuthHandlerOptions.maxBodyBytes}. */
+export const DEFAULT_PUSHER_AUTH_MAX_BODY_BYTES = 8 * 1024;
+
+/** Pusher socket ids are two integers joined by a dot. */
+const SOCKET_ID = /^\d+\.\d+$/;
+
+/**
+ * The channel authorization endpoint pusher-js calls before it subscribes to a `private-` or `presence-` channel,
+ * as a Fetch-API route handler (a Next.js route's `POST`). It reads `socket_id` and `channel_name` from the form
+ * body pusher-js posts (JSON works too), authenticates the request, asks `authorizeChannel`, and answers with the
+ * signature Pusher checks — for presence channels with `channel_data` carrying `user_id` and `user_info`.
+ * Refusals are JSON `{ error: { code, message } }`: 400 for a malformed request, 401 `unauthorized` (or
+ * `token_expired`), 403 `forbidden`; the client's channel `onError` then gets `unauthorized` or `forbidden`.
+ *
+ * @example
+ * // app/api/pusher/auth/route.ts
+ * import Pusher from 'pusher'
+ * import { createPusherAuthHandler } from '@realtime-kit/server/pusher'
+ * const pusher = new Pusher({ appId, key, secret, cluster: 'eu', useTLS: true })
+ * export const POST = createPusherAuthHandler(pusher, {
+ *   authenticate: async (request) => {
+ *     const session = await getSession(request)
+ *     return session ? { userId: session.user.id, userInfo: { name: session.user.name } } : null
+ *   },
+ *   authorizeChannel: (user, channel) => channel !== 'private-admin' || isAdmin(user.userId),
+ * })
+ * // client: new Pusher(key, { cluster: 'eu', channelAuthorization: { endpoint: '/api/pusher/auth', transport: 'ajax' } })
+ */
+export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandlerOptions): (request: Request) => Promise<Response> {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PUSHER_AUTH_MAX_BODY_BYTES;
+  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] Pusher channel authorization failed:', error));
+
+  return async function handlePusherAuth(request: Request): Promise<Response> {
+    if (request.method !== 'POST') {
+      return Response.json({ error: { code: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' } }, { status: 405, headers: { allow: 'POST', 'cache-control': 'no-store' } });
+    }
+    const declared = Number(request.headers.get('content-length') ?? '0');
+    if (declared > maxBodyBytes) return refuse(413, 'message_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
+    let text: string;
+    try {
+      text = await request.text();
+    } catch {
+      return refuse(400, 'bad_frame', 'The request body could not be read.');
+    }
+    if (new TextEncoder().encode(text).length > maxBodyBytes) return refuse(413, 'message_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
+    const fields = readFields(text, request.headers.get('content-type'));
+    const socketId = fields.get('socket_id');
+    const channel = fields.get('channel_name');
+    if (socketId === undefined || !SOCKET_ID.test(socketId)) {
+      return refuse(400, 'bad_frame', 'socket_id is missing or is not a Pusher socket id ("123.456"): post socket_id and channel_name as pusher-js does.');
+    }
+    if (channel === undefined || channel === '') return refuse(400, 'bad_frame', 'channel_name is missing.');
+    const presence = channel.startsWith('presence-');
+    if (!presence && !channel.startsWith('private-')) {
+      return refuse(400, 'bad_frame', `"${channel}" is a public channel: it needs no authorization (only private- and presence- channels do).`);
+    }
+
+    let user: PusherUser;
+    try {
+      const verdict = readAuthResult(await options.authenticate(request), 'Not signed in: the request carried no valid credentials.');
+      if (!verdict.ok) return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
+      user = verdict.user as PusherUser;
+      if (typeof user.userId !== 'string' || user.userId === '') throw new TypeError('authenticate() returned a user without a userId string.');
+      if (options.authorizeChannel && !(await options.authorizeChannel(user, channel, request))) {
+        return refuse(403, 'forbidden', `User "${user.userId}" may not subscribe to "${channel}".`);
+      }
+      const signed = presence
+        ? pusher.authorizeChannel(socketId, channel, { user_id: user.userId, ...(user.userInfo === undefined ? {} : { user_info: user.userInfo }) })
+        : pusher.authorizeChannel(socketId, channel);
+      return Response.json(signed, { status: 200, headers: { 'cache-control': 'no-store' } });
+    } catch (error) {
+      onError(error);
+      return refuse(500, 'server_error', 'The channel could not be authorized (the server failed; see its logs).');
+    }
+  };
+}
+
+function refuse(status: number, code: RealtimeErrorCode, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store' } });
+}
+
+/** The fields of a form-encoded body (what pusher-js posts) or of a JSON object. */
+function readFields(text: string, contentType: string | null): Map<string, string> {
+  const fields = new Map<string, string>();
+  if (contentType?.includes('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string') fields.set(name, value);
+      }
+    } catch {
+      // An unreadable body has no fields: the caller answers 400.
+    }
+    return fields;
+  }
+  for (const [name, value] of new URLSearchParams(text)) if (!fields.has(name)) fields.set(name, value);
+  return fields;
+}
