@@ -222,11 +222,20 @@ export async function budgetRows(): Promise<BenchRow[]> {
   return [await sseRow(), await webSocketRow(), await channelRow(), treeShaking];
 }
 
-const REGISTRY_ITEMS = [
-  'registry/realtime/ui/connection-dot.tsx',
-  'registry/realtime/ui/live-counter.tsx',
-  'registry/realtime/components/stream-progress.tsx',
-] as const;
+/** Registry item types that are React components, measured one row each. */
+const COMPONENT_TYPES: ReadonlySet<string> = new Set(['registry:ui', 'registry:component', 'registry:block']);
+
+/** Every component item's entry file (the one named after the item), from the registry's typed source. */
+async function registryEntries(): Promise<string[]> {
+  const { registryItems } = (await import(join(REPO_DIR, 'registry/registry.ts'))) as typeof import('../../registry/registry.js');
+  return registryItems()
+    .filter((item) => COMPONENT_TYPES.has(item.type))
+    .map((item) => {
+      const entry = item.files?.find((file) => /\.tsx$/.test(file.path) && file.path.split('/').pop() === `${item.name}.tsx`) ?? item.files?.[0];
+      if (!entry) throw new Error(`registry item ${item.name} lists no files`);
+      return entry.path;
+    });
+}
 
 /** Dependencies that are not the item's own code: ours, and what every shadcn app already has for `cn` and variants. */
 const SHARED_DEPENDENCIES = ['@realtime-kit/core', '@realtime-kit/react', 'clsx', 'tailwind-merge', 'class-variance-authority'];
@@ -304,7 +313,7 @@ const PEER_NUMBER_TICKER = join(BENCH_DIR, 'peers/magicui-number-ticker.tsx');
 export async function registryRows(): Promise<BenchRow[]> {
   assertDistBuilt();
   const rows: BenchRow[] = [];
-  for (const relative of REGISTRY_ITEMS) {
+  for (const relative of await registryEntries()) {
     const item = await measureItem(join(REPO_DIR, relative));
     const name = relative.replace(/^registry\/realtime\//, '');
     if (name === 'ui/live-counter.tsx') {

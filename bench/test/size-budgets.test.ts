@@ -10,7 +10,9 @@ import { BUDGETS, channelRow, sseRow, treeShakingRow, webSocketRow } from '../su
 // by `pnpm bench` in BENCHMARKS.md, and not met yet (7.2 KB, 6.7 KB, 10.5 KB on 2026-11-23). CEILINGS are what this
 // test enforces: the sizes measured then, plus ~3%. A change that grows a bundle fails here; a change that shrinks
 // one lowers its ceiling in the same commit, ratcheting down towards the budget. Tree-shaking is held to its goal.
-const CEILINGS = { sse: 7400, webSocket: 6950, channel: 10_800 } as const;
+// Raised once on purpose, 2026-11-24: the channel stack grew from 10.5 to 11.4 KB with the presence model (status and
+// the activity monitor usePresence runs by default, the flicker grace, self, selectors) and channel signals.
+const CEILINGS = { sse: 7400, webSocket: 6950, channel: 12_050 } as const;
 
 function report(row: BenchRow, limit: number): void {
   const peer = row.peer ? `, ${row.peer.name}: ${row.peer.value} ${row.peer.unit}` : '';
