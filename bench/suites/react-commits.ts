@@ -267,11 +267,6 @@ export async function run(): Promise<BenchRow[]> {
         `Dropped = sent − count in committed state once the page settled (up to ${SETTLE_MS} ms after the last ` +
         `event); ours ${ours.map(dropped).join('/')}, naive ${naive.map(dropped).join('/')}.`,
     },
-    {
-      measure: 'chat-room with 100k messages: first paint, scroll frame times',
-      ours: { value: Number.NaN, unit: 'ms' },
-      note: 'not measured: the chat-room item does not exist yet (registry issue)',
-    },
   ];
 }
 

@@ -7,7 +7,9 @@
  *     verdaccio, which proxies every other package to the machine's npm registry.
  *
  * Then: create-next-app (Next 16), `shadcn add` every registry item by URL, render each component on a page,
- * `tsc --noEmit`, `next build`, and check the prerendered HTML has every component's `data-slot`.
+ * `tsc --noEmit`, `next build`, and check the prerendered HTML has every component's `data-slot`. The same again
+ * for a fresh Vite React app (create-vite's react-ts template, Tailwind and the `@/` alias as shadcn's Vite guide
+ * sets them up): one `shadcn add` of every item, the template's own `tsc -b && vite build`.
  *
  * Work happens in a temp dir (removed afterwards; E2E_KEEP=1 keeps it). npm downloads are cached in
  * <repo>/.e2e-work/npm-cache, so reruns are faster; logs of every command go to <repo>/.e2e-work/logs.
@@ -23,6 +25,7 @@ import { serveStatic } from './lib/static-server.ts';
 import { startRegistry, type Registry } from './lib/verdaccio.ts';
 
 const CREATE_NEXT_APP = 'create-next-app@16.4.3';
+const CREATE_VITE = 'create-vite@9.3.0';
 const SHADCN = 'shadcn@4.23.0';
 const PACKAGES = ['core', 'react', 'server'] as const;
 /** Item types that are React components: rendered on the page, and checked in the prerendered HTML. */
@@ -35,7 +38,36 @@ const RENDER: Record<string, string> = {
   'connection-dot': '<ConnectionDot status="open" />',
   'live-counter': '<LiveCounter url={null} label="Viewers" initialValue={1204} />',
   'stream-progress': '<StreamProgress url={null} title="Deploying" steps={[{ id: "build", label: "Build" }]} />',
+  'reconnect-toast': '<ReconnectToaster />',
+  'streaming-text': '<StreamingText url={null} />',
+  'live-metrics': '<LiveMetrics url={null} metrics={[{ key: "cpu", label: "CPU", format: { style: "unit", unit: "percent" } }]} />',
+  'notification-center': '<NotificationCenter channel="e2e:notifications" />',
+  'chat-room': '<ChatRoom channel="e2e:room" user={{ id: "e2e", name: "E2E" }} />',
+  'live-cursors': '<LiveCursors channel="e2e:cursors" user={{ id: "e2e", name: "E2E" }} />',
+  'collaborative-editor': '<CollaborativeEditor channel="e2e:doc" user={{ id: "e2e", name: "E2E" }} />',
 };
+
+/** Items that use channels: rendered inside a client `RealtimeProvider` with a WebSocket transport (which connects only in the browser). */
+const NEEDS_PROVIDER = new Set(['notification-center', 'chat-room', 'live-cursors', 'collaborative-editor']);
+
+/** The app's own client component that provides the channel client, as a user would write it. */
+const REALTIME_SHELL = `'use client';
+import { useState, type ReactNode } from 'react';
+import { RealtimeProvider } from '@realtime-kit/react';
+import { websocketTransport } from '@realtime-kit/core/websocket';
+
+export function RealtimeShell({ children }: { children: ReactNode }) {
+  const [transport] = useState(() => websocketTransport({ url: '/realtime' }));
+  return <RealtimeProvider transport={transport}>{children}</RealtimeProvider>;
+}
+`;
+
+/** The JSX for an item on the test page, wrapped in the provider when it needs one. */
+function renderJsx(name: string): { jsx: string; tag: string } {
+  const jsx = RENDER[name] ?? `<${pascal(name)} />`;
+  const tag = /^<(\w+)/.exec(jsx)![1]!;
+  return { jsx: NEEDS_PROVIDER.has(name) ? `<RealtimeShell>${jsx}</RealtimeShell>` : jsx, tag };
+}
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORK = path.join(REPO, '.e2e-work');
@@ -46,8 +78,18 @@ mkdirSync(NPM_CACHE, { recursive: true });
 // Outside the repo on purpose: Next infers its root from the nearest lockfile, which must not be the monorepo's.
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'realtime-kit-e2e-'));
 const APP = path.join(TMP, 'app');
+const VITE_APP = path.join(TMP, 'app-vite');
 
 const MIN = 60_000;
+
+/** lib/utils.ts as `shadcn init` writes it (init itself needs ui.shadcn.com). */
+const UTILS_SOURCE = `import { clsx, type ClassValue } from 'clsx';
+import { twMerge } from 'tailwind-merge';
+
+export function cn(...inputs: ClassValue[]) {
+  return twMerge(clsx(inputs));
+}
+`;
 
 /** process.env without what vitest and `pnpm run` add (NODE_ENV=test breaks `next build`, npm_* confuse npm). */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -114,8 +156,12 @@ function builtItem(name: string): RegistryItem {
   return JSON.parse(readFileSync(path.join(TMP, 'r', `${name}.json`), 'utf8')) as RegistryItem;
 }
 
-/** Where `shadcn add` puts a file, per components.json below (no src/ dir). */
-function installedPath(file: RegistryFile): string {
+/** Where `shadcn add` puts a file, per the components.json files below (Next: no src/ dir; Vite: under src/). */
+function installedPath(file: RegistryFile, root = ''): string {
+  return path.join(root, installedPathInRoot(file));
+}
+
+function installedPathInRoot(file: RegistryFile): string {
   if (file.target) return file.target.replace(/^~\//, '');
   const dir =
     { 'registry:ui': 'components/ui', 'registry:lib': 'lib', 'registry:hook': 'hooks', 'registry:component': 'components', 'registry:block': 'components' }[
@@ -277,16 +323,7 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
       )}\n`,
     );
     mkdirSync(path.join(APP, 'lib'), { recursive: true });
-    writeFileSync(
-      path.join(APP, 'lib', 'utils.ts'),
-      `import { clsx, type ClassValue } from 'clsx';
-import { twMerge } from 'tailwind-merge';
-
-export function cn(...inputs: ClassValue[]) {
-  return twMerge(clsx(inputs));
-}
-`,
-    );
+    writeFileSync(path.join(APP, 'lib', 'utils.ts'), UTILS_SOURCE);
     await exec('install-utils', 'npm', ['install', 'clsx', 'tailwind-merge'], 3 * MIN);
   });
 
@@ -342,11 +379,13 @@ export function cn(...inputs: ClassValue[]) {
       const file = (builtItem(item.name).files ?? []).find((candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name);
       expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
       const specifier = `@/${installedPath(file!).replace(/\.tsx$/, '')}`;
-      const jsx = RENDER[item.name] ?? `<${pascal(item.name)} />`;
-      const tag = /^<(\w+)/.exec(jsx)![1]!;
+      const { jsx, tag } = renderJsx(item.name);
       imports.push(`import { ${tag} } from '${specifier}';`);
       sections.push(`      <section aria-label="${item.name}" className="flex flex-col gap-2">\n        <h2 className="text-sm font-medium">${item.name}</h2>\n        ${jsx}\n      </section>`);
     }
+    mkdirSync(path.join(APP, 'components'), { recursive: true });
+    writeFileSync(path.join(APP, 'components', 'realtime-shell.tsx'), REALTIME_SHELL);
+    imports.push(`import { RealtimeShell } from '@/components/realtime-shell';`);
     writeFileSync(
       path.join(APP, 'app', 'page.tsx'),
       `${imports.join('\n')}
@@ -379,5 +418,111 @@ ${sections.join('\n')}
     const slot = source.includes(`data-slot="${name}"`) ? name : /data-slot="([\w-]+)"/.exec(source)?.[1];
     expect(slot, `${name} has a data-slot attribute`).toBeDefined();
     expect(html).toContain(`data-slot="${slot}"`);
+  });
+});
+
+describe('a new user installs realtime-kit into a fresh Vite React app', () => {
+  step('vite-app', `creates a Vite React app with ${CREATE_VITE}, Tailwind and the @/ alias, as shadcn's Vite guide says`, 6 * MIN, async (context) => {
+    needs(context, 'publish');
+    await exec('create-vite', 'npx', ['--yes', CREATE_VITE, 'app-vite', '--template', 'react-ts', '--no-interactive'], 3 * MIN, TMP);
+    expect(existsSync(path.join(VITE_APP, 'src', 'main.tsx'))).toBe(true);
+    writeFileSync(path.join(VITE_APP, '.npmrc'), `registry=${registry!.url}\n@realtime-kit:registry=${registry!.url}\n`);
+    const withAlias = (file: string) => {
+      const target = path.join(VITE_APP, file);
+      // The templates' tsconfig files carry comments: strip them before parsing.
+      const json = JSON.parse(readFileSync(target, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '')) as { compilerOptions?: Record<string, unknown> };
+      json.compilerOptions = { ...json.compilerOptions, paths: { '@/*': ['./src/*'] } };
+      writeFileSync(target, `${JSON.stringify(json, null, 2)}\n`);
+    };
+    withAlias('tsconfig.json');
+    withAlias('tsconfig.app.json');
+    writeFileSync(
+      path.join(VITE_APP, 'vite.config.ts'),
+      `import { fileURLToPath, URL } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+});
+`,
+    );
+    writeFileSync(path.join(VITE_APP, 'src', 'index.css'), `@import "tailwindcss";\n`);
+    writeFileSync(
+      path.join(VITE_APP, 'components.json'),
+      `${JSON.stringify(
+        {
+          $schema: 'https://ui.shadcn.com/schema.json',
+          style: 'new-york',
+          rsc: false,
+          tsx: true,
+          tailwind: { config: '', css: 'src/index.css', baseColor: '', cssVariables: true, prefix: '' },
+          iconLibrary: 'lucide',
+          aliases: { components: '@/components', utils: '@/lib/utils', ui: '@/components/ui', lib: '@/lib', hooks: '@/hooks' },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    mkdirSync(path.join(VITE_APP, 'src', 'lib'), { recursive: true });
+    writeFileSync(path.join(VITE_APP, 'src', 'lib', 'utils.ts'), UTILS_SOURCE);
+    await exec('vite-install', 'npm', ['install', 'tailwindcss', '@tailwindcss/vite', 'clsx', 'tailwind-merge'], 4 * MIN, VITE_APP);
+  });
+
+  step('vite-add', 'adds every registry item by URL in one `shadcn add`', 6 * MIN, async (context) => {
+    needs(context, 'vite-app');
+    const urls = itemsToAdd.map((item) => `${REGISTRY_URL}/${item.name}.json`);
+    const { output } = await exec('vite-add', 'npx', ['--yes', SHADCN, 'add', ...urls, '--yes', '--overwrite'], 5 * MIN, VITE_APP);
+    expect(output).not.toMatch(/Something went wrong/i);
+    for (const item of itemsToAdd) {
+      for (const file of builtItem(item.name).files ?? []) {
+        const target = path.join(VITE_APP, installedPath(file, 'src'));
+        expect(existsSync(target), `${item.name}: ${path.relative(VITE_APP, target)} exists`).toBe(true);
+        expect(readFileSync(target, 'utf8'), `${item.name}: imports rewritten`).not.toContain('@/registry/');
+      }
+    }
+  });
+
+  step('vite-build', 'renders every component in App.tsx, typechecks with the template\'s tsc -b and builds with vite build', 6 * MIN, async (context) => {
+    needs(context, 'vite-add');
+    const imports: string[] = [];
+    const sections: string[] = [];
+    const slots: Record<string, string> = {};
+    for (const item of components) {
+      const file = (builtItem(item.name).files ?? []).find((candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name);
+      expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
+      const { jsx, tag } = renderJsx(item.name);
+      imports.push(`import { ${tag} } from '@/${installedPath(file!).replace(/\.tsx$/, '')}';`);
+      sections.push(`      <section aria-label="${item.name}">\n        ${jsx}\n      </section>`);
+      const source = (builtItem(item.name).files ?? []).map((entry) => entry.content ?? '').join('\n');
+      const slot = source.includes(`data-slot="${item.name}"`) ? item.name : /data-slot="([\w-]+)"/.exec(source)?.[1];
+      if (slot) slots[item.name] = slot;
+    }
+    mkdirSync(path.join(VITE_APP, 'src', 'components'), { recursive: true });
+    writeFileSync(path.join(VITE_APP, 'src', 'components', 'realtime-shell.tsx'), REALTIME_SHELL);
+    imports.push(`import { RealtimeShell } from '@/components/realtime-shell';`);
+    writeFileSync(
+      path.join(VITE_APP, 'src', 'App.tsx'),
+      `${imports.join('\n')}
+
+export default function App() {
+  return (
+    <main className="flex flex-col gap-8 p-8">
+${sections.join('\n')}
+    </main>
+  );
+}
+`,
+    );
+    await exec('vite-install-packages', 'npm', ['install', '@realtime-kit/core@0.1.0', '@realtime-kit/react@0.1.0'], 3 * MIN, VITE_APP);
+    await exec('vite-build', 'npm', ['run', 'build'], 5 * MIN, VITE_APP);
+    const assets = path.join(VITE_APP, 'dist', 'assets');
+    const bundle = readdirSync(assets)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(path.join(assets, file), 'utf8'))
+      .join('\n');
+    for (const [name, slot] of Object.entries(slots)) expect(bundle, `${name}'s data-slot is in the bundle`).toContain(slot);
   });
 });

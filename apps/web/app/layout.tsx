@@ -8,6 +8,14 @@ export const metadata: Metadata = {
   description: 'Realtime features for React and Next.js: hooks, server helpers, and copy-in shadcn/ui components.',
 };
 
+/** The blocks the header links to; every item is on the home page. */
+const FEATURED = [
+  ['chat-room', 'Chat room'],
+  ['live-metrics', 'Live metrics'],
+  ['notification-center', 'Notifications'],
+  ['collaborative-editor', 'Editor'],
+] as const;
+
 // Follows the OS colour scheme before first paint, so dark readers never see a white flash.
 const themeScript = `try{var m=matchMedia('(prefers-color-scheme: dark)');var a=function(){document.documentElement.classList.toggle('dark',m.matches)};a();m.addEventListener('change',a)}catch(e){}`;
 
@@ -23,15 +31,14 @@ export default function RootLayout({ children }: LayoutProps<'/'>) {
             <Link href="/" className="font-semibold">
               realtime-kit
             </Link>
-            <Link href="/docs/connection-dot" className="text-muted-foreground hover:text-foreground">
-              Connection dot
+            <Link href="/#items-heading" className="text-muted-foreground hover:text-foreground">
+              All items
             </Link>
-            <Link href="/docs/live-counter" className="text-muted-foreground hover:text-foreground">
-              Live counter
-            </Link>
-            <Link href="/docs/stream-progress" className="text-muted-foreground hover:text-foreground">
-              Stream progress
-            </Link>
+            {FEATURED.map(([name, title]) => (
+              <Link key={name} href={`/docs/${name}`} className="hidden text-muted-foreground hover:text-foreground sm:inline">
+                {title}
+              </Link>
+            ))}
           </nav>
         </header>
         <main className="mx-auto w-full max-w-4xl flex-1 px-6 py-10">{children}</main>

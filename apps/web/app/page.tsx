@@ -6,6 +6,7 @@ import { REGISTRY_URL } from '@/lib/registry-url';
 const typeLabel: Record<string, string> = {
   'registry:ui': 'UI',
   'registry:component': 'Component',
+  'registry:block': 'Block',
   'registry:hook': 'Hook',
   'registry:lib': 'Lib',
 };

@@ -11,6 +11,8 @@ export interface ItemDoc {
   /** Props (components) or parameters (hooks). */
   props: PropDoc[];
   propsHeading?: string;
+  /** Keyboard and screen-reader behaviour, one note per line (components). */
+  accessibility?: string[];
 }
 
 export const itemDocs: Record<string, ItemDoc> = {
@@ -37,6 +39,11 @@ const seconds = useRetryCountdown(retryAt) // 3, 2, 1, 0 — null when not recon
     props: [{ name: 'retryAt', type: 'number | null', description: 'Wall-clock time (ms) of the next attempt, from useConnectionState().' }],
   },
   'connection-dot': {
+    accessibility: [
+      'A `role="status"` region with `aria-live="polite"`: state changes are announced once; the retry countdown\'s seconds are `aria-hidden`, so it is not read every second.',
+      'Colour is never the only signal: every state has a text label.',
+      'The pulse stops under `prefers-reduced-motion`.',
+    ],
     usage: `'use client'
 import { useSSE } from '@realtime-kit/react'
 import { ConnectionDot } from '@/components/ui/connection-dot'
@@ -57,6 +64,10 @@ export function Status() {
     ],
   },
   'live-counter': {
+    accessibility: [
+      'The number is announced politely when it settles, not on every animation frame.',
+      'Digits are tabular, so the width never jumps; reduced motion shows each value at once.',
+    ],
     usage: `// A Server Component can render it: pass the value you know so there is no flash from 0.
 <LiveCounter
   url="/api/demo/counter"
@@ -79,6 +90,10 @@ export function Status() {
     ],
   },
   'stream-progress': {
+    accessibility: [
+      'Steps are an ordered list; the current step has `aria-current="step"` and progress is a `progressbar` with its value text.',
+      'Retry is a real button, reachable with Tab; errors are announced with `role="alert"`.',
+    ],
     usage: `// app/api/jobs/[id]/events/route.ts
 const stream = createEventStream(request)
 stream.send({ id: '1', event: 'step', data: { id: 'build', label: 'Building', status: 'active' } })
@@ -96,6 +111,358 @@ stream.send({ id: '3', event: 'done', data: { message: 'Deployed' } })
       { name: 'labels', type: 'Partial<StreamProgressLabels>', description: 'Replace the texts, e.g. to translate them.' },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the percentage and countdown.' },
       { name: 'eventNames', type: 'Partial<{ step, progress, done, error }>', description: 'If your server names events differently.' },
+    ],
+  },
+  'use-connection-feedback': {
+    usage: `const { connection } = useSSE('/api/events')
+const feedback = useConnectionFeedback(connection, { delayMs: 1500 })
+// feedback.phase: 'hidden' | 'connecting' | 'reconnecting' | 'offline' | 'failed' | 'restored'
+const seconds = useRetryCountdown(feedback.retryAt)`,
+    propsHeading: 'Parameters',
+    props: [
+      { name: 'connection', type: 'SSEConnection | RealtimeClient | null', description: 'The connection; without it, the provider’s client (or just online/offline).' },
+      { name: 'options.delayMs', type: 'number', default: '1500', description: 'How long a problem must last before it is shown. Failures show at once.' },
+      { name: 'options.restoredMs', type: 'number', default: '3000', description: 'How long the “restored” phase lasts after a problem that was shown.' },
+    ],
+  },
+  'connection-banner': {
+    accessibility: [
+      'Two live regions are always in the page: a polite status for losing and regaining the connection, an alert for a failure. Focus never moves.',
+      '"Retry now" is a button in the Tab order while the banner shows; the countdown\'s seconds are hidden from screen readers.',
+      'An overlay: it never pushes the content you are reading; enter/exit motion is off under reduced motion.',
+    ],
+    usage: `'use client'
+import { useSSE } from '@realtime-kit/react'
+import { ConnectionBanner } from '@/components/ui/connection-banner'
+
+export function LiveOrders() {
+  const { connection } = useSSE('/api/orders/events')
+  return (
+    <div className="relative">
+      <ConnectionBanner connection={connection} strategy="absolute" />
+      {/* … */}
+    </div>
+  )
+}
+
+// Or app-wide, fixed to the viewport, for the provider's channel client:
+<ConnectionBanner connection={useRealtimeClient()} placement="bottom" />`,
+    props: [
+      { name: 'connection', type: 'SSEConnection | RealtimeClient | null', description: 'useSSE(url).connection or a channel client. Without it: the provider’s client, or online/offline.' },
+      { name: 'delayMs', type: 'number', default: '1500', description: 'A problem shorter than this shows nothing. Failures show at once.' },
+      { name: 'restoredMs', type: 'number', default: '3000', description: 'How long “Reconnected” / “Back online” stays.' },
+      { name: 'placement', type: "'top' | 'bottom'", default: "'top'", description: 'Edge it floats over.' },
+      { name: 'strategy', type: "'fixed' | 'absolute'", default: "'fixed'", description: 'Over the viewport, or over the nearest positioned parent. It never pushes content.' },
+      { name: 'onRetry', type: '() => void', default: 'connection.reconnect()', description: 'What “Retry now” / “Retry” does.' },
+      { name: 'labels', type: 'Partial<ConnectionBannerLabels>', description: 'Replace the texts, e.g. to translate them.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the countdown.' },
+    ],
+  },
+  'reconnect-toast': {
+    accessibility: [
+      'One toast, updated in place (one announcement per state, not per second).',
+      'Sonner\'s toasts are reachable with its hotkey (Alt+T) and honour reduced motion.',
+    ],
+    usage: `'use client'
+import { useSSE } from '@realtime-kit/react'
+import { ReconnectToaster, useReconnectToasts } from '@/components/reconnect-toast'
+
+// Its own Toaster, themed with your tokens:
+export function ConnectionToasts() {
+  const { connection } = useSSE('/api/events')
+  return <ReconnectToaster connection={connection} position="bottom-center" />
+}
+
+// Or with the <Toaster /> your app already renders (even if it mounts later):
+useReconnectToasts(connection)`,
+    props: [
+      { name: 'connection', type: 'SSEConnection | RealtimeClient | null', description: 'The connection to report on.' },
+      { name: 'delayMs', type: 'number', default: '1500', description: 'A problem shorter than this raises no toast.' },
+      { name: 'restoredMs', type: 'number', default: '3000', description: 'How long the “Reconnected” toast stays.' },
+      { name: 'onRetry', type: '() => void', default: 'connection.reconnect()', description: 'What the toast’s Retry button does.' },
+      { name: 'id', type: 'string', default: 'one per hook', description: 'The one toast id every state updates in place.' },
+      { name: 'toasterId', type: 'string', description: 'Hook: send the toasts to the <Toaster id={…}> with this id.' },
+      { name: 'labels', type: 'Partial<ReconnectToastLabels>', description: 'Replace the texts, e.g. to translate them.' },
+      { name: '...ToasterProps', type: 'ToasterProps', description: 'ReconnectToaster: any sonner Toaster prop (position, richColors…).' },
+    ],
+  },
+  'streaming-text': {
+    accessibility: [
+      '`aria-busy` while streaming; new text is announced in whole sentences (`Intl.Segmenter`), never token by token.',
+      'Stop, Retry and Regenerate are one button that changes its label, so keyboard focus is never lost.',
+      'The caret does not blink under reduced motion.',
+    ],
+    usage: `// app/api/answers/[id]/stream/route.ts
+const stream = createEventStream(request)
+const start = stream.lastEventId === undefined ? 0 : Number(stream.lastEventId) + 1 // resume after a drop
+for (let i = start; i < tokens.length; i++) stream.send({ id: String(i), event: 'token', data: { text: tokens[i] } })
+stream.send({ event: 'done', data: {} })
+stream.close()
+
+// page
+<StreamingText url={\`/api/answers/\${id}/stream\`} onDone={(text) => save(text)} />`,
+    props: [
+      { name: 'url', type: 'string | null', description: 'The endpoint streaming token / done / error events.' },
+      { name: 'controls', type: 'boolean', default: 'true', description: 'Show Stop, Retry and Regenerate.' },
+      { name: 'onStop', type: '(text) => void', description: 'After Stop closed the stream, with the text so far.' },
+      { name: 'onDone', type: '(text) => void', description: 'Called once when the answer is complete.' },
+      { name: 'onRetry', type: '() => void', default: 'reset()', description: 'What Retry / Regenerate does. Default: stream afresh.' },
+      { name: 'labels', type: 'Partial<StreamingTextLabels>', description: 'Replace the texts, e.g. to translate them.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Sentence splitting for screen readers, and the countdown.' },
+      { name: 'eventNames', type: 'Partial<{ token, done, error }>', description: 'If your server names events differently.' },
+      { name: 'sseOptions', type: 'UseSSEOptions', description: 'method and body for POST endpoints, headers, backoff…' },
+    ],
+  },
+  'presence-avatars': {
+    accessibility: [
+      'The "+N" overflow is a button: focus or hover shows the hidden names, Escape hides them; the names are also in its accessible label.',
+      'Joins and leaves are announced politely, batched, and not at all for someone who drops and comes back within the grace period.',
+      'Idle and away are shown by shape (a dashed ring) and in the label, not by colour alone.',
+    ],
+    usage: `'use client'
+import { useChannel, usePresence } from '@realtime-kit/react'
+import { PresenceAvatars } from '@/components/ui/presence-avatars'
+
+export function WhoIsHere({ me }: { me: { name: string; avatarUrl?: string } }) {
+  const room = useChannel('doc:42')
+  const { members } = usePresence(room, { data: me }) // enter, and read who else is here
+  return <PresenceAvatars members={members} isSelf={(m) => m.userId === room.userId} max={4} />
+}
+
+// Or just watch a room without entering it:
+<PresenceAvatars channel={room} />`,
+    props: [
+      { name: 'channel', type: 'Channel', description: 'Watch this channel’s presence without entering it.' },
+      { name: 'members', type: 'PresenceMember<{ name?, avatarUrl? }>[]', description: 'The members to show (wins over channel), e.g. usePresence(room).members.' },
+      { name: 'isSelf', type: '(member) => boolean', default: 'channel user', description: 'Which member is you: listed first and marked “(you)”.' },
+      { name: 'max', type: 'number', default: '4', description: 'Avatars shown before the “+N” chip, which names the rest.' },
+      { name: 'getName', type: '(member) => string', default: 'data.name', description: 'A member’s display name; initials come from it.' },
+      { name: 'size', type: "'sm' | 'default' | 'lg'", default: "'default'", description: 'Avatar size.' },
+      { name: 'side', type: "'top' | 'bottom'", default: "'top'", description: 'Where the name tooltip opens (bottom in a header).' },
+      { name: 'align', type: "'start' | 'center' | 'end'", default: "'center'", description: 'How tooltips line up with their avatar (end at the end of a clipped header).' },
+      { name: 'announce', type: 'boolean', default: 'true', description: 'Announce joins and leaves politely, batched.' },
+      { name: 'announceDelayMs', type: 'number', default: '1500', description: 'How long changes settle before they are announced.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for joining names (Intl.ListFormat).' },
+      { name: 'labels', type: 'Partial<PresenceAvatarsLabels>', description: 'Replace the texts (“(you)”, idle, away, joined, left…).' },
+    ],
+  },
+  'typing-indicator': {
+    accessibility: [
+      'A polite live region: "Ada is typing…" is read once per change, never per keystroke.',
+      'It keeps its height when nobody types (no layout shift); the dots are still under reduced motion.',
+    ],
+    usage: `'use client'
+import { useChannel, useTyping } from '@realtime-kit/react'
+import { TypingIndicator } from '@/components/ui/typing-indicator'
+
+// Names from the members' presence data ({ name }):
+<TypingIndicator channel={room} />
+
+// Or wire it yourself:
+const { typing, keystroke, stop } = useTyping(room)
+<TypingIndicator typing={typing} getName={(id) => users[id]?.name} />
+<textarea onChange={(e) => { setText(e.target.value); keystroke() }} />`,
+    props: [
+      { name: 'channel', type: 'Channel', description: 'Follow this channel’s typists (useTyping); names from presence data.name.' },
+      { name: 'typing', type: 'string[]', description: 'User ids typing now (wins over channel).' },
+      { name: 'getName', type: '(userId) => string | undefined', default: 'the id', description: 'Display name for a user id.' },
+      { name: 'maxNames', type: 'number', default: '3', description: 'Names shown before “and N others”.' },
+      { name: 'announce', type: 'boolean', default: 'true', description: 'Announce changes politely to screen readers.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for the list (Intl.ListFormat).' },
+      { name: 'labels', type: 'Partial<TypingIndicatorLabels>', description: 'Replace the sentence and “N others”, e.g. to translate.' },
+    ],
+  },
+  'chat-room': {
+    accessibility: [
+      'Enter sends, Shift+Enter adds a line; the composer says when you are offline and that messages will be sent when you are back.',
+      'Messages from others are announced through a hidden `role="log"` (`aria-live="polite"`); the virtualized list itself is a `list` whose rows carry their position and set size.',
+      'The "N new messages" button is focusable, jumps to the newest message and returns focus to the composer; failed messages have a Retry button.',
+    ],
+    usage: `'use client'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { ChatRoom, type ChatMessage } from '@/components/chat-room'
+
+const transport = websocketTransport({ url: '/realtime' }) // or any transport: Pusher, Ably, Supabase…
+
+export function Room({ me, history }: { me: { id: string; name: string }; history: ChatMessage[] }) {
+  return (
+    <RealtimeProvider transport={transport}>
+      <ChatRoom
+        channel="room:42"
+        user={me}
+        initialMessages={history}
+        loadHistory={(before) => fetchOlder(before?.id)} // older messages, oldest first; [] when there are no more
+        className="h-[32rem]"
+      />
+    </RealtimeProvider>
+  )
+}
+
+// Post from the server: publish('room:42', 'message', { text, author: { id, name }, sentAt: Date.now() })`,
+    props: [
+      { name: 'channel', type: 'string', description: 'The channel name. Messages are `message` events: { text, author, sentAt }.' },
+      { name: 'user', type: '{ id, name, avatarUrl? }', description: 'You: your messages are those with author.id === user.id; shared in presence.' },
+      { name: 'title', type: 'ReactNode', default: 'channel', description: 'Heading of the room.' },
+      { name: 'initialMessages', type: 'ChatMessage[]', description: 'Messages you already have, oldest first ({ id, text, author, sentAt }).' },
+      { name: 'loadHistory', type: '(before?: ChatMessage) => Promise<ChatMessage[]>', description: 'Older messages on scroll-up; the scroll position stays put.' },
+      { name: 'maxLength', type: 'number', default: '2000', description: 'Longest message, in characters.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for times and name lists.' },
+      { name: 'labels', type: 'Partial<ChatRoomLabels>', description: 'Replace any text (offline notice, “Seen by”, “New messages”…), e.g. to translate.' },
+    ],
+  },
+  'live-metrics': {
+    accessibility: [
+      'Each chart is `role="img"` with a summary ("CPU 42 %, up from 38 % over the last minute") and a visually hidden table of recent values.',
+      'Changes are shown by icon, sign and text, not colour alone; ticking values are not announced.',
+      'Reduced motion redraws the chart in place instead of scrolling it.',
+    ],
+    usage: `// app/api/metrics/route.ts
+export async function GET(request: Request) {
+  const stream = createEventStream(request)
+  for (const sample of recentSamples()) stream.send({ id: String(sample.at), event: 'metrics', data: sample }) // charts start full
+  const stop = onSample((sample) => stream.send({ id: String(sample.at), event: 'metrics', data: sample })) // { at, values: { cpu: 42, rps: 1240 } }
+  stream.onClose(stop)
+  return stream.response
+}
+
+// page (a Server Component can render it: metrics are plain data)
+<LiveMetrics
+  url="/api/metrics"
+  title="api-1"
+  metrics={[
+    { key: 'cpu', label: 'CPU', format: { style: 'unit', unit: 'percent' }, trend: 'down-is-good', min: 0, max: 100 },
+    { key: 'rps', label: 'Requests / s', format: { notation: 'compact' }, trend: 'up-is-good' },
+  ]}
+/>`,
+    props: [
+      { name: 'url', type: 'string | null', description: 'The Server-Sent Events endpoint streaming `metrics` events.' },
+      { name: 'metrics', type: 'LiveMetric[]', description: '{ key, label, format?, trend?, min?, max?, color? } per card, in order.' },
+      { name: 'title', type: 'ReactNode', description: 'Heading of the block; the connection status sits beside it.' },
+      { name: 'window', type: 'number', default: '30', description: 'How many samples each chart shows.' },
+      { name: 'event', type: 'string', default: "'metrics'", description: 'The event name carrying samples.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of values, changes and times (Intl).' },
+      { name: 'labels', type: 'Partial<LiveMetricsLabels>', description: 'Replace any text (the chart summary, “No data yet”…), e.g. to translate.' },
+      { name: 'sseOptions', type: 'UseSSEOptions', description: 'Headers, credentials, backoff… passed to useSSE.' },
+    ],
+  },
+  'notification-center': {
+    accessibility: [
+      'The bell\'s label includes the unread count ("Notifications, 3 unread").',
+      'The panel is a non-modal dialog: focus moves to the first unread item, arrow keys, Home and End move through the list, Enter marks read, Escape closes and returns focus to the bell.',
+      'New notifications while the panel is open are announced politely; the desktop-permission control explains a denied state in text.',
+    ],
+    usage: `'use client'
+import { Toaster } from 'sonner'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { NotificationCenter, type NotificationCenterItem } from '@/components/notification-center'
+
+const transport = websocketTransport({ url: '/realtime' })
+
+export function Notifications({ userId, history }: { userId: string; history: NotificationCenterItem[] }) {
+  return (
+    <RealtimeProvider transport={transport}>
+      <NotificationCenter
+        channel={\`notifications:\${userId}\`}
+        initial={history}                    // from your database: { id, title, body?, at, read? }
+        onMarkRead={(ids) => markRead(ids)}  // persist, e.g. a Server Action
+      />
+      <Toaster />
+    </RealtimeProvider>
+  )
+}
+
+// Notify from the server: publish(\`notifications:\${userId}\`, 'notification', { title: 'Deploy finished', body: 'acme.dev is live' })`,
+    props: [
+      { name: 'channel', type: 'string', description: 'The user’s channel; notifications are `notification` events: { title, body?, id?, at? }.' },
+      { name: 'initial', type: 'NotificationCenterItem[]', description: 'History shown before live ones (any order; newest first on screen).' },
+      { name: 'onMarkRead', type: '(ids: string[]) => void', description: 'Persist read state: one id, or every unread one for “Mark all as read”.' },
+      { name: 'toasts', type: 'boolean', default: 'true', description: 'A sonner toast per new notification while the panel is closed (needs <Toaster />).' },
+      { name: 'desktop', type: 'boolean', default: 'true', description: 'Offer desktop notifications, shown while the tab is hidden once allowed.' },
+      { name: 'max', type: 'number', default: '100', description: 'Keep at most this many notifications.' },
+      { name: 'align', type: "'start' | 'end'", default: "'end'", description: 'Which side of the bell the panel lines up with.' },
+      { name: 'event', type: 'string', default: "'notification'", description: 'The event name carrying notifications.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the count and relative times.' },
+      { name: 'labels', type: 'Partial<NotificationCenterLabels>', description: 'Replace any text (bell name, empty state, permission help…), e.g. to translate.' },
+    ],
+  },
+  'user-color': {
+    usage: `import { userColor } from '@/lib/user-color'
+
+const { solid, tint } = userColor(user.id) // the same colour for this id everywhere
+<span style={{ backgroundColor: solid }} className="text-white">{user.name}</span>`,
+    propsHeading: 'Parameters',
+    props: [
+      { name: 'id', type: 'string', description: 'The user id. Returns { solid, tint, hue }: solid for arrows and tags (white text on it passes 4.5:1), tint for selections.' },
+    ],
+  },
+  'live-cursors': {
+    accessibility: [
+      'The cursor layer is decorative (`aria-hidden`, no pointer events); a polite text says who is here ("Ada and Grace are here").',
+      'Cursors jump instead of gliding under reduced motion.',
+    ],
+    usage: `'use client'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { LiveCursors } from '@/components/live-cursors'
+
+const transport = websocketTransport({ url: '/realtime' })
+
+export function Board({ me }: { me: { id: string; name: string } }) {
+  return (
+    <RealtimeProvider transport={transport}>
+      <LiveCursors channel="board:7" user={{ id: me.id, name: me.name }} className="h-[32rem] rounded-xl border">
+        <Whiteboard />
+      </LiveCursors>
+    </RealtimeProvider>
+  )
+}
+
+// Wire format: channel.signal('cursor', { x, y }) with x, y in 0..1 of the surface; null when the pointer leaves.`,
+    props: [
+      { name: 'channel', type: 'string', description: 'The channel the cursors travel on (signals, never stored). Everyone on it sees each other.' },
+      { name: 'user', type: '{ id: string; name: string }', description: 'You: the id picks your colour, the name is your cursor’s tag. Sent as your presence data.' },
+      { name: 'children', type: 'ReactNode', description: 'The shared surface. The cursor layer is an absolute overlay on it: no layout shift, no pointer events.' },
+      { name: 'throttleMs', type: 'number', default: '80', description: 'At most one position per this many ms, sent on an animation frame (stays under the server’s default 20 frames/s).' },
+      { name: 'timeoutMs', type: 'number', default: '5000', description: 'Drop a cursor after this long without a signal; a still pointer re-sends every timeoutMs / 2.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the screen-reader list of names (Intl.ListFormat).' },
+      { name: 'formatHere', type: '(names, list) => string', default: '“Ada and Grace are here”', description: 'The polite screen-reader text; the cursors themselves are aria-hidden.' },
+    ],
+  },
+  'collaborative-editor': {
+    accessibility: [
+      'A labelled textarea with the browser\'s own keyboard behaviour; undo and redo only take back your own edits.',
+      'Only going offline and coming back are announced, not every remote edit; the character count is in your locale.',
+      'Other people\'s carets are decorative; the list of people editing is text.',
+    ],
+    usage: `'use client'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { CollaborativeEditor } from '@/components/collaborative-editor'
+
+const transport = websocketTransport({ url: '/realtime' })
+
+export function Notes({ me, doc }: { me: { id: string; name: string }; doc: { id: string; body: string } }) {
+  return (
+    <RealtimeProvider transport={transport}>
+      <CollaborativeEditor channel={\`doc:\${doc.id}\`} user={me} initialText={doc.body} />
+    </RealtimeProvider>
+  )
+}
+
+// On the wire (lib/yjs-channel.ts): 'yjs-update' messages are published (stored, replayed on reconnect);
+// a newcomer signals 'yjs-sync-request' with its state vector and present peers answer 'yjs-sync' with the diff;
+// carets are 'yjs-caret' signals carrying Yjs relative positions.`,
+    props: [
+      { name: 'channel', type: 'string', description: 'One document per channel, on the nearest RealtimeProvider’s client.' },
+      { name: 'user', type: '{ id: string; name: string }', description: 'You: the id picks your colour, the name labels your caret for the others.' },
+      { name: 'initialText', type: 'string', default: "''", description: 'What a new document starts with, read once. Every client must pass the same text: identical seeds merge into one copy.' },
+      { name: 'label', type: 'string', default: "'Shared document'", description: 'The textarea’s accessible name.' },
+      { name: 'placeholder', type: 'string', description: 'Shown while the document is empty.' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the character count (graphemes: an emoji counts once).' },
+      { name: 'labels', type: 'Partial<CollaborativeEditorLabels>', description: 'Replace any text (status, “N characters”, people list), e.g. to translate.' },
+      { name: 'textareaClassName', type: 'string', description: 'Classes for the textarea (height, font); the caret overlay follows its computed style.' },
     ],
   },
 };

@@ -46,38 +46,40 @@ export function useReadReceipts<M extends { readonly id: string }>(
   const self = channel.userId;
   const lastRead = (self !== null ? receipts.get(self) : undefined) ?? store.lastRead();
 
-  const index = useMemo(() => {
-    const positions = new Map<string, number>();
-    messages?.forEach((message, position) => positions.set(message.id, position));
-    return positions;
-  }, [messages]);
-
+  // Scans from the newest message back, never over the whole list: a room with 100k loaded messages pays for the
+  // messages after your last read (usually a handful), not for the 100k.
   const unread = useMemo(() => {
     if (!messages) return 0;
-    const from = lastRead === null ? 0 : (index.get(lastRead) ?? -1) + 1;
     let count = 0;
-    for (let position = from; position < messages.length; position += 1) {
+    for (let position = messages.length - 1; position >= 0; position -= 1) {
       const message = messages[position] as M;
+      if (message.id === lastRead) break;
       if (!isOwn?.(message)) count += 1;
     }
     return count;
-  }, [messages, index, lastRead, isOwn]);
+  }, [messages, lastRead, isOwn]);
 
   const seenBy = useCallback(
     (id: string): readonly string[] => {
-      const target = index.get(id);
-      if (target === undefined) return [];
-      const readers: string[] = [];
+      if (!messages) return [];
+      const arrival = [...receipts.keys()];
+      const order = (userId: string) => arrival.indexOf(userId);
+      const wanted = new Map<string, string[]>();
       for (const [userId, readId] of receipts) {
         if (userId === self || userId === '') continue;
-        const position = index.get(readId);
-        if (position !== undefined && position >= target) readers.push(userId);
+        wanted.set(readId, [...(wanted.get(readId) ?? []), userId]);
       }
-      return readers;
+      // Everyone whose last read is at or after `id`: collect readers from the newest message back to `id`.
+      const readers: string[] = [];
+      for (let position = messages.length - 1; position >= 0; position -= 1) {
+        const messageId = (messages[position] as M).id;
+        readers.push(...(wanted.get(messageId) ?? []));
+        if (messageId === id) return readers.sort((a, b) => order(a) - order(b));
+      }
+      return [];
     },
-    [index, receipts, self],
+    [messages, receipts, self],
   );
-
   return useMemo(
     () => ({ receipts, lastRead, unread, markRead: store.markRead, seenBy }),
     [receipts, lastRead, unread, store, seenBy],

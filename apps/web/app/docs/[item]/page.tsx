@@ -6,6 +6,16 @@ import { registryItems } from '@/registry/registry';
 import { ConnectionDotDemo } from '@/components/demos/connection-dot-demo';
 import { LiveCounterDemo, LiveCounterFallback } from '@/components/demos/live-counter-demo';
 import { StreamProgressDemo } from '@/components/demos/stream-progress-demo';
+import { ChatRoomDemo } from '@/components/demos/chat-room-demo';
+import { PresenceAvatarsDemo } from '@/components/demos/presence-avatars-demo';
+import { TypingIndicatorDemo } from '@/components/demos/typing-indicator-demo';
+import { ConnectionBannerDemo } from '@/components/demos/connection-banner-demo';
+import { ReconnectToastDemo } from '@/components/demos/reconnect-toast-demo';
+import { StreamingTextDemo } from '@/components/demos/streaming-text-demo';
+import { LiveMetricsDemo } from '@/components/demos/live-metrics-demo';
+import { NotificationCenterDemo } from '@/components/demos/notification-center-demo';
+import { LiveCursorsDemo } from '@/components/demos/live-cursors-demo';
+import { CollaborativeEditorDemo } from '@/components/demos/collaborative-editor-demo';
 import { InstallCommand } from '@/components/install-command';
 import { itemDocs } from '@/lib/docs';
 import { installCommand, REGISTRY_URL } from '@/lib/registry-url';
@@ -31,6 +41,16 @@ const demos: Record<string, React.ReactNode> = {
     </Suspense>
   ),
   'stream-progress': <StreamProgressDemo />,
+  'live-metrics': <LiveMetricsDemo />,
+  'notification-center': <NotificationCenterDemo />,
+  'presence-avatars': <PresenceAvatarsDemo />,
+  'typing-indicator': <TypingIndicatorDemo />,
+  'chat-room': <ChatRoomDemo />,
+  'connection-banner': <ConnectionBannerDemo />,
+  'reconnect-toast': <ReconnectToastDemo />,
+  'streaming-text': <StreamingTextDemo />,
+  'live-cursors': <LiveCursorsDemo />,
+  'collaborative-editor': <CollaborativeEditorDemo />,
 };
 
 export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
@@ -115,6 +135,28 @@ export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
           </table>
         </div>
       </section>
+      {docs.accessibility && docs.accessibility.length > 0 && (
+        <section aria-labelledby="accessibility" className="space-y-3">
+          <h2 id="accessibility" className="text-lg font-semibold">
+            Keyboard and screen readers
+          </h2>
+          <ul className="list-disc space-y-1 ps-5 text-sm text-muted-foreground">
+            {docs.accessibility.map((note) => (
+              <li key={note}>
+                {note.split('`').map((part, index) =>
+                  index % 2 === 1 ? (
+                    <code key={index} className="rounded bg-muted px-1 py-0.5 text-xs text-foreground">
+                      {part}
+                    </code>
+                  ) : (
+                    part
+                  ),
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </article>
   );
 }

@@ -1,0 +1,82 @@
+'use client';
+
+import * as React from 'react';
+import { websocketTransport } from '@realtime-kit/core/websocket';
+import { RealtimeProvider } from '@realtime-kit/react';
+
+import { ChatRoom, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
+import { DemoButton } from '@/components/demo-button';
+
+/** The channel `app/api/demo/chat/route.ts` publishes to. */
+const CHANNEL = 'demo:chat';
+
+const animals = ['Otter', 'Heron', 'Lynx', 'Badger', 'Puffin', 'Marten', 'Ibex', 'Gecko'];
+
+/** Who you are in the demo: a guest name per tab, kept across reloads of that tab. */
+function guest(): ChatUser {
+  const stored = sessionStorage.getItem('realtime-kit-demo-guest');
+  if (stored) return JSON.parse(stored) as ChatUser;
+  const id = crypto.randomUUID();
+  const user = { id, name: `${animals[Math.floor(Math.random() * animals.length)]} ${id.slice(0, 3).toUpperCase()}` };
+  sessionStorage.setItem('realtime-kit-demo-guest', JSON.stringify(user));
+  return user;
+}
+
+/**
+ * A real chat against this app's WebSocket endpoint (`/realtime`, served by `server.mjs`): open the page in a second
+ * tab to talk to yourself. "Post from the server" publishes from a route handler with `publish()`.
+ */
+export function ChatRoomDemo() {
+  // One transport for the page's lifetime: a new one would be a new client and a new connection.
+  const [transport] = React.useState(() => websocketTransport({ url: '/realtime' }));
+  // The guest name lives in sessionStorage, which the server cannot read: pick it after hydration.
+  const [user, setUser] = React.useState<ChatUser | null>(null);
+  React.useEffect(() => setUser(guest()), []);
+  const [posting, setPosting] = React.useState<'idle' | 'posting' | 'failed'>('idle');
+
+  const postFromServer = async () => {
+    setPosting('posting');
+    try {
+      const response = await fetch('/api/demo/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: `Hello from a route handler at ${new Date().toLocaleTimeString()}` }),
+      });
+      setPosting(response.ok ? 'idle' : 'failed');
+    } catch {
+      setPosting('failed');
+    }
+  };
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <DemoButton onClick={() => void postFromServer()} disabled={posting === 'posting'}>
+          Post from the server
+        </DemoButton>
+        <p className="text-sm text-muted-foreground" role="status">
+          {posting === 'failed'
+            ? 'The route handler could not publish: is the app running with server.mjs?'
+            : 'Open this page in a second tab to chat with yourself.'}
+        </p>
+      </div>
+      {user === null ? (
+        <div aria-hidden="true" className="h-[28rem] max-w-2xl rounded-xl border bg-muted/30" />
+      ) : (
+        <RealtimeProvider transport={transport}>
+          <ChatRoom
+            channel={CHANNEL}
+            user={user}
+            title="Demo chat"
+            labels={{ anonymous: 'Server' }}
+            className="h-[28rem] max-w-2xl"
+          />
+        </RealtimeProvider>
+      )}
+      <p className="text-xs text-muted-foreground">
+        Runs over WebSocket at <code>/realtime</code>: start the app with <code>node server.mjs</code> (plain <code>next dev</code> has no
+        WebSocket endpoint, and the chat will say it is reconnecting).
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+'use client';
+
+import * as React from 'react';
+import { browserNetwork, type NetworkEvent, type NetworkSource } from '@realtime-kit/core';
+import { websocketTransport } from '@realtime-kit/core/websocket';
+import { RealtimeProvider } from '@realtime-kit/react';
+
+import { CollaborativeEditor, type CollaborativeEditorUser } from '@/registry/realtime/components/collaborative-editor';
+import { DemoButton } from '@/components/demo-button';
+
+/** Everyone on this page (every tab, every visitor) edits this one document. */
+const CHANNEL = 'demo:doc';
+const INITIAL_TEXT = 'Welcome! Everyone on this page edits this text together.\n\nTry typing in both windows at once, or take window B offline, edit both, and bring it back.\n';
+
+const animals = ['Otter', 'Heron', 'Lynx', 'Badger', 'Puffin', 'Marten', 'Ibex', 'Gecko'];
+
+function guest(): CollaborativeEditorUser {
+  const id = crypto.randomUUID();
+  return { id, name: `${animals[Math.floor(Math.random() * animals.length)]} ${id.slice(0, 3).toUpperCase()}` };
+}
+
+/** The browser's network, plus a switch to take one window offline on its own (the demo's "pull the cable"). */
+function switchableNetwork(): NetworkSource & { setOnline(online: boolean): void } {
+  let forcedOffline = false;
+  const listeners = new Set<(event: NetworkEvent) => void>();
+  return {
+    isOnline: () => !forcedOffline && browserNetwork.isOnline(),
+    subscribe(listener) {
+      listeners.add(listener);
+      const off = browserNetwork.subscribe(listener);
+      return () => {
+        listeners.delete(listener);
+        off();
+      };
+    },
+    setOnline(online) {
+      forcedOffline = !online;
+      for (const listener of [...listeners]) listener(online ? 'online' : 'offline');
+    },
+  };
+}
+
+/**
+ * Two "windows" on this page, each with its own WebSocket connection to this app's `/realtime` endpoint
+ * (`server.mjs`), editing the same document. Window B can go offline on its own: its edits wait, then merge.
+ */
+export function CollaborativeEditorDemo() {
+  const [windows] = React.useState(() => {
+    const network = switchableNetwork();
+    return {
+      a: websocketTransport({ url: '/realtime' }),
+      b: websocketTransport({ url: '/realtime', network }),
+      network,
+    };
+  });
+  const [guests, setGuests] = React.useState<CollaborativeEditorUser[] | null>(null);
+  React.useEffect(() => setGuests([guest(), guest()]), []);
+  const [bOnline, setBOnline] = React.useState(true);
+
+  const toggleB = () => {
+    windows.network.setOnline(!bOnline);
+    setBOnline(!bOnline);
+  };
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <DemoButton onClick={toggleB}>
+          {bOnline ? 'Take window B offline' : 'Bring window B online'}
+        </DemoButton>
+        <p className="text-sm text-muted-foreground">Open this page in a second tab to edit with yourself.</p>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        {(['a', 'b'] as const).map((key, index) => {
+          const user = guests?.[index];
+          const title = `Window ${key.toUpperCase()}`;
+          return (
+            <section key={key} aria-label={title} className="min-w-0 space-y-2">
+              <h3 className="text-sm font-semibold">{title}</h3>
+              {user ? (
+                <RealtimeProvider transport={windows[key]} network={key === 'b' ? windows.network : undefined}>
+                  <CollaborativeEditor channel={CHANNEL} user={user} initialText={INITIAL_TEXT} label={`Shared document, ${title}`} />
+                </RealtimeProvider>
+              ) : (
+                <div aria-hidden="true" className="h-80 rounded-md border bg-muted/30" />
+              )}
+            </section>
+          );
+        })}
+      </div>
+      <p className="text-xs text-muted-foreground">
+        Runs over WebSocket at <code>/realtime</code>: start the app with <code>node server.mjs</code>. Edits are stored
+        Yjs updates on the channel; a window that opens later gets the document from a window already here.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+'use client';
+
+import * as React from 'react';
+import { createRealtimeClient, type RealtimeClient } from '@realtime-kit/core';
+import { createTestTransport } from '@realtime-kit/core/testing';
+import { RealtimeProvider, useChannel, usePresence } from '@realtime-kit/react';
+
+import { PresenceAvatars } from '@/registry/realtime/ui/presence-avatars';
+import { DemoButton } from '@/components/demo-button';
+
+const ROOM = 'demo:presence';
+const people = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Linus Torvalds', 'Margaret Hamilton', 'Ken Thompson', 'Radia Perlman'];
+
+/**
+ * Simulated people in an in-memory room (`createTestTransport` from `@realtime-kit/core/testing`): a single visitor
+ * would otherwise only ever see themselves. The component is the same one you would point at a real channel.
+ */
+export function PresenceAvatarsDemo() {
+  const [kit] = React.useState(() => createTestTransport());
+  const [transport] = React.useState(() => kit.createTransport({ userId: 'you' }));
+  const others = React.useRef<{ name: string; client: RealtimeClient; status: 'active' | 'idle' | 'away' }[]>([]);
+  const [count, setCount] = React.useState(0);
+
+  React.useEffect(() => () => others.current.forEach(({ client }) => client.close()), []);
+
+  const join = () => {
+    const name = people.find((candidate) => !others.current.some((other) => other.name === candidate));
+    if (!name) return;
+    const client = createRealtimeClient({ transport: kit.createTransport({ userId: name.split(' ')[0]!.toLowerCase() }) });
+    client.channel(ROOM).presence.enter({ name });
+    others.current.push({ name, client, status: 'active' });
+    setCount(others.current.length);
+  };
+  const leave = () => {
+    others.current.pop()?.client.close();
+    setCount(others.current.length);
+  };
+  const cycleStatus = () => {
+    const first = others.current[0];
+    if (!first) return;
+    first.status = first.status === 'active' ? 'idle' : first.status === 'idle' ? 'away' : 'active';
+    first.client.channel(ROOM).presence.setStatus(first.status);
+  };
+
+  return (
+    <div className="space-y-4">
+      <RealtimeProvider transport={transport}>
+        <Room />
+      </RealtimeProvider>
+      <div className="flex flex-wrap gap-2">
+        <DemoButton onClick={join} disabled={count >= people.length}>
+          Someone joins
+        </DemoButton>
+        <DemoButton onClick={leave} disabled={count === 0}>
+          Someone leaves
+        </DemoButton>
+        <DemoButton onClick={cycleStatus} disabled={count === 0}>
+          First guest: active → idle → away
+        </DemoButton>
+      </div>
+      <p className="text-xs text-muted-foreground">
+        Simulated members on an in-memory server. Tab to an avatar (or hover it) for its name; joins and leaves are announced
+        to screen readers after they settle, and a leave is held for 3 s in case it was only a reconnect.
+      </p>
+    </div>
+  );
+}
+
+function Room() {
+  const room = useChannel(ROOM);
+  usePresence(room, { data: { name: 'You' } });
+  return <PresenceAvatars channel={room} max={4} size="lg" />;
+}

@@ -1,0 +1,61 @@
+'use client';
+
+import * as React from 'react';
+import { useSSE } from '@realtime-kit/react';
+
+import { DemoButton } from '@/components/demo-button';
+import { createSimulatedNetwork } from '@/lib/simulated-network';
+
+/**
+ * A real SSE connection to the demo counter, plus buttons that simulate an outage, going offline, or a connection
+ * the server refuses — the states the connection banner and reconnect toast exist for.
+ */
+export function useSimulatedConnection() {
+  const [simulated] = React.useState(createSimulatedNetwork);
+  const [outage, setOutage] = React.useState(false);
+  const [offline, setOffline] = React.useState(false);
+  const sse = useSSE('/api/demo/counter', {
+    events: ['count'],
+    maxMessages: 1,
+    fetch: simulated.fetch,
+    network: simulated.network,
+    backoff: { minMs: 4_000, maxMs: 8_000 },
+  });
+
+  const controls = (
+    <div className="flex flex-wrap gap-2">
+      <DemoButton
+        aria-pressed={outage}
+        onClick={() => {
+          const next = !outage;
+          setOutage(next);
+          simulated.setOutage(next);
+          // Cut the open stream so the outage is felt now, not at the next reconnect.
+          if (next) sse.reconnect();
+        }}
+      >
+        {outage ? 'End the outage' : 'Simulate an outage'}
+      </DemoButton>
+      <DemoButton
+        aria-pressed={offline}
+        onClick={() => {
+          setOffline(!offline);
+          simulated.setOffline(!offline);
+        }}
+      >
+        {offline ? 'Go back online' : 'Go offline'}
+      </DemoButton>
+      <DemoButton
+        onClick={() => {
+          setOutage(false);
+          simulated.setOutage(false);
+          sse.reconnect();
+        }}
+      >
+        Blip (drop and reconnect at once)
+      </DemoButton>
+    </div>
+  );
+
+  return { connection: sse.connection, status: sse.status, controls };
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import * as React from 'react';
+import { createRealtimeClient, createTypingIndicator, type RealtimeClient, type TypingIndicator as Typist } from '@realtime-kit/core';
+import { createTestTransport } from '@realtime-kit/core/testing';
+import { RealtimeProvider, useChannel } from '@realtime-kit/react';
+
+import { TypingIndicator } from '@/registry/realtime/ui/typing-indicator';
+import { DemoButton } from '@/components/demo-button';
+
+const ROOM = 'demo:typing';
+const people = ['Ada', 'Grace', 'Alan', 'Barbara', 'Linus', 'Margaret'];
+
+interface Person {
+  client: RealtimeClient;
+  typist: Typist;
+  timer: ReturnType<typeof setInterval> | null;
+}
+
+/**
+ * Simulated typists in an in-memory room (`createTestTransport`): each "types" by sending a keystroke every second
+ * until stopped. Names come from their presence, as in a real room.
+ */
+export function TypingIndicatorDemo() {
+  const [kit] = React.useState(() => createTestTransport());
+  const [transport] = React.useState(() => kit.createTransport({ userId: 'you' }));
+  const crowd = React.useRef(new Map<string, Person>());
+  const [typing, setTyping] = React.useState(0);
+
+  React.useEffect(() => {
+    const current = crowd.current;
+    return () =>
+      current.forEach((person) => {
+        if (person.timer) clearInterval(person.timer);
+        person.client.close();
+      });
+  }, []);
+
+  const personFor = (name: string): Person => {
+    let person = crowd.current.get(name);
+    if (!person) {
+      const client = createRealtimeClient({ transport: kit.createTransport({ userId: name.toLowerCase() }) });
+      client.channel(ROOM).presence.enter({ name });
+      person = { client, typist: createTypingIndicator(client.channel(ROOM)), timer: null };
+      crowd.current.set(name, person);
+    }
+    return person;
+  };
+  const countTyping = () => setTyping([...crowd.current.values()].filter((person) => person.timer !== null).length);
+
+  const startTyping = (howMany: number) => {
+    for (const name of people.slice(0, howMany)) {
+      const person = personFor(name);
+      if (person.timer) continue;
+      person.typist.keystroke();
+      person.timer = setInterval(() => person.typist.keystroke(), 1000);
+    }
+    countTyping();
+  };
+  const stopAll = () => {
+    for (const person of crowd.current.values()) {
+      if (person.timer) clearInterval(person.timer);
+      person.timer = null;
+      person.typist.stop();
+    }
+    countTyping();
+  };
+
+  return (
+    <div className="space-y-4">
+      <RealtimeProvider transport={transport}>
+        <Watcher />
+      </RealtimeProvider>
+      <div className="flex flex-wrap gap-2">
+        <DemoButton onClick={() => startTyping(1)}>Ada types</DemoButton>
+        <DemoButton onClick={() => startTyping(2)}>Ada and Grace type</DemoButton>
+        <DemoButton onClick={() => startTyping(people.length)}>Everyone types</DemoButton>
+        <DemoButton onClick={stopAll} disabled={typing === 0}>
+          Stop
+        </DemoButton>
+      </div>
+      <p className="text-xs text-muted-foreground">
+        Simulated typists on an in-memory server. Someone whose signals stop (a closed tab) drops off after 5 s on their own.
+      </p>
+    </div>
+  );
+}
+
+function Watcher() {
+  const room = useChannel(ROOM);
+  return (
+    <div className="rounded-lg border px-4 py-3">
+      <TypingIndicator channel={room} className="text-sm" />
+    </div>
+  );
+}
