@@ -41,6 +41,14 @@ export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryI
       files: [{ path: 'registry/realtime/hooks/use-retry-countdown.ts', type: 'registry:hook' }],
     },
     {
+      name: 'stream-phase',
+      type: 'registry:lib',
+      title: 'streamPhase',
+      description: 'Where a finite stream stands (connecting, streaming, reconnecting, offline, stopped, done, error) from its connection and the server’s verdict.',
+      dependencies: [REACT_PACKAGE],
+      files: [{ path: 'registry/realtime/lib/stream-phase.ts', type: 'registry:lib' }],
+    },
+    {
       name: 'connection-dot',
       type: 'registry:ui',
       title: 'Connection dot',
@@ -71,7 +79,7 @@ export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryI
       description:
         'A progress bar and step list for a long task that streams `step`, `progress`, `done` and `error` events, with reconnect and retry.',
       dependencies: [REACT_PACKAGE, 'class-variance-authority', 'lucide-react'],
-      registryDependencies: [url('utils'), url('use-locale'), url('use-retry-countdown')],
+      registryDependencies: [url('utils'), url('use-locale'), url('use-retry-countdown'), url('stream-phase')],
       files: [{ path: 'registry/realtime/components/stream-progress.tsx', type: 'registry:component' }],
       categories: ['realtime', 'progress'],
       docs: 'Stream events with createEventStream() from @realtime-kit/server; the protocol is documented at the top of the file.',
@@ -152,7 +160,7 @@ export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryI
       description:
         'AI-style text streamed token by token over Server-Sent Events: a caret while it writes, Stop, resume after a dropped connection without lost or doubled tokens, retry, sentence-by-sentence announcements.',
       dependencies: [REACT_PACKAGE, 'lucide-react'],
-      registryDependencies: [url('utils'), url('use-locale'), url('use-retry-countdown')],
+      registryDependencies: [url('utils'), url('use-locale'), url('use-retry-countdown'), url('stream-phase')],
       files: [{ path: 'registry/realtime/components/streaming-text.tsx', type: 'registry:component' }],
       categories: ['realtime', 'ai'],
       docs: 'Stream `token` events with ids, then `done`, with createEventStream() from @realtime-kit/server, and resume after stream.lastEventId. The protocol is documented at the top of the file.',

@@ -38,6 +38,20 @@ const seconds = useRetryCountdown(retryAt) // 3, 2, 1, 0 — null when not recon
     propsHeading: 'Parameters',
     props: [{ name: 'retryAt', type: 'number | null', description: 'Wall-clock time (ms) of the next attempt, from useConnectionState().' }],
   },
+  'stream-phase': {
+    usage: `import { streamPhase } from '@/lib/stream-phase';
+
+const sse = useSSE(url, { events: ['token', 'done'] });
+const phase = streamPhase({ url, status: sse.status, error: sse.error, done, failed });`,
+    propsHeading: 'Parameters',
+    props: [
+      { name: 'url', type: 'string | null', description: 'The stream URL; null: nothing asked for yet (idle).' },
+      { name: 'status', type: 'ConnectionStatus', description: 'The connection status from useSSE.' },
+      { name: 'error', type: 'RealtimeError | null', description: 'The connection error, if it stopped on one.' },
+      { name: 'done', type: 'boolean', description: 'The server said the stream is complete.' },
+      { name: 'failed', type: 'boolean', description: 'The server reported a failure of the work itself.' },
+    ],
+  },
   'connection-dot': {
     accessibility: [
       'A `role="status"` region with `aria-live="polite"`: state changes are announced once; the retry countdown\'s seconds are `aria-hidden`, so it is not read every second.',

@@ -8,6 +8,7 @@ import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
 import { cn } from '@/registry/realtime/lib/utils';
+import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-phase';
 
 /*
  * The event protocol. Every event's data is JSON; send them with `createEventStream(request).send(...)`
@@ -48,7 +49,7 @@ interface StreamProgressResultEvent {
 type StreamProgressEventData = StreamProgressStepEvent | StreamProgressProgressEvent | StreamProgressResultEvent;
 
 /** What the component is showing, also set as `data-state` on the root. */
-type StreamProgressPhase = 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'offline' | 'done' | 'error' | 'stopped';
+type StreamProgressPhase = StreamPhase;
 
 interface StreamProgressLabels {
   /** Accessible name of the progress bar when there is no `title`. */
@@ -236,23 +237,7 @@ function StreamProgress({
     [plannedSteps, sse.messages, names.step, names.progress, names.done, names.error],
   );
 
-  const phase: StreamProgressPhase = task.failed
-    ? 'error'
-    : task.done
-      ? 'done'
-      : sse.status === 'closed'
-        ? sse.error
-          ? 'error'
-          : 'stopped'
-        : sse.status === 'offline'
-          ? 'offline'
-          : sse.status === 'reconnecting'
-            ? 'reconnecting'
-            : sse.status === 'open'
-              ? 'streaming'
-              : url === null
-                ? 'idle'
-                : 'connecting';
+  const phase: StreamProgressPhase = streamPhase({ url, status: sse.status, error: sse.error, done: Boolean(task.done), failed: Boolean(task.failed) });
 
   const fraction = task.done
     ? 1

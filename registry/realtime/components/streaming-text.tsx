@@ -7,6 +7,7 @@ import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
 import { cn } from '@/registry/realtime/lib/utils';
+import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-phase';
 
 /*
  * The event protocol. Every event's data is JSON; send them with `createEventStream(request).send(...)` from
@@ -30,7 +31,7 @@ interface StreamingTextErrorEvent {
 }
 
 /** What the component is showing, also set as `data-state` on the root. */
-type StreamingTextPhase = 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'offline' | 'stopped' | 'done' | 'error';
+type StreamingTextPhase = StreamPhase;
 
 interface StreamingTextLabels {
   connecting: string;
@@ -213,23 +214,7 @@ function StreamingText({
   }, [sse.messages, names.token, names.done, names.error]);
   const { text } = folded;
 
-  const phase: StreamingTextPhase = folded.failed
-    ? 'error'
-    : folded.done
-      ? 'done'
-      : sse.status === 'closed'
-        ? sse.error
-          ? 'error'
-          : 'stopped'
-        : sse.status === 'offline'
-          ? 'offline'
-          : sse.status === 'reconnecting'
-            ? 'reconnecting'
-            : sse.status === 'open'
-              ? 'streaming'
-              : url === null
-                ? 'idle'
-                : 'connecting';
+  const phase: StreamingTextPhase = streamPhase({ url, status: sse.status, error: sse.error, done: folded.done, failed: Boolean(folded.failed) });
   const busy = phase === 'connecting' || phase === 'streaming' || phase === 'reconnecting' || phase === 'offline';
 
   React.useLayoutEffect(() => {
