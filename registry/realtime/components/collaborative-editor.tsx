@@ -117,7 +117,55 @@ const noopSubscribe = () => () => {};
  *   <CollaborativeEditor channel="doc:42" user={{ id: me.id, name: me.name }} initialText={doc.body} />
  * </RealtimeProvider>
  */
-function CollaborativeEditor({
+function CollaborativeEditor(props: CollaborativeEditorProps) {
+  // The Yjs document draws a random client id (crypto) when it is created: that belongs in the browser, not in a
+  // server render or a prerender (Next refuses random values there). The server and the hydration render show the
+  // same frame with the initial text, read-only and "Connecting…"; the live editor replaces it once mounted.
+  const mounted = React.useSyncExternalStore(noopSubscribe, () => true, () => false);
+  return mounted ? <LiveCollaborativeEditor {...props} /> : <StaticCollaborativeEditor {...props} />;
+}
+
+/** What the server renders: the editor's frame with the initial text, before the document exists. */
+function StaticCollaborativeEditor({
+  channel: _channel,
+  user: _user,
+  initialText = '',
+  label = 'Shared document',
+  placeholder,
+  locale,
+  labels: labelOverrides,
+  textareaClassName,
+  ...props
+}: CollaborativeEditorProps) {
+  const labels = { ...defaultLabels, ...labelOverrides, status: { ...defaultLabels.status, ...labelOverrides?.status } };
+  const resolvedLocale = useLocale(locale);
+  const count = countCharacters(initialText, resolvedLocale);
+  const id = React.useId();
+  return (
+    <EditorFrame
+      status="connecting"
+      labels={labels}
+      people={null}
+      count={count}
+      formattedCount={new Intl.NumberFormat(resolvedLocale).format(count)}
+      countId={`${id}-count`}
+      announcement=""
+      {...props}
+    >
+      <textarea
+        data-slot="collaborative-editor-textarea"
+        aria-label={label}
+        aria-describedby={`${id}-count`}
+        defaultValue={initialText}
+        placeholder={placeholder}
+        readOnly
+        className={cn(TEXTAREA_CLASS, textareaClassName)}
+      />
+    </EditorFrame>
+  );
+}
+
+function LiveCollaborativeEditor({
   channel: channelName,
   user,
   initialText = '',
@@ -427,21 +475,80 @@ function CollaborativeEditor({
 
   const id = React.useId();
   const countId = `${id}-count`;
-  const StatusIcon = status === 'saved' ? Check : status === 'offline' ? CloudOff : LoaderCircle;
-
   return (
-    <div
-      data-slot="collaborative-editor"
-      data-state={status}
-      className={cn('flex flex-col gap-2', className)}
-      {...props}
-    >
-      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
-        <ul aria-label={labels.people} data-slot="collaborative-editor-people" className="flex min-w-0 flex-wrap items-center gap-1.5">
+    <EditorFrame
+      status={status}
+      labels={labels}
+      people={
+        <>
           {you && <PersonChip member={you} suffix={labels.you} />}
           {others.map((member) => (
             <PersonChip key={member.userId} member={member} />
           ))}
+        </>
+      }
+      count={count}
+      formattedCount={formattedCount}
+      countId={countId}
+      announcement={announcement}
+      className={className}
+      {...props}
+    >
+      <textarea
+        ref={textareaRef}
+        data-slot="collaborative-editor-textarea"
+        aria-label={label}
+        aria-describedby={countId}
+        defaultValue={text}
+        placeholder={placeholder}
+        spellCheck
+        onChange={(event) => {
+          if (composing.current || (event.nativeEvent as InputEvent).isComposing) return;
+          applyLocal();
+        }}
+        onBeforeInput={handleBeforeInput}
+        onKeyDown={handleKeyDown}
+        onCompositionStart={() => {
+          composing.current = true;
+        }}
+        onCompositionEnd={() => {
+          composing.current = false;
+          applyLocal();
+        }}
+        onFocus={() => sendCaret()}
+        onBlur={() => sendCaret()}
+        onScroll={(event) => scrollMirror(event.currentTarget)}
+        className={cn(TEXTAREA_CLASS, textareaClassName)}
+      />
+      <CaretOverlay textareaRef={textareaRef} text={text} marks={marks} />
+    </EditorFrame>
+  );
+}
+
+const TEXTAREA_CLASS =
+  'block h-64 min-h-24 w-full resize-y rounded-md border border-input bg-transparent px-3 py-2 text-base leading-6 shadow-xs transition-[color,box-shadow] outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 md:text-sm md:leading-6 dark:bg-input/30';
+
+interface EditorFrameProps extends Omit<React.ComponentProps<'div'>, 'children'> {
+  status: CollaborativeEditorStatus;
+  labels: CollaborativeEditorLabels;
+  /** The people editing (null before anyone is known). */
+  people: React.ReactNode;
+  count: number;
+  formattedCount: string;
+  countId: string;
+  announcement: string;
+  /** The textarea (and its caret overlay). */
+  children: React.ReactNode;
+}
+
+/** The editor's frame — people, status, surface, character count, announcer — shared by the server and live renders. */
+function EditorFrame({ status, labels, people, count, formattedCount, countId, announcement, className, children, ...props }: EditorFrameProps) {
+  const StatusIcon = status === 'saved' ? Check : status === 'offline' ? CloudOff : LoaderCircle;
+  return (
+    <div data-slot="collaborative-editor" data-state={status} className={cn('flex flex-col gap-2', className)} {...props}>
+      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+        <ul aria-label={labels.people} data-slot="collaborative-editor-people" className="flex min-w-0 flex-wrap items-center gap-1.5">
+          {people}
         </ul>
         <p
           data-slot="collaborative-editor-status"
@@ -465,36 +572,7 @@ function CollaborativeEditor({
       </div>
 
       <div data-slot="collaborative-editor-surface" className="relative">
-        <textarea
-          ref={textareaRef}
-          data-slot="collaborative-editor-textarea"
-          aria-label={label}
-          aria-describedby={countId}
-          defaultValue={text}
-          placeholder={placeholder}
-          spellCheck
-          onChange={(event) => {
-            if (composing.current || (event.nativeEvent as InputEvent).isComposing) return;
-            applyLocal();
-          }}
-          onBeforeInput={handleBeforeInput}
-          onKeyDown={handleKeyDown}
-          onCompositionStart={() => {
-            composing.current = true;
-          }}
-          onCompositionEnd={() => {
-            composing.current = false;
-            applyLocal();
-          }}
-          onFocus={() => sendCaret()}
-          onBlur={() => sendCaret()}
-          onScroll={(event) => scrollMirror(event.currentTarget)}
-          className={cn(
-            'block h-64 min-h-24 w-full resize-y rounded-md border border-input bg-transparent px-3 py-2 text-base leading-6 shadow-xs transition-[color,box-shadow] outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 md:text-sm md:leading-6 dark:bg-input/30',
-            textareaClassName,
-          )}
-        />
-        <CaretOverlay textareaRef={textareaRef} text={text} marks={marks} />
+        {children}
       </div>
 
       <p id={countId} data-slot="collaborative-editor-count" className="text-xs text-muted-foreground tabular-nums">

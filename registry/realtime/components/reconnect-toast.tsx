@@ -216,12 +216,10 @@ function ReconnectToaster({
   useReconnectToasts(connection, { delayMs, restoredMs, labels, locale, onRetry, id, toasterId: ownToasterId });
   const documentTheme = React.useSyncExternalStore(subscribeToDocumentClass, getDocumentTheme, getServerTheme);
   return (
-    <Toaster
-      id={ownToasterId}
-      theme={theme ?? documentTheme}
-      style={{ ...toasterStyle, ...style }}
-      {...toasterProps}
-    />
+    // `contents`: a hook for styling and tests (`data-slot`, as every item has) that takes no box of its own.
+    <div data-slot="reconnect-toast" className="contents">
+      <Toaster id={ownToasterId} theme={theme ?? documentTheme} style={{ ...toasterStyle, ...style }} {...toasterProps} />
+    </div>
   );
 }
 
