@@ -4,9 +4,9 @@ import type * as Ably from 'ably';
 import type { Transport } from '../channel/transport.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
 import type { ClientFrame, FrameError, PresenceMember, PresenceStatus, ServerFrame } from '../protocol/frames.js';
 import { mostPresent } from '../protocol/most-present.js';
+import { createTransportListeners } from './transport-events.js';
 
 /** The Ably message name that carries signals (typing, read receipts): ephemeral, never stored, never echoed to the sender. */
 export const ABLY_SIGNAL_NAME = 'rk:signal';
@@ -188,8 +188,8 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
   const historyMaxPages = Math.max(1, options.historyMaxPages ?? DEFAULT_ABLY_HISTORY_MAX_PAGES);
   const seenLimit = Math.max(replayLimit, historyPageLimit * historyMaxPages) + 100;
 
-  const stateListeners = new Set<() => void>();
-  const frameListeners = new Set<(frame: ServerFrame) => void>();
+  const [addStateListener, emitState] = createTransportListeners<void>();
+  const [addFrameListener, emit] = createTransportListeners<ServerFrame>();
   const channels = new Map<string, ChannelEntry>();
   let state: ConnectionState = INITIAL_CONNECTION_STATE;
   /** The current session's welcome: a frame listener added while open gets it first (an Ably client already connected). */
@@ -202,15 +202,11 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
   let session = 0;
   let presenceOrder = 0;
 
-  function emit(frame: ServerFrame) {
-    emitToListeners(frameListeners, frame);
-  }
-
   function setState(patch: Partial<ConnectionState>) {
     const next = Object.freeze({ ...INITIAL_CONNECTION_STATE, ...patch });
     if (next.status === state.status && next.error === state.error && next.attempt === state.attempt && next.retryInMs === state.retryInMs) return;
     state = next;
-    emitToListeners(stateListeners, undefined);
+    emitState();
   }
 
   // ---- connection ------------------------------------------------------------------------------------------
@@ -733,21 +729,16 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
   return {
     kind: 'ably',
     ably,
-    subscribe(listener) {
-      const entry = () => listener();
-      stateListeners.add(entry);
-      return () => void stateListeners.delete(entry);
-    },
+    subscribe: (listener) => addStateListener(() => listener()),
     getSnapshot: () => state,
     connect,
     close,
     reconnect,
     send,
     onFrame(listener) {
-      const entry = (frame: ServerFrame) => listener(frame);
-      frameListeners.add(entry);
-      if (welcome !== null && isOpen()) entry(welcome);
-      return () => void frameListeners.delete(entry);
+      const off = addFrameListener(listener);
+      if (welcome !== null && isOpen()) listener(welcome);
+      return off;
     },
   };
 }

@@ -6,8 +6,8 @@ import type { Transport } from '../channel/transport.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
 import type { ClientFrame, PresenceMember, PresenceStatus, ServerFrame } from '../protocol/frames.js';
+import { createTransportListeners } from './transport-events.js';
 
 /** Pusher's prefix for events clients send themselves (only allowed on `private-` and `presence-` channels). */
 export const PUSHER_CLIENT_EVENT_PREFIX = 'client-';
@@ -147,9 +147,9 @@ const STATUS_RANK: Record<PresenceStatus, number> = { active: 0, idle: 1, away: 
  * unsubscribe them yourself.
  */
 export function pusherTransport(pusher: Pusher, options: PusherTransportOptions = {}): PusherTransport {
-  const frameListeners = new Set<(frame: ServerFrame) => void>();
-  const errorListeners = new Set<(error: RealtimeError) => void>();
-  const stateListeners = new Set<() => void>();
+  const [addFrameListener, emit] = createTransportListeners<ServerFrame>();
+  const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
+  const [addStateListener, emitState] = createTransportListeners<void>();
   const entries = new Map<string, ChannelEntry>();
   /** This transport's id in presence announcements: stable across reconnects, so a tab replaces its own entry. */
   const tabId = randomId();
@@ -185,16 +185,11 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
     const isOpen = next.status === 'open';
     if (open && !isOpen) sessionEnded();
     open = isOpen;
-    emitToListeners(stateListeners, undefined);
-  }
-
-  function emit(frame: ServerFrame) {
-    emitToListeners(frameListeners, frame);
+    emitState();
   }
 
   function reportError(error: RealtimeError) {
-    if (errorListeners.size > 0) emitToListeners(errorListeners, error);
-    else console.warn(`[realtime-kit] ${error.message}`);
+    if (!emitError(error)) console.warn(`[realtime-kit] ${error.message}`);
   }
 
   function welcome() {
@@ -754,11 +749,7 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
   return {
     kind: 'pusher',
     pusher,
-    subscribe(listener) {
-      const entry = () => listener();
-      stateListeners.add(entry);
-      return () => void stateListeners.delete(entry);
-    },
+    subscribe: (listener) => addStateListener(() => listener()),
     getSnapshot: () => state,
     connect() {
       closing = false;
@@ -823,16 +814,8 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
       }
       return true;
     },
-    onFrame(listener) {
-      const entry = (frame: ServerFrame) => listener(frame);
-      frameListeners.add(entry);
-      return () => void frameListeners.delete(entry);
-    },
-    onError(listener) {
-      const entry = (error: RealtimeError) => listener(error);
-      errorListeners.add(entry);
-      return () => void errorListeners.delete(entry);
-    },
+    onFrame: addFrameListener,
+    onError: addErrorListener,
   };
 }
 

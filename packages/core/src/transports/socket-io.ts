@@ -4,9 +4,9 @@ import type { Socket } from 'socket.io-client';
 import type { Transport } from '../channel/transport.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
 import { RealtimeError } from '../errors.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import type { Store } from '../store.js';
+import { createTransportListeners } from './transport-events.js';
 
 /** The socket.io event that carries realtime-kit protocol frames, one frame per emit, in both directions. */
 export const SOCKET_IO_FRAME_EVENT = 'rk';
@@ -55,7 +55,7 @@ export interface SocketIOConnection extends Store<ConnectionState> {
  * `retryInMs` is always null: socket.io keeps its backoff private.
  */
 export function socketIOConnection(socket: AnySocket, options: SocketIOConnectionOptions = {}): SocketIOConnection {
-  const listeners = new Set<() => void>();
+  const [addStateListener, emitState] = createTransportListeners<void>();
   let state: ConnectionState = INITIAL_CONNECTION_STATE;
 
   function freeze(patch: Partial<ConnectionState>): ConnectionState {
@@ -64,7 +64,7 @@ export function socketIOConnection(socket: AnySocket, options: SocketIOConnectio
   function set(next: ConnectionState) {
     if (next.status === state.status && next.error === state.error && next.attempt === state.attempt) return;
     state = next;
-    emitToListeners(listeners, undefined);
+    emitState();
   }
   function connected() {
     set(freeze({ status: options.isReady === undefined || options.isReady() ? 'open' : 'connecting' }));
@@ -132,11 +132,7 @@ export function socketIOConnection(socket: AnySocket, options: SocketIOConnectio
     get recovered() {
       return socket.recovered === true;
     },
-    subscribe(listener) {
-      const entry = () => listener();
-      listeners.add(entry);
-      return () => void listeners.delete(entry);
-    },
+    subscribe: (listener) => addStateListener(() => listener()),
     getSnapshot: () => state,
     connect() {
       if (socket.connected || socket.active) return;
@@ -195,8 +191,8 @@ export interface SocketIOTransport extends Transport {
  * socket.emit('rk', frame) })` and pass every `'rk'` event to the session's `receive`.
  */
 export function socketIOTransport(socket: AnySocket): SocketIOTransport {
-  const frameListeners = new Set<(frame: ServerFrame) => void>();
-  const errorListeners = new Set<(error: RealtimeError) => void>();
+  const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
+  const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
   // A session begins with the server's `welcome`, not with socket.io's `connect`: until then nothing is sent,
   // so the client neither re-subscribes nor flushes its outbox into a session the server has not set up.
   let welcomed = false;
@@ -215,15 +211,14 @@ export function socketIOTransport(socket: AnySocket): SocketIOTransport {
         `socketIOTransport dropped an '${SOCKET_IO_FRAME_EVENT}' event that is not a realtime-kit protocol frame (an object with a "type").`,
         { raw: safeStringify(value).slice(0, 1024) },
       );
-      if (errorListeners.size > 0) emitToListeners(errorListeners, error);
-      else console.warn(`[realtime-kit] ${error.message}`);
+      if (!emitError(error)) console.warn(`[realtime-kit] ${error.message}`);
       return;
     }
     if (value.type === 'welcome' && !welcomed) {
       welcomed = true;
       connection.ready();
     }
-    emitToListeners(frameListeners, value);
+    emitFrame(value);
   });
 
   return {
@@ -242,16 +237,8 @@ export function socketIOTransport(socket: AnySocket): SocketIOTransport {
       socket.emit(SOCKET_IO_FRAME_EVENT, frame);
       return true;
     },
-    onFrame(listener) {
-      const entry = (frame: ServerFrame) => listener(frame);
-      frameListeners.add(entry);
-      return () => void frameListeners.delete(entry);
-    },
-    onError(listener) {
-      const entry = (error: RealtimeError) => listener(error);
-      errorListeners.add(entry);
-      return () => void errorListeners.delete(entry);
-    },
+    onFrame: addFrameListener,
+    onError: addErrorListener,
   };
 }
 

@@ -2,8 +2,8 @@ import type { Transport } from '../channel/transport.js';
 import type { BackoffOptions } from '../connection/backoff.js';
 import type { NetworkSource } from '../env/network.js';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
 import { SESSION_HEADER, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
+import { createTransportListeners } from './transport-events.js';
 import { gateOnWelcome } from './welcome-gate.js';
 import { createSSEConnection } from '../sse/sse-connection.js';
 import type { HeadersInput } from '../sse/types.js';
@@ -51,8 +51,8 @@ export interface SSETransport extends Transport {
 export function sseTransport(options: SSETransportOptions): SSETransport {
   const postUrl = options.publishUrl ?? options.url;
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const frameListeners = new Set<(frame: ServerFrame) => void>();
-  const errorListeners = new Set<(error: RealtimeError) => void>();
+  const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
+  const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
 
   const connection = createSSEConnection<unknown>(options.url, {
     headers: options.headers,
@@ -70,9 +70,8 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   let posting = false;
 
   function reportError(error: RealtimeError) {
-    if (errorListeners.size > 0) emitToListeners(errorListeners, error);
     // Never swallow: with nobody listening, a dropped frame still leaves a trace.
-    else if (error.code === 'bad_frame') console.warn(`[realtime-kit] ${error.message}`);
+    if (!emitError(error) && error.code === 'bad_frame') console.warn(`[realtime-kit] ${error.message}`);
   }
 
   function watch() {
@@ -106,7 +105,7 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
       sessionId = serverFrame.connectionId;
       gate.notify();
     }
-    emitToListeners(frameListeners, serverFrame);
+    emitFrame(serverFrame);
   });
   connection.on('error', (event) => reportError(event.error));
 
@@ -184,16 +183,8 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
       if (!posting) void drain();
       return true;
     },
-    onFrame(listener) {
-      const entry = (frame: ServerFrame) => listener(frame);
-      frameListeners.add(entry);
-      return () => void frameListeners.delete(entry);
-    },
-    onError(listener) {
-      const entry = (error: RealtimeError) => listener(error);
-      errorListeners.add(entry);
-      return () => void errorListeners.delete(entry);
-    },
+    onFrame: addFrameListener,
+    onError: addErrorListener,
   };
 }
 

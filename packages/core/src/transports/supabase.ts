@@ -5,8 +5,8 @@ import type { Transport } from '../channel/transport.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
 import { PROTOCOL_VERSION, type ClientFrame, type PresenceMember, type PresenceStatus, type ServerFrame } from '../protocol/frames.js';
+import { createTransportListeners } from './transport-events.js';
 
 /** The broadcast event that carries realtime-kit signals (`{ event, data, from }`); not delivered as a message. */
 export const SUPABASE_SIGNAL_EVENT = 'rk:signal';
@@ -228,8 +228,8 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
     typeof options.presence === 'function' ? options.presence(name) : (options.presence ?? userId !== undefined);
   const privateFor = (name: string) => (typeof options.private === 'function' ? options.private(name) : options.private === true);
 
-  const stateListeners = new Set<() => void>();
-  const frameListeners = new Set<(frame: ServerFrame) => void>();
+  const [addStateListener, emitState] = createTransportListeners<void>();
+  const [addFrameListener, emit] = createTransportListeners<ServerFrame>();
   const records = new Map<string, ChannelRecord>();
   /** SDK channels this transport created (so it never takes over one the app made itself). */
   const own = new WeakSet<RealtimeChannel>();
@@ -258,11 +258,7 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
       return;
     }
     state = next;
-    emitToListeners(stateListeners, undefined);
-  }
-
-  function emit(frame: ServerFrame) {
-    emitToListeners(frameListeners, frame);
+    emitState();
   }
 
   function attach() {
@@ -1013,21 +1009,13 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
   return {
     kind: 'supabase',
     realtime,
-    subscribe(listener) {
-      const entry = () => listener();
-      stateListeners.add(entry);
-      return () => void stateListeners.delete(entry);
-    },
+    subscribe: (listener) => addStateListener(() => listener()),
     getSnapshot: () => state,
     connect,
     close,
     reconnect,
     send,
-    onFrame(listener) {
-      const entry = (frame: ServerFrame) => listener(frame);
-      frameListeners.add(entry);
-      return () => void frameListeners.delete(entry);
-    },
+    onFrame: addFrameListener,
   };
 }
 
