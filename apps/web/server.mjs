@@ -1,6 +1,6 @@
 // One port for the Next.js app and the realtime WebSocket endpoint (at /realtime):
 //   pnpm --filter web build && pnpm --filter web start:realtime   (production)
-//   NODE_ENV=development node server.mjs                           (development)
+//   pnpm --filter web dev  (= node server.mjs)                    (development, what `npm run dev` starts)
 // Route handlers and Server Actions publish with `publish()` from '@realtime-kit/server'; set REDIS_URL to
 // share messages between instances. SIGTERM drains: clients reconnect elsewhere and resume.
 import next from 'next';

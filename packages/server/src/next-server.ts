@@ -11,7 +11,10 @@ export interface NextAppLike {
   prepare(): Promise<void>;
   /** Next parses the URL itself when no parsed URL is passed (what this server does). */
   getRequestHandler(): (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
-  /** Next's own upgrade handler (dev-mode hot reload); other upgrades go there. */
+  /**
+   * Next's own upgrade handler; other upgrades go there — unless the app's request handler has attached its own
+   * 'upgrade' listener to the server, as Next's does on its first request (then that one answers them).
+   */
   getUpgradeHandler?(): (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
 }
 
@@ -96,6 +99,9 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
     if (pathname === path) return endpoint.handleUpgrade(request, socket, head);
     // Socket.io's engine listens for its own upgrades.
     if (socketIOPath !== undefined && (pathname === socketIOPath || pathname.startsWith(`${socketIOPath}/`))) return;
+    // Next's request handler adds its own 'upgrade' listener to this server on its first request (dev-mode hot
+    // reload goes through it): the rest is its. Answering here too would write a second response on the socket.
+    if (server.listenerCount('upgrade') > 1) return;
     if (upgradeNext) return void Promise.resolve(upgradeNext(request, socket, head)).catch(() => socket.destroy());
     socket.destroy();
   });

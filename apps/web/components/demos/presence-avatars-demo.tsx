@@ -2,7 +2,7 @@
 
 import * as React from 'react';
 import { createRealtimeClient, type RealtimeClient } from '@realtime-kit/core';
-import { createTestTransport } from '@realtime-kit/core/testing';
+import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider, useChannel, usePresence } from '@realtime-kit/react';
 
 import { PresenceAvatars } from '@/registry/realtime/ui/presence-avatars';
@@ -12,12 +12,12 @@ const ROOM = 'demo:presence';
 const people = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Linus Torvalds', 'Margaret Hamilton', 'Ken Thompson', 'Radia Perlman'];
 
 /**
- * Simulated people in an in-memory room (`createTestTransport` from `@realtime-kit/core/testing`): a single visitor
- * would otherwise only ever see themselves. The component is the same one you would point at a real channel.
+ * A real room on this app's realtime server (`/realtime`, see server.mjs): you, anyone else on this page right now,
+ * and guests this page connects on your behalf (each its own WebSocket connection), so a single visitor sees people
+ * come and go.
  */
 export function PresenceAvatarsDemo() {
-  const [kit] = React.useState(() => createTestTransport());
-  const [transport] = React.useState(() => kit.createTransport({ userId: 'you' }));
+  const [transport] = React.useState(() => websocketTransport({ url: '/realtime' }));
   const others = React.useRef<{ name: string; client: RealtimeClient; status: 'active' | 'idle' | 'away' }[]>([]);
   const [count, setCount] = React.useState(0);
 
@@ -26,7 +26,7 @@ export function PresenceAvatarsDemo() {
   const join = () => {
     const name = people.find((candidate) => !others.current.some((other) => other.name === candidate));
     if (!name) return;
-    const client = createRealtimeClient({ transport: kit.createTransport({ userId: name.split(' ')[0]!.toLowerCase() }) });
+    const client = createRealtimeClient({ transport: websocketTransport({ url: '/realtime' }) });
     client.channel(ROOM).presence.enter({ name });
     others.current.push({ name, client, status: 'active' });
     setCount(others.current.length);
@@ -59,7 +59,7 @@ export function PresenceAvatarsDemo() {
         </DemoButton>
       </div>
       <p className="text-xs text-muted-foreground">
-        Simulated members on an in-memory server. Tab to an avatar (or hover it) for its name; joins and leaves are announced
+        Guests are real connections to this app's server. Tab to an avatar (or hover it) for its name; joins and leaves are announced
         to screen readers after they settle, and a leave is held for 3 s in case it was only a reconnect.
       </p>
     </div>

@@ -2,7 +2,7 @@
 
 import * as React from 'react';
 import { createRealtimeClient, createTypingIndicator, type RealtimeClient, type TypingIndicator as Typist } from '@realtime-kit/core';
-import { createTestTransport } from '@realtime-kit/core/testing';
+import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider, useChannel } from '@realtime-kit/react';
 
 import { TypingIndicator } from '@/registry/realtime/ui/typing-indicator';
@@ -18,12 +18,12 @@ interface Person {
 }
 
 /**
- * Simulated typists in an in-memory room (`createTestTransport`): each "types" by sending a keystroke every second
- * until stopped. Names come from their presence, as in a real room.
+ * A real room on this app's realtime server (`/realtime`, see server.mjs). The guests are connections this page opens
+ * on your behalf; each "types" by sending a keystroke every second until stopped. Names come from their presence, as
+ * in any room — other visitors typing here show up too.
  */
 export function TypingIndicatorDemo() {
-  const [kit] = React.useState(() => createTestTransport());
-  const [transport] = React.useState(() => kit.createTransport({ userId: 'you' }));
+  const [transport] = React.useState(() => websocketTransport({ url: '/realtime' }));
   const crowd = React.useRef(new Map<string, Person>());
   const [typing, setTyping] = React.useState(0);
 
@@ -39,7 +39,7 @@ export function TypingIndicatorDemo() {
   const personFor = (name: string): Person => {
     let person = crowd.current.get(name);
     if (!person) {
-      const client = createRealtimeClient({ transport: kit.createTransport({ userId: name.toLowerCase() }) });
+      const client = createRealtimeClient({ transport: websocketTransport({ url: '/realtime' }) });
       client.channel(ROOM).presence.enter({ name });
       person = { client, typist: createTypingIndicator(client.channel(ROOM)), timer: null };
       crowd.current.set(name, person);
@@ -80,7 +80,7 @@ export function TypingIndicatorDemo() {
         </DemoButton>
       </div>
       <p className="text-xs text-muted-foreground">
-        Simulated typists on an in-memory server. Someone whose signals stop (a closed tab) drops off after 5 s on their own.
+        Guests are real connections to this app's server. Someone whose signals stop (a closed tab) drops off after 5 s on their own.
       </p>
     </div>
   );
