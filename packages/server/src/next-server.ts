@@ -101,10 +101,13 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
     if (socketIOPath !== undefined && (pathname === socketIOPath || pathname.startsWith(`${socketIOPath}/`))) return;
     // Next's request handler adds its own 'upgrade' listener to this server on its first request (dev-mode hot
     // reload goes through it): the rest is its. Answering here too would write a second response on the socket.
-    if (server.listenerCount('upgrade') > 1) return;
+    if (server.listenerCount('upgrade') > ownUpgradeListeners) return;
     if (upgradeNext) return void Promise.resolve(upgradeNext(request, socket, head)).catch(() => socket.destroy());
     socket.destroy();
   });
+
+  // Ours and Socket.io's: any more were added later, by Next.
+  const ownUpgradeListeners = server.listenerCount('upgrade');
 
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   await new Promise<void>((resolve, reject) => {

@@ -51,4 +51,50 @@ describe('createNextServer', () => {
     hmr.on('error', () => {});
     await vi.waitFor(() => expect(upgrades).toEqual(['/_next/webpack-hmr']), WAIT);
   });
+
+  it('leaves other upgrades to the listener Next attaches on its first request (as real Next does in dev), answering nothing twice', async () => {
+    const realtime = await createRealtime({ redis: false });
+    const viaGetUpgradeHandler: string[] = [];
+    const viaOwnListener: string[] = [];
+    let attached = false;
+    const app: NextAppLike = {
+      prepare: () => Promise.resolve(),
+      getRequestHandler: () => (request, response) => {
+        // What next's NextCustomServer.getRequestHandler does: the server is found through the request's socket.
+        if (!attached) {
+          attached = true;
+          (request.socket as unknown as { server: import('node:http').Server }).server.on('upgrade', (upgrade, socket) => {
+            const url = upgrade.url ?? '';
+            if (url === '/realtime') return;
+            viaOwnListener.push(url);
+            socket.destroy();
+          });
+        }
+        response.writeHead(200).end('ok');
+      },
+      getUpgradeHandler: () => (request, socket) => {
+        viaGetUpgradeHandler.push(request.url ?? '');
+        socket.destroy();
+      },
+    };
+    const running = await createNextServer({ app, port: 0, hostname: '127.0.0.1', realtime, shutdown: false });
+    onCleanup(() => running.close());
+    const base = `127.0.0.1:${running.port}`;
+
+    const early = new WebSocket(`ws://${base}/_next/hmr?before`);
+    early.on('error', () => {});
+    await vi.waitFor(() => expect(viaGetUpgradeHandler).toEqual(['/_next/hmr?before']), WAIT);
+
+    expect(await (await fetch(`http://${base}/page`)).text()).toBe('ok');
+    const late = new WebSocket(`ws://${base}/_next/hmr?after`);
+    late.on('error', () => {});
+    await vi.waitFor(() => expect(viaOwnListener).toEqual(['/_next/hmr?after']), WAIT);
+    expect(viaGetUpgradeHandler).toEqual(['/_next/hmr?before']);
+
+    // Ours still answers its own path.
+    const client = createRealtimeClient({ transport: websocketTransport({ url: `ws://${base}/realtime`, WebSocket, heartbeat: false }) });
+    onCleanup(() => client.close());
+    onCleanup(client.channel('room').subscribe('*', () => {}));
+    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
+  });
 });
