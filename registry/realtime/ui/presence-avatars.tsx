@@ -123,9 +123,9 @@ interface PresenceAvatarProps extends Omit<React.ComponentProps<'span'>, 'childr
   label?: string;
   /** Show a tooltip with `label` on hover and keyboard focus (and make the avatar focusable). Default false. */
   tooltip?: boolean;
-  /** Where the tooltip opens. Default `top`. */
+  /** Where the tooltip opens. Default `bottom` (stacks usually sit at the top of a page or panel). */
   side?: PresenceTooltipSide;
-  /** How the tooltip lines up with the avatar. Default `center`. */
+  /** How the tooltip lines up with the avatar. Default `start`, so a stack at the start edge keeps it on screen. */
   align?: PresenceTooltipAlign;
 }
 
@@ -140,8 +140,8 @@ function PresenceAvatar({
   status = 'active',
   label = name,
   tooltip = false,
-  side = 'top',
-  align = 'center',
+  side = 'bottom',
+  align = 'start',
   size,
   className,
   style,
@@ -224,9 +224,9 @@ interface PresenceAvatarsProps<D extends PresenceAvatarData = PresenceAvatarData
   /** Locale for joining names ("Ada and Grace"). Default: the reader's. */
   locale?: string;
   labels?: Partial<PresenceAvatarsLabels>;
-  /** Where tooltips open. Default `top`; use `bottom` in a header. */
+  /** Where tooltips open. Default `bottom`; `top` for a stack at the bottom of a panel. */
   side?: PresenceTooltipSide;
-  /** How tooltips line up with their avatar. Default `center`; `end` for a stack at the end of a clipped container. */
+  /** How tooltips line up with their avatar. Default `start`; `end` for a stack at the end of a container. */
   align?: PresenceTooltipAlign;
 }
 
@@ -270,8 +270,8 @@ function PresenceAvatarStack<D extends PresenceAvatarData>({
   announceDelayMs = 1500,
   locale,
   labels: labelOverrides,
-  side = 'top',
-  align = 'center',
+  side = 'bottom',
+  align = 'start',
   size,
   className,
   ...props
@@ -352,8 +352,8 @@ function PresenceAvatarStack<D extends PresenceAvatarData>({
 /** The "+N" chip; its label (tooltip and accessible name) lists the hidden members. */
 function PresenceAvatarOverflow({
   label,
-  side = 'top',
-  align = 'center',
+  side = 'bottom',
+  align = 'start',
   size,
   className,
   children,
