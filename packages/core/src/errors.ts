@@ -43,7 +43,12 @@ export type RealtimeErrorCode =
   /** The token has expired: get a fresh one (the client's `auth()` is asked again). */
   | 'token_expired'
   /** The request was authenticated but is not allowed (an origin that is not allowed, a channel the user may not use). */
-  | 'forbidden';
+  | 'forbidden'
+  /**
+   * An end-to-end encrypted message could not be opened: it was tampered with, or sealed with another key. It is
+   * never delivered (nothing unreadable reaches the UI); the channel moves past it.
+   */
+  | 'decryption_failed';
 
 export interface RealtimeErrorOptions {
   cause?: unknown;

@@ -647,6 +647,21 @@ describe('createRealtimeClient, frame by frame', () => {
     expect(server.take().map((frame) => (frame.type === 'publish' ? frame.data : frame.type))).toEqual(['subscribe', 'b', 'c']);
   });
 
+  it('never delivers a message a transport wrapper could not read: the error goes to onError, the resume point moves past it', () => {
+    const { server, client, seqs } = start();
+    const errors: RealtimeError[] = [];
+    client.channel('room').onError((error) => errors.push(error));
+    const unreadable: ServerFrame = { ...server.message(2), data: undefined, error: { code: 'decryption_failed', message: 'tampered' } } as ServerFrame;
+    // Held behind a hole first, then released in order: the unreadable one is still skipped.
+    server.emit({ type: 'subscribed', channel: 'room', seq: 0 }, server.message(1), server.message(3));
+    server.take();
+    server.emit(unreadable, server.message(3), { type: 'subscribed', channel: 'room', seq: 3 });
+    expect(seqs).toEqual([1, 3]);
+    expect(errors.map((error) => error.code)).toEqual(['decryption_failed']);
+    expect(client.channel('room').getSnapshot().lastSeq).toBe(3);
+    expect(server.take()).toEqual([]);
+  });
+
   it('maps an unknown server error code to server_error, keeping the code in the message', async () => {
     const { server, client } = start();
     const receipt = client.channel('room').publish('m', 1);

@@ -100,6 +100,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   let started = false;
   let closed = false;
   let open = false;
+  /** Messages a transport wrapper could not read (`message.error`): counted in the resume point, never delivered. */
+  const unreadable = new WeakMap<ChannelMessage, RealtimeError>();
 
   const outbox = createOutboxQueue({
     storage: options.outbox,
@@ -216,6 +218,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
 
   function deliver(record: ChannelRecord, messages: readonly ChannelMessage[]) {
     for (const message of messages) {
+      const error = unreadable.get(message);
+      if (error) {
+        emitError(record, error);
+        continue;
+      }
       for (const entry of [...record.handlers]) {
         if (entry.event !== '*' && entry.event !== message.event) continue;
         try {
@@ -307,7 +314,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (frame.cid !== undefined) settle(frame.cid, frame.channel, { cid: frame.cid, id: frame.id, seq: frame.seq });
     const record = channels.get(frame.channel);
     if (!record?.serverSubscribed) return;
-    const { verdict, deliver: ready } = record.cursor.message(toChannelMessage(frame));
+    const message = toChannelMessage(frame);
+    if (frame.error) unreadable.set(message, frameErrorToRealtimeError(frame.error, frame.channel));
+    const { verdict, deliver: ready } = record.cursor.message(message);
     switch (verdict) {
       case 'delivered':
         record.stall = 0;

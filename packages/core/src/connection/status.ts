@@ -33,6 +33,11 @@ export interface ConnectionState {
   readonly retryAt: number | null;
   /** The last event id seen, sent as `Last-Event-ID` on reconnect. */
   readonly lastEventId: string | null;
+  /**
+   * Which transport carries the connection, where that can change: `fallbackTransport` says `'websocket'`,
+   * `'sse'` or `'polling'` (the one in use, or being tried). Absent on single transports.
+   */
+  readonly transport?: string;
 }
 
 export const INITIAL_CONNECTION_STATE: ConnectionState = Object.freeze({

@@ -25,6 +25,7 @@ const KNOWN_CODES: Record<RealtimeErrorCode, true> = {
   unavailable: true,
   token_expired: true,
   forbidden: true,
+  decryption_failed: true,
 };
 
 /** Whether `code` is a {@link RealtimeErrorCode}. */

@@ -68,6 +68,12 @@ export type ServerFrame =
       cid?: string;
       /** Server time (ms since epoch) when it was stored. */
       at: number;
+      /**
+       * Never sent by a server: set by a client-side transport wrapper that could not read the message (e.g.
+       * `decryption_failed` on an encrypted channel). The client moves its resume point past it and reports the
+       * error on the channel instead of delivering the message.
+       */
+      error?: FrameError;
     }
   /** Messages with `from <= seq <= to` are gone from the server's log: refetch them another way. */
   | { type: 'gap'; channel: string; from: number; to: number }
