@@ -1,7 +1,25 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
+const entries: Record<string, string> = {
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'websocket/index': 'src/transports/websocket.ts',
+  'sse-transport/index': 'src/transports/sse.ts',
+  'socket-io/index': 'src/transports/socket-io.ts',
+  'pusher/index': 'src/transports/pusher.ts',
+  'ably/index': 'src/transports/ably.ts',
+  'supabase/index': 'src/transports/supabase.ts',
+  'encryption/index': 'src/transports/encrypted.ts',
+  'fallback/index': 'src/transports/fallback.ts',
+  'polling/index': 'src/transports/polling.ts',
+  'cross-tab/index': 'src/transports/cross-tab.ts',
+  'devtools/index': 'src/devtools/index.ts',
+};
+
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'websocket/index': 'src/transports/websocket.ts', 'sse-transport/index': 'src/transports/sse.ts', 'socket-io/index': 'src/transports/socket-io.ts', 'pusher/index': 'src/transports/pusher.ts', 'ably/index': 'src/transports/ably.ts', 'supabase/index': 'src/transports/supabase.ts' },
+  // WIP-TOLERANT: entries still being written are skipped (the package's exports test catches a missing one).
+  entry: Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file))),
   // An optional peer: only the socket-io entry refers to it, and only its types.
   external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js'],
   format: ['esm'],

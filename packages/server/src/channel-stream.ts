@@ -12,6 +12,12 @@ import type { AuthenticatedUser } from './ws-endpoint.js';
 export const CHANNEL_SESSION_HEADER = SESSION_HEADER;
 /** Default largest accepted POST body: 64 KiB. */
 export const DEFAULT_MAX_POST_BYTES = 64 * 1024;
+/** Default longest a poll waits for frames before answering `[]`: 25 s (under common proxy idle timeouts). */
+export const DEFAULT_POLL_WAIT_MS = 25_000;
+/** Default time a polling session outlives its last poll: the client polls again at once, so this is generous. */
+export const DEFAULT_POLL_SESSION_TIMEOUT_MS = 20_000;
+/** Default bytes of frames a polling session may hold for a client that stopped polling before it is ended. */
+export const DEFAULT_POLL_MAX_QUEUED_BYTES = 1024 * 1024;
 
 /** Options for {@link createChannelEndpoint}. */
 export interface ChannelEndpointOptions {
@@ -33,18 +39,29 @@ export interface ChannelEndpointOptions {
   heartbeatMs?: number | false;
   /** Larger POST bodies are refused with 413 `message_too_large`. Default 64 KiB. */
   maxBodyBytes?: number;
+  /**
+   * Long polling (`pollingTransport`, the last step of `fallbackTransport`): how long a poll waits for frames before
+   * answering `[]`, how long a session outlives its last poll, and how many bytes of frames it may hold for a client
+   * that stopped polling (more ends the session: the client starts a new one and resumes). Defaults 25 000 ms,
+   * 20 000 ms and 1 MiB.
+   */
+  polling?: { waitMs?: number; sessionTimeoutMs?: number; maxQueuedBytes?: number };
   /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
   onError?: (error: unknown) => void;
 }
 
-/** Route handlers for the channel protocol over SSE + POST: see {@link createChannelEndpoint}. */
+/** Route handlers for the channel protocol over SSE + POST (or long polling + POST): see {@link createChannelEndpoint}. */
 export interface ChannelEndpoint {
-  /** Opens the session's event stream; its first event is `welcome`. */
+  /**
+   * Opens the session's event stream; its first event is `welcome`. With `?transport=polling`, long polling
+   * instead: without `session` it opens a session and answers `[welcome]`; with `session=<id>` it answers the frames
+   * waiting for that session as a JSON array, or waits for some (at most `polling.waitMs`, then `[]`).
+   */
   GET(request: Request): Promise<Response>;
   /** Delivers one client frame (or an array of them, in order) to the session named by `x-realtime-session`. */
   POST(request: Request): Promise<Response>;
   readonly hub: ChannelHub<ChannelBroker>;
-  /** Sessions with an open stream. */
+  /** Open sessions (streams and polling sessions). */
   readonly sessions: number;
   /**
    * Graceful shutdown: new requests get 503 `unavailable` with `Retry-After`; frames being handled finish (every
@@ -57,7 +74,19 @@ export interface ChannelEndpoint {
 interface OpenSession {
   readonly session: HubSession;
   readonly userId: string | undefined;
-  readonly stream: EventStream;
+  /** Ends the session's carrier (the stream, or the polling session) for a graceful shutdown; resolves once ended. */
+  end(): Promise<void>;
+}
+
+/** A long-polling session: frames wait in `queue` until a poll takes them. */
+interface PollingSession {
+  queue: string[];
+  bytes: number;
+  /** The poll waiting for frames, if one is. */
+  waiting: ((frames: string[]) => void) | null;
+  /** Ends the session when no poll came for `sessionTimeoutMs`. */
+  expiry: ReturnType<typeof setTimeout> | undefined;
+  ended: boolean;
 }
 
 /** The `retry:` hint streams get when the endpoint closes: browsers come back (to another instance) after 1 s. */
@@ -84,6 +113,10 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     throw new RangeError(`maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
   }
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel endpoint:', error));
+  const pollWaitMs = positive(options.polling?.waitMs ?? DEFAULT_POLL_WAIT_MS, 'polling.waitMs');
+  const pollSessionTimeoutMs = positive(options.polling?.sessionTimeoutMs ?? DEFAULT_POLL_SESSION_TIMEOUT_MS, 'polling.sessionTimeoutMs');
+  const pollMaxQueuedBytes = positive(options.polling?.maxQueuedBytes ?? DEFAULT_POLL_MAX_QUEUED_BYTES, 'polling.maxQueuedBytes');
+  const polls = new Map<string, PollingSession>();
   const sessions = new Map<string, OpenSession>();
   const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
   const inFlight = new Set<Promise<unknown>>();
@@ -94,7 +127,7 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
       { status: 503, headers: { 'Retry-After': String(Math.ceil(CLOSE_RETRY_MS / 1000)) } },
     );
 
-  async function identify(request: Request, transport: 'sse' | 'sse-post'): Promise<{ user: AuthenticatedUser | undefined } | Response> {
+  async function identify(request: Request, transport: 'sse' | 'sse-post' | 'polling'): Promise<{ user: AuthenticatedUser | undefined } | Response> {
     const origin = request.headers.get('origin');
     if (options.checkOrigin && !options.checkOrigin(origin)) {
       report({ type: 'auth_failure', transport, code: 'forbidden', reason: `origin ${String(origin)} not allowed` });
@@ -119,9 +152,12 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     },
     async GET(request) {
       if (closing) return shuttingDown();
-      const identity = await identify(request, 'sse');
+      const params = new URL(request.url).searchParams;
+      const polling = params.get('transport') === 'polling';
+      const identity = await identify(request, polling ? 'polling' : 'sse');
       if (identity instanceof Response) return identity;
       if (closing) return shuttingDown();
+      if (polling) return poll(request, identity.user?.userId, params.get('session'));
       const stream: EventStream = createEventStream(request, { heartbeatMs: options.heartbeatMs });
       // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent).
       const send = (frame: ServerFrame) => {
@@ -129,7 +165,16 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
         writeEncoded(stream, encodeWholeFrameEvent(frame, 'frame', id));
       };
       const session = hub.connect({ send, userId: identity.user?.userId, close: () => stream.close() });
-      sessions.set(session.id, { session, userId: identity.user?.userId, stream });
+      const ended = new Promise<void>((resolve) => stream.onClose(() => resolve()));
+      sessions.set(session.id, {
+        session,
+        userId: identity.user?.userId,
+        end() {
+          writeEncoded(stream, encodeRetry(CLOSE_RETRY_MS));
+          stream.close();
+          return ended;
+        },
+      });
       report({ type: 'connect', transport: 'sse', connectionId: session.id, userId: identity.user?.userId });
       stream.onClose(() => {
         sessions.delete(session.id);
@@ -148,18 +193,105 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     close() {
       closing ??= (async () => {
         await Promise.allSettled([...inFlight]);
-        const retry = encodeRetry(CLOSE_RETRY_MS);
-        const open = [...sessions.values()];
-        const ended = open.map(({ stream }) => new Promise<void>((resolve) => stream.onClose(() => resolve())));
-        for (const { stream } of open) {
-          writeEncoded(stream, retry);
-          stream.close();
-        }
-        await Promise.all(ended);
+        await Promise.all([...sessions.values()].map((open) => open.end()));
       })();
       return closing;
     },
   };
+
+  /**
+   * Long polling. Without `session`: a new hub session, answered with its `welcome` at once. With one: the frames
+   * waiting for it, or the first ones to arrive within `pollWaitMs` (then `[]`). A newer poll of the same session
+   * answers the older one with `[]`. A session nobody polls for `pollSessionTimeoutMs` ends (presence leaves).
+   */
+  async function poll(request: Request, userId: string | undefined, id: string | null): Promise<Response> {
+    if (id === null) {
+      const state: PollingSession = { queue: [], bytes: 0, waiting: null, expiry: undefined, ended: false };
+      const session = hub.connect({
+        userId,
+        send(frame) {
+          if (state.ended) return;
+          const text = JSON.stringify(frame);
+          state.queue.push(text);
+          state.bytes += text.length;
+          if (state.bytes > pollMaxQueuedBytes) return void endPolling(session.id, state, session);
+          if (state.waiting) {
+            // Frames of one tick (a replay, a burst) go out in one answer.
+            const answer = state.waiting;
+            state.waiting = null;
+            queueMicrotask(() => answer(take(state)));
+          }
+        },
+        close: () => endPolling(session.id, state, session),
+      });
+      polls.set(session.id, state);
+      sessions.set(session.id, {
+        session,
+        userId,
+        end() {
+          endPolling(session.id, state, session);
+          return Promise.resolve();
+        },
+      });
+      report({ type: 'connect', transport: 'polling', connectionId: session.id, userId });
+      expireLater(session.id, state, session);
+      return framesResponse(take(state));
+    }
+    const open = sessions.get(id);
+    const found = polls.get(id);
+    if (open === undefined || found === undefined) {
+      return refuse(404, 'not_found', 'No polling session with that id (it expired or the server restarted): start a new one.');
+    }
+    if (open.userId !== userId) return refuse(401, 'unauthorized', 'This session belongs to another user.');
+    const state = found;
+    clearTimeout(state.expiry);
+    state.waiting?.([]);
+    state.waiting = null;
+    let frames: string[];
+    if (state.queue.length > 0) frames = take(state);
+    else {
+      frames = await new Promise<string[]>((resolve) => {
+        const timer = setTimeout(() => finish([]), pollWaitMs);
+        const onAbort = () => finish([]);
+        request.signal.addEventListener('abort', onAbort, { once: true });
+        function finish(result: string[]) {
+          clearTimeout(timer);
+          request.signal.removeEventListener('abort', onAbort);
+          if (state.waiting === finish) state.waiting = null;
+          resolve(result);
+        }
+        state.waiting = finish;
+      });
+    }
+    if (!state.ended) expireLater(id, state, open.session);
+    return framesResponse(frames);
+  }
+
+  function take(state: PollingSession): string[] {
+    const frames = state.queue;
+    state.queue = [];
+    state.bytes = 0;
+    return frames;
+  }
+
+  function expireLater(id: string, state: PollingSession, session: HubSession) {
+    clearTimeout(state.expiry);
+    state.expiry = setTimeout(() => endPolling(id, state, session), pollSessionTimeoutMs);
+    (state.expiry as { unref?: () => void }).unref?.();
+  }
+
+  function endPolling(id: string, state: PollingSession, session: HubSession) {
+    if (state.ended) return;
+    state.ended = true;
+    clearTimeout(state.expiry);
+    state.waiting?.([]);
+    state.waiting = null;
+    polls.delete(id);
+    const open = sessions.get(id);
+    sessions.delete(id);
+    session.close();
+    report({ type: 'disconnect', transport: 'polling', connectionId: id, userId: open?.userId });
+  }
 
   async function handlePost(request: Request): Promise<Response> {
     const identity = await identify(request, 'sse-post');
@@ -202,6 +334,19 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     }
     return new Response(null, { status: 204 });
   }
+}
+
+/** Frames already encoded as JSON text, as one JSON array; never cached by a proxy. */
+function framesResponse(frames: readonly string[]): Response {
+  return new Response(`[${frames.join(',')}]`, {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`createChannelEndpoint: ${name} must be a positive, finite number; got ${String(value)}.`);
+  return value;
 }
 
 function refuse(status: number, code: RealtimeErrorCode, message: string): Response {

@@ -43,7 +43,7 @@ export type ServerEvent =
  * Which part saw it. `'hub'`: the shared rules of `createRealtime` (channel authorization, rate limits, payload
  * schemas), which apply to every endpoint alike.
  */
-export type ServerTransport = 'websocket' | 'sse' | 'sse-post' | 'socket.io' | 'http' | 'hub';
+export type ServerTransport = 'websocket' | 'sse' | 'sse-post' | 'polling' | 'socket.io' | 'http' | 'hub';
 
 /** An `onEvent` callback. It must not throw; a throw is caught and reported to `onError`. */
 export type ServerEventListener = (event: ServerEvent) => void;

@@ -1,8 +1,9 @@
 import type { Transport } from '../channel/transport.js';
 import type { BackoffOptions } from '../connection/backoff.js';
 import type { NetworkSource } from '../env/network.js';
-import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
-import { SESSION_HEADER, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
+import { RealtimeError } from '../errors.js';
+import { SESSION_HEADER, type ServerFrame } from '../protocol/frames.js';
+import { createFramePoster } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 import { gateOnWelcome } from './welcome-gate.js';
 import { createSSEConnection } from '../sse/sse-connection.js';
@@ -66,8 +67,15 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   let sessionId: string | null = null;
   const gate = gateOnWelcome(connection, () => sessionId !== null);
   let watching = false;
-  let queue: ClientFrame[] = [];
-  let posting = false;
+  const poster = createFramePoster({
+    name: 'sseTransport',
+    url: postUrl,
+    headers: options.headers,
+    fetch: fetchImpl,
+    session: () => sessionId,
+    onError: reportError,
+    onRetry: () => connection.reconnect(),
+  });
 
   function reportError(error: RealtimeError) {
     // Never swallow: with nobody listening, a dropped frame still leaves a trace.
@@ -81,7 +89,7 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     connection.subscribe(() => {
       if (connection.getSnapshot().status !== 'open' && sessionId !== null) {
         sessionId = null;
-        queue = [];
+        poster.reset();
       }
     });
   }
@@ -109,57 +117,6 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   });
   connection.on('error', (event) => reportError(event.error));
 
-  async function drain() {
-    posting = true;
-    try {
-      while (queue.length > 0 && sessionId !== null) {
-        const session = sessionId;
-        const frames = queue;
-        queue = [];
-        if (!(await post(session, frames))) break;
-      }
-    } finally {
-      posting = false;
-    }
-    if (queue.length > 0 && sessionId !== null) void drain();
-  }
-
-  /** POSTs frames of one session; false when it failed (the transport then reconnects or has reported why). */
-  async function post(session: string, frames: ClientFrame[]): Promise<boolean> {
-    let response: Response;
-    try {
-      const headers = new Headers(typeof options.headers === 'function' ? await options.headers() : options.headers);
-      headers.set('Content-Type', 'application/json');
-      headers.set(SSE_SESSION_HEADER, session);
-      response = await fetchImpl(postUrl, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(frames.length === 1 ? frames[0] : frames),
-        credentials: 'same-origin',
-      });
-    } catch (cause) {
-      return failed(session, new RealtimeError('network', `sseTransport could not POST to ${postUrl}: reconnecting to resume.`, { cause, retryable: true }), true);
-    }
-    if (response.ok) {
-      response.body?.cancel().catch(() => {});
-      return true;
-    }
-    const detail = await readError(response);
-    const [code, retry] = classifyPostStatus(response.status);
-    const message =
-      `sseTransport: POST ${postUrl} answered ${response.status}${detail ? ` (${detail})` : ''}. ` +
-      (retry ? 'Reconnecting: the client re-subscribes and re-sends unacknowledged publishes.' : 'The frame was dropped: fix it before sending again.');
-    return failed(session, new RealtimeError(code, message, { status: response.status, retryable: retry }), retry);
-  }
-
-  function failed(session: string, error: RealtimeError, retry: boolean): boolean {
-    // A failure of an older session is moot: the current one already re-sent everything.
-    if (session !== sessionId) return false;
-    reportError(error);
-    if (retry) connection.reconnect();
-    return !retry;
-  }
-
   return {
     kind: 'sse',
     subscribe(listener) {
@@ -179,32 +136,10 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     },
     send(frame) {
       if (sessionId === null) return false;
-      queue.push(frame);
-      if (!posting) void drain();
+      poster.send(frame);
       return true;
     },
     onFrame: addFrameListener,
     onError: addErrorListener,
   };
-}
-
-/** The error code of a refused POST, and whether reconnecting (a new session) can help. */
-function classifyPostStatus(status: number): [RealtimeErrorCode, boolean] {
-  if (status === 400) return ['bad_frame', false];
-  if (status === 413) return ['message_too_large', false];
-  if (status === 401 || status === 403) return ['unauthorized', true];
-  if (status === 404) return ['not_found', true];
-  if (status === 429) return ['rate_limited', true];
-  if (status >= 500) return ['server_error', true];
-  return ['http_error', true];
-}
-
-/** The `error.message` of a typed JSON error body, if there is one. */
-async function readError(response: Response): Promise<string | undefined> {
-  try {
-    const body = (await response.json()) as { error?: { message?: unknown } };
-    return typeof body.error?.message === 'string' ? body.error.message : undefined;
-  } catch {
-    return undefined;
-  }
 }
