@@ -27,4 +27,6 @@ export interface Transport extends Store<ConnectionState> {
   onFrame(listener: (frame: ServerFrame) => void): () => void;
   /** A short name for devtools and errors: 'websocket', 'sse', 'socket.io', 'memory', … */
   readonly kind: string;
+  /** Where it connects, for transports with one endpoint (devtools, the default key of `shareAcrossTabs`). */
+  readonly url?: string;
 }

@@ -204,6 +204,7 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
 
   return {
     kind: 'polling',
+    url: options.url,
     subscribe: state.subscribe,
     getSnapshot: state.getSnapshot,
     connect() {

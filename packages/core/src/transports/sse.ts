@@ -119,6 +119,7 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
 
   return {
     kind: 'sse',
+    url: options.url,
     subscribe(listener) {
       // The first store subscriber starts the connection, so session tracking must be in place before it.
       watch();

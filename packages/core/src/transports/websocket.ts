@@ -128,6 +128,7 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
 
   return {
     kind: 'websocket',
+    url: options.url,
     subscribe: gate.subscribe,
     getSnapshot: gate.getSnapshot,
     connect: () => connection.connect(),
