@@ -92,3 +92,4 @@ export { DEFAULT_PRESENCE_GRACE_MS } from './channel/presence.js';
 export { mostPresent } from './protocol/most-present.js';
 export { createActivityMonitor, DEFAULT_IDLE_MS } from './env/activity.js';
 export type { ActivityOptions, ActivityTarget } from './env/activity.js';
+export { createPoller, DEFAULT_POLL_INTERVAL_MS, idlePollState, toPollError, type PollContext, type PollFetcher, type PollOutcome, type Poller, type PollerOptions, type PollerSettings, type PollState, type PollStatus } from './polling/poller.js';

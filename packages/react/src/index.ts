@@ -23,6 +23,9 @@ export type { OptimisticItem, OptimisticSend, OptimisticStatus } from './use-opt
 export { useWebSocket } from './use-websocket.js';
 export type { UseWebSocketOptions, UseWebSocketResult } from './use-websocket.js';
 export type { WebSocketParse, WebSocketView } from './lib/shared-websocket.js';
+export { usePolling } from './use-polling.js';
+export type { UsePollingOptions, UsePollingResult } from './use-polling.js';
+export type { PollContext, PollFetcher, PollState, PollStatus } from '@realtime-kit/core';
 export type {
   Channel,
   ChannelMessage,

@@ -31,3 +31,4 @@ export type { NextAppLike, NextServer, NextServerOptions } from './next-server.j
 export { createSSEEndpoint, DEFAULT_MAX_SSE_BODY_BYTES, DEFAULT_MAX_SSE_CHANNELS, DEFAULT_SSE_RETRY_MS } from './sse-endpoint.js';
 export type { SSEEndpoint, SSEEndpointCloseOptions, SSEEndpointOptions } from './sse-endpoint.js';
 export { encodeFrame } from './encode-frame.js';
+export { createPollHandler, DEFAULT_POLL_MAX_MESSAGES, type PollAnswer, type PolledMessage, type PollHandler, type PollHandlerOptions } from './poll-handler.js';

@@ -1,0 +1,205 @@
+import { createChannelHub } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import type { Realtime } from './realtime.js';
+import { readAuthResult, type AuthenticationResult } from './auth/result.js';
+import { eventReporter, type ServerEventListener } from './events.js';
+import type { AuthenticatedUser } from './ws-endpoint.js';
+
+/** Default of {@link PollHandlerOptions.maxMessages}: at most 500 messages per answer. */
+export const DEFAULT_POLL_MAX_MESSAGES = 500;
+
+/** Options for {@link createPollHandler}. */
+export interface PollHandlerOptions {
+  /** The shared state and rules of `createRealtime`: its hub (authorization, rate limits, log) and `onEvent`. */
+  realtime?: Realtime;
+  /** The channel hub to read. Default `realtime.hub`, else a new `createChannelHub()`. */
+  hub?: ChannelHub<ChannelBroker>;
+  /**
+   * Identifies the user of a request (cookie, `Authorization` header). Null, or a typed refusal, answers 401 with
+   * its code (`forbidden`: 403). Without it every request is anonymous.
+   */
+  authenticate?: (request: Request) => Promise<AuthenticationResult> | AuthenticationResult;
+  /** Whether a browser page from `origin` (null when the request has none) may poll; else 403 `forbidden`. */
+  checkOrigin?: (origin: string | null) => boolean;
+  /** Most messages in one answer; with more waiting it says `more: true`. Default {@link DEFAULT_POLL_MAX_MESSAGES}. */
+  maxMessages?: number;
+  /** Audit trail (auth failures). Default `realtime.onEvent`. */
+  onEvent?: ServerEventListener;
+  /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** One message as a poll answers it: the fields of a channel `message` frame. */
+export interface PolledMessage {
+  readonly id: string;
+  readonly seq: number;
+  readonly event: string;
+  readonly data: unknown;
+  /** The publisher's client message id. */
+  readonly cid?: string;
+  /** When it was stored (ms since epoch). */
+  readonly at: number;
+}
+
+/** The JSON body of a successful poll. */
+export interface PollAnswer {
+  readonly channel: string;
+  /** Messages with `seq > after`, oldest first (empty without `after`). */
+  readonly messages: readonly PolledMessage[];
+  /**
+   * Pass it as the next `after`: the channel's newest seq, or with `more` the last seq this answer covers. Every
+   * message up to it was in this answer or in `gap`.
+   */
+  readonly seq: number;
+  /** Messages with `from <= seq <= to` are no longer in the log: refetch them another way (spans every hole). */
+  readonly gap?: { readonly from: number; readonly to: number };
+  /** More messages are waiting past `seq` (the answer hit `maxMessages`): poll again at once. */
+  readonly more?: true;
+}
+
+/** The route handler of {@link createPollHandler}. */
+export interface PollHandler {
+  /** `GET ?channel=…&after=…`: see {@link createPollHandler}. */
+  GET(request: Request): Promise<Response>;
+  readonly hub: ChannelHub<ChannelBroker>;
+}
+
+/** What a hub refusal answers over HTTP. */
+const REFUSAL_STATUS: Partial<Record<RealtimeErrorCode, number>> = {
+  unauthorized: 403,
+  forbidden: 403,
+  rate_limited: 429,
+  unavailable: 503,
+  bad_frame: 400,
+};
+
+/**
+ * A stateless HTTP endpoint for clients that poll (`usePolling`, `createPoller`) instead of holding a connection.
+ * It answers from the same replay log as a channel subscription:
+ *
+ * ```ts
+ * // app/api/messages/route.ts
+ * export const { GET } = createPollHandler({ realtime, authenticate: (request) => userFromCookie(request) })
+ * ```
+ *
+ * `GET /api/messages?channel=room:1&after=41` answers `{ channel, messages: [{ id, seq, event, data, cid?, at }],
+ * seq, gap?, more? }`: exactly what subscribing with `after: 41` replays. Keep `seq` and send it as the next
+ * `after`. Without `after`, only the head (`messages: []`, `seq`): the starting point of a new client.
+ *
+ * `after` is a message's `seq` (a non-negative integer). Message `id`s are random, not derived from `seq`, so they
+ * are not accepted: finding one would mean scanning the log, and a trimmed id could not be told from a wrong one.
+ *
+ * Each request is one short hub session: it subscribes with `after`, collects the replay up to `subscribed`, and
+ * closes. So the hub's rules apply as they do to connections: `authorize` / `authorizeChannel`, rate limits,
+ * gaps. Errors are JSON `{ error: { code, message } }`: 400 `bad_frame` (no channel, a bad `after`), 401
+ * `unauthorized` / `token_expired`, 403 `forbidden` (origin) or `unauthorized` (the channel is not allowed),
+ * 429 `rate_limited`, 503 `unavailable` (the message store is down), 500 `server_error`.
+ */
+export function createPollHandler(options: PollHandlerOptions = {}): PollHandler {
+  const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
+  const maxMessages = options.maxMessages ?? DEFAULT_POLL_MAX_MESSAGES;
+  if (!Number.isSafeInteger(maxMessages) || maxMessages <= 0) {
+    throw new RangeError(`maxMessages must be a positive integer; got ${String(options.maxMessages)}.`);
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] poll handler:', error));
+  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
+
+  async function identify(request: Request): Promise<{ user: AuthenticatedUser | undefined } | Response> {
+    const origin = request.headers.get('origin');
+    if (options.checkOrigin && !options.checkOrigin(origin)) {
+      report({ type: 'auth_failure', transport: 'http', code: 'forbidden', reason: `origin ${String(origin)} not allowed` });
+      return refuse(403, 'forbidden', `Requests from origin ${String(origin)} are not allowed.`);
+    }
+    if (!options.authenticate) return { user: undefined };
+    try {
+      const verdict = readAuthResult(await options.authenticate(request), 'The request was not authenticated: sign in again, then poll.');
+      if (verdict.ok) return { user: verdict.user };
+      report({ type: 'auth_failure', transport: 'http', code: verdict.code, reason: verdict.message });
+      return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
+    } catch (error) {
+      onError(error);
+      return refuse(500, 'server_error', 'Authentication failed on the server.');
+    }
+  }
+
+  return {
+    hub,
+    async GET(request) {
+      const identity = await identify(request);
+      if (identity instanceof Response) return identity;
+      const params = new URL(request.url).searchParams;
+      const channel = params.get('channel');
+      if (channel === null || channel === '') {
+        return refuse(400, 'bad_frame', 'Name the channel: ?channel=<name>.');
+      }
+      const rawAfter = params.get('after');
+      const after = rawAfter === null ? undefined : parseSeq(rawAfter);
+      if (after === null) {
+        return refuse(400, 'bad_frame', `"after" must be the seq of the last message you have, a non-negative integer (got "${rawAfter}").`);
+      }
+
+      const frames: ServerFrame[] = [];
+      let ended = false;
+      const session = hub.connect({
+        send: (frame) => frames.push(frame),
+        userId: identity.user?.userId,
+        close: () => {
+          ended = true;
+        },
+      });
+      try {
+        await session.receive({ type: 'subscribe', channel, ...(after === undefined ? {} : { after }) });
+      } catch (error) {
+        onError(error);
+        return refuse(500, 'server_error', 'The server failed to read the channel.');
+      } finally {
+        session.close();
+      }
+      return answer(channel, after, frames, ended);
+    },
+  };
+
+  function answer(channel: string, after: number | undefined, frames: readonly ServerFrame[], ended: boolean): Response {
+    const messages: PolledMessage[] = [];
+    let gap: { from: number; to: number } | undefined;
+    let cursor = after ?? 0;
+    for (const frame of frames) {
+      if (frame.type === 'error' && frame.channel === channel) {
+        const code = frame.error.code as RealtimeErrorCode;
+        return refuse(REFUSAL_STATUS[code] ?? 400, code, frame.error.message);
+      }
+      if (frame.type === 'subscribed' && frame.channel === channel) {
+        return ok({ channel, messages, seq: Math.max(frame.seq, cursor), ...(gap ? { gap } : {}) });
+      }
+      if ((frame.type === 'message' || frame.type === 'gap') && frame.channel === channel && messages.length >= maxMessages) {
+        return ok({ channel, messages, seq: cursor, ...(gap ? { gap } : {}), more: true });
+      }
+      if (frame.type === 'gap' && frame.channel === channel) {
+        gap = { from: gap?.from ?? frame.from, to: frame.to };
+        cursor = frame.to;
+      } else if (frame.type === 'message' && frame.channel === channel) {
+        const { id, seq, event, data, cid, at } = frame;
+        messages.push(cid === undefined ? { id, seq, event, data, at } : { id, seq, event, data, cid, at });
+        cursor = seq;
+      }
+    }
+    // Neither `subscribed` nor a refusal: the hub ended the session (its broker failed).
+    const reason = ended ? 'the message store is unavailable' : 'the subscription did not complete';
+    return refuse(503, 'unavailable', `Could not read "${channel}": ${reason}. Retry shortly.`);
+  }
+}
+
+/** A seq from a query string: digits only, a safe integer; null otherwise. */
+function parseSeq(raw: string): number | null {
+  if (!/^\d+$/.test(raw)) return null;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+function ok(body: PollAnswer): Response {
+  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+}
+
+function refuse(status: number, code: RealtimeErrorCode, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+}
