@@ -32,3 +32,6 @@ export { createSSEEndpoint, DEFAULT_MAX_SSE_BODY_BYTES, DEFAULT_MAX_SSE_CHANNELS
 export type { SSEEndpoint, SSEEndpointCloseOptions, SSEEndpointOptions } from './sse-endpoint.js';
 export { encodeFrame } from './encode-frame.js';
 export { createPollHandler, DEFAULT_POLL_MAX_MESSAGES, type PollAnswer, type PolledMessage, type PollHandler, type PollHandlerOptions } from './poll-handler.js';
+export { createChannelKeyHandler, deriveChannelKey, sealForChannel, DEFAULT_CHANNEL_KEY_MAX_BODY_BYTES } from './encryption/channel-keys.js';
+export type { ChannelKeyHandlerOptions } from './encryption/channel-keys.js';
+export { refuseUnsealed } from './validation/encrypted-payload.js';

@@ -1,12 +1,14 @@
-import { createChannelHub, createMemoryBroker } from '@realtime-kit/core';
+import { createChannelHub, createMemoryBroker, RealtimeError } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubReceipt, HubSessionInfo } from '@realtime-kit/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { isEncryptedChannel } from '@realtime-kit/core/encryption';
 import type { Redis } from 'ioredis';
 import { createStreamTokens, type StreamTokens } from './auth/stream-tokens.js';
 import { eventReporter, type ServerEventListener } from './events.js';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type { BucketSpec, KeyValueStore } from './store/types.js';
+import { refuseUnsealed } from './validation/encrypted-payload.js';
 import { createPayloadValidator } from './validation/payload-schema.js';
 
 /** Default publish limit per connection: bursts of 50, then 20 per second. */
@@ -44,7 +46,8 @@ export interface RealtimeOptions {
   /**
    * Schemas for published data, by event name (`'*'` for every event), with any Standard Schema library (zod,
    * valibot, arktype). A publish whose data fails is `nack`ed `invalid_payload` with the issues; nothing is stored.
-   * A function picks one per channel and event.
+   * A function picks one per channel and event. Not applied on end-to-end encrypted (`private-encrypted-`)
+   * channels: the server only sees ciphertext there, so it checks that payloads are sealed instead.
    */
   schemas?: Readonly<Record<string, StandardSchemaV1>> | ((channel: string, event: string) => StandardSchemaV1 | undefined);
   /** Stream tokens (EventSource auth) live this long. Default 30 000. */
@@ -71,7 +74,8 @@ export interface Realtime {
   /**
    * Publishes from the server (a Server Action, a route handler, a job): stored, numbered and delivered to every
    * subscriber on every instance. Resolves once stored; rejects with `RealtimeError('unavailable')` when it
-   * could not be (nothing was published).
+   * could not be (nothing was published), and with `invalid_payload` for plaintext on an encrypted
+   * (`private-encrypted-`) channel: seal it with `sealForChannel` first.
    */
   publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt>;
   /** Closes the Redis connections it opened. Call it after the endpoints are closed. */
@@ -82,7 +86,9 @@ export interface Realtime {
  * One server's realtime state, shared by its endpoints: the hub with its broker (memory, or Redis when
  * `REDIS_URL` is set), the store for stream tokens and rate limits, and the rules every endpoint applies alike:
  * channel authorization for `private-`/`presence-` channels, per-connection and per-user rate limits, payload
- * schemas and the `onEvent` audit trail.
+ * schemas and the `onEvent` audit trail. On end-to-end encrypted channels (`private-encrypted-…`, see
+ * `encryptedTransport`) a client's publish, signal or presence data that is not sealed is refused `invalid_payload`
+ * (and schemas, which cannot read ciphertext, are skipped).
  *
  * ```ts
  * import { z } from 'zod'
@@ -140,6 +146,13 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     );
   };
 
+  // Synchronous, so a server without limits or schemas keeps handling frames without a promise per frame.
+  const admitSealed = (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): FrameError | undefined => {
+    const unsealed = refuseUnsealed(frame);
+    if (unsealed) report?.({ type: 'refused', transport: 'hub', code: 'invalid_payload', channel: frame.channel, userId: session.userId });
+    return unsealed;
+  };
+
   const admit = async (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): Promise<FrameError | undefined> => {
     if (rateLimiter && frame.type !== 'unsubscribe') {
       const verdict = await rateLimiter.check({ connectionId: session.id, userId: session.userId });
@@ -148,7 +161,9 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
         return { ...verdict.error, retryAfterMs: verdict.retryAfterMs } as FrameError;
       }
     }
-    if (validator && frame.type === 'publish') {
+    const unsealed = admitSealed(session, frame);
+    if (unsealed) return unsealed;
+    if (validator && frame.type === 'publish' && !isEncryptedChannel(frame.channel)) {
       const checked = await validator.validate(frame.channel, frame.event, frame.data);
       if (!checked.ok) {
         report?.({ type: 'refused', transport: 'hub', code: 'invalid_payload', channel: frame.channel, userId: session.userId });
@@ -161,7 +176,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
   const hub = createChannelHub<ChannelBroker>({
     broker,
     authorize,
-    admit: rateLimiter || validator ? admit : undefined,
+    admit: rateLimiter || validator ? admit : admitSealed,
     onStored: report
       ? (session, stored) => {
           if (stored.fresh) report({ type: 'publish', transport: session ? 'hub' : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
@@ -180,6 +195,9 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     distributed,
     onEvent: options.onEvent,
     async publish(channel, event, data, publishOptions) {
+      // The server holds the master key, not the channel key: plaintext here would reach every member unreadable.
+      const unsealed = refuseUnsealed({ type: 'publish', channel, event, data, cid: '' });
+      if (unsealed) throw new RealtimeError('invalid_payload', unsealed.message);
       return hub.publish(channel, event, data, publishOptions);
     },
     close() {
