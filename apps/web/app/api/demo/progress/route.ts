@@ -38,12 +38,15 @@ export async function GET(request: Request) {
   return stream.response;
 }
 
+/** Waits `ms`, or less when the stream ends; the abort listener goes with the timer (no listener per step piles up). */
 function sleep(ms: number, signal: AbortSignal) {
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
