@@ -34,12 +34,17 @@ const PAGE = `<!doctype html>
   const client = createRealtimeClient({ transport });
   const room = client.channel('room');
   const received = [];
-  room.subscribe('*', (message) => received.push(message.seq));
+  const documents = [];
+  room.subscribe('*', (message) => {
+    received.push(message.seq);
+    if (message.event === 'document') documents.push(JSON.stringify(message.data));
+  });
   room.presence.enter({ tab: Math.random() });
   window.rk = {
     transport,
     client,
     received,
+    documents,
     ready: () => room.getSnapshot().subscribed && client.getSnapshot().status === 'open',
   };
 </script></head><body>tab</body></html>`;
@@ -51,7 +56,8 @@ let context: BrowserContext;
 let base: string;
 
 beforeAll(async () => {
-  endpoint = createWebSocketEndpoint({ authenticate: (token) => (token ? { userId: token } : null) });
+  // Compression on: large frames are deflated once by the endpoint itself, and Chromium must inflate them.
+  endpoint = createWebSocketEndpoint({ authenticate: (token) => (token ? { userId: token } : null), compression: true });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const serve = (file: string) => {
@@ -156,5 +162,14 @@ describe('shareAcrossTabs in Chromium', () => {
     expect(await leaderOf(rest)).toHaveLength(1);
     await until(() => endpoint.clients === 1, 5000, 'one connection after the freeze');
     expect(endpoint.hub.presence('room')).toMatchObject([{ userId: 'ada', connections: 1 }]);
+
+    // A 20 KB document crosses the wire compressed (permessage-deflate, the endpoint's own frames) and every tab
+    // reads it intact.
+    const document = { rows: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `row ${i}`, status: i % 3 ? 'ok' : 'late', value: i * 7 })) };
+    published += 1;
+    await endpoint.publish('room', 'document', document);
+    const documents = (page: Page) => page.evaluate(() => [...(window as never as { rk: { documents: string[] } }).rk.documents]);
+    await until(async () => (await Promise.all(rest.map(documents))).every((list) => list.length === 1), 10_000, 'the compressed document');
+    for (const list of await Promise.all(rest.map(documents))) expect(list).toEqual([JSON.stringify(document)]);
   }, 90_000);
 });

@@ -2,8 +2,8 @@ export { createEventStream, createNodeEventStream, DEFAULT_COALESCE_MS, DEFAULT_
 export type { EventStream, EventStreamBase, EventStreamCloseReason, EventStreamInit, NodeEventStream } from './event-stream.js';
 export { encodeEvent, isEncodedEvent } from './encode-event.js';
 export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
-export { createWebSocketEndpoint, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS } from './ws-endpoint.js';
-export type { AuthenticatedUser, WebSocketEndpoint, WebSocketEndpointOptions } from './ws-endpoint.js';
+export { createWebSocketEndpoint, DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS } from './ws-endpoint.js';
+export type { AuthenticatedUser, WebSocketCompressionOptions, WebSocketEndpoint, WebSocketEndpointOptions } from './ws-endpoint.js';
 export { createChannelEndpoint, CHANNEL_SESSION_HEADER, DEFAULT_MAX_POST_BYTES } from './channel-stream.js';
 export type { ChannelEndpoint, ChannelEndpointOptions } from './channel-stream.js';
 export { createRealtime, getRealtime, publish, DEFAULT_CONNECTION_LIMIT, DEFAULT_USER_LIMIT, PROTECTED_CHANNEL_PREFIXES } from './realtime.js';

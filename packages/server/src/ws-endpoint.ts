@@ -8,6 +8,10 @@ import { readAuthResult, type AuthenticationResult, type AuthRefusalCode } from 
 import { encodeFrame } from './encode-frame.js';
 import { eventReporter, type ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
+import { compressedFrame, perMessageDeflateOptions, resolveCompression, windowBitsRecorder, type WebSocketCompressionOptions } from './ws-compression.js';
+
+export { DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD } from './ws-compression.js';
+export type { WebSocketCompressionOptions } from './ws-compression.js';
 
 /** Default largest accepted message: 64 KiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -72,6 +76,30 @@ export interface WebSocketEndpointOptions {
   maxBufferedBytes?: number;
   /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * permessage-deflate (RFC 7692) for frames of at least `threshold` bytes (default 1024), with clients that offer it
+   * (browsers do); smaller frames, and clients that do not offer it, get plain frames. Off by default (as in `ws` and
+   * Socket.IO): `true` turns it on with {@link DEFAULT_COMPRESSION_THRESHOLD} and zlib level 6.
+   *
+   * Each frame is deflated once, however many subscribers it goes to: the endpoint declares
+   * `server_no_context_takeover`, so every client gets the same compressed bytes and no connection keeps a
+   * compressor. Measured (`pnpm bench compression`, 50 subscribers): 2 KB and 20 KB JSON frames cross the wire at
+   * 0.32× and 0.23× their size, for server CPU per delivery within ~20% of no compression; 150-byte chat lines are
+   * untouched. Socket.IO's `perMessageDeflate` (a compressor per socket, with context takeover) makes smaller frames
+   * (374 B and 3 984 B where ours are 678 B and 4 565 B; chat lines 43 B) at 8–17× our CPU per delivery and ~350
+   * KiB of server memory per connection.
+   *
+   * The costs, and why it is opt-in: one synchronous deflate per large frame (~50 µs for 2 KB, ~250 µs for 20 KB),
+   * paid per delivery when a channel has one subscriber; ~17 KiB more server memory per connection whose client
+   * compresses what it sends (browsers do, and `ws` keeps an inflater for it). Turn it on when frames are large
+   * (snapshots, documents, dashboards); with many connections and only small messages it saves nothing.
+   *
+   * ```ts
+   * createWebSocketEndpoint({ server, compression: true })                          // threshold 1 KiB, level 6
+   * createWebSocketEndpoint({ server, compression: { threshold: 4096, level: 1 } }) // your trade-off
+   * ```
+   */
+  compression?: boolean | WebSocketCompressionOptions;
 }
 
 /** A running endpoint: see {@link createWebSocketEndpoint}. */
@@ -110,6 +138,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   const maxMessageBytes = positive(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
   const maxBufferedBytes = positive(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes');
   const pingIntervalMs = options.pingIntervalMs === false ? 0 : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
+  const compression = resolveCompression(options.compression);
   const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] WebSocket endpoint:', error));
   const { server, path, authenticate, checkOrigin } = options;
@@ -117,7 +146,14 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   /** Frames being handled (an async broker, authorize or limit): `close()` lets them finish and answer first. */
   const inFlight = new Set<Promise<unknown>>();
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(16 * maxMessageBytes, 1024 * 1024), clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: Math.max(16 * maxMessageBytes, 1024 * 1024),
+    clientTracking: false,
+    perMessageDeflate: compression ? perMessageDeflateOptions(compression) : false,
+  });
+  const windows = windowBitsRecorder();
+  if (compression) wss.on('headers', windows.record);
   const clients = new Set<WebSocket>();
   const alive = new WeakSet<WebSocket>();
   let closing: Promise<void> | undefined;
@@ -152,7 +188,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       if (closing || socket.destroyed) return void socket.destroy();
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore);
-        if (outcome.ok) return open(ws, outcome.user);
+        const windowBits = windows.take(request);
+        if (outcome.ok) return open(ws, outcome.user, windowBits === undefined ? undefined : { socket, windowBits });
         if (outcome.failed) return ws.close(INTERNAL_ERROR, 'authentication failed');
         report({ type: 'auth_failure', transport: 'websocket', code: outcome.code, reason: outcome.reason });
         if (outcome.code === 'forbidden') return ws.close(POLICY_VIOLATION, 'origin not allowed');
@@ -181,13 +218,20 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
     }
   }
 
-  function open(ws: WebSocket, user: AuthenticatedUser | undefined) {
+  /**
+   * `deflate`: the socket under `ws`, with the window the client accepted, when permessage-deflate was negotiated.
+   * Compressed frames are written to it directly, in order with `ws`'s own writes: `ws` writes synchronously as long
+   * as it is never asked to compress (every `send` passes `compress: false`), so nothing of its can be queued behind.
+   */
+  function open(ws: WebSocket, user: AuthenticatedUser | undefined, deflate?: { socket: Duplex; windowBits: number }) {
     clients.add(ws);
     alive.add(ws);
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
-      // Encoded once per frame, however many clients it goes to (the hub shares one frozen frame object).
-      ws.send(encodeFrame(frame));
+      // Encoded (and compressed) once per frame, however many clients it goes to (the hub shares one frozen frame).
+      const compressed = deflate && compression ? compressedFrame(frame, compression, deflate.windowBits) : null;
+      if (deflate && compressed) deflate.socket.write(compressed);
+      else ws.send(encodeFrame(frame), { compress: false });
       if (ws.bufferedAmount > maxBufferedBytes) ws.close(TRY_AGAIN_LATER, 'slow consumer');
     };
     const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
