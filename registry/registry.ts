@@ -224,6 +224,30 @@ export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryI
       categories: ['realtime', 'collaboration'],
       docs: 'Render <CollaborativeEditor channel="doc:42" user={{ id, name }} /> inside <RealtimeProvider transport={…}>. The Yjs-over-channel protocol is documented at the top of lib/yjs-channel.ts.',
     },
+    {
+      name: 'realtime-devtools',
+      type: 'registry:component',
+      title: 'Realtime devtools',
+      description:
+        'A floating, collapsible devtools panel for every connection on the page, whatever the transport: status timeline, retries, resume cursors, outbox, presence, an event log with a JSON tree (filter, pause, export), and chaos controls (disconnect, offline, latency, drop the next N). Costs nothing while closed; off in production builds.',
+      dependencies: ['@realtime-kit/core', 'lucide-react'],
+      registryDependencies: [url('utils'), url('use-locale')],
+      files: [{ path: 'registry/realtime/components/realtime-devtools.tsx', type: 'registry:component' }],
+      categories: ['realtime', 'devtools'],
+      docs: 'Render <RealtimeDevtools /> once, anywhere in your app (e.g. the root layout); Ctrl+Shift+D toggles it. It renders nothing when NODE_ENV is production unless you pass `enabled`. Needs @realtime-kit/core ≥ the version with the /devtools entry.',
+    },
+    {
+      name: 'live-form',
+      type: 'registry:block',
+      title: 'Live form',
+      description:
+        'A form checked on the server as you type (debounced, stale requests cancelled, each field announced), submitted with useActionState and useOptimistic: instant feedback, live progress over Server-Sent Events, success or an error with Retry, no double submit. Posts without JavaScript too.',
+      dependencies: ['lucide-react'],
+      registryDependencies: [url('utils'), url('stream-progress')],
+      files: [{ path: 'registry/realtime/blocks/live-form/live-form.tsx', type: 'registry:component' }],
+      categories: ['realtime', 'forms'],
+      docs: 'Pass a Server Action as `action` (it validates again and returns { status: "invalid" | "working" | "success" | "error", … }) and per-field `validators` that fetch with the given AbortSignal. A `working` state’s `progressUrl` streams the stream-progress protocol. The contract is documented at the top of the file.',
+    },
   ] satisfies RegistryItem[];
 }
 

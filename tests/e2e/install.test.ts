@@ -45,6 +45,10 @@ const RENDER: Record<string, string> = {
   'chat-room': '<ChatRoom channel="e2e:room" user={{ id: "e2e", name: "E2E" }} />',
   'live-cursors': '<LiveCursors channel="e2e:cursors" user={{ id: "e2e", name: "E2E" }} />',
   'collaborative-editor': '<CollaborativeEditor channel="e2e:doc" user={{ id: "e2e", name: "E2E" }} />',
+  // An inline Server Action in the Next page (the progressive-enhancement path); a no-op directive under Vite.
+  'live-form': '<LiveForm fields={[{ name: "email", label: "Email", type: "email" }]} action={async () => { "use server"; return { status: "success", message: "Sent" }; }} />',
+  // `enabled`: the test builds for production, where the devtools render nothing by default.
+  'realtime-devtools': '<RealtimeDevtools enabled />',
 };
 
 /** Items that use channels: rendered inside a client `RealtimeProvider` with a WebSocket transport (which connects only in the browser). */

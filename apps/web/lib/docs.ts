@@ -479,4 +479,97 @@ export function Notes({ me, doc }: { me: { id: string; name: string }; doc: { id
       { name: 'textareaClassName', type: 'string', description: 'Classes for the textarea (height, font); the caret overlay follows its computed style.' },
     ],
   },
+  'realtime-devtools': {
+    accessibility: [
+      'The floating button is a labelled toggle (`aria-expanded`, `aria-keyshortcuts`); Ctrl+Shift+D (or your `shortcut`) toggles from anywhere, Escape closes and returns focus to the button.',
+      'The open panel is a non-modal `dialog` that takes focus; Overview, Events and Chaos are ARIA tabs (arrow keys, Home, End; mirrored in right-to-left).',
+      'Payloads are an ARIA `tree`: Up/Down move, Right expands or enters, Left collapses or goes to the parent, Enter or Space toggles.',
+      'Only the selected connection’s status changes are announced (politely), never each frame; event direction is spoken ("In"/"Out"), not just drawn.',
+      'Fixed position: it never shifts the page. Status dots stop pulsing under `prefers-reduced-motion`; colours come from the theme, so dark mode works.',
+    ],
+    usage: `// app/layout.tsx (or your Vite root): renders nothing when NODE_ENV is production
+import { RealtimeDevtools } from '@/components/realtime-devtools'
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        {children}
+        <RealtimeDevtools />
+      </body>
+    </html>
+  )
+}
+
+// Keep it in a staging build:
+<RealtimeDevtools enabled={process.env.NEXT_PUBLIC_DEVTOOLS === '1'} shortcut="alt+shift+r" />
+
+// The same data without the UI (tests, your own tools):
+import { createInspector } from '@realtime-kit/core/devtools'
+const inspector = createInspector({ maxEvents: 200 })
+inspector.chaos(inspector.getSnapshot()[0].id).drop(2) // watch the client resync
+inspector.close()                                      // every tap removed`,
+    props: [
+      { name: 'enabled', type: 'boolean', default: "NODE_ENV !== 'production'", description: 'Render it. Off in production builds (Next.js and Vite replace NODE_ENV at build time) unless you pass true.' },
+      { name: 'defaultOpen', type: 'boolean', default: 'false', description: 'Open on mount.' },
+      { name: 'shortcut', type: 'string | null', default: "'ctrl+shift+d'", description: 'Key combination that toggles the panel (modifiers ctrl, shift, alt, meta joined with +); null for none.' },
+      { name: 'corner', type: "'bottom-end' | 'bottom-start' | 'top-end' | 'top-start'", default: "'bottom-end'", description: 'Where the button sits; logical, so `end` is on the left in right-to-left pages.' },
+      { name: 'maxEvents', type: 'number', default: '500', description: 'Events kept per connection while the panel is open (older ones are counted, not kept).' },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for times, sizes and counts.' },
+      { name: 'labels', type: 'Partial<RealtimeDevtoolsLabels>', description: 'Replace any text (status names, tabs, buttons), e.g. to translate.' },
+    ],
+  },
+  'live-form': {
+    accessibility: [
+      'Every field has a visible label; required fields say "required" to screen readers (the asterisk is hidden from them).',
+      'Each field\'s message ("Checking…", "available", why it is invalid) is a polite live region tied to the input with `aria-describedby`; an invalid field has `aria-invalid`. Messages keep their space, so nothing moves as they come and go.',
+      'Submitting with a known-invalid field moves focus to it; errors from the server move focus to the first field they name.',
+      'The submit button uses `aria-disabled` while submitting and while the work runs: it keeps focus, and Enter or a click does nothing until the run is over.',
+      'A failed submission is an alert with a Retry button; progress is the stream-progress `progressbar` with its polite status line. Spinners hold still under reduced motion.',
+    ],
+    usage: `// app/actions/sign-up.ts
+'use server'
+export async function signUp(previous: LiveFormState, formData: FormData): Promise<LiveFormState> {
+  const values = { username: String(formData.get('username') ?? ''), email: String(formData.get('email') ?? '') }
+  const errors = await validate(values)            // the same rules as the live check, run again
+  if (errors) return { status: 'invalid', fieldErrors: errors, values }
+  const job = await startJob(values)               // streams step / progress / done events
+  return { status: 'working', progressUrl: \`/api/jobs/\${job.id}/events\`, values }
+}
+
+// app/sign-up/form.tsx
+'use client'
+import { LiveForm, type LiveFormValidator } from '@/components/live-form'
+import { signUp } from '@/app/actions/sign-up'
+
+const checkUsername: LiveFormValidator = async (value, { signal }) =>
+  (await fetch(\`/api/username?name=\${encodeURIComponent(value)}\`, { signal })).json() // { valid, message }
+
+export function SignUpForm() {
+  return (
+    <LiveForm
+      fields={[
+        { name: 'username', label: 'Username', required: true },
+        { name: 'email', label: 'Email', type: 'email', required: true },
+      ]}
+      validators={{ username: checkUsername }}
+      action={signUp}          // a Server Action: the form also posts without JavaScript
+      permalink="/sign-up"
+      labels={{ submit: 'Create account' }}
+    />
+  )
+}`,
+    props: [
+      { name: 'fields', type: 'LiveFormField[]', description: '{ name, label, type?, description?, required?, placeholder?, autoComplete?, minLength?, maxLength?, defaultValue? } per input, in order.' },
+      { name: 'action', type: '(state, formData) => Promise<LiveFormState>', description: 'Handles the submission; pass a Server Action directly. Returns { status: "invalid", fieldErrors } | { status: "working", progressUrl } | { status: "success", message } | { status: "error", message }, each with optional `values`.' },
+      { name: 'validators', type: 'Record<string, (value, { signal, values }) => Promise<LiveFormVerdict>>', description: 'Live checks per field name, answering { valid: true, message? } or { valid: false, message }. Pass `signal` to fetch: a newer value aborts it. Throwing means "could not check" (checked on submit).' },
+      { name: 'debounceMs', type: 'number', default: '300', description: 'Quiet time after the last keystroke before a check; blur checks at once.' },
+      { name: 'initialState', type: 'LiveFormState', default: "{ status: 'idle' }", description: 'Where the form starts, e.g. a state your page got from the server.' },
+      { name: 'permalink', type: 'string', description: 'The page URL, for posts made before hydration (React useActionState permalink).' },
+      { name: 'progress', type: 'StreamProgressProps', description: 'Passed to the progress card: title, planned steps, labels, sseOptions.' },
+      { name: 'onSuccess', type: '(message?: string) => void', description: 'Called once the work is done: a success state, or the stream’s done event.' },
+      { name: 'labels', type: 'Partial<LiveFormLabels>', description: 'Replace any text (submit, submitting, checking, retry…), e.g. to translate.' },
+      { name: 'children', type: 'ReactNode', description: 'Extra inputs (hidden fields, checkboxes) placed before the submit button; they are posted too.' },
+    ],
+  },
 };

@@ -1,3 +1,4 @@
+import { setInspectable, type ClientTap, type InspectableClient } from '../devtools/registry.js';
 import { RealtimeError, isRealtimeError } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
 import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
@@ -102,6 +103,17 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   let open = false;
   /** Messages a transport wrapper could not read (`message.error`): counted in the resume point, never delivered. */
   const unreadable = new WeakMap<ChannelMessage, RealtimeError>();
+  /** Devtools' tap (`@realtime-kit/core/devtools`): null unless an inspector is attached. */
+  let tap: ClientTap | null = null;
+  /** Bumped when the tap changes what `getSnapshot` shows (a simulated offline). */
+  const shown = createStore(0);
+  const getSnapshot = () => tap?.state ?? transport.getSnapshot();
+  function subscribe(listener: () => void): () => void {
+    const offs = [transport.subscribe(listener), shown.subscribe(listener)];
+    return () => offs.forEach((off) => off());
+  }
+  const transmit = (frame: ClientFrame): boolean =>
+    tap ? tap.send(frame, (next) => transport.send(next)) : transport.send(frame);
 
   const outbox = createOutboxQueue({
     storage: options.outbox,
@@ -119,7 +131,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   function start() {
     if (started || closed) return;
     started = true;
-    stop.push(transport.subscribe(onStatus), transport.onFrame(onFrame));
+    // Listed for devtools once it runs (a client that never connects, e.g. one made for server rendering, is not).
+    setInspectable(inspectable, true);
+    stop.push(subscribe(onStatus), transport.onFrame((frame) => (tap ? tap.receive(frame, onFrame) : onFrame(frame))));
     onStatus();
   }
 
@@ -130,11 +144,12 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function send(frame: ClientFrame): boolean {
-    return open && transport.send(frame);
+    return open && transmit(frame);
   }
 
   function onStatus() {
-    const isOpen = transport.getSnapshot().status === 'open';
+    tap?.status();
+    const isOpen = getSnapshot().status === 'open';
     if (isOpen === open) return;
     open = isOpen;
     if (open) sessionOpened();
@@ -385,7 +400,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       const { cid, channel, event, data } = queued.entry;
       let sent: boolean;
       try {
-        sent = transport.send({ type: 'publish', channel, event, data, cid });
+        sent = transmit({ type: 'publish', channel, event, data, cid });
       } catch (cause) {
         // The transport could not encode it (e.g. not JSON-serialisable): this one fails, the rest go on.
         outbox.remove(cid);
@@ -525,10 +540,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     return record;
   }
 
-  return {
+  const client: RealtimeClient = {
     transport,
-    subscribe: transport.subscribe,
-    getSnapshot: transport.getSnapshot,
+    subscribe,
+    getSnapshot,
     channel<Events extends EventMap = EventMap>(name: string): Channel<Events> {
       if (typeof name !== 'string' || name === '') throw new TypeError('client.channel(name): name must be a non-empty string.');
       let record = channels.get(name);
@@ -549,6 +564,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       sessionEnded();
       closed = true;
       open = false;
+      tap = null;
+      setInspectable(inspectable, false);
       for (const off of stop.splice(0)) off();
       const error = new RealtimeError('closed', 'The client was closed before the server stored this publish (a persistent outbox keeps it for the next client).');
       for (const queued of outbox.clear()) queued.settle?.reject(error);
@@ -562,6 +579,18 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       return userId;
     },
   };
+  const inspectable: InspectableClient = {
+    kind: 'client',
+    client,
+    channels: () => [...channels.values()].map((record) => record.api),
+    outbox: () => outbox.size,
+    inspect(next) {
+      if (closed) return;
+      tap = next;
+      shown.set((n) => n + 1);
+    },
+  };
+  return client;
 }
 
 function deferred(): { promise: Promise<PublishReceipt>; settle: NonNullable<QueuedPublish['settle']> } {

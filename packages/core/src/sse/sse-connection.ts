@@ -7,6 +7,7 @@ import { RealtimeError } from '../errors.js';
 import { assertNever } from '../lib/assert-never.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
 import { createStore } from '../store.js';
+import { setInspectable } from '../devtools/registry.js';
 import { classifySSEOutcome, type SSEOutcome, type SSEVerdict } from './classify-sse-outcome.js';
 import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions, SSEParse } from './types.js';
 
@@ -84,6 +85,8 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     ) {
       return;
     }
+    // Listed for devtools while running (an idle one is not started by an inspector's subscribe).
+    setInspectable(inspectable, status !== 'closed');
     store.set(Object.freeze({ status, error, attempt, retryInMs, retryAt, lastEventId }));
   }
 
@@ -413,6 +416,7 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     },
   };
 
+  const inspectable = { kind: 'sse', connection } as const;
   if (options.autoConnect ?? true) start();
   return connection;
 }

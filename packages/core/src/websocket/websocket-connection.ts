@@ -6,6 +6,7 @@ import { RealtimeError } from '../errors.js';
 import { assertNever } from '../lib/assert-never.js';
 import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
 import { createStore } from '../store.js';
+import { setInspectable } from '../devtools/registry.js';
 import { classifyClose, type WebSocketOutcome, type WebSocketVerdict } from './classify-close.js';
 import type {
   HeartbeatOptions,
@@ -119,6 +120,8 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     ) {
       return;
     }
+    // Listed for devtools while running (an idle one is not started by an inspector's subscribe).
+    setInspectable(inspectable, status !== 'closed');
     store.set(Object.freeze({ status, error, attempt, retryInMs, retryAt, lastEventId: null }));
   }
 
@@ -519,6 +522,7 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     close,
   };
 
+  const inspectable = { kind: 'websocket', connection } as const;
   if (options.autoConnect ?? true) start();
   return connection;
 }

@@ -16,6 +16,8 @@ import { LiveMetricsDemo } from '@/components/demos/live-metrics-demo';
 import { NotificationCenterDemo } from '@/components/demos/notification-center-demo';
 import { LiveCursorsDemo } from '@/components/demos/live-cursors-demo';
 import { CollaborativeEditorDemo } from '@/components/demos/collaborative-editor-demo';
+import { LiveFormDemo } from '@/components/demos/live-form-demo';
+import { RealtimeDevtoolsDemo } from '@/components/demos/realtime-devtools-demo';
 import { InstallCommand } from '@/components/install-command';
 import { itemDocs } from '@/lib/docs';
 import { installCommand, REGISTRY_URL } from '@/lib/registry-url';
@@ -51,6 +53,8 @@ const demos: Record<string, React.ReactNode> = {
   'streaming-text': <StreamingTextDemo />,
   'live-cursors': <LiveCursorsDemo />,
   'collaborative-editor': <CollaborativeEditorDemo />,
+  'live-form': <LiveFormDemo />,
+  'realtime-devtools': <RealtimeDevtoolsDemo />,
 };
 
 export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
