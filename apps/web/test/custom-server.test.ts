@@ -4,6 +4,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRealtimeClient, type ChannelMessage } from '@realtime-kit/core';
+import { pollingTransport } from '@realtime-kit/core/polling';
+import { sseTransport } from '@realtime-kit/core/sse-transport';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { createNextServer, type NextServer } from '@realtime-kit/server';
 import next from 'next';
@@ -49,6 +51,28 @@ describe('createNextServer (server.mjs)', () => {
     } finally {
       off();
       client.close();
+    }
+  });
+
+  it('serves the fallback transports at /api/realtime (SSE + POST, long polling) over the same hub as the WebSocket', async () => {
+    const base = `http://127.0.0.1:${running.port}`;
+    const online = { isOnline: () => true, subscribe: () => () => {} };
+    const listeners = [
+      createRealtimeClient({ transport: sseTransport({ url: `${base}/api/realtime`, network: online }) }),
+      createRealtimeClient({ transport: pollingTransport({ url: `${base}/api/realtime`, network: online }) }),
+      createRealtimeClient({ transport: websocketTransport({ url: `ws://127.0.0.1:${running.port}/realtime`, WebSocket, heartbeat: false }) }),
+    ];
+    const seen = listeners.map(() => [] as unknown[]);
+    const offs = listeners.map((client, i) => client.channel('demo:fallback').subscribe('*', (message) => seen[i]!.push(message.data)));
+    try {
+      await vi.waitFor(() => expect(listeners.every((client) => client.channel('demo:fallback').getSnapshot().subscribed)).toBe(true), { timeout: 15_000 });
+      // Each publishes once; everyone gets all three, whichever transport carried them.
+      await Promise.all(listeners.map((client, i) => client.channel('demo:fallback').publish('message', { from: ['sse', 'polling', 'websocket'][i] })));
+      await vi.waitFor(() => expect(seen.map((data) => data.length)).toEqual([3, 3, 3]), { timeout: 15_000 });
+      for (const data of seen) expect(data).toEqual(seen[2]);
+    } finally {
+      offs.forEach((off) => off());
+      listeners.forEach((client) => client.close());
     }
   });
 });

@@ -1,11 +1,11 @@
 'use client';
 
 import * as React from 'react';
-import { websocketTransport } from '@realtime-kit/core/websocket';
-import { RealtimeProvider } from '@realtime-kit/react';
+import { RealtimeProvider, useConnectionState } from '@realtime-kit/react';
 
 import { ChatRoom, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
 import { DemoButton } from '@/components/demo-button';
+import { createDemoTransport } from '@/lib/demo-transport';
 
 /** The channel `app/api/demo/chat/route.ts` publishes to. */
 const CHANNEL = 'demo:chat';
@@ -28,7 +28,8 @@ function guest(): ChatUser {
  */
 export function ChatRoomDemo() {
   // One transport for the page's lifetime: a new one would be a new client and a new connection.
-  const [transport] = React.useState(() => websocketTransport({ url: '/realtime' }));
+  const [transport] = React.useState(() => createDemoTransport());
+  const { status, transport: carrier } = useConnectionState(transport);
   // The guest name lives in sessionStorage, which the server cannot read: pick it after hydration.
   const [user, setUser] = React.useState<ChatUser | null>(null);
   React.useEffect(() => setUser(guest()), []);
@@ -74,8 +75,14 @@ export function ChatRoomDemo() {
         </RealtimeProvider>
       )}
       <p className="text-xs text-muted-foreground">
-        Runs over WebSocket at <code>/realtime</code>: start the app with <code>node server.mjs</code> (plain <code>next dev</code> has no
-        WebSocket endpoint, and the chat will say it is reconnecting).
+        {status === 'open' && carrier ? (
+          <>
+            Connected over <strong className="font-medium text-foreground">{carrier === 'sse' ? 'SSE + POST' : carrier === 'polling' ? 'long polling' : 'WebSocket'}</strong>.{' '}
+          </>
+        ) : null}
+        Runs over WebSocket at <code>/realtime</code> (start the app with <code>node server.mjs</code>), falling back to SSE and then long
+        polling at <code>/api/realtime</code> when the WebSocket cannot get through. Add <code>?transport=sse</code> or{' '}
+        <code>?transport=polling</code> to the page URL to try them.
       </p>
     </div>
   );
