@@ -165,11 +165,11 @@ describe('shareAcrossTabs in Chromium', () => {
 
     // A 20 KB document crosses the wire compressed (permessage-deflate, the endpoint's own frames) and every tab
     // reads it intact.
-    const document = { rows: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `row ${i}`, status: i % 3 ? 'ok' : 'late', value: i * 7 })) };
+    const doc = { rows: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `row ${i}`, status: i % 3 ? 'ok' : 'late', value: i * 7 })) };
     published += 1;
-    await endpoint.publish('room', 'document', document);
+    await endpoint.publish('room', 'document', doc);
     const documents = (page: Page) => page.evaluate(() => [...(window as never as { rk: { documents: string[] } }).rk.documents]);
     await until(async () => (await Promise.all(rest.map(documents))).every((list) => list.length === 1), 10_000, 'the compressed document');
-    for (const list of await Promise.all(rest.map(documents))) expect(list).toEqual([JSON.stringify(document)]);
+    for (const list of await Promise.all(rest.map(documents))) expect(list).toEqual([JSON.stringify(doc)]);
   }, 90_000);
 });

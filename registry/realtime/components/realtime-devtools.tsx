@@ -1035,6 +1035,12 @@ function matchesShortcut(event: KeyboardEvent, shortcut: Shortcut): boolean {
   return keyMatches && event.ctrlKey === shortcut.ctrl && event.shiftKey === shortcut.shift && event.altKey === shortcut.alt && event.metaKey === shortcut.meta;
 }
 
+/**
+ * Typed here so the file compiles where `@types/node` is not installed (a Vite app); at run time the bundler has
+ * replaced `process.env.NODE_ENV` with a string, or `process` is missing and the catch below answers.
+ */
+declare const process: { readonly env: { readonly NODE_ENV?: string } };
+
 /** True in a production build: Next.js and Vite replace `process.env.NODE_ENV` at build time. */
 function isProductionBuild(): boolean {
   try {
