@@ -14,7 +14,7 @@
  *
  * Quick run: `node --conditions=source --import tsx bench/suites/compression.ts` prints the rows.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +22,7 @@ import { Server as SocketIOServer } from 'socket.io';
 import { io, type Socket as SocketIOClient } from 'socket.io-client';
 import WebSocket from 'ws';
 import { createRealtime, createWebSocketEndpoint, type Realtime } from '@realtime-kit/server';
+import { forkChild, stopChild } from '../lib/children.js';
 import { median, type BenchRow } from '../lib/result.js';
 
 /** Subscribers per broadcast. */
@@ -232,26 +233,13 @@ async function clientsChild(mode: Mode, url: string, count: number): Promise<voi
 // The suite.
 
 const SELF = fileURLToPath(import.meta.url);
-const TSX = import.meta.resolve('tsx');
 const children = new Set<ChildProcess>();
 
 function start(role: 'server' | 'clients', args: readonly string[]): ChildProcess {
-  const child = fork(SELF, [...args], {
-    execArgv: ['--conditions=source', '--import', TSX, '--expose-gc'],
-    env: { ...process.env, COMPRESSION_BENCH_ROLE: role },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
+  return forkChild(children, SELF, args, { execArgv: ['--expose-gc'], env: { ...process.env, COMPRESSION_BENCH_ROLE: role } });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-}
+const stop = stopChild;
 
 /** The next message of `type` from `child`, within {@link WAIT_MS}; a client's `failed` rejects. */
 function next<M extends FromServer | FromClients, T extends M['type']>(child: ChildProcess, type: T): Promise<Extract<M, { type: T }>> {

@@ -9,9 +9,10 @@
  * Quick run: `node --conditions=source --import tsx bench/suites/server.ts` prints the table.
  * `SERVER_BENCH_QUICK=1` runs a tenth of the clients (for development; the figures are not the table's).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { forkChild, stopChild, track } from '../lib/children.js';
 import { isMet, median, ratioOf, type BenchRow } from '../lib/result.js';
 import type { ClientConfig, ClientKind, FromClients, FromServer, ServerConfig, ToClients, ToServer } from '../lib/server/protocol.js';
 
@@ -23,27 +24,15 @@ const WAIT_MS = 60_000;
 
 const SERVER_SCRIPT = fileURLToPath(new URL('../lib/server/server-process.ts', import.meta.url));
 const CLIENT_SCRIPT = fileURLToPath(new URL('../lib/server/client-process.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 
 /** Every child this suite started, so each one is killed at the end, also on error. */
 const children = new Set<ChildProcess>();
 
 function start(script: string, config: ServerConfig | ClientConfig, execArgv: readonly string[] = []): ChildProcess {
-  const child = fork(script, [JSON.stringify(config)], {
-    execArgv: ['--conditions=source', '--import', TSX, ...execArgv],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
+  return forkChild(children, script, [JSON.stringify(config)], { execArgv });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-}
+const stop = stopChild;
 
 async function stopAll(): Promise<void> {
   await Promise.all([...children].map((child) => stop(child)));
@@ -355,8 +344,7 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
     });
   });
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  track(children, child);
   child.on('error', () => {});
   const deadline = Date.now() + 10_000;
   for (;;) {

@@ -5,6 +5,7 @@ import { RealtimeProvider, useConnectionState } from '@realtime-kit/react';
 
 import { ChatRoom, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
 import { DemoButton } from '@/components/demo-button';
+import { usePostChatFromServer } from '@/lib/use-post-chat';
 import { createDemoTransport } from '@/lib/demo-transport';
 
 /** The channel `app/api/demo/chat/route.ts` publishes to. */
@@ -33,21 +34,7 @@ export function ChatRoomDemo() {
   // The guest name lives in sessionStorage, which the server cannot read: pick it after hydration.
   const [user, setUser] = React.useState<ChatUser | null>(null);
   React.useEffect(() => setUser(guest()), []);
-  const [posting, setPosting] = React.useState<'idle' | 'posting' | 'failed'>('idle');
-
-  const postFromServer = async () => {
-    setPosting('posting');
-    try {
-      const response = await fetch('/api/demo/chat', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: `Hello from a route handler at ${new Date().toLocaleTimeString()}` }),
-      });
-      setPosting(response.ok ? 'idle' : 'failed');
-    } catch {
-      setPosting('failed');
-    }
-  };
+  const { posting, post: postFromServer } = usePostChatFromServer();
 
   return (
     <div className="space-y-4">

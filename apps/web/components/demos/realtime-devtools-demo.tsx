@@ -6,6 +6,7 @@ import { RealtimeProvider, useChannel, useConnectionState, useEvent } from '@rea
 
 import { RealtimeDevtools } from '@/registry/realtime/components/realtime-devtools';
 import { DemoButton } from '@/components/demo-button';
+import { usePostChatFromServer } from '@/lib/use-post-chat';
 
 /** The channel `app/api/demo/chat/route.ts` publishes to. */
 const CHANNEL = 'demo:chat';
@@ -42,21 +43,7 @@ function LiveFeed() {
 export function RealtimeDevtoolsDemo() {
   // One transport for the page's lifetime: a new one would be a new client and a new connection.
   const [transport] = React.useState(() => websocketTransport({ url: '/realtime' }));
-  const [posting, setPosting] = React.useState<'idle' | 'posting' | 'failed'>('idle');
-
-  const postFromServer = async () => {
-    setPosting('posting');
-    try {
-      const response = await fetch('/api/demo/chat', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: `Hello from a route handler at ${new Date().toLocaleTimeString()}` }),
-      });
-      setPosting(response.ok ? 'idle' : 'failed');
-    } catch {
-      setPosting('failed');
-    }
-  };
+  const { posting, post: postFromServer } = usePostChatFromServer();
 
   return (
     <RealtimeProvider transport={transport}>

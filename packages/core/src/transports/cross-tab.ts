@@ -4,6 +4,7 @@ import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
 import type { ClientFrame, PresenceStatus, ServerFrame } from '../protocol/frames.js';
 import { mostPresent } from '../protocol/most-present.js';
+import { createStore } from '../store.js';
 import { createTransportListeners } from './transport-events.js';
 
 /** The parts of `navigator.locks` used (injectable for tests and other runtimes). */
@@ -97,8 +98,7 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
   const tabId = randomId();
   const kind = spare.kind;
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
-  const storeListeners = new Set<() => void>();
-  let snapshot: ConnectionState = INITIAL_CONNECTION_STATE;
+  const state = createStore<ConnectionState>(INITIAL_CONNECTION_STATE);
   let channel: TabChannel | null = null;
   let started = false;
   let closed = false;
@@ -118,12 +118,6 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
   const announced = new Map<string, TabPresence>();
   let tabCheck: ReturnType<typeof setInterval> | undefined;
 
-  function setSnapshot(next: ConnectionState) {
-    if (next === snapshot) return;
-    snapshot = next;
-    for (const listener of [...storeListeners]) listener();
-  }
-
   function post(message: Message) {
     channel?.postMessage(message);
   }
@@ -132,13 +126,13 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
     if (closed) return;
     switch (message.t) {
       case 'state':
-        if (inner === null && (message.to === undefined || message.to === tabId)) setSnapshot(fromWire(message.state));
+        if (inner === null && (message.to === undefined || message.to === tabId)) state.set(fromWire(message.state));
         return;
       case 'frame':
         if (inner === null && message.except !== tabId && (message.to === undefined || message.to === tabId)) emitFrame(message.frame);
         return;
       case 'resign':
-        if (inner === null && snapshot.status === 'open') setSnapshot(Object.freeze({ ...snapshot, status: 'reconnecting' as const }));
+        if (inner === null && state.getSnapshot().status === 'open') state.set((previous) => Object.freeze({ ...previous, status: 'reconnecting' as const }));
         return;
       case 'hello':
         if (inner === null) return;
@@ -169,7 +163,7 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
   /** Queue for leadership; until granted, follow whoever leads. */
   function stand() {
     if (closed || candidacy) return;
-    setSnapshot(Object.freeze({ ...INITIAL_CONNECTION_STATE, status: 'connecting' as const }));
+    state.set(Object.freeze({ ...INITIAL_CONNECTION_STATE, status: 'connecting' as const }));
     const controller = new AbortController();
     candidacy = controller;
     post({ t: 'hello', from: tabId });
@@ -192,10 +186,10 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
     resetSession();
     offInner = [
       transport.subscribe(() => {
-        const state = transport.getSnapshot();
-        if (state.status !== 'open') resetSession();
-        post({ t: 'state', state: toWire(state) });
-        setSnapshot(state);
+        const current = transport.getSnapshot();
+        if (current.status !== 'open') resetSession();
+        post({ t: 'state', state: toWire(current) });
+        state.set(current);
       }),
       transport.onFrame((frame) => {
         if (frame.type === 'welcome') welcome = frame;
@@ -203,7 +197,7 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
         emitFrame(frame);
       }),
     ];
-    setSnapshot(transport.getSnapshot());
+    state.set(transport.getSnapshot());
     transport.connect();
     tabCheck = setInterval(checkTabs, tabCheckMs);
   }
@@ -345,12 +339,8 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
     get leader() {
       return inner !== null;
     },
-    subscribe(listener) {
-      const entry = () => listener();
-      storeListeners.add(entry);
-      return () => void storeListeners.delete(entry);
-    },
-    getSnapshot: () => snapshot,
+    subscribe: state.subscribe,
+    getSnapshot: state.getSnapshot,
     connect() {
       if (started || closed) return;
       started = true;
@@ -371,13 +361,13 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
       channel?.close();
       channel = null;
       spare?.close();
-      setSnapshot(Object.freeze({ ...snapshot, status: 'closed' as const, retryInMs: null, retryAt: null }));
+      state.set((previous) => Object.freeze({ ...previous, status: 'closed' as const, retryInMs: null, retryAt: null }));
     },
     reconnect() {
       if (inner) inner.reconnect();
     },
     send(frame) {
-      if (closed || snapshot.status !== 'open') return false;
+      if (closed || state.getSnapshot().status !== 'open') return false;
       if (inner) return relay(tabId, frame);
       post({ t: 'send', from: tabId, frame });
       return true;

@@ -2,6 +2,7 @@ import type { Transport } from '../channel/transport.js';
 import type { ConnectionState } from '../connection/status.js';
 import { INITIAL_CONNECTION_STATE } from '../connection/status.js';
 import type { ServerFrame } from '../protocol/frames.js';
+import { createStore } from '../store.js';
 import { createTransportListeners } from './transport-events.js';
 
 /** Options for {@link fallbackTransport}. */
@@ -68,12 +69,11 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
   const config = { ...DEFAULTS, ...options };
   const probeBase = config.probeIntervalMs;
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
-  const storeListeners = new Set<() => void>();
+  const state = createStore<ConnectionState>(INITIAL_CONNECTION_STATE);
 
   let index = 0;
   let active: Transport | null = null;
   let offActive: (() => void)[] = [];
-  let snapshot: ConnectionState = INITIAL_CONNECTION_STATE;
   let connected = false;
   let closed = false;
   /** Failures of the active transport since it last held a session long enough. */
@@ -90,21 +90,10 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
   let probeDelay = typeof probeBase === 'number' ? probeBase : 0;
   let probe: { transport: Transport; index: number; off: () => void; timer: ReturnType<typeof setTimeout> } | null = null;
 
-  function notify() {
-    for (const listener of [...storeListeners]) listener();
-  }
-
-  function derive(): ConnectionState {
-    if (active === null) return snapshot;
-    const inner = active.getSnapshot();
-    return Object.freeze({ ...inner, transport: active.kind });
-  }
-
   function refresh() {
-    const next = derive();
-    if (sameState(next, snapshot)) return;
-    snapshot = next;
-    notify();
+    if (active === null) return;
+    const next = Object.freeze({ ...active.getSnapshot(), transport: active.kind });
+    if (!sameState(next, state.getSnapshot())) state.set(next);
   }
 
   function use(position: number, transport: Transport = factories[position]!()) {
@@ -227,8 +216,7 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
     // A new session for the client: it sees the state leave `open` and come back, then subscribes again on the new
     // transport with its resume points and re-sends what was not acked. The old one's frames are ignored from now.
     active = null;
-    snapshot = Object.freeze({ ...snapshot, status: 'connecting' as const });
-    notify();
+    state.set((previous) => Object.freeze({ ...previous, status: 'connecting' as const }));
     use(position, transport);
     probeDelay = typeof probeBase === 'number' ? probeBase : 0;
     refresh();
@@ -241,12 +229,8 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
     get current() {
       return (active ?? { kind: 'none' }).kind;
     },
-    subscribe(listener) {
-      const entry = () => listener();
-      storeListeners.add(entry);
-      return () => void storeListeners.delete(entry);
-    },
-    getSnapshot: () => snapshot,
+    subscribe: state.subscribe,
+    getSnapshot: state.getSnapshot,
     connect() {
       if (closed || connected) return;
       connected = true;
@@ -262,9 +246,8 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
       if (active) {
         for (const stop of offActive) stop();
         active.close();
-        snapshot = Object.freeze({ ...active.getSnapshot(), transport: active.kind });
-      } else snapshot = Object.freeze({ ...INITIAL_CONNECTION_STATE, status: 'closed' as const });
-      notify();
+        state.set(Object.freeze({ ...active.getSnapshot(), transport: active.kind }));
+      } else state.set(Object.freeze({ ...INITIAL_CONNECTION_STATE, status: 'closed' as const }));
     },
     reconnect() {
       if (closed) return;

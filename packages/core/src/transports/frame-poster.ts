@@ -1,6 +1,22 @@
 import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { SESSION_HEADER, type ClientFrame } from '../protocol/frames.js';
+import type { BackoffOptions } from '../connection/backoff.js';
+import type { NetworkSource } from '../env/network.js';
 import type { HeadersInput } from '../sse/types.js';
+
+/** What the HTTP transports (`sseTransport`, `pollingTransport`) take in common. */
+export interface HttpTransportOptions {
+  /** The endpoint (`createChannelEndpoint` in `@realtime-kit/server`): GET carries server frames, POST takes client frames. */
+  url: string;
+  /** Where client frames are POSTed. Default `url`. */
+  publishUrl?: string;
+  /** Headers for every GET and POST, or a function called before each request (e.g. for a fresh token). */
+  headers?: HeadersInput;
+  /** The fetch implementation. Default the global `fetch`, resolved per request. */
+  fetch?: typeof fetch;
+  network?: NetworkSource;
+  backoff?: BackoffOptions;
+}
 
 /**
  * The client → server half of the HTTP transports (`sseTransport`, `pollingTransport`): client frames POSTed to

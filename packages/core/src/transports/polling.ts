@@ -1,27 +1,16 @@
 import type { Transport } from '../channel/transport.js';
-import { backoff, type BackoffOptions } from '../connection/backoff.js';
+import { backoff } from '../connection/backoff.js';
 import { toConnectionStatus, type ConnectionPhase } from '../connection/machine.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
-import { browserNetwork, type NetworkSource } from '../env/network.js';
+import { browserNetwork } from '../env/network.js';
 import { RealtimeError } from '../errors.js';
 import type { ServerFrame } from '../protocol/frames.js';
 import { createStore } from '../store.js';
-import type { HeadersInput } from '../sse/types.js';
-import { createFramePoster, readError } from './frame-poster.js';
+import { createFramePoster, readError, type HttpTransportOptions } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 
 /** Options for {@link pollingTransport}. */
-export interface PollingTransportOptions {
-  /** The endpoint (`createChannelEndpoint` in `@realtime-kit/server`, the same one `sseTransport` uses). */
-  url: string;
-  /** Where client frames are POSTed. Default `url`. */
-  publishUrl?: string;
-  /** Headers for every poll and POST, or a function called before each request (e.g. for a fresh token). */
-  headers?: HeadersInput;
-  /** The fetch implementation. Default the global `fetch`, resolved per request. */
-  fetch?: typeof fetch;
-  network?: NetworkSource;
-  backoff?: BackoffOptions;
+export interface PollingTransportOptions extends HttpTransportOptions {
   /**
    * A poll with no answer for this long is presumed lost (a proxy swallowed it): the transport starts a new
    * session and resumes. Keep it above the server's `polling.waitMs` (default 25 s). Default 40 000.
@@ -237,3 +226,4 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
 function isFrame(value: unknown): value is ServerFrame {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
 }
+export type { HttpTransportOptions } from './frame-poster.js';

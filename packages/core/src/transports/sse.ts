@@ -1,30 +1,16 @@
 import type { Transport } from '../channel/transport.js';
-import type { BackoffOptions } from '../connection/backoff.js';
-import type { NetworkSource } from '../env/network.js';
 import { RealtimeError } from '../errors.js';
 import { SESSION_HEADER, type ServerFrame } from '../protocol/frames.js';
-import { createFramePoster } from './frame-poster.js';
+import { createFramePoster, type HttpTransportOptions } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 import { gateOnWelcome } from './welcome-gate.js';
 import { createSSEConnection } from '../sse/sse-connection.js';
-import type { HeadersInput } from '../sse/types.js';
 
 /** The request header that names the session a POSTed frame belongs to (the `connectionId` of `welcome`). */
 export const SSE_SESSION_HEADER = SESSION_HEADER;
 
-/** Options for {@link sseTransport}. */
-export interface SSETransportOptions {
-  /** The endpoint (see `createChannelEndpoint` in `@realtime-kit/server`): GET streams frames, POST takes them. */
-  url: string;
-  /** Where client frames are POSTed. Default `url`. */
-  publishUrl?: string;
-  /** Headers for the stream and every POST, or a function called before each request (e.g. for a fresh token). */
-  headers?: HeadersInput;
-  /** The fetch implementation. Default the global `fetch`, resolved per request. */
-  fetch?: typeof fetch;
-  network?: NetworkSource;
-  backoff?: BackoffOptions;
-}
+/** Options for {@link sseTransport}: the endpoint streams frames on GET and takes client frames by POST. */
+export type SSETransportOptions = HttpTransportOptions;
 
 /** A {@link Transport} over Server-Sent Events (server → client) and HTTP POST (client → server). */
 export interface SSETransport extends Transport {
@@ -144,3 +130,4 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     onError: addErrorListener,
   };
 }
+export type { HttpTransportOptions } from './frame-poster.js';

@@ -1,0 +1,33 @@
+// Child processes of a bench suite (servers, client swarms, redis): forked with tsx, tracked so a suite can stop
+// them all, and killed outright (a bench child holds nothing worth a graceful exit).
+import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
+
+const TSX = import.meta.resolve('tsx');
+
+/** Every child a suite started that has not exited yet. */
+export type Children = Set<ChildProcess>;
+
+/** Forks `script` (TypeScript, run with tsx and the `source` condition) with an IPC channel, tracked in `children`. */
+export function forkChild(children: Children, script: string, args: readonly string[], options: { execArgv?: readonly string[]; env?: ForkOptions['env'] } = {}): ChildProcess {
+  const child = fork(script, [...args], {
+    execArgv: ['--conditions=source', '--import', TSX, ...(options.execArgv ?? [])],
+    ...(options.env ? { env: options.env } : {}),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  track(children, child);
+  return child;
+}
+
+/** Tracks a child started another way (e.g. `spawn('redis-server')`). */
+export function track(children: Children, child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+/** Kills `child` and resolves once it has exited (at once if it already has). */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
