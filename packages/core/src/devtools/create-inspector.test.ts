@@ -8,6 +8,7 @@ import type { WebSocketLike } from '../websocket/types.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { SSEConnection } from '../sse/types.js';
 import { createTestTransport } from '../testing/create-test-transport.js';
+import { fallbackTransport } from '../transports/fallback.js';
 import { createInspector } from './create-inspector.js';
 import type { Inspector } from './types.js';
 
@@ -101,6 +102,15 @@ describe('createInspector: listing', () => {
     expect(only(inspector).channels[0]).toMatchObject({ subscribed: true, lastSeq: 3, pending: 0 });
     expect(only(inspector).channels[0]!.members).toMatchObject([{ userId: 'ada', data: { name: 'Ada' } }]);
     expect(client.getSnapshot().status).toBe('open');
+  });
+
+  it('names the transport in use behind a fallback chain', async () => {
+    const kit = createTestTransport();
+    const client = createRealtimeClient({ transport: fallbackTransport([() => kit.transport]) });
+    cleanup.push(() => client.close());
+    client.channel('room').subscribe('message', () => {});
+    await settle();
+    expect(only(inspect())).toMatchObject({ transport: 'fallback (memory)', status: 'open' });
   });
 
   it('records the status timeline, bounded', async () => {

@@ -162,7 +162,8 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     let transport: string;
     if (target.kind === 'client') {
       const client = target.client;
-      transport = client.transport.kind;
+      // A transport that switches (fallbackTransport) names the one in use: "fallback (sse)".
+      transport = state.transport ? `${client.transport.kind} (${state.transport})` : client.transport.kind;
       const maybeUrl = (client.transport as { url?: unknown }).url;
       url = typeof maybeUrl === 'string' ? maybeUrl : null;
       channels = Object.freeze(target.channels().map((channel) => channelOf(entry, channel)));
