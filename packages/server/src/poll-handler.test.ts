@@ -141,13 +141,16 @@ describe('createPollHandler', () => {
     expect(seqs(good.body)).toEqual([1]);
   });
 
-  it('answers 429 rate_limited when the hub’s rate limit refuses the poll', async () => {
+  it('answers 429 rate_limited with Retry-After when the hub’s rate limit refuses the poll', async () => {
     const realtime = await createRealtime({ redis: false, rateLimit: { perConnection: false, perUser: { capacity: 1, refillPerSecond: 0.1 } } });
     const handler = createPollHandler({ realtime, authenticate: () => ({ userId: 'ann' }) });
     expect((await poll(handler, 'channel=room:1')).status).toBe(200);
     const limited = await poll(handler, 'channel=room:1');
     expect([limited.status, limited.body.error?.code]).toEqual([429, 'rate_limited']);
     expect(limited.body.error?.message).toMatch(/retry in \d+ ms/);
+    // 1 token per 10 s: the next one is at most 10 s away.
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(10);
     await realtime.close();
   });
 

@@ -166,7 +166,9 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
     for (const frame of frames) {
       if (frame.type === 'error' && frame.channel === channel) {
         const code = frame.error.code as RealtimeErrorCode;
-        return refuse(REFUSAL_STATUS[code] ?? 400, code, frame.error.message);
+        const retryAfterMs = (frame.error as { retryAfterMs?: unknown }).retryAfterMs;
+        const headers: Record<string, string> = typeof retryAfterMs === 'number' && retryAfterMs > 0 ? { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) } : {};
+        return refuse(REFUSAL_STATUS[code] ?? 400, code, frame.error.message, headers);
       }
       if (frame.type === 'subscribed' && frame.channel === channel) {
         return ok({ channel, messages, seq: Math.max(frame.seq, cursor), ...(gap ? { gap } : {}) });
@@ -200,6 +202,6 @@ function ok(body: PollAnswer): Response {
   return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
 }
 
-function refuse(status: number, code: RealtimeErrorCode, message: string): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+function refuse(status: number, code: RealtimeErrorCode, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 }

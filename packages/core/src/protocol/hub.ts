@@ -480,7 +480,8 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     }
     const name = frame.channel;
     const unauthorized = `Not allowed to use channel "${name}": check the server's authorize() for this user.`;
-    const refuseOnChannel = (error: FrameError) => refuse(session, error.code as RealtimeErrorCode, error.message, name);
+    // `admit`'s refusal goes out whole: a rate limit keeps its `retryAfterMs`.
+    const refuseOnChannel = (error: FrameError) => send(session, { type: 'error', error, channel: name });
     switch (frame.type) {
       case 'subscribe': {
         const after = frame.after;
