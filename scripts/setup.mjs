@@ -2,27 +2,39 @@
 /**
  * Gets a fresh machine (Node ≥ 20.19 and npm, nothing else) ready for `npm run dev` / `npm test`:
  *   1. checks the Node version;
- *   2. makes sure pnpm is exactly the version in package.json#packageManager: `npm i -g pnpm@<v>`, or, when a
+ *   2. with --for-tests (the test command): the system packages the tests need, Chromium and redis-server.
+ *      When one is missing it installs it with apt-get if that needs nobody's permission (running as root with
+ *      apt-get: containers, fresh VMs, CI); anywhere else it stops with the exact command for that system
+ *      (scripts/lib/system-deps.mjs decides which). This comes before pnpm so that it stops at once, not after
+ *      minutes of installing packages;
+ *   3. makes sure pnpm is exactly the version in package.json#packageManager: `npm i -g pnpm@<v>`, or, when a
  *      global install is not possible, a local one in .tools/pnpm (the other scripts put it on PATH);
- *   3. `pnpm install --frozen-lockfile` (about a second when nothing changed);
- *   4. with --need-chromium (the test command): checks that Chromium is there for the browser tests.
+ *   4. `pnpm install --frozen-lockfile` (about a second when nothing changed).
  *
- * Usage: node scripts/setup.mjs [--need-chromium]
- * On failure it exits 1 with one message saying what to do. With --need-chromium it then also prints the
- * test summary line (`0 passed, 1 failed`), so the test command always ends with one.
+ * Usage: node scripts/setup.mjs [--for-tests]      (--need-chromium is the old name of --for-tests)
+ * On failure it exits 1 with one message saying what to do. With --for-tests it then also prints the test
+ * summary line (`0 passed, 1 failed`), so the test command always ends with one.
+ *
+ * Env: CHROMIUM_PATH, a Chromium or Chrome binary (else chromium, chromium-browser or google-chrome on PATH).
+ * REALTIME_KIT_SETUP_FACTS, e.g. '{"isRoot":false,"platform":"darwin"}', makes the script take this machine
+ * for another one; it exists for the script's own test (scripts/setup.test.mjs), which can change PATH but
+ * not its user or platform.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { childEnv, chromiumPath, LOCAL_PNPM_DIR, MIN_NODE, PNPM_VERSION, pnpmVersion, ROOT, since } from './lib/toolchain.mjs';
+import { planSystemDeps, MANAGERS } from './lib/system-deps.mjs';
+import { childEnv, findChromium, findOnPath, LOCAL_PNPM_DIR, MIN_NODE, PNPM_VERSION, pnpmVersion, ROOT, since } from './lib/toolchain.mjs';
 
-const { values } = parseArgs({ options: { 'need-chromium': { type: 'boolean', default: false } } });
-const needChromium = values['need-chromium'];
+const { values } = parseArgs({
+  options: { 'for-tests': { type: 'boolean', default: false }, 'need-chromium': { type: 'boolean', default: false } },
+});
+const forTests = values['for-tests'] || values['need-chromium'];
 const started = performance.now();
 
 function fail(message) {
-  console.error(`\nsetup: ${message}`);
-  if (needChromium) console.log('0 passed, 1 failed');
+  console.error(`\nsetup: ${message.split('\n').join('\n       ')}`);
+  if (forTests) console.log('0 passed, 1 failed');
   process.exit(1);
 }
 
@@ -35,7 +47,10 @@ const current = process.versions.node.split('.').map(Number);
 const tooOld = current[0] !== MIN_NODE[0] ? current[0] < MIN_NODE[0] : current[1] !== MIN_NODE[1] ? current[1] < MIN_NODE[1] : current[2] < MIN_NODE[2];
 if (tooOld) fail(`Node ${process.versions.node} is too old: this repo needs Node >= ${MIN_NODE.join('.')}.`);
 
-// 2. pnpm
+// 2. Chromium and redis-server, for the tests only
+if (forTests) systemPackages();
+
+// 3. pnpm
 let pnpm = pnpmVersion();
 if (pnpm !== PNPM_VERSION) {
   log(`pnpm is ${pnpm ? `at ${pnpm}` : 'missing'}; installing pnpm@${PNPM_VERSION} with npm...`);
@@ -58,7 +73,7 @@ if (pnpm !== PNPM_VERSION) {
   }
 }
 
-// 3. dependencies
+// 4. dependencies
 const installStart = performance.now();
 const install = spawnSync('pnpm', ['install', '--frozen-lockfile'], {
   cwd: ROOT,
@@ -75,25 +90,65 @@ if (install.status !== 0) {
 }
 log(`dependencies installed in ${since(installStart)}`);
 
-// 4. Chromium, for the browser tests only
-if (needChromium) {
-  const chromium = chromiumPath();
-  try {
-    accessSync(chromium, constants.X_OK);
-  } catch {
-    fail(
-      `Chromium not found at ${chromium}: the Storybook tests run in it.\n` +
-        '       On Debian/Ubuntu: apt-get update && apt-get install -y chromium\n' +
-        '       Or point CHROMIUM_PATH at an existing Chromium or Chrome binary.',
-    );
+log(`ready: node ${process.versions.node}, pnpm ${pnpm} (${since(started)})`);
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** What this machine is, as system-deps.mjs needs it. */
+function systemFacts() {
+  let override = {};
+  if (process.env.REALTIME_KIT_SETUP_FACTS) {
+    try {
+      override = JSON.parse(process.env.REALTIME_KIT_SETUP_FACTS);
+    } catch {
+      fail(`REALTIME_KIT_SETUP_FACTS is not JSON: ${process.env.REALTIME_KIT_SETUP_FACTS}`);
+    }
   }
-  // The server kit's tests start a real redis-server on a loopback port (two instances, Redis dying mid-run).
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
-    fail(
-      'redis-server not found: the server tests start a real one on 127.0.0.1.\n' +
-        '       On Debian/Ubuntu: apt-get update && apt-get install -y redis-server (it need not run as a service).',
-    );
-  }
+  const platform = override.platform ?? process.platform;
+  return {
+    isRoot: override.isRoot ?? process.getuid?.() === 0,
+    platform,
+    managers: MANAGERS.filter((manager) => findOnPath(manager)),
+    chromiumPathEnv: process.env.CHROMIUM_PATH || undefined,
+    chromium: findChromium(process.env, platform),
+    redisServer: findOnPath('redis-server'),
+  };
 }
 
-log(`ready: node ${process.versions.node}, pnpm ${pnpm} (${since(started)})`);
+/** Checks Chromium and redis-server, installs them when the plan says so, and stops when it cannot. */
+function systemPackages() {
+  const facts = systemFacts();
+  const plan = planSystemDeps(facts);
+  if (plan.action === 'stop') fail(plan.message);
+  if (plan.action === 'install') {
+    const installStart = performance.now();
+    for (const line of plan.announce.split('\n')) log(line);
+    for (const step of plan.steps) {
+      log(`$ ${Object.entries(plan.env).map(([key, value]) => `${key}=${value} `).join('')}${[step.command, ...step.args].join(' ')}`);
+      // No stdin: apt must never wait for an answer; its own output goes straight through so progress shows.
+      const result = spawnSync(step.command, step.args, {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, ...plan.env },
+        timeout: step.timeoutMs,
+      });
+      if (result.status !== 0) {
+        const how =
+          result.error?.code === 'ETIMEDOUT'
+            ? `did not finish within ${step.timeoutMs / 60_000} min (stopped)`
+            : result.error
+              ? `could not run: ${result.error.message}`
+              : `failed (${result.signal ? `killed by ${result.signal}` : `exit ${result.status}`})`;
+        fail(`${step.command} ${step.args[0]} ${how}.\n${plan.help}`);
+      }
+    }
+    // apt-get can succeed and still leave the binary elsewhere (another distribution's package layout).
+    const after = systemFacts();
+    const still = planSystemDeps(after);
+    if (still.action !== 'none') {
+      fail(`apt-get installed ${plan.packages.join(' ')}, but ${still.missing.join(' and ')} is still not found on PATH.\n${plan.help}`);
+    }
+    log(`installed ${plan.packages.join(' ')} in ${since(installStart)}`);
+    Object.assign(facts, after);
+  }
+  log(`Chromium: ${facts.chromium}; redis-server: ${facts.redisServer}`);
+}

@@ -3,13 +3,13 @@
  * The test command (`npm test` runs setup.mjs, then this): every check in the repo through turbo, then one
  * summary line, `N passed, N failed`, as the last line of output. Exits 1 if anything failed.
  *
- *   turbo run build typecheck typecheck:registry test build-storybook test-storybook
+ *   turbo run build typecheck typecheck:registry test build-storybook test-storybook test-scripts
  *
  * Counting:
- *   - test tasks (`test`, `test-storybook`, anything named test*) count their tests, from the Vitest JSON
- *     report each one writes to <package>/.reports/*.json (declared as turbo outputs, so a cache hit restores
- *     the report and the counts stay right). A test task that failed but whose report shows no failed test
- *     (a file that did not load, a crash, no report at all) counts as 1 failed.
+ *   - test tasks (`test`, `test-storybook`, `test-scripts`, anything named test*) count their tests, from the
+ *     Vitest JSON report each one writes to <package>/.reports/*.json (declared as turbo outputs, so a cache hit
+ *     restores the report and the counts stay right). A test task that failed but whose report shows no failed
+ *     test (a file that did not load, a crash, no report at all) counts as 1 failed.
  *   - every other task (build, typecheck, typecheck:registry, build-storybook, registry:build) is not a test:
  *     it adds nothing when it passes and 1 failed when it fails.
  *   - a task that never ran because a task it depends on failed counts as 1 failed.
@@ -21,12 +21,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { childEnv, ROOT, since } from './lib/toolchain.mjs';
+import { childEnv, findChromium, ROOT, since } from './lib/toolchain.mjs';
 
-const TASKS = (process.env.TEST_ALL_TASKS ?? 'build typecheck typecheck:registry test build-storybook test-storybook').split(/\s+/).filter(Boolean);
+const TASKS = (process.env.TEST_ALL_TASKS ?? 'build typecheck typecheck:registry test build-storybook test-storybook test-scripts').split(/\s+/).filter(Boolean);
 const TIMEOUT_MS = Number(process.env.TEST_ALL_TIMEOUT_MIN ?? 60) * 60_000;
 const started = performance.now();
 const isTestTask = (task) => /^test(?:$|[-:])/.test(task);
+// The browser tests' configs fall back to /usr/bin/chromium only; hand them the Chromium setup.mjs found (also
+// chromium-browser or Chrome on PATH, or Chromium.app on macOS). CHROMIUM_PATH is in turbo's pass-through list.
+const chromium = findChromium();
+const taskEnv = childEnv(chromium ? { CHROMIUM_PATH: chromium } : {});
 
 // 1. No stale reports: every report read below comes from this run or from turbo's cache of it.
 const workspaceDirs = listWorkspaceDirs();
@@ -156,7 +160,7 @@ function statTime(file) {
 
 function run(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(command, args, { cwd: ROOT, env: taskEnv, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     const stop = (signal) => {
       try {
         process.kill(-child.pid, signal);

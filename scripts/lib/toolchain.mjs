@@ -1,11 +1,13 @@
 /**
- * Shared by scripts/setup.mjs, start.mjs and test-all.mjs: where the repo is, which pnpm it wants, and the
- * environment every child process gets (telemetry off, a locally installed pnpm on PATH).
+ * Shared by scripts/setup.mjs, start.mjs and test-all.mjs: where the repo is, which pnpm it wants, the
+ * environment every child process gets (telemetry off, a locally installed pnpm on PATH), and how commands and
+ * Chromium are found.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_NAMES, MAC_CHROMIUM } from './system-deps.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,8 +45,40 @@ export function pnpmVersion(env = childEnv()) {
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
-export function chromiumPath() {
-  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** `name` as the shell would find it on env.PATH (with PATHEXT on Windows), or null. */
+export function findOnPath(name, env = process.env) {
+  const extensions = process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const extension of extensions) {
+      const file = path.join(dir, name + extension);
+      if (isExecutableFile(file)) return file;
+    }
+  }
+  return null;
+}
+
+/**
+ * The Chromium the browser tests use: CHROMIUM_PATH when set (null if it is not executable, rather than quietly
+ * using another one), else the first of CHROMIUM_NAMES on PATH, else on macOS Homebrew's Chromium.app.
+ * test-all.mjs passes the result on as CHROMIUM_PATH, since the test configs fall back to /usr/bin/chromium only.
+ */
+export function findChromium(env = process.env, platform = process.platform) {
+  if (env.CHROMIUM_PATH) return isExecutableFile(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : null;
+  for (const name of CHROMIUM_NAMES) {
+    const found = findOnPath(name, env);
+    if (found) return found;
+  }
+  return platform === 'darwin' && isExecutableFile(MAC_CHROMIUM) ? MAC_CHROMIUM : null;
+}
+
+function isExecutableFile(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Seconds since `start` (a performance.now() value), for log lines. */
