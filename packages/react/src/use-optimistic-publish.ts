@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import type { Channel, ChannelMessage, EventMap, PublishReceipt } from '@realtime-kit/core';
+import { canRetryPublish } from './lib/can-retry-publish.js';
 import { createCid } from './lib/create-cid.js';
 
 /**
  * - `pending`: shown at once, not stored yet (in flight, or waiting in the outbox while offline).
  * - `sent`: stored by the server (its ack or its echo arrived), or part of `initial`.
- * - `failed`: the server refused it (or the outbox overflowed); `error` says why and `retry()` sends it again.
+ * - `failed`: the server refused it (or the outbox overflowed); `error` says why, and `retry()` sends it again when
+ *   that can succeed.
  */
 export type OptimisticStatus = 'pending' | 'sent' | 'failed';
 
@@ -26,9 +28,16 @@ export interface OptimisticItem<T> {
   /** The message's sequence number in the channel, once known. */
   readonly seq: number | undefined;
   readonly status: OptimisticStatus;
-  /** Why it failed; usually a `RealtimeError` (check with `isRealtimeError(error, 'rate_limited')`). Only when `failed`. */
+  /**
+   * Why it failed; usually a `RealtimeError` (check with `isRealtimeError(error, 'rate_limited')`). Only when `failed`.
+   * A refusal carries what the server said: `message`, `issues` for `invalid_payload`, `details` for `rejected`.
+   */
   readonly error: Error | undefined;
-  /** Sends it again with the same `cid` (it shows as pending in place). Only when `failed`. */
+  /**
+   * Sends it again with the same `cid` (it shows as pending). Only when `failed`, and only when sending the same data
+   * again can succeed: undefined for refusals that would repeat (`rejected`, `invalid_payload`, `forbidden`,
+   * `message_too_large`, `bad_frame`), where a UI shows `error` instead of a retry button.
+   */
   readonly retry: (() => void) | undefined;
 }
 
@@ -41,8 +50,13 @@ interface Base<T> {
   readonly items: readonly OptimisticItem<T>[];
   /** For failed items, which attempt the shown failure belongs to: an older retry must not mask a newer one. */
   readonly failedAttempt: ReadonlyMap<string, number>;
-  /** Send order of this component's own items by `cid`: they stay in the order sent, whatever order they settle in. */
+  /** Send order of this component's own items by `cid`: unconfirmed ones stay in the order sent. */
   readonly order: ReadonlyMap<string, number>;
+  /**
+   * How many leading items no later one goes above: `initial`, and after a reset of the channel's log (the server
+   * numbers from 1 again) everything received before it.
+   */
+  readonly floor: number;
 }
 
 interface Attempt<T> {
@@ -59,9 +73,13 @@ interface Attempt<T> {
  *
  * - `send(data)` shows the item at once as `status: 'pending'` with a fresh `cid`, and publishes it with that
  *   `cid` as the idempotency key. While offline it stays pending in the client's outbox and goes out on reconnect.
- * - The server's echo (or ack) is matched by `cid`, so the item turns `sent` in place and is never shown twice.
- * - If the server refuses it, the item stays in the list as `status: 'failed'` with `error` and `retry()`.
- * - Messages others publish on the same `event` are appended as `sent` as they arrive.
+ * - The server's echo (or ack) is matched by `cid`, so the item turns `sent` and is never shown twice.
+ * - Every client shows the same order: `sent` items are ordered by the server's `seq` (after `initial`), as every
+ *   subscriber receives them, so a confirmed item moves above messages others got stored before it; `pending` and
+ *   `failed` items stay after them, in the order they were sent.
+ * - If the server refuses it, the item stays in the list as `status: 'failed'` with `error`, and `retry()` when
+ *   sending it again can succeed.
+ * - Messages others publish on the same `event` are added as `sent` as they arrive.
  *
  * `initial` (e.g. history loaded by a Server Component) is read on the first render and again only when the
  * channel or event changes, like `useState`'s initial value.
@@ -90,16 +108,19 @@ export function useOptimisticPublish<Events extends EventMap, E extends keyof Ev
   /** Per `cid`: attempts started so far and the send order. Written in event handlers only. */
   const sends = useRef(new Map<string, { attempts: number; order: number }>());
 
-  useEffect(
-    () =>
-      anyChannel.subscribe(event, (message) => {
-        const order = message.cid === undefined ? undefined : sends.current.get(message.cid)?.order;
-        setBase((previous) =>
-          isFor(previous, anyChannel, event) ? receive(previous, message as ChannelMessage<T>, order) : previous,
-        );
-      }),
-    [anyChannel, event],
-  );
+  useEffect(() => {
+    const update = (next: (previous: Base<T>) => Base<T>) =>
+      setBase((previous) => (isFor(previous, anyChannel, event) ? next(previous) : previous));
+    const offMessages = anyChannel.subscribe(event, (message) => update((previous) => receive(previous, message as ChannelMessage<T>)));
+    // A gap without an end is a reset: the log started over, and its seqs say nothing about what came before.
+    const offGaps = anyChannel.onGap((gap) => {
+      if (gap.to === Number.POSITIVE_INFINITY) update((previous) => ({ ...previous, floor: sentCount(previous.items) }));
+    });
+    return () => {
+      offMessages();
+      offGaps();
+    };
+  }, [anyChannel, event]);
 
   const run = useCallback(
     function run(cid: string, data: T) {
@@ -114,7 +135,8 @@ export function useOptimisticPublish<Events extends EventMap, E extends keyof Ev
           const receipt = await anyChannel.publish(event, data, { cid });
           settle = (previous) => confirm(previous, attempt, receipt);
         } catch (error) {
-          settle = (previous) => fail(previous, attempt, toError(error), () => run(cid, data));
+          const retry = canRetryPublish(error) ? () => run(cid, data) : undefined;
+          settle = (previous) => fail(previous, attempt, toError(error), retry);
         }
         // Deliberately not a transition: React holds transition updates back until every pending action ends, so
         // one send waiting in the offline outbox would hide the outcome of all the others.
@@ -143,6 +165,7 @@ function initialBase<T>(channel: Channel, event: string, initial: readonly T[]):
     items: initial.map((data, index) => item({ key: `initial:${index}`, data, status: 'sent' })),
     failedAttempt: new Map(),
     order: new Map(),
+    floor: initial.length,
   };
 }
 
@@ -155,31 +178,50 @@ function isFor<T>(base: Base<T>, channel: Channel, event: string): boolean {
 }
 
 /**
- * Adds one of our own items (or replaces it in place): before the first own item sent after it, so a failure or
- * an early echo never overtakes something sent earlier; otherwise at the end.
+ * Puts `next` where every client shows it, replacing the item with its `cid`: a `sent` one among the sent by its
+ * server `seq`, a pending or failed one (always our own, with its send `order`) after every sent item, in send order.
  */
-function placeOwn<T>(base: Base<T>, next: OptimisticItem<T>, order: number): Base<T> {
-  const cid = next.cid as string;
-  const current = base.items.findIndex((existing) => existing.cid === cid);
-  if (current !== -1) return { ...base, items: replaceAt(base.items, current, next) };
-  const later = base.items.findIndex((existing) => existing.cid !== undefined && (base.order.get(existing.cid) ?? -1) > order);
-  const items = later === -1 ? [...base.items, next] : [...base.items.slice(0, later), next, ...base.items.slice(later)];
-  return { ...base, items, order: new Map(base.order).set(cid, order) };
+function place<T>(base: Base<T>, next: OptimisticItem<T>, order?: number): Base<T> {
+  const rest = next.cid === undefined ? base.items : base.items.filter((existing) => existing.cid !== next.cid);
+  const sent = sentCount(rest);
+  let at: number;
+  if (next.status === 'sent') {
+    // From the end: messages arrive in seq order, so this is nearly always the end.
+    at = sent;
+    while (at > base.floor && (rest[at - 1]?.seq ?? Number.NEGATIVE_INFINITY) > (next.seq ?? Number.POSITIVE_INFINITY)) at -= 1;
+  } else {
+    at = rest.length;
+    const own = order ?? Number.POSITIVE_INFINITY;
+    while (at > sent && orderOf(base, rest[at - 1]) > own) at -= 1;
+  }
+  const items = [...rest.slice(0, at), next, ...rest.slice(at)];
+  if (next.cid === undefined || order === undefined || base.order.has(next.cid)) return { ...base, items };
+  return { ...base, items, order: new Map(base.order).set(next.cid, order) };
+}
+
+/** Sent items come first: how many there are. */
+function sentCount<T>(items: readonly OptimisticItem<T>[]): number {
+  const firstUnsent = items.findIndex((existing) => existing.status !== 'sent');
+  return firstUnsent === -1 ? items.length : firstUnsent;
+}
+
+function orderOf<T>(base: Base<T>, existing: OptimisticItem<T> | undefined): number {
+  return existing?.cid === undefined ? -1 : (base.order.get(existing.cid) ?? -1);
 }
 
 /** The optimistic layer: an attempt in flight shows as pending unless its outcome (or the echo) is already in the base. */
 function showAttempt<T>(base: Base<T>, attempt: Attempt<T>): Base<T> {
   const existing = base.items.find((candidate) => candidate.cid === attempt.cid);
   if (existing === undefined) {
-    return placeOwn(base, item({ key: attempt.cid, cid: attempt.cid, data: attempt.data, status: 'pending' }), attempt.order);
+    return place(base, item({ key: attempt.cid, cid: attempt.cid, data: attempt.data, status: 'pending' }), attempt.order);
   }
   if (existing.status !== 'failed' || (base.failedAttempt.get(attempt.cid) ?? 0) >= attempt.attempt) return base;
   // A retry in flight: pending in place of the failure it retries.
-  return placeOwn(base, { ...existing, status: 'pending', error: undefined, retry: undefined }, attempt.order);
+  return place(base, { ...existing, status: 'pending', error: undefined, retry: undefined }, attempt.order);
 }
 
-/** A message from the server: our own echo (matched by `cid`) settles in place; anything else is appended once. */
-function receive<T>(base: Base<T>, message: ChannelMessage<T>, order: number | undefined): Base<T> {
+/** A message from the server: our own echo (matched by `cid`) settles; anything else is added once, by its seq. */
+function receive<T>(base: Base<T>, message: ChannelMessage<T>): Base<T> {
   if (base.items.some((existing) => existing.id === message.id)) return base;
   const sent = item<T>({
     key: message.cid ?? message.id,
@@ -189,33 +231,21 @@ function receive<T>(base: Base<T>, message: ChannelMessage<T>, order: number | u
     data: message.data,
     status: 'sent',
   });
-  if (message.cid !== undefined) {
-    if (order !== undefined) return placeOwn(base, sent, order);
-    const index = base.items.findIndex((existing) => existing.cid === message.cid);
-    if (index !== -1) return { ...base, items: replaceAt(base.items, index, sent) };
-  }
-  return { ...base, items: [...base.items, sent] };
+  return place(base, sent);
 }
 
 function confirm<T>(base: Base<T>, attempt: Attempt<T>, receipt: PublishReceipt): Base<T> {
   const existing = base.items.find((candidate) => candidate.cid === attempt.cid);
   if (existing?.status === 'sent') return base; // the echo came first
-  const sent = item({ key: attempt.cid, cid: attempt.cid, id: receipt.id, seq: receipt.seq, data: attempt.data, status: 'sent' });
-  return placeOwn(base, sent, attempt.order);
+  return place(base, item({ key: attempt.cid, cid: attempt.cid, id: receipt.id, seq: receipt.seq, data: attempt.data, status: 'sent' }));
 }
 
-function fail<T>(base: Base<T>, attempt: Attempt<T>, error: Error, retry: () => void): Base<T> {
+function fail<T>(base: Base<T>, attempt: Attempt<T>, error: Error, retry: (() => void) | undefined): Base<T> {
   const existing = base.items.find((candidate) => candidate.cid === attempt.cid);
   if (existing?.status === 'sent') return base;
   const failed = item({ key: attempt.cid, cid: attempt.cid, data: attempt.data, status: 'failed', error, retry });
-  const placed = placeOwn(base, failed, attempt.order);
+  const placed = place(base, failed, attempt.order);
   return { ...placed, failedAttempt: new Map(base.failedAttempt).set(attempt.cid, attempt.attempt) };
-}
-
-function replaceAt<T>(items: readonly T[], index: number, value: T): readonly T[] {
-  const copy = items.slice();
-  copy[index] = value;
-  return copy;
 }
 
 function toError(error: unknown): Error {

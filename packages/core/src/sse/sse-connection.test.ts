@@ -1,34 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionState, ConnectionStatus } from '../connection/status.js';
+import type { ConnectionStatus } from '../connection/status.js';
 import type { RealtimeErrorCode } from '../errors.js';
 import { createTestTransport, type SSETestResponse } from '../testing/index.js';
 import { createSSEConnection } from './sse-connection.js';
-import type { SSEErrorEvent, SSEMessage, SSEOptions } from './types.js';
-
-/** Backoff with a fixed random of 0.5: delays are exactly half the ceiling (500, 1000, 2000, 4000, 4000…). */
-const BACKOFF = { minMs: 1000, maxMs: 8000, factor: 2, random: () => 0.5 };
-
-const flush = () => vi.advanceTimersByTimeAsync(0);
-
-function setup<T = unknown>(options: SSEOptions<T> = {}, url = '/events') {
-  const kit = createTestTransport();
-  const fetchSpy = vi.fn(kit.fetch);
-  const connection = createSSEConnection<T>(url, {
-    fetch: fetchSpy,
-    network: kit.network,
-    backoff: BACKOFF,
-    ...options,
-  });
-  const states: ConnectionState[] = [connection.getSnapshot()];
-  connection.subscribe(() => states.push(connection.getSnapshot()));
-  const messages: SSEMessage<T>[] = [];
-  connection.on('*', (message) => messages.push(message));
-  const errors: SSEErrorEvent[] = [];
-  connection.on('error', (event) => errors.push(event));
-  const statuses = () => states.map((state) => state.status);
-  const state = () => connection.getSnapshot();
-  return { kit, server: kit.server, network: kit.network, fetchSpy, connection, states, statuses, state, messages, errors };
-}
+import { BACKOFF, flush, setup } from './test-setup.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -116,7 +91,7 @@ describe('createSSEConnection: lifecycle', () => {
 
   it('rejects invalid options up front', () => {
     const fetch = vi.fn();
-    expect(() => createSSEConnection('/x', { fetch, heartbeatTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => createSSEConnection('/x', { fetch, heartbeatTimeoutMs: -1 })).toThrow(RangeError);
     expect(() => createSSEConnection('/x', { fetch, heartbeatTimeoutMs: Number.NaN })).toThrow(RangeError);
     expect(() => createSSEConnection('/x', { fetch, backoff: { minMs: 10, maxMs: 5 } })).toThrow(RangeError);
     expect(fetch).not.toHaveBeenCalled();
@@ -489,7 +464,8 @@ describe('createSSEConnection: reconnecting', () => {
   });
 
   it('reconnect() drops the stream and connects now, resetting backoff', async () => {
-    const { connection, server, state } = setup();
+    // No heartbeat timer, so the count below sees only what reconnect() may leave behind.
+    const { connection, server, state } = setup({ heartbeatTimeoutMs: false });
     server.respondWith({ status: 500 }, { times: 3 });
     await vi.advanceTimersByTimeAsync(500 + 1000);
     expect(state()).toMatchObject({ attempt: 3, retryInMs: 2000 });
@@ -730,7 +706,8 @@ describe('createSSEConnection: network awareness', () => {
   });
 
   it('retries at once when the page becomes visible while reconnecting', async () => {
-    const { network, server, state } = setup();
+    // No heartbeat timer, so the count below sees only a backoff timer left behind.
+    const { network, server, state } = setup({ heartbeatTimeoutMs: false });
     server.respondWith({ status: 503 }, { times: 1 });
     await flush();
     expect(state().status).toBe('reconnecting');

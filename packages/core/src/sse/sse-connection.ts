@@ -11,6 +11,12 @@ import { setInspectable } from '../devtools/registry.js';
 import { classifySSEOutcome, type SSEOutcome, type SSEVerdict } from './classify-sse-outcome.js';
 import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions, SSEParse } from './types.js';
 
+/**
+ * Default of {@link SSEOptions.heartbeatTimeoutMs}: three of `createEventStream`'s 15 s heartbeats may go missing
+ * before a stream is presumed dead, so a stream a proxy keeps open after its server is gone is noticed within 45 s.
+ */
+export const DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS = 45_000;
+
 type ErrorListener = (error: SSEErrorEvent) => void;
 type FailureVerdict = Exclude<SSEVerdict, { action: 'open' }>;
 
@@ -31,8 +37,10 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
   if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
     throw new TypeError('createSSEConnection: this runtime has no global fetch; pass options.fetch.');
   }
-  const heartbeatMs = options.heartbeatTimeoutMs;
-  if (heartbeatMs !== undefined && !(heartbeatMs > 0 && Number.isFinite(heartbeatMs))) {
+  const heartbeatOption = options.heartbeatTimeoutMs ?? DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS;
+  // `false` and 0 turn it off, as `heartbeatMs` does on the server.
+  const heartbeatMs = heartbeatOption === false || heartbeatOption === 0 ? null : heartbeatOption;
+  if (heartbeatMs !== null && !(heartbeatMs > 0 && Number.isFinite(heartbeatMs))) {
     throw new RangeError(`createSSEConnection: heartbeatTimeoutMs must be a positive number (got ${heartbeatMs}).`);
   }
   // Invalid backoff options would otherwise throw later, inside an async failure path.
@@ -298,7 +306,7 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
   }
 
   function armHeartbeat(controller: AbortController) {
-    if (heartbeatMs === undefined) return;
+    if (heartbeatMs === null) return;
     clearTimeout(heartbeatTimer);
     heartbeatTimer = setTimeout(() => {
       heartbeatTimer = undefined;

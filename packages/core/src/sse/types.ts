@@ -34,10 +34,12 @@ export interface SSEOptions<T = unknown> {
    */
   backoff?: BackoffOptions;
   /**
-   * No bytes (events or comments) for this long = dead connection → reconnect with `heartbeat_timeout`.
-   * Also bounds the wait for the response headers. Off when omitted.
+   * No bytes (events or comments) for this long = dead connection → reconnect with `heartbeat_timeout` (and resume
+   * with `Last-Event-ID`). Also bounds the wait for the response headers. Default 45 000: `createEventStream` sends a
+   * heartbeat comment every 15 s. Keep it well above your server's heartbeat interval; `false` or `0` turns it off
+   * (for a server that may stay silent longer and sends no comments).
    */
-  heartbeatTimeoutMs?: number;
+  heartbeatTimeoutMs?: number | false;
   /** Start from this event id (sent as `Last-Event-ID` on the first connect too). */
   lastEventId?: string;
   /** Connect as soon as created. Default true; when false, the first `subscribe()` or `connect()` connects. */

@@ -8,7 +8,10 @@ import { gateOnWelcome } from './welcome-gate.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { WebSocketConnection, WebSocketConstructorLike } from '../websocket/types.js';
 
-/** Protocol-level liveness: a `ping` frame after `intervalMs` of silence; no frame within `timeoutMs` → reconnect. */
+/**
+ * Protocol-level liveness, on by default: a `ping` frame after `intervalMs` of silence; no frame within `timeoutMs`
+ * → reconnect and resume (`heartbeat_timeout`). With the defaults a dead socket is noticed within 35 s.
+ */
 export interface WebSocketTransportHeartbeat {
   /** Default 25 000. */
   intervalMs?: number;
@@ -43,8 +46,6 @@ export interface WebSocketTransport extends Transport {
   onError(listener: (error: RealtimeError) => void): () => void;
 }
 
-const DEFAULT_HEARTBEAT = Object.freeze({ intervalMs: 25_000, timeoutMs: 10_000 });
-
 /**
  * The channel transport for your own server (`createWebSocketEndpoint` from `@realtime-kit/server`): one JSON
  * protocol frame per WebSocket message, reconnection with backoff, a fresh `auth` token on every attempt.
@@ -60,7 +61,6 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   const now = options.now ?? Date.now;
   const frameListeners = new Set<(frame: ServerFrame) => void>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
-  const heartbeat = options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
 
   const connection: WebSocketConnection = createWebSocketConnection(options.url, {
     auth: options.auth,
@@ -69,12 +69,13 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
     network: options.network,
     now: options.now,
     autoConnect: false,
+    // The connection's defaults (a ping after 25 s of silence, 10 s for any frame) notice a dead socket in 35 s.
     heartbeat:
-      heartbeat === false
+      options.heartbeat === false
         ? false
         : {
-            intervalMs: heartbeat.intervalMs,
-            timeoutMs: heartbeat.timeoutMs,
+            intervalMs: options.heartbeat?.intervalMs,
+            timeoutMs: options.heartbeat?.timeoutMs,
             message: () => JSON.stringify({ type: 'ping', t: now() } satisfies ClientFrame),
             // Cheap substring test first: only a message that can be a pong is parsed twice.
             isPong: (data) => typeof data === 'string' && data.includes('"pong"') && parseServerFrame(data)?.type === 'pong',

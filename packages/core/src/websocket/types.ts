@@ -46,7 +46,13 @@ export interface WebSocketOptions {
   authParam?: string;
   /** Reconnect delays; see `backoff()`. */
   backoff?: BackoffOptions;
-  /** Ping/pong liveness: `true` for the defaults. Off when omitted or false. */
+  /**
+   * Ping/pong liveness, on by default: after 25 s without any message the text `"ping"` goes out, and if nothing
+   * at all arrives within 10 s more the socket is presumed dead and replaced (`heartbeat_timeout`), so a socket a
+   * proxy keeps open after its server is gone is noticed within 35 s. Any message counts as an answer; a `"pong"`
+   * is not delivered. Pass options to change the timings or the ping/pong messages, or `false` for a server that
+   * neither answers a ping nor sends something every 35 s (it would otherwise be reconnected after each silence).
+   */
   heartbeat?: HeartbeatOptions | boolean;
   /** Sends made while not open wait in a queue of at most this many; beyond it `send` throws `queue_full`. Default 1000. */
   maxQueued?: number;

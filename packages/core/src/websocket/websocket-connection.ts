@@ -8,8 +8,8 @@ import { emitToListeners, reportListenerError } from '../lib/report-listener-err
 import { createStore } from '../store.js';
 import { setInspectable } from '../devtools/registry.js';
 import { classifyClose, type WebSocketOutcome, type WebSocketVerdict } from './classify-close.js';
+import { isPong, resolveHeartbeat } from './heartbeat.js';
 import type {
-  HeartbeatOptions,
   WebSocketCloseInfo,
   WebSocketConnection,
   WebSocketConstructorLike,
@@ -19,8 +19,7 @@ import type {
 } from './types.js';
 import { toConnectionPhase, type WebSocketPhase } from './websocket-phase.js';
 
-/** Heartbeat defaults: a ping after 25 s of silence (under common 30–60 s proxy idle limits), 10 s for any answer. */
-export const DEFAULT_HEARTBEAT = Object.freeze({ intervalMs: 25_000, timeoutMs: 10_000 });
+export { DEFAULT_HEARTBEAT } from './heartbeat.js';
 
 /** Default bound of the outbound queue while not open. */
 export const DEFAULT_MAX_QUEUED = 1000;
@@ -52,12 +51,12 @@ interface Attempt {
 /**
  * A WebSocket that stays connected: a fresh `auth()` token on every attempt, backoff with full jitter, close
  * codes classified into retry / re-authenticate / stop (see `classifyClose`), an ordered outbound queue while not
- * open, ping/pong liveness, offline awareness, and a store of its state for UIs.
+ * open, ping/pong liveness (on by default), offline awareness, and a store of its state for UIs.
  *
  * Works over the browser's WebSocket, Node 22's, or `ws` (pass `options.WebSocket` in Node 20).
  *
  * @example
- * const socket = createWebSocketConnection('wss://example.com/live', { auth: () => getToken(), heartbeat: true });
+ * const socket = createWebSocketConnection('wss://example.com/live', { auth: () => getToken() });
  * socket.on('message', (data) => render(data));
  * socket.send(JSON.stringify({ type: 'hello' })); // queued until open
  */
@@ -525,41 +524,6 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
   const inspectable = { kind: 'websocket', connection } as const;
   if (options.autoConnect ?? true) start();
   return connection;
-}
-
-interface ResolvedHeartbeat {
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  readonly message: () => WebSocketData;
-  readonly isPong: (data: unknown) => boolean;
-}
-
-function resolveHeartbeat(input: HeartbeatOptions | boolean | undefined): ResolvedHeartbeat | null {
-  if (input === undefined || input === false) return null;
-  const given = input === true ? {} : input;
-  const resolved = {
-    intervalMs: given.intervalMs ?? DEFAULT_HEARTBEAT.intervalMs,
-    timeoutMs: given.timeoutMs ?? DEFAULT_HEARTBEAT.timeoutMs,
-    message: given.message ?? (() => 'ping'),
-    isPong: given.isPong ?? ((data: unknown) => data === 'pong'),
-  };
-  for (const key of ['intervalMs', 'timeoutMs'] as const) {
-    const value = resolved[key];
-    if (!(value > 0 && Number.isFinite(value))) {
-      throw new RangeError(`createWebSocketConnection: heartbeat.${key} must be a positive number (got ${value}).`);
-    }
-  }
-  return resolved;
-}
-
-/** A throwing `isPong` is reported and the message delivered: better an extra message than a lost one. */
-function isPong(heartbeat: ResolvedHeartbeat, data: unknown): boolean {
-  try {
-    return heartbeat.isPong(data);
-  } catch (thrown) {
-    reportListenerError(thrown);
-    return false;
-  }
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { createReadReceipts, createTypingIndicator, type RealtimeClient } from '@realtime-kit/core';
+import { createReadReceipts, createTypingIndicator, type FrameError, type RealtimeClient } from '@realtime-kit/core';
 import { createTestTransport, type TestTransport } from '@realtime-kit/core/testing';
 
 import { ChatRoom, type ChatMessage, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
@@ -368,7 +368,7 @@ export const BackOnline: Story = {
   },
 };
 
-/** The server refuses a message: it stays, marked "Not sent", with Retry. */
+/** The server cannot take a message now (a rate limit): it stays, marked "Not sent", with Retry. */
 export const FailedSend: Story = {
   loaders: [
     async () => {
@@ -402,6 +402,58 @@ export const FailedSend: Story = {
     await expect(kit.server.messages(ROOM)).toHaveLength(1);
     // Same row, not a second copy.
     await expect(within(canvasElement).getAllByText('This one bounces')).toHaveLength(1);
+  },
+};
+
+/** A test server that refuses every publish with `error` (as a `beforePublish` rule or a payload schema would). */
+const refusingEveryPublish = (error: FrameError) => async () => ({
+  kit: createTestTransport({ hub: { admit: (_session, frame) => (frame.type === 'publish' ? error : null) } }),
+});
+
+/** Sends `text` and returns its row once the server refused it. */
+async function sendRefused(root: HTMLElement, text: string): Promise<HTMLElement> {
+  await ready(root);
+  await userEvent.type(composerOf(root), `${text}{Enter}`);
+  return waitFor(() => {
+    const found = root.querySelector<HTMLElement>('[data-slot="chat-message"][data-status="failed"]');
+    expect(found).not.toBeNull();
+    return found!;
+  });
+}
+
+/** A server rule refuses the message (`rejected`): Retry would be refused again, so the rule's reason shows instead. */
+export const RefusedSend: Story = {
+  loaders: [refusingEveryPublish({ code: 'rejected', message: 'Links to other workspaces are not allowed here.' })],
+  args: { initialMessages: conversation(5) },
+  play: async ({ canvasElement, loaded }) => {
+    const failed = await sendRefused(canvasElement, 'See https://other.example/board');
+    await expect(failed).toHaveTextContent('Not sent');
+    await expect(within(failed).queryByRole('button', { name: 'Retry' })).toBeNull();
+    await expect(failed.querySelector('[data-slot="chat-message-refusal"]')).toHaveTextContent(/^Links to other workspaces are not allowed here\.$/);
+    await expect(kitOf({ loaded }).server.messages(ROOM)).toHaveLength(0);
+  },
+};
+
+/** The payload fails the channel's schema (`invalid_payload`): the reason and each issue show, and no Retry. */
+export const InvalidMessage: Story = {
+  loaders: [
+    refusingEveryPublish({
+      code: 'invalid_payload',
+      message: 'This message does not fit the room.',
+      issues: [{ message: 'At most 40 characters', path: ['text'] }, { message: 'Unknown mention @everyone' }],
+    }),
+  ],
+  args: { initialMessages: conversation(5) },
+  play: async ({ canvasElement, loaded }) => {
+    const failed = await sendRefused(canvasElement, 'A message far longer than this room allows, @everyone');
+    await expect(within(failed).queryByRole('button', { name: 'Retry' })).toBeNull();
+    const refusal = failed.querySelector<HTMLElement>('[data-slot="chat-message-refusal"]')!;
+    await expect(within(refusal).getByText('This message does not fit the room.')).toBeInTheDocument();
+    await expect(within(refusal).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'text: At most 40 characters',
+      'Unknown mention @everyone',
+    ]);
+    await expect(kitOf({ loaded }).server.messages(ROOM)).toHaveLength(0);
   },
 };
 

@@ -14,6 +14,7 @@ import {
   type OptimisticItem,
   type OptimisticStatus,
   type PresenceMember,
+  type RealtimeError,
 } from '@realtime-kit/react';
 
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
@@ -142,6 +143,8 @@ interface ChatRow {
   /** Came in live (not from history): news to announce. */
   readonly live: boolean;
   readonly retry: (() => void) | undefined;
+  /** A refusal that Retry cannot fix (a server rule, an invalid payload, no right to post): what the server said. */
+  readonly refusal?: { readonly message: string; readonly issues: readonly string[] } | undefined;
 }
 
 /** Within this distance (px) of the bottom, the list follows new messages. */
@@ -166,7 +169,8 @@ const ANNOUNCED = 5;
  *   and otherwise offers a "New messages" button with a count; older messages load as you scroll up
  *   (`loadHistory`) without moving what you are reading.
  * - Your messages show at once (`useOptimisticPublish`), as pending until the server has them, failed with Retry
- *   when it refuses them; while offline they wait and the composer says they will go out when you are back.
+ *   when it could not take them, or with the server's reason when it refused them for good (a rule, an invalid
+ *   payload); while offline they wait and the composer says they will go out when you are back.
  * - Who is here (presence avatars), who is typing, and "Seen by …" under your last message (read receipts).
  * - Enter sends, Shift+Enter adds a line. New messages from others are announced politely (a `role="log"`).
  *
@@ -240,10 +244,11 @@ function ChatRoomPanel({
         own: item.data?.author?.id === user.id,
         live: true,
         retry: item.retry,
+        refusal: item.status === 'failed' && !item.retry ? refusalOf(item.error, channelName) : undefined,
       });
     }
     return result;
-  }, [known, live, user.id, anonymousName]);
+  }, [known, live, user.id, anonymousName, channelName]);
   const rows = React.useMemo(() => (liveRows.length === 0 ? historyRows : historyRows.concat(liveRows)), [historyRows, liveRows]);
 
   // Display names by user id: presence first (it is who is here now), then message authors.
@@ -674,11 +679,19 @@ function ChatRoomMessage({
           <span data-slot="chat-message-status" className="inline-flex items-center gap-2 text-xs text-destructive">
             <CircleAlert aria-hidden="true" className="size-3.5" />
             {labels.failed}
-            <button type="button" onClick={row.retry} className={cn(linkButton, 'inline-flex items-center gap-1 text-foreground')}>
-              <RotateCcw aria-hidden="true" className="size-3" />
-              {labels.retry}
-            </button>
+            {row.retry && (
+              <button type="button" onClick={row.retry} className={cn(linkButton, 'inline-flex items-center gap-1 text-foreground')}>
+                <RotateCcw aria-hidden="true" className="size-3" />
+                {labels.retry}
+              </button>
+            )}
           </span>
+        )}
+        {row.refusal && (
+          <div dir="auto" data-slot="chat-message-refusal" className="max-w-full text-xs text-destructive [overflow-wrap:anywhere]">
+            <p>{row.refusal.message}</p>
+            {row.refusal.issues.length > 0 && <ul className="list-disc ps-4">{row.refusal.issues.map((issue, index) => <li key={index}>{issue}</li>)}</ul>}
+          </div>
         )}
         {seenBy && (
           <span data-slot="chat-message-seen" className="text-xs text-muted-foreground">
@@ -707,6 +720,14 @@ function connectionText(status: ConnectionStatus, labels: ChatRoomLabels): strin
 }
 
 const isOwnStored = (message: { own: boolean }) => message.own;
+
+/** The server's words (without the channel the client appends for developers) and, for a payload, what was wrong. */
+function refusalOf(error: Error | undefined, channel: string): ChatRow['refusal'] {
+  const { message = '', issues = [] } = (error ?? {}) as Partial<RealtimeError>;
+  const suffix = ` (channel "${channel}")`;
+  const described = issues.map((issue) => (issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  return { message: message.endsWith(suffix) ? message.slice(0, -suffix.length) : message, issues: described };
+}
 
 function findLast<T>(items: readonly T[], predicate: (item: T) => boolean): T | undefined {
   for (let index = items.length - 1; index >= 0; index -= 1) {
