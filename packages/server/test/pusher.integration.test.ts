@@ -246,7 +246,8 @@ describe('createPusherAuthHandler as a route handler', () => {
     await expectRefusal(await handler(post(form({ socket_id: 'nope', channel_name: 'private-room' }), { authorization: 'Bearer ada' })), 400, 'bad_frame');
     await expectRefusal(await handler(post(form({ socket_id: '1.2' }), { authorization: 'Bearer ada' })), 400, 'bad_frame');
     await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'news' }), { authorization: 'Bearer ada' })), 400, 'bad_frame');
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: `private-${'x'.repeat(300)}` }))), 413, 'message_too_large');
+    // Signed in: a stranger is refused 401 before the body is read.
+    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: `private-${'x'.repeat(300)}` }), { authorization: 'Bearer ada' })), 413, 'message_too_large');
     await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }))), 401, 'unauthorized');
     await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }), { authorization: 'Bearer expired' })), 401, 'token_expired');
     await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-admin' }), { authorization: 'Bearer eve' })), 403, 'forbidden');

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bearerToken, createJwtVerifier, type AuthOutcome } from './jwt.js';
+import { bearerToken, createJwtVerifier, DEFAULT_MAX_TOKEN_AGE_MS, MIN_JWT_SECRET_BYTES, type AuthOutcome } from './jwt.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const secretKey = new TextEncoder().encode(SECRET);
@@ -39,8 +39,9 @@ describe('createJwtVerifier with a shared secret', () => {
     expect(outcome.user.expiresAt).toBe((outcome.user.claims.exp as number) * 1000);
   });
 
-  it('leaves expiresAt out for a token without exp', async () => {
-    const outcome = await jwt.verify(await hs256(claims));
+  it('leaves expiresAt out for a token without exp when maxTokenAgeMs is false', async () => {
+    const unbounded = createJwtVerifier({ secret: SECRET, audience: 'realtime', issuer: 'https://auth.example.com', maxTokenAgeMs: false });
+    const outcome = await unbounded.verify(await hs256(claims));
     expect(outcome.ok && outcome.user.expiresAt).toBeUndefined();
     expect(outcome.ok && 'expiresAt' in outcome.user).toBe(false);
   });
@@ -141,6 +142,63 @@ describe('createJwtVerifier options', () => {
   });
 });
 
+describe('createJwtVerifier: secret length and token lifetime', () => {
+  const HOUR = 60 * 60 * 1000;
+
+  it(`refuses secrets shorter than ${MIN_JWT_SECRET_BYTES} bytes with a RangeError naming the minimum`, () => {
+    expect(() => createJwtVerifier({ secret: 'x' })).toThrow(RangeError);
+    expect(() => createJwtVerifier({ secret: 'x' })).toThrow(/at least 32 bytes, got 1/);
+    expect(() => createJwtVerifier({ secret: new Uint8Array(31) })).toThrow(/at least 32 bytes, got 31/);
+    // Bytes, not characters: 11 three-byte characters are 33 bytes.
+    expect(() => createJwtVerifier({ secret: '€'.repeat(11) })).not.toThrow();
+    expect(() => createJwtVerifier({ secret: new Uint8Array(32) })).not.toThrow();
+  });
+
+  it('refuses a maxTokenAgeMs that is not a positive number or false', () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createJwtVerifier({ secret: SECRET, maxTokenAgeMs: bad })).toThrow(RangeError);
+    }
+  });
+
+  it('refuses a token without exp once maxTokenAgeMs (default 24 h) has passed since iat, and bounds expiresAt by it', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1), toFake: ['Date'] });
+    const jwt = createJwtVerifier({ secret: SECRET });
+    const token = await hs256({ sub: 'u' });
+    const outcome = await jwt.verify(token);
+    expect(outcome.ok && outcome.user.expiresAt).toBe(Date.UTC(2030, 0, 1) + DEFAULT_MAX_TOKEN_AGE_MS);
+    vi.advanceTimersByTime(DEFAULT_MAX_TOKEN_AGE_MS - 1000);
+    expect((await jwt.verify(token)).ok).toBe(true);
+    vi.advanceTimersByTime(1000);
+    expectRefused(await jwt.verify(token), 'token_expired', /issued more than 86400000 ms ago/);
+  });
+
+  it('applies maxTokenAgeMs to tokens whose exp is later, and leaves an earlier exp alone', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1), toFake: ['Date'] });
+    const jwt = createJwtVerifier({ secret: SECRET, maxTokenAgeMs: HOUR });
+    const longLived = await hs256({ sub: 'u' }, { expiresIn: '30d' });
+    const outcome = await jwt.verify(longLived);
+    expect(outcome.ok && outcome.user.expiresAt).toBe(Date.UTC(2030, 0, 1) + HOUR);
+    const shortLived = await hs256({ sub: 'u' }, { expiresIn: '10m' });
+    const short = await jwt.verify(shortLived);
+    expect(short.ok && short.user.expiresAt).toBe(Date.UTC(2030, 0, 1) + 10 * 60_000);
+    vi.advanceTimersByTime(HOUR);
+    expectRefused(await jwt.verify(longLived), 'token_expired', /maxTokenAgeMs/);
+  });
+
+  it('refuses a token with neither exp nor iat (it would never expire), and one issued in the future', async () => {
+    const jwt = createJwtVerifier({ secret: SECRET });
+    const eternal = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
+    expectRefused(await jwt.verify(eternal), 'unauthorized', /neither "exp" nor "iat"/);
+    // With exp and no iat, exp decides.
+    const withExp = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secretKey);
+    expect((await jwt.verify(withExp)).ok).toBe(true);
+    const future = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(Math.floor(Date.now() / 1000) + 3600).sign(secretKey);
+    expectRefused(await jwt.verify(future), 'unauthorized', /"iat" is in the future/);
+    // The opt-out accepts the eternal token as before.
+    expect((await createJwtVerifier({ secret: SECRET, maxTokenAgeMs: false }).verify(eternal)).ok).toBe(true);
+  });
+});
+
 describe('createJwtVerifier with a public key', () => {
   it('verifies ES256 tokens with a CryptoKey and with a JWK', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -188,7 +246,7 @@ describe('createJwtVerifier with a JWKS URL', () => {
 
   it('verifies a token whose kid is in the set', async () => {
     const verifier = createJwtVerifier({ jwksUrl: `${baseUrl}/jwks.json`, algorithms: ['RS256'] });
-    const token = await new SignJWT({ sub: 'u-rs' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(keys.privateKey);
+    const token = await new SignJWT({ sub: 'u-rs' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().sign(keys.privateKey);
     const outcome = await verifier.verify(token);
     expect(outcome.ok && outcome.user.userId).toBe('u-rs');
   });

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWK, JWTPayload, JWTVerifyGetKey, JWTVerifyOptions, KeyObject } from 'jose';
-import type { AuthenticatedUser } from '../ws-endpoint.js';
+import type { AuthenticatedUser } from './user.js';
 
 /** Why a credential was refused: a missing/invalid one (`unauthorized`) or one that has run out (`token_expired`). */
 export interface AuthError {
@@ -25,9 +25,21 @@ export interface VerifiedUser extends AuthenticatedUser {
  */
 export type AuthOutcome = { readonly ok: true; readonly user: VerifiedUser } | AuthFailure;
 
+/**
+ * The shortest HMAC secret {@link createJwtVerifier} accepts, in bytes: the output size of SHA-256, the least
+ * RFC 7518 §3.2 allows for HS256 (a short secret can be brute-forced offline from any one token).
+ */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+/** Default of {@link JwtVerifierOptions.maxTokenAgeMs}: 24 hours. */
+export const DEFAULT_MAX_TOKEN_AGE_MS = 24 * 60 * 60 * 1000;
+
 /** Options for {@link createJwtVerifier}. Give exactly one of `secret`, `publicKey`, `jwksUrl`. */
 export interface JwtVerifierOptions {
-  /** Shared secret for HMAC tokens (HS256 unless `algorithms` says otherwise). A string is UTF-8 encoded. */
+  /**
+   * Shared secret for HMAC tokens (HS256 unless `algorithms` says otherwise), at least {@link MIN_JWT_SECRET_BYTES}
+   * (32) bytes. A string is UTF-8 encoded. Make one with `openssl rand -base64 32`.
+   */
   secret?: string | Uint8Array;
   /** A public key (or a JWK) for asymmetric tokens. Requires `algorithms`. */
   publicKey?: CryptoKey | KeyObject | JWK;
@@ -43,6 +55,16 @@ export interface JwtVerifierOptions {
   userIdClaim?: string;
   /** Leeway for `exp`/`nbf`/`iat` checks, in seconds. Default 0. */
   clockToleranceSeconds?: number;
+  /**
+   * The longest a token is honoured after it was issued, in milliseconds, whatever its `exp` says. A token with
+   * `iat` is refused `token_expired` once `iat + maxTokenAgeMs` has passed, and its `expiresAt` is never later than
+   * that (endpoints close the connection then, and the client reconnects with a fresh token). A token with `exp` but
+   * no `iat` lives until its `exp`. A token with neither (one that would never expire) is refused `unauthorized`:
+   * issue tokens with `exp` (and `iat`). An `iat` in the future (beyond the clock tolerance) is refused
+   * `unauthorized`. `false` turns the bound off: tokens without `exp` are then accepted and never expire.
+   * Default {@link DEFAULT_MAX_TOKEN_AGE_MS} (24 h).
+   */
+  maxTokenAgeMs?: number | false;
 }
 
 /** See {@link createJwtVerifier}. */
@@ -73,11 +95,13 @@ function refuse(code: AuthError['code'], message: string): AuthFailure {
  * `iss`/`aud`. The user id is read from `userIdClaim` and `expiresAt` from `exp` (so an endpoint can close the
  * connection when the token runs out).
  *
- * Refusals are values, not exceptions: no token → `unauthorized` "no token"; an expired one → `token_expired`;
- * a bad signature, wrong claim, malformed token or missing user id → `unauthorized` with the reason (the
- * key never appears in a message). Only a failing JWKS endpoint rejects.
+ * Refusals are values, not exceptions: no token → `unauthorized` "no token"; an expired one (past `exp`, or issued
+ * more than `maxTokenAgeMs` ago) → `token_expired`; a bad signature, wrong claim, malformed token, missing user id
+ * or a token with neither `exp` nor `iat` → `unauthorized` with the reason (the key never appears in a message).
+ * Only a failing JWKS endpoint rejects.
  *
- * Throws a `TypeError` unless exactly one key source is given.
+ * @throws {TypeError} unless exactly one key source is given, or when the secret is empty.
+ * @throws {RangeError} when the secret is shorter than {@link MIN_JWT_SECRET_BYTES} (32) bytes, or a number option is out of range.
  *
  * ```ts
  * const jwt = createJwtVerifier({ secret: process.env.JWT_SECRET!, issuer: 'https://auth.example.com' })
@@ -101,12 +125,21 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   if (!Number.isFinite(clockTolerance) || clockTolerance < 0) {
     throw new RangeError(`clockToleranceSeconds must be a finite number ≥ 0, got ${String(clockTolerance)}`);
   }
+  const maxTokenAgeMs = options.maxTokenAgeMs ?? DEFAULT_MAX_TOKEN_AGE_MS;
+  if (maxTokenAgeMs !== false && (typeof maxTokenAgeMs !== 'number' || !Number.isFinite(maxTokenAgeMs) || maxTokenAgeMs <= 0)) {
+    throw new RangeError(`maxTokenAgeMs must be a positive, finite number of milliseconds (or false), got ${String(maxTokenAgeMs)}`);
+  }
 
   let key: Uint8Array | CryptoKey | KeyObject | JWK | JWTVerifyGetKey;
   let algorithms = options.algorithms;
   if (options.secret !== undefined) {
     key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (key.byteLength === 0) throw new TypeError('secret must not be empty');
+    if (key.byteLength < MIN_JWT_SECRET_BYTES) {
+      throw new RangeError(
+        `secret must be at least ${MIN_JWT_SECRET_BYTES} bytes, got ${key.byteLength}: a short HMAC secret can be guessed offline from any token. Make one with \`openssl rand -base64 32\`.`,
+      );
+    }
     algorithms ??= ['HS256'];
   } else if (options.publicKey !== undefined) {
     if (algorithms === undefined || algorithms.length === 0) {
@@ -140,7 +173,21 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       if (typeof userId !== 'string' || userId === '') {
         return refuse('unauthorized', `invalid token: no "${userIdClaim}" claim with the user id`);
       }
-      const user: VerifiedUser = typeof payload.exp === 'number' ? { userId, expiresAt: payload.exp * 1000, claims: payload } : { userId, claims: payload };
+      let expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+      if (maxTokenAgeMs !== false) {
+        const now = Date.now();
+        const toleranceMs = clockTolerance * 1000;
+        if (typeof payload.iat === 'number') {
+          const issuedAt = payload.iat * 1000;
+          if (issuedAt > now + toleranceMs) return refuse('unauthorized', 'invalid token: "iat" is in the future');
+          const end = issuedAt + maxTokenAgeMs;
+          if (now >= end + toleranceMs) return refuse('token_expired', `token expired: issued more than ${maxTokenAgeMs} ms ago (maxTokenAgeMs)`);
+          expiresAt = Math.min(expiresAt ?? end, end);
+        } else if (expiresAt === undefined) {
+          return refuse('unauthorized', 'invalid token: it has neither "exp" nor "iat", so it would never expire; issue tokens with an "exp"');
+        }
+      }
+      const user: VerifiedUser = expiresAt === undefined ? { userId, claims: payload } : { userId, expiresAt, claims: payload };
       return { ok: true, user };
     },
   };

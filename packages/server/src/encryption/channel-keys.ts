@@ -1,6 +1,7 @@
 import type { RealtimeErrorCode } from '@realtime-kit/core';
 import { isEncryptedChannel, sealData, type EncryptedEnvelope } from '@realtime-kit/core/encryption';
 import { readAuthResult, type AuthenticationResult } from '../auth/result.js';
+import { discardBody, readBody } from '../http/read-body.js';
 
 /** Bytes of a master key (and of every channel key derived from it). */
 const KEY_BYTES = 32;
@@ -18,6 +19,7 @@ export interface ChannelKeyHandlerOptions {
   /**
    * Identifies the user from the request (a session cookie, a bearer token), as every endpoint's `authenticate`:
    * null refuses with 401. Without it, requests are anonymous (`userId` undefined) and only `authorizeChannel` decides.
+   * Called before the body is read (so a stranger cannot make the server read an upload): do not read the body here.
    */
   authenticate?: (request: Request) => AuthenticationResult | Promise<AuthenticationResult>;
   /**
@@ -30,7 +32,11 @@ export interface ChannelKeyHandlerOptions {
   isEncrypted?: (channel: string) => boolean;
   /** Called with what `authenticate` or `authorizeChannel` threw (the answer is then 500). Default `console.error`. */
   onError?: (error: unknown) => void;
-  /** The largest request body read, in bytes. Default {@link DEFAULT_CHANNEL_KEY_MAX_BODY_BYTES}. */
+  /**
+   * The largest request body read, in bytes: past it (declared or counted, chunked or not) the upload is cancelled
+   * and the answer is 413 `message_too_large`. The body is read only after `authenticate` accepted the request.
+   * Default {@link DEFAULT_CHANNEL_KEY_MAX_BODY_BYTES}.
+   */
   maxBodyBytes?: number;
 }
 
@@ -41,7 +47,11 @@ export interface ChannelKeyHandlerOptions {
  * per channel and nothing needs storing (the model of Pusher). The realtime server never sees these keys.
  *
  * Refusals are JSON `{ error: { code, message } }`: 400 `bad_frame` for a malformed request or a channel that is
- * not encrypted, 401 `unauthorized` (or `token_expired`), 403 `forbidden`, 405 for a method other than POST.
+ * not encrypted, 401 `unauthorized` (or `token_expired`, decided from the headers before the body is read), 403
+ * `forbidden`, 405 for a method other than POST, 413 `message_too_large` for a body past `maxBodyBytes`.
+ *
+ * @throws {TypeError} when `masterKey` is not base64 of 32 bytes, or neither `authenticate` nor `authorizeChannel` is given.
+ * @throws {RangeError} when `maxBodyBytes` is not a positive, finite number.
  *
  * @example
  * // app/api/realtime/keys/route.ts
@@ -62,38 +72,37 @@ export function createChannelKeyHandler(options: ChannelKeyHandlerOptions): (req
   }
   const isEncrypted = options.isEncrypted ?? isEncryptedChannel;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_CHANNEL_KEY_MAX_BODY_BYTES;
+  if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(`createChannelKeyHandler: maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
+  }
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel key request failed:', error));
   let hmacKey: Promise<CryptoKey> | undefined;
 
   return async function handleChannelKey(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
+      discardBody(request);
       return Response.json(
         { error: { code: 'http_error', message: 'Channel keys are requested with a POST of JSON { channel }.' } },
         { status: 405, headers: { allow: 'POST', 'cache-control': 'no-store' } },
       );
     }
-    if (Number(request.headers.get('content-length') ?? '0') > maxBodyBytes) {
-      return refuse(413, 'message_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
-    }
-    let text: string;
     try {
-      text = await request.text();
-    } catch {
-      return refuse(400, 'bad_frame', 'The request body could not be read.');
-    }
-    if (new TextEncoder().encode(text).length > maxBodyBytes) return refuse(413, 'message_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
-    const channel = readChannel(text);
-    if (channel === undefined) return refuse(400, 'bad_frame', 'Post JSON { "channel": "private-encrypted-…" }.');
-    if (!isEncrypted(channel)) {
-      return refuse(400, 'bad_frame', `"${channel}" is not an end-to-end encrypted channel (its name does not start with "private-encrypted-"): it has no key.`);
-    }
-
-    try {
+      // The credentials are in the headers: a stranger is refused before a byte of the body is read.
       let userId: string | undefined;
       if (options.authenticate) {
         const verdict = readAuthResult(await options.authenticate(request), 'Not signed in: the request carried no valid credentials.');
-        if (!verdict.ok) return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
+        if (!verdict.ok) {
+          discardBody(request);
+          return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
+        }
         userId = verdict.user.userId;
+      }
+      const body = await readBody(request, maxBodyBytes);
+      if (!body.ok) return refuse(body.status, body.code, body.message);
+      const channel = readChannel(body.text);
+      if (channel === undefined) return refuse(400, 'bad_frame', 'Post JSON { "channel": "private-encrypted-…" }.');
+      if (!isEncrypted(channel)) {
+        return refuse(400, 'bad_frame', `"${channel}" is not an end-to-end encrypted channel (its name does not start with "private-encrypted-"): it has no key.`);
       }
       if (options.authorizeChannel && (await options.authorizeChannel({ userId }, channel, request)) !== true) {
         return refuse(403, 'forbidden', `${userId === undefined ? 'This request' : `User "${userId}"`} may not use "${channel}".`);
@@ -103,6 +112,7 @@ export function createChannelKeyHandler(options: ChannelKeyHandlerOptions): (req
       return Response.json({ channel, key }, { status: 200, headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       onError(error);
+      discardBody(request);
       return refuse(500, 'server_error', 'The channel key could not be issued (the server failed; see its logs).');
     }
   };

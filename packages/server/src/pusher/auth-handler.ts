@@ -1,6 +1,7 @@
 import type Pusher from 'pusher';
 import type { RealtimeErrorCode } from '@realtime-kit/core';
 import { readAuthResult, type AuthRefusalCode } from '../auth/result.js';
+import { discardBody, readBody } from '../http/read-body.js';
 
 /** Who is asking, as your `authenticate` says. `userInfo` becomes the presence member's `user_info`. */
 export interface PusherUser {
@@ -24,7 +25,10 @@ export type PusherAuthenticationResult =
 
 /** Options for {@link createPusherAuthHandler}. */
 export interface PusherAuthHandlerOptions {
-  /** Identifies the user from the request (a session cookie, a bearer token). Return null to refuse (401). */
+  /**
+   * Identifies the user from the request's headers (a session cookie, a bearer token). Return null to refuse (401).
+   * Called before the body is read (so a stranger cannot make the server read an upload): do not read the body here.
+   */
   authenticate(request: Request): PusherAuthenticationResult | Promise<PusherAuthenticationResult>;
   /**
    * May `user` subscribe to `channel` (a `private-` or `presence-` channel)? False refuses with 403. Default: every
@@ -33,7 +37,11 @@ export interface PusherAuthHandlerOptions {
   authorizeChannel?(user: PusherUser, channel: string, request: Request): boolean | Promise<boolean>;
   /** Called with what `authenticate`, `authorizeChannel` or the signing threw (the answer is then 500). Default `console.error`. */
   onError?(error: unknown): void;
-  /** The largest request body read, in bytes (pusher-js posts two short form fields). Default 8 KiB. */
+  /**
+   * The largest request body read, in bytes (pusher-js posts two short form fields): past it (declared or counted,
+   * chunked or not) the upload is cancelled and the answer is 413 `message_too_large`. The body is read only after
+   * `authenticate` accepted the request. Default 8 KiB.
+   */
   maxBodyBytes?: number;
 }
 
@@ -48,8 +56,11 @@ const SOCKET_ID = /^\d+\.\d+$/;
  * as a Fetch-API route handler (a Next.js route's `POST`). It reads `socket_id` and `channel_name` from the form
  * body pusher-js posts (JSON works too), authenticates the request, asks `authorizeChannel`, and answers with the
  * signature Pusher checks — for presence channels with `channel_data` carrying `user_id` and `user_info`.
- * Refusals are JSON `{ error: { code, message } }`: 400 for a malformed request, 401 `unauthorized` (or
- * `token_expired`), 403 `forbidden`; the client's channel `onError` then gets `unauthorized` or `forbidden`.
+ * Refusals are JSON `{ error: { code, message } }`: 401 `unauthorized` (or `token_expired`), decided from the
+ * headers before the body is read; then 413 `message_too_large` past `maxBodyBytes`, 400 for a malformed request,
+ * 403 `forbidden`; the client's channel `onError` then gets `unauthorized` or `forbidden`.
+ *
+ * @throws {RangeError} when `maxBodyBytes` is not a positive, finite number.
  *
  * @example
  * // app/api/pusher/auth/route.ts
@@ -67,22 +78,35 @@ const SOCKET_ID = /^\d+\.\d+$/;
  */
 export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandlerOptions): (request: Request) => Promise<Response> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PUSHER_AUTH_MAX_BODY_BYTES;
+  if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(`createPusherAuthHandler: maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
+  }
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] Pusher channel authorization failed:', error));
 
   return async function handlePusherAuth(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
+      discardBody(request);
       return Response.json({ error: { code: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' } }, { status: 405, headers: { allow: 'POST', 'cache-control': 'no-store' } });
     }
-    const declared = Number(request.headers.get('content-length') ?? '0');
-    if (declared > maxBodyBytes) return refuse(413, 'message_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
-    let text: string;
+    let user: PusherUser;
     try {
-      text = await request.text();
-    } catch {
-      return refuse(400, 'bad_frame', 'The request body could not be read.');
+      // The credentials are in the headers (a session cookie, a bearer token): a stranger is refused before a
+      // byte of the body is read.
+      const verdict = readAuthResult(await options.authenticate(request), 'Not signed in: the request carried no valid credentials.');
+      if (!verdict.ok) {
+        discardBody(request);
+        return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
+      }
+      user = verdict.user as PusherUser;
+      if (typeof user.userId !== 'string' || user.userId === '') throw new TypeError('authenticate() returned a user without a userId string.');
+    } catch (error) {
+      onError(error);
+      discardBody(request);
+      return refuse(500, 'server_error', 'The channel could not be authorized (the server failed; see its logs).');
     }
-    if (new TextEncoder().encode(text).length > maxBodyBytes) return refuse(413, 'message_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
-    const fields = readFields(text, request.headers.get('content-type'));
+    const body = await readBody(request, maxBodyBytes);
+    if (!body.ok) return refuse(body.status, body.code, body.message);
+    const fields = readFields(body.text, request.headers.get('content-type'));
     const socketId = fields.get('socket_id');
     const channel = fields.get('channel_name');
     if (socketId === undefined || !SOCKET_ID.test(socketId)) {
@@ -94,12 +118,7 @@ export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandl
       return refuse(400, 'bad_frame', `"${channel}" is a public channel: it needs no authorization (only private- and presence- channels do).`);
     }
 
-    let user: PusherUser;
     try {
-      const verdict = readAuthResult(await options.authenticate(request), 'Not signed in: the request carried no valid credentials.');
-      if (!verdict.ok) return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
-      user = verdict.user as PusherUser;
-      if (typeof user.userId !== 'string' || user.userId === '') throw new TypeError('authenticate() returned a user without a userId string.');
       if (options.authorizeChannel && !(await options.authorizeChannel(user, channel, request))) {
         return refuse(403, 'forbidden', `User "${user.userId}" may not subscribe to "${channel}".`);
       }
