@@ -48,7 +48,20 @@ export type RealtimeErrorCode =
    * An end-to-end encrypted message could not be opened: it was tampered with, or sealed with another key. It is
    * never delivered (nothing unreadable reaches the UI); the channel moves past it.
    */
-  | 'decryption_failed';
+  | 'decryption_failed'
+  /**
+   * A server rule (`beforePublish`) refused the publish: `message` is the rule's own words for the user, `details`
+   * what it attached. Not retried: the same publish would be refused again.
+   */
+  | 'rejected'
+  /** A session asked for more channels at once than the server allows (its `maxChannelsPerSession`). Not retried. */
+  | 'too_many_channels';
+
+/** One problem a payload schema found, with where it is (`['items', 0, 'name']`) when not at the root. */
+export interface RealtimeErrorIssue {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+}
 
 export interface RealtimeErrorOptions {
   cause?: unknown;
@@ -58,6 +71,12 @@ export interface RealtimeErrorOptions {
   raw?: string;
   /** Whether the connection retries after this error. */
   retryable?: boolean;
+  /** For `invalid_payload`: what the schema found wrong. */
+  issues?: readonly RealtimeErrorIssue[];
+  /** For `rejected`: what the server rule attached to its refusal. */
+  details?: unknown;
+  /** For `rate_limited`: how long to wait before the same request can succeed. */
+  retryAfterMs?: number;
 }
 
 /** The one error class realtime-kit throws or reports. Switch on `code`; show `message` to developers. */
@@ -67,6 +86,12 @@ export class RealtimeError extends Error {
   readonly status?: number;
   readonly raw?: string;
   readonly retryable: boolean;
+  /** For `invalid_payload`: what the schema found wrong (also in `cause`, for older code). */
+  readonly issues?: readonly RealtimeErrorIssue[];
+  /** For `rejected`: what the server rule attached to its refusal. */
+  readonly details?: unknown;
+  /** For `rate_limited`: how long to wait before the same request can succeed. */
+  readonly retryAfterMs?: number;
 
   constructor(code: RealtimeErrorCode, message: string, options: RealtimeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -74,6 +99,9 @@ export class RealtimeError extends Error {
     this.status = options.status;
     this.raw = options.raw;
     this.retryable = options.retryable ?? false;
+    if (options.issues !== undefined) this.issues = options.issues;
+    if (options.details !== undefined) this.details = options.details;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -1,7 +1,7 @@
 export { createStore } from './store.js';
 export type { Store, WritableStore, StoreHooks } from './store.js';
 export { RealtimeError, isRealtimeError } from './errors.js';
-export type { RealtimeErrorCode, RealtimeErrorOptions } from './errors.js';
+export type { RealtimeErrorCode, RealtimeErrorIssue, RealtimeErrorOptions } from './errors.js';
 export { CONNECTION_STATUSES, INITIAL_CONNECTION_STATE } from './connection/status.js';
 export type { ConnectionState, ConnectionStatus } from './connection/status.js';
 export { backoff, DEFAULT_BACKOFF } from './connection/backoff.js';
@@ -40,34 +40,50 @@ export { createChannelHub, DEFAULT_LOG_SIZE } from './protocol/hub.js';
 export type {
   ChannelHub,
   ChannelHubOptions,
+  HubAction,
   HubConnection,
+  HubLimits,
   HubPublishResult,
   HubReceipt,
   HubResetOptions,
   HubSession,
   HubSessionInfo,
+  PublishContext,
+  PublishVerdict,
   StoredInfo,
 } from './protocol/hub.js';
-export { createMemoryBroker } from './protocol/broker.js';
+export { DEFAULT_HUB_LIMITS, RESERVED_EVENT_PREFIX, measureData } from './protocol/hub-checks.js';
+export { createEpoch, createMemoryBroker, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOGS, DEFAULT_RETENTION_MS } from './protocol/memory-broker.js';
+export type { MemoryBroker, MemoryBrokerOptions } from './protocol/memory-broker.js';
 // For brokers and transports written outside core: listener errors are reported, never swallowed.
 export { emitToListeners, reportListenerError } from './lib/report-listener-error.js';
 export type {
+  BrokerCluster,
+  BrokerListener,
+  BrokerPublishOptions,
   BrokerSubscription,
   ChannelBroker,
   ChannelHistory,
+  ClusterEvent,
+  ClusterNotice,
+  Contribution,
+  ContributionChange,
+  ContributionMember,
+  HistoryQuery,
   HubMessage,
   MaybePromise,
-  MemoryBroker,
-  MemoryBrokerOptions,
   MessageDraft,
   PublishOutcome,
 } from './protocol/broker.js';
+export { readHistoryQuery, toBrokerListener } from './protocol/broker.js';
 export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
 export { createRealtimeClient, DEFAULT_MAX_OUTBOX } from './channel/client.js';
 export type { Transport } from './channel/transport.js';
 export type {
   Channel,
   ChannelGap,
+  ChannelOccupancy,
+  ChannelOptions,
   ChannelMessage,
   ChannelSignal,
   ChannelState,

@@ -476,7 +476,7 @@ describe('ablyTransport + createRealtimeClient: channels', () => {
     await bob.client.channel('room').publish('n', 6);
     await vi.waitFor(() => expect(aliceGot).toHaveLength(4), WAIT);
     await sleep(50);
-    expect(gaps).toEqual([{ channel: 'room', from: 2, to: 2 }]);
+    expect(gaps).toEqual([{ channel: 'room', from: 2, to: 2, reason: 'trimmed' }]);
     expect(aliceGot.map((message) => [message.seq, message.data])).toEqual([
       [1, 1],
       [3, 4],

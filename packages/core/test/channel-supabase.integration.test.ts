@@ -102,7 +102,7 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('open'), WAIT);
     expect(statuses).toEqual(['connecting', 'open']);
     expect(server.connections()).toBe(1);
-    expect(frames).toEqual([{ type: 'welcome', v: 1, connectionId: expect.stringMatching(/^supabase-/), heartbeatMs: 0, userId: 'alice' }]);
+    expect(frames).toEqual([{ type: 'welcome', v: 2, connectionId: expect.stringMatching(/^supabase-/), heartbeatMs: 0, userId: 'alice' }]);
     expect(transport.send({ type: 'ping', t: 2 })).toBe(true);
     expect(frames.at(-1)).toEqual({ type: 'pong', t: 2 });
 

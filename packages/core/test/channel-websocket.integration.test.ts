@@ -177,7 +177,7 @@ describe('websocketTransport + createRealtimeClient over a real ws server', () =
     expect(received.map((message) => message.data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(server.received.filter((frame) => frame.type === 'subscribe')).toEqual([
       { type: 'subscribe', channel: 'feed' },
-      { type: 'subscribe', channel: 'feed', after: 1 },
+      { type: 'subscribe', channel: 'feed', after: 1, epoch: expect.stringMatching(/^[0-9a-f]{12}$/) },
     ]);
   });
 

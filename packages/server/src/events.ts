@@ -31,13 +31,24 @@ export type ServerEvent =
       readonly retryAfterMs: number;
     }
   | {
-      /** Any other refusal of client input: oversized, invalid payload, bad frame. */
+      /** Any other refusal of client input: oversized, invalid payload, bad frame, a server rule's `rejected`. */
       readonly type: 'refused';
       readonly transport: ServerTransport;
-      readonly code: 'message_too_large' | 'invalid_payload' | 'bad_frame' | 'unavailable';
+      readonly code: RefusalCode;
       readonly channel?: string;
       readonly userId?: string;
     };
+
+/** Why client input was refused (`refused` events). */
+export type RefusalCode =
+  | 'message_too_large'
+  | 'invalid_payload'
+  | 'bad_frame'
+  | 'unavailable'
+  | 'rejected'
+  | 'too_many_channels'
+  | 'forbidden'
+  | 'server_error';
 
 /**
  * Which part saw it. `'hub'`: the shared rules of `createRealtime` (channel authorization, rate limits, payload

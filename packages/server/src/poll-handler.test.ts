@@ -19,6 +19,9 @@ async function poll(handler: ReturnType<typeof createPollHandler>, query: string
 
 const seqs = (answer: PollAnswer) => answer.messages.map((message) => message.seq);
 
+/** Every answer names the epoch of the log its `seq` counts in. */
+const EPOCH = expect.stringMatching(/^[0-9a-f]{12}$/);
+
 describe('createPollHandler', () => {
   it('answers the messages after `after`, as the replay of a subscription, and closes its hub session', async () => {
     const hub = hubWith(5);
@@ -26,19 +29,19 @@ describe('createPollHandler', () => {
     const { status, headers, body } = await poll(handler, 'channel=room:1&after=1');
     expect(status).toBe(200);
     expect(headers.get('cache-control')).toBe('no-store');
-    expect(body).toEqual({ channel: 'room:1', messages: expect.any(Array), seq: 5 });
+    expect(body).toEqual({ channel: 'room:1', messages: expect.any(Array), seq: 5, epoch: EPOCH });
     expect(seqs(body)).toEqual([2, 3, 4, 5]);
     const stored = (hub.broker as ReturnType<typeof createMemoryBroker>).messages('room:1');
     expect(body.messages[0]).toEqual({ id: stored[1]!.id, seq: 2, event: 'chat', data: { n: 2 }, cid: 'c-2', at: stored[1]!.at });
     expect(body.messages[1]).not.toHaveProperty('cid');
     expect(hub.sessions).toBe(0);
-    expect((await poll(handler, 'channel=room:1&after=5')).body).toEqual({ channel: 'room:1', messages: [], seq: 5 });
+    expect((await poll(handler, 'channel=room:1&after=5')).body).toEqual({ channel: 'room:1', messages: [], seq: 5, epoch: EPOCH });
   });
 
   it('without `after`, answers only the head: the starting point', async () => {
     const handler = createPollHandler({ hub: hubWith(3) });
-    expect((await poll(handler, 'channel=room:1')).body).toEqual({ channel: 'room:1', messages: [], seq: 3 });
-    expect((await poll(handler, 'channel=empty')).body).toEqual({ channel: 'empty', messages: [], seq: 0 });
+    expect((await poll(handler, 'channel=room:1')).body).toEqual({ channel: 'room:1', messages: [], seq: 3, epoch: EPOCH });
+    expect((await poll(handler, 'channel=empty')).body).toEqual({ channel: 'empty', messages: [], seq: 0, epoch: EPOCH });
   });
 
   it('says `gap` for what the log no longer holds', async () => {
@@ -49,7 +52,7 @@ describe('createPollHandler', () => {
     expect(body.seq).toBe(6);
 
     const nothingKept = createPollHandler({ hub: hubWith(4, { logSize: 0 }) });
-    expect((await poll(nothingKept, 'channel=room:1&after=2')).body).toEqual({ channel: 'room:1', messages: [], seq: 4, gap: { from: 3, to: 4 } });
+    expect((await poll(nothingKept, 'channel=room:1&after=2')).body).toEqual({ channel: 'room:1', messages: [], seq: 4, gap: { from: 3, to: 4 }, epoch: EPOCH });
   });
 
   it('caps an answer at maxMessages and says `more`, so the client pages with the new seq', async () => {
@@ -78,7 +81,7 @@ describe('createPollHandler', () => {
     expect(first).toMatchObject({ gap: { from: 1, to: 3 }, seq: 5, more: true });
     expect(seqs(first)).toEqual([4, 5]);
     const second = (await poll(handler, `channel=room:1&after=${first.seq}`)).body;
-    expect(second).toEqual({ channel: 'room:1', messages: [expect.objectContaining({ seq: 6 })], seq: 6 });
+    expect(second).toEqual({ channel: 'room:1', messages: [expect.objectContaining({ seq: 6 })], seq: 6, epoch: EPOCH });
   });
 
   it('refuses a channel the hub does not authorize with 403 and the hub’s code', async () => {
@@ -142,7 +145,8 @@ describe('createPollHandler', () => {
   });
 
   it('answers 429 rate_limited with Retry-After when the hub’s rate limit refuses the poll', async () => {
-    const realtime = await createRealtime({ redis: false, rateLimit: { perConnection: false, perUser: { capacity: 1, refillPerSecond: 0.1 } } });
+    // A poll is a subscribe: it spends the subscribe budget (separate from the publish budget).
+    const realtime = await createRealtime({ redis: false, rateLimit: false, subscribeLimit: { perConnection: false, perUser: { capacity: 1, refillPerSecond: 0.1 } } });
     const handler = createPollHandler({ realtime, authenticate: () => ({ userId: 'ann' }) });
     expect((await poll(handler, 'channel=room:1')).status).toBe(200);
     const limited = await poll(handler, 'channel=room:1');
@@ -157,8 +161,7 @@ describe('createPollHandler', () => {
   it('answers 503 unavailable when the message store fails', async () => {
     const memory = createMemoryBroker();
     const broker: ChannelBroker = {
-      publish: (channel, draft) => memory.publish(channel, draft),
-      subscribe: (channel, listener) => memory.subscribe(channel, listener),
+      ...memory,
       history: () => Promise.reject(new Error('store down')),
     };
     const onError = vi.fn();
@@ -171,8 +174,7 @@ describe('createPollHandler', () => {
   it('reads the hub of `realtime`, and waits for an asynchronous broker', async () => {
     const memory = createMemoryBroker();
     const slow: ChannelBroker = {
-      publish: (channel, draft) => memory.publish(channel, draft),
-      subscribe: (channel, listener) => memory.subscribe(channel, listener),
+      ...memory,
       history: async (channel, after) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return memory.history(channel, after);

@@ -3,7 +3,7 @@ import type { ChannelBroker, ChannelHub, RealtimeErrorCode, ServerFrame } from '
 import type { Realtime } from './realtime.js';
 import { readAuthResult, type AuthenticationResult } from './auth/result.js';
 import { eventReporter, type ServerEventListener } from './events.js';
-import type { AuthenticatedUser } from './ws-endpoint.js';
+import type { AuthenticatedUser } from './auth/user.js';
 
 /** Default of {@link PollHandlerOptions.maxMessages}: at most 500 messages per answer. */
 export const DEFAULT_POLL_MAX_MESSAGES = 500;
@@ -55,6 +55,13 @@ export interface PollAnswer {
   readonly gap?: { readonly from: number; readonly to: number };
   /** More messages are waiting past `seq` (the answer hit `maxMessages`): poll again at once. */
   readonly more?: true;
+  /** The epoch `seq` counts in: pass it as the next `epoch` with `after`. */
+  readonly epoch?: string;
+  /**
+   * The channel's log started over since the `epoch` you passed (a restart without a persistent log): what you had
+   * after your `after` may be lost, and `messages` start from the new log's beginning.
+   */
+  readonly reset?: true;
 }
 
 /** The route handler of {@link createPollHandler}. */
@@ -132,6 +139,7 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
       if (channel === null || channel === '') {
         return refuse(400, 'bad_frame', 'Name the channel: ?channel=<name>.');
       }
+      const epoch = params.get('epoch') ?? undefined;
       const rawAfter = params.get('after');
       const after = rawAfter === null ? undefined : parseSeq(rawAfter);
       if (after === null) {
@@ -143,12 +151,14 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
       const session = hub.connect({
         send: (frame) => frames.push(frame),
         userId: identity.user?.userId,
+        transport: 'http',
+        ...(identity.user?.channels === undefined ? {} : { channels: identity.user.channels }),
         close: () => {
           ended = true;
         },
       });
       try {
-        await session.receive({ type: 'subscribe', channel, ...(after === undefined ? {} : { after }) });
+        await session.receive({ type: 'subscribe', channel, ...(after === undefined ? {} : { after, ...(epoch ? { epoch } : {}) }) });
       } catch (error) {
         onError(error);
         return refuse(500, 'server_error', 'The server failed to read the channel.');
@@ -163,7 +173,16 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
     const messages: PolledMessage[] = [];
     let gap: { from: number; to: number } | undefined;
     let cursor = after ?? 0;
+    let reset = false;
+    const subscribed = frames.find((frame) => frame.type === 'subscribed' && frame.channel === channel);
+    const epoch = subscribed?.type === 'subscribed' ? subscribed.epoch : undefined;
+    const marks = () => ({ ...(epoch ? { epoch } : {}), ...(reset ? { reset: true as const } : {}) });
     for (const frame of frames) {
+      if (frame.type === 'reset' && frame.channel === channel) {
+        reset = true;
+        cursor = 0;
+        continue;
+      }
       if (frame.type === 'error' && frame.channel === channel) {
         const code = frame.error.code as RealtimeErrorCode;
         const retryAfterMs = (frame.error as { retryAfterMs?: unknown }).retryAfterMs;
@@ -171,10 +190,10 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
         return refuse(REFUSAL_STATUS[code] ?? 400, code, frame.error.message, headers);
       }
       if (frame.type === 'subscribed' && frame.channel === channel) {
-        return ok({ channel, messages, seq: Math.max(frame.seq, cursor), ...(gap ? { gap } : {}) });
+        return ok({ channel, messages, seq: Math.max(frame.seq, cursor), ...(gap ? { gap } : {}), ...marks() });
       }
       if ((frame.type === 'message' || frame.type === 'gap') && frame.channel === channel && messages.length >= maxMessages) {
-        return ok({ channel, messages, seq: cursor, ...(gap ? { gap } : {}), more: true });
+        return ok({ channel, messages, seq: cursor, ...(gap ? { gap } : {}), more: true, ...marks() });
       }
       if (frame.type === 'gap' && frame.channel === channel) {
         gap = { from: gap?.from ?? frame.from, to: frame.to };

@@ -1,10 +1,22 @@
 import { createChannelHub, createMemoryBroker, RealtimeError } from '@realtime-kit/core';
-import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubReceipt, HubSessionInfo } from '@realtime-kit/core';
+import type {
+  ChannelBroker,
+  ChannelHistory,
+  ChannelHub,
+  ClientFrame,
+  FrameError,
+  HubAction,
+  HubLimits,
+  HubMessage,
+  HubReceipt,
+  HubSessionInfo,
+  PublishVerdict,
+} from '@realtime-kit/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { isEncryptedChannel } from '@realtime-kit/core/encryption';
 import type { Redis } from 'ioredis';
 import { createStreamTokens, type StreamTokens } from './auth/stream-tokens.js';
-import { eventReporter, type ServerEventListener } from './events.js';
+import { eventReporter, type RefusalCode, type ServerEventListener, type ServerTransport } from './events.js';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type { BucketSpec, KeyValueStore } from './store/types.js';
@@ -15,6 +27,35 @@ import { createPayloadValidator } from './validation/payload-schema.js';
 export const DEFAULT_CONNECTION_LIMIT: BucketSpec = { capacity: 50, refillPerSecond: 20 };
 /** Default publish limit per user, across all of the user's connections and instances: bursts of 100, then 50 per second. */
 export const DEFAULT_USER_LIMIT: BucketSpec = { capacity: 100, refillPerSecond: 50 };
+/**
+ * Default subscribe limit per connection, a budget of its own: bursts of 150 (a client resubscribing every channel it
+ * may hold after a reconnect), then 10 per second.
+ */
+export const DEFAULT_SUBSCRIBE_CONNECTION_LIMIT: BucketSpec = { capacity: 150, refillPerSecond: 10 };
+/** Default subscribe limit per user, across connections and instances: bursts of 500, then 50 per second. */
+export const DEFAULT_SUBSCRIBE_USER_LIMIT: BucketSpec = { capacity: 500, refillPerSecond: 50 };
+
+/** Who is acting, as `authorizeChannel` and `beforePublish` see it. */
+export interface RealtimeUser {
+  /** The authenticated user (undefined when anonymous). */
+  readonly userId: string | undefined;
+  /** The connection (session) id: for logs; never shown to other clients. */
+  readonly connectionId: string;
+}
+
+/** What `beforePublish` is asked about one client publish; see {@link RealtimeOptions.beforePublish}. */
+export interface BeforePublishContext {
+  readonly user: RealtimeUser;
+  readonly channel: string;
+  readonly event: string;
+  /** The published data (after its payload schema, when there is one). */
+  readonly data: unknown;
+  /**
+   * The newest stored message of `event` (default: this publish's event) on the channel, or undefined. Read in the
+   * channel's turn: nothing else is stored on the channel until this publish is decided.
+   */
+  latest(event?: string): Promise<HubMessage | undefined>;
+}
 
 /** Channels whose names start with one of these need `authorizeChannel` to say yes (the model of Pusher). */
 export const PROTECTED_CHANNEL_PREFIXES = ['private-', 'presence-'] as const;
@@ -36,13 +77,41 @@ export interface RealtimeOptions {
    * Whether `userId` (undefined when anonymous) may use a `private-` or `presence-` channel. Without it those
    * channels are refused to everyone; every other channel is open to every connection.
    */
-  authorizeChannel?: (user: { readonly userId: string | undefined; readonly connectionId: string }, channel: string) => boolean | Promise<boolean>;
+  authorizeChannel?: (user: RealtimeUser, channel: string, action: HubAction) => boolean | Promise<boolean>;
+  /**
+   * The server rule for every client publish, on every endpoint and transport: return nothing to store it, `{ data }`
+   * to store other data (stamp the author with `user.userId`, the server's time), or `{ reject: 'message', details? }`
+   * to refuse it (the publisher gets a `RealtimeError` with code `rejected`, your message and `details`). Calls for
+   * one channel run one at a time, across every instance sharing Redis, and an accepted publish is stored before the
+   * next call runs: `latest` cannot race. A retried publish (same `cid`) is acknowledged without asking again. A
+   * throw refuses the publish with `server_error` (reported to `onError` and `onEvent`); the connection lives.
+   * Server publishes (`realtime.publish`) do not pass through it.
+   *
+   * ```ts
+   * beforePublish: async ({ user, event, data, latest }) => {
+   *   if (event !== 'bid') return
+   *   const top = await latest()
+   *   if (top && data.amount <= top.data.amount) return { reject: `Outbid: ${top.data.amount} leads`, details: { leading: top.data.amount } }
+   *   return { data: { ...data, bidder: user.userId, at: Date.now() } }
+   * }
+   * ```
+   */
+  beforePublish?: (context: BeforePublishContext) => PublishVerdict | Promise<PublishVerdict>;
   /**
    * Token-bucket limits on client frames (publish, subscribe, presence), per connection and per user (shared across
    * instances through the store). A refused publish is `nack`ed `rate_limited`, other frames get an `error`
    * frame. Default {@link DEFAULT_CONNECTION_LIMIT} and {@link DEFAULT_USER_LIMIT}; `false` turns limits off.
    */
   rateLimit?: { readonly perConnection?: BucketSpec | false; readonly perUser?: BucketSpec | false } | false;
+  /**
+   * Limits on subscribes, a budget separate from `rateLimit` so a client with many channels can always resubscribe
+   * them after a reconnect. Default {@link DEFAULT_SUBSCRIBE_CONNECTION_LIMIT} and {@link DEFAULT_SUBSCRIBE_USER_LIMIT};
+   * `false` turns them off. A refused subscribe is an `error` frame `rate_limited` with `retryAfterMs`: the client
+   * subscribes again after that long.
+   */
+  subscribeLimit?: { readonly perConnection?: BucketSpec | false; readonly perUser?: BucketSpec | false } | false;
+  /** What one client may send at most: channel and event name lengths, data nesting, channels per connection, presence data size. */
+  limits?: Partial<HubLimits>;
   /**
    * Schemas for published data, by event name (`'*'` for every event), with any Standard Schema library (zod,
    * valibot, arktype). A publish whose data fails is `nack`ed `invalid_payload` with the issues; nothing is stored.
@@ -78,6 +147,12 @@ export interface Realtime {
    * (`private-encrypted-`) channel: seal it with `sealForChannel` first.
    */
   publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt>;
+  /**
+   * Stored messages of a channel, oldest first: `{ before, limit }` pages back from the newest (a chat's "load older":
+   * pass the oldest `seq` you show as `before`), `{ after, limit }` reads forward. Only what the log still keeps (its
+   * `logSize`, and retention); `epoch` tells logs that started over apart.
+   */
+  history(channel: string, query?: { before?: number; after?: number; limit?: number }): Promise<ChannelHistory>;
   /** Closes the Redis connections it opened. Call it after the endpoints are closed. */
   close(): Promise<void>;
 }
@@ -110,7 +185,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
   let store = options.store;
   if (redis !== undefined && (!broker || !store)) {
     // Loaded only when Redis is used, so ioredis stays an optional peer.
-    const { createRedisBroker, createRedisStore } = await import('./redis/redis-broker.js');
+    const { createRedisBroker, createRedisStore } = await loadRedis();
     if (!broker) {
       const redisBroker = createRedisBroker({ redis, logSize: options.logSize });
       closers.push(() => redisBroker.close());
@@ -126,39 +201,40 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
   broker ??= createMemoryBroker({ logSize: options.logSize });
   store ??= createMemoryStore();
 
-  const limits = options.rateLimit === false ? undefined : options.rateLimit;
-  const perConnection = limits?.perConnection === false ? undefined : (limits?.perConnection ?? DEFAULT_CONNECTION_LIMIT);
-  const perUser = limits?.perUser === false ? undefined : (limits?.perUser ?? DEFAULT_USER_LIMIT);
-  const rateLimiter =
-    options.rateLimit === false || (!perConnection && !perUser) ? undefined : createRateLimiter({ store, perConnection, perUser });
+  const rateLimiter = limiterFor(store, options.rateLimit, DEFAULT_CONNECTION_LIMIT, DEFAULT_USER_LIMIT, 'rk:rl:');
+  const subscribeLimiter = limiterFor(store, options.subscribeLimit, DEFAULT_SUBSCRIBE_CONNECTION_LIMIT, DEFAULT_SUBSCRIBE_USER_LIMIT, 'rk:rl:sub:');
   const validator = options.schemas ? createPayloadValidator(options.schemas) : undefined;
-  const { authorizeChannel } = options;
+  const { authorizeChannel, beforePublish } = options;
+  const transportOf = (session: HubSessionInfo): ServerTransport => (session.transport as ServerTransport | undefined) ?? 'hub';
+  const refused = (session: HubSessionInfo, code: RefusalCode, channel: string) =>
+    report?.({ type: 'refused', transport: transportOf(session), code, channel, userId: session.userId });
 
-  const authorize = (session: HubSessionInfo, channel: string): boolean | Promise<boolean> => {
+  const authorize = (session: HubSessionInfo, channel: string, action: HubAction): boolean | Promise<boolean> => {
     if (!PROTECTED_CHANNEL_PREFIXES.some((prefix) => channel.startsWith(prefix))) return true;
-    const refused = () => {
-      report?.({ type: 'auth_failure', transport: 'hub', code: 'forbidden', reason: `channel "${channel}" not authorized`, channel, userId: session.userId });
+    const deny = () => {
+      report?.({ type: 'auth_failure', transport: transportOf(session), code: 'forbidden', reason: `channel "${channel}" not authorized for ${action}`, channel, userId: session.userId });
       return false;
     };
-    if (!authorizeChannel) return refused();
-    return Promise.resolve(authorizeChannel({ userId: session.userId, connectionId: session.id }, channel)).then((allowed) =>
-      allowed === true ? true : refused(),
+    if (!authorizeChannel) return deny();
+    return Promise.resolve(authorizeChannel({ userId: session.userId, connectionId: session.id }, channel, action)).then((allowed) =>
+      allowed === true ? true : deny(),
     );
   };
 
   // Synchronous, so a server without limits or schemas keeps handling frames without a promise per frame.
   const admitSealed = (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): FrameError | undefined => {
     const unsealed = refuseUnsealed(frame);
-    if (unsealed) report?.({ type: 'refused', transport: 'hub', code: 'invalid_payload', channel: frame.channel, userId: session.userId });
+    if (unsealed) refused(session, 'invalid_payload', frame.channel);
     return unsealed;
   };
 
   const admit = async (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): Promise<FrameError | undefined> => {
-    if (rateLimiter && frame.type !== 'unsubscribe') {
-      const verdict = await rateLimiter.check({ connectionId: session.id, userId: session.userId });
+    const limiter = frame.type === 'subscribe' ? subscribeLimiter : frame.type === 'unsubscribe' ? undefined : rateLimiter;
+    if (limiter) {
+      const verdict = await limiter.check({ connectionId: session.id, userId: session.userId });
       if (!verdict.ok) {
-        report?.({ type: 'limit', transport: 'hub', scope: verdict.scope, key: verdict.key, retryAfterMs: verdict.retryAfterMs });
-        return { ...verdict.error, retryAfterMs: verdict.retryAfterMs } as FrameError;
+        report?.({ type: 'limit', transport: transportOf(session), scope: verdict.scope, key: verdict.key, retryAfterMs: verdict.retryAfterMs });
+        return { ...verdict.error, retryAfterMs: verdict.retryAfterMs };
       }
     }
     const unsealed = admitSealed(session, frame);
@@ -166,7 +242,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     if (validator && frame.type === 'publish' && !isEncryptedChannel(frame.channel)) {
       const checked = await validator.validate(frame.channel, frame.event, frame.data);
       if (!checked.ok) {
-        report?.({ type: 'refused', transport: 'hub', code: 'invalid_payload', channel: frame.channel, userId: session.userId });
+        refused(session, 'invalid_payload', frame.channel);
         return checked.error;
       }
     }
@@ -176,12 +252,24 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
   const hub = createChannelHub<ChannelBroker>({
     broker,
     authorize,
-    admit: rateLimiter || validator ? admit : admitSealed,
+    admit: rateLimiter || subscribeLimiter || validator ? admit : admitSealed,
+    limits: options.limits,
+    beforePublish: beforePublish
+      ? (context) =>
+          beforePublish({
+            user: { userId: context.session.userId, connectionId: context.session.id },
+            channel: context.channel,
+            event: context.event,
+            data: context.data,
+            latest: context.latest,
+          })
+      : undefined,
     onStored: report
       ? (session, stored) => {
-          if (stored.fresh) report({ type: 'publish', transport: session ? 'hub' : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
+          if (stored.fresh) report({ type: 'publish', transport: session ? transportOf(session) : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
         }
       : undefined,
+    onRefused: report ? (session, refusal) => refused(session, refusal.error.code as RefusalCode, refusal.channel) : undefined,
     onError: (error) => onError(error),
   });
 
@@ -200,11 +288,29 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
       if (unsealed) throw new RealtimeError('invalid_payload', unsealed.message);
       return hub.publish(channel, event, data, publishOptions);
     },
+    async history(channel, query = {}) {
+      return hub.history(channel, query.after !== undefined ? { after: query.after, limit: query.limit } : { before: query.before, limit: query.limit ?? 50 });
+    },
     close() {
       closed ??= Promise.all(closers.map((close) => close())).then(() => undefined);
       return closed;
     },
   };
+}
+
+/** A limiter for `setting` (undefined when turned off entirely), with the defaults for scopes not given. */
+function limiterFor(
+  store: KeyValueStore,
+  setting: { readonly perConnection?: BucketSpec | false; readonly perUser?: BucketSpec | false } | false | undefined,
+  connectionDefault: BucketSpec,
+  userDefault: BucketSpec,
+  keyPrefix: string,
+): RateLimiter | undefined {
+  if (setting === false) return undefined;
+  const perConnection = setting?.perConnection === false ? undefined : (setting?.perConnection ?? connectionDefault);
+  const perUser = setting?.perUser === false ? undefined : (setting?.perUser ?? userDefault);
+  if (!perConnection && !perUser) return undefined;
+  return createRateLimiter({ store, perConnection, perUser, keyPrefix });
 }
 
 const GLOBAL_KEY = Symbol.for('@realtime-kit/server.realtime');
@@ -239,6 +345,23 @@ export function getRealtime(options?: RealtimeOptions): Promise<Realtime> {
  */
 export async function publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt> {
   return (await getRealtime()).publish(channel, event, data, options);
+}
+
+/** The Redis modules, or a clear error when their peer dependency `ioredis` is not installed. */
+async function loadRedis(): Promise<typeof import('./redis/redis-broker.js')> {
+  try {
+    return await import('./redis/redis-broker.js');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('ioredis')) {
+      throw new RealtimeError(
+        'unavailable',
+        'Redis is configured (REDIS_URL or the `redis` option) but the `ioredis` package is not installed: run `npm i ioredis` (or unset REDIS_URL to keep everything in this process).',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

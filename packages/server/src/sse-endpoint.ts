@@ -4,9 +4,10 @@ import { encodeRetry } from './encode-event.js';
 import { encodeWholeFrameEvent } from './encode-frame.js';
 import { createEventStream, writeEncoded, type EventStream } from './event-stream.js';
 import { readAuthResult, type AuthenticationResult } from './auth/result.js';
+import { discardBody, isJsonContentType, readBody } from './http/read-body.js';
 import { eventReporter, type ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
-import type { AuthenticatedUser } from './ws-endpoint.js';
+import type { AuthenticatedUser } from './auth/user.js';
 
 /** Default `retry:` hint sent first on every stream: browsers reconnect 2 s after a drop. */
 export const DEFAULT_SSE_RETRY_MS = 2000;
@@ -50,6 +51,12 @@ export interface SSEEndpointOptions<B extends ChannelBroker = MemoryBroker> {
   maxQueuedBytes?: number;
   /** Milliseconds sends may wait to be written together; see `createEventStream`. Default 0 (one chunk per tick). */
   coalesceMs?: number;
+  /**
+   * Ends each stream after this long with a `retry:` hint, so the browser reconnects at once (to any instance) and
+   * resumes from `Last-Event-ID`, nothing lost. Set it under your host's limit on a response's duration (serverless
+   * functions are cut at 300–800 s). Default: never.
+   */
+  maxDurationMs?: number;
   /** More channels on one stream → 400 `bad_frame`. Default 32. */
   maxChannels?: number;
   /** Larger POST bodies → 413 `message_too_large` (read with this cap, never buffered whole). Default 64 KiB. */
@@ -70,7 +77,10 @@ export interface SSEEndpointCloseOptions {
 export interface SSEEndpoint<B extends ChannelBroker = MemoryBroker> {
   /** Opens an event stream of the channels in `?channels=a,b` (or repeated `?channel=`). */
   GET(request: Request): Promise<Response>;
-  /** Publishes `{ channel, event, data, cid? }` (or an array of them) and answers `{ id, seq }` once stored. */
+  /**
+   * Publishes `{ channel, event, data, cid? }` (or an array of them), sent as `Content-Type: application/json`
+   * (anything else → 415 `bad_frame`), and answers `{ id, seq }` once stored.
+   */
   POST(request: Request): Promise<Response>;
   /** CORS preflight: 204 with `corsHeaders`, or 403 when `checkOrigin` refuses. */
   OPTIONS(request: Request): Promise<Response>;
@@ -90,7 +100,6 @@ interface OpenStream {
   readonly stream: EventStream;
 }
 
-const LIVE_EDGE = Number.MAX_SAFE_INTEGER;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Event names the endpoint uses for its own events: publishers may not use the prefix. */
 const RESERVED_PREFIX = 'rk:';
@@ -128,7 +137,7 @@ type Refusal = { readonly status: number; readonly code: RealtimeErrorCode; read
  * const source = new EventSource(`/api/live?channels=room:42,news&token=${token}`)
  * source.addEventListener('chat', (event) => show(JSON.parse(event.data))) // { channel, seq, id, data, at, cid? }
  * source.addEventListener('rk:gap', (event) => refetch(JSON.parse(event.data))) // { channel, from, to }
- * await fetch('/api/live?token=' + token, { method: 'POST', body: JSON.stringify({ channel: 'room:42', event: 'chat', data: 'hi' }) })
+ * await fetch('/api/live?token=' + token, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ channel: 'room:42', event: 'chat', data: 'hi' }) })
  * ```
  *
  * The stream starts with `retry: <retryMs>`. Each channel message is an event named after the message's `event`,
@@ -140,17 +149,31 @@ type Refusal = { readonly status: number; readonly code: RealtimeErrorCode; read
  *
  * Refusals are JSON `{ error: { code, message } }` with CORS headers: 400 `bad_frame` (bad JSON, missing fields, a
  * malformed `Last-Event-ID`, too many channels), 401 `unauthorized` / `token_expired`, 403 `forbidden` (origin, or
- * a channel `authorize` refused), 413 `message_too_large`, 422 `invalid_payload`, 429 `rate_limited` (with
+ * a channel `authorize` refused), 413 `message_too_large`, 415 `bad_frame` (a POST that is not
+ * `Content-Type: application/json`: cross-site forms and `text/plain` posts are refused), 422 `invalid_payload`, 429 `rate_limited` (with
  * `Retry-After`), 503 `unavailable` (the broker failed, or the endpoint is closing; with `Retry-After`).
  *
  * @throws {RangeError} when a numeric option is out of range.
  */
 export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(options: SSEEndpointOptions<B> = {}): SSEEndpoint<B> {
+  const onEvent = options.onEvent ?? options.realtime?.onEvent;
+  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] SSE endpoint:', error));
+  const emit = eventReporter(onEvent, onError);
   const hub =
     options.hub ??
     (options.realtime?.hub as ChannelHub<B> | undefined) ??
-    createChannelHub<B>({ broker: options.broker, authorize: options.authorize, admit: options.admit });
-  const onEvent = options.onEvent ?? options.realtime?.onEvent;
+    createChannelHub<B>({
+      broker: options.broker,
+      authorize: options.authorize,
+      admit: options.admit,
+      onStored: (session, stored) => {
+        if (stored.fresh) emit({ type: 'publish', transport: session ? 'http' : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
+      },
+    });
+  // `createRealtime`'s hub and the one made here report publishes themselves (once); a hub of your own does not.
+  const hubReports = options.hub === undefined || options.hub === options.realtime?.hub;
+  // `createRealtime`'s rules (authorization, limits, schemas, beforePublish) report their own refusals.
+  const rulesReport = options.realtime !== undefined && hub === options.realtime.hub;
   const retryMs = options.retryMs ?? DEFAULT_SSE_RETRY_MS;
   if (!Number.isSafeInteger(retryMs) || retryMs < 0) throw new RangeError(`retryMs must be a non-negative integer; got ${String(options.retryMs)}.`);
   const maxChannels = options.maxChannels ?? DEFAULT_MAX_SSE_CHANNELS;
@@ -159,12 +182,14 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
   if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new RangeError(`maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
   }
-  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] SSE endpoint:', error));
+  const maxDurationMs = options.maxDurationMs;
+  if (maxDurationMs !== undefined && !(maxDurationMs > 0 && Number.isFinite(maxDurationMs))) {
+    throw new RangeError(`maxDurationMs must be a positive, finite number; got ${String(maxDurationMs)}.`);
+  }
   const open = new Set<OpenStream>();
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
-  const emit = eventReporter(onEvent, onError);
 
   function cors(origin: string | null): Record<string, string> {
     if (!options.corsHeaders) return {};
@@ -186,14 +211,20 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     return { status: 503, code: 'unavailable', message, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryMs / 1000))) } };
   }
 
-  /** The checks every request passes: not closing, origin, then the user. */
-  async function admitRequest(request: Request, transport: 'sse' | 'http'): Promise<{ user: AuthenticatedUser | undefined } | Refusal> {
+  /** The checks every request passes: not closing, origin, the request's own checks (`precheck`), then the user. */
+  async function admitRequest(
+    request: Request,
+    transport: 'sse' | 'http',
+    precheck?: () => Refusal | undefined,
+  ): Promise<{ user: AuthenticatedUser | undefined } | Refusal> {
     if (closing) return unavailable('This server is shutting down: retry, and you will reach another instance.');
     const origin = request.headers.get('origin');
     if (options.checkOrigin && !checkOrigin(origin)) {
       emit({ type: 'auth_failure', transport, code: 'forbidden', reason: `Origin ${String(origin)} is not allowed.` });
       return { status: 403, code: 'forbidden', message: `Requests from origin ${String(origin)} are not allowed.` };
     }
+    const refused = precheck?.();
+    if (refused) return refused;
     if (!options.authenticate) return { user: undefined };
     let result: AuthenticationResult;
     try {
@@ -231,7 +262,7 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
       return refuse(origin, { status: 400, code: 'bad_frame', message: `At most ${maxChannels} channels per stream; got ${channels.length}. Open another stream.` });
     }
     const lastEventId = request.headers.get('last-event-id') || url.searchParams.get('lastEventId') || undefined;
-    const resume = lastEventId === undefined ? new Map<string, number>() : parseResumeId(lastEventId);
+    const resume = lastEventId === undefined ? new Map<string, Cursor>() : parseResumeId(lastEventId);
     if (resume === undefined) {
       emit({ type: 'refused', transport: 'sse', code: 'bad_frame' });
       return refuse(origin, { status: 400, code: 'bad_frame', message: 'Last-Event-ID is not an id this endpoint sent: open a fresh stream without it.' });
@@ -242,10 +273,15 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
 
     // Every channel gets a resume point before anything is sent, so every event id covers every channel: a fresh
     // channel starts at its head as the log answers now (what is published meanwhile is replayed by the hub).
-    const cursors = new Map<string, number>();
+    const cursors = new Map<string, Cursor>();
     try {
       for (const channel of channels) {
-        cursors.set(channel, resume.get(channel) ?? (await hub.broker.history(channel, LIVE_EDGE)).head);
+        const known = resume.get(channel);
+        if (known) cursors.set(channel, known);
+        else {
+          const { head, epoch } = await hub.broker.history(channel, { limit: 0 });
+          cursors.set(channel, { seq: head, epoch });
+        }
       }
     } catch (error) {
       onError(error);
@@ -266,13 +302,17 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     const eventId = (): string => {
       if (id !== undefined) return id;
       let text = '';
-      for (const [channel, seq] of cursors) text += `${text === '' ? '' : ';'}${names.get(channel) ?? ''}:${seq}`;
+      for (const [channel, cursor] of cursors) {
+        text += `${text === '' ? '' : ';'}${names.get(channel) ?? ''}:${cursor.seq}${cursor.epoch ? `.${cursor.epoch}` : ''}`;
+      }
       return (id = text);
     };
-    const advance = (channel: string, seq: number) => {
+    const advance = (channel: string, seq: number, epoch?: string) => {
       const current = cursors.get(channel);
-      if (current === undefined || seq <= current) return;
-      cursors.set(channel, seq);
+      if (current === undefined) return;
+      if (epoch !== undefined && epoch !== current.epoch) cursors.set(channel, { seq, epoch });
+      else if (seq > current.seq) cursors.set(channel, { seq, epoch: current.epoch });
+      else return;
       id = undefined;
     };
 
@@ -282,16 +322,18 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
       switch (frame.type) {
         case 'message':
         case 'gap':
-        case 'subscribed': {
+        case 'subscribed':
+        case 'reset': {
           // In a broadcast, streams of the same channels go from the same id to the same id: the new id (and so the
           // encoded event) is computed once and shared instead of being rebuilt per stream.
           const before = eventId();
           if (lastIdStep !== undefined && lastIdStep.frame === frame && lastIdStep.before === before) {
-            cursors.set(frame.channel, frame.type === 'gap' ? frame.to : frame.seq);
+            cursors.set(frame.channel, lastIdStep.cursor);
             id = lastIdStep.after;
           } else {
-            advance(frame.channel, frame.type === 'gap' ? frame.to : frame.seq);
-            lastIdStep = { frame, before, after: eventId() };
+            if (frame.type === 'reset') advance(frame.channel, 0, frame.epoch);
+            else advance(frame.channel, frame.type === 'gap' ? frame.to : frame.seq, frame.type === 'subscribed' ? frame.epoch : undefined);
+            lastIdStep = { frame, before, after: eventId(), cursor: cursors.get(frame.channel) ?? { seq: 0, epoch: undefined } };
           }
           writeEncoded(stream, encodeWholeFrameEvent(frame, 'event', id));
           return;
@@ -305,7 +347,7 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
           if (frame.channel === undefined) return;
           // The channel is not on this stream after all: it leaves the resume id.
           if (cursors.delete(frame.channel)) id = undefined;
-          if (frame.error.code === 'unauthorized') {
+          if (frame.error.code === 'unauthorized' && !rulesReport) {
             emit({ type: 'auth_failure', transport: 'sse', code: 'forbidden', reason: frame.error.message, channel: frame.channel, userId });
           } else if (frame.error.code === 'unavailable') {
             // The broker failed mid-subscribe: end the stream, the browser reconnects after `retry` and resumes.
@@ -320,16 +362,26 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     const opened: OpenStream = { stream };
     open.add(opened);
     let expiry: ReturnType<typeof setTimeout> | undefined;
+    // A host that cuts streams after a while (serverless functions): end first, with a `retry:` hint, so the browser
+    // comes back at once (to any instance) and resumes from its Last-Event-ID.
+    const lifetime =
+      maxDurationMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            writeEncoded(stream, encodeRetry(Math.min(retryMs, 1000)));
+            stream.close();
+          }, maxDurationMs);
     stream.onClose(() => {
       open.delete(opened);
       if (expiry !== undefined) clearTimeout(expiry);
+      clearTimeout(lifetime);
       if (session) {
         session.close();
         emit({ type: 'disconnect', transport: 'sse', connectionId: session.id, userId });
       }
     });
     if (stream.closed) return stream.response;
-    session = hub.connect({ send, userId, close: () => stream.close() });
+    session = hub.connect({ send, userId, transport: 'sse', ...(user?.channels === undefined ? {} : { channels: user.channels }), close: () => stream.close() });
     emit({ type: 'connect', transport: 'sse', connectionId: session.id, userId });
     if (user?.expiresAt !== undefined) {
       const expire = () => {
@@ -344,7 +396,8 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     for (const channel of channels) {
       if (stream.closed) break;
       // The hub keeps the frames in order and answers over `send`; a rejection has been reported to its onError.
-      const result = session.receive({ type: 'subscribe', channel, after: cursors.get(channel) });
+      const cursor = cursors.get(channel)!;
+      const result = session.receive({ type: 'subscribe', channel, after: cursor.seq, ...(cursor.epoch ? { epoch: cursor.epoch } : {}) });
       if (result) result.catch(onError);
     }
     return stream.response;
@@ -352,17 +405,28 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
 
   async function publish(request: Request): Promise<Response> {
     const origin = request.headers.get('origin');
-    const admitted = await admitRequest(request, 'http');
-    if (!('user' in admitted)) return refuse(origin, admitted);
+    // Cross-site pages can POST text/plain or forms without a preflight: with cookie auth that would be a forged
+    // publish (CSRF). JSON needs a preflight, which `checkOrigin` and `corsHeaders` decide. Checked before
+    // `authenticate`, so a refused request never spends a (single-use) token.
+    const admitted = await admitRequest(request, 'http', () => {
+      if (isJsonContentType(request)) return undefined;
+      emit({ type: 'refused', transport: 'http', code: 'bad_frame' });
+      const type = request.headers.get('content-type');
+      return { status: 415, code: 'bad_frame', message: `Send Content-Type: application/json (got ${type === null ? 'none' : JSON.stringify(type)}); the body is a JSON { channel, event, data, cid? }.` };
+    });
+    if (!('user' in admitted)) {
+      discardBody(request);
+      return refuse(origin, admitted);
+    }
     const userId = admitted.user?.userId;
     const body = await readBody(request, maxBodyBytes);
-    if (body === TOO_LARGE) {
+    if (!body.ok && body.status === 413) {
       emit({ type: 'refused', transport: 'http', code: 'message_too_large', userId });
       return refuse(origin, { status: 413, code: 'message_too_large', message: `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.` });
     }
     let parsed: unknown;
     try {
-      parsed = body === undefined ? undefined : JSON.parse(body);
+      parsed = body.ok ? JSON.parse(body.text) : undefined;
     } catch {
       parsed = undefined;
     }
@@ -381,6 +445,8 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     const reply: { frame?: ServerFrame } = {};
     const session = hub.connect({
       userId,
+      transport: 'http',
+      ...(admitted.user?.channels === undefined ? {} : { channels: admitted.user.channels }),
       send: (frame) => {
         if (frame.type === 'ack' || frame.type === 'nack' || frame.type === 'error') reply.frame = frame;
       },
@@ -394,7 +460,7 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
         const answer = reply.frame as ServerFrame | undefined;
         if (answer?.type === 'ack') {
           results.push({ id: answer.id, seq: answer.seq });
-          emit({ type: 'publish', transport: 'http', channel: item.channel, event: item.event, seq: answer.seq, userId });
+          if (!hubReports) emit({ type: 'publish', transport: 'http', channel: item.channel, event: item.event, seq: answer.seq, userId });
           continue;
         }
         const error: FrameError =
@@ -402,7 +468,9 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
             ? answer.error
             : { code: 'server_error', message: 'The server did not answer the publish.' };
         const refusal = nackRefusal(error);
-        if (error.code === 'unauthorized') {
+        if (rulesReport) {
+          // createRealtime's rules made this refusal and reported it.
+        } else if (error.code === 'unauthorized') {
           emit({ type: 'auth_failure', transport: 'http', code: 'forbidden', reason: error.message, channel: item.channel, userId });
         } else if (REFUSED_CODES.has(error.code)) {
           emit({ type: 'refused', transport: 'http', code: error.code as 'bad_frame', channel: item.channel, userId });
@@ -463,8 +531,14 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
   };
 }
 
+/** Where a stream stands on one channel: the newest seq it was sent, in the log's epoch. */
+interface Cursor {
+  readonly seq: number;
+  readonly epoch: string | undefined;
+}
+
 // The last id change a frame caused on a stream (see `send` in GET): shared by every stream in the same state.
-let lastIdStep: { frame: ServerFrame; before: string; after: string } | undefined;
+let lastIdStep: { frame: ServerFrame; before: string; after: string; cursor: Cursor } | undefined;
 
 interface PublishItem {
   channel: string;
@@ -505,15 +579,18 @@ function parseChannels(params: URLSearchParams): string[] | string {
   return [...new Set(names)];
 }
 
-/** `room%3A42:12;news:4` → channel → seq; undefined when malformed. */
-function parseResumeId(id: string): Map<string, number> | undefined {
-  const cursors = new Map<string, number>();
+/**
+ * `room%3A42:12.3f9a…;news:4` → channel → seq and epoch (the epoch of the log the seq counts in; ids from before
+ * epochs have none, and resume without the check); undefined when malformed.
+ */
+function parseResumeId(id: string): Map<string, Cursor> | undefined {
+  const cursors = new Map<string, Cursor>();
   for (const part of id.split(';')) {
     const colon = part.lastIndexOf(':');
     if (colon <= 0) return undefined;
-    const digits = part.slice(colon + 1);
-    if (!/^\d{1,16}$/.test(digits)) return undefined;
-    const seq = Number(digits);
+    const point = /^(\d{1,16})(?:\.([0-9a-z]{1,32}))?$/.exec(part.slice(colon + 1));
+    if (!point) return undefined;
+    const seq = Number(point[1]);
     if (!Number.isSafeInteger(seq)) return undefined;
     let channel: string;
     try {
@@ -522,43 +599,7 @@ function parseResumeId(id: string): Map<string, number> | undefined {
       return undefined;
     }
     if (channel === '' || cursors.has(channel)) return undefined;
-    cursors.set(channel, seq);
+    cursors.set(channel, { seq, epoch: point[2] });
   }
   return cursors;
-}
-
-const TOO_LARGE: unique symbol = Symbol('too large');
-
-/** The body as text, read with a byte cap; undefined when it is not UTF-8. */
-async function readBody(request: Request, maxBytes: number): Promise<string | undefined | typeof TOO_LARGE> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await request.body?.cancel().catch(() => {});
-    return TOO_LARGE;
-  }
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
 }

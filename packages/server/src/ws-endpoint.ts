@@ -1,3 +1,4 @@
+import type { AuthenticatedUser } from './auth/user.js';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -32,15 +33,6 @@ const TRY_AGAIN_LATER = 1013;
 /** setTimeout's largest delay (~24.8 days); a later expiry is not scheduled. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Who a connection belongs to, as `authenticate` decided. */
-export interface AuthenticatedUser {
-  readonly userId: string;
-  /**
-   * When the token stops being valid (ms since epoch). The connection is then closed with 4401 and the client
-   * reconnects with a fresh token from its `auth()`. Default: valid for the connection's lifetime.
-   */
-  readonly expiresAt?: number;
-}
 
 /** Options for {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpointOptions {
@@ -74,6 +66,11 @@ export interface WebSocketEndpointOptions {
   pingIntervalMs?: number | false;
   /** A client whose unsent bytes pass this is closed with 1013 (it reconnects and resumes). Default 1 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Ends each connection after this long with 1012 (service restart): the client reconnects at once and resumes,
+   * nothing lost. For hosts that cut long connections (a load balancer's idle or age limit); default: never.
+   */
+  maxDurationMs?: number;
   /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
   onError?: (error: unknown) => void;
   /**
@@ -134,11 +131,14 @@ export interface WebSocketEndpoint {
  *
  * @throws {RangeError} when a size or interval option is out of range.
  */
+export type { AuthenticatedUser } from './auth/user.js';
+
 export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}): WebSocketEndpoint {
   const maxMessageBytes = positive(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
   const maxBufferedBytes = positive(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes');
   const pingIntervalMs = options.pingIntervalMs === false ? 0 : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
   const compression = resolveCompression(options.compression);
+  const maxDurationMs = options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
   const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] WebSocket endpoint:', error));
   const { server, path, authenticate, checkOrigin } = options;
@@ -235,13 +235,21 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       if (ws.bufferedAmount > maxBufferedBytes) ws.close(TRY_AGAIN_LATER, 'slow consumer');
     };
     const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
-    const session = hub.connect({ send, userId: user?.userId, close: () => ws.close(SERVICE_RESTART, 'session ended') });
+    const session = hub.connect({
+      send,
+      userId: user?.userId,
+      transport: 'websocket',
+      ...(user?.channels === undefined ? {} : { channels: user.channels }),
+      close: () => ws.close(SERVICE_RESTART, 'session ended'),
+    });
     report({ type: 'connect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
     const expiresIn = user?.expiresAt === undefined ? undefined : Math.max(0, user.expiresAt - Date.now());
     const expiry =
       expiresIn === undefined || expiresIn > MAX_TIMER_MS
         ? undefined
         : setTimeout(() => ws.close(CLOSE_CODES.UNAUTHORIZED, 'token expired'), expiresIn);
+    // A host that cuts connections after a while: end first, as a restart, so the client resumes elsewhere at once.
+    const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => ws.close(SERVICE_RESTART, 'max duration'), maxDurationMs);
 
     ws.on('pong', () => alive.add(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -274,6 +282,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
     ws.on('error', () => {});
     ws.on('close', () => {
       clearTimeout(expiry);
+      clearTimeout(lifetime);
       clients.delete(ws);
       session.close();
       report({ type: 'disconnect', transport: 'websocket', connectionId: session.id, userId: user?.userId });

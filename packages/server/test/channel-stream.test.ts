@@ -150,19 +150,27 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     const { client } = clientFor(url);
     collect(client, 'room');
     await vi.waitFor(() => expect(endpoint.sessions).toBe(1), WAIT);
-    const unknown = await fetch(url, { method: 'POST', headers: { 'x-realtime-session': 'nope' }, body: '{}' });
+    const json = { 'content-type': 'application/json' };
+    const unknown = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': 'nope' }, body: '{}' });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
-    // A real session id: read welcome from a second stream.
+    // A real session token: read welcome from a second stream.
     const stream = await fetch(url);
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
     while (!text.includes('\n\n')) text += (await reader.read()).value ?? '';
-    const welcome = JSON.parse(/data: (.*)/.exec(text)![1]!) as { connectionId: string };
-    const bad = await fetch(url, { method: 'POST', headers: { 'x-realtime-session': welcome.connectionId }, body: '{not json' });
+    const welcome = JSON.parse(/data: (.*)/.exec(text)![1]!) as { connectionId: string; session: string };
+    // The connection id (which audit logs show) is not the secret a POST must carry.
+    const byId = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.connectionId }, body: '{"type":"ping","t":1}' });
+    expect(byId.status).toBe(404);
+    // A body that is not declared JSON (what a cross-site form can send) is refused before it is read.
+    const plain = await fetch(url, { method: 'POST', headers: { 'x-realtime-session': welcome.session }, body: '{"type":"ping","t":1}' });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toEqual({ error: { code: 'bad_frame', message: expect.stringContaining('application/json') } });
+    const bad = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.session }, body: '{not json' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: { code: 'bad_frame', message: expect.any(String) } });
-    const good = await fetch(url, { method: 'POST', headers: { 'x-realtime-session': welcome.connectionId }, body: JSON.stringify({ type: 'ping', t: 7 }) });
+    const good = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.session }, body: JSON.stringify({ type: 'ping', t: 7 }) });
     expect(good.status).toBe(204);
     while (!text.includes('"pong"')) text += (await reader.read()).value ?? '';
     await reader.cancel();

@@ -135,10 +135,13 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
     const stack = await startStack({ authenticate: byHeader, polling: { waitMs: 200 } });
     const url = `http://${stack.base}/api/realtime`;
     const first = await fetch(`${url}?transport=polling`, { headers: { 'x-user': 'ada' } });
-    const [welcome] = (await first.json()) as { type: string; connectionId: string }[];
+    const [welcome] = (await first.json()) as { type: string; connectionId: string; session: string }[];
     expect(welcome).toMatchObject({ type: 'welcome' });
-    const stolen = await fetch(`${url}?transport=polling&session=${welcome!.connectionId}`, { headers: { 'x-user': 'eve' } });
+    const stolen = await fetch(`${url}?transport=polling&session=${welcome!.session}`, { headers: { 'x-user': 'eve' } });
     expect(stolen.status).toBe(401);
+    // The connection id (which audit logs carry) does not name the session: only the secret token does.
+    const byId = await fetch(`${url}?transport=polling&session=${welcome!.connectionId}`, { headers: { 'x-user': 'ada' } });
+    expect(byId.status).toBe(404);
     const unknown = await fetch(`${url}?transport=polling&session=nope`, { headers: { 'x-user': 'ada' } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -5,6 +5,8 @@ import { createRedisBroker, createRedisStore, type RedisBroker, type RedisStore 
 import { startRedis, type TestRedis } from './redis-server.js';
 
 const WAIT = { timeout: 10_000, interval: 20 } as const;
+/** Every log has an epoch (its generation), from its first read or publish. */
+const EPOCH = expect.stringMatching(/^[0-9a-f]{12}$/);
 
 let redis: TestRedis;
 
@@ -77,7 +79,7 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
     expect(first).toEqual({ type: 'message', channel: a, id: outcomes[0]?.id, seq: 1, event: 'e', data: { i: 0 }, at: expect.any(Number) });
     expect(Object.keys(first ?? {})).toEqual(['type', 'channel', 'id', 'seq', 'event', 'data', 'at']);
     expect(Object.isFrozen(first)).toBe(true);
-    expect(await broker.history(uniqueChannel(), 0)).toEqual({ messages: [], head: 0 });
+    expect(await broker.history(uniqueChannel(), 0)).toEqual({ messages: [], head: 0, epoch: EPOCH });
   });
 
   it('keeps data exactly as published, with the cid key only when given', async () => {
@@ -119,18 +121,18 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
     for (let i = 1; i <= 6; i += 1) await broker.publish(channel, { event: 'e', data: i });
     expect((await broker.history(channel, 3)).messages.map((m) => m.seq)).toEqual([4, 5, 6]);
     expect((await broker.history(channel, 5)).messages.map((m) => m.seq)).toEqual([6]);
-    expect(await broker.history(channel, 6)).toEqual({ messages: [], head: 6 });
-    expect(await broker.history(channel, 100)).toEqual({ messages: [], head: 6 });
+    expect(await broker.history(channel, 6)).toEqual({ messages: [], head: 6, epoch: EPOCH });
+    expect(await broker.history(channel, 100)).toEqual({ messages: [], head: 6, epoch: EPOCH });
     expect((await broker.history(channel, -1)).messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('answers only the head for after = Number.MAX_SAFE_INTEGER', async () => {
     const broker = factory.create();
     const channel = uniqueChannel();
-    expect(await broker.history(channel, Number.MAX_SAFE_INTEGER)).toEqual({ messages: [], head: 0 });
+    expect(await broker.history(channel, Number.MAX_SAFE_INTEGER)).toEqual({ messages: [], head: 0, epoch: EPOCH });
     await broker.publish(channel, { event: 'e', data: 1 });
     await broker.publish(channel, { event: 'e', data: 2 });
-    expect(await broker.history(channel, Number.MAX_SAFE_INTEGER)).toEqual({ messages: [], head: 2 });
+    expect(await broker.history(channel, Number.MAX_SAFE_INTEGER)).toEqual({ messages: [], head: 2, epoch: EPOCH });
   });
 
   it('trims the log to logSize: history no longer reaches back, numbering goes on', async () => {
@@ -151,7 +153,7 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
     await subscription.ready;
     expect((await broker.publish(channel, { event: 'e', data: 1 })).seq).toBe(1);
     expect((await broker.publish(channel, { event: 'e', data: 2 })).seq).toBe(2);
-    expect(await broker.history(channel, 0)).toEqual({ messages: [], head: 2 });
+    expect(await broker.history(channel, 0)).toEqual({ messages: [], head: 2, epoch: EPOCH });
     await vi.waitFor(() => expect(seqs()).toEqual([1, 2]), WAIT);
     subscription.close();
   });

@@ -92,21 +92,21 @@ describe('refusals, each typed, the server stays up', () => {
     expect(answers).toHaveLength(4);
     expect(answers).toEqual(expect.arrayContaining([
       { type: 'error', channel: 'private-bob', error: { code: 'unauthorized', message: expect.any(String) } },
-      { type: 'subscribed', channel: 'private-ann', seq: 0 },
+      { type: 'subscribed', channel: 'private-ann', seq: 0, epoch: expect.any(String) },
       { type: 'error', error: { code: 'message_too_large', message: expect.stringContaining('1024') } },
       { type: 'nack', channel: 'room', cid: 'bad', error: expect.objectContaining({ code: 'invalid_payload', message: expect.stringContaining('text') }) },
     ]));
 
-    // The bucket holds 5 and barely refills; the allowed subscribe and the invalid publish spent 2 (the refused
-    // private channel never reached the limiter): of 10 publishes, 3 pass and 7 are refused.
+    // The bucket holds 5 and barely refills; the invalid publish spent 1 (subscribes have a budget of their own, and
+    // the refused private channel never reached a limiter): of 10 publishes, 4 pass and 6 are refused.
     ann.frames.length = 0;
     for (let i = 0; i < 10; i += 1) send({ type: 'publish', channel: 'room', event: 'chat', data: { text: `n${i}` }, cid: `c${i}` });
     await vi.waitFor(() => expect(ann.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack')).toHaveLength(10), WAIT);
     const limited = ann.frames.filter((frame) => frame.type === 'nack' && frame.error.code === 'rate_limited');
-    expect(limited).toHaveLength(7);
-    expect(ann.frames.filter((frame) => frame.type === 'ack')).toHaveLength(3);
+    expect(limited).toHaveLength(6);
+    expect(ann.frames.filter((frame) => frame.type === 'ack')).toHaveLength(4);
     expect(limited[0]).toMatchObject({ error: { retryAfterMs: expect.any(Number) } });
-    expect(events.filter((event) => event.type === 'limit')).toHaveLength(7);
+    expect(events.filter((event) => event.type === 'limit')).toHaveLength(6);
     expect(events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code)).toEqual(['message_too_large', 'invalid_payload']);
 
     // Still up: a fresh connection is served.
@@ -195,19 +195,20 @@ describe('SSE endpoint refusals with the same rules', () => {
     const retryAfter: (string | null)[] = [];
     for (let n = 0; n < 10; n += 1) {
       const response = await sse.POST(
-        new Request('http://test/live', { method: 'POST', headers: { authorization: bearer }, body: JSON.stringify({ channel: 'room', event: 'chat', data: n }) }),
+        new Request('http://test/live', { method: 'POST', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'room', event: 'chat', data: n }) }),
       );
       statuses.push(response.status);
       if (response.status === 429) retryAfter.push(response.headers.get('retry-after'));
     }
-    // ann's bucket holds 4 and barely refills; the stream's subscribe took one: 3 POSTs pass, 7 are refused.
-    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+    // ann's bucket holds 4 and barely refills (the stream's subscribe spent the subscribe budget, not this one):
+    // 4 POSTs pass, 6 are refused.
+    expect(statuses.filter((status) => status === 200)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(6);
     expect(retryAfter.every((value) => value !== null && Number(value) >= 1)).toBe(true);
-    expect(events.filter((event) => event.type === 'limit')).toHaveLength(7);
+    expect(events.filter((event) => event.type === 'limit')).toHaveLength(6);
     // Still serving: another user is not limited by ann's bucket.
     const bob = await sse.POST(
-      new Request('http://test/live', { method: 'POST', headers: { authorization: `Bearer ${await token('bob')}` }, body: JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }) }),
+      new Request('http://test/live', { method: 'POST', headers: { authorization: `Bearer ${await token('bob')}`, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }) }),
     );
     expect(bob.status).toBe(200);
   });

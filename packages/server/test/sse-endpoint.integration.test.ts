@@ -91,6 +91,12 @@ function endpointWith(options: SSEEndpointOptions<MemoryBroker> = {}) {
   return { endpoint, events, hub: endpoint.hub };
 }
 
+/** A resume id as the endpoint writes it: every `channel:seq` followed by `.<epoch>` of that channel's log. */
+function resumeId(plain: string): RegExp {
+  const parts = plain.split(';').map((part) => `${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{12}`);
+  return new RegExp(`^${parts.join(';')}$`);
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('createSSEEndpoint: streaming to EventSource', () => {
@@ -100,8 +106,8 @@ describe('createSSEEndpoint: streaming to EventSource', () => {
     const client = connect(url, 'channels=room:1,news', ['chat', 'rk:subscribed']);
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(2), WAIT);
     expect(client.of('rk:subscribed').map((item) => item.data)).toEqual([
-      { type: 'subscribed', channel: 'room:1', seq: 0 },
-      { type: 'subscribed', channel: 'news', seq: 0 },
+      { type: 'subscribed', channel: 'room:1', seq: 0, epoch: expect.stringMatching(/^[0-9a-f]{12}$/) },
+      { type: 'subscribed', channel: 'news', seq: 0, epoch: expect.stringMatching(/^[0-9a-f]{12}$/) },
     ]);
 
     hub.publish('room:1', 'chat', { text: 'hello' }, { cid: 'c-1' });
@@ -109,10 +115,10 @@ describe('createSSEEndpoint: streaming to EventSource', () => {
     await vi.waitFor(() => expect(client.of('chat')).toHaveLength(2), WAIT);
     const [first, second] = client.of('chat');
     expect(first?.data).toEqual({ channel: 'room:1', seq: 1, id: expect.any(String), data: { text: 'hello' }, at: expect.any(Number), cid: 'c-1' });
-    expect(first?.lastEventId).toBe('room%3A1:1;news:0');
+    expect(first?.lastEventId).toMatch(resumeId('room%3A1:1;news:0'));
     expect(second?.data).toMatchObject({ channel: 'news', seq: 1, data: 'headline' });
     expect(second?.data).not.toHaveProperty('cid');
-    expect(second?.lastEventId).toBe('room%3A1:1;news:1');
+    expect(second?.lastEventId).toMatch(resumeId('room%3A1:1;news:1'));
     expect(endpoint.streams).toBe(1);
     expect(events).toContainEqual(expect.objectContaining({ type: 'connect', transport: 'sse' }));
 
@@ -137,13 +143,13 @@ describe('createSSEEndpoint: streaming to EventSource', () => {
     hub.publish('news', 'chat', 3);
 
     await vi.waitFor(() => expect(client.requests.length).toBeGreaterThanOrEqual(2), WAIT);
-    expect(client.requests[1]?.lastEventId).toBe('room:3;news:2');
+    expect(client.requests[1]?.lastEventId).toMatch(resumeId('room:3;news:2'));
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(4), WAIT);
     hub.publish('news', 'chat', 4);
     await vi.waitFor(() => expect(client.seqs('news')).toEqual([1, 2, 3, 4]), WAIT);
     expect(client.seqs('room')).toEqual([1, 2, 3, 4, 5, 6]);
     expect(client.of('rk:gap')).toEqual([]);
-    expect(client.of('chat').at(-1)?.lastEventId).toBe('room:6;news:4');
+    expect(client.of('chat').at(-1)?.lastEventId).toMatch(resumeId('room:6;news:4'));
   });
 
   it('announces a gap when the log no longer reaches back, then continues', async () => {
@@ -160,8 +166,8 @@ describe('createSSEEndpoint: streaming to EventSource', () => {
 
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1, 2, 6, 7, 8]), WAIT);
     expect(client.of('rk:gap').map((item) => item.data)).toEqual([{ type: 'gap', channel: 'room', from: 3, to: 5 }]);
-    expect(client.requests[1]?.lastEventId).toBe('room:2');
-    expect(client.of('chat').at(-1)?.lastEventId).toBe('room:8');
+    expect(client.requests[1]?.lastEventId).toMatch(resumeId('room:2'));
+    expect(client.of('chat').at(-1)?.lastEventId).toMatch(resumeId('room:8'));
   });
 
   it('encodes each message once for all its streams', async () => {
@@ -211,7 +217,8 @@ describe('createSSEEndpoint: POST publish', () => {
 
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1, 2, 3]), WAIT);
     expect(client.of('chat')[0]?.data).toMatchObject({ id: ack.id, data: { text: 'hi' }, cid: 'm-1' });
-    expect(events.filter((event) => event.type === 'publish')).toHaveLength(4);
+    // Reported once per stored message: the repeated cid stored nothing.
+    expect(events.filter((event) => event.type === 'publish')).toHaveLength(3);
     // The transient publish sessions are gone.
     expect(endpoint.hub.sessions).toBe(1);
   });
@@ -227,7 +234,7 @@ describe('createSSEEndpoint: POST publish', () => {
       },
     });
     const { url } = await serve(endpoint);
-    const post = (body: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(body) });
+    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const expectError = async (response: Response, status: number, code: string) => {
       expect(response.status).toBe(status);
       const body = (await response.json()) as { error: { code: string; message: string } };
@@ -263,7 +270,7 @@ describe('createSSEEndpoint: POST publish', () => {
       throw new Error('store down');
     });
     const { url } = await serve(endpoint);
-    const response = await fetch(url, { method: 'POST', body: JSON.stringify({ channel: 'room', event: 'chat', data: 1 }) });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'room', event: 'chat', data: 1 }) });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
   });
@@ -303,7 +310,7 @@ describe('createSSEEndpoint: refusals', () => {
     await expectError(await fetch(`${url}?channels=room&token=good&lastEventId=nope`), 400, 'bad_frame');
 
     const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-      fetch(`${url}?token=good`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+      fetch(`${url}?token=good`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
     await expectError(await post('{"channel": "room", '), 400, 'bad_frame');
     await expectError(await post(JSON.stringify({ channel: 'room', event: 'chat', data: 'x'.repeat(2000) })), 413, 'message_too_large');
     // Without a Content-Length the body is read with the cap, not buffered whole.
@@ -315,7 +322,7 @@ describe('createSSEEndpoint: refusals', () => {
       },
     });
     await expectError(await post(chunked), 413, 'message_too_large');
-    await expectError(await fetch(url, { method: 'POST', body: '{}' }), 401, 'unauthorized');
+    await expectError(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'unauthorized');
 
     const allowed = await fetch(`${url}?channels=room&token=good`, { method: 'OPTIONS', headers: { origin: 'https://app.example' } });
     expect(allowed.status).toBe(204);
@@ -346,7 +353,7 @@ describe('createSSEEndpoint: refusals', () => {
     hub.publish('room', 'chat', 'visible');
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1]), WAIT);
     expect(client.of('chat')).toHaveLength(1);
-    expect(client.of('chat')[0]?.lastEventId).toBe('room:1');
+    expect(client.of('chat')[0]?.lastEventId).toMatch(resumeId('room:1'));
   });
 });
 
@@ -402,7 +409,7 @@ describe('createSSEEndpoint: close()', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
 
     await vi.waitFor(() => expect(second.endpoint.streams).toBe(1), WAIT);
-    expect(client.requests.at(-1)).toMatchObject({ url: expect.stringContaining(new URL(b.url).host), lastEventId: 'room:1;news:1' });
+    expect(client.requests.at(-1)).toMatchObject({ url: expect.stringContaining(new URL(b.url).host), lastEventId: expect.stringMatching(resumeId('room:1;news:1')) });
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(4), WAIT);
     second.hub.publish('room', 'chat', 3);
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1, 2, 3]), WAIT);
@@ -431,7 +438,7 @@ describe('createSSEEndpoint: two instances over one Redis', () => {
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(2), WAIT);
 
     const post = async (url: string, channel: string, n: number) => {
-      const response = await fetch(url, { method: 'POST', body: JSON.stringify({ channel, event: 'chat', data: n, cid: `${channel}-${n}` }) });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel, event: 'chat', data: n, cid: `${channel}-${n}` }) });
       expect(response.status).toBe(200);
       return (await response.json()) as { seq: number };
     };
@@ -446,7 +453,7 @@ describe('createSSEEndpoint: two instances over one Redis', () => {
     await post(b.served.url, 'news', 2);
     await closing;
     await vi.waitFor(() => expect(client.of('chat')).toHaveLength(12), WAIT);
-    expect(client.requests.at(-1)?.lastEventId).toMatch(/^room:\d+;news:\d+$/);
+    expect(client.requests.at(-1)?.lastEventId).toMatch(/^room:\d+\.[0-9a-f]{12};news:\d+\.[0-9a-f]{12}$/);
     expect(client.seqs('room')).toEqual(range(1, 10));
     expect(client.seqs('news')).toEqual([1, 2]);
     expect(client.of('rk:gap')).toEqual([]);

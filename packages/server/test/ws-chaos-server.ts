@@ -8,7 +8,7 @@
 // hub's injected `createId` / `now`. A cid already in the file is answered from it, so retries store nothing twice.
 // SIGKILL loses no completed write (the page cache survives the process); only a torn last line can be
 // left, and it was never acknowledged, so it is cut off and its publish is retried by the test.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +32,8 @@ const hub = createChannelHub({
   logSize: 100_000,
   createId: () => replayId ?? randomUUID(),
   now: () => replayAt ?? Date.now(),
+  // The log is rebuilt from the file with the same numbers: the same log, so the same epoch (the file's name).
+  epoch: () => createHash('sha1').update(logFile).digest('hex').slice(0, 12),
 });
 const stored = new Map<string, { id: string; seq: number }>();
 

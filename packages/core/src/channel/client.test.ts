@@ -106,7 +106,8 @@ describe('createRealtimeClient', () => {
     expect(seqs()).toEqual([1, 2, 3, 4, 5]);
     expect(sent.filter((frame) => frame.type === 'subscribe')).toEqual([
       { type: 'subscribe', channel: 'room' },
-      { type: 'subscribe', channel: 'room', after: 1 },
+      // The resume point names the epoch of the log it counts in.
+      { type: 'subscribe', channel: 'room', after: 1, epoch: expect.stringMatching(/^[0-9a-f]{12}$/) },
     ]);
     expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 5, pending: 0 });
   });
@@ -173,7 +174,7 @@ describe('createRealtimeClient', () => {
     for (let i = 2; i <= 8; i += 1) kit.server.publish('room', 'm', i);
     kit.chaos.reconnect();
     await settle();
-    expect(gaps).toEqual([{ channel: 'room', from: 2, to: 5 }]);
+    expect(gaps).toEqual([{ channel: 'room', from: 2, to: 5, reason: 'trimmed' }]);
     expect(seqs()).toEqual([1, 6, 7, 8]);
     expect(client.channel('room').getSnapshot().lastSeq).toBe(8);
   });
@@ -192,8 +193,80 @@ describe('createRealtimeClient', () => {
     await settle();
     kit.server.publish('room', 'm', 3);
     await settle();
-    expect(gaps).toEqual([{ channel: 'room', from: 1, to: 2 }]);
+    expect(gaps).toEqual([{ channel: 'room', from: 1, to: 2, reason: 'trimmed' }]);
     expect(seqs()).toEqual([3]);
+  });
+
+  it('a server whose logs start over (a memory server restarted): reset reported, every new message delivered, none skipped as already seen', async () => {
+    const { kit, client } = setup();
+    const { seqs, received } = collect(client, 'room');
+    const gaps: unknown[] = [];
+    client.channel('room').onGap((gap) => gaps.push(gap));
+    await settle();
+    for (let i = 1; i <= 3; i += 1) kit.server.publish('room', 'm', `old ${i}`);
+    await settle();
+    expect(seqs()).toEqual([1, 2, 3]);
+    kit.chaos.disconnect();
+    kit.chaos.serverRestart({ restartLogs: true });
+    // The new process numbers from 1 again: seqs 1..3 must not be mistaken for the ones already seen.
+    for (let i = 1; i <= 4; i += 1) kit.server.publish('room', 'm', `new ${i}`);
+    kit.chaos.reconnect();
+    await settle();
+    expect(gaps).toEqual([{ channel: 'room', from: 4, to: Number.POSITIVE_INFINITY, reason: 'reset' }]);
+    expect(received.map((message) => message.data)).toEqual(['old 1', 'old 2', 'old 3', 'new 1', 'new 2', 'new 3', 'new 4']);
+    expect(client.channel('room').getSnapshot().lastSeq).toBe(4);
+    // And it keeps going live in the new epoch.
+    kit.server.publish('room', 'm', 'new 5');
+    await settle();
+    expect(received.at(-1)?.data).toBe('new 5');
+  });
+
+  it('a log that starts over while subscribed (Redis restarted without persistence): reset, then the new numbering', async () => {
+    const { kit, client } = setup();
+    const { received } = collect(client, 'room');
+    const gaps: unknown[] = [];
+    client.channel('room').onGap((gap) => gaps.push(gap));
+    await settle();
+    kit.server.publish('room', 'm', 'a');
+    kit.server.publish('room', 'm', 'b');
+    await settle();
+    kit.server.hub.broker.restart();
+    kit.server.publish('room', 'm', 'c');
+    kit.server.publish('room', 'm', 'd');
+    await settle();
+    expect(received.map((message) => [message.seq, message.data])).toEqual([[1, 'a'], [2, 'b'], [1, 'c'], [2, 'd']]);
+    expect(gaps).toEqual([{ channel: 'room', from: 3, to: Number.POSITIVE_INFINITY, reason: 'reset' }]);
+  });
+
+  it('rewind: the newest n stored messages, then live ones, contiguous and none twice', async () => {
+    const { kit, client } = setup();
+    for (let i = 1; i <= 30; i += 1) kit.server.publish('room', 'm', i);
+    const room = client.channel('room', { rewind: 20 });
+    const { received } = collect(client, 'room');
+    await settle();
+    kit.server.publish('room', 'm', 31);
+    await settle();
+    expect(received.map((message) => message.data)).toEqual(Array.from({ length: 21 }, (_, i) => i + 11));
+    expect(room.getSnapshot().lastSeq).toBe(31);
+  });
+
+  it('occupancy: watching it subscribes, and the counts follow subscribers and members', async () => {
+    const { kit, client } = setup();
+    const room = client.channel('room');
+    const seen: unknown[] = [];
+    const off = room.occupancy.subscribe(() => seen.push(room.occupancy.getSnapshot()));
+    await settle();
+    expect(room.occupancy.getSnapshot()).toEqual({ connections: 1, members: 0 });
+    room.presence.enter({ name: 'me' });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(room.occupancy.getSnapshot()).toEqual({ connections: 1, members: 1 });
+    off();
+    await settle();
+    expect(kit.server.hub.channels).toBe(1);
+    room.presence.leave();
+    await settle();
+    expect(kit.server.hub.channels).toBe(0);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
   });
 
   it('resolves publish on ack with the stored id/seq; the echo carries the cid', async () => {

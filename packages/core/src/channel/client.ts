@@ -12,6 +12,8 @@ import type {
   Channel,
   ChannelGap,
   ChannelMessage,
+  ChannelOccupancy,
+  ChannelOptions,
   ChannelSignal,
   ChannelState,
   EventMap,
@@ -54,6 +56,13 @@ interface ChannelRecord {
   /** Messages held since the last progress, to detect a lost resync. */
   stall: number;
   unsubscribeScheduled: boolean;
+  /** The epoch `cursor.lastSeq` counts in (from `subscribed`/`reset`); undefined before the server told. */
+  epoch: string | undefined;
+  /** Stored messages the first subscription asks for (`ChannelOptions.rewind`). */
+  rewind: number;
+  /** A subscribe with `rewind` awaits its `subscribed`: the replayed messages arrive before the resume point does. */
+  rewinding: boolean;
+  readonly occupancy: WritableStore<ChannelOccupancy | null>;
 }
 
 const INITIAL_CHANNEL_STATE: ChannelState = Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
@@ -180,17 +189,24 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function isActive(record: ChannelRecord): boolean {
-    return record.handlers.size > 0 || record.signalHandlers.size > 0 || record.presence.active;
+    return record.handlers.size > 0 || record.signalHandlers.size > 0 || record.presence.active || record.occupancy.size > 0;
   }
 
   /** Subscribes (or resubscribes, which replays) from the resume point. */
   function subscribeOnServer(record: ChannelRecord) {
     const after = record.cursor.lastSeq;
-    const frame: ClientFrame =
-      after === null ? { type: 'subscribe', channel: record.name } : { type: 'subscribe', channel: record.name, after };
+    const frame: Extract<ClientFrame, { type: 'subscribe' }> = { type: 'subscribe', channel: record.name };
+    if (after !== null) {
+      frame.after = after;
+      if (record.epoch !== undefined) frame.epoch = record.epoch;
+    } else if (record.rewind > 0) {
+      frame.rewind = record.rewind;
+    }
+    if (record.occupancy.size > 0) frame.occupancy = true;
     if (!send(frame)) return;
     record.serverSubscribed = true;
     record.awaiting = true;
+    record.rewinding = frame.rewind !== undefined;
     record.stall = 0;
   }
 
@@ -214,9 +230,12 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     record.serverSubscribed = false;
     record.confirmed = false;
     record.awaiting = false;
+    record.rewinding = false;
     record.stall = 0;
+    record.epoch = undefined;
     record.cursor.reset();
     record.presence.clearMembers();
+    record.occupancy.set(null);
     refresh(record);
   }
 
@@ -273,7 +292,14 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       case 'signal':
         return onSignal(frame);
       case 'subscribed':
-        return onSubscribed(frame.channel, frame.seq);
+        return onSubscribed(frame.channel, frame.seq, frame.epoch);
+      case 'reset':
+        return onReset(frame.channel, frame.epoch);
+      case 'occupancy': {
+        const record = channels.get(frame.channel);
+        if (record?.serverSubscribed) record.occupancy.set(Object.freeze({ connections: frame.connections, members: frame.members }));
+        return;
+      }
       case 'message':
         return onMessage(frame);
       case 'gap':
@@ -312,12 +338,14 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     }
   }
 
-  function onSubscribed(name: string, seq: number) {
+  function onSubscribed(name: string, seq: number, epoch: string | undefined) {
     const record = channels.get(name);
     if (!record?.serverSubscribed) return;
     record.confirmed = true;
     record.awaiting = false;
+    record.rewinding = false;
     record.stall = 0;
+    if (typeof epoch === 'string') record.epoch = epoch;
     const { deliver: ready, behind } = record.cursor.subscribed(seq);
     refresh(record);
     deliver(record, ready);
@@ -344,6 +372,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         if (!record.awaiting || record.stall >= RESYNC_STALL_FRAMES) resync(record);
         return;
       case 'waiting':
+        // A rewind's messages come before its `subscribed`: waiting for it is expected, not a stall.
+        if (record.rewinding) return;
         record.stall += 1;
         if (record.stall >= RESYNC_STALL_FRAMES) resync(record);
         return;
@@ -375,6 +405,20 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     refresh(record);
     emit(record.gapListeners, gap);
     deliver(record, ready);
+  }
+
+  /** The server's log started over: what this client had after its resume point may be lost; the new log follows. */
+  function onReset(name: string, epoch: string) {
+    const record = channels.get(name);
+    if (!record?.serverSubscribed || typeof epoch !== 'string') return;
+    const lastSeq = record.cursor.lastSeq;
+    // A client that followed a known log (an epoch, a resume point) may have lost what came after it.
+    const lost = record.epoch !== undefined && record.epoch !== '' && lastSeq !== null;
+    record.epoch = epoch;
+    record.stall = 0;
+    record.cursor.restart();
+    refresh(record);
+    if (lost) emit(record.gapListeners, Object.freeze({ channel: name, from: lastSeq + 1, to: Number.POSITIVE_INFINITY, reason: 'reset' as const }));
   }
 
   function resync(record: ChannelRecord) {
@@ -452,8 +496,16 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
 
   // ---- channels -------------------------------------------------------------------------------------------
 
-  function createChannel(name: string): ChannelRecord {
+  function createChannel(name: string, channelOptions: ChannelOptions): ChannelRecord {
     const state = createStore<ChannelState>(INITIAL_CHANNEL_STATE);
+    const occupancy = createStore<ChannelOccupancy | null>(null, {
+      // Watching the counts subscribes the channel; an open subscription asks again, now with counts.
+      onFirstSubscribe: () => {
+        if (record.serverSubscribed && open) subscribeOnServer(record);
+        activeChanged(record);
+      },
+      onLastUnsubscribe: () => activeChanged(record),
+    });
     let record!: ChannelRecord;
     const presence = createPresenceController({
       channel: name,
@@ -518,6 +570,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         return () => void record.errorListeners.delete(entry);
       },
       presence: presence.presence,
+      occupancy: { subscribe: occupancy.subscribe, getSnapshot: occupancy.getSnapshot },
     } as unknown as Channel;
 
     record = {
@@ -535,6 +588,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       awaiting: false,
       stall: 0,
       unsubscribeScheduled: false,
+      epoch: undefined,
+      rewind: rewindOf(channelOptions),
+      rewinding: false,
+      occupancy,
     };
     refresh(record);
     return record;
@@ -544,12 +601,14 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     transport,
     subscribe,
     getSnapshot,
-    channel<Events extends EventMap = EventMap>(name: string): Channel<Events> {
+    channel<Events extends EventMap = EventMap>(name: string, channelOptions: ChannelOptions = {}): Channel<Events> {
       if (typeof name !== 'string' || name === '') throw new TypeError('client.channel(name): name must be a non-empty string.');
       let record = channels.get(name);
       if (!record) {
-        record = createChannel(name);
+        record = createChannel(name, channelOptions);
         channels.set(name, record);
+      } else if (!record.serverSubscribed && record.cursor.lastSeq === null) {
+        record.rewind = Math.max(record.rewind, rewindOf(channelOptions));
       }
       return record.api as unknown as Channel<Events>;
     },
@@ -604,6 +663,23 @@ function deferred(): { promise: Promise<PublishReceipt>; settle: NonNullable<Que
 }
 
 function toChannelMessage(frame: MessageFrame): ChannelMessage {
-  const { channel, id, seq, event, data, cid, at } = frame;
-  return Object.freeze(cid === undefined ? { channel, id, seq, event, data, at } : { channel, id, seq, event, data, cid, at });
+  const { channel, id, seq, event, data, cid, at, from } = frame;
+  return Object.freeze({
+    channel,
+    id,
+    seq,
+    event,
+    data,
+    ...(cid === undefined ? {} : { cid }),
+    at,
+    ...(typeof from === 'string' ? { from } : {}),
+  });
+}
+
+function rewindOf(options: ChannelOptions): number {
+  const rewind = options.rewind ?? 0;
+  if (typeof rewind !== 'number' || !Number.isFinite(rewind) || rewind < 0) {
+    throw new RangeError(`client.channel(name, { rewind }): rewind must be a non-negative number (got ${String(rewind)}).`);
+  }
+  return Math.floor(rewind);
 }

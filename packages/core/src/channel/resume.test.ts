@@ -52,7 +52,7 @@ describe('createResumeCursor', () => {
     cursor.message(m(9));
     cursor.message(m(5));
     const { gap, deliver } = cursor.gap('room', 1, 7);
-    expect(gap).toEqual({ channel: 'room', from: 3, to: 7 });
+    expect(gap).toEqual({ channel: 'room', from: 3, to: 7, reason: 'trimmed' });
     expect(seqs(deliver)).toEqual([]);
     expect(seqs(cursor.message(m(8)).deliver)).toEqual([8, 9]);
     expect(cursor.gap('room', 1, 7).gap).toBeNull();

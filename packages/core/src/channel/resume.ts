@@ -34,6 +34,8 @@ export interface ResumeCursor<M extends { readonly seq: number }> {
   gap(channel: string, from: number, to: number): { gap: ChannelGap | null; deliver: M[] };
   /** Forgets the resume point and held messages (the subscription ended). */
   reset(): void;
+  /** The log started over (a new epoch): the resume point is its start, held messages of the old one are dropped. */
+  restart(): void;
 }
 
 /** Creates a {@link ResumeCursor}. */
@@ -95,13 +97,17 @@ export function createResumeCursor<M extends { readonly seq: number }>(): Resume
     gap(channel, from, to) {
       const base = lastSeq ?? 0;
       if (to <= base) return { gap: null, deliver: [] };
-      const gap: ChannelGap = { channel, from: Math.max(from, base + 1), to };
+      const gap: ChannelGap = { channel, from: Math.max(from, base + 1), to, reason: 'trimmed' };
       lastSeq = to;
       discardUpTo(to);
       return { gap, deliver: drain() };
     },
     reset() {
       lastSeq = null;
+      held.clear();
+    },
+    restart() {
+      lastSeq = 0;
       held.clear();
     },
   };

@@ -15,13 +15,37 @@ export interface ChannelMessage<D = unknown, E extends string = string> {
   readonly cid?: string;
   /** Server time the message was stored (ms since epoch). */
   readonly at: number;
+  /** Who published it, as the server knows them (their user id); absent for messages the server published itself. */
+  readonly from?: string;
 }
 
-/** Emitted when the server could not replay messages `from..to` (inclusive): refetch them from your API. */
+/**
+ * Messages this client may have missed: refetch them from your API (or `realtime.history`), or tell the user.
+ * - `reason: 'trimmed'`: the server's log no longer holds `from..to` (inclusive);
+ * - `reason: 'reset'`: the server's log started over (a restart without a persistent log, Redis lost its data, the
+ *   log expired): anything after `from - 1` of the old numbering may be lost (`to` is `Infinity`); the messages of the
+ *   new log follow, numbered from 1 again.
+ */
 export interface ChannelGap {
   readonly channel: string;
   readonly from: number;
   readonly to: number;
+  readonly reason: 'trimmed' | 'reset';
+}
+
+/** How many are on a channel, cluster-wide: subscribed connections and present members. */
+export interface ChannelOccupancy {
+  readonly connections: number;
+  readonly members: number;
+}
+
+/** Options of {@link RealtimeClient.channel}. */
+export interface ChannelOptions {
+  /**
+   * On the first subscription, deliver the newest `rewind` stored messages before live ones: the initial state
+   * without a race between a REST snapshot and the subscription (contiguous, none twice). Default 0.
+   */
+  rewind?: number;
 }
 
 /** A map of event name → data type, for typed channels: `client.channel<{ message: Msg; typing: { userId: string } }>('room:1')`. */
@@ -93,8 +117,13 @@ export interface Channel<Events extends EventMap = EventMap> extends Store<Chann
   onSignal<D = unknown>(event: string, handler: (signal: ChannelSignal<D>) => void): () => void;
   /** Who this client is on the channel's server, from the last session's `welcome` (null when anonymous or unknown). */
   readonly userId: string | null;
-  /** Called when the server cannot replay a range this client missed. */
+  /** Called when this client may have missed messages (see {@link ChannelGap}). */
   onGap(handler: (gap: ChannelGap) => void): () => void;
+  /**
+   * Subscribed connections and present members, cluster-wide; null until the server first told. Watching it
+   * subscribes the channel (and asks the server for counts); the server sends at most four updates a second.
+   */
+  readonly occupancy: Store<ChannelOccupancy | null>;
   /** Called when the server refuses something on this channel (unauthorized, rate limited, invalid). */
   onError(handler: (error: RealtimeError) => void): () => void;
   readonly presence: Presence;
@@ -135,8 +164,11 @@ export interface RealtimeClientOptions {
  */
 export interface RealtimeClient extends Store<ConnectionState> {
   readonly transport: Transport;
-  /** The channel named `name` (one object per name per client). Getting it subscribes to nothing. */
-  channel<Events extends EventMap = EventMap>(name: string): Channel<Events>;
+  /**
+   * The channel named `name` (one object per name per client). Getting it subscribes to nothing. `options.rewind`
+   * applies to its first subscription (a later call may raise it until then).
+   */
+  channel<Events extends EventMap = EventMap>(name: string, options?: ChannelOptions): Channel<Events>;
   /**
    * Errors not tied to one channel (an `error` frame without a channel), and channel errors when that channel has
    * no `onError` handler. With no listener at all they are reported (`reportError`), never swallowed.

@@ -1,6 +1,4 @@
-import { randomId } from '../lib/random-id.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
-import type { ServerFrame } from './frames.js';
+import type { PresenceStatus, ServerFrame } from './frames.js';
 
 /** A stored channel message, exactly as it is sent to subscribers. */
 export type HubMessage = Extract<ServerFrame, { type: 'message' }>;
@@ -14,6 +12,19 @@ export interface MessageDraft {
   readonly data: unknown;
   /** The publisher's idempotency key: a second publish with a `cid` already stored on the channel stores nothing. */
   readonly cid?: string;
+  /** Who published it (stamped by the server, see `HubMessage.from`). */
+  readonly from?: string;
+  /** The data's approximate size in bytes (the hub measures it): brokers that budget memory count it. */
+  readonly size?: number;
+}
+
+/** Options of one {@link ChannelBroker.publish}. */
+export interface BrokerPublishOptions {
+  /**
+   * The token {@link ChannelBroker.exclusive} handed to the task this publish runs in: a networked broker refuses the
+   * append (`unavailable`) when the channel's lock has passed to someone else meanwhile, so two rules never interleave.
+   */
+  readonly fence?: string;
 }
 
 /** The outcome of {@link ChannelBroker.publish}. */
@@ -25,12 +36,26 @@ export interface PublishOutcome {
   readonly fresh: boolean;
 }
 
+/**
+ * Which stored messages {@link ChannelBroker.history} returns, oldest first. A number is `{ after: n }`.
+ * - `{ after }`: the kept messages with `seq > after` (the first `limit` of them);
+ * - otherwise the newest `limit` kept messages with `seq < before` (every kept one without `limit`);
+ * - `{ limit: 0 }`: none, only the head and the epoch (the live edge).
+ */
+export type HistoryQuery = number | { readonly after?: number; readonly before?: number; readonly limit?: number };
+
 /** The outcome of {@link ChannelBroker.history}. */
 export interface ChannelHistory {
-  /** Every message still kept with `seq > after`, oldest first. A first seq above `after + 1` means a gap. */
+  /** The messages asked for that are still kept, oldest first. A first seq above `after + 1` means a gap. */
   readonly messages: readonly HubMessage[];
   /** The channel's newest sequence number (0 before its first message). */
   readonly head: number;
+  /**
+   * The generation of the channel's log: a new one whenever the log starts over (a memory broker's process restarted,
+   * Redis lost its data, the log expired), so numbers from another epoch are never mistaken for this one's. `''` while
+   * the channel has no log.
+   */
+  readonly epoch: string;
 }
 
 /** A live subscription of one process to one channel. */
@@ -40,6 +65,89 @@ export interface BrokerSubscription {
   close(): void;
 }
 
+/** What a broker subscription delivers: stored messages, and (networked brokers) the other instances' ephemeral events. */
+export interface BrokerListener {
+  /** A stored message, with the epoch of the log it was stored in. */
+  message(message: HubMessage, epoch: string): void;
+  /** Another instance's presence, occupancy or signal for this channel (see {@link BrokerCluster}). */
+  cluster?(event: ClusterEvent): void;
+}
+
+/** One present member as one instance holds it: its connections there, their most present status, the newest data. */
+export interface ContributionMember {
+  readonly key: string;
+  readonly data: unknown;
+  readonly connections: number;
+  readonly status: PresenceStatus;
+  /** When its data was last set (ms since epoch): the newest data wins across instances. */
+  readonly at: number;
+}
+
+/**
+ * What one instance contributes to a channel: its subscribers and present members. Each change bumps `version` by
+ * one within a `generation` (a new one each time the instance starts contributing), so a receiver can tell a missed
+ * change from a stale one and fetch a fresh {@link BrokerCluster.snapshot} when it missed any.
+ */
+export interface Contribution {
+  readonly instance: string;
+  readonly generation: string;
+  readonly version: number;
+  readonly subscribers: number;
+  readonly members: readonly ContributionMember[];
+}
+
+/**
+ * One change of this instance's {@link Contribution}: the new version and subscriber count, and the members that
+ * changed. Version 1 of a generation carries every member (`upsert`), so it stands on its own.
+ */
+export interface ContributionChange {
+  readonly generation: string;
+  readonly version: number;
+  readonly subscribers: number;
+  /** Members added or changed on this instance. */
+  readonly upsert?: readonly ContributionMember[];
+  /** Keys of members that left this instance. */
+  readonly remove?: readonly string[];
+  /** The instance stopped contributing (no subscribers and no members left here). */
+  readonly end?: boolean;
+}
+
+/** An ephemeral event of another instance, delivered through {@link BrokerListener.cluster}. */
+export type ClusterEvent =
+  | ({ readonly type: 'contribution'; readonly instance: string } & ContributionChange)
+  | { readonly type: 'signal'; readonly instance: string; readonly event: string; readonly data: unknown; readonly from: string };
+
+/** What a cluster tells the hub about the other instances. */
+export type ClusterNotice =
+  /** These instances stopped heartbeating (killed without goodbye): drop everything they contributed. */
+  | { readonly type: 'down'; readonly instances: readonly string[] }
+  /** This instance's connection to the cluster came back after an outage: announce again, fetch snapshots again. */
+  | { readonly type: 'resync' };
+
+/**
+ * The cluster side of a networked broker: presence, occupancy and signals shared between instances, instance
+ * liveness, and requests routed to the instance holding a session (HTTP carriers without sticky sessions).
+ */
+export interface BrokerCluster {
+  /** This instance's id (random per process). */
+  readonly instanceId: string;
+  /** Records a change of this instance's contribution to `channel` and sends it to the other instances. */
+  announce(channel: string, change: ContributionChange): MaybePromise<void>;
+  /** The contributions of every other live instance to `channel`. */
+  snapshot(channel: string): MaybePromise<readonly Contribution[]>;
+  /** Relays a signal to the other instances' subscribers of `channel` (fire and forget, like signals themselves). */
+  signal(channel: string, signal: { readonly event: string; readonly data: unknown; readonly from: string }): void;
+  /** Instance deaths and this instance's reconnections. */
+  onNotice(listener: (notice: ClusterNotice) => void): () => void;
+  /**
+   * Sends `body` to `instance` and resolves with its handler's answer; rejects with `RealtimeError('unavailable')`
+   * when no answer came within `timeoutMs` (the instance is gone or unreachable).
+   */
+  request(instance: string, body: unknown, timeoutMs: number): Promise<unknown>;
+  /** Answers the requests other instances send to this one (one handler; a new one replaces it). */
+  onRequest(handler: (body: unknown) => Promise<unknown>): () => void;
+}
+
 /**
  * Where channel messages live and how they reach every server instance: the event log (numbering, dedupe by
  * `cid`, replay) and the fan-out, as one interface, because storing and fanning out must be one step for every
@@ -47,159 +155,37 @@ export interface BrokerSubscription {
  * `@realtime-kit/server/redis` serves many (Redis Streams + pub/sub).
  *
  * Contract, which the hub relies on:
- * - `publish` numbers a channel's messages 1, 2, 3, … without holes and never reuses a number; it resolves only once
- *   the message is stored, and rejects when it could not be (then nothing is delivered);
+ * - `publish` numbers a channel's messages 1, 2, 3, … without holes within an epoch; it resolves only once the
+ *   message is stored, and rejects when it could not be (then nothing is delivered). A log that starts over gets a
+ *   new epoch, so a number is never reused silently;
  * - every subscriber of the channel, in every process, gets each stored message once, in `seq` order (a
  *   networked broker may skip messages while its connection is down: the hub refills holes from `history`);
- * - `history(channel, after)` returns the kept messages with `seq > after` and the newest seq.
+ * - `history` returns what is kept, the newest seq and the log's epoch;
+ * - `exclusive` runs one task per channel at a time, across every instance sharing the broker.
  */
 export interface ChannelBroker {
-  publish(channel: string, draft: MessageDraft): MaybePromise<PublishOutcome>;
-  history(channel: string, after: number): MaybePromise<ChannelHistory>;
-  subscribe(channel: string, listener: (message: HubMessage) => void): BrokerSubscription;
-}
-
-/** Options for {@link createMemoryBroker}. */
-export interface MemoryBrokerOptions {
-  /** Messages kept per channel for replay (a ring: the oldest go first). Default {@link DEFAULT_LOG_SIZE}. `0` keeps none. */
-  logSize?: number;
+  publish(channel: string, draft: MessageDraft, options?: BrokerPublishOptions): MaybePromise<PublishOutcome>;
+  history(channel: string, query: HistoryQuery): MaybePromise<ChannelHistory>;
+  subscribe(channel: string, listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): BrokerSubscription;
+  /** The newest kept message of `event` on `channel`, if any (`beforePublish`'s `latest`). */
+  latest(channel: string, event: string): MaybePromise<HubMessage | undefined>;
+  /** What a `cid` already stored on `channel` was stored as; undefined when it is not (or no longer) known. */
+  lookup(channel: string, cid: string): MaybePromise<{ readonly id: string; readonly seq: number } | undefined>;
   /**
-   * Publish `cid`s remembered per channel for deduplication (oldest forgotten first). Default
-   * `max(logSize, 1000)`: a retry of a publish older than that would be stored again.
+   * Runs `task` when no other task for `channel` runs, on this instance or another, and resolves with its result.
+   * `fence` goes to every `publish` of the task (see {@link BrokerPublishOptions.fence}).
    */
-  dedupeSize?: number;
-  /** Clock for each message's `at`. Default `Date.now`. */
-  now?: () => number;
-  /** Id generator for message ids. Default a random UUID. */
-  createId?: () => string;
+  exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T>;
+  /** Present on brokers that connect several instances: presence, occupancy and signals cluster-wide. */
+  readonly cluster?: BrokerCluster;
 }
 
-/** The in-process broker: everything is synchronous, so a publish is delivered before `publish` returns. */
-export interface MemoryBroker extends ChannelBroker {
-  publish(channel: string, draft: MessageDraft): PublishOutcome;
-  history(channel: string, after: number): ChannelHistory;
-  /** The messages a channel still holds for replay, oldest first. */
-  messages(channel: string): readonly HubMessage[];
-  /** A channel's newest sequence number (0 before the first message). */
-  head(channel: string): number;
-  /** Forgets every stored message and `cid` (a lost log). Sequence numbers are not reused. */
-  clear(): void;
+/** `listener` as a {@link BrokerListener}. */
+export function toBrokerListener(listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): BrokerListener {
+  return typeof listener === 'function' ? { message: listener } : listener;
 }
 
-/** Default number of messages each channel keeps for replay. */
-export const DEFAULT_LOG_SIZE = 1000;
-const MIN_DEDUPE_SIZE = 1000;
-
-interface ChannelLog {
-  readonly name: string;
-  head: number;
-  /** Ring buffer of the newest messages: `ring[(start + i) % capacity]` for i < length. */
-  readonly ring: (HubMessage | undefined)[];
-  start: number;
-  length: number;
-  readonly cids: Map<string, { id: string; seq: number }>;
-  readonly listeners: Set<(message: HubMessage) => void>;
-}
-
-/**
- * The default broker: a ring buffer per channel and direct delivery, for one server process (and the test kit).
- * @example
- * const broker = createMemoryBroker({ logSize: 500 })
- * const hub = createChannelHub({ broker })
- */
-export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
-  const logSize = options.logSize ?? DEFAULT_LOG_SIZE;
-  if (!Number.isInteger(logSize) || logSize < 0) {
-    throw new RangeError(`createMemoryBroker: logSize must be a non-negative integer (got ${String(logSize)}).`);
-  }
-  const dedupeSize = options.dedupeSize ?? Math.max(logSize, MIN_DEDUPE_SIZE);
-  if (!Number.isInteger(dedupeSize) || dedupeSize < 0) {
-    throw new RangeError(`createMemoryBroker: dedupeSize must be a non-negative integer (got ${String(dedupeSize)}).`);
-  }
-  const now = options.now ?? Date.now;
-  const createId = options.createId ?? randomId;
-  const channels = new Map<string, ChannelLog>();
-
-  function channelLog(name: string): ChannelLog {
-    let log = channels.get(name);
-    if (!log) {
-      log = { name, head: 0, ring: new Array<HubMessage | undefined>(logSize), start: 0, length: 0, cids: new Map(), listeners: new Set() };
-      channels.set(name, log);
-    }
-    return log;
-  }
-
-  function stored(log: ChannelLog | undefined): HubMessage[] {
-    const out: HubMessage[] = [];
-    if (!log) return out;
-    for (let i = 0; i < log.length; i += 1) out.push(log.ring[(log.start + i) % logSize] as HubMessage);
-    return out;
-  }
-
-  function append(log: ChannelLog, message: HubMessage) {
-    if (logSize === 0) return;
-    if (log.length < logSize) {
-      log.ring[(log.start + log.length) % logSize] = message;
-      log.length += 1;
-    } else {
-      log.ring[log.start] = message;
-      log.start = (log.start + 1) % logSize;
-    }
-  }
-
-  function remember(log: ChannelLog, cid: string, result: { id: string; seq: number }) {
-    if (dedupeSize === 0) return;
-    log.cids.set(cid, result);
-    if (log.cids.size > dedupeSize) {
-      const oldest = log.cids.keys().next();
-      if (!oldest.done) log.cids.delete(oldest.value);
-    }
-  }
-
-  return {
-    publish(channel, { event, data, cid }) {
-      const log = channelLog(channel);
-      if (cid !== undefined) {
-        const known = log.cids.get(cid);
-        if (known) return { ...known, fresh: false };
-      }
-      log.head += 1;
-      const message: HubMessage = Object.freeze({
-        type: 'message',
-        channel,
-        id: createId(),
-        seq: log.head,
-        event,
-        data,
-        ...(cid === undefined ? {} : { cid }),
-        at: now(),
-      });
-      append(log, message);
-      const result = { id: message.id, seq: message.seq };
-      if (cid !== undefined) remember(log, cid, result);
-      emitToListeners(log.listeners, message);
-      return { ...result, fresh: true };
-    },
-    history(channel, after) {
-      const log = channels.get(channel);
-      return { messages: stored(log).filter((message) => message.seq > after), head: log?.head ?? 0 };
-    },
-    subscribe(channel, listener) {
-      const log = channelLog(channel);
-      // A fresh function per subscription, so subscribing one listener twice is two subscriptions.
-      const entry = (message: HubMessage) => listener(message);
-      log.listeners.add(entry);
-      return { ready: undefined, close: () => void log.listeners.delete(entry) };
-    },
-    messages: (channel) => stored(channels.get(channel)),
-    head: (channel) => channels.get(channel)?.head ?? 0,
-    clear() {
-      for (const log of channels.values()) {
-        log.ring.fill(undefined);
-        log.start = 0;
-        log.length = 0;
-        log.cids.clear();
-      }
-    },
-  };
+/** A {@link HistoryQuery} as its parts. */
+export function readHistoryQuery(query: HistoryQuery): { after?: number; before?: number; limit?: number } {
+  return typeof query === 'number' ? { after: query } : query;
 }

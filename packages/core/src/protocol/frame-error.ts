@@ -26,6 +26,8 @@ const KNOWN_CODES: Record<RealtimeErrorCode, true> = {
   token_expired: true,
   forbidden: true,
   decryption_failed: true,
+  rejected: true,
+  too_many_channels: true,
 };
 
 /** Whether `code` is a {@link RealtimeErrorCode}. */
@@ -38,9 +40,16 @@ export function isRealtimeErrorCode(code: unknown): code is RealtimeErrorCode {
  * `server_error`, keeping the server's code in the message so nothing is lost.
  */
 export function frameErrorToRealtimeError(error: FrameError, channel?: string): RealtimeError {
-  const where = channel === undefined ? '' : ` (channel "${channel}")`;
+  // A server rule's refusal is its own words for the user: shown as they are.
+  const where = channel === undefined || error.code === 'rejected' ? '' : ` (channel "${channel}")`;
   if (isRealtimeErrorCode(error.code)) {
-    return new RealtimeError(error.code, `${error.message}${where}`, { cause: error });
+    const { issues, details, retryAfterMs } = error;
+    return new RealtimeError(error.code, `${error.message}${where}`, {
+      cause: error,
+      ...(Array.isArray(issues) ? { issues } : {}),
+      ...(details === undefined ? {} : { details }),
+      ...(typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}),
+    });
   }
   return new RealtimeError('server_error', `The server refused with "${String(error.code)}": ${error.message}${where}`, {
     cause: error,

@@ -1,3 +1,5 @@
+import type { RealtimeErrorIssue } from '../errors.js';
+
 /**
  * The realtime-kit channel protocol: JSON frames, one per WebSocket message (or per SSE event / POST body /
  * Socket.io emit on the other transports). Defined once here; client transports and `@realtime-kit/server`
@@ -10,7 +12,7 @@
  * - a publish carries a client message id (`cid`, an idempotency key): the server stores it once however
  *   often it is sent, and acks every copy with the same `id`/`seq`.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Over SSE + POST, the header (or `?session=` parameter) naming the stream a POSTed frame belongs to. */
 export const SESSION_HEADER = 'x-realtime-session';
@@ -35,11 +37,22 @@ export interface PresenceMember<D = unknown> {
 export interface FrameError {
   readonly code: string;
   readonly message: string;
+  /** `invalid_payload`: the schema's issues. */
+  readonly issues?: readonly RealtimeErrorIssue[];
+  /** `rejected`: what a `beforePublish` rule attached to its refusal. */
+  readonly details?: unknown;
+  /** `rate_limited`: when the same frame may succeed. */
+  readonly retryAfterMs?: number;
 }
 
 export type ClientFrame =
-  /** Start receiving a channel. With `after`, replay every message with `seq > after` first. */
-  | { type: 'subscribe'; channel: string; after?: number }
+  /**
+   * Start receiving a channel. With `after`, replay every message with `seq > after` first; `epoch` is the epoch
+   * that `after` counts in (from `subscribed`/`reset`): when the log has started over since, the server answers
+   * `reset` and replays the new log from its start. Without `after`, `rewind: n` replays the newest `n` stored
+   * messages first (initial state without a race). `occupancy: true` asks for `occupancy` frames.
+   */
+  | { type: 'subscribe'; channel: string; after?: number; epoch?: string; rewind?: number; occupancy?: boolean }
   | { type: 'unsubscribe'; channel: string }
   /** Publish; `cid` is the idempotency key. The server answers `ack` (stored) or `nack` (refused). */
   | { type: 'publish'; channel: string; event: string; data: unknown; cid: string }
@@ -53,10 +66,24 @@ export type ClientFrame =
   | { type: 'ping'; t: number };
 
 export type ServerFrame =
-  /** First frame after connecting. `userId`: who the server authenticated (absent for anonymous sessions). */
-  | { type: 'welcome'; v: number; connectionId: string; heartbeatMs: number; userId?: string }
-  /** Subscribed; `seq` is the channel's newest sequence number at that moment (after any replay). */
-  | { type: 'subscribed'; channel: string; seq: number }
+  /**
+   * First frame after connecting. `userId`: who the server authenticated (absent for anonymous sessions).
+   * `session`: over HTTP carriers (SSE + POST, long polling), the secret the client sends with every POST and poll
+   * (it names the session and the instance holding it; never shown to other clients).
+   */
+  | { type: 'welcome'; v: number; connectionId: string; heartbeatMs: number; userId?: string; session?: string }
+  /**
+   * Subscribed; `seq` is the channel's newest sequence number at that moment (after any replay), counted in
+   * `epoch`, the generation of the channel's log (`''` while the channel has no log yet).
+   */
+  | { type: 'subscribed'; channel: string; seq: number; epoch?: string }
+  /**
+   * The channel's log started over (a memory server restarted, Redis lost its data, the log expired): sequence
+   * numbers of the old epoch mean nothing any more. Messages of the new `epoch` follow from its start.
+   */
+  | { type: 'reset'; channel: string; epoch: string }
+  /** How many connections are subscribed and how many members are present, cluster-wide (asked with `occupancy: true`). */
+  | { type: 'occupancy'; channel: string; connections: number; members: number }
   | {
       type: 'message';
       channel: string;
@@ -68,6 +95,11 @@ export type ServerFrame =
       cid?: string;
       /** Server time (ms since epoch) when it was stored. */
       at: number;
+      /**
+       * Who published it, stamped by the server: the publisher's user id (an anonymous publisher's presence id).
+       * Absent for messages the server published itself.
+       */
+      from?: string;
       /**
        * Never sent by a server: set by a client-side transport wrapper that could not read the message (e.g.
        * `decryption_failed` on an encrypted channel). The client moves its resume point past it and reports the

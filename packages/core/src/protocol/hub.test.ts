@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClientFrame, ServerFrame } from './frames.js';
-import { createMemoryBroker, type ChannelBroker, type HubMessage } from './broker.js';
+import { toBrokerListener, type BrokerListener, type ChannelBroker, type HubMessage } from './broker.js';
+import { createMemoryBroker } from './memory-broker.js';
 import { createChannelHub, type ChannelHubOptions, type HubSessionInfo } from './hub.js';
 
 function counterIds() {
@@ -29,12 +30,12 @@ describe('createChannelHub', () => {
     const { hub, connect } = setup();
     const a = connect();
     const b = connect();
-    expect(a.take()).toEqual([{ type: 'welcome', v: 1, connectionId: a.session.id, heartbeatMs: 25_000 }]);
+    expect(a.take()).toEqual([{ type: 'welcome', v: 2, connectionId: a.session.id, heartbeatMs: 25_000 }]);
     b.take();
     a.send({ type: 'subscribe', channel: 'room' });
     expect(a.take()).toEqual([
       { type: 'presence', channel: 'room', action: 'sync', members: [] },
-      { type: 'subscribed', channel: 'room', seq: 0 },
+      { type: 'subscribed', channel: 'room', seq: 0, epoch: hub.broker.history('room', { limit: 0 }).epoch },
     ]);
     expect(hub.publish('room', 'message', { text: 'one' })).toEqual({ id: 'id-3', seq: 1 });
     hub.publish('room', 'message', { text: 'two' });
@@ -57,7 +58,7 @@ describe('createChannelHub', () => {
     const frames = a.take();
     expect(types(frames)).toEqual(['message', 'message', 'presence:sync', 'subscribed']);
     expect(seqs(frames)).toEqual([4, 5]);
-    expect(frames.at(-1)).toEqual({ type: 'subscribed', channel: 'room', seq: 5 });
+    expect(frames.at(-1)).toEqual({ type: 'subscribed', channel: 'room', seq: 5, epoch: hub.broker.history('room', { limit: 0 }).epoch });
     a.send({ type: 'subscribe', channel: 'room', after: 5 });
     expect(types(a.take())).toEqual(['presence:sync', 'subscribed']);
   });
@@ -90,7 +91,8 @@ describe('createChannelHub', () => {
       { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1 },
     ]);
     expect(b.take()).toEqual([
-      { type: 'message', channel: 'room', id: 'id-3', seq: 1, event: 'm', data: 1, cid: 'c1', at: 1000 },
+      // `from`: the publisher as the server knows it (an anonymous one under its presence id).
+      { type: 'message', channel: 'room', id: 'id-3', seq: 1, event: 'm', data: 1, cid: 'c1', at: 1000, from: expect.stringMatching(/^anon-/) },
     ]);
     // Per channel: the same cid elsewhere is another message.
     a.send({ type: 'publish', channel: 'other', event: 'm', data: 1, cid: 'c1' });
@@ -100,7 +102,7 @@ describe('createChannelHub', () => {
     expect(hub.broker.messages('room')).toHaveLength(1);
   });
 
-  it('nacks publishes and refuses subscribe/presence on unauthorized channels, caching the answer per session', async () => {
+  it('nacks publishes and refuses subscribe/presence on unauthorized channels, caching the answer per session and action', async () => {
     const authorize = vi.fn((_session: { userId: string | undefined }, channel: string) =>
       Promise.resolve(!channel.startsWith('private-')),
     );
@@ -114,8 +116,11 @@ describe('createChannelHub', () => {
     expect(types(frames)).toEqual(['error', 'nack', 'error']);
     expect(frames[0]).toMatchObject({ type: 'error', channel: 'private-x', error: { code: 'unauthorized' } });
     expect(frames[1]).toMatchObject({ type: 'nack', cid: 'c1', channel: 'private-x', error: { code: 'unauthorized' } });
-    expect(authorize).toHaveBeenCalledTimes(1);
+    // Asked once per action (a watch-only user may subscribe without publishing), and the answer kept.
+    await a.send({ type: 'subscribe', channel: 'private-x' });
+    expect(authorize.mock.calls.map((call) => (call as unknown[])[2])).toEqual(['subscribe', 'publish', 'presence']);
     expect(authorize.mock.calls[0]![0]).toEqual({ id: a.session.id, userId: 'alice' });
+    a.take();
     expect(hub.broker.messages('private-x')).toEqual([]);
     // An allowed publish after a slow authorize keeps the session's frame order.
     const first = a.send({ type: 'publish', channel: 'public', event: 'm', data: 1, cid: 'p1' });
@@ -159,11 +164,25 @@ describe('createChannelHub', () => {
     });
   });
 
-  it('keys anonymous presence by session id', () => {
+  it('keys anonymous presence by a random id of its own, never the session id (which would let others reach the session)', () => {
     const { hub, connect } = setup();
     const a = connect();
+    const b = connect();
+    b.send({ type: 'subscribe', channel: 'room' });
+    b.take();
     a.send({ type: 'presence', channel: 'room', action: 'enter' });
-    expect(hub.presence('room')).toEqual([{ userId: a.session.id, data: undefined, connections: 1, status: 'active' }]);
+    a.send({ type: 'signal', channel: 'room', event: 'cursor', data: 1 });
+    a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
+    const [member] = hub.presence('room');
+    expect(member).toEqual({ userId: expect.stringMatching(/^anon-[0-9a-f]{16}$/), data: undefined, connections: 1, status: 'active' });
+    expect(member!.userId).not.toContain(a.session.id);
+    const seen = b.take();
+    expect(seen.map((frame) => ('from' in frame ? frame.from : 'member' in frame ? frame.member.userId : undefined))).toEqual([
+      member!.userId,
+      member!.userId,
+      member!.userId,
+    ]);
+    expect(JSON.stringify(seen)).not.toContain(a.session.id);
   });
 
   it('answers ping with pong, and bad frames with bad_frame errors', () => {
@@ -257,12 +276,13 @@ describe('createChannelHub', () => {
 /** A memory broker behind promises, whose deliveries can be held back and reordered: a networked broker's behaviour. */
 function asyncBroker() {
   const inner = createMemoryBroker({ createId: counterIds(), now: () => 1000 });
-  const listeners = new Map<string, Set<(message: HubMessage) => void>>();
+  const listeners = new Map<string, Set<BrokerListener>>();
   let holding = false;
   let failing = false;
   const held: HubMessage[] = [];
   const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-  const emit = (message: HubMessage) => listeners.get(message.channel)?.forEach((listener) => listener(message));
+  const epochOf = (channel: string) => inner.history(channel, { limit: 0 }).epoch;
+  const emit = (message: HubMessage) => listeners.get(message.channel)?.forEach((listener) => listener.message(message, epochOf(message.channel)));
   inner.subscribe('*', () => {});
   const broker: ChannelBroker = {
     async publish(channel, draft) {
@@ -284,9 +304,13 @@ function asyncBroker() {
     subscribe(channel, listener) {
       const set = listeners.get(channel) ?? new Set();
       listeners.set(channel, set);
-      set.add(listener);
-      return { ready: tick(), close: () => void set.delete(listener) };
+      const entry = toBrokerListener(listener);
+      set.add(entry);
+      return { ready: tick(), close: () => void set.delete(entry) };
     },
+    latest: async (channel, event) => inner.latest(channel, event),
+    lookup: async (channel, cid) => inner.lookup(channel, cid),
+    exclusive: (channel, task) => inner.exclusive(channel, task),
   };
   return {
     broker,

@@ -1,183 +1,54 @@
+import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
 import { reportListenerError } from '../lib/report-listener-error.js';
 import { randomId } from '../lib/random-id.js';
-import type { RealtimeErrorCode } from '../errors.js';
-import { createMemoryBroker, type BrokerSubscription, type ChannelBroker, type ChannelHistory, type HubMessage, type MaybePromise, type MemoryBroker, type MemoryBrokerOptions, type PublishOutcome } from './broker.js';
-import { PROTOCOL_VERSION, type ClientFrame, type FrameError, type PresenceMember, type PresenceStatus, type ServerFrame } from './frames.js';
-import { mostPresent } from './most-present.js';
+import type { ChannelBroker, HubMessage, MaybePromise, PublishOutcome } from './broker.js';
+import { PROTOCOL_VERSION, type ClientFrame, type FrameError, type PresenceStatus, type ServerFrame } from './frames.js';
+import { checkChannelName, checkEventName, measureData, resolveHubLimits } from './hub-checks.js';
+import { occupancyChanged, occupancyFrame } from './hub-occupancy.js';
+import { createDelivery, type SubscribeFrom } from './hub-delivery.js';
+import { createPublisher } from './hub-publish.js';
+import { createChannelPresence } from './hub-presence.js';
+import { settle, type ChannelState, type HubAction, type HubSessionInfo, type SessionState } from './hub-state.js';
+import { createMemoryBroker, type MemoryBroker } from './memory-broker.js';
+
+import type { ChannelHub, ChannelHubOptions, HubPublishResult } from './hub-types.js';
 
 export type { HubMessage } from './broker.js';
+export type { HubAction, HubSessionInfo } from './hub-state.js';
+export type { HubLimits } from './hub-checks.js';
+export type {
+  ChannelHub,
+  ChannelHubOptions,
+  HubConnection,
+  HubPublishResult,
+  HubReceipt,
+  HubResetOptions,
+  HubSession,
+  PublishContext,
+  PublishVerdict,
+  StoredInfo,
+} from './hub-types.js';
 
-/** Who a session is, as `authorize` and `admit` see it. */
-export interface HubSessionInfo {
-  /** The session's id (the `connectionId` of its `welcome` frame). */
-  readonly id: string;
-  /** The authenticated user, when the connection has one. */
-  readonly userId: string | undefined;
-}
-
-/** Options for {@link createChannelHub}. */
-export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> extends MemoryBrokerOptions {
-  /**
-   * Where messages are stored and how they reach other server instances. Default a `createMemoryBroker` built
-   * from `logSize`, `dedupeSize`, `now` and `createId` (which are ignored when a broker is given).
-   */
-  broker?: B;
-  /**
-   * Whether a session may use a channel (subscribe, publish, presence). Asked once per session and channel;
-   * the answer is kept for the session's lifetime. Refusals are `nack`ed (publish) or answered with an `error`
-   * frame carrying the channel (subscribe, presence), code `unauthorized`. Default: everything is allowed.
-   */
-  authorize?: (session: HubSessionInfo, channel: string) => boolean | Promise<boolean>;
-  /**
-   * Asked for every well-formed frame except `ping`, after `authorize`, in the session's frame order: return an
-   * error to refuse it (a publish is `nack`ed with it, other frames answered with an `error` frame for the
-   * channel), nothing to let it through. The server kit puts rate limits and payload validation here.
-   */
-  admit?: (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>) => MaybePromise<FrameError | null | undefined>;
-  /**
-   * A message was stored (or a repeated `cid` acknowledged again, `fresh: false`): for audit trails and metrics.
-   * `session` is the publishing session, undefined for `hub.publish`. Must not throw (a throw goes to `onError`).
-   */
-  onStored?: (session: HubSessionInfo | undefined, stored: StoredInfo) => void;
-  /** Sent in `welcome`: how often clients should ping. Default 25 000. */
-  heartbeatMs?: number;
-  /**
-   * A connection's `send` threw, or the broker failed: the hub closes that session (so one broken connection
-   * cannot stop a broadcast) and reports the error here. Default: reported like a throwing listener
-   * (`reportError`, else an uncaught exception in a microtask).
-   */
-  onError?: (error: unknown, session: HubSessionInfo) => void;
-}
-
-/** What {@link ChannelHubOptions.onStored} is told about a stored message. */
-export interface StoredInfo {
-  readonly channel: string;
-  readonly event: string;
-  readonly id: string;
-  readonly seq: number;
-  /** False when the `cid` was already stored: nothing was stored this time. */
-  readonly fresh: boolean;
-}
-
-/** A connection as the hub sees it: somewhere to send frames. */
-export interface HubConnection {
-  /** Sends one frame to the client. Called synchronously from `connect`, `receive` and deliveries. */
-  send(frame: ServerFrame): void;
-  /** The authenticated user; presence is keyed by it. Anonymous sessions are keyed by their session id. */
-  userId?: string;
-  /** Called when the hub itself ends the session (`reset()`, a `send` that threw, a broker failure): close the connection. */
-  close?(): void;
-}
-
-/** One client connection to the hub. */
-export interface HubSession {
-  /** The session id; also the `connectionId` of the `welcome` frame. */
-  readonly id: string;
-  /**
-   * Handles one frame from the client. Frames of one session are handled in arrival order even when
-   * `authorize`, `admit` or the broker are asynchronous: the returned promise (only then) settles once this frame is done.
-   */
-  receive(frame: ClientFrame): void | Promise<void>;
-  /** The connection is gone: unsubscribes everything and leaves presence. Idempotent. */
-  close(): void;
-}
-
-/** Options for {@link ChannelHub.reset}. */
-export interface HubResetOptions {
-  /**
-   * Also forget every channel's stored messages and `cid`s (as a server whose log was lost; memory broker only).
-   * Sequence numbers are NOT reused: the next message continues the count, so resuming clients get a `gap`.
-   */
-  dropLogs?: boolean;
-}
-
-/** What {@link ChannelHub.publish} answers: synchronously over a memory broker, as a promise over a networked one. */
-export type HubPublishResult<B extends ChannelBroker> = B extends MemoryBroker ? HubReceipt : MaybePromise<HubReceipt>;
-
-/** The stored message's id and sequence number. */
-export interface HubReceipt {
-  readonly id: string;
-  readonly seq: number;
-}
-
-/** The reference server side of the channel protocol, free of any transport. See {@link createChannelHub}. */
-export interface ChannelHub<B extends ChannelBroker = MemoryBroker> {
-  /** Opens a session for a new connection and sends it `welcome`. */
-  connect(connection: HubConnection): HubSession;
-  /**
-   * Publishes from the server (a Server Action, a job): stored, numbered and sent to subscribers (on every
-   * instance sharing the broker). With a `cid` already stored on that channel, nothing is stored or sent again
-   * and the first `{ id, seq }` is returned. Rejects (never acknowledging) when the broker could not store it.
-   */
-  publish(channel: string, event: string, data: unknown, options?: { cid?: string }): HubPublishResult<B>;
-  /** A channel's presence set, as this process sees it (presence is per process; see PROTOCOL.md). */
-  presence(channel: string): readonly PresenceMember[];
-  /** Where messages are stored: read `broker.messages(channel)` / `broker.head(channel)` on a memory broker. */
-  readonly broker: B;
-  /** Open sessions. */
-  readonly sessions: number;
-  /**
-   * A server restart: every session is ended (each connection's `close` is called; subscriptions and presence
-   * are gone) while the message logs are kept, as on a server with a persistent log. With `dropLogs`, the logs
-   * are lost too. Clients reconnect, resubscribe with their resume points and re-send un-acked publishes.
-   */
-  reset(options?: HubResetOptions): void;
-}
-
-export { DEFAULT_LOG_SIZE } from './broker.js';
+export { DEFAULT_LOG_SIZE } from './memory-broker.js';
 const DEFAULT_HEARTBEAT_MS = 25_000;
 const FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>(['subscribe', 'unsubscribe', 'publish', 'presence', 'signal', 'ping']);
 const PRESENCE_STATUSES: ReadonlySet<unknown> = new Set<PresenceStatus>(['active', 'idle', 'away']);
-/** `history(channel, LIVE_EDGE)` asks for the head only. */
-const LIVE_EDGE = Number.MAX_SAFE_INTEGER;
 
-interface Member {
-  data: unknown;
-  /** Each present connection of the user, with its own status; the member is as present as the most present one. */
-  readonly sessions: Map<SessionState, PresenceStatus>;
-}
-
-/** This process's view of one channel: who is subscribed here, who is present here, the broker subscription. */
-interface ChannelState {
-  readonly name: string;
-  readonly subscribers: Set<SessionState>;
-  readonly members: Map<string, Member>;
-  subscription: BrokerSubscription | null;
-}
-
-/** Where one session stands on one channel. */
-interface Cursor {
-  /** The newest seq sent to this session (or skipped by a `gap`). */
-  sent: number;
-  /** While a replay is read from the broker: live messages held back until it is sent. */
-  held: HubMessage[] | null;
-}
-
-interface SessionState {
-  readonly info: HubSessionInfo;
-  readonly presenceKey: string;
-  readonly connection: HubConnection;
-  readonly cursors: Map<ChannelState, Cursor>;
-  readonly present: Set<ChannelState>;
-  readonly allowed: Map<string, boolean | Promise<boolean>>;
-  /** The tail of this session's frame chain while an asynchronous step is pending. */
-  chain: Promise<void> | null;
-  closed: boolean;
-}
+type Admitted = Exclude<ClientFrame, { type: 'ping' }>;
 
 /**
  * The reference server semantics of the channel protocol (see `frames.ts` and PROTOCOL.md), with no transport:
  * `@realtime-kit/server` puts it behind WebSockets, SSE and Socket.io, the test kit behind an in-memory transport.
  * Messages live in a {@link ChannelBroker} (default in memory; Redis for many instances).
  *
- * - Every channel numbers its messages 1, 2, 3, … and the broker keeps the newest for replay.
- * - `subscribe { after }` replays every kept message with `seq > after`; when the log no longer reaches back to
- *   `after + 1` it first sends `gap { from: after + 1, to: oldest - 1 }`. Then presence `sync`, then `subscribed`.
- *   Each session gets every seq at most once and in order: a hole in live delivery is refilled from the log.
- * - `publish` is idempotent by `cid` per channel: a repeat is acked again with the same `id`/`seq` and not re-sent;
- *   an ack is sent only once the broker has stored the message.
- * - Presence is one member per `userId`, counting that user's connections: `enter` when the first connection
- *   enters, `update` for data or count changes, `leave` when the last connection leaves or disconnects.
+ * - Every channel numbers its messages 1, 2, 3, … within an epoch of its log; the broker keeps the newest for replay.
+ * - `subscribe { after, epoch }` replays every kept message with `seq > after` (a `gap` first for what the log lost;
+ *   a `reset` and the whole new log when the log started over since `epoch`); `rewind: n` gives the newest `n`.
+ *   Then presence `sync`, then `subscribed`. Each session gets every seq at most once and in order.
+ * - `publish` is idempotent by `cid` per channel; an ack is sent only once the broker has stored the message. Every
+ *   stored message carries `from`, the publisher as the server knows it.
+ * - Presence is one member per `userId`, counting that user's connections on every instance sharing the broker.
+ * - Bad input (names, nesting, sizes, too many channels) is refused with a typed error; the session goes on.
  * @example
  * const hub = createChannelHub({ authorize: (session, channel) => !channel.startsWith('private-') })
  * const session = hub.connect({ send: (frame) => socket.send(JSON.stringify(frame)), userId })
@@ -185,30 +56,63 @@ interface SessionState {
  * socket.onclose = () => session.close()
  */
 export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options: ChannelHubOptions<B> = {}): ChannelHub<B> {
-  const broker = (options.broker ??
-    createMemoryBroker({ logSize: options.logSize, dedupeSize: options.dedupeSize, now: options.now, createId: options.createId })) as B;
+  const broker = (options.broker ?? createMemoryBroker(options)) as B;
   const createId = options.createId ?? randomId;
+  const now = options.now ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const { authorize, admit, onStored } = options;
+  const limits = resolveHubLimits(options.limits);
+  const { authorize, admit, onStored, beforePublish } = options;
   const onError = options.onError ?? ((error: unknown) => reportListenerError(error));
+  const { cluster } = broker;
 
   const channels = new Map<string, ChannelState>();
   const sessions = new Set<SessionState>();
 
+  const delivery = createDelivery({ broker, send, fail });
+  const publish = createPublisher({ broker, limits, beforePublish, send, stored, refused, onError });
+
+  cluster?.onNotice((notice) => {
+    for (const state of [...channels.values()]) {
+      if (notice.type === 'down') state.presence.dropInstances(notice.instances);
+      else state.presence.resync();
+    }
+  });
+
   function channelState(name: string): ChannelState {
     let state = channels.get(name);
-    if (!state) {
-      state = { name, subscribers: new Set(), members: new Map(), subscription: null };
-      channels.set(name, state);
-    }
-    return state;
+    if (state) return state;
+    const created: ChannelState = {
+      name,
+      subscribers: new Set(),
+      occupancyWatchers: new Set(),
+      subscription: null,
+      presence: createChannelPresence({
+        channel: name,
+        broadcast: (frame) => {
+          for (const subscriber of [...created.subscribers]) send(subscriber, frame);
+        },
+        localSubscribers: () => created.subscribers.size,
+        occupancyChanged: () => occupancyChanged(created, now, send),
+        cluster,
+        now,
+        onError: (error) => onError(error, { id: '', userId: undefined }),
+      }),
+      occupancy: null,
+      occupancySentAt: -Infinity,
+      occupancyTimer: undefined,
+    };
+    channels.set(name, created);
+    return created;
   }
 
   function release(state: ChannelState) {
     if (state.subscribers.size > 0) return;
     state.subscription?.close();
     state.subscription = null;
-    if (state.members.size === 0) channels.delete(state.name);
+    state.presence.unfollow();
+    clearTimeout(state.occupancyTimer);
+    state.occupancyTimer = undefined;
+    if (state.presence.idle && channels.get(state.name) === state) channels.delete(state.name);
   }
 
   function send(session: SessionState, frame: ServerFrame) {
@@ -228,121 +132,31 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     onError(error, session.info);
   }
 
-  function deliver(state: ChannelState, message: HubMessage) {
-    for (const session of [...state.subscribers]) {
-      const cursor = session.cursors.get(state);
-      if (cursor) forward(session, state, cursor, message);
-    }
-  }
-
-  /** Sends `message` to one session in seq order: duplicates are dropped, a hole is refilled from the log first. */
-  function forward(session: SessionState, state: ChannelState, cursor: Cursor, message: HubMessage) {
-    if (cursor.held) return void cursor.held.push(message);
-    if (message.seq <= cursor.sent) return;
-    if (message.seq > cursor.sent + 1) {
-      cursor.held = [message];
-      return void replay(session, state, cursor, cursor.sent);
-    }
-    cursor.sent = message.seq;
-    send(session, message);
-  }
-
-  /**
-   * Sends what the log holds after `after` (and a `gap` for what it lost), then the live messages held back
-   * meanwhile (the caller has set `cursor.held`).
-   */
-  function replay(
-    session: SessionState,
-    state: ChannelState,
-    cursor: Cursor,
-    after: number,
-    then?: (history: ChannelHistory) => void,
-    failed: (error: unknown) => void = (error) => fail(session, error),
-  ): void | Promise<void> {
-    const finish = (history: ChannelHistory) => {
-      if (session.closed || session.cursors.get(state) !== cursor) return;
-      cursor.sent = after === LIVE_EDGE ? history.head : after;
-      for (const message of history.messages) sendInOrder(session, cursor, message);
-      if (history.head > cursor.sent) {
-        // The log kept nothing past `after` (logSize 0, or trimmed away): all of it is a gap.
-        send(session, { type: 'gap', channel: state.name, from: cursor.sent + 1, to: history.head });
-        cursor.sent = history.head;
-      }
-      const waiting = cursor.held ?? [];
-      cursor.held = null;
-      for (const message of waiting) sendInOrder(session, cursor, message);
-      then?.(history);
-    };
-    return settle(() => broker.history(state.name, after), finish, failed);
-  }
-
-  /** Within a replay: what the log cannot supply any more is announced as a `gap`, never silently skipped. */
-  function sendInOrder(session: SessionState, cursor: Cursor, message: HubMessage) {
-    if (message.seq <= cursor.sent) return;
-    if (message.seq > cursor.sent + 1) send(session, { type: 'gap', channel: message.channel, from: cursor.sent + 1, to: message.seq - 1 });
-    cursor.sent = message.seq;
-    send(session, message);
-  }
-
-  function members(state: ChannelState): PresenceMember[] {
-    return [...state.members].map(([userId, member]) => toMember(userId, member));
-  }
-
-  function broadcastPresence(state: ChannelState, action: 'enter' | 'update' | 'leave', userId: string, member: Member) {
-    const frame: ServerFrame = { type: 'presence', channel: state.name, action, member: toMember(userId, member) };
-    for (const subscriber of [...state.subscribers]) send(subscriber, frame);
-  }
-
-  function presenceEnter(session: SessionState, state: ChannelState, data: unknown, status: PresenceStatus | undefined) {
-    const key = session.presenceKey;
-    const member = state.members.get(key);
-    if (!member) {
-      const created: Member = { data, sessions: new Map([[session, status ?? 'active']]) };
-      state.members.set(key, created);
-      session.present.add(state);
-      broadcastPresence(state, 'enter', key, created);
-      return;
-    }
-    // Another tab of a present user, or a repeated enter or update: the member stays; its count, data or status changes.
-    const before = memberStatus(member);
-    const added = !member.sessions.has(session);
-    member.sessions.set(session, status ?? member.sessions.get(session) ?? 'active');
-    session.present.add(state);
-    const changed = data !== undefined && !Object.is(data, member.data);
-    if (changed) member.data = data;
-    if (added || changed || memberStatus(member) !== before) broadcastPresence(state, 'update', key, member);
-  }
-
-  function presenceLeave(session: SessionState, state: ChannelState) {
-    const key = session.presenceKey;
-    const member = state.members.get(key);
-    session.present.delete(state);
-    if (!member?.sessions.delete(session)) return;
-    if (member.sessions.size === 0) {
-      state.members.delete(key);
-      broadcastPresence(state, 'leave', key, member);
-      release(state);
-    } else {
-      broadcastPresence(state, 'update', key, member);
-    }
-  }
-
-  /**
-   * Signals go to this process's other subscribers of the channel only: never stored, never through the broker
-   * (they are not worth a round trip to Redis; see PROTOCOL.md).
-   */
-  function relaySignal(session: SessionState, channel: string, event: string, data: unknown) {
+  function relaySignal(session: SessionState | undefined, channel: string, event: string, data: unknown, from: string) {
     const state = channels.get(channel);
-    if (!state) return;
-    const frame: ServerFrame = { type: 'signal', channel, event, data, from: session.presenceKey };
-    for (const subscriber of [...state.subscribers]) if (subscriber !== session) send(subscriber, frame);
+    if (state) {
+      const frame: ServerFrame = { type: 'signal', channel, event, data, from };
+      for (const subscriber of [...state.subscribers]) if (subscriber !== session) send(subscriber, frame);
+    }
+    if (session && cluster) cluster.signal(channel, { event, data, from });
   }
 
-  function subscribe(session: SessionState, state: ChannelState, after: number | undefined): void | Promise<void> {
+  function subscribe(session: SessionState, state: ChannelState, from: SubscribeFrom, occupancy: boolean): void | Promise<void> {
+    const fresh = !state.subscribers.has(session);
     state.subscribers.add(session);
-    state.subscription ??= broker.subscribe(state.name, (message) => deliver(state, message));
+    state.subscription ??= broker.subscribe(state.name, {
+      message: (message, epoch) => delivery.deliver(state, message, epoch),
+      cluster: (event) => {
+        if (event.type === 'signal') relaySignal(undefined, state.name, event.event, event.data, event.from);
+        else state.presence.apply(event);
+      },
+    });
+    const following = state.presence.follow();
+    if (fresh) state.presence.subscribersChanged();
+    if (occupancy) state.occupancyWatchers.add(session);
+    else state.occupancyWatchers.delete(session);
     // Live messages are held from now until the replay (or the head, for a fresh subscription) is read.
-    const cursor: Cursor = { sent: 0, held: [] };
+    const cursor = { sent: 0, epoch: '', held: [] as [HubMessage, string][] };
     session.cursors.set(state, cursor);
     const refused = (error: unknown) => {
       if (session.closed || session.cursors.get(state) !== cursor) return;
@@ -350,24 +164,37 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
       refuse(session, 'unavailable', `Could not subscribe to "${state.name}": the message store is unavailable. Retry shortly.`, state.name);
       onError(error, session.info);
     };
+    const subscription = state.subscription;
     return settle(
-      () => state.subscription?.ready,
-      () => {
-        if (session.closed || session.cursors.get(state) !== cursor) return;
-        // A fresh subscription (no `after`) starts at the live edge: the head as the log answers it.
-        const subscribed = (history: ChannelHistory) => {
-          send(session, { type: 'presence', channel: state.name, action: 'sync', members: members(state) });
-          send(session, { type: 'subscribed', channel: state.name, seq: Math.max(history.head, cursor.sent) });
-        };
-        return replay(session, state, cursor, after ?? LIVE_EDGE, subscribed, refused);
-      },
+      () => both(subscription.ready, following),
+      () =>
+        delivery.start(
+          session,
+          state,
+          cursor,
+          from,
+          (history) => {
+            send(session, { type: 'presence', channel: state.name, action: 'sync', members: state.presence.members() });
+            send(session, { type: 'subscribed', channel: state.name, seq: Math.max(history.head, cursor.sent), epoch: cursor.epoch });
+            if (occupancy) send(session, occupancyFrame(state));
+          },
+          refused,
+        ),
       refused,
     );
   }
 
   function unsubscribe(session: SessionState, state: ChannelState) {
-    state.subscribers.delete(session);
+    const was = state.subscribers.delete(session);
     session.cursors.delete(state);
+    state.occupancyWatchers.delete(session);
+    if (was) state.presence.subscribersChanged();
+    release(state);
+  }
+
+  function presenceLeave(session: SessionState, state: ChannelState) {
+    session.present.delete(state);
+    state.presence.leave(session, session.presenceKey);
     release(state);
   }
 
@@ -390,27 +217,28 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     send(session, { type: 'error', error: { code, message }, ...(channel === undefined ? {} : { channel }) });
   }
 
-  /** Runs `then` with the session's permission for `channel`: synchronously when `authorize` is. */
-  function withPermission(session: SessionState, channel: string, then: (allowed: boolean) => void | Promise<void>): void | Promise<void> {
+  /** Runs `then` with the session's permission for `action` on `channel`: synchronously when `authorize` is. */
+  function withPermission(session: SessionState, channel: string, action: HubAction, then: (allowed: boolean) => void | Promise<void>): void | Promise<void> {
     if (!authorize) return then(true);
-    let answer = session.allowed.get(channel);
+    const key = `${action}\u0000${channel}`;
+    let answer = session.allowed.get(key);
     if (answer === undefined) {
       try {
-        answer = authorize(session.info, channel);
+        answer = authorize(session.info, channel, action);
       } catch (error) {
         onError(error, session.info);
         answer = false;
       }
-      session.allowed.set(channel, answer);
+      session.allowed.set(key, answer);
     }
     if (typeof answer === 'boolean') return then(answer);
     return answer.then(
       (allowed) => {
-        session.allowed.set(channel, allowed === true);
+        session.allowed.set(key, allowed === true);
         if (!session.closed) return then(allowed === true);
       },
       (error: unknown) => {
-        session.allowed.set(channel, false);
+        session.allowed.set(key, false);
         onError(error, session.info);
         if (!session.closed) return then(false);
       },
@@ -418,12 +246,7 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
   }
 
   /** Runs `then` unless `admit` refuses the frame; a refusal goes to `refused`. */
-  function withAdmission(
-    session: SessionState,
-    frame: Exclude<ClientFrame, { type: 'ping' }>,
-    refused: (error: FrameError) => void,
-    then: () => void | Promise<void>,
-  ): void | Promise<void> {
+  function withAdmission(session: SessionState, frame: Admitted, refused: (error: FrameError) => void, then: () => void | Promise<void>): void | Promise<void> {
     if (!admit) return then();
     return settle(
       () => admit(session.info, frame),
@@ -439,21 +262,13 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     );
   }
 
-  // Publishing needs no local channel state (only subscribers and presence do), so none is created for it.
-  function publish(session: SessionState, channel: string, frame: Extract<ClientFrame, { type: 'publish' }>): void | Promise<void> {
-    const { cid } = frame;
-    const nack = (error: FrameError) => send(session, { type: 'nack', cid, channel, error });
-    return settle(
-      () => broker.publish(channel, { event: frame.event, data: frame.data, cid }),
-      (outcome) => {
-        stored(session.info, channel, frame.event, outcome);
-        send(session, { type: 'ack', cid, channel, id: outcome.id, seq: outcome.seq });
-      },
-      (error) => {
-        onError(error, session.info);
-        nack({ code: 'unavailable', message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.' });
-      },
-    );
+  function refused(session: SessionState, channel: string, frame: ClientFrame['type'], answer: (error: FrameError) => void, error: FrameError) {
+    answer(error);
+    try {
+      options.onRefused?.(session.info, { channel, frame, error });
+    } catch (thrown) {
+      onError(thrown, session.info);
+    }
   }
 
   function stored(session: HubSessionInfo | undefined, channel: string, event: string, outcome: PublishOutcome) {
@@ -465,34 +280,54 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     }
   }
 
+  /** Whether taking on `state` would put the session over its channel limit. */
+  function overChannelLimit(session: SessionState, state: ChannelState | undefined): boolean {
+    if (state && (session.cursors.has(state) || session.present.has(state))) return false;
+    let count = session.cursors.size;
+    for (const present of session.present) if (!session.cursors.has(present)) count += 1;
+    return count >= limits.maxChannelsPerSession;
+  }
+
   function handle(session: SessionState, frame: ClientFrame): void | Promise<void> {
     if (session.closed) return;
-    if (frame === null || typeof frame !== 'object') return refuse(session, 'bad_frame', 'A frame must be a JSON object.');
+    if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return refuse(session, 'bad_frame', 'A frame must be a JSON object.');
     if (!FRAME_TYPES.has(frame.type)) {
-      return refuse(session, 'bad_frame', `Unknown frame type "${String((frame as { type?: unknown }).type)}".`);
+      return refuse(session, 'bad_frame', `Unknown frame type "${String((frame as { type?: unknown }).type).slice(0, 64)}".`);
     }
     if (frame.type === 'ping') {
       send(session, { type: 'pong', t: frame.t });
       return;
     }
-    if (typeof (frame as { channel?: unknown }).channel !== 'string' || (frame as { channel: string }).channel === '') {
-      return refuse(session, 'bad_frame', `A "${String(frame.type)}" frame needs a non-empty "channel" string.`);
-    }
+    const nameProblem = checkChannelName((frame as { channel?: unknown }).channel, limits);
+    if (nameProblem) return refuse(session, 'bad_frame', `A "${frame.type}" frame ${nameProblem}.`);
     const name = frame.channel;
     const unauthorized = `Not allowed to use channel "${name}": check the server's authorize() for this user.`;
+    const scope = session.info.channels;
+    const outOfScope: FrameError | undefined =
+      scope && !scope.includes(name) ? { code: 'forbidden', message: `The credentials of this connection are limited to other channels than "${name}".` } : undefined;
     // `admit`'s refusal goes out whole: a rate limit keeps its `retryAfterMs`.
     const refuseOnChannel = (error: FrameError) => send(session, { type: 'error', error, channel: name });
+    const limited = (code: RealtimeErrorCode, message: string, answer = refuseOnChannel) =>
+      refused(session, name, frame.type, answer, { code, message });
     switch (frame.type) {
       case 'subscribe': {
-        const after = frame.after;
+        const { after, rewind, epoch } = frame;
         if (after !== undefined && (typeof after !== 'number' || !Number.isFinite(after) || after < 0)) {
           return refuse(session, 'bad_frame', `"after" must be a non-negative number (got ${String(after)}).`, name);
         }
-        return withPermission(session, name, (allowed) => {
+        if (rewind !== undefined && (typeof rewind !== 'number' || !Number.isFinite(rewind) || rewind < 0)) {
+          return refuse(session, 'bad_frame', `"rewind" must be a non-negative number (got ${String(rewind)}).`, name);
+        }
+        if (epoch !== undefined && typeof epoch !== 'string') return refuse(session, 'bad_frame', '"epoch" must be a string.', name);
+        if (outOfScope) return refuseOnChannel(outOfScope);
+        if (overChannelLimit(session, channels.get(name))) {
+          return limited('too_many_channels', `A connection may use at most ${limits.maxChannelsPerSession} channels at once: unsubscribe from some first.`);
+        }
+        const from: SubscribeFrom =
+          after !== undefined ? { after: Math.floor(after), epoch } : { rewind: Math.min(Math.floor(rewind ?? 0), Number.MAX_SAFE_INTEGER) };
+        return withPermission(session, name, 'subscribe', (allowed) => {
           if (!allowed) return refuse(session, 'unauthorized', unauthorized, name);
-          return withAdmission(session, frame, refuseOnChannel, () =>
-            subscribe(session, channelState(name), after === undefined ? undefined : Math.floor(after)),
-          );
+          return withAdmission(session, frame, refuseOnChannel, () => subscribe(session, channelState(name), from, frame.occupancy === true));
         });
       }
       case 'unsubscribe': {
@@ -502,45 +337,66 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
       }
       case 'publish': {
         const { cid, event } = frame;
-        if (typeof cid !== 'string' || cid === '' || typeof event !== 'string' || event === '') {
-          if (typeof cid === 'string' && cid !== '') {
-            send(session, { type: 'nack', cid, channel: name, error: { code: 'bad_frame', message: 'A publish needs a non-empty "event" string.' } });
-            return;
-          }
-          return refuse(session, 'bad_frame', 'A publish needs non-empty "cid" and "event" strings.', name);
+        if (typeof cid !== 'string' || cid === '' || cid.length > limits.maxEventNameLength) {
+          return refuse(session, 'bad_frame', `A publish needs a non-empty "cid" string of at most ${limits.maxEventNameLength} characters.`, name);
         }
         const nack = (error: FrameError) => send(session, { type: 'nack', cid, channel: name, error });
-        return withPermission(session, name, (allowed) => {
+        const eventProblem = checkEventName(event, limits, 'publish');
+        if (eventProblem) return limited('bad_frame', eventProblem, nack);
+        const measured = measureData(frame.data, limits.maxDataDepth);
+        if (!measured.ok) return limited(measured.error.code as RealtimeErrorCode, measured.error.message, nack);
+        if (outOfScope) return nack(outOfScope);
+        return withPermission(session, name, 'publish', (allowed) => {
           if (!allowed) return nack({ code: 'unauthorized', message: unauthorized });
-          return withAdmission(session, frame, nack, () => publish(session, name, frame));
+          return withAdmission(session, frame, nack, () => publish(session, name, frame, measured.bytes));
         });
       }
       case 'presence': {
-        const action = frame.action;
+        const { action, status } = frame;
         if (action !== 'enter' && action !== 'update' && action !== 'leave') {
-          return refuse(session, 'bad_frame', `Unknown presence action "${String(action)}": use enter, update or leave.`, name);
+          return refuse(session, 'bad_frame', `Unknown presence action "${String(action).slice(0, 64)}": use enter, update or leave.`, name);
         }
-        return withPermission(session, name, (allowed) => {
+        if (action === 'leave') {
+          // Leaving a channel the session is not present in changes nothing and allocates nothing.
+          const state = channels.get(name);
+          if (state && session.present.has(state)) presenceLeave(session, state);
+          return;
+        }
+        if (status !== undefined && !PRESENCE_STATUSES.has(status)) {
+          return refuse(session, 'bad_frame', `Unknown presence status "${String(status).slice(0, 64)}": use active, idle or away.`, name);
+        }
+        const measured = measureData(frame.data, limits.maxDataDepth);
+        if (!measured.ok) return limited('bad_frame', measured.error.message);
+        if (measured.bytes > limits.maxPresenceDataBytes) {
+          return limited('message_too_large', `Presence data is limited to ${limits.maxPresenceDataBytes} bytes (got about ${measured.bytes}): keep large data elsewhere.`);
+        }
+        if (outOfScope) return refuseOnChannel(outOfScope);
+        const known = channels.get(name);
+        if (action === 'update' && !(known && session.present.has(known))) {
+          return refuse(session, 'bad_frame', 'A presence "update" needs an "enter" first on this connection.', name);
+        }
+        if (overChannelLimit(session, known)) {
+          return limited('too_many_channels', `A connection may use at most ${limits.maxChannelsPerSession} channels at once: leave some first.`);
+        }
+        return withPermission(session, name, 'presence', (allowed) => {
           if (!allowed) return refuse(session, 'unauthorized', unauthorized, name);
-          const status = frame.status;
-          if (status !== undefined && !PRESENCE_STATUSES.has(status)) {
-            return refuse(session, 'bad_frame', `Unknown presence status "${String(status)}": use active, idle or away.`, name);
-          }
           return withAdmission(session, frame, refuseOnChannel, () => {
             const state = channelState(name);
-            if (action === 'leave') return presenceLeave(session, state);
-            if (action === 'enter' || session.present.has(state)) return presenceEnter(session, state, frame.data, status);
-            refuse(session, 'bad_frame', 'A presence "update" needs an "enter" first on this connection.', name);
-            release(state);
+            session.present.add(state);
+            state.presence.enter(session, session.presenceKey, frame.data, status);
           });
         });
       }
       case 'signal': {
         const { event } = frame;
-        if (typeof event !== 'string' || event === '') return refuse(session, 'bad_frame', 'A signal needs a non-empty "event" string.', name);
-        return withPermission(session, name, (allowed) => {
+        const eventProblem = checkEventName(event, limits, 'signal');
+        if (eventProblem) return refuse(session, 'bad_frame', eventProblem, name);
+        const measured = measureData(frame.data, limits.maxDataDepth);
+        if (!measured.ok) return limited('bad_frame', measured.error.message);
+        if (outOfScope) return refuseOnChannel(outOfScope);
+        return withPermission(session, name, 'signal', (allowed) => {
           if (!allowed) return refuse(session, 'unauthorized', unauthorized, name);
-          return withAdmission(session, frame, refuseOnChannel, () => relaySignal(session, name, event, frame.data));
+          return withAdmission(session, frame, refuseOnChannel, () => relaySignal(session, name, event, frame.data, session.presenceKey));
         });
       }
       default: {
@@ -554,10 +410,17 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     broker,
     connect(connection) {
       const id = createId();
-      const info: HubSessionInfo = Object.freeze({ id, userId: connection.userId });
+      const info: HubSessionInfo = Object.freeze({
+        id,
+        userId: connection.userId,
+        ...(connection.transport === undefined ? {} : { transport: connection.transport }),
+        ...(connection.channels === undefined ? {} : { channels: Object.freeze([...connection.channels]) }),
+      });
       const session: SessionState = {
         info,
-        presenceKey: connection.userId ?? id,
+        // Anonymous sessions are shown to others under an id of their own, never the session id (which could be used
+        // to reach the session over an HTTP carrier).
+        presenceKey: connection.userId ?? `anon-${randomId().replace(/-/g, '').slice(0, 16)}`,
         connection,
         cursors: new Map(),
         present: new Set(),
@@ -572,9 +435,11 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         connectionId: id,
         heartbeatMs,
         ...(connection.userId === undefined ? {} : { userId: connection.userId }),
+        ...(connection.session === undefined ? {} : { session: connection.session }),
       });
       return {
         id,
+        info,
         receive(frame) {
           const run = () => handle(session, frame);
           const result = session.chain ? session.chain.then(run, run) : run();
@@ -592,52 +457,42 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
       };
     },
     publish(channel, event, data, publishOptions = {}) {
+      const nameProblem = checkChannelName(channel, limits);
+      if (nameProblem) throw new RealtimeError('bad_frame', `hub.publish: the channel ${nameProblem}.`);
+      const measured = measureData(data, limits.maxDataDepth);
+      if (!measured.ok) throw new RealtimeError('invalid_payload', `hub.publish to "${channel}": ${measured.error.message}`);
       return settle(
-        () => broker.publish(channel, { event, data, cid: publishOptions.cid }),
+        () => broker.publish(channel, { event, data, cid: publishOptions.cid, size: measured.bytes }),
         (outcome) => {
           stored(undefined, channel, event, outcome);
           return { id: outcome.id, seq: outcome.seq };
         },
       ) as HubPublishResult<B>;
     },
+    history: (channel, query) => broker.history(channel, query),
     presence(channel) {
-      const state = channels.get(channel);
-      return state ? members(state) : [];
+      return channels.get(channel)?.presence.members() ?? [];
     },
     get sessions() {
       return sessions.size;
     },
+    get channels() {
+      return channels.size;
+    },
     reset(resetOptions = {}) {
       for (const session of [...sessions]) end(session, true);
-      if (!resetOptions.dropLogs) return;
-      const clear = (broker as Partial<MemoryBroker>).clear;
-      if (typeof clear !== 'function') throw new TypeError('reset({ dropLogs: true }) needs a broker with clear() (the memory broker).');
-      clear.call(broker);
+      if (!resetOptions.dropLogs && !resetOptions.restartLogs) return;
+      const memory = broker as Partial<MemoryBroker>;
+      const step = resetOptions.restartLogs ? memory.restart : memory.clear;
+      if (typeof step !== 'function') throw new TypeError('reset({ dropLogs | restartLogs }) needs the memory broker.');
+      step.call(broker);
     },
   };
 }
 
-function toMember(userId: string, member: Member): PresenceMember {
-  return { userId, data: member.data, connections: member.sessions.size, status: memberStatus(member) };
-}
-
-function memberStatus(member: Member): PresenceStatus {
-  return mostPresent(member.sessions.values());
-}
-
-/**
- * Runs `step` and passes its value to `then`: synchronously when `step` answers synchronously (the memory broker
- * keeps the whole hub synchronous), after it settles when it returns a promise. A throw or rejection goes to
- * `fail` (rethrown without one).
- */
-function settle<T, R>(step: () => MaybePromise<T>, then: (value: T) => R, fail?: (error: unknown) => R): R | Promise<Awaited<R>> {
-  let value: MaybePromise<T>;
-  try {
-    value = step();
-  } catch (error) {
-    if (!fail) throw error;
-    return fail(error);
-  }
-  if (value instanceof Promise) return value.then(then, fail) as Promise<Awaited<R>>;
-  return then(value);
+/** Waits for both when either is a promise; synchronous when neither is. */
+function both(a: MaybePromise<void> | undefined, b: Promise<void> | undefined): MaybePromise<void> {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Promise.all([a, b]).then(() => undefined);
 }

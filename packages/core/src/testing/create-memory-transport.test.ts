@@ -40,7 +40,7 @@ describe('createMemoryTransport', () => {
     expect(transport.getSnapshot().status).toBe('connecting');
     await settle();
     expect(transport.getSnapshot().status).toBe('open');
-    expect(frames).toEqual([{ type: 'welcome', v: 1, connectionId: transport.sessionId, heartbeatMs: 25_000 }]);
+    expect(frames).toEqual([{ type: 'welcome', v: 2, connectionId: transport.sessionId, heartbeatMs: 25_000 }]);
   });
 
   it('encodes frames as JSON both ways: data that is not JSON throws on send', async () => {

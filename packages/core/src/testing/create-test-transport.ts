@@ -34,8 +34,10 @@ export interface Chaos {
   heal(): void;
   /**
    * The server restarts: every memory transport session and SSE stream is cut, subscriptions and presence are
-   * gone, the message logs are kept (a server with a persistent log) unless `dropLogs` — then resuming clients
-   * get a `gap`. Memory transports reconnect at once and resume.
+   * gone, the message logs are kept (a server with a persistent log) unless `dropLogs` (the messages are lost but
+   * the numbering goes on: resuming clients get a `gap`) or `restartLogs` (a new process with a memory broker: every
+   * log starts over under a new epoch, resuming clients get a `reset` gap). Memory transports reconnect at once and
+   * resume.
    */
   serverRestart(options?: HubResetOptions): void;
 }

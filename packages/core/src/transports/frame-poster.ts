@@ -45,6 +45,11 @@ export interface FramePosterOptions {
   onRetry: () => void;
 }
 
+/** Most frames in one POST (`createChannelEndpoint` refuses more than 100). */
+const MAX_FRAMES_PER_POST = 100;
+/** Most characters of JSON in one POST beyond its first frame: half the server's default 64 KiB body limit. */
+const MAX_BATCH_CHARS = 32 * 1024;
+
 /** @internal See {@link FramePoster}. */
 export function createFramePoster(options: FramePosterOptions): FramePoster {
   let queue: ClientFrame[] = [];
@@ -55,14 +60,30 @@ export function createFramePoster(options: FramePosterOptions): FramePoster {
     try {
       let session: string | null;
       while (queue.length > 0 && (session = options.session()) !== null) {
-        const frames = queue;
-        queue = [];
+        const frames = nextBatch();
         if (!(await post(session, frames))) break;
       }
     } finally {
       posting = false;
     }
     if (queue.length > 0 && options.session() !== null) void drain();
+  }
+
+  /**
+   * The next frames to POST together, in order: at most {@link MAX_FRAMES_PER_POST}, and no more than
+   * {@link MAX_BATCH_CHARS} of JSON beyond the first (so a burst, e.g. an outbox flushed after a reconnect, stays under
+   * the server's body limit instead of being refused whole).
+   */
+  function nextBatch(): ClientFrame[] {
+    let size = 0;
+    let count = 0;
+    while (count < queue.length && count < MAX_FRAMES_PER_POST) {
+      const length = JSON.stringify(queue[count])?.length ?? 0;
+      if (count > 0 && size + length > MAX_BATCH_CHARS) break;
+      size += length;
+      count += 1;
+    }
+    return queue.splice(0, count);
   }
 
   /** POSTs frames of one session; false when it failed (the transport then reconnects or has reported why). */

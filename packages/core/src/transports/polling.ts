@@ -26,6 +26,8 @@ export interface PollingTransport extends Transport {
 }
 
 const DEFAULT_POLL_TIMEOUT_MS = 40_000;
+/** The response header numbering a poll's answer (`createChannelEndpoint`); the next poll acknowledges it with `ack`. */
+const POLL_BATCH_HEADER = 'x-realtime-batch';
 
 /**
  * The channel transport of last resort, for networks where neither WebSockets nor event streams get through
@@ -125,10 +127,15 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
   /** One session: open it, then poll until it fails or is replaced. */
   async function run(controller: AbortController) {
     let session: string | null = null;
+    /** The last batch received: the next poll acknowledges it, so a lost answer is sent again. */
+    let batch = 0;
     while (current === controller) {
       const url = new URL(options.url, typeof location === 'undefined' ? undefined : location.href);
       url.searchParams.set('transport', 'polling');
-      if (session !== null) url.searchParams.set('session', session);
+      if (session !== null) {
+        url.searchParams.set('session', session);
+        url.searchParams.set('ack', String(batch));
+      }
       let frames: unknown;
       const timer = setTimeout(() => controller.abort(new RealtimeError('timeout', `pollingTransport: no answer from ${options.url} within ${pollTimeoutMs} ms.`, { retryable: true })), pollTimeoutMs);
       try {
@@ -142,6 +149,8 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
           return fail(controller, new RealtimeError(code, `pollingTransport: GET ${options.url} answered ${response.status}${detail ? ` (${detail})` : ''}.`, { status: response.status, retryable: retry }), retry);
         }
         frames = await response.json();
+        const numbered = Number(response.headers.get(POLL_BATCH_HEADER));
+        if (Number.isSafeInteger(numbered) && numbered > batch) batch = numbered;
       } catch (cause) {
         if (current !== controller) return;
         const reason = controller.signal.reason;
@@ -156,7 +165,7 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
       for (const frame of frames) {
         if (current !== controller) return;
         if (frame.type === 'welcome' && session === null) {
-          session = frame.connectionId;
+          session = frame.session ?? frame.connectionId;
           sessionId = session;
           phase = 'open';
           attempt = 0;

@@ -96,7 +96,8 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     }
     const serverFrame = frame as ServerFrame;
     if (serverFrame.type === 'welcome' && sessionId === null) {
-      sessionId = serverFrame.connectionId;
+      // `session` is the secret token POSTs must carry (it also names the instance holding the session).
+      sessionId = serverFrame.session ?? serverFrame.connectionId;
       gate.notify();
     }
     emitFrame(serverFrame);

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../ws-endpoint.js';
+import type { AuthenticatedUser } from './user.js';
 
 /** Why a connection or request was refused before it reached the hub. */
 export type AuthRefusalCode = 'unauthorized' | 'token_expired' | 'forbidden';

@@ -1,6 +1,6 @@
 import { base64url } from 'jose';
 import type { KeyValueStore } from '../store/types.js';
-import type { AuthenticatedUser } from '../ws-endpoint.js';
+import type { AuthenticatedUser } from './user.js';
 import type { AuthFailure } from './jwt.js';
 
 /** The user a stream token stands for, optionally limited to some channels. */

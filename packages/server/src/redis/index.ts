@@ -1,2 +1,6 @@
-export { createRedisBroker, createRedisStore } from './redis-broker.js';
-export type { RedisBroker, RedisBrokerOptions, RedisBrokerSubscription, RedisStore, RedisStoreOptions } from './redis-broker.js';
+export { createRedisBroker, DEFAULT_REDIS_RETENTION_MS } from './redis-broker.js';
+export type { RedisBroker, RedisBrokerOptions, RedisBrokerSubscription } from './redis-broker.js';
+export { createRedisCluster, DEFAULT_HEARTBEAT_MS } from './redis-cluster.js';
+export type { RedisCluster, RedisClusterOptions } from './redis-cluster.js';
+export { createRedisStore } from './redis-store.js';
+export type { RedisStore, RedisStoreOptions } from './redis-store.js';

@@ -1,14 +1,15 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
-import { createChannelHub } from '@realtime-kit/core';
+import { createChannelHub, TYPING_EVENT } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubMessage, HubPublishResult, HubSession, MemoryBroker, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { SOCKET_IO_FRAME_EVENT, SOCKET_IO_UNAUTHORIZED } from '@realtime-kit/core/socket-io';
 import type { Redis } from 'ioredis';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { readAuthResult, type AuthenticationResult } from '../auth/result.js';
 import { eventReporter, type ServerEventListener } from '../events.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, type AuthenticatedUser } from '../ws-endpoint.js';
+import type { AuthenticatedUser } from '../auth/user.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../ws-endpoint.js';
 import type { Realtime } from '../realtime.js';
 
 /**
@@ -171,7 +172,10 @@ export interface SocketClientToServerEvents {
   leave: (channel: string, ack: (result: SocketAckResult) => void) => void;
   /** Stored, numbered and deduplicated by the hub; reaches protocol and native subscribers alike. */
   publish: (message: SocketPublishInput, ack: (result: SocketPublishResult) => void) => void;
-  /** Ephemeral; only for channels this socket joined. */
+  /**
+   * Ephemeral; only for channels this socket joined. Admitted like a protocol `signal` (the same rate limits): a
+   * refusal arrives as `realtime_error` (`rate_limited` at most once per `retryAfterMs`).
+   */
   typing: (event: { channel: string; typing: boolean }) => void;
   presence: (update: SocketPresenceInput, ack: (result: SocketAckResult) => void) => void;
 }
@@ -185,7 +189,7 @@ export interface SocketClientToServerEvents {
 export interface SocketServerData {
   /** The authenticated user (undefined without `authenticate`). */
   user?: AuthenticatedUser;
-  /** Natively joined channels and the newest seq emitted on each. */
+  /** Natively joined channels and the newest seq emitted on each (a null-prototype record: read it with `Object.hasOwn`). */
   channels?: Record<string, number>;
   /** The user the channels belong to (a recovered session is only resumed for the same user). */
   owner?: string;
@@ -307,7 +311,9 @@ interface Job {
  * - Protocol clients send and receive frames as `'rk'` events and resume with zero loss after any reconnect.
  * - Native clients `join` channels (the hub's `authorize` decides) and then receive each stored message as a
  *   `message` event, presence as `presence`; `publish` goes through the hub (stored, numbered, deduplicated by
- *   `cid`, acknowledged with `{ ok, id, seq }`); `typing` is relayed to the channel's room only.
+ *   `cid`, acknowledged with `{ ok, id, seq }`); `typing` goes through the hub as the protocol's typing signal
+ *   (`TYPING_EVENT`: authorized and rate limited like any signal, and seen by protocol subscribers on this
+ *   instance), then to the channel's room.
  * - A channel is delivered one way per socket: as `message` events once the socket joined it with `join`, as `'rk'`
  *   frames once it subscribed with an `'rk'` frame (the later one wins), so nothing arrives twice.
  * - With `redis`, rooms span instances (typing reaches members everywhere); stored messages are NOT broadcast
@@ -371,6 +377,10 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       callback(null, true);
     },
   });
+
+  // The data of typing signals sent for native `typing` events (see the socket's 'typing' handler).
+  const nativeTyping = new WeakSet<object>();
+  const isNativeTyping = (data: unknown) => typeof data === 'object' && data !== null && nativeTyping.has(data);
 
   const created: Redis[] = [];
   const ready = setUpRedis();
@@ -459,12 +469,15 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
     const userId = user?.userId;
     // Natively joined channels (and the newest seq emitted on each); restored by connection state recovery.
     const previousChannels = socket.recovered ? socket.data.channels : undefined;
-    const restored = previousChannels !== undefined && socket.data.owner === userId ? { ...previousChannels } : {};
+    // Null-prototype records, read with Object.hasOwn only: channels named `constructor` or `__proto__` are channels.
+    const restored: Record<string, number> = Object.create(null) as Record<string, number>;
+    if (previousChannels !== undefined && socket.data.owner === userId) Object.assign(restored, previousChannels);
     if (previousChannels !== undefined && socket.data.owner !== userId) {
       // Another user took over the recovered session: it inherits none of its channels.
       for (const channel of Object.keys(previousChannels)) void socket.leave(channel);
     }
-    const channels: Record<string, number> = {};
+    const channels: Record<string, number> = Object.create(null) as Record<string, number>;
+    const joined = (channel: string) => Object.hasOwn(channels, channel);
     socket.data.channels = channels;
     socket.data.owner = userId;
 
@@ -478,22 +491,25 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       const pending = current;
       switch (frame.type) {
         case 'message': {
-          const seq = channels[frame.channel];
-          if (seq === undefined) return void emitFrame(frame);
-          channels[frame.channel] = Math.max(seq, frame.seq);
+          if (!joined(frame.channel)) return void emitFrame(frame);
+          channels[frame.channel] = Math.max(channels[frame.channel] ?? 0, frame.seq);
           return void socket.emit('message', frame);
         }
         case 'presence':
-          return void (frame.channel in channels ? socket.emit('presence', frame) : emitFrame(frame));
+          return void (joined(frame.channel) ? socket.emit('presence', frame) : emitFrame(frame));
+        case 'signal':
+          // A native typist's signal reaches natively joined sockets through the room (across instances with Redis).
+          if (joined(frame.channel) && isNativeTyping(frame.data)) return;
+          return void emitFrame(frame);
         case 'gap':
-          if (frame.channel in channels) {
+          if (joined(frame.channel)) {
             channels[frame.channel] = Math.max(channels[frame.channel] ?? 0, frame.to);
             return void socket.emit('gap', frame);
           }
           return void emitFrame(frame);
         case 'subscribed':
           if (pending?.channel === frame.channel && pending.succeed) return pending.succeed(frame);
-          if (frame.channel in channels) return;
+          if (joined(frame.channel)) return;
           return void emitFrame(frame);
         case 'ack':
         case 'nack':
@@ -503,14 +519,20 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
           return void emitFrame(frame);
         case 'error':
           if (pending) return pending.fail(frame.error);
-          if (frame.channel !== undefined && frame.channel in channels) return void socket.emit('realtime_error', { ...frame.error, channel: frame.channel });
+          if (frame.channel !== undefined && joined(frame.channel)) return void socket.emit('realtime_error', { ...frame.error, channel: frame.channel });
           return void emitFrame(frame);
         default:
           return void emitFrame(frame);
       }
     };
 
-    const hubSession: HubSession = hub.connect({ send, userId, close: () => socket.conn.close() });
+    const hubSession: HubSession = hub.connect({
+      send,
+      userId,
+      transport: 'socket.io',
+      ...(user?.channels === undefined ? {} : { channels: user.channels }),
+      close: () => socket.conn.close(),
+    });
     const connectionId = hubSession.id;
     report({ type: 'connect', transport: 'socket.io', connectionId, userId });
 
@@ -620,7 +642,7 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       }
       // A channel (re)subscribed or left over the protocol is the protocol's from now on.
       if (frame !== null && typeof frame === 'object' && (frame.type === 'subscribe' || frame.type === 'unsubscribe') && typeof frame.channel === 'string') {
-        if (frame.channel in channels) {
+        if (joined(frame.channel)) {
           delete channels[frame.channel];
           void socket.leave(frame.channel);
         }
@@ -637,7 +659,7 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
     socket.on('leave', (channel, ack) => {
       const answer = once<SocketAckResult>(ack);
       if (typeof channel !== 'string' || channel === '') return answer({ ok: false, error: badInput('leave needs a non-empty channel name.') });
-      if (channel in channels) {
+      if (joined(channel)) {
         delete channels[channel];
         void socket.leave(channel);
         enqueue({ type: 'unsubscribe', channel });
@@ -700,12 +722,39 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       );
     });
 
+    // Typing is admitted as the protocol's typing signal: the hub's authorize and admit (rate limits, sealed payloads
+    // on encrypted channels) judge it, so a flood spends the flooder's own buckets and is relayed at their rate only.
+    let typingRefusedUntil = 0;
     socket.on('typing', (input) => {
       if (input === null || typeof input !== 'object' || typeof input.channel !== 'string') return;
       const { channel } = input;
       // Only members relay typing: the join went through the hub's authorize.
-      if (!(channel in channels) || !socket.rooms.has(channel)) return;
-      socket.to(channel).emit('typing', { channel, userId: userId ?? connectionId, typing: input.typing === true });
+      if (!joined(channel) || !socket.rooms.has(channel)) return;
+      const data = { typing: input.typing === true };
+      nativeTyping.add(data);
+      const outcome: { refused?: FrameError } = {};
+      enqueue(
+        { type: 'signal', channel, event: TYPING_EVENT, data },
+        {
+          channel,
+          fail: (error) => void (outcome.refused ??= error),
+          done() {
+            const { refused } = outcome;
+            if (refused === undefined) {
+              if (socket.connected && socket.rooms.has(channel)) socket.to(channel).emit('typing', { channel, userId: userId ?? connectionId, typing: data.typing });
+              return;
+            }
+            // A flood is not answered with a flood: one rate_limited refusal per retry window.
+            const now = Date.now();
+            if (refused.code === 'rate_limited') {
+              if (now < typingRefusedUntil) return;
+              const retryAfterMs = (refused as { retryAfterMs?: unknown }).retryAfterMs;
+              typingRefusedUntil = now + (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 1000);
+            }
+            socket.emit('realtime_error', { ...refused, channel });
+          },
+        },
+      );
     });
 
     const expiresIn = user?.expiresAt === undefined ? undefined : Math.max(0, user.expiresAt - Date.now());

@@ -1,0 +1,158 @@
+import type { ChannelBroker, ChannelHistory, HistoryQuery, HubMessage, MaybePromise } from './broker.js';
+import type { ClientFrame, FrameError, PresenceMember, ServerFrame } from './frames.js';
+import type { HubLimits } from './hub-checks.js';
+import type { HubAction, HubSessionInfo } from './hub-state.js';
+import type { MemoryBroker, MemoryBrokerOptions } from './memory-broker.js';
+
+/** What {@link ChannelHubOptions.beforePublish} is asked about one client publish. */
+export interface PublishContext {
+  /** The publishing session (its user, its transport). */
+  readonly session: HubSessionInfo;
+  readonly channel: string;
+  readonly event: string;
+  /** The data as published (after the payload schema, when there is one). */
+  readonly data: unknown;
+  /**
+   * The newest stored message of `event` (default: this publish's event) on the channel. Read inside the channel's
+   * turn: no other publish of the channel is stored between this read and this publish's own append.
+   */
+  latest(event?: string): Promise<HubMessage | undefined>;
+}
+
+/**
+ * What `beforePublish` answers: nothing to store the publish as it is, `{ data }` to store other data (stamp the
+ * author, the server's time), `{ reject }` to refuse it (`RealtimeError` code `rejected` for the publisher, with
+ * `reject` as its message and `details` as its `details`).
+ */
+export type PublishVerdict = void | undefined | { readonly data: unknown } | { readonly reject: string; readonly details?: unknown };
+
+/** Options for {@link createChannelHub}. */
+export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> extends MemoryBrokerOptions {
+  /**
+   * Where messages are stored and how they reach other server instances. Default a `createMemoryBroker` built
+   * from the memory broker options here (which are ignored when a broker is given).
+   */
+  broker?: B;
+  /**
+   * Whether a session may use a channel for `action` (subscribe, publish, presence, signal). Asked once per session,
+   * channel and action; the answer is kept for the session's lifetime. Refusals are `nack`ed (publish) or answered
+   * with an `error` frame carrying the channel, code `unauthorized`. Default: everything is allowed.
+   */
+  authorize?: (session: HubSessionInfo, channel: string, action: HubAction) => boolean | Promise<boolean>;
+  /**
+   * Asked for every well-formed frame except `ping`, after `authorize`, in the session's frame order: return an
+   * error to refuse it (a publish is `nack`ed with it, other frames answered with an `error` frame for the
+   * channel), nothing to let it through. The server kit puts rate limits and payload validation here.
+   */
+  admit?: (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>) => MaybePromise<FrameError | null | undefined>;
+  /**
+   * The server rule for client publishes, after `admit`: see {@link PublishVerdict}. Calls for one channel run one at
+   * a time, on every instance sharing the broker (its `exclusive`), and each accepted publish is stored before the
+   * next call starts, so a rule that reads `latest` cannot race. A repeated `cid` is acknowledged without asking
+   * again. A throw refuses the publish with `server_error` (reported to `onError`); the session goes on.
+   */
+  beforePublish?: (context: PublishContext) => MaybePromise<PublishVerdict>;
+  /**
+   * A message was stored (or a repeated `cid` acknowledged again, `fresh: false`): for audit trails and metrics.
+   * `session` is the publishing session, undefined for `hub.publish`. Must not throw (a throw goes to `onError`).
+   */
+  onStored?: (session: HubSessionInfo | undefined, stored: StoredInfo) => void;
+  /** The hub refused a client frame on its own (limits, `beforePublish`): for audit trails. Must not throw. */
+  onRefused?: (session: HubSessionInfo, refusal: { readonly channel: string; readonly frame: ClientFrame['type']; readonly error: FrameError }) => void;
+  /** Sent in `welcome`: how often clients should ping. Default 25 000. */
+  heartbeatMs?: number;
+  /** What one client may send: name lengths, data nesting, channels per session, presence data size. */
+  limits?: Partial<HubLimits>;
+  /**
+   * A connection's `send` threw, the broker failed, or a hook threw: a failing connection is closed (so one broken
+   * connection cannot stop a broadcast) and the error reported here. Default: reported like a throwing listener
+   * (`reportError`, else an uncaught exception in a microtask).
+   */
+  onError?: (error: unknown, session: HubSessionInfo) => void;
+}
+
+/** What {@link ChannelHubOptions.onStored} is told about a stored message. */
+export interface StoredInfo {
+  readonly channel: string;
+  readonly event: string;
+  readonly id: string;
+  readonly seq: number;
+  /** False when the `cid` was already stored: nothing was stored this time. */
+  readonly fresh: boolean;
+}
+
+/** A connection as the hub sees it: somewhere to send frames. */
+export interface HubConnection {
+  /** Sends one frame to the client. Called synchronously from `connect`, `receive` and deliveries. */
+  send(frame: ServerFrame): void;
+  /** The authenticated user; presence is keyed by it. Anonymous sessions get a random presence id of their own. */
+  userId?: string;
+  /** Called when the hub itself ends the session (`reset()`, a `send` that threw, a broker failure): close the connection. */
+  close?(): void;
+  /** Which endpoint carries it, for audit trails (`HubSessionInfo.transport`). */
+  transport?: string;
+  /** The channels the connection's credentials are limited to (a scoped token): others are refused `forbidden`. */
+  channels?: readonly string[];
+  /** Sent in `welcome` as `session`: the secret an HTTP carrier's client sends with its POSTs and polls. */
+  session?: string;
+}
+
+/** One client connection to the hub. */
+export interface HubSession {
+  /** The session id; also the `connectionId` of the `welcome` frame. */
+  readonly id: string;
+  readonly info: HubSessionInfo;
+  /**
+   * Handles one frame from the client. Frames of one session are handled in arrival order even when
+   * `authorize`, `admit` or the broker are asynchronous: the returned promise (only then) settles once this frame is done.
+   */
+  receive(frame: ClientFrame): void | Promise<void>;
+  /** The connection is gone: unsubscribes everything and leaves presence. Idempotent. */
+  close(): void;
+}
+
+/** Options for {@link ChannelHub.reset}. */
+export interface HubResetOptions {
+  /** Also forget every stored message and `cid`, keeping each log's count: resuming clients get a `gap` (memory broker only). */
+  dropLogs?: boolean;
+  /** Every log starts over under a new epoch, as in a new process: resuming clients get a `reset` (memory broker only). */
+  restartLogs?: boolean;
+}
+
+/** What {@link ChannelHub.publish} answers: synchronously over a memory broker, as a promise over a networked one. */
+export type HubPublishResult<B extends ChannelBroker> = B extends MemoryBroker ? HubReceipt : MaybePromise<HubReceipt>;
+
+/** The stored message's id and sequence number. */
+export interface HubReceipt {
+  readonly id: string;
+  readonly seq: number;
+}
+
+/** The reference server side of the channel protocol, free of any transport. See {@link createChannelHub}. */
+export interface ChannelHub<B extends ChannelBroker = MemoryBroker> {
+  /** Opens a session for a new connection and sends it `welcome`. */
+  connect(connection: HubConnection): HubSession;
+  /**
+   * Publishes from the server (a Server Action, a job): stored, numbered and sent to subscribers (on every
+   * instance sharing the broker). With a `cid` already stored on that channel, nothing is stored or sent again
+   * and the first `{ id, seq }` is returned. Throws `invalid_payload` for data with no safe JSON form; rejects
+   * (never acknowledging) when the broker could not store it. Not subject to `beforePublish`.
+   */
+  publish(channel: string, event: string, data: unknown, options?: { cid?: string }): HubPublishResult<B>;
+  /** Stored messages of a channel (see `HistoryQuery`): `{ before, limit }` pages back from the newest. */
+  history(channel: string, query: HistoryQuery): MaybePromise<ChannelHistory>;
+  /** A channel's presence set as this instance sees it (cluster-wide while it has subscribers here, with a networked broker). */
+  presence(channel: string): readonly PresenceMember[];
+  /** Where messages are stored: read `broker.messages(channel)` / `broker.head(channel)` on a memory broker. */
+  readonly broker: B;
+  /** Open sessions. */
+  readonly sessions: number;
+  /** Channels this instance holds state for (subscribers or present members): for memory checks. */
+  readonly channels: number;
+  /**
+   * A server restart: every session is ended (each connection's `close` is called; subscriptions and presence
+   * are gone) while the message logs are kept, as on a server with a persistent log; see {@link HubResetOptions}.
+   * Clients reconnect, resubscribe with their resume points and re-send un-acked publishes.
+   */
+  reset(options?: HubResetOptions): void;
+}
