@@ -6,13 +6,15 @@ import { CLOSE_CODES, createChannelHub } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubReceipt, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { readAuthResult, type AuthenticationResult, type AuthRefusalCode } from './auth/result.js';
-import { encodeFrame } from './encode-frame.js';
 import { eventReporter, type ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
-import { compressedFrame, perMessageDeflateOptions, resolveCompression, windowBitsRecorder, type WebSocketCompressionOptions } from './ws-compression.js';
+import { perMessageDeflateOptions, resolveCompression, windowBitsRecorder, type WebSocketCompressionOptions } from './ws-compression.js';
+import { createInboundPacer } from './ws-inbound.js';
+import { createFrameWriter, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS, type SocketWriter } from './ws-writer.js';
 
 export { DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD } from './ws-compression.js';
 export type { WebSocketCompressionOptions } from './ws-compression.js';
+export { DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS } from './ws-writer.js';
 
 /** Default largest accepted message: 64 KiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -28,8 +30,6 @@ const SERVICE_RESTART = 1012;
 const INTERNAL_ERROR = 1011;
 /** 1008 Policy Violation: the origin is not allowed. Clients stop (`policy_violation`) instead of retrying. */
 const POLICY_VIOLATION = 1008;
-/** 1013 Try Again Later: the client read too slowly; it reconnects and resumes from its last seq. */
-const TRY_AGAIN_LATER = 1013;
 /** setTimeout's largest delay (~24.8 days); a later expiry is not scheduled. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -64,8 +64,32 @@ export interface WebSocketEndpointOptions {
   maxMessageBytes?: number;
   /** WebSocket ping interval for detecting dead clients; `false` turns it off. Default 30 000. */
   pingIntervalMs?: number | false;
-  /** A client whose unsent bytes pass this is closed with 1013 (it reconnects and resumes). Default 1 MiB. */
+  /**
+   * A client whose unsent bytes (what the kernel has not taken, plus frames waiting for the end of the turn) pass this
+   * is closed with 1013 (it reconnects and resumes). Default 1 MiB.
+   */
   maxBufferedBytes?: number;
+  /**
+   * Write coalescing. The frames a socket is sent during one event-loop turn (a broadcast loop, a round of reads that
+   * each fan out, a replay) go out together as one write at the end of the turn, each still its own WebSocket
+   * message: under load that is one write per socket instead of one per frame and socket. Default
+   * {@link DEFAULT_WS_COALESCE_MS} (0: the end of the turn, no timer, no added latency on a quiet server); a number
+   * holds frames up to that many milliseconds; `false` writes every frame as it is sent.
+   *
+   * Measured (`pnpm bench fanout`, 100 subscribers, bursts of 50 publishes per turn): ~1 µs of server CPU per
+   * delivery coalesced against ~8 µs with `false` (and ~8 µs for Socket.IO's `io.emit`); one publish per turn costs
+   * the same either way.
+   */
+  coalesceMs?: number | false;
+  /**
+   * The fan-out budget of one event-loop turn, in milliseconds. Client frames are handled (and fanned out by the hub to
+   * their channel's subscribers) until a turn has spent this long on them; later ones wait for the next turn, in
+   * order per socket, and a socket with many waiting is not read until they are handled (TCP holds the rest). Queued
+   * frames are written in slices of the same length. Timers, pings and other I/O run in between, so a storm delays
+   * the event loop by a few budgets instead of stalling it for the whole fan-out. Default
+   * {@link DEFAULT_FANOUT_BUDGET_MS}.
+   */
+  fanoutBudgetMs?: number;
   /**
    * Ends each connection after this long with 1012 (service restart): the client reconnects at once and resumes,
    * nothing lost. For hosts that cut long connections (a load balancer's idle or age limit); default: never.
@@ -139,6 +163,10 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   const pingIntervalMs = options.pingIntervalMs === false ? 0 : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
   const compression = resolveCompression(options.compression);
   const maxDurationMs = options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
+  const coalesceMs = options.coalesceMs === false ? false : nonNegative(options.coalesceMs ?? DEFAULT_WS_COALESCE_MS, 'coalesceMs');
+  const fanoutBudgetMs = positive(options.fanoutBudgetMs ?? DEFAULT_FANOUT_BUDGET_MS, 'fanoutBudgetMs');
+  const writer = createFrameWriter({ coalesceMs, sliceMs: fanoutBudgetMs, maxBufferedBytes, compression });
+  const pacer = createInboundPacer({ sliceMs: fanoutBudgetMs });
   const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] WebSocket endpoint:', error));
   const { server, path, authenticate, checkOrigin } = options;
@@ -154,7 +182,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   });
   const windows = windowBitsRecorder();
   if (compression) wss.on('headers', windows.record);
-  const clients = new Set<WebSocket>();
+  /** Open connections, each with its side of the writer. */
+  const clients = new Map<WebSocket, SocketWriter>();
   const alive = new WeakSet<WebSocket>();
   let closing: Promise<void> | undefined;
 
@@ -167,7 +196,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   const pinger =
     pingIntervalMs > 0
       ? setInterval(() => {
-          for (const ws of clients) {
+          for (const ws of clients.keys()) {
             if (!alive.has(ws)) {
               ws.terminate();
               continue;
@@ -189,7 +218,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore);
         const windowBits = windows.take(request);
-        if (outcome.ok) return open(ws, outcome.user, windowBits === undefined ? undefined : { socket, windowBits });
+        if (outcome.ok) return open(ws, outcome.user, socket, windowBits);
         if (outcome.failed) return ws.close(INTERNAL_ERROR, 'authentication failed');
         report({ type: 'auth_failure', transport: 'websocket', code: outcome.code, reason: outcome.reason });
         if (outcome.code === 'forbidden') return ws.close(POLICY_VIOLATION, 'origin not allowed');
@@ -219,41 +248,35 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   }
 
   /**
-   * `deflate`: the socket under `ws`, with the window the client accepted, when permessage-deflate was negotiated.
-   * Compressed frames are written to it directly, in order with `ws`'s own writes: `ws` writes synchronously as long
-   * as it is never asked to compress (every `send` passes `compress: false`), so nothing of its can be queued behind.
+   * `socket`: the stream under `ws`. Data frames are finished WebSocket frames (built once per frame for every client,
+   * compressed when `windowBits` says the client accepted permessage-deflate) that the writer writes to it directly,
+   * coalesced per turn; `ws` itself only writes control frames (pings, pongs, the close), always whole, between them.
    */
-  function open(ws: WebSocket, user: AuthenticatedUser | undefined, deflate?: { socket: Duplex; windowBits: number }) {
-    clients.add(ws);
+  function open(ws: WebSocket, user: AuthenticatedUser | undefined, socket: Duplex, windowBits: number | undefined) {
+    const output = writer.attach({ ws, socket, windowBits });
+    clients.set(ws, output);
     alive.add(ws);
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState !== ws.OPEN) return;
-      // Encoded (and compressed) once per frame, however many clients it goes to (the hub shares one frozen frame).
-      const compressed = deflate && compression ? compressedFrame(frame, compression, deflate.windowBits) : null;
-      if (deflate && compressed) deflate.socket.write(compressed);
-      else ws.send(encodeFrame(frame), { compress: false });
-      if (ws.bufferedAmount > maxBufferedBytes) ws.close(TRY_AGAIN_LATER, 'slow consumer');
-    };
+    const send = (frame: ServerFrame) => output.send(frame);
     const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
     const session = hub.connect({
       send,
       userId: user?.userId,
       transport: 'websocket',
       ...(user?.channels === undefined ? {} : { channels: user.channels }),
-      close: () => ws.close(SERVICE_RESTART, 'session ended'),
+      close: () => output.close(SERVICE_RESTART, 'session ended'),
     });
     report({ type: 'connect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
     const expiresIn = user?.expiresAt === undefined ? undefined : Math.max(0, user.expiresAt - Date.now());
     const expiry =
       expiresIn === undefined || expiresIn > MAX_TIMER_MS
         ? undefined
-        : setTimeout(() => ws.close(CLOSE_CODES.UNAUTHORIZED, 'token expired'), expiresIn);
+        : setTimeout(() => output.close(CLOSE_CODES.UNAUTHORIZED, 'token expired'), expiresIn);
     // A host that cuts connections after a while: end first, as a restart, so the client resumes elsewhere at once.
-    const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => ws.close(SERVICE_RESTART, 'max duration'), maxDurationMs);
+    const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => output.close(SERVICE_RESTART, 'max duration'), maxDurationMs);
 
-    ws.on('pong', () => alive.add(ws));
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      alive.add(ws);
+    // Never throws: every failure is answered or reported (the pacer relies on it). Returns the frame's handling when
+    // it is asynchronous (the pacer waits for it, fan-out included, before it reads its clock).
+    const handle = ({ data, isBinary }: { data: RawData; isBinary: boolean }): unknown => {
       const size = byteLength(data);
       if (closing) return; // Shutting down: the client re-sends what was not acked to the next server.
       if (size > maxMessageBytes) {
@@ -273,10 +296,17 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
         if (pending) {
           const tracked = pending.catch(onError).finally(() => inFlight.delete(tracked));
           inFlight.add(tracked);
+          return tracked;
         }
       } catch (error) {
         onError(error);
       }
+    };
+    const input = pacer.attach(ws, handle);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      alive.add(ws);
+      input.receive({ data, isBinary });
     });
     // ws always follows 'error' with 'close'; the listener keeps the error from being thrown.
     ws.on('error', () => {});
@@ -284,6 +314,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       clearTimeout(expiry);
       clearTimeout(lifetime);
       clients.delete(ws);
+      output.release();
+      input.release();
       session.close();
       report({ type: 'disconnect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
     });
@@ -303,13 +335,14 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
         // Let frames already being handled finish, so every publish that was stored is also acked (bounded).
         await Promise.race([Promise.allSettled([...inFlight]), delay(CLOSE_GRACE_MS)]);
         const gone = [...clients].map(
-          (ws) =>
+          ([ws, output]) =>
             new Promise<void>((resolve) => {
               ws.once('close', () => resolve());
-              ws.close(SERVICE_RESTART, 'server shutting down');
+              // What was sent before (acks of the frames just handled) goes out ahead of the close frame.
+              output.close(SERVICE_RESTART, 'server shutting down');
             }),
         );
-        const cut = setTimeout(() => clients.forEach((ws) => ws.terminate()), CLOSE_GRACE_MS);
+        const cut = setTimeout(() => clients.forEach((_output, ws) => ws.terminate()), CLOSE_GRACE_MS);
         await Promise.all(gone);
         clearTimeout(cut);
         await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -344,6 +377,11 @@ function byteLength(data: RawData): number {
 function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative, finite number; got ${String(value)}.`);
+  return value;
 }
 
 function positive(value: number, name: string): number {
