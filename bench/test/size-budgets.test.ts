@@ -16,7 +16,12 @@ import { BUDGETS, channelRow, sseRow, treeShakingRow, webSocketRow } from '../su
 // the channel client has a nullable tap for frames and chaos) cost ~115 B in useSSE and useWebSocket and ~200 B in
 // the channel stack, which also gained unreadable-message handling (encrypted channels) and `transport.url`.
 // Measured then: 7536, 7065 and 12054 B.
-const CEILINGS = { sse: 7560, webSocket: 7090, channel: 12_100 } as const;
+// Raised again on purpose, 2026-12-07, for the deployment-shapes issue: every client connection notices a dead stream
+// by default (SSE heartbeat timeout, WebSocket ping), +~70 B and +~40 B; the channel client speaks protocol v2 (log
+// epochs and `reset`, rewind, occupancy, retries of refused subscribes and of publishes the store could not take,
+// repeats dropped by cid across a reset, epochs in receipts), +~1.05 KB. Measured then: 7629, 7128 and 13161 B. The
+// structure issue's single reconnect engine and development-only messages are the way back down to the goals.
+const CEILINGS = { sse: 7660, webSocket: 7160, channel: 13_200 } as const;
 
 function report(row: BenchRow, limit: number): void {
   const peer = row.peer ? `, ${row.peer.name}: ${row.peer.value} ${row.peer.unit}` : '';

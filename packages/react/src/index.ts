@@ -8,11 +8,13 @@ export type { ConnectionStateView } from './use-connection-state.js';
 export type { SSEView } from './lib/shared-sse.js';
 export { useChannel } from './use-channel.js';
 export { useEvent } from './use-event.js';
+export type { ChannelGapOptions } from './lib/use-gap-listener.js';
 export { useChannelMessages } from './use-channel-messages.js';
 export type { UseChannelMessagesOptions } from './use-channel-messages.js';
 export { usePublish } from './use-publish.js';
 export type { PublishFunction } from './use-publish.js';
 export { usePresence, usePresenceCount } from './use-presence.js';
+export { useOccupancy } from './use-occupancy.js';
 export type { UsePresenceOptions, UsePresenceResult } from './use-presence.js';
 export { useTyping } from './use-typing.js';
 export type { UseTypingResult } from './use-typing.js';
@@ -26,9 +28,13 @@ export type { WebSocketParse, WebSocketView } from './lib/shared-websocket.js';
 export { usePolling } from './use-polling.js';
 export type { UsePollingOptions, UsePollingResult } from './use-polling.js';
 export type { PollContext, PollFetcher, PollState, PollStatus } from '@realtime-kit/core';
+export { RealtimeError, isRealtimeError } from '@realtime-kit/core';
 export type {
   Channel,
+  ChannelGap,
   ChannelMessage,
+  ChannelOccupancy,
+  ChannelOptions,
   ChannelState,
   ConnectionState,
   ConnectionStatus,
@@ -41,8 +47,8 @@ export type {
   PublishOptions,
   PublishReceipt,
   RealtimeClient,
-  RealtimeError,
   RealtimeErrorCode,
+  RealtimeErrorIssue,
   SSEMessage,
   SSEErrorEvent,
   Transport,

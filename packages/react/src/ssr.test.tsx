@@ -8,6 +8,7 @@ import {
   useChannelMessages,
   useConnectionState,
   useEvent,
+  useOccupancy,
   useOptimisticPublish,
   usePresence,
   useSSE,
@@ -59,6 +60,29 @@ describe('server rendering', () => {
       </RealtimeProvider>,
     );
     expect(html.replace(/<!-- -->/g, '')).toContain('idle:0:history/sent:0:idle');
+    expect(kit.server.hub.sessions).toBe(0);
+    expect(kit.transport.getSnapshot().status).toBe('idle');
+  });
+
+  it('renders useOccupancy as null and a rewinding channel without connecting', () => {
+    const kit = createTestTransport();
+    kit.server.publish('auction:7', 'bid', { amount: 120 });
+    function Auction() {
+      const auction = useChannel<{ bid: { amount: number } }>('auction:7', { rewind: 50 });
+      const bids = useChannelMessages(auction, 'bid', { onGap: () => {} });
+      const occupancy = useOccupancy(auction);
+      return (
+        <p>
+          {bids.length}:{occupancy === null ? 'null' : occupancy.connections}
+        </p>
+      );
+    }
+    const html = renderToString(
+      <RealtimeProvider transport={kit.transport}>
+        <Auction />
+      </RealtimeProvider>,
+    );
+    expect(html.replace(/<!-- -->/g, '')).toContain('0:null');
     expect(kit.server.hub.sessions).toBe(0);
     expect(kit.transport.getSnapshot().status).toBe('idle');
   });

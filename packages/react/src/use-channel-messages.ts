@@ -1,9 +1,10 @@
 import { useEffect, useMemo } from 'react';
 import { createMessageBuffer, type Channel, type ChannelMessage, type EventMap, type Throttle } from '@realtime-kit/core';
+import { useGapListener, type ChannelGapOptions } from './lib/use-gap-listener.js';
 import { useStore } from './lib/use-store.js';
 
 /** Options for {@link useChannelMessages}. */
-export interface UseChannelMessagesOptions {
+export interface UseChannelMessagesOptions extends ChannelGapOptions {
   /** Keep at most this many messages (the newest). Default 1000. */
   maxMessages?: number;
   /** How often new messages commit: `'frame'` (default, at most once per animation frame), a number of ms, or `false` (every message). */
@@ -15,10 +16,15 @@ const EMPTY_SNAPSHOT = Object.freeze({ messages: Object.freeze([]) as readonly n
 /**
  * The messages of `event` (or every event, with `'*'`) received on `channel` since mount, oldest first.
  * Bursts are batched through core's message buffer: at most one render per animation frame by default,
- * and no message is ever skipped in between (only trimmed to `maxMessages`).
+ * and no message is ever skipped in between (only trimmed to `maxMessages`). What the server could not deliver
+ * (a trimmed log, a log that started over) reaches `onGap`.
  * @example
  * const messages = useChannelMessages(room, 'message', { maxMessages: 200 })
  * return <ul>{messages.map((m) => <li key={m.id}>{m.data.text}</li>)}</ul>
+ * @example
+ * const [gap, setGap] = useState<ChannelGap | null>(null)
+ * const messages = useChannelMessages(room, 'message', { onGap: setGap })
+ * {gap && <p role="status">You may have missed messages</p>}
  */
 export function useChannelMessages<Events extends EventMap>(
   channel: Channel<Events>,
@@ -34,7 +40,7 @@ export function useChannelMessages<Events extends EventMap, E extends keyof Even
 export function useChannelMessages(
   channel: Channel,
   event: string,
-  { maxMessages, throttle }: UseChannelMessagesOptions = {},
+  { maxMessages, throttle, onGap }: UseChannelMessagesOptions = {},
 ): readonly ChannelMessage[] {
   // A buffer per channel/event/options: creating one has no side effects, so it is safe during render.
   const buffer = useMemo(
@@ -49,5 +55,6 @@ export function useChannelMessages(
       buffer.dispose();
     };
   }, [channel, event, buffer]);
+  useGapListener(channel, onGap);
   return useStore(buffer, EMPTY_SNAPSHOT).messages;
 }

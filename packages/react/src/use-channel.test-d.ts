@@ -1,6 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Channel, ChannelMessage, PresenceMember, PublishReceipt, RealtimeClient } from '@realtime-kit/core';
 import {
+  isRealtimeError,
+  RealtimeError,
+  useOccupancy,
+  type ChannelGap,
+  type ChannelGapOptions,
+  type ChannelOccupancy,
+  type ChannelOptions,
+  type RealtimeErrorIssue,
   useChannel,
   useChannelMessages,
   useEvent,
@@ -91,3 +99,46 @@ describe('typed channels', () => {
     useWebSocket<number>('wss://example.test', { parse: (raw: unknown) => String(raw) });
   });
 });
+
+describe('rewind, occupancy, gaps and errors', () => {
+  it('types useChannel options and keeps the event map', () => {
+    expectTypeOf(useChannel<RoomEvents>('room:1', { rewind: 50 })).toEqualTypeOf<Channel<RoomEvents>>();
+    expectTypeOf<Parameters<typeof useChannel>[1]>().toEqualTypeOf<ChannelOptions | undefined>();
+    // @ts-expect-error rewind is a number of messages
+    useChannel('room:1', { rewind: '50' });
+  });
+
+  it('types useOccupancy as the counts or null', () => {
+    expectTypeOf(useOccupancy(useChannel('room:1'))).toEqualTypeOf<ChannelOccupancy | null>();
+    expectTypeOf<ChannelOccupancy>().toEqualTypeOf<{ readonly connections: number; readonly members: number }>();
+    // @ts-expect-error a channel object, not a name
+    useOccupancy('room:1');
+  });
+
+  it('takes onGap on every message hook, typed ChannelGap', () => {
+    const room = useChannel<RoomEvents>('room:1');
+    const onGap = (gap: ChannelGap) => {
+      expectTypeOf(gap.reason).toEqualTypeOf<'trimmed' | 'reset'>();
+      expectTypeOf(gap.to).toEqualTypeOf<number>();
+    };
+    useEvent(room, 'message', () => {}, { onGap });
+    useEvent(room, '*', () => {}, { onGap });
+    useChannelMessages(room, 'message', { onGap, maxMessages: 10 });
+    useOptimisticPublish(room, 'message', [], { onGap });
+    expectTypeOf<ChannelGapOptions['onGap']>().toEqualTypeOf<((gap: ChannelGap) => void) | undefined>();
+    // @ts-expect-error onGap receives a ChannelGap
+    useEvent(room, 'message', () => {}, { onGap: (gap: string) => gap });
+  });
+
+  it('re-exports RealtimeError as a class and isRealtimeError as a guard', () => {
+    const error: unknown = new RealtimeError('rejected', 'Outbid: 130 leads', { details: { top: 130 } });
+    if (isRealtimeError(error, 'invalid_payload')) {
+      expectTypeOf(error.issues).toEqualTypeOf<readonly RealtimeErrorIssue[] | undefined>();
+      expectTypeOf(error.details).toEqualTypeOf<unknown>();
+      expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>();
+    }
+    // @ts-expect-error not an error code
+    isRealtimeError(error, 'outbid');
+  });
+});
+

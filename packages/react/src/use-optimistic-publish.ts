@@ -2,6 +2,7 @@ import { useCallback, useEffect, useOptimistic, useRef, useState, useTransition 
 import type { Channel, ChannelMessage, EventMap, PublishReceipt } from '@realtime-kit/core';
 import { canRetryPublish } from './lib/can-retry-publish.js';
 import { createCid } from './lib/create-cid.js';
+import { useGapListener, type ChannelGapOptions } from './lib/use-gap-listener.js';
 
 /**
  * - `pending`: shown at once, not stored yet (in flight, or waiting in the outbox while offline).
@@ -82,7 +83,8 @@ interface Attempt<T> {
  * - Messages others publish on the same `event` are added as `sent` as they arrive.
  *
  * `initial` (e.g. history loaded by a Server Component) is read on the first render and again only when the
- * channel or event changes, like `useState`'s initial value.
+ * channel or event changes, like `useState`'s initial value. `options.onGap` hears of messages this client may
+ * have missed (see {@link ChannelGapOptions}): refetch the history, or tell the user.
  * @example
  * const room = useChannel<{ message: { text: string } }>('room:42')
  * const [messages, send] = useOptimisticPublish(room, 'message', history)
@@ -92,6 +94,7 @@ export function useOptimisticPublish<Events extends EventMap, E extends keyof Ev
   channel: Channel<Events>,
   event: E,
   initial: readonly Events[E][] = [],
+  { onGap }: ChannelGapOptions = {},
 ): [items: readonly OptimisticItem<Events[E]>[], send: OptimisticSend<Events[E]>] {
   type T = Events[E];
   const anyChannel = channel as unknown as Channel;
@@ -121,6 +124,7 @@ export function useOptimisticPublish<Events extends EventMap, E extends keyof Ev
       offGaps();
     };
   }, [anyChannel, event]);
+  useGapListener(anyChannel, onGap);
 
   const run = useCallback(
     function run(cid: string, data: T) {

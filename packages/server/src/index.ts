@@ -2,7 +2,7 @@ export { createEventStream, createNodeEventStream, DEFAULT_COALESCE_MS, DEFAULT_
 export type { EventStream, EventStreamBase, EventStreamCloseReason, EventStreamInit, NodeEventStream } from './event-stream.js';
 export { encodeEvent, isEncodedEvent } from './encode-event.js';
 export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
-export { createWebSocketEndpoint, DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS } from './ws-endpoint.js';
+export { createWebSocketEndpoint, DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS, DEFAULT_WS_COALESCE_MS } from './ws-endpoint.js';
 export type { AuthenticatedUser, WebSocketCompressionOptions, WebSocketEndpoint, WebSocketEndpointOptions } from './ws-endpoint.js';
 export { createChannelEndpoint, CHANNEL_SESSION_HEADER, DEFAULT_MAX_POST_BYTES, DEFAULT_MAX_POLL_SESSIONS, DEFAULT_MAX_POLL_SESSIONS_PER_USER, POLL_BATCH_HEADER } from './channel-endpoint/channel-endpoint.js';
 export type { ChannelEndpoint, ChannelEndpointOptions } from './channel-endpoint/channel-endpoint.js';

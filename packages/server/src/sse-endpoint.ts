@@ -1,5 +1,5 @@
 import { createChannelHub } from '@realtime-kit/core';
-import type { ChannelBroker, ChannelHub, ChannelHubOptions, FrameError, HubSession, MemoryBroker, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, ChannelHubOptions, ClientFrame, FrameError, HubSession, MemoryBroker, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { encodeRetry } from './encode-event.js';
 import { encodeWholeFrameEvent } from './encode-frame.js';
 import { createEventStream, writeEncoded, type EventStream } from './event-stream.js';
@@ -271,23 +271,15 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     if (!('user' in admitted)) return refuse(origin, admitted);
     const { user } = admitted;
 
-    // Every channel gets a resume point before anything is sent, so every event id covers every channel: a fresh
-    // channel starts at its head as the log answers now (what is published meanwhile is replayed by the hub).
+    // A channel's position enters the event id only once the hub has let the stream have it (its first frame of
+    // that channel): the id never tells anything of a channel the user may not read. Resume points the client sent
+    // stay as they came until then.
+    const requested = new Set(channels);
     const cursors = new Map<string, Cursor>();
-    try {
-      for (const channel of channels) {
-        const known = resume.get(channel);
-        if (known) cursors.set(channel, known);
-        else {
-          const { head, epoch } = await hub.broker.history(channel, { limit: 0 });
-          cursors.set(channel, { seq: head, epoch });
-        }
-      }
-    } catch (error) {
-      onError(error);
-      return refuse(origin, unavailable('The message store is unavailable: retry shortly.'));
+    for (const channel of channels) {
+      const known = resume.get(channel);
+      if (known) cursors.set(channel, known);
     }
-    if (closing) return refuse(origin, unavailable('This server is shutting down: retry, and you will reach another instance.'));
 
     const stream = createEventStream(request, {
       retry: retryMs,
@@ -309,7 +301,12 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     };
     const advance = (channel: string, seq: number, epoch?: string) => {
       const current = cursors.get(channel);
-      if (current === undefined) return;
+      if (current === undefined) {
+        if (!requested.has(channel)) return;
+        cursors.set(channel, { seq, epoch });
+        id = undefined;
+        return;
+      }
       if (epoch !== undefined && epoch !== current.epoch) cursors.set(channel, { seq, epoch });
       else if (seq > current.seq) cursors.set(channel, { seq, epoch: current.epoch });
       else return;
@@ -345,7 +342,8 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
         case 'error':
           writeEncoded(stream, encodeWholeFrameEvent(frame, 'event'));
           if (frame.channel === undefined) return;
-          // The channel is not on this stream after all: it leaves the resume id.
+          // The channel is not on this stream after all: it leaves the resume id (and is never added to it).
+          requested.delete(frame.channel);
           if (cursors.delete(frame.channel)) id = undefined;
           if (frame.error.code === 'unauthorized' && !rulesReport) {
             emit({ type: 'auth_failure', transport: 'sse', code: 'forbidden', reason: frame.error.message, channel: frame.channel, userId });
@@ -396,8 +394,9 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
     for (const channel of channels) {
       if (stream.closed) break;
       // The hub keeps the frames in order and answers over `send`; a rejection has been reported to its onError.
-      const cursor = cursors.get(channel)!;
-      const result = session.receive({ type: 'subscribe', channel, after: cursor.seq, ...(cursor.epoch ? { epoch: cursor.epoch } : {}) });
+      const cursor = cursors.get(channel);
+      const frame: ClientFrame = cursor ? { type: 'subscribe', channel, after: cursor.seq, ...(cursor.epoch ? { epoch: cursor.epoch } : {}) } : { type: 'subscribe', channel };
+      const result = session.receive(frame);
       if (result) result.catch(onError);
     }
     return stream.response;

@@ -104,7 +104,8 @@ describe.each(factories)('ChannelBroker epochs and reads: $name', (factory) => {
     expect(await broker.latest(channel, 'chat')).toMatchObject({ seq: 4, data: 'wow' });
     expect((await broker.latest(channel, 'chat'))?.from).toBeUndefined();
     expect(await broker.latest(channel, 'none')).toBeUndefined();
-    expect(await broker.lookup(channel, 'b2')).toEqual({ id: bid.id, seq: 3 });
+    expect(await broker.lookup(channel, 'b2')).toEqual({ id: bid.id, seq: 3, epoch: bid.epoch });
+    expect(bid.epoch).toBe((await broker.history(channel, { limit: 0 })).epoch);
     expect(await broker.lookup(channel, 'unknown')).toBeUndefined();
   });
 

@@ -105,7 +105,8 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
     const repeat = await broker.publish(channel, { event: 'e', data: 2, cid: 'same' });
     const next = await broker.publish(channel, { event: 'e', data: 3, cid: 'other' });
     expect(first).toMatchObject({ seq: 1, fresh: true });
-    expect(repeat).toEqual({ id: first.id, seq: 1, fresh: false });
+    expect(repeat).toEqual({ id: first.id, seq: 1, fresh: false, epoch: first.epoch });
+    expect(first.epoch).toEqual(EPOCH);
     expect(next).toMatchObject({ seq: 2, fresh: true });
     await vi.waitFor(() => expect(seqs()).toContain(2), WAIT);
     expect(received.map((m) => m.data)).toEqual([1, 3]);
@@ -274,7 +275,7 @@ describe('createRedisBroker across instances', () => {
     expect((await a.history(channel, 0)).messages.map((m) => m.id)).toEqual([outcome.id]);
     // A cid stored through one instance is a repeat on the other.
     const first = await a.publish(channel, { event: 'e', data: 1, cid: 'shared' });
-    expect(await b.publish(channel, { event: 'e', data: 1, cid: 'shared' })).toEqual({ id: first.id, seq: first.seq, fresh: false });
+    expect(await b.publish(channel, { event: 'e', data: 1, cid: 'shared' })).toEqual({ id: first.id, seq: first.seq, fresh: false, epoch: first.epoch });
     subscription.close();
   });
 

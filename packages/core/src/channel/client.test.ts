@@ -3,12 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isRealtimeError, RealtimeError } from '../errors.js';
 import { indexedDBOutbox } from '../outbox/indexeddb-outbox.js';
 import { memoryOutbox } from '../outbox/memory-outbox.js';
-import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import { createStore } from '../store.js';
-import type { Transport } from './transport.js';
 import { createTestTransport, type TestTransportOptions } from '../testing/create-test-transport.js';
 import { createRealtimeClient } from './client.js';
+import { manualTransport } from './manual-transport.js';
 import type { ChannelMessage, RealtimeClientOptions } from './types.js';
 
 beforeEach(() => {
@@ -56,7 +54,7 @@ describe('createRealtimeClient', () => {
     await settle();
     expect(statuses).toEqual(['connecting', 'open']);
     expect(client.getSnapshot()).toBe(kit.transport.getSnapshot());
-    expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 0, pending: 0 });
+    expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 0, pending: 0, epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch });
   });
 
   it('subscribes on the first handler, unsubscribes after the last, and sends nothing for an immediate re-subscribe', async () => {
@@ -109,7 +107,7 @@ describe('createRealtimeClient', () => {
       // The resume point names the epoch of the log it counts in.
       { type: 'subscribe', channel: 'room', after: 1, epoch: expect.stringMatching(/^[0-9a-f]{12}$/) },
     ]);
-    expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 5, pending: 0 });
+    expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 5, pending: 0, epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch });
   });
 
   it('resumes after serverRestart() too, and a fresh subscription after a pause starts at the live edge', async () => {
@@ -273,7 +271,7 @@ describe('createRealtimeClient', () => {
     const { kit, client } = setup();
     const { received } = collect(client, 'room');
     const receipt = await client.channel('room').publish('message', { text: 'hi' });
-    expect(receipt).toEqual({ cid: 'c1', id: kit.server.messages('room')[0]!.id, seq: 1 });
+    expect(receipt).toEqual({ cid: 'c1', id: kit.server.messages('room')[0]!.id, seq: 1, epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch });
     await settle();
     expect(received).toEqual([expect.objectContaining({ seq: 1, cid: 'c1', event: 'message', data: { text: 'hi' } })]);
     const custom = await client.channel('room').publish('message', { text: 'again' }, { cid: 'mine' });
@@ -599,49 +597,6 @@ describe('createRealtimeClient', () => {
     }
   });
 });
-
-/** A transport driven by hand: the test plays the server frame by frame. */
-function manualTransport() {
-  const state = createStore<ConnectionState>(INITIAL_CONNECTION_STATE);
-  const listeners = new Set<(frame: ServerFrame) => void>();
-  const sent: ClientFrame[] = [];
-  const transport: Transport = {
-    kind: 'manual',
-    subscribe: state.subscribe,
-    getSnapshot: state.getSnapshot,
-    connect: () => {},
-    close: () => state.set({ ...INITIAL_CONNECTION_STATE, status: 'closed' }),
-    reconnect: () => {},
-    send(frame) {
-      if (state.getSnapshot().status !== 'open') return false;
-      sent.push(frame);
-      return true;
-    },
-    onFrame(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
-  };
-  const message = (seq: number, cid?: string): ServerFrame => ({
-    type: 'message',
-    channel: 'room',
-    id: `m${seq}`,
-    seq,
-    event: 'm',
-    data: seq,
-    at: 0,
-    ...(cid === undefined ? {} : { cid }),
-  });
-  return {
-    transport,
-    sent,
-    take: () => sent.splice(0),
-    open: () => state.set({ ...INITIAL_CONNECTION_STATE, status: 'open' }),
-    drop: () => state.set({ ...INITIAL_CONNECTION_STATE, status: 'reconnecting', attempt: 1 }),
-    emit: (...frames: ServerFrame[]) => frames.forEach((frame) => listeners.forEach((listener) => listener(frame))),
-    message,
-  };
-}
 
 describe('createRealtimeClient, frame by frame', () => {
   function start() {

@@ -1,24 +1,19 @@
 import { setInspectable, type ClientTap, type InspectableClient } from '../devtools/registry.js';
-import { RealtimeError, isRealtimeError } from '../errors.js';
+import { RealtimeError } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
 import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
-import { createOutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js';
 import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import { createStore, type WritableStore } from '../store.js';
-import { DEFAULT_PRESENCE_GRACE_MS, createPresenceController, type PresenceController } from './presence.js';
-import { createResumeCursor, type ResumeCursor } from './resume.js';
+import { createStore } from '../store.js';
+import { createChannelRecord, rewindOf, type ChannelRecord } from './channel-record.js';
+import { createClientPublisher } from './client-publisher.js';
+import { DEFAULT_PRESENCE_GRACE_MS } from './presence.js';
 import type {
   Channel,
-  ChannelGap,
   ChannelMessage,
-  ChannelOccupancy,
   ChannelOptions,
   ChannelSignal,
-  ChannelState,
   EventMap,
-  PublishOptions,
-  PublishReceipt,
   RealtimeClient,
   RealtimeClientOptions,
 } from './types.js';
@@ -33,39 +28,10 @@ export const DEFAULT_MAX_OUTBOX = 1000;
  */
 export const RESYNC_STALL_FRAMES = 16;
 
+/** Wait before a subscribe refused `unavailable` (or `rate_limited` without a wait) is sent again. */
+const SUBSCRIBE_RETRY_MS = 1000;
+
 type MessageFrame = Extract<ServerFrame, { type: 'message' }>;
-type Handler = (message: ChannelMessage) => void;
-
-interface ChannelRecord {
-  readonly name: string;
-  readonly api: Channel;
-  /** One entry per `subscribe(event, handler)` call, in subscription order. */
-  readonly handlers: Set<{ readonly event: string; readonly handler: Handler }>;
-  readonly signalHandlers: Set<{ readonly event: string; readonly handler: (signal: ChannelSignal) => void }>;
-  readonly gapListeners: Set<(gap: ChannelGap) => void>;
-  readonly errorListeners: Set<(error: RealtimeError) => void>;
-  readonly cursor: ResumeCursor<ChannelMessage>;
-  readonly state: WritableStore<ChannelState>;
-  readonly presence: PresenceController;
-  /** A `subscribe` went out on the current session (and no `unsubscribe` since). */
-  serverSubscribed: boolean;
-  /** The server's `subscribed` arrived on the current session. */
-  confirmed: boolean;
-  /** A `subscribe` (first one or a resync) is waiting for its `subscribed`. */
-  awaiting: boolean;
-  /** Messages held since the last progress, to detect a lost resync. */
-  stall: number;
-  unsubscribeScheduled: boolean;
-  /** The epoch `cursor.lastSeq` counts in (from `subscribed`/`reset`); undefined before the server told. */
-  epoch: string | undefined;
-  /** Stored messages the first subscription asks for (`ChannelOptions.rewind`). */
-  rewind: number;
-  /** A subscribe with `rewind` awaits its `subscribed`: the replayed messages arrive before the resume point does. */
-  rewinding: boolean;
-  readonly occupancy: WritableStore<ChannelOccupancy | null>;
-}
-
-const INITIAL_CHANNEL_STATE: ChannelState = Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
 
 /**
  * The channel client: channels, resume, exactly-once in-order delivery, an outbox for publishes and presence,
@@ -124,18 +90,23 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   const transmit = (frame: ClientFrame): boolean =>
     tap ? tap.send(frame, (next) => transport.send(next)) : transport.send(frame);
 
-  const outbox = createOutboxQueue({
+  const publisher = createClientPublisher({
     storage: options.outbox,
-    onStorageError: reportListenerError,
-    onLoaded(names) {
-      for (const name of names) {
-        const record = channels.get(name);
-        if (record) refresh(record);
-      }
-      if (names.size > 0) ensureConnected();
-      flush();
+    maxQueued,
+    createId,
+    now,
+    transmit,
+    isOpen: () => open,
+    isClosed: () => closed,
+    ensureConnected,
+    refresh(name) {
+      const record = channels.get(name);
+      if (record) refresh(record);
     },
+    report: (name, error) => emitError(channels.get(name), error),
+    onStorageError: reportListenerError,
   });
+  const { outbox, flush } = publisher;
 
   function start() {
     if (started || closed) return;
@@ -180,6 +151,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   function sessionEnded() {
     outbox.markUnsent();
     for (const record of channels.values()) {
+      clearTimeout(record.retry);
+      record.retry = undefined;
       record.serverSubscribed = false;
       record.confirmed = false;
       record.awaiting = false;
@@ -233,6 +206,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     record.rewinding = false;
     record.stall = 0;
     record.epoch = undefined;
+    record.cids.clear();
+    clearTimeout(record.retry);
+    record.retry = undefined;
     record.cursor.reset();
     record.presence.clearMembers();
     record.occupancy.set(null);
@@ -243,15 +219,18 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     const subscribed = record.confirmed;
     const lastSeq = record.cursor.lastSeq ?? 0;
     const pending = outbox.pending(record.name);
+    const { epoch } = record;
     record.state.set((previous) =>
-      previous.subscribed === subscribed && previous.lastSeq === lastSeq && previous.pending === pending
+      previous.subscribed === subscribed && previous.lastSeq === lastSeq && previous.pending === pending && previous.epoch === epoch
         ? previous
-        : Object.freeze({ subscribed, lastSeq, pending }),
+        : Object.freeze(epoch === undefined ? { subscribed, lastSeq, pending } : { subscribed, lastSeq, pending, epoch }),
     );
   }
 
   function deliver(record: ChannelRecord, messages: readonly ChannelMessage[]) {
     for (const message of messages) {
+      // The same publish stored again after its log was lost (see CidWindow): delivered once already.
+      if (message.cid !== undefined && record.cids.repeat(message.cid)) continue;
       const error = unreadable.get(message);
       if (error) {
         emitError(record, error);
@@ -305,17 +284,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       case 'gap':
         return onGapFrame(frame.channel, frame.from, frame.to);
       case 'ack':
-        return settle(frame.cid, frame.channel, { cid: frame.cid, id: frame.id, seq: frame.seq });
-      case 'nack': {
-        const queued = outbox.remove(frame.cid);
-        if (!queued) return;
-        const record = channels.get(queued.entry.channel);
-        if (record) refresh(record);
-        const error = frameErrorToRealtimeError(frame.error, frame.channel);
-        if (queued.settle) queued.settle.reject(error);
-        else emitError(record, error);
-        return;
-      }
+        return publisher.settle(frame.cid, frame.channel, { cid: frame.cid, id: frame.id, seq: frame.seq, ...(typeof frame.epoch === 'string' ? { epoch: frame.epoch } : {}) });
+      case 'nack':
+        return publisher.refuse(frame.cid, frame.channel, frame.error);
       case 'presence': {
         const record = channels.get(frame.channel);
         if (record?.serverSubscribed) record.presence.apply(frame);
@@ -328,7 +299,14 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
           record.awaiting = false;
           refresh(record);
         }
-        emitError(record, frameErrorToRealtimeError(frame.error, frame.channel));
+        const error = frameErrorToRealtimeError(frame.error, frame.channel);
+        if (record && retrySubscribe(record, error)) {
+          // Retried by itself: listeners may hear of it, nobody else needs to.
+          if (record.errorListeners.size > 0) emit(record.errorListeners, error);
+          else if (errorListeners.size > 0) emit(errorListeners, error);
+          return;
+        }
+        emitError(record, error);
         return;
       }
       default: {
@@ -354,8 +332,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function onMessage(frame: MessageFrame) {
-    if (frame.cid !== undefined) settle(frame.cid, frame.channel, { cid: frame.cid, id: frame.id, seq: frame.seq });
     const record = channels.get(frame.channel);
+    if (frame.cid !== undefined) {
+      const epoch = record?.epoch;
+      publisher.settle(frame.cid, frame.channel, { cid: frame.cid, id: frame.id, seq: frame.seq, ...(epoch ? { epoch } : {}) });
+    }
     if (!record?.serverSubscribed) return;
     const message = toChannelMessage(frame);
     if (frame.error) unreadable.set(message, frameErrorToRealtimeError(frame.error, frame.channel));
@@ -407,6 +388,24 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     deliver(record, ready);
   }
 
+  /**
+   * A subscribe refused for now (rate limited, or the server's store unavailable) is sent again after the wait the
+   * server asked for (`retryAfterMs`), or a second: a client with many channels gets all of them back after a
+   * reconnect, however its budget is spent. True when it will be retried.
+   */
+  function retrySubscribe(record: ChannelRecord, error: RealtimeError): boolean {
+    if (error.code !== 'rate_limited' && error.code !== 'unavailable') return false;
+    if (!record.serverSubscribed || record.confirmed) return false;
+    record.awaiting = false;
+    clearTimeout(record.retry);
+    const wait = error.code === 'rate_limited' && error.retryAfterMs !== undefined ? Math.max(50, error.retryAfterMs) : SUBSCRIBE_RETRY_MS;
+    record.retry = setTimeout(() => {
+      record.retry = undefined;
+      if (open && record.serverSubscribed && !record.confirmed && !record.awaiting) subscribeOnServer(record);
+    }, wait);
+    return true;
+  }
+
   /** The server's log started over: what this client had after its resume point may be lost; the new log follows. */
   function onReset(name: string, epoch: string) {
     const record = channels.get(name);
@@ -426,173 +425,23 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     subscribeOnServer(record);
   }
 
-  function settle(cid: string, channel: string, receipt: PublishReceipt) {
-    const queued = outbox.get(cid);
-    if (!queued || queued.entry.channel !== channel) return;
-    outbox.remove(cid);
-    const record = channels.get(channel);
-    if (record) refresh(record);
-    queued.settle?.resolve(receipt);
-  }
-
-  // ---- outbox ---------------------------------------------------------------------------------------------
-
-  function flush() {
-    if (!open || !outbox.ready || closed) return;
-    for (const queued of outbox.inOrder()) {
-      if (queued.sent) continue;
-      const { cid, channel, event, data } = queued.entry;
-      let sent: boolean;
-      try {
-        sent = transmit({ type: 'publish', channel, event, data, cid });
-      } catch (cause) {
-        // The transport could not encode it (e.g. not JSON-serialisable): this one fails, the rest go on.
-        outbox.remove(cid);
-        const record = channels.get(channel);
-        if (record) refresh(record);
-        const error = isRealtimeError(cause)
-          ? cause
-          : new RealtimeError('invalid_payload', `The publish of "${event}" on "${channel}" could not be sent: ${String(cause)}`, { cause });
-        if (queued.settle) queued.settle.reject(error);
-        else emitError(record, error);
-        continue;
-      }
-      if (!sent) return;
-      queued.sent = true;
-    }
-  }
-
-  function publish(record: ChannelRecord, event: string, data: unknown, publishOptions: PublishOptions = {}): Promise<PublishReceipt> {
-    if (closed) {
-      return Promise.reject(new RealtimeError('closed', `Cannot publish on "${record.name}": this client was closed. Create a new client.`));
-    }
-    const cid = publishOptions.cid ?? createId();
-    const existing = outbox.get(cid);
-    if (existing) return attachPromise(existing);
-    if (outbox.size >= maxQueued) {
-      return Promise.reject(
-        new RealtimeError(
-          'outbox_full',
-          `Publish on "${record.name}" refused: ${outbox.size} publishes already wait for the server (maxQueued ${maxQueued}). Nothing was dropped; retry once the connection is back, or raise maxQueued.`,
-        ),
-      );
-    }
-    const { promise, settle: handlers } = deferred();
-    outbox.add({ cid, channel: record.name, event, data, createdAt: outbox.nextCreatedAt(now()) }, handlers, promise);
-    refresh(record);
-    ensureConnected();
-    flush();
-    return promise;
-  }
-
-  /** A repeat publish of a waiting `cid` shares its promise (one restored from storage gets one now). */
-  function attachPromise(queued: QueuedPublish): Promise<PublishReceipt> {
-    if (queued.promise) return queued.promise;
-    const { promise, settle: handlers } = deferred();
-    queued.promise = promise;
-    queued.settle = handlers;
-    return promise;
-  }
-
-  // ---- channels -------------------------------------------------------------------------------------------
-
   function createChannel(name: string, channelOptions: ChannelOptions): ChannelRecord {
-    const state = createStore<ChannelState>(INITIAL_CHANNEL_STATE);
-    const occupancy = createStore<ChannelOccupancy | null>(null, {
-      // Watching the counts subscribes the channel; an open subscription asks again, now with counts.
-      onFirstSubscribe: () => {
-        if (record.serverSubscribed && open) subscribeOnServer(record);
-        activeChanged(record);
-      },
-      onLastUnsubscribe: () => activeChanged(record),
-    });
-    let record!: ChannelRecord;
-    const presence = createPresenceController({
-      channel: name,
+    const record = createChannelRecord(name, rewindOf(channelOptions), {
       send,
-      onActiveChange: () => activeChanged(record),
-      userId: () => userId,
-      graceMs: presenceGraceMs,
-    });
-
-    function subscribeEvent(event: string, handler: Handler): () => void {
-      const entry = { event, handler: (message: ChannelMessage) => handler(message) };
-      record.handlers.add(entry);
-      if (record.handlers.size === 1) activeChanged(record);
-      let active = true;
-      return () => {
-        if (!active) return;
-        active = false;
-        record.handlers.delete(entry);
-        if (record.handlers.size === 0) activeChanged(record);
-      };
-    }
-
-    const api = {
-      name,
-      getSnapshot: state.getSnapshot,
-      subscribe(first: string | (() => void), handler?: Handler): () => void {
-        if (typeof first === 'function') return state.subscribe(first);
-        if (typeof handler !== 'function') throw new TypeError(`channel("${name}").subscribe(event, handler): handler must be a function.`);
-        return subscribeEvent(first, handler);
+      activeChanged: (target) => activeChanged(target),
+      occupancyWatched(target) {
+        // An open subscription asks again, now with counts.
+        if (target.serverSubscribed && open) subscribeOnServer(target);
       },
-      publish: (event: string, data: unknown, publishOptions?: PublishOptions) => publish(record, event, data, publishOptions),
-      signal(event: string, data?: unknown): boolean {
-        if (typeof event !== 'string' || event === '') throw new TypeError(`channel("${name}").signal(event, data): event must be a non-empty string.`);
+      publish: (target, event, data, publishOptions) => publisher.publish(target.name, event, data, publishOptions),
+      signal(target, event, data) {
         if (closed) return false;
         ensureConnected();
-        return send({ type: 'signal', channel: name, event, data });
+        return send({ type: 'signal', channel: target.name, event, data });
       },
-      onSignal(event: string, handler: (signal: ChannelSignal) => void): () => void {
-        if (typeof handler !== 'function') throw new TypeError(`channel("${name}").onSignal(event, handler): handler must be a function.`);
-        const entry = { event, handler: (signal: ChannelSignal) => handler(signal) };
-        record.signalHandlers.add(entry);
-        if (record.signalHandlers.size === 1) activeChanged(record);
-        let active = true;
-        return () => {
-          if (!active) return;
-          active = false;
-          record.signalHandlers.delete(entry);
-          if (record.signalHandlers.size === 0) activeChanged(record);
-        };
-      },
-      get userId() {
-        return userId;
-      },
-      onGap(listener: (gap: ChannelGap) => void) {
-        const entry = (gap: ChannelGap) => listener(gap);
-        record.gapListeners.add(entry);
-        return () => void record.gapListeners.delete(entry);
-      },
-      onError(listener: (error: RealtimeError) => void) {
-        const entry = (error: RealtimeError) => listener(error);
-        record.errorListeners.add(entry);
-        return () => void record.errorListeners.delete(entry);
-      },
-      presence: presence.presence,
-      occupancy: { subscribe: occupancy.subscribe, getSnapshot: occupancy.getSnapshot },
-    } as unknown as Channel;
-
-    record = {
-      name,
-      api,
-      handlers: new Set(),
-      signalHandlers: new Set(),
-      gapListeners: new Set(),
-      errorListeners: new Set(),
-      cursor: createResumeCursor<ChannelMessage>(),
-      state,
-      presence,
-      serverSubscribed: false,
-      confirmed: false,
-      awaiting: false,
-      stall: 0,
-      unsubscribeScheduled: false,
-      epoch: undefined,
-      rewind: rewindOf(channelOptions),
-      rewinding: false,
-      occupancy,
-    };
+      userId: () => userId,
+      presenceGraceMs,
+    });
     refresh(record);
     return record;
   }
@@ -626,6 +475,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       tap = null;
       setInspectable(inspectable, false);
       for (const off of stop.splice(0)) off();
+      publisher.stop();
       const error = new RealtimeError('closed', 'The client was closed before the server stored this publish (a persistent outbox keeps it for the next client).');
       for (const queued of outbox.clear()) queued.settle?.reject(error);
       for (const record of channels.values()) refresh(record);
@@ -652,16 +502,6 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   return client;
 }
 
-function deferred(): { promise: Promise<PublishReceipt>; settle: NonNullable<QueuedPublish['settle']> } {
-  let resolve!: (receipt: PublishReceipt) => void;
-  let reject!: (error: RealtimeError) => void;
-  const promise = new Promise<PublishReceipt>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, settle: { resolve, reject } };
-}
-
 function toChannelMessage(frame: MessageFrame): ChannelMessage {
   const { channel, id, seq, event, data, cid, at, from } = frame;
   return Object.freeze({
@@ -674,12 +514,4 @@ function toChannelMessage(frame: MessageFrame): ChannelMessage {
     at,
     ...(typeof from === 'string' ? { from } : {}),
   });
-}
-
-function rewindOf(options: ChannelOptions): number {
-  const rewind = options.rewind ?? 0;
-  if (typeof rewind !== 'number' || !Number.isFinite(rewind) || rewind < 0) {
-    throw new RangeError(`client.channel(name, { rewind }): rewind must be a non-negative number (got ${String(rewind)}).`);
-  }
-  return Math.floor(rewind);
 }

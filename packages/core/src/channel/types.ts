@@ -61,6 +61,8 @@ export interface PublishReceipt {
   readonly cid: string;
   readonly id: string;
   readonly seq: number;
+  /** The epoch of the log `seq` counts in (see {@link ChannelState.epoch}), when the server tells. */
+  readonly epoch?: string;
 }
 
 export interface Presence<D = unknown> extends Store<readonly PresenceMember<D>[]> {
@@ -93,6 +95,11 @@ export interface ChannelState {
   readonly lastSeq: number;
   /** Publishes waiting for the server's ack (queued while offline, or in flight). */
   readonly pending: number;
+  /**
+   * The generation of the server's log `lastSeq` counts in: it changes when that log started over (a `reset` gap).
+   * Undefined until the server told, and on transports without epochs. Store it with `lastSeq` to resume later.
+   */
+  readonly epoch?: string;
 }
 
 export interface Channel<Events extends EventMap = EventMap> extends Store<ChannelState> {

@@ -34,6 +34,8 @@ export interface PublishOutcome {
   readonly seq: number;
   /** False when the `cid` was already stored: nothing was stored or delivered this time. */
   readonly fresh: boolean;
+  /** The epoch of the log the message is in (see {@link ChannelHistory.epoch}). */
+  readonly epoch?: string;
 }
 
 /**
@@ -170,7 +172,7 @@ export interface ChannelBroker {
   /** The newest kept message of `event` on `channel`, if any (`beforePublish`'s `latest`). */
   latest(channel: string, event: string): MaybePromise<HubMessage | undefined>;
   /** What a `cid` already stored on `channel` was stored as; undefined when it is not (or no longer) known. */
-  lookup(channel: string, cid: string): MaybePromise<{ readonly id: string; readonly seq: number } | undefined>;
+  lookup(channel: string, cid: string): MaybePromise<{ readonly id: string; readonly seq: number; readonly epoch?: string } | undefined>;
   /**
    * Runs `task` when no other task for `channel` runs, on this instance or another, and resolves with its result.
    * `fence` goes to every `publish` of the task (see {@link BrokerPublishOptions.fence}).

@@ -109,7 +109,8 @@ export type ServerFrame =
     }
   /** Messages with `from <= seq <= to` are gone from the server's log: refetch them another way. */
   | { type: 'gap'; channel: string; from: number; to: number }
-  | { type: 'ack'; cid: string; channel: string; id: string; seq: number }
+  /** Stored: `seq` counts in the log's `epoch`. */
+  | { type: 'ack'; cid: string; channel: string; id: string; seq: number; epoch?: string }
   | { type: 'nack'; cid: string; channel: string; error: FrameError }
   /** `sync` carries the whole set (after subscribe/resume); the others one member. */
   | { type: 'presence'; channel: string; action: 'sync'; members: PresenceMember[] }

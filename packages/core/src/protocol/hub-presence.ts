@@ -33,6 +33,9 @@ interface RemoteContribution {
   readonly members: Map<string, ContributionMember>;
 }
 
+/** After a reconnection to the cluster, fetch snapshots again this long after it (see `resync`). */
+const RESYNC_SNAPSHOTS_MS = [1000, 4000];
+
 /** Milliseconds between two announcements of a changed subscriber count (members are announced at once). */
 const SUBSCRIBER_ANNOUNCE_MS = 200;
 
@@ -345,9 +348,14 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
         generation = null;
         announce({});
       }
-      if (following) {
-        snapshotting = undefined;
-        fetchSnapshot().catch(() => {});
+      if (!following) return;
+      snapshotting = undefined;
+      fetchSnapshot().catch(() => {});
+      // The other instances announce again when *they* are back, which may be after our snapshot and before our
+      // subscription to their changes is: look again once they have had time to.
+      for (const delay of RESYNC_SNAPSHOTS_MS) {
+        const timer = setTimeout(resnapshot, delay);
+        (timer as { unref?: () => void }).unref?.();
       }
     },
     connections() {

@@ -35,7 +35,7 @@ export function createPublisher(host: PublishHost) {
     const nack = (error: FrameError) => host.send(session, { type: 'nack', cid, channel, error });
     const ack = (outcome: PublishOutcome) => {
       host.stored(session.info, channel, event, outcome);
-      host.send(session, { type: 'ack', cid, channel, id: outcome.id, seq: outcome.seq });
+      host.send(session, { type: 'ack', cid, channel, id: outcome.id, seq: outcome.seq, ...(outcome.epoch ? { epoch: outcome.epoch } : {}) });
     };
     const unavailable = (error: unknown) => {
       host.onError(error, session.info);

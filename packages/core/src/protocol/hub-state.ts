@@ -71,3 +71,10 @@ export function settle<T, R>(step: () => MaybePromise<T>, then: (value: T) => R,
   if (value instanceof Promise) return value.then(then, fail) as Promise<Awaited<R>>;
   return then(value);
 }
+
+/** Waits for both when either is a promise; synchronous when neither is. */
+export function both(a: MaybePromise<void> | undefined, b: Promise<void> | undefined): MaybePromise<void> {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Promise.all([a, b]).then(() => undefined);
+}

@@ -25,6 +25,9 @@ function setup(options: ChannelHubOptions = {}) {
 const seqs = (frames: ServerFrame[]) => frames.flatMap((frame) => (frame.type === 'message' ? [frame.seq] : []));
 const types = (frames: ServerFrame[]) => frames.map((frame) => (frame.type === 'presence' ? `presence:${frame.action}` : frame.type));
 
+/** Acks name the epoch of the log their seq counts in. */
+const EPOCH = expect.stringMatching(/^[0-9a-f]{12}$/);
+
 describe('createChannelHub', () => {
   it('welcomes, numbers each channel 1, 2, 3 and delivers to subscribers only', () => {
     const { hub, connect } = setup();
@@ -87,8 +90,8 @@ describe('createChannelHub', () => {
     a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
     a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
     expect(a.take()).toEqual([
-      { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1 },
-      { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1 },
+      { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1, epoch: EPOCH },
+      { type: 'ack', cid: 'c1', channel: 'room', id: 'id-3', seq: 1, epoch: EPOCH },
     ]);
     expect(b.take()).toEqual([
       // `from`: the publisher as the server knows it (an anonymous one under its presence id).
@@ -96,7 +99,7 @@ describe('createChannelHub', () => {
     ]);
     // Per channel: the same cid elsewhere is another message.
     a.send({ type: 'publish', channel: 'other', event: 'm', data: 1, cid: 'c1' });
-    expect(a.take()).toEqual([{ type: 'ack', cid: 'c1', channel: 'other', id: 'id-4', seq: 1 }]);
+    expect(a.take()).toEqual([{ type: 'ack', cid: 'c1', channel: 'other', id: 'id-4', seq: 1, epoch: EPOCH }]);
     // Server-side publishes dedupe too.
     expect(hub.publish('room', 'm', 1, { cid: 'c1' })).toEqual({ id: 'id-3', seq: 1 });
     expect(hub.broker.messages('room')).toHaveLength(1);
@@ -377,7 +380,7 @@ describe('createChannelHub over an asynchronous broker', () => {
     store.fail(false);
     frames.length = 0;
     await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
-    expect(frames).toEqual([{ type: 'ack', cid: 'c1', channel: 'room', id: expect.any(String), seq: 1 }]);
+    expect(frames).toEqual([{ type: 'ack', cid: 'c1', channel: 'room', id: expect.any(String), seq: 1, epoch: EPOCH }]);
   });
 
   it('admit refuses frames in order: a publish is nacked with its error, a subscribe answered with an error frame', async () => {
@@ -392,7 +395,7 @@ describe('createChannelHub over an asynchronous broker', () => {
     await session.receive({ type: 'subscribe', channel: 'slow' });
     expect(frames.slice(1)).toEqual([
       { type: 'nack', cid: 'c1', channel: 'room', error: { code: 'invalid_payload', message: 'no' } },
-      { type: 'ack', cid: 'c2', channel: 'room', id: expect.any(String), seq: 1 },
+      { type: 'ack', cid: 'c2', channel: 'room', id: expect.any(String), seq: 1, epoch: EPOCH },
       { type: 'error', channel: 'slow', error: { code: 'rate_limited', message: 'later' } },
     ]);
     expect(admit.mock.calls[0]?.[0]).toMatchObject({ userId: 'ann' });

@@ -8,7 +8,7 @@ import { occupancyChanged, occupancyFrame } from './hub-occupancy.js';
 import { createDelivery, type SubscribeFrom } from './hub-delivery.js';
 import { createPublisher } from './hub-publish.js';
 import { createChannelPresence } from './hub-presence.js';
-import { settle, type ChannelState, type HubAction, type HubSessionInfo, type SessionState } from './hub-state.js';
+import { both, settle, type ChannelState, type HubAction, type HubSessionInfo, type SessionState } from './hub-state.js';
 import { createMemoryBroker, type MemoryBroker } from './memory-broker.js';
 
 import type { ChannelHub, ChannelHubOptions, HubPublishResult } from './hub-types.js';
@@ -61,6 +61,8 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
   const now = options.now ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const limits = resolveHubLimits(options.limits);
+  /** Permission answers kept per session: every action on every channel it may hold at once, twice over. */
+  const allowedCacheSize = 8 * limits.maxChannelsPerSession;
   const { authorize, admit, onStored, beforePublish } = options;
   const onError = options.onError ?? ((error: unknown) => reportListenerError(error));
   const { cluster } = broker;
@@ -230,6 +232,8 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         answer = false;
       }
       session.allowed.set(key, answer);
+      // Bounded: a session that walks through ever new channels must not grow its cache forever (oldest asked go first).
+      if (session.allowed.size > allowedCacheSize) session.allowed.delete(session.allowed.keys().next().value as string);
     }
     if (typeof answer === 'boolean') return then(answer);
     return answer.then(
@@ -459,6 +463,8 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
     publish(channel, event, data, publishOptions = {}) {
       const nameProblem = checkChannelName(channel, limits);
       if (nameProblem) throw new RealtimeError('bad_frame', `hub.publish: the channel ${nameProblem}.`);
+      const eventProblem = checkEventName(event, limits, 'publish');
+      if (eventProblem) throw new RealtimeError('bad_frame', `hub.publish to "${channel}": ${eventProblem}`);
       const measured = measureData(data, limits.maxDataDepth);
       if (!measured.ok) throw new RealtimeError('invalid_payload', `hub.publish to "${channel}": ${measured.error.message}`);
       return settle(
@@ -488,11 +494,4 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
       step.call(broker);
     },
   };
-}
-
-/** Waits for both when either is a promise; synchronous when neither is. */
-function both(a: MaybePromise<void> | undefined, b: Promise<void> | undefined): MaybePromise<void> {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Promise.all([a, b]).then(() => undefined);
 }

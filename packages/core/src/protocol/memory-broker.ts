@@ -54,7 +54,7 @@ export interface MemoryBroker extends ChannelBroker {
   publish(channel: string, draft: MessageDraft): PublishOutcome;
   history(channel: string, query: HistoryQuery): ChannelHistory;
   latest(channel: string, event: string): HubMessage | undefined;
-  lookup(channel: string, cid: string): { readonly id: string; readonly seq: number } | undefined;
+  lookup(channel: string, cid: string): { readonly id: string; readonly seq: number; readonly epoch: string } | undefined;
   /** The messages a channel still holds for replay, oldest first. */
   messages(channel: string): readonly HubMessage[];
   /** A channel's newest sequence number (0 before the first message). */
@@ -210,7 +210,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
       const log = use(channel);
       if (cid !== undefined) {
         const known = log.cids.get(cid);
-        if (known) return { ...known, fresh: false };
+        if (known) return { ...known, fresh: false, epoch: log.epoch };
       }
       log.head += 1;
       const message: HubMessage = Object.freeze({
@@ -237,7 +237,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
           }
         }
       }
-      return { ...result, fresh: true };
+      return { ...result, fresh: true, epoch: log.epoch };
     },
     history(channel, query) {
       // Reading gives the channel a log (and an epoch) too: a client that saw an empty channel must learn if that
@@ -284,7 +284,11 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
       };
     },
     latest,
-    lookup: (channel, cid) => logs.get(channel)?.cids.get(cid),
+    lookup(channel, cid) {
+      const log = logs.get(channel);
+      const known = log?.cids.get(cid);
+      return known && log ? { ...known, epoch: log.epoch } : undefined;
+    },
     exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T> {
       const previous = queues.get(channel) ?? Promise.resolve();
       const run = previous.then(

@@ -52,7 +52,7 @@ export interface RedisBrokerOptions {
   retentionMs?: number;
   /**
    * How often this instance proves it is alive (and checks the others), in ms. Default 5000. An instance that stops
-   * (killed without goodbye) is noticed within three times this, plus one check: its presence members leave.
+   * (killed without goodbye) is noticed within four times this plus a second (21 s by default): its presence members leave.
    */
   heartbeatMs?: number;
   /** How long one `exclusive` task may hold a channel's lock before another instance may take it. Default 10 000 ms. */
@@ -88,7 +88,7 @@ export interface RedisBroker extends ChannelBroker {
   history(channel: string, query: HistoryQuery): Promise<ChannelHistory>;
   subscribe(channel: string, listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): RedisBrokerSubscription;
   latest(channel: string, event: string): Promise<HubMessage | undefined>;
-  lookup(channel: string, cid: string): Promise<{ id: string; seq: number } | undefined>;
+  lookup(channel: string, cid: string): Promise<{ id: string; seq: number; epoch?: string } | undefined>;
   readonly cluster: RedisCluster;
   /**
    * Stops every delivery and quits the connections the broker opened (never a client passed in). Idempotent; later
@@ -315,12 +315,13 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       if (!Array.isArray(reply) || reply.length === 0) {
         throw unavailable(`Could not publish to "${channel}"`, new Error('Unexpected reply from the publish script.'));
       }
-      const [fresh, value] = reply as [unknown, unknown];
+      const [fresh, value, epochValue] = reply as [unknown, unknown, unknown];
       if (fresh === -1) throw unavailable(`Could not publish to "${channel}"`, new Error('the channel turn passed to another instance (the lease ran out)'));
       const text = String(value);
-      if (fresh === 1) return { id, seq: Number(text), fresh: true };
+      const epoch = typeof epochValue === 'string' && epochValue !== '' ? { epoch: epochValue } : {};
+      if (fresh === 1) return { id, seq: Number(text), fresh: true, ...epoch };
       const colon = text.indexOf(':');
-      return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)), fresh: false };
+      return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)), fresh: false, ...epoch };
     },
 
     async history(channel, query) {
@@ -363,10 +364,11 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
 
     async lookup(channel, cid) {
       ensureOpen('Could not look up a publish');
-      const text = await command(commands.client, `Could not look up a publish on "${channel}"`, () => commands.client.get(keys(channel).cid(cid)));
-      if (text === null) return undefined;
+      const k = keys(channel);
+      const [text, epoch] = await command(commands.client, `Could not look up a publish on "${channel}"`, () => commands.client.mget(k.cid(cid), k.epoch));
+      if (text === null || text === undefined) return undefined;
       const colon = text.indexOf(':');
-      return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)) };
+      return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)), ...(epoch ? { epoch } : {}) };
     },
 
     exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T> {

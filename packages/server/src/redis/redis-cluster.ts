@@ -45,8 +45,9 @@ interface Pending {
 
 /**
  * Presence, occupancy, signals and session routing between instances over Redis:
- * - each instance heartbeats `{prefix}:instance:{id}` (TTL three heartbeats); an instance whose key is missing at two
- *   checks in a row is reported `down` (within about five heartbeats of its death), so its members leave;
+ * - each instance heartbeats `{prefix}:instance:{id}` (TTL two heartbeats and a second); an instance whose key is
+ *   missing at two checks in a row is reported `down` (within four heartbeats and a second of its death: 21 s with the
+ *   default 5 s), so its members leave;
  * - a contribution change is one Lua step that updates the channel's presence hash (`{id}|{member}` and `{id}#`
  *   fields) and publishes the change on the channel's pub/sub name, in order with its messages;
  * - a snapshot reads the hash, leaving out (and deleting) instances that stopped heartbeating;
@@ -77,7 +78,7 @@ export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
 
   async function beat() {
     try {
-      await command(commands, 'Could not heartbeat', () => commands.set(instanceKey(instanceId), '1', 'PX', heartbeatMs * 3));
+      await command(commands, 'Could not heartbeat', () => commands.set(instanceKey(instanceId), '1', 'PX', heartbeatMs * 2 + 1000));
     } catch {
       return; // Redis is down: the others cannot see us either; nothing to check now.
     }

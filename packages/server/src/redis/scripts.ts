@@ -7,7 +7,7 @@ import { LuaScript } from './connection.js';
  * fence, has-cid flag, event name.
  *
  * A log whose counter is gone while its stream is not (a deleted key) starts over: the stream is dropped and a new
- * epoch begins, so numbers are never reused silently. Returns {1, seq, epoch} (stored), {0, 'seq:id'} (a known cid)
+ * epoch begins, so numbers are never reused silently. Returns {1, seq, epoch} (stored), {0, 'seq:id', epoch} (a known cid)
  * or {-1} (the fence no longer holds the lock).
  */
 export const publishScript = new LuaScript(`
@@ -20,7 +20,7 @@ if fence ~= '' then
 end
 if cidKey then
   local known = redis.call('GET', cidKey)
-  if known then return {0, known} end
+  if known then return {0, known, redis.call('GET', KEYS[3]) or ''} end
 end
 local head = redis.call('GET', KEYS[1])
 local epoch = redis.call('GET', KEYS[3])

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
-import { createChannelHub, TYPING_EVENT } from '@realtime-kit/core';
+import { createChannelHub, measureData, TYPING_EVENT } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, FrameError, HubMessage, HubPublishResult, HubSession, MemoryBroker, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { SOCKET_IO_FRAME_EVENT, SOCKET_IO_UNAUTHORIZED } from '@realtime-kit/core/socket-io';
 import type { Redis } from 'ioredis';
@@ -19,6 +19,8 @@ import type { Realtime } from '../realtime.js';
  * createSocketServer(httpServer, { connectionStateRecovery: { ...DEFAULT_CONNECTION_STATE_RECOVERY, maxDisconnectionDuration: 30_000 } })
  */
 export const DEFAULT_CONNECTION_STATE_RECOVERY = Object.freeze({ maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false });
+/** Nesting deeper than this is not even measured (the hub refuses anything past its own, smaller limit). */
+const MEASURABLE_DEPTH = 1000;
 /** How long `close()` waits for sockets to go before it stops waiting. */
 const CLOSE_GRACE_MS = 2000;
 /** setTimeout's largest delay (~24.8 days); a later expiry is not scheduled. */
@@ -258,6 +260,11 @@ export interface SocketServerOptions<B extends ChannelBroker = MemoryBroker> {
   checkOrigin?: (origin: string | null) => boolean;
   /** Largest accepted frame or native publish, measured on its JSON in bytes. Larger ones are refused; the connection stays up. Default 64 KiB. */
   maxMessageBytes?: number;
+  /**
+   * Ends each connection after this long (its underlying connection is closed, as on a restart): protocol clients
+   * reconnect at once (to any instance) and resume, nothing lost. For hosts that cut long connections. Default: never.
+   */
+  maxDurationMs?: number;
   /** Audit hook: connect, disconnect, auth_failure, refused. Must not throw (a throw goes to `onError`). */
   onEvent?: ServerEventListener;
   /** Failures that are not the client's fault (a throwing `authenticate` or hub, Redis). Default `console.error`. */
@@ -338,6 +345,10 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
   options: SocketServerOptions<B> = {},
 ): SocketServer<B> {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const { maxDurationMs } = options;
+  if (maxDurationMs !== undefined && !(maxDurationMs > 0 && Number.isFinite(maxDurationMs))) {
+    throw new RangeError(`maxDurationMs must be a positive, finite number; got ${String(maxDurationMs)}.`);
+  }
   if (typeof maxMessageBytes !== 'number' || !Number.isFinite(maxMessageBytes) || maxMessageBytes <= 0) {
     throw new RangeError(`createSocketServer: maxMessageBytes must be a positive, finite number; got ${String(maxMessageBytes)}.`);
   }
@@ -571,7 +582,9 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
       pump();
     };
 
+    // NaN for data nested past any sane depth (JSON.stringify would overflow the stack): the hub refuses it `bad_frame`.
     const sizeOf = (value: unknown): number => {
+      if (!measureData(value, MEASURABLE_DEPTH).ok) return Number.NaN;
       try {
         const json = JSON.stringify(value);
         return json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
@@ -771,8 +784,10 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
             socket.conn.close();
           }, expiresIn);
 
+    const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => socket.conn.close(), maxDurationMs);
     socket.on('disconnect', () => {
       clearTimeout(expiry);
+      clearTimeout(lifetime);
       queue.length = 0;
       hubSession.close();
       report({ type: 'disconnect', transport: 'socket.io', connectionId, userId });

@@ -1,0 +1,167 @@
+import { RealtimeError, isRealtimeError } from '../errors.js';
+import { createOutboxQueue, type OutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js';
+import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
+import type { ClientFrame, FrameError } from '../protocol/frames.js';
+import type { OutboxStorage, PublishOptions, PublishReceipt } from './types.js';
+
+/** What publishing needs from the client. */
+export interface ClientPublisherHost {
+  readonly storage: OutboxStorage | undefined;
+  readonly maxQueued: number;
+  createId(): string;
+  now(): number;
+  /** Sends on the open session; false when not open (the publish waits). Throws when the frame cannot be encoded. */
+  transmit(frame: ClientFrame): boolean;
+  isOpen(): boolean;
+  isClosed(): boolean;
+  ensureConnected(): void;
+  /** A channel's `pending` count may have changed. */
+  refresh(channel: string): void;
+  /** An error for a publish nobody waits for (restored from storage): reported on its channel. */
+  report(channel: string, error: RealtimeError): void;
+  onStorageError(error: unknown): void;
+}
+
+/** The publishing side of a client: the ordered outbox, acks, refusals, and re-sends. */
+export interface ClientPublisher {
+  readonly outbox: OutboxQueue;
+  publish(channel: string, event: string, data: unknown, options?: PublishOptions): Promise<PublishReceipt>;
+  /** Sends every publish not sent on the current session, in order. */
+  flush(): void;
+  /** Stored (an `ack`, or the publisher's own echo). */
+  settle(cid: string, channel: string, receipt: PublishReceipt): void;
+  /** Refused (a `nack`). */
+  refuse(cid: string, channel: string, error: FrameError): void;
+  /** The client is closing: stop the re-send timer. */
+  stop(): void;
+}
+
+/** First wait before publishes refused `unavailable` (the server's store is down) are sent again; it doubles up to the max. */
+const STORE_RETRY_MIN_MS = 250;
+const STORE_RETRY_MAX_MS = 5000;
+
+/**
+ * The outbox in action. A publish resolves on its `ack` (or its echo) and rejects on a `nack`, except `unavailable`:
+ * the server's message store was down and nothing was stored, so the publish stays in the outbox, in order, and is
+ * sent again after a short backoff (250 ms, doubling to 5 s, back to the start after any ack), like a publish made
+ * while offline. Every other refusal rejects with its typed error (`rate_limited` carries `retryAfterMs`).
+ */
+export function createClientPublisher(host: ClientPublisherHost): ClientPublisher {
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = STORE_RETRY_MIN_MS;
+
+  const outbox = createOutboxQueue({
+    storage: host.storage,
+    onStorageError: host.onStorageError,
+    onLoaded(names) {
+      for (const name of names) host.refresh(name);
+      if (names.size > 0) host.ensureConnected();
+      flush();
+    },
+  });
+
+  function flush() {
+    if (!host.isOpen() || !outbox.ready || host.isClosed() || retryTimer !== undefined) return;
+    for (const queued of outbox.inOrder()) {
+      if (queued.sent) continue;
+      const { cid, channel, event, data } = queued.entry;
+      let sent: boolean;
+      try {
+        sent = host.transmit({ type: 'publish', channel, event, data, cid });
+      } catch (cause) {
+        // The transport could not encode it (e.g. not JSON-serialisable): this one fails, the rest go on.
+        const error = isRealtimeError(cause)
+          ? cause
+          : new RealtimeError('invalid_payload', `The publish of "${event}" on "${channel}" could not be sent: ${String(cause)}`, { cause });
+        fail(queued, error);
+        continue;
+      }
+      if (!sent) return;
+      queued.sent = true;
+    }
+  }
+
+  function fail(queued: QueuedPublish, error: RealtimeError) {
+    outbox.remove(queued.entry.cid);
+    host.refresh(queued.entry.channel);
+    if (queued.settle) queued.settle.reject(error);
+    else host.report(queued.entry.channel, error);
+  }
+
+  function retryLater() {
+    if (retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      flush();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, STORE_RETRY_MAX_MS);
+  }
+
+  /** A repeat publish of a waiting `cid` shares its promise (one restored from storage gets one now). */
+  function attachPromise(queued: QueuedPublish): Promise<PublishReceipt> {
+    if (queued.promise) return queued.promise;
+    const { promise, settle } = deferred();
+    queued.promise = promise;
+    queued.settle = settle;
+    return promise;
+  }
+
+  return {
+    outbox,
+    flush,
+    publish(channel, event, data, publishOptions = {}) {
+      if (host.isClosed()) {
+        return Promise.reject(new RealtimeError('closed', `Cannot publish on "${channel}": this client was closed. Create a new client.`));
+      }
+      const cid = publishOptions.cid ?? host.createId();
+      const existing = outbox.get(cid);
+      if (existing) return attachPromise(existing);
+      if (outbox.size >= host.maxQueued) {
+        return Promise.reject(
+          new RealtimeError(
+            'outbox_full',
+            `Publish on "${channel}" refused: ${outbox.size} publishes already wait for the server (maxQueued ${host.maxQueued}). Nothing was dropped; retry once the connection is back, or raise maxQueued.`,
+          ),
+        );
+      }
+      const { promise, settle } = deferred();
+      outbox.add({ cid, channel, event, data, createdAt: outbox.nextCreatedAt(host.now()) }, settle, promise);
+      host.refresh(channel);
+      host.ensureConnected();
+      flush();
+      return promise;
+    },
+    settle(cid, channel, receipt) {
+      const queued = outbox.get(cid);
+      if (!queued || queued.entry.channel !== channel) return;
+      outbox.remove(cid);
+      retryDelay = STORE_RETRY_MIN_MS;
+      host.refresh(channel);
+      queued.settle?.resolve(receipt);
+    },
+    refuse(cid, channel, frameError) {
+      const queued = outbox.get(cid);
+      if (!queued) return;
+      if (frameError.code === 'unavailable') {
+        // Nothing was stored: it waits in the outbox, in order, and goes again shortly.
+        queued.sent = false;
+        return retryLater();
+      }
+      fail(queued, frameErrorToRealtimeError(frameError, channel));
+    },
+    stop() {
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+    },
+  };
+}
+
+function deferred(): { promise: Promise<PublishReceipt>; settle: NonNullable<QueuedPublish['settle']> } {
+  let resolve!: (receipt: PublishReceipt) => void;
+  let reject!: (error: RealtimeError) => void;
+  const promise = new Promise<PublishReceipt>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, settle: { resolve, reject } };
+}
