@@ -3,7 +3,7 @@
 import * as React from 'react';
 import { RealtimeProvider, useConnectionState } from '@realtime-kit/react';
 
-import { ChatRoom, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
+import { ChatRoom, type ChatMessage, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
 import { DemoButton } from '@/components/demo-button';
 import { usePostChatFromServer } from '@/lib/use-post-chat';
 import { createDemoTransport } from '@/lib/demo-transport';
@@ -21,6 +21,13 @@ function guest(): ChatUser {
   const user = { id, name: `${animals[Math.floor(Math.random() * animals.length)]} ${id.slice(0, 3).toUpperCase()}` };
   sessionStorage.setItem('realtime-kit-demo-guest', JSON.stringify(user));
   return user;
+}
+
+/** "Load older": earlier messages from the channel's own log (`GET /api/demo/chat?before=<seq>`, `realtime.history`). */
+async function loadOlder(before: ChatMessage | undefined): Promise<ChatMessage[]> {
+  const response = await fetch(`/api/demo/chat${before?.seq === undefined ? '' : `?before=${before.seq}`}`);
+  if (!response.ok) throw new Error(`The history answered ${response.status}.`);
+  return (await response.json()) as ChatMessage[];
 }
 
 /**
@@ -57,6 +64,7 @@ export function ChatRoomDemo() {
             user={user}
             title="Demo chat"
             labels={{ anonymous: 'Server' }}
+            loadHistory={loadOlder}
             className="h-[28rem] max-w-2xl"
           />
         </RealtimeProvider>

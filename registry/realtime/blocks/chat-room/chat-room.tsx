@@ -40,6 +40,8 @@ interface ChatMessageData {
 /** A stored message, e.g. from your database for `initialMessages` and `loadHistory`. `id` is the channel message id. */
 interface ChatMessage extends ChatMessageData {
   id: string;
+  /** Its channel `seq`, when known: `loadHistory` can page back from it with `realtime.history(channel, { before: seq })`. */
+  seq?: number;
 }
 
 /** The channel's events: publish `message` with {@link ChatMessageData} from your server to post into the room. */

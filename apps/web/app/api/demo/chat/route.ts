@@ -1,8 +1,34 @@
-import { publish } from '@realtime-kit/server';
+import { getRealtime, publish } from '@realtime-kit/server';
 
 /** The channel of the demo chat. Subscribers connect over WebSocket to `/realtime` when the app runs with `server.mjs`. */
 const CHANNEL = 'demo:chat';
 const MAX_TEXT = 500;
+/** Messages per page of "load older". */
+const PAGE = 30;
+
+/**
+ * Earlier messages of the demo chat, for chat-room's `loadHistory`: `GET ?before=<seq>` → the `PAGE` messages before
+ * that seq (the newest ones without it), oldest first, from the channel's own log (`realtime.history`).
+ */
+export async function GET(request: Request) {
+  const raw = new URL(request.url).searchParams.get('before');
+  const before = raw === null ? undefined : Number(raw);
+  if (before !== undefined && !(Number.isSafeInteger(before) && before > 0)) {
+    return Response.json({ error: { code: 'bad_frame', message: '"before" must be a message seq.' } }, { status: 400 });
+  }
+  try {
+    const { messages } = await (await getRealtime()).history(CHANNEL, { before, limit: PAGE });
+    return Response.json(
+      messages.map((message) => {
+        const data = message.data as { text?: unknown; author?: { id: string; name: string }; sentAt?: number };
+        return { id: message.id, seq: message.seq, text: String(data.text ?? ''), author: data.author ?? { id: '', name: 'Server' }, sentAt: data.sentAt ?? message.at };
+      }),
+      { headers: { 'cache-control': 'no-store' } },
+    );
+  } catch {
+    return Response.json({ error: { code: 'unavailable', message: 'The history could not be read: retry.' } }, { status: 503 });
+  }
+}
 
 /**
  * Publishes a demo chat message from a route handler: `POST { text }` → `{ id, seq }` once stored. The message
