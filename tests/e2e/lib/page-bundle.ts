@@ -1,0 +1,73 @@
+/**
+ * Builds a browser page from a TSX entry that imports registry items, in memory: esbuild for the script (registry
+ * sources resolved through the `@/registry/*` alias, as Storybook's vite config and the root tsconfig do;
+ * @realtime-kit/* from their built dist, as an app installing them gets), Tailwind v4 for the styles (the
+ * registry's theme tokens, utilities from the files actually bundled). No files are written.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { compile, optimize } from '@tailwindcss/node';
+import { Scanner } from '@tailwindcss/oxide';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const registryDir = path.join(repoRoot, 'registry');
+
+export interface PageBundle {
+  readonly js: string;
+  readonly css: string;
+  /** The source files scanned for Tailwind classes: the entry and the registry files it reached. */
+  readonly sources: readonly string[];
+}
+
+/** `@/registry/…` → `<repo>/registry/…`, resolved like any relative import (extensions, index files). */
+const registryAlias: Plugin = {
+  name: 'registry-alias',
+  setup(context) {
+    context.onResolve({ filter: /^@\/registry\// }, async (args) => {
+      const result = await context.resolve(`./${args.path.slice('@/registry/'.length)}`, { kind: args.kind, resolveDir: registryDir });
+      return result.errors.length > 0 ? { errors: result.errors } : { path: result.path };
+    });
+  },
+};
+
+/**
+ * @param entry  the page's TSX entry
+ * @param html   the HTML shell, scanned for classes too
+ */
+export async function buildPage(entry: string, html: string): Promise<PageBundle> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    jsx: 'automatic',
+    // React's development build: its warnings reach the console the test collects.
+    define: { 'process.env.NODE_ENV': '"development"' },
+    plugins: [registryAlias],
+    outdir: '/out',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const js = result.outputFiles.find((file) => file.path.endsWith('.js'));
+  if (!js) throw new Error(`esbuild produced no script for ${entry}`);
+
+  const sources = Object.keys(result.metafile.inputs)
+    .map((input) => path.resolve(input))
+    .filter((file) => file === path.resolve(entry) || file.startsWith(registryDir + path.sep));
+
+  const compiler = await compile(
+    `@import "tailwindcss";\n@import ${JSON.stringify(path.join(registryDir, 'realtime/styles/theme.css'))};\n`,
+    { base: repoRoot, onDependency: () => {} },
+  );
+  const scanner = new Scanner({ sources: [] });
+  const candidates = scanner.scanFiles([
+    ...sources.map((file) => ({ content: readFileSync(file, 'utf8'), extension: path.extname(file).slice(1) })),
+    { content: html, extension: 'html' },
+  ]);
+  const css = optimize(compiler.build(candidates)).code;
+  return { js: js.text, css, sources };
+}
