@@ -118,8 +118,9 @@ describe('SSE over real HTTP: the WHATWG event-stream format', () => {
       const timer = setInterval(() => response.write(':\n'), 40);
       stop = () => clearInterval(timer);
     });
-    const { connection, messages, codes } = client(`${origin}/events`, { heartbeatTimeoutMs: 250 });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Comments every 40 ms against a 500 ms timeout: a loaded CI machine may pause a few hundred ms, never 12 beats.
+    const { connection, messages, codes } = client(`${origin}/events`, { heartbeatTimeoutMs: 500 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(messages.map((m) => m.data)).toEqual(['first']);
     expect(requests).toHaveLength(1);
     expect(connection.getSnapshot().status).toBe('open');

@@ -117,7 +117,11 @@ async function runShape(shape: string, fleet: Fleet, chaos: (lanes: Lane[]) => P
   await chaos(lanes);
   await writing;
   await Promise.all(lanes.map((lane) => settleLane(lane)));
-  const presenceMs = await presenceConverges(lanes, CONVERGE_MS + 8000);
+  const presenceMs = await presenceConverges(lanes, CONVERGE_MS + 8000).catch((error: unknown) => {
+    // What the servers said is the first thing to read when presence did not converge.
+    for (const instance of fleet.instances) console.error(`[matrix] instance ${instance.port} stderr:\n${instance.stderr.slice(-4000)}`);
+    throw error;
+  });
   const problems: string[] = [];
   for (const lane of lanes) {
     problems.push(...lane.refusals.map((refusal) => `${lane.kind}: refused ${refusal}`));

@@ -33,6 +33,10 @@ interface RemoteContribution {
   readonly members: Map<string, ContributionMember>;
 }
 
+/** First wait before a failed announcement is made again; it doubles up to the max while the cluster stays away. */
+const ANNOUNCE_RETRY_MIN_MS = 1000;
+const ANNOUNCE_RETRY_MAX_MS = 30_000;
+
 /** After a reconnection to the cluster, fetch snapshots again this long after it (see `resync`). */
 const RESYNC_SNAPSHOTS_MS = [1000, 4000];
 
@@ -84,6 +88,8 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
   let announcedSubscribers = 0;
   let subscriberTimer: ReturnType<typeof setTimeout> | undefined;
   let lastSubscriberAnnounce = -Infinity;
+  let announceRetry: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = ANNOUNCE_RETRY_MIN_MS;
 
   function localEntry(key: string): ContributionMember | null {
     const member = local.get(key);
@@ -157,12 +163,34 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
 
   function send(change: ContributionChange) {
     announcedSubscribers = change.subscribers;
+    const failed = (error: unknown) => {
+      host.onError(error);
+      announceAgainLater();
+    };
     try {
       const result = cluster!.announce(host.channel, change);
-      if (result instanceof Promise) result.catch(host.onError);
+      if (result instanceof Promise) result.then(() => (retryDelay = ANNOUNCE_RETRY_MIN_MS), failed);
     } catch (error) {
-      host.onError(error);
+      failed(error);
     }
+  }
+
+  /**
+   * An announcement failed (the cluster was unreachable): what the others know of this instance is uncertain, so
+   * once it is back a new generation states the whole contribution again (its end, if nothing is left). Until then
+   * the channel's state is kept, so no change is lost in between.
+   */
+  function announceAgainLater() {
+    if (announceRetry !== undefined) return;
+    announceRetry = setTimeout(() => {
+      announceRetry = undefined;
+      const wasAnnounced = generation !== null;
+      generation = null;
+      if (local.size > 0 || host.localSubscribers() > 0) announce({});
+      else if (wasAnnounced) send({ generation: randomId(), version: 1, subscribers: 0, end: true });
+    }, retryDelay);
+    (announceRetry as { unref?: () => void }).unref?.();
+    retryDelay = Math.min(retryDelay * 2, ANNOUNCE_RETRY_MAX_MS);
   }
 
   function announceMember(key: string) {
@@ -302,7 +330,7 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
       return count;
     },
     get idle() {
-      return local.size === 0 && !following && generation === null && subscriberTimer === undefined;
+      return local.size === 0 && !following && generation === null && subscriberTimer === undefined && announceRetry === undefined;
     },
     subscribersChanged() {
       host.occupancyChanged();

@@ -21,6 +21,7 @@ export interface PublishHost {
 }
 
 const RULE_FAILED: FrameError = { code: 'server_error', message: 'The server rule for this publish failed: nothing was published.' };
+const STORE_DOWN: FrameError = { code: 'unavailable', message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.' };
 
 /**
  * Stores a client publish (already authorized and admitted) and answers it. Without `beforePublish` it is one broker
@@ -39,11 +40,16 @@ export function createPublisher(host: PublishHost) {
     };
     const unavailable = (error: unknown) => {
       host.onError(error, session.info);
-      host.refused(session, channel, 'publish', nack, {
-        code: 'unavailable',
-        message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.',
-      });
+      // Later publishes of this session on this channel must not overtake this one: they are refused the same way
+      // until it comes again (the client re-sends its outbox in order, this one first).
+      if (!session.blocked.has(channel)) session.blocked.set(channel, cid);
+      host.refused(session, channel, 'publish', nack, STORE_DOWN);
     };
+    const blockedBy = session.blocked.get(channel);
+    if (blockedBy !== undefined) {
+      if (blockedBy !== cid) return void nack({ ...STORE_DOWN, message: `${STORE_DOWN.message} An earlier publish on this channel waits to be sent again first.` });
+      session.blocked.delete(channel);
+    }
     if (!beforePublish) {
       return settle(() => broker.publish(channel, { event, data: frame.data, cid, from: session.presenceKey, size }), ack, unavailable);
     }

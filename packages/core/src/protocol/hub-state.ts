@@ -48,6 +48,8 @@ export interface SessionState {
   readonly cursors: Map<ChannelState, Cursor>;
   readonly present: Set<ChannelState>;
   readonly allowed: Map<string, boolean | Promise<boolean>>;
+  /** Channels where a publish could not be stored: its cid, which must come again before later publishes may pass. */
+  readonly blocked: Map<string, string>;
   /** The tail of this session's frame chain while an asynchronous step is pending. */
   chain: Promise<void> | null;
   closed: boolean;

@@ -383,6 +383,25 @@ describe('createChannelHub over an asynchronous broker', () => {
     expect(frames).toEqual([{ type: 'ack', cid: 'c1', channel: 'room', id: expect.any(String), seq: 1, epoch: EPOCH }]);
   });
 
+  it('a publish the store could not take holds back the later ones of its session and channel until it comes again', async () => {
+    const store = asyncBroker();
+    const hub = createChannelHub({ broker: store.broker, createId: counterIds(), onError: () => {} });
+    const frames: ServerFrame[] = [];
+    const session = hub.connect({ send: (frame) => frames.push(frame) });
+    const answers = () => frames.flatMap((frame) => (frame.type === 'ack' || frame.type === 'nack' ? [`${frame.type} ${frame.cid}`] : []));
+    store.fail(true);
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
+    // The store is back, but c2 would overtake c1: refused until c1 is sent again.
+    store.fail(false);
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 2, cid: 'c2' });
+    await session.receive({ type: 'publish', channel: 'other', event: 'n', data: 1, cid: 'o1' });
+    expect(answers()).toEqual(['nack c1', 'nack c2', 'ack o1']);
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
+    await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 2, cid: 'c2' });
+    expect(answers().slice(3)).toEqual(['ack c1', 'ack c2']);
+    expect(store.inner.messages('room').map((message) => message.data)).toEqual([1, 2]);
+  });
+
   it('admit refuses frames in order: a publish is nacked with its error, a subscribe answered with an error frame', async () => {
     const admit = vi.fn(async (_session: HubSessionInfo, frame: ClientFrame) =>
       frame.type === 'publish' && frame.data === 'bad' ? { code: 'invalid_payload', message: 'no' } : frame.type === 'subscribe' && frame.channel === 'slow' ? { code: 'rate_limited', message: 'later' } : null,

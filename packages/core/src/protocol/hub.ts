@@ -429,6 +429,7 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         cursors: new Map(),
         present: new Set(),
         allowed: new Map(),
+        blocked: new Map(),
         chain: null,
         closed: false,
       };

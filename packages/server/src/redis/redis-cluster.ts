@@ -68,7 +68,6 @@ export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
   const pending = new Map<string, Pending>();
   let handler: ((body: unknown) => Promise<unknown>) | undefined;
   let inbox: Promise<void> | undefined;
-  let wasReady = false;
   let closed = false;
   let lastRefresh = Date.now();
 
@@ -114,16 +113,20 @@ export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
   timer.unref();
   void beat();
 
-  subscriber.on('ready', () => {
+  // Back after an outage (either connection): pub/sub lost what was published meanwhile, Redis may have lost its data,
+  // and announcements made while the command connection was down failed. Announce again, look again.
+  const onReady = (connection: { wasReady: boolean }) => () => {
     if (closed) return;
-    if (wasReady) {
-      // Back after an outage: pub/sub lost what was published meanwhile, and Redis may have lost its data.
+    if (connection.wasReady) {
       void beat();
       notify({ type: 'resync' });
     }
-    wasReady = true;
-  });
-  if (subscriber.status === 'ready') wasReady = true;
+    connection.wasReady = true;
+  };
+  const subscriberState = { wasReady: subscriber.status === 'ready' };
+  const commandsState = { wasReady: commands.status === 'ready' };
+  subscriber.on('ready', onReady(subscriberState));
+  commands.on('ready', onReady(commandsState));
 
   subscriber.on('message', (name: string, text: string) => {
     if (name !== inboxName(instanceId)) return;
