@@ -9,7 +9,7 @@ import path from 'node:path';
 import { renderChart, renderMarkdown, renderTable, type BenchReport } from './lib/report.js';
 import type { BenchRow } from './lib/result.js';
 
-const SUITES = ['sizes', 'sse-parse', 'server', 'compression', 'fanout', 'react-commits', 'chat-room'] as const;
+const SUITES = ['sizes', 'sse-parse', 'server', 'compression', 'fanout', 'cluster', 'react-commits', 'chat-room'] as const;
 type Suite = (typeof SUITES)[number];
 
 const here = import.meta.dirname;

@@ -9,10 +9,10 @@
  * Quick run: `node --conditions=source --import tsx bench/suites/server.ts` prints the table.
  * `SERVER_BENCH_QUICK=1` runs a tenth of the clients (for development; the figures are not the table's).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { forkChild, stopChild, track } from '../lib/children.js';
+import { forkChild, stopChild } from '../lib/children.js';
+import { startRedis } from '../lib/redis.js';
 import { isMet, median, ratioOf, type BenchRow } from '../lib/result.js';
 import type { ClientConfig, ClientKind, FromClients, FromServer, ServerConfig, ToClients, ToServer } from '../lib/server/protocol.js';
 
@@ -332,42 +332,11 @@ async function idleMemory(): Promise<BenchRow[]> {
   ];
 }
 
-/** A redis-server of our own on a free loopback port, without persistence. */
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const free = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(free));
-    });
-  });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  track(children, child);
-  child.on('error', () => {});
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return { url: `redis://127.0.0.1:${port}`, child };
-    if (Date.now() > deadline) throw new Error(`redis-server did not listen on 127.0.0.1:${port} within 10 s`);
-    await pause(50);
-  }
-}
-
 /** Row 5: two WebSocket-endpoint instances over Redis vs one with the memory broker. */
 async function overRedis(): Promise<BenchRow[]> {
   const n = Math.round(1000 * SCALE);
   const published = { count: 100, intervalMs: 20 };
-  const redis = await startRedis();
+  const redis = await startRedis(children);
   try {
     const a = await startServer({ mode: 'rk-ws', redisUrl: redis.url });
     const b = await startServer({ mode: 'rk-ws', redisUrl: redis.url });
