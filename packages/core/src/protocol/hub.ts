@@ -95,6 +95,7 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
         },
         localSubscribers: () => created.subscribers.size,
         occupancyChanged: () => occupancyChanged(created, now, send),
+        settled: () => release(created),
         cluster,
         now,
         onError: (error) => onError(error, { id: '', userId: undefined }),
