@@ -95,6 +95,8 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
   /** Events that arrived while a snapshot was being fetched; applied on top of it. */
   let buffered: ClusterEvent[] | null = null;
   let snapshotting: Promise<void> | undefined;
+  /** A snapshot was asked for while one was being read: fetch another once it is in. */
+  let lookAgain = false;
   let announcedSubscribers = 0;
   let subscriberTimer: ReturnType<typeof setTimeout> | undefined;
   let lastSubscriberAnnounce = -Infinity;
@@ -274,7 +276,13 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
     })();
     snapshotting = run;
     const clear = () => {
-      if (snapshotting === run) snapshotting = undefined;
+      if (snapshotting !== run) return;
+      snapshotting = undefined;
+      // A gap seen while this one was read (a buffered change past its versions): read again, now.
+      if (lookAgain) {
+        lookAgain = false;
+        resnapshot();
+      }
     };
     run.then(clear, clear);
     return run;
@@ -312,7 +320,8 @@ export function createChannelPresence(host: ChannelPresenceHost): ChannelPresenc
   }
 
   function resnapshot() {
-    if (!following || snapshotting) return;
+    if (!following) return;
+    if (snapshotting) return void (lookAgain = true);
     fetchSnapshot().catch(() => {});
   }
 

@@ -66,6 +66,8 @@ export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
   /** Channels this instance contributes to, for the TTL refresh. */
   const announced = new Set<string>();
   const pending = new Map<string, Pending>();
+  /** The last announcement of each channel still on its way. */
+  const announcing = new Map<string, Promise<void>>();
   let handler: ((body: unknown) => Promise<unknown>) | undefined;
   let inbox: Promise<void> | undefined;
   let closed = false;
@@ -176,23 +178,37 @@ export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
     return { key: value.key, data: value.data, connections: value.connections, status, at: value.at };
   }
 
+  /** Writes one change of this instance's contribution and publishes it, in one Lua step. */
+  async function announceNow(channel: string, change: ContributionChange): Promise<void> {
+    const { presence, pub } = options.keys(channel);
+    const event = { t: 'c', i: instanceId, g: change.generation, v: change.version, n: change.subscribers, u: change.upsert, r: change.remove, e: change.end };
+    const summary = change.end ? '' : JSON.stringify({ g: change.generation, v: change.version, n: change.subscribers });
+    const upserts = (change.upsert ?? []).flatMap((member) => [member.key, JSON.stringify(member)]);
+    if (change.end) announced.delete(channel);
+    else announced.add(channel);
+    await command(commands, `Could not announce presence on "${channel}"`, () =>
+      announceScript.run(
+        commands,
+        [presence],
+        [instanceId, summary, PRESENCE_TTL_MS, pub, `c${JSON.stringify(event)}`, change.version === 1 ? '1' : '0', upserts.length / 2, ...upserts, ...(change.remove ?? [])],
+      ),
+    );
+  }
+
   return {
     instanceId,
 
-    async announce(channel, change: ContributionChange) {
-      const { presence, pub } = options.keys(channel);
-      const event = { t: 'c', i: instanceId, g: change.generation, v: change.version, n: change.subscribers, u: change.upsert, r: change.remove, e: change.end };
-      const summary = change.end ? '' : JSON.stringify({ g: change.generation, v: change.version, n: change.subscribers });
-      const upserts = (change.upsert ?? []).flatMap((member) => [member.key, JSON.stringify(member)]);
-      if (change.end) announced.delete(channel);
-      else announced.add(channel);
-      await command(commands, `Could not announce presence on "${channel}"`, () =>
-        announceScript.run(
-          commands,
-          [presence],
-          [instanceId, summary, PRESENCE_TTL_MS, pub, `c${JSON.stringify(event)}`, change.version === 1 ? '1' : '0', upserts.length / 2, ...upserts, ...(change.remove ?? [])],
-        ),
-      );
+    announce(channel, change: ContributionChange) {
+      // One channel's announcements reach Redis in order (a script's first run, retried after NOSCRIPT, could let a
+      // later one overtake it): each waits for the one before.
+      const previous = announcing.get(channel) ?? Promise.resolve();
+      const next = previous.then(() => announceNow(channel, change));
+      const tail = next.then(noop, noop);
+      announcing.set(channel, tail);
+      void tail.then(() => {
+        if (announcing.get(channel) === tail) announcing.delete(channel);
+      });
+      return next;
     },
 
     async snapshot(channel) {
