@@ -55,7 +55,12 @@ export type RealtimeErrorCode =
    */
   | 'rejected'
   /** A session asked for more channels at once than the server allows (its `maxChannelsPerSession`). Not retried. */
-  | 'too_many_channels';
+  | 'too_many_channels'
+  /**
+   * 410: the server no longer knows the session a request named (it restarted, or the session expired). The client
+   * opens a new session at once and resumes from its last positions.
+   */
+  | 'session_gone';
 
 /** One problem a payload schema found, with where it is (`['items', 0, 'name']`) when not at the root. */
 export interface RealtimeErrorIssue {

@@ -77,6 +77,8 @@ export type {
 } from './protocol/broker.js';
 export { readHistoryQuery, toBrokerListener } from './protocol/broker.js';
 export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
+export { httpStatusOf, httpStatusVerdict } from './protocol/http-status.js';
+export type { HttpRefusalCode, HttpStatusVerdict } from './protocol/http-status.js';
 export { createRealtimeClient, DEFAULT_MAX_OUTBOX } from './channel/client.js';
 export type { Transport } from './channel/transport.js';
 export type {

@@ -28,6 +28,7 @@ const KNOWN_CODES: Record<RealtimeErrorCode, true> = {
   decryption_failed: true,
   rejected: true,
   too_many_channels: true,
+  session_gone: true,
 };
 
 /** Whether `code` is a {@link RealtimeErrorCode}. */

@@ -1,0 +1,96 @@
+import type { RealtimeErrorCode } from '../errors.js';
+
+/**
+ * The one table of HTTP statuses between our servers and our clients: the status a server answers for each way it
+ * refuses a request ({@link httpStatusOf}), and what a client does when it meets a status ({@link httpStatusVerdict})
+ * on any HTTP path: the SSE GET, the long-polling GET and the frame POST alike.
+ *
+ * | status | code | client |
+ * |---|---|---|
+ * | 400, 415, 422 | `bad_frame` | the request is wrong: a GET stops, a POST drops its frames and goes on |
+ * | 401 | `unauthorized` | reauthenticate: retry at once with fresh headers; a second 401 in a row stops |
+ * | 403 | `forbidden` | stop (credentials do not help) |
+ * | 404 | `not_found` | stop (nothing is served there) |
+ * | 408 | `timeout` | retry with backoff |
+ * | 410 | `session_gone` | retry at once: the server forgot the session (restarted, expired); a new one resumes |
+ * | 413 | `message_too_large` | the request is wrong (as 400) |
+ * | 429 | `rate_limited` | retry after `Retry-After`, else with backoff |
+ * | 5xx | `server_error` (503: `unavailable`) | retry after `Retry-After`, else with backoff |
+ * | other 4xx | `http_error` | stop |
+ */
+export type HttpStatusVerdict =
+  /** Try again: at once (`delayMs: 0`), after the server's `Retry-After`, or (no delay given) after a backoff. */
+  | { readonly action: 'retry'; readonly code: RealtimeErrorCode; readonly delayMs?: number }
+  /** Try again at once with fresh credentials; stop if that is refused too. */
+  | { readonly action: 'reauthenticate'; readonly code: RealtimeErrorCode }
+  /** Stop: retrying the same request cannot succeed. */
+  | { readonly action: 'stop'; readonly code: RealtimeErrorCode }
+  /** This request was malformed: a GET stops, a POST drops the frames it carried and the connection goes on. */
+  | { readonly action: 'reject'; readonly code: RealtimeErrorCode };
+
+/** The refusals a server answers over HTTP, by code. */
+export type HttpRefusalCode =
+  | 'bad_frame'
+  | 'unauthorized'
+  | 'token_expired'
+  | 'forbidden'
+  | 'not_found'
+  | 'session_gone'
+  | 'message_too_large'
+  | 'too_many_channels'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'server_error';
+
+const STATUS_OF: Readonly<Record<HttpRefusalCode, number>> = {
+  bad_frame: 400,
+  too_many_channels: 400,
+  unauthorized: 401,
+  token_expired: 401,
+  forbidden: 403,
+  not_found: 404,
+  session_gone: 410,
+  message_too_large: 413,
+  rate_limited: 429,
+  server_error: 500,
+  unavailable: 503,
+};
+
+/** The HTTP status a server answers for a refusal (`session_gone` → 410, `rate_limited` → 429, …). */
+export function httpStatusOf(code: HttpRefusalCode): number {
+  return STATUS_OF[code];
+}
+
+/**
+ * What a client does about a response status that is not a success (see the table on {@link HttpStatusVerdict}).
+ * `retryAfterMs` is the parsed `Retry-After` header, honoured on 429 and 5xx.
+ */
+export function httpStatusVerdict(status: number, retryAfterMs?: number): HttpStatusVerdict {
+  switch (status) {
+    case 400:
+    case 415:
+    case 422:
+      return { action: 'reject', code: 'bad_frame' };
+    case 413:
+      return { action: 'reject', code: 'message_too_large' };
+    case 401:
+      return { action: 'reauthenticate', code: 'unauthorized' };
+    case 403:
+      return { action: 'stop', code: 'forbidden' };
+    case 404:
+      return { action: 'stop', code: 'not_found' };
+    case 408:
+      return { action: 'retry', code: 'timeout' };
+    case 410:
+      return { action: 'retry', code: 'session_gone', delayMs: 0 };
+    case 429:
+      return withDelay({ action: 'retry', code: 'rate_limited' }, retryAfterMs);
+    default:
+      if (status >= 500) return withDelay({ action: 'retry', code: status === 503 ? 'unavailable' : 'server_error' }, retryAfterMs);
+      return { action: 'stop', code: 'http_error' };
+  }
+}
+
+function withDelay(verdict: { action: 'retry'; code: RealtimeErrorCode }, retryAfterMs: number | undefined): HttpStatusVerdict {
+  return retryAfterMs === undefined ? verdict : { ...verdict, delayMs: retryAfterMs };
+}
