@@ -78,7 +78,7 @@ export type {
 export { readHistoryQuery, toBrokerListener } from './protocol/broker.js';
 export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
 export { httpStatusOf, httpStatusVerdict } from './protocol/http-status.js';
-export type { HttpRefusalCode, HttpStatusVerdict } from './protocol/http-status.js';
+export type { HttpRefusalCode, HttpRefusalDetails, HttpStatusVerdict } from './protocol/http-status.js';
 export { createRealtimeClient, DEFAULT_MAX_OUTBOX } from './channel/client.js';
 export type { Transport } from './channel/transport.js';
 export type {
