@@ -7,6 +7,9 @@ import { backoff, type BackoffOptions } from './backoff.js';
 import { toConnectionStatus, type ConnectionPhase } from './machine.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from './status.js';
 
+/** How long a session must last for the retries granted at once to start over (see `hurried`). */
+export const STABLE_SESSION_MS = 10_000;
+
 /** What to do when an attempt ends: try again (after `delayMs`, or a backoff), try again now with fresh credentials, or stop. */
 export type AttemptVerdict =
   | { readonly action: 'retry'; readonly error: RealtimeError; readonly delayMs?: number }
@@ -100,6 +103,13 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   let current: { attempt: Attempt; controller: AbortController } | null = null;
   /** The last failure asked for fresh credentials: a second such failure in a row stops. */
   let reauthenticated = false;
+  /**
+   * Retries granted at once (fresh credentials, a session the server forgot) whose next session did not last
+   * {@link STABLE_SESSION_MS}: from the second, they wait a backoff, so a server that refuses every new session the
+   * same way (a POST reaching an instance without the session, over and over) meets a backoff, not a hot loop.
+   */
+  let hurried = 0;
+  let openedAt: number | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let unwatchNetwork: (() => void) | null = null;
 
@@ -134,6 +144,7 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
     failures = 0;
     error = null;
     reauthenticated = false;
+    hurried = 0;
     unwatchNetwork ??= network.subscribe(onNetworkEvent);
     beginAttempt();
   }
@@ -149,6 +160,7 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
         if (current?.attempt !== attempt) return;
         phase = 'open';
         failures = 0;
+        openedAt = now();
         if (credentialsAccepted) reauthenticated = false;
         error = null;
         retryInMs = null;
@@ -156,7 +168,10 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
         publish();
       },
       acceptCredentials() {
-        if (current?.attempt === attempt) reauthenticated = false;
+        if (current?.attempt !== attempt) return;
+        // The server took this session's credentials and spoke: a later refusal is news, answered at once again.
+        reauthenticated = false;
+        hurried = 0;
       },
       fail(verdict) {
         if (current?.attempt === attempt) settle(verdict);
@@ -171,6 +186,7 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   }
 
   function settle(given: AttemptVerdict) {
+    if (openedAt !== null && now() - openedAt >= STABLE_SESSION_MS) hurried = 0;
     endAttempt('failed');
     failures += 1;
     error = given.error;
@@ -186,12 +202,17 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
         publish();
         return;
       case 'reauthenticate':
-        return scheduleRetry(0);
+        return scheduleRetry(atOnce());
       case 'retry':
-        return scheduleRetry(verdict.delayMs ?? retryDelay(failures));
+        return scheduleRetry(verdict.delayMs === 0 ? atOnce() : (verdict.delayMs ?? retryDelay(failures)));
       default:
         assertNever(verdict);
     }
+  }
+
+  function atOnce(): number {
+    hurried += 1;
+    return hurried === 1 ? 0 : retryDelay(hurried - 1);
   }
 
   function scheduleRetry(delay: number) {
@@ -208,6 +229,7 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   function endAttempt(why: AttemptEnd) {
     const ending = current;
     current = null;
+    openedAt = null;
     if (ending === null) return;
     ending.controller.abort();
     options.end?.(ending.attempt, why);
@@ -272,6 +294,7 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
       failures = 0;
       error = null;
       reauthenticated = false;
+      hurried = 0;
       beginAttempt();
     },
     close() {
