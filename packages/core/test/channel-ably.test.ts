@@ -9,7 +9,7 @@ import { createRealtimeClient } from '../src/channel/client.js';
 import type { ChannelGap, ChannelMessage, ChannelSignal, RealtimeClient, RealtimeClientOptions } from '../src/channel/types.js';
 import { RealtimeError } from '../src/errors.js';
 import type { ServerFrame } from '../src/protocol/frames.js';
-import { ablyTransport, mapAblyError, type AblyRealtimeLike, type AblyTransport, type AblyTransportOptions } from '../src/transports/ably.js';
+import { ablyTransport, mapAblyError, type AblyRealtimeLike, type AblyTransport, type AblyTransportOptions } from '../src/hosted/ably/index.js';
 import { FakeAblyService, type FakeRealtime } from './fake-ably.js';
 import { describePresenceContract, type PresenceHarness } from './presence-contract.js';
 

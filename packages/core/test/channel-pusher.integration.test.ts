@@ -9,7 +9,7 @@ import { createRealtimeClient } from '../src/channel/client.js';
 import type { ChannelMessage, ChannelSignal, RealtimeClient, RealtimeClientOptions } from '../src/channel/types.js';
 import { RealtimeError } from '../src/errors.js';
 import type { ServerFrame } from '../src/protocol/frames.js';
-import { pusherTransport, type PusherTransport, type PusherTransportOptions } from '../src/transports/pusher.js';
+import { pusherTransport, type PusherTransport, type PusherTransportOptions } from '../src/hosted/pusher/index.js';
 import { describePresenceContract, type PresenceHarness } from './presence-contract.js';
 import { startPusherTestServer, type PusherTestServer, type PusherTestServerOptions } from './pusher-server.js';
 
