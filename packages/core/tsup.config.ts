@@ -8,7 +8,7 @@ const entries: Record<string, string> = {
   'socket-io/index': 'src/transports/socket-io.ts',
   'pusher/index': 'src/hosted/pusher/index.ts',
   'ably/index': 'src/hosted/ably/index.ts',
-  'supabase/index': 'src/transports/supabase.ts',
+  'supabase/index': 'src/hosted/supabase/index.ts',
   'encryption/index': 'src/transports/encrypted.ts',
   'fallback/index': 'src/transports/fallback.ts',
   'polling/index': 'src/transports/polling.ts',

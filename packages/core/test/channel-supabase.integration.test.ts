@@ -14,7 +14,7 @@ import {
   type SupabasePostgresEvents,
   type SupabaseTransport,
   type SupabaseTransportOptions,
-} from '../src/transports/supabase.js';
+} from '../src/hosted/supabase/index.js';
 import { startPhoenixServer, type PhoenixTestServer, type PhoenixTestServerOptions } from './phoenix-server.js';
 import { describePresenceContract, type PresenceHarness } from './presence-contract.js';
 
