@@ -95,46 +95,21 @@ export function createSupabaseConnection(context: SupabaseContext, channels: Sup
 
   function onSocketError(event: unknown) {
     if (flags.stopped) return;
-    const status = upgradeStatusOf(event);
-    if (status === 401 || status === 403) {
+    const failure = socketFailureOf(event);
+    if (!failure.retryable) {
       // A refused key is final: stop the SDK's retries (they would only be refused again).
-      const error = new RealtimeError(
-        'unauthorized',
-        `Supabase Realtime refused the API key (HTTP ${status}). Check the key passed to createClient, then call reconnect().`,
-        { status, cause: event },
-      );
       flags.stopped = true;
       endSession();
       void realtime.disconnect();
-      state.set({ status: 'closed', error, attempt: state.getSnapshot().attempt });
+      state.set({ status: 'closed', error: failure, attempt: state.getSnapshot().attempt });
       return;
     }
-    lastError = new RealtimeError(
-      status !== null && status >= 500 ? 'server_error' : 'network',
-      status !== null ? `Supabase Realtime answered the WebSocket upgrade with HTTP ${status}; the SDK retries.` : 'The Supabase Realtime connection failed; the SDK retries.',
-      { status: status ?? undefined, cause: event, retryable: true },
-    );
+    lastError = failure;
     const current = state.getSnapshot();
     if (current.status === 'connecting' || current.status === 'reconnecting') state.set({ ...current, status: 'reconnecting', error: lastError });
   }
 
-  /** The server forgot everything of this connection: joins, presence, replies still to come. */
-  function endSession() {
-    flags.session = false;
-    for (const record of records.values()) {
-      record.joined = false;
-      record.confirmed = false;
-      record.presenceSynced = !record.presence;
-      clearTimer(record, 'presenceWait');
-      // The client re-sends what it still wants on the next open: its outbox, its subscribes, its presence enter.
-      record.inflight.clear();
-      record.outgoing = [];
-      record.desired = null;
-      record.tracked = null;
-      clearTimer(record, 'presenceTimer');
-      channels.maybeRelease(record);
-    }
-  }
+  const endSession = () => endSessionOf(context, channels);
 
   function connect() {
     if (flags.stopped && state.getSnapshot().status === 'closed') flags.stopped = false;
@@ -181,4 +156,38 @@ export function createSupabaseConnection(context: SupabaseContext, channels: Sup
       });
     },
   };
+}
+
+/** The server forgot everything of this connection: joins, presence, replies still to come. */
+function endSessionOf(context: SupabaseContext, channels: SupabaseChannels) {
+  context.flags.session = false;
+  for (const record of context.records.values()) {
+    record.joined = false;
+    record.confirmed = false;
+    record.presenceSynced = !record.presence;
+    clearTimer(record, 'presenceWait');
+    // The client re-sends what it still wants on the next open: its outbox, its subscribes, its presence enter.
+    record.inflight.clear();
+    record.outgoing = [];
+    record.desired = null;
+    record.tracked = null;
+    clearTimer(record, 'presenceTimer');
+    channels.maybeRelease(record);
+  }
+}
+
+/** What a socket error means: a refused API key (HTTP 401/403 on the upgrade, final), else a failure the SDK retries. */
+function socketFailureOf(event: unknown): RealtimeError {
+  const status = upgradeStatusOf(event);
+  if (status === 401 || status === 403) {
+    return new RealtimeError('unauthorized', `Supabase Realtime refused the API key (HTTP ${status}). Check the key passed to createClient, then call reconnect().`, {
+      status,
+      cause: event,
+    });
+  }
+  return new RealtimeError(
+    status !== null && status >= 500 ? 'server_error' : 'network',
+    status !== null ? `Supabase Realtime answered the WebSocket upgrade with HTTP ${status}; the SDK retries.` : 'The Supabase Realtime connection failed; the SDK retries.',
+    { status: status ?? undefined, cause: event, retryable: true },
+  );
 }
