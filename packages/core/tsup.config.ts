@@ -9,10 +9,10 @@ const entries: Record<string, string> = {
   'pusher/index': 'src/hosted/pusher/index.ts',
   'ably/index': 'src/hosted/ably/index.ts',
   'supabase/index': 'src/hosted/supabase/index.ts',
-  'encryption/index': 'src/transports/encrypted.ts',
-  'fallback/index': 'src/transports/fallback.ts',
+  'encryption/index': 'src/wrappers/encrypted.ts',
+  'fallback/index': 'src/wrappers/fallback.ts',
   'polling/index': 'src/transports/polling.ts',
-  'cross-tab/index': 'src/transports/cross-tab.ts',
+  'cross-tab/index': 'src/wrappers/cross-tab.ts',
   'devtools/index': 'src/devtools/index.ts',
 };
 
