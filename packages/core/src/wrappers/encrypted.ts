@@ -16,7 +16,7 @@ import { RealtimeError, isRealtimeError, type RealtimeErrorCode } from '../error
 import { isRealtimeErrorCode } from '../protocol/frame-error.js';
 import type { ClientFrame, FrameError, PresenceMember, ServerFrame } from '../protocol/frames.js';
 import type { HeadersInput } from '../sse/types.js';
-import { createTransportListeners } from './transport-events.js';
+import { createTransportListeners } from '../transports/transport-events.js';
 
 export {
   CHANNEL_KEY_BYTES,

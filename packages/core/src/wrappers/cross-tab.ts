@@ -5,7 +5,7 @@ import { randomId } from '../lib/random-id.js';
 import type { ClientFrame, PresenceStatus, ServerFrame } from '../protocol/frames.js';
 import { mostPresent } from '../protocol/most-present.js';
 import { createStore } from '../store.js';
-import { createTransportListeners } from './transport-events.js';
+import { createTransportListeners } from '../transports/transport-events.js';
 
 /** The parts of `navigator.locks` used (injectable for tests and other runtimes). */
 export interface TabLocks {

@@ -3,7 +3,7 @@ import type { ConnectionState } from '../connection/status.js';
 import { INITIAL_CONNECTION_STATE } from '../connection/status.js';
 import type { ServerFrame } from '../protocol/frames.js';
 import { createStore } from '../store.js';
-import { createTransportListeners } from './transport-events.js';
+import { createTransportListeners } from '../transports/transport-events.js';
 
 /** Options for {@link fallbackTransport}. */
 export interface FallbackTransportOptions {
