@@ -37,7 +37,7 @@ export interface UsePollingResult<T> extends PollState<T> {
   refresh(): Promise<void>;
 }
 
-/** Every component's pollers, shared by key. */
+/** Every component's pollers, shared by key. Each has its own `T`, which a poller takes in and gives out: `any`. */
 const cache = /* @__PURE__ */ createConnectionCache<SharedPoller<any>>();
 let privateKeys = 0;
 const noopSubscribe = () => () => {};
@@ -111,8 +111,8 @@ export function usePolling<T>(
 }
 
 /**
- * The poller settings of one render. Each render's replace the last (an omitted `isHidden` or `hasMore` included),
- * so the poller calls the newest functions and an inline arrow needs no new poller.
+ * The poller settings of one render. Every render's settings replace the previous ones (an omitted `isHidden` or
+ * `hasMore` too), so the poller calls the newest functions and an inline arrow needs no new poller.
  */
 function settingsOf<T>(options: UsePollingOptions<T>): PollerSettings<T> {
   const { intervalMs, backoff, pauseWhenHidden, isHidden, hasMore } = options;

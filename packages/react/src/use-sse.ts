@@ -45,7 +45,7 @@ export interface UseSSEResult<T> extends SSEView<T> {
 }
 
 /** Every component's SSE connections, shared by key. */
-const cache = /* @__PURE__ */ createConnectionCache<SharedSSE<any>>();
+const cache = /* @__PURE__ */ createConnectionCache<SharedSSE<unknown>>();
 const noopSubscribe = () => () => {};
 const getIdle = () => IDLE_SSE_VIEW;
 const noop = () => {};

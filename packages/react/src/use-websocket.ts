@@ -48,7 +48,7 @@ export interface UseWebSocketResult<T> extends WebSocketView<T> {
 }
 
 /** Every component's sockets, shared by key. */
-const cache = /* @__PURE__ */ createConnectionCache<SharedWebSocket<any>>();
+const cache = /* @__PURE__ */ createConnectionCache<SharedWebSocket<unknown>>();
 const noopSubscribe = () => () => {};
 const getIdle = () => IDLE_WEBSOCKET_VIEW;
 const noop = () => {};

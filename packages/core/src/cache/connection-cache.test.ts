@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../store.js';
-import { createConnectionCache, DEFAULT_UNUSED_ENTRY_TTL_MS, type CacheableConnection } from './connection-cache.js';
+import { createConnectionCache, UNUSED_ENTRY_TTL_MS, type CacheableConnection } from './connection-cache.js';
 
 /** A connection that records its lifecycle: `connect` moves it to 'open', `dispose` to 'disposed'. */
 function fakeConnection(name = 'c') {
@@ -87,7 +87,7 @@ describe('createConnectionCache', () => {
     const off = entry.subscribe(() => {});
     off();
     const offAgain = entry.subscribe(() => {});
-    await vi.advanceTimersByTimeAsync(DEFAULT_UNUSED_ENTRY_TTL_MS * 2);
+    await vi.advanceTimersByTimeAsync(UNUSED_ENTRY_TTL_MS * 2);
     expect(entry.resource.calls.dispose).toBe(0);
     expect(entry.getSnapshot()).toBe('open');
     expect(cache.getAll()).toEqual([entry]);
@@ -111,7 +111,7 @@ describe('createConnectionCache', () => {
   it('disposes an entry that never got a subscriber after the unused-entry timeout (a render that never committed)', async () => {
     const cache = createConnectionCache<Fake>();
     const entry = cache.get('a', () => fakeConnection());
-    await vi.advanceTimersByTimeAsync(DEFAULT_UNUSED_ENTRY_TTL_MS - 1);
+    await vi.advanceTimersByTimeAsync(UNUSED_ENTRY_TTL_MS - 1);
     expect(entry.resource.calls.dispose).toBe(0);
     expect(cache.size).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -120,13 +120,13 @@ describe('createConnectionCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('takes the unused-entry timeout from its options, and a subscriber cancels it', async () => {
-    const cache = createConnectionCache<Fake>({ unusedEntryTtlMs: 50 });
+  it('cancels the unused-entry timeout with the first subscriber', async () => {
+    const cache = createConnectionCache<Fake>();
     const unused = cache.get('unused', () => fakeConnection());
     const used = cache.get('used', () => fakeConnection());
     await vi.advanceTimersByTimeAsync(10);
     used.subscribe(() => {});
-    await vi.advanceTimersByTimeAsync(40);
+    await vi.advanceTimersByTimeAsync(UNUSED_ENTRY_TTL_MS);
     expect(unused.resource.calls.dispose).toBe(1);
     expect(used.resource.calls.dispose).toBe(0);
     expect(cache.getAll().map((entry) => entry.key)).toEqual(['used']);
@@ -146,7 +146,7 @@ describe('createConnectionCache', () => {
   });
 
   it('leaves a newer entry under the same key alone when an older one is disposed late', async () => {
-    const cache = createConnectionCache<Fake>({ unusedEntryTtlMs: 100 });
+    const cache = createConnectionCache<Fake>();
     const old = cache.get('a', () => fakeConnection('old'));
     const off = old.subscribe(() => {});
     off();

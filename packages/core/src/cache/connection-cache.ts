@@ -1,8 +1,11 @@
 import type { Store } from '../store.js';
 import { createRefCount } from './ref-count.js';
 
-/** Default of {@link ConnectionCacheOptions.unusedEntryTtlMs}: 10 s. */
-export const DEFAULT_UNUSED_ENTRY_TTL_MS = 10_000;
+/**
+ * How long an entry that never had a subscriber stays before it is disposed: one made by a render React threw away,
+ * or by a Suspense render that never committed. 10 s.
+ */
+export const UNUSED_ENTRY_TTL_MS = 10_000;
 
 /**
  * What a {@link ConnectionCache} keeps under a key: a store that connects when its entry gets a subscriber and is
@@ -28,14 +31,6 @@ export interface ConnectionCacheEntry<C extends CacheableConnection<unknown>> ex
   readonly subscribers: number;
 }
 
-export interface ConnectionCacheOptions {
-  /**
-   * How long an entry that never had a subscriber stays (one made by a render React threw away, or a Suspense
-   * render that never committed) before it is disposed. Default {@link DEFAULT_UNUSED_ENTRY_TTL_MS}.
-   */
-  unusedEntryTtlMs?: number;
-}
-
 /** Keyed, ref-counted connections shared by every user of the same key. See {@link createConnectionCache}. */
 export interface ConnectionCache<C extends CacheableConnection<unknown>> {
   /**
@@ -56,7 +51,7 @@ export interface ConnectionCache<C extends CacheableConnection<unknown>> {
  * - connects with the first subscriber;
  * - is disposed one tick after the last leaves, so StrictMode's unmount/remount (and a component moving in the
  *   tree) keeps a single connection;
- * - is disposed after `unusedEntryTtlMs` if it never gets a subscriber at all.
+ * - is disposed after {@link UNUSED_ENTRY_TTL_MS} if it never gets a subscriber at all.
  *
  * Framework-free: it runs in browsers and Node alike.
  * @example
@@ -64,11 +59,8 @@ export interface ConnectionCache<C extends CacheableConnection<unknown>> {
  * const entry = cache.get(sharedSSEKey(url, options), () => createSharedSSE<Job>(url, options))
  * const off = entry.subscribe(() => render(entry.getSnapshot()))   // connects; off() closes it a tick later
  */
-export function createConnectionCache<C extends CacheableConnection<unknown>>(
-  options: ConnectionCacheOptions = {},
-): ConnectionCache<C> {
+export function createConnectionCache<C extends CacheableConnection<unknown>>(): ConnectionCache<C> {
   const entries = new Map<string, ConnectionCacheEntry<C>>();
-  const unusedEntryTtlMs = options.unusedEntryTtlMs ?? DEFAULT_UNUSED_ENTRY_TTL_MS;
 
   function createEntry(key: string, resource: C): ConnectionCacheEntry<C> {
     const dispose = () => {
@@ -80,7 +72,7 @@ export function createConnectionCache<C extends CacheableConnection<unknown>>(
       resource.connect();
     }, dispose);
     // Cleared by the first hold: when it fires, the entry never had a subscriber.
-    const unusedTimer = setTimeout(dispose, unusedEntryTtlMs);
+    const unusedTimer = setTimeout(dispose, UNUSED_ENTRY_TTL_MS);
     const entry: ConnectionCacheEntry<C> = {
       key,
       resource,
