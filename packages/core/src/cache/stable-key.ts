@@ -1,7 +1,10 @@
 const ids = new WeakMap<object, number>();
 let nextId = 1;
 
-/** A number naming an object by identity, for keys that must tell two fetch implementations apart. */
+/**
+ * A number naming an object by identity (0 for undefined), for cache keys that must tell two `fetch`
+ * implementations or network sources apart without holding on to them.
+ */
 export function identityOf(value: object | undefined): number {
   if (value === undefined) return 0;
   let id = ids.get(value);
@@ -12,7 +15,10 @@ export function identityOf(value: object | undefined): number {
   return id;
 }
 
-/** JSON with sorted object keys, so `{a, b}` and `{b, a}` give the same key. Functions are left out. */
+/**
+ * JSON with sorted object keys, so `{ a, b }` and `{ b, a }` make the same cache key. Functions are left out;
+ * `Headers` become a sorted object.
+ */
 export function stableStringify(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'function') return undefined;
