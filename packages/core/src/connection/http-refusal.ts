@@ -70,7 +70,12 @@ export function classifyHttpRefusal(
     ...(code === undefined ? {} : { code }),
   });
   const retryable = verdict.action === 'retry' || verdict.action === 'reauthenticate';
-  const error = new RealtimeError(verdict.code, describe(status, verdict, body?.message, request), {
+  // Production keeps what identifies the refusal; the explanation and advice are development help.
+  const message =
+    process.env.NODE_ENV !== 'production'
+      ? describe(status, verdict, body?.message, request)
+      : `${request.method} ${request.url} ${status}${body?.message === undefined ? '' : ` ${body.message}`}`;
+  const error = new RealtimeError(verdict.code, message, {
     status,
     retryable,
     ...(verdict.action === 'retry' && verdict.delayMs !== undefined && verdict.code === 'rate_limited' ? { retryAfterMs: verdict.delayMs } : {}),

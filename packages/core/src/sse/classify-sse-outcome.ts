@@ -40,45 +40,41 @@ export function classifySSEOutcome(outcome: SSEOutcome, { url, now }: ClassifyCo
     case 'response':
       return classifyResponse(outcome.status, outcome.headers, outcome.body, url, now);
     case 'request-error':
-      return retry(
-        new RealtimeError(
-          'network',
-          `Preparing the request to ${url} failed (the headers or body option threw): ${describe(outcome.cause)}. ` +
-            'Retrying with backoff; fix the option or call close().',
-          { cause: outcome.cause, retryable: true },
-        ),
+      return retryAfterNetwork(
+        outcome,
+        process.env.NODE_ENV !== 'production'
+          ? `Preparing the request to ${url} failed (the headers or body option threw): ${describe(outcome.cause)}. ` +
+              'Retrying with backoff; fix the option or call close().'
+          : `${url} request-error ${describe(outcome.cause)}`,
       );
     case 'fetch-error':
-      return retry(
-        new RealtimeError(
-          'network',
-          `Could not reach ${url}: ${describe(outcome.cause)}. Retrying with backoff; check the network, ` +
-            'that the server is running, and (in browsers) CORS.',
-          { cause: outcome.cause, retryable: true },
-        ),
+      return retryAfterNetwork(
+        outcome,
+        process.env.NODE_ENV !== 'production'
+          ? `Could not reach ${url}: ${describe(outcome.cause)}. Retrying with backoff; check the network, ` +
+              'that the server is running, and (in browsers) CORS.'
+          : `${url} fetch-error ${describe(outcome.cause)}`,
       );
     case 'read-error':
-      return retry(
-        new RealtimeError(
-          'network',
-          `The stream from ${url} was cut: ${describe(outcome.cause)}. Reconnecting with backoff.`,
-          { cause: outcome.cause, retryable: true },
-        ),
+      return retryAfterNetwork(
+        outcome,
+        process.env.NODE_ENV !== 'production' ? `The stream from ${url} was cut: ${describe(outcome.cause)}. Reconnecting with backoff.` : `${url} read-error ${describe(outcome.cause)}`,
       );
     case 'stream-end':
-      return retry(
-        new RealtimeError(
-          'network',
-          `The server closed the stream from ${url}. Reconnecting with backoff (send 204 to stop a client for good).`,
-          { retryable: true },
-        ),
+      return retryAfterNetwork(
+        outcome,
+        process.env.NODE_ENV !== 'production'
+          ? `The server closed the stream from ${url}. Reconnecting with backoff (send 204 to stop a client for good).`
+          : `${url} stream-end`,
       );
     case 'heartbeat-timeout':
       return retry(
         new RealtimeError(
           'heartbeat_timeout',
-          `No data from ${url} for ${outcome.timeoutMs} ms (heartbeatTimeoutMs): the connection is presumed dead ` +
-            'and is being reopened. Have the server send a comment line (": ping") more often than that.',
+          process.env.NODE_ENV !== 'production'
+            ? `No data from ${url} for ${outcome.timeoutMs} ms (heartbeatTimeoutMs): the connection is presumed dead ` +
+                'and is being reopened. Have the server send a comment line (": ping") more often than that.'
+            : `${url} ${outcome.timeoutMs} ms`,
           { retryable: true },
         ),
       );
@@ -101,8 +97,10 @@ function classifyResponse(
     return stop(
       new RealtimeError(
         'bad_content_type',
-        `${url} answered 200 with Content-Type "${contentType ?? '(none)'}", not "text/event-stream". ` +
-          'Check the URL points at an SSE endpoint (a login page, proxy or SPA fallback answers HTML). Not retried.',
+        process.env.NODE_ENV !== 'production'
+          ? `${url} answered 200 with Content-Type "${contentType ?? '(none)'}", not "text/event-stream". ` +
+              'Check the URL points at an SSE endpoint (a login page, proxy or SPA fallback answers HTML). Not retried.'
+          : `${url} 200 ${contentType}`,
         { status },
       ),
     );
@@ -111,13 +109,18 @@ function classifyResponse(
     return stop(
       new RealtimeError(
         'no_content',
-        `${url} answered 204 No Content: the server asked this client to stop. Call reconnect() to start again.`,
+        process.env.NODE_ENV !== 'production' ? `${url} answered 204 No Content: the server asked this client to stop. Call reconnect() to start again.` : `${url} 204`,
         { status },
       ),
     );
   }
   const refusal = classifyHttpRefusal(status, headers, body, { url, method: 'GET', expected: 'an event stream', now });
   return toAttemptVerdict(refusal);
+}
+
+/** A network failure of one attempt: always retried with backoff. */
+function retryAfterNetwork(outcome: SSEOutcome & { readonly cause?: unknown }, message: string): SSEVerdict {
+  return retry(new RealtimeError('network', message, { ...(outcome.cause === undefined ? {} : { cause: outcome.cause }), retryable: true }));
 }
 
 function retry(error: RealtimeError): SSEVerdict {

@@ -1,10 +1,10 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from '../connection/backoff.js';
 import { readRefusalBody } from '../connection/http-refusal.js';
 import { createReconnectEngine, type Attempt, type AttemptVerdict } from '../connection/reconnect-engine.js';
 import { RealtimeError } from '../errors.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
 import { classifySSEOutcome, type SSEOutcome } from './classify-sse-outcome.js';
+import { createEventStreamParser, type EventStreamEvent } from './event-stream-parser.js';
 import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions, SSEParse } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ type ErrorListener = (error: SSEErrorEvent) => void;
  * connect), POST bodies, typed and parsed data, backoff with jitter, `Retry-After`, heartbeat
  * timeouts, offline awareness, and a store of its state for UIs.
  *
- * Follows the WHATWG event-stream format (parsed by `eventsource-parser`): named events, `id:` resume
+ * Follows the WHATWG event-stream format (parsed by our own `createEventStreamParser`): named events, `id:` resume
  * through `Last-Event-ID`, `retry:`, comments as liveness. Works wherever `fetch` streams bodies.
  *
  * @example
@@ -153,17 +153,15 @@ export function createSSEStream<T = unknown>(
     attempt.signal.addEventListener('abort', cancel, { once: true });
     // A fresh decoder per stream: it strips the leading BOM, as the event-stream format requires.
     const decoder = new TextDecoder();
-    const parser = createParser({
-      onEvent: (message) => {
+    // Comments count as liveness through the bytes they bring, so they need no callback.
+    const parser = createEventStreamParser(
+      (message) => {
         if (live()) dispatch(message);
       },
-      onRetry: (ms) => {
+      (ms) => {
         if (live()) serverRetryMs = ms;
       },
-      // Unknown fields and invalid `retry:` values are ignored, as WHATWG says; comments count as
-      // liveness through the bytes they bring, so they need no callback.
-    });
-    let crPending = false;
+    );
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -174,14 +172,7 @@ export function createSSEStream<T = unknown>(
           return;
         }
         armHeartbeat(attempt);
-        let text = decoder.decode(value, { stream: true });
-        if (text === '') continue;
-        // eventsource-parser holds back a chunk-final CR until it sees whether LF follows, which
-        // would delay a CR-terminated event until more bytes come. A CR ends a line at once (WHATWG):
-        // feed CRLF now and drop the LF if the next chunk starts with one.
-        if (crPending && text.startsWith('\n')) text = text.slice(1);
-        crPending = text.endsWith('\r');
-        parser.feed(crPending ? `${text}\n` : text);
+        parser.feed(decoder.decode(value, { stream: true }));
         if (!live()) return;
         if (resumePointMoved) {
           resumePointMoved = false;
@@ -195,7 +186,7 @@ export function createSSEStream<T = unknown>(
     }
   }
 
-  function dispatch(raw: EventSourceMessage) {
+  function dispatch(raw: EventStreamEvent) {
     if (raw.id !== undefined) {
       // `id:` with an empty value resets the resume point; the parser already ignores ids containing NULL.
       lastEventId = raw.id === '' ? null : raw.id;
@@ -211,8 +202,10 @@ export function createSSEStream<T = unknown>(
       const reason = cause instanceof Error ? cause.message : String(cause);
       const failure = new RealtimeError(
         'bad_data',
-        `Could not parse the data of a "${event}" event from ${url}: ${reason}. The event was skipped and the ` +
-          'stream goes on; fix the payload on the server or pass a parse option that accepts it.',
+        process.env.NODE_ENV !== 'production'
+          ? `Could not parse the data of a "${event}" event from ${url}: ${reason}. The event was skipped and the ` +
+            'stream goes on; fix the payload on the server or pass a parse option that accepts it.'
+          : `${url} "${event}" ${reason}`,
         { cause, raw: raw.data },
       );
       emitError(id === undefined ? { error: failure, event, raw: raw.data } : { error: failure, event, id, raw: raw.data });

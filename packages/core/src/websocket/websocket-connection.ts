@@ -61,8 +61,10 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (typeof WebSocketImpl !== 'function') {
     throw new TypeError(
-      'createWebSocketConnection: this runtime has no global WebSocket (Node < 22). Install `ws` and pass its class: ' +
-        "import { WebSocket } from 'ws'; createWebSocketConnection(url, { WebSocket }).",
+      process.env.NODE_ENV !== 'production'
+        ? 'createWebSocketConnection: this runtime has no global WebSocket (Node < 22). Install `ws` and pass its ' +
+            "class: import { WebSocket } from 'ws'; createWebSocketConnection(url, { WebSocket })."
+        : 'createWebSocketConnection: no WebSocket',
     );
   }
   const Socket: WebSocketConstructorLike = WebSocketImpl;
@@ -317,7 +319,9 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     if (engine.phase === 'closed') {
       throw new RealtimeError(
         'closed',
-        `send() on the closed WebSocket connection to ${url}: nothing was sent. Call connect() or reconnect() first.`,
+        process.env.NODE_ENV !== 'production'
+          ? `send() on the closed WebSocket connection to ${url}: nothing was sent. Call connect() or reconnect() first.`
+          : `${url} closed`,
       );
     }
     const socket = openSocketOf();
@@ -328,8 +332,10 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     if (queue.length >= maxQueued) {
       throw new RealtimeError(
         'queue_full',
-        `${maxQueued} messages already wait for the WebSocket to ${url} to open (maxQueued): this one was refused and ` +
-          'none was dropped. Raise maxQueued, wait for status "open", or use trySend() for messages that may be lost.',
+        process.env.NODE_ENV !== 'production'
+          ? `${maxQueued} messages already wait for the WebSocket to ${url} to open (maxQueued): this one was refused ` +
+              'and none was dropped. Raise maxQueued, wait for status "open", or use trySend() for messages that may be lost.'
+          : `${url} maxQueued ${maxQueued}`,
       );
     }
     queue.push(data);
