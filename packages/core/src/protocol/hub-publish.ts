@@ -20,6 +20,9 @@ export interface PublishHost {
   onError(error: unknown, session: HubSessionInfo): void;
 }
 
+/** Stores a client publish of `size` bytes (as measured at admission) and answers the session with `ack` or `nack`. */
+export type Publish = (session: SessionState, channel: string, frame: PublishFrame, size: number) => void | Promise<void>;
+
 const RULE_FAILED: FrameError = { code: 'server_error', message: 'The server rule for this publish failed: nothing was published.' };
 const STORE_DOWN: FrameError = { code: 'unavailable', message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.' };
 
@@ -28,10 +31,10 @@ const STORE_DOWN: FrameError = { code: 'unavailable', message: 'The message coul
  * step. With it, the rule and the append run in the channel's turn (`broker.exclusive`, across instances): a
  * repeated `cid` is acknowledged without asking the rule again, a rule's `{ data }` is checked like client data.
  */
-export function createPublisher(host: PublishHost) {
+export function createPublisher(host: PublishHost): Publish {
   const { broker, limits, beforePublish } = host;
 
-  return function publish(session: SessionState, channel: string, frame: PublishFrame, size: number): void | Promise<void> {
+  return function publish(session, channel, frame, size) {
     const { cid, event } = frame;
     const nack = (error: FrameError) => host.send(session, { type: 'nack', cid, channel, error });
     const ack = (outcome: PublishOutcome) => {

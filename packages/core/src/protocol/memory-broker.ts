@@ -11,6 +11,11 @@ import {
   type MessageDraft,
   type PublishOutcome,
 } from './broker.js';
+import { createChannelTurns } from './channel-turns.js';
+import { createMemoryLogs, DEFAULT_LOG_SIZE, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOGS, DEFAULT_RETENTION_MS, storedMessages } from './memory-logs.js';
+
+export { createEpoch } from './memory-logs.js';
+export { DEFAULT_LOG_SIZE, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOGS, DEFAULT_RETENTION_MS };
 
 /** Options for {@link createMemoryBroker}. */
 export interface MemoryBrokerOptions {
@@ -67,38 +72,6 @@ export interface MemoryBroker extends ChannelBroker {
   restart(): void;
 }
 
-/** Default number of messages each channel keeps for replay. */
-export const DEFAULT_LOG_SIZE = 1000;
-/** Default time the memory broker keeps the log of a channel nobody subscribes to after its last publish: a day. */
-export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** Default most channel logs the memory broker keeps at once. */
-export const DEFAULT_MAX_LOGS = 100_000;
-/** Default most bytes of message data the memory broker keeps across its logs: 256 MiB. */
-export const DEFAULT_MAX_LOG_BYTES = 256 * 1024 * 1024;
-/** What a message costs beyond its data (the frame's other fields, the object, the ring slot). */
-const MESSAGE_OVERHEAD_BYTES = 160;
-const MIN_DEDUPE_SIZE = 1000;
-/** Logs dropped per publish at most while sweeping expired ones (the rest go with later publishes). */
-const SWEEP_BATCH = 16;
-
-interface ChannelLog {
-  readonly epoch: string;
-  head: number;
-  /** The newest messages, oldest first from `start` (grown as needed up to logSize, then a ring). */
-  readonly ring: HubMessage[];
-  /** The size of each message in `ring`, at the same index. */
-  readonly sizes: number[];
-  bytes: number;
-  start: number;
-  readonly cids: Map<string, { id: string; seq: number }>;
-  lastUsed: number;
-}
-
-/** A random epoch id: short, as it travels in every resume point. */
-export function createEpoch(): string {
-  return randomId().replace(/-/g, '').slice(0, 12);
-}
-
 /**
  * The default broker: a log per channel and direct delivery, for one server process (and the test kit). A log is
  * created when a channel is first read or published to, grows as messages come (up to `logSize`), and is dropped
@@ -109,105 +82,27 @@ export function createEpoch(): string {
  * const hub = createChannelHub({ broker })
  */
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
-  const logSize = options.logSize ?? DEFAULT_LOG_SIZE;
-  if (!Number.isInteger(logSize) || logSize < 0) {
-    throw new RangeError(`createMemoryBroker: logSize must be a non-negative integer (got ${String(logSize)}).`);
-  }
-  const dedupeSize = options.dedupeSize ?? Math.max(logSize, MIN_DEDUPE_SIZE);
-  if (!Number.isInteger(dedupeSize) || dedupeSize < 0) {
-    throw new RangeError(`createMemoryBroker: dedupeSize must be a non-negative integer (got ${String(dedupeSize)}).`);
-  }
-  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
-  if (!(retentionMs > 0)) throw new RangeError(`createMemoryBroker: retentionMs must be > 0 (got ${String(retentionMs)}).`);
-  const maxLogs = options.maxLogs ?? DEFAULT_MAX_LOGS;
-  if (!Number.isInteger(maxLogs) || maxLogs < 1) throw new RangeError(`createMemoryBroker: maxLogs must be a positive integer (got ${String(maxLogs)}).`);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
-  if (!(maxBytes > 0)) throw new RangeError(`createMemoryBroker: maxBytes must be > 0 (got ${String(maxBytes)}).`);
   const now = options.now ?? Date.now;
-  let totalBytes = 0;
   const createId = options.createId ?? randomId;
-  const epochFor = options.epoch ?? createEpoch;
-  /** Logs in order of last use (a publish moves its log to the end), so expired ones are found at the front. */
-  const logs = new Map<string, ChannelLog>();
   const listeners = new Map<string, Set<BrokerListener>>();
-  const queues = new Map<string, Promise<unknown>>();
+  const logs = createMemoryLogs(options, (channel) => listeners.has(channel));
+  const inTurn = createChannelTurns();
 
-  function stored(log: ChannelLog | undefined): HubMessage[] {
-    if (!log) return [];
-    return log.start === 0 ? log.ring.slice() : [...log.ring.slice(log.start), ...log.ring.slice(0, log.start)];
-  }
-
-  function append(log: ChannelLog, message: HubMessage, size: number) {
-    if (logSize === 0) return;
-    if (log.ring.length < logSize) {
-      log.ring.push(message);
-      log.sizes.push(size);
-    } else {
-      log.bytes -= log.sizes[log.start]!;
-      totalBytes -= log.sizes[log.start]!;
-      log.ring[log.start] = message;
-      log.sizes[log.start] = size;
-      log.start = (log.start + 1) % logSize;
-    }
-    log.bytes += size;
-    totalBytes += size;
-  }
-
-  function drop(name: string, log: ChannelLog) {
-    logs.delete(name);
-    totalBytes -= log.bytes;
-  }
-
-  function remember(log: ChannelLog, cid: string, result: { id: string; seq: number }) {
-    if (dedupeSize === 0) return;
-    log.cids.set(cid, result);
-    if (log.cids.size > dedupeSize) {
-      const oldest = log.cids.keys().next();
-      if (!oldest.done) log.cids.delete(oldest.value);
-    }
-  }
-
-  /** Moves `name`'s log to the back of the use order, creating it; drops expired and surplus logs from the front. */
-  function use(name: string): ChannelLog {
-    const time = now();
-    let log = logs.get(name);
-    if (log) logs.delete(name);
-    else log = { epoch: epochFor(name), head: 0, ring: [], sizes: [], bytes: 0, start: 0, cids: new Map(), lastUsed: time };
-    log.lastUsed = time;
-    logs.set(name, log);
-    sweep(time);
-    return log;
-  }
-
-  function sweep(time: number) {
-    // Bounded work per call: a publish never pays for more than a batch (plus what is over `maxLogs`).
-    let budget = SWEEP_BATCH + Math.max(0, logs.size - maxLogs);
-    for (const [name, log] of logs) {
-      const full = logs.size > maxLogs || totalBytes > maxBytes;
-      if (budget <= 0 && !full) return;
-      if (budget < -logs.size) return;
-      budget -= 1;
-      if (!full && time - log.lastUsed < retentionMs) return;
-      if (listeners.has(name)) {
-        // A subscribed log is in use: it stays, and its retention starts again when the last subscriber leaves.
-        logs.delete(name);
-        log.lastUsed = time;
-        logs.set(name, log);
-      } else {
-        drop(name, log);
+  function deliver(message: HubMessage, epoch: string) {
+    const subscribed = listeners.get(message.channel);
+    if (!subscribed) return;
+    for (const listener of [...subscribed]) {
+      try {
+        listener.message(message, epoch);
+      } catch (error) {
+        reportListenerError(error);
       }
     }
   }
 
-  function latest(channel: string, event: string): HubMessage | undefined {
-    const messages = stored(logs.get(channel));
-    for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i]!.event === event) return messages[i];
-    return undefined;
-  }
-
   return {
     publish(channel, { event, data, cid, from, size }) {
-      const log = use(channel);
+      const log = logs.use(channel);
       if (cid !== undefined) {
         const known = log.cids.get(cid);
         if (known) return { ...known, fresh: false, epoch: log.epoch };
@@ -224,28 +119,19 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
         at: now(),
         ...(from === undefined ? {} : { from }),
       });
-      append(log, message, (size ?? 0) + MESSAGE_OVERHEAD_BYTES);
+      logs.append(log, message, size ?? 0);
       const result = { id: message.id, seq: message.seq };
-      if (cid !== undefined) remember(log, cid, result);
-      const subscribed = listeners.get(channel);
-      if (subscribed) {
-        for (const listener of [...subscribed]) {
-          try {
-            listener.message(message, log.epoch);
-          } catch (error) {
-            reportListenerError(error);
-          }
-        }
-      }
+      if (cid !== undefined) logs.remember(log, cid, result);
+      deliver(message, log.epoch);
       return { ...result, fresh: true, epoch: log.epoch };
     },
     history(channel, query) {
       // Reading gives the channel a log (and an epoch) too: a client that saw an empty channel must learn if that
       // log is later lost (bounded by maxLogs and retention like any log).
-      const log = use(channel);
+      const log = logs.use(channel);
       const { head, epoch } = log;
       const { after, before, limit } = readHistoryQuery(query);
-      const all = stored(log);
+      const all = storedMessages(log);
       let messages: HubMessage[];
       if (after !== undefined) {
         messages = all.filter((message) => message.seq > after);
@@ -272,57 +158,28 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
           current.delete(entry);
           if (current.size === 0 && listeners.get(channel) === current) {
             listeners.delete(channel);
-            const log = logs.get(channel);
-            if (log) {
-              // Unused from now: to the back of the use order, so expired logs stay at the front.
-              logs.delete(channel);
-              log.lastUsed = now();
-              logs.set(channel, log);
-            }
+            logs.unused(channel);
           }
         },
       };
     },
-    latest,
+    latest(channel, event) {
+      const messages = storedMessages(logs.get(channel));
+      for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i]!.event === event) return messages[i];
+      return undefined;
+    },
     lookup(channel, cid) {
       const log = logs.get(channel);
       const known = log?.cids.get(cid);
       return known && log ? { ...known, epoch: log.epoch } : undefined;
     },
-    exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T> {
-      const previous = queues.get(channel) ?? Promise.resolve();
-      const run = previous.then(
-        () => task(undefined),
-        () => task(undefined),
-      );
-      const tail = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      queues.set(channel, tail);
-      void tail.then(() => {
-        if (queues.get(channel) === tail) queues.delete(channel);
-      });
-      return run;
-    },
-    messages: (channel) => stored(logs.get(channel)),
+    exclusive: (channel, task) => inTurn(channel, () => task(undefined)),
+    messages: (channel) => storedMessages(logs.get(channel)),
     head: (channel) => logs.get(channel)?.head ?? 0,
     get logs() {
       return logs.size;
     },
-    clear() {
-      for (const log of logs.values()) {
-        log.ring.length = 0;
-        log.sizes.length = 0;
-        log.bytes = 0;
-        log.start = 0;
-        log.cids.clear();
-      }
-      totalBytes = 0;
-    },
-    restart() {
-      logs.clear();
-      totalBytes = 0;
-    },
+    clear: logs.clear,
+    restart: logs.restart,
   };
 }
