@@ -1,4 +1,4 @@
-import { reportListenerError } from './lib/report-listener-error.js';
+import { emitToListeners } from './lib/report-listener-error.js';
 
 /** A value that changes over time: the one subscription contract every realtime-kit object follows. */
 export interface Store<T> {
@@ -29,7 +29,7 @@ export interface StoreHooks {
  */
 export function createStore<T>(initial: T, hooks: StoreHooks = {}): WritableStore<T> {
   let snapshot = initial;
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(value: undefined) => void>();
 
   return {
     getSnapshot: () => snapshot,
@@ -41,13 +41,7 @@ export function createStore<T>(initial: T, hooks: StoreHooks = {}): WritableStor
       if (Object.is(value, snapshot)) return;
       snapshot = value;
       // One throwing listener must neither starve the others nor abort the owner's state change.
-      for (const listener of [...listeners]) {
-        try {
-          listener();
-        } catch (error) {
-          reportListenerError(error);
-        }
-      }
+      emitToListeners(listeners, undefined);
     },
     subscribe(listener) {
       // A wrapper per call, so subscribing the same function twice needs two unsubscribes.

@@ -30,7 +30,8 @@ export interface MessageBuffer<M> extends Store<MessageBufferSnapshot<M>> {
 
 export const DEFAULT_MAX_MESSAGES = 1000;
 
-const EMPTY: MessageBufferSnapshot<never> = Object.freeze({ messages: Object.freeze([]), latest: undefined, total: 0 });
+// Marked pure so bundles that never buffer messages drop it.
+const EMPTY: MessageBufferSnapshot<never> = /* @__PURE__ */ Object.freeze({ messages: /* @__PURE__ */ Object.freeze([]), latest: undefined, total: 0 });
 
 /**
  * Collects messages and publishes them in batches: many pushes within one frame make one new snapshot,

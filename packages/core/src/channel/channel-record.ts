@@ -1,4 +1,5 @@
 import type { RealtimeError } from '../errors.js';
+import { addListener } from '../lib/add-listener.js';
 import type { ClientFrame } from '../protocol/frames.js';
 import { createStore, type WritableStore } from '../store.js';
 import { createCidWindow, type CidWindow } from './cid-window.js';
@@ -110,16 +111,8 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     get userId() {
       return host.userId();
     },
-    onGap(listener: (gap: ChannelGap) => void) {
-      const entry = (gap: ChannelGap) => listener(gap);
-      record.gapListeners.add(entry);
-      return () => void record.gapListeners.delete(entry);
-    },
-    onError(listener: (error: RealtimeError) => void) {
-      const entry = (error: RealtimeError) => listener(error);
-      record.errorListeners.add(entry);
-      return () => void record.errorListeners.delete(entry);
-    },
+    onGap: (listener: (gap: ChannelGap) => void) => addListener(record.gapListeners, listener),
+    onError: (listener: (error: RealtimeError) => void) => addListener(record.errorListeners, listener),
     presence: presence.presence,
     occupancy: { subscribe: occupancy.subscribe, getSnapshot: occupancy.getSnapshot },
   } as unknown as Channel;
@@ -147,6 +140,18 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     retry: undefined,
   };
   return record;
+}
+
+/** Publishes the channel's state when it changed; an unchanged state keeps its snapshot, so watchers are not woken. */
+export function refreshChannelState(record: ChannelRecord, pending: number) {
+  const subscribed = record.confirmed;
+  const lastSeq = record.cursor.lastSeq ?? 0;
+  const { epoch } = record;
+  record.state.set((previous) =>
+    previous.subscribed === subscribed && previous.lastSeq === lastSeq && previous.pending === pending && previous.epoch === epoch
+      ? previous
+      : Object.freeze(epoch === undefined ? { subscribed, lastSeq, pending } : { subscribed, lastSeq, pending, epoch }),
+  );
 }
 
 /** `options.rewind` as a whole number, checked. */

@@ -1,7 +1,8 @@
 import { RealtimeError, isRealtimeError } from '../errors.js';
 import { createOutboxQueue, type OutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js';
 import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
-import type { ClientFrame, FrameError } from '../protocol/frames.js';
+import type { FrameError } from '../protocol/frames.js';
+import type { ClientConnection } from './client-connection.js';
 import type { OutboxStorage, PublishOptions, PublishReceipt } from './types.js';
 
 /** What publishing needs from the client. */
@@ -10,11 +11,11 @@ export interface ClientPublisherHost {
   readonly maxQueued: number;
   createId(): string;
   now(): number;
-  /** Sends on the open session; false when not open (the publish waits). Throws when the frame cannot be encoded. */
-  transmit(frame: ClientFrame): boolean;
-  isOpen(): boolean;
-  isClosed(): boolean;
-  ensureConnected(): void;
+  /**
+   * The client's connection: `transmit` sends on the open session, false when not open (the publish waits), and
+   * throws when the frame cannot be encoded.
+   */
+  readonly connection: Pick<ClientConnection, 'transmit' | 'isOpen' | 'isClosed' | 'ensureConnected'>;
   /** A channel's `pending` count may have changed. */
   refresh(channel: string): void;
   /** An error for a publish nobody waits for (restored from storage): reported on its channel. */
@@ -47,6 +48,7 @@ const STORE_RETRY_MAX_MS = 5000;
  * while offline. Every other refusal rejects with its typed error (`rate_limited` carries `retryAfterMs`).
  */
 export function createClientPublisher(host: ClientPublisherHost): ClientPublisher {
+  const { transmit, isOpen, isClosed, ensureConnected } = host.connection;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = STORE_RETRY_MIN_MS;
 
@@ -55,19 +57,19 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
     onStorageError: host.onStorageError,
     onLoaded(names) {
       for (const name of names) host.refresh(name);
-      if (names.size > 0) host.ensureConnected();
+      if (names.size > 0) ensureConnected();
       flush();
     },
   });
 
   function flush() {
-    if (!host.isOpen() || !outbox.ready || host.isClosed() || retryTimer !== undefined) return;
+    if (!isOpen() || !outbox.ready || isClosed() || retryTimer !== undefined) return;
     for (const queued of outbox.inOrder()) {
       if (queued.sent) continue;
       const { cid, channel, event, data } = queued.entry;
       let sent: boolean;
       try {
-        sent = host.transmit({ type: 'publish', channel, event, data, cid });
+        sent = transmit({ type: 'publish', channel, event, data, cid });
       } catch (cause) {
         // The transport could not encode it (e.g. not JSON-serialisable): this one fails, the rest go on.
         const error = isRealtimeError(cause)
@@ -110,8 +112,10 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
     outbox,
     flush,
     publish(channel, event, data, publishOptions = {}) {
-      if (host.isClosed()) {
-        return Promise.reject(new RealtimeError('closed', `Cannot publish on "${channel}": this client was closed. Create a new client.`));
+      if (isClosed()) {
+        return Promise.reject(
+          new RealtimeError('closed', `Cannot publish on "${channel}": this client was closed.${process.env.NODE_ENV !== 'production' ? ' Create a new client.' : ''}`),
+        );
       }
       const cid = publishOptions.cid ?? host.createId();
       const existing = outbox.get(cid);
@@ -120,14 +124,15 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
         return Promise.reject(
           new RealtimeError(
             'outbox_full',
-            `Publish on "${channel}" refused: ${outbox.size} publishes already wait for the server (maxQueued ${host.maxQueued}). Nothing was dropped; retry once the connection is back, or raise maxQueued.`,
+            `Publish on "${channel}" refused: ${outbox.size} publishes already wait for the server (maxQueued ${host.maxQueued}).` +
+              (process.env.NODE_ENV !== 'production' ? ' Nothing was dropped; retry once the connection is back, or raise maxQueued.' : ''),
           ),
         );
       }
       const { promise, settle } = deferred();
       outbox.add({ cid, channel, event, data, createdAt: outbox.nextCreatedAt(host.now()) }, settle, promise);
       host.refresh(channel);
-      host.ensureConnected();
+      ensureConnected();
       flush();
       return promise;
     },

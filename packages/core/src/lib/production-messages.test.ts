@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createRealtimeClient } from '../channel/client.js';
+import { manualTransport } from '../channel/manual-transport.js';
 import { classifyHttpRefusal } from '../connection/http-refusal.js';
+import type { RealtimeError } from '../errors.js';
+import type { ServerFrame } from '../protocol/frames.js';
 import { classifySSEOutcome } from '../sse/classify-sse-outcome.js';
 import { classifyClose } from '../websocket/classify-close.js';
 
@@ -48,5 +52,40 @@ describe('error messages in production builds', () => {
     vi.stubEnv('NODE_ENV', 'test');
     const dev = classifyClose({ type: 'close', code: 1008, reason: 'bad origin' }, { url: 'wss://api.test/ws', reauthenticated: false });
     expect(dev.error.message).toMatch(/^wss:\/\/api\.test\/ws closed the WebSocket with 1008 \("bad origin"\): a policy violation\./);
+  });
+
+  it('the channel client says what failed (code, channel, counts) and keeps its advice to development', async () => {
+    const refusal = (publish: Promise<unknown>) => publish.then(() => undefined, (error: RealtimeError) => error);
+    const messages = async () => {
+      const manual = manualTransport();
+      const client = createRealtimeClient({ transport: manual.transport, maxQueued: 1 });
+      const errors: RealtimeError[] = [];
+      client.onError((error) => errors.push(error));
+      const room = client.channel('room');
+      const waiting = refusal(room.publish('m', 1));
+      const full = await refusal(room.publish('m', 2));
+      manual.open();
+      manual.emit({ type: 'bogus' } as unknown as ServerFrame);
+      client.close();
+      const afterClose = await refusal(room.publish('m', 3));
+      return [full, errors[0], await waiting, afterClose].map((error) => [error?.code, error?.message]);
+    };
+    vi.stubEnv('NODE_ENV', 'production');
+    expect(await messages()).toEqual([
+      ['outbox_full', 'Publish on "room" refused: 1 publishes already wait for the server (maxQueued 1).'],
+      ['bad_frame', 'Unknown frame type "bogus" from the server'],
+      ['closed', 'The client was closed before the server stored this publish.'],
+      ['closed', 'Cannot publish on "room": this client was closed.'],
+    ]);
+    vi.stubEnv('NODE_ENV', 'development');
+    expect(await messages()).toEqual([
+      [
+        'outbox_full',
+        'Publish on "room" refused: 1 publishes already wait for the server (maxQueued 1). Nothing was dropped; retry once the connection is back, or raise maxQueued.',
+      ],
+      ['bad_frame', 'Unknown frame type "bogus" from the server: is the client older than the server?'],
+      ['closed', 'The client was closed before the server stored this publish (a persistent outbox keeps it for the next client).'],
+      ['closed', 'Cannot publish on "room": this client was closed. Create a new client.'],
+    ]);
   });
 });
