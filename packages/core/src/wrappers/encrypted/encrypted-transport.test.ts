@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRealtimeClient } from '../channel/client.js';
-import type { Transport } from '../channel/transport.js';
-import type { ChannelMessage, ChannelSignal, RealtimeClient } from '../channel/types.js';
-import { toBase64 } from '../crypto/base64.js';
-import { isEncryptedEnvelope, openData, sealData } from '../crypto/envelope.js';
-import { RealtimeError, isRealtimeError } from '../errors.js';
-import type { ClientFrame } from '../protocol/frames.js';
-import { createTestTransport, type TestTransport } from '../testing/create-test-transport.js';
-import { encryptedTransport, type EncryptedTransportOptions } from './encrypted.js';
+import { createRealtimeClient } from '../../channel/client.js';
+import type { Transport } from '../../channel/transport.js';
+import type { ChannelMessage, ChannelSignal, RealtimeClient } from '../../channel/types.js';
+import { toBase64 } from '../../crypto/base64.js';
+import { isEncryptedEnvelope, openData, sealData } from '../../crypto/envelope.js';
+import { RealtimeError, isRealtimeError } from '../../errors.js';
+import type { ClientFrame } from '../../protocol/frames.js';
+import { createTestTransport, type TestTransport } from '../../testing/create-test-transport.js';
+import { encryptedTransport, type EncryptedTransportOptions } from './encrypted-transport.js';
 
 // WebCrypto settles on Node's thread pool, outside fake timers: these tests wait with `vi.waitFor` over the
 // in-memory test server instead.
