@@ -12,7 +12,7 @@ const entries: Record<string, string> = {
   'encryption/index': 'src/wrappers/encrypted/index.ts',
   'fallback/index': 'src/wrappers/fallback.ts',
   'polling/index': 'src/transports/polling.ts',
-  'cross-tab/index': 'src/wrappers/cross-tab.ts',
+  'cross-tab/index': 'src/wrappers/cross-tab/index.ts',
   'devtools/index': 'src/devtools/index.ts',
 };
 

@@ -1,10 +1,10 @@
 // shareAcrossTabs in Node: "tabs" are transports in one process, talking over Node's real BroadcastChannel, with a
 // small in-memory Web Locks stand-in (the browser test in tests/e2e runs the real thing in Chromium).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRealtimeClient } from '../channel/client.js';
-import type { ChannelMessage, RealtimeClient } from '../channel/types.js';
-import { createTestTransport, type TestTransport } from '../testing/create-test-transport.js';
-import { shareAcrossTabs, type SharedTransport, type TabLocks } from './cross-tab.js';
+import { createRealtimeClient } from '../../channel/client.js';
+import type { ChannelMessage, RealtimeClient } from '../../channel/types.js';
+import { createTestTransport, type TestTransport } from '../../testing/create-test-transport.js';
+import { shareAcrossTabs, type SharedTransport, type TabLocks } from './share-across-tabs.js';
 
 const WAIT = { timeout: 3000, interval: 5 };
 
