@@ -10,7 +10,7 @@ const entries: Record<string, string> = {
   'ably/index': 'src/hosted/ably/index.ts',
   'supabase/index': 'src/hosted/supabase/index.ts',
   'encryption/index': 'src/wrappers/encrypted/index.ts',
-  'fallback/index': 'src/wrappers/fallback.ts',
+  'fallback/index': 'src/wrappers/fallback/index.ts',
   'polling/index': 'src/transports/polling.ts',
   'cross-tab/index': 'src/wrappers/cross-tab/index.ts',
   'devtools/index': 'src/devtools/index.ts',

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Transport } from '../channel/transport.js';
-import { INITIAL_CONNECTION_STATE, type ConnectionState, type ConnectionStatus } from '../connection/status.js';
-import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import { createStore } from '../store.js';
-import { createRealtimeClient } from '../channel/client.js';
-import { fallbackTransport } from './fallback.js';
+import type { Transport } from '../../channel/transport.js';
+import { INITIAL_CONNECTION_STATE, type ConnectionState, type ConnectionStatus } from '../../connection/status.js';
+import type { ClientFrame, ServerFrame } from '../../protocol/frames.js';
+import { createStore } from '../../store.js';
+import { createRealtimeClient } from '../../channel/client.js';
+import { fallbackTransport } from './fallback-transport.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
