@@ -2,7 +2,7 @@
 // passes in the Realtime client it created.
 import type { ServerFrame } from '../../protocol/frames.js';
 import { createTransportListeners } from '../../transports/transport-events.js';
-import { createFrameSender } from '../shared/frame-sender.js';
+import { hostedTransportMembers } from '../shared/hosted-transport-members.js';
 import { createAblyChannels } from './ably-channels.js';
 import { createAblyConnection } from './ably-connection.js';
 import type { AblyContext, AblySettings } from './ably-context.js';
@@ -65,13 +65,8 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
   return {
     kind: 'ably',
     ably,
-    subscribe: connection.state.subscribe,
-    getSnapshot: connection.state.getSnapshot,
-    connect: connection.connect,
-    close: connection.close,
-    reconnect: connection.reconnect,
-    send: createFrameSender(
-      connection.isOpen,
+    ...hostedTransportMembers(
+      connection,
       {
         subscribe: channels.subscribe,
         unsubscribe: channels.unsubscribe,
@@ -83,13 +78,13 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
         },
       },
       emit,
+      (listener) => {
+        const off = addFrameListener(listener);
+        const welcome = connection.welcome();
+        if (welcome !== null && connection.isOpen()) listener(welcome);
+        return off;
+      },
     ),
-    onFrame(listener) {
-      const off = addFrameListener(listener);
-      const welcome = connection.welcome();
-      if (welcome !== null && connection.isOpen()) listener(welcome);
-      return off;
-    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { RealtimeError } from '../../errors.js';
 import { randomId } from '../../lib/random-id.js';
 import type { ServerFrame } from '../../protocol/frames.js';
 import { createTransportListeners } from '../../transports/transport-events.js';
-import { createFrameSender } from '../shared/frame-sender.js';
+import { hostedTransportMembers } from '../shared/hosted-transport-members.js';
 import { installChannelAuthorizer } from './pusher-authorizer.js';
 import { createPusherChannels } from './pusher-channels.js';
 import { createPusherConnection } from './pusher-connection.js';
@@ -131,13 +131,8 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
   return {
     kind: 'pusher',
     pusher,
-    subscribe: connection.state.subscribe,
-    getSnapshot: connection.state.getSnapshot,
-    connect: connection.connect,
-    close: connection.close,
-    reconnect: connection.reconnect,
-    send: createFrameSender(
-      connection.isOpen,
+    ...hostedTransportMembers(
+      connection,
       {
         subscribe: channels.subscribe,
         unsubscribe: channels.unsubscribe,
@@ -146,8 +141,8 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
         signal: publisher.signal,
       },
       emit,
+      addFrameListener,
     ),
-    onFrame: addFrameListener,
     onError: addErrorListener,
   };
 }

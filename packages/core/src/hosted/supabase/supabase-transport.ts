@@ -4,7 +4,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import { randomId } from '../../lib/random-id.js';
 import type { ServerFrame } from '../../protocol/frames.js';
 import { createTransportListeners } from '../../transports/transport-events.js';
-import { createFrameSender } from '../shared/frame-sender.js';
+import { hostedTransportMembers } from '../shared/hosted-transport-members.js';
 import { createSupabaseLifecycle } from './supabase-channel-lifecycle.js';
 import { createSupabaseChannels, type SupabaseChannelParts } from './supabase-channels.js';
 import { createSupabaseConnection } from './supabase-connection.js';
@@ -81,13 +81,8 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
   return {
     kind: 'supabase',
     realtime,
-    subscribe: connection.state.subscribe,
-    getSnapshot: connection.state.getSnapshot,
-    connect: connection.connect,
-    close: connection.close,
-    reconnect: connection.reconnect,
-    send: createFrameSender(
-      connection.isOpen,
+    ...hostedTransportMembers(
+      connection,
       {
         subscribe: channels.subscribe,
         unsubscribe: channels.unsubscribe,
@@ -96,8 +91,8 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
         signal: publisher.signal,
       },
       emit,
+      addFrameListener,
     ),
-    onFrame: addFrameListener,
   };
 }
 
