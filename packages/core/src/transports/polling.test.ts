@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRealtimeClient } from '../channel/client.js';
-import type { RealtimeError } from '../errors.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersInEachTest, watchRoom } from '../../test/watch-room.js';
 import { SESSION_HEADER, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
 import { createTestNetwork } from '../testing/create-test-network.js';
 import { pollingTransport } from './polling.js';
@@ -91,21 +90,10 @@ function createPollingServer() {
 function setup() {
   const server = createPollingServer();
   const transport = pollingTransport({ url: 'https://app.test/api/realtime', fetch: server.fetch, backoff: BACKOFF, network: createTestNetwork() });
-  const errors: RealtimeError[] = [];
-  transport.onError((error) => errors.push(error));
-  const client = createRealtimeClient({ transport });
-  const received: unknown[] = [];
-  client.channel('room').subscribe('message', (message) => received.push(message.data));
-  return { ...server, client, errors, received, status: () => client.getSnapshot().status };
+  return { ...server, ...watchRoom(transport) };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('pollingTransport: a dead poll is noticed within 45 s', () => {
   it('gives up on a poll unanswered for 40 s (pollTimeoutMs), opens a new session and resumes what was missed', async () => {
