@@ -144,8 +144,9 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
         const response = await fetchImpl(url.toString(), { headers, signal: controller.signal, cache: 'no-store', credentials: 'same-origin' });
         if (!response.ok) {
           const detail = await readError(response);
-          const retry = response.status >= 500 || response.status === 404 || response.status === 429 || response.status === 408;
-          const code = response.status === 401 || response.status === 403 ? 'unauthorized' : response.status === 404 ? 'not_found' : response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_error' : 'http_error';
+          // 410: the server forgot the session (it ended, expired, its server restarted): a new one resumes.
+          const retry = response.status >= 500 || response.status === 404 || response.status === 410 || response.status === 429 || response.status === 408;
+          const code = response.status === 401 || response.status === 403 ? 'unauthorized' : response.status === 404 ? 'not_found' : response.status === 410 ? 'session_gone' : response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_error' : 'http_error';
           return fail(controller, new RealtimeError(code, `pollingTransport: GET ${options.url} answered ${response.status}${detail ? ` (${detail})` : ''}.`, { status: response.status, retryable: retry }), retry);
         }
         frames = await response.json();
