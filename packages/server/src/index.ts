@@ -14,9 +14,9 @@ export type { AuthenticationResult, AuthRefusalCode, AuthVerdict } from './auth/
 export type { ServerEvent, ServerEventListener, ServerTransport } from './events.js';
 export { gracefulShutdown } from './shutdown.js';
 export type { Closable, GracefulShutdownOptions, ShutdownHandle } from './shutdown.js';
-export { createMemoryStore } from './store/memory-store.js';
-export type { MemoryStore, MemoryStoreOptions } from './store/memory-store.js';
-export type { BucketResult, BucketSpec, KeyValueStore } from './store/types.js';
+export { createMemoryStore } from './key-value/memory-store.js';
+export type { MemoryStore, MemoryStoreOptions } from './key-value/memory-store.js';
+export type { BucketResult, BucketSpec, KeyValueStore } from './key-value/key-value-store.js';
 export { bearerToken, createJwtVerifier } from './auth/jwt.js';
 export type { AuthError, AuthFailure, AuthOutcome, HeaderCarrier, JwtVerifier, JwtVerifierOptions, VerifiedUser } from './auth/jwt.js';
 export { createStreamTokens } from './auth/stream-tokens.js';

@@ -17,7 +17,7 @@ import { createOriginPolicy } from '../src/http/origin.js';
 import { createRateLimiter, tooManyRequests } from '../src/limits/rate-limit.js';
 import { createPusherAuthHandler } from '../src/pusher/auth-handler.js';
 import { createRealtime } from '../src/realtime.js';
-import { createMemoryStore } from '../src/store/memory-store.js';
+import { createMemoryStore } from '../src/key-value/memory-store.js';
 import { createSSEEndpoint } from '../src/sse-endpoint/sse-endpoint.js';
 import { createWebSocketEndpoint } from '../src/ws-endpoint.js';
 

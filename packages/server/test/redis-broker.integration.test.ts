@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { createMemoryBroker, isRealtimeError, RealtimeError, type ChannelBroker, type HubMessage } from '@realtime-kit/core';
-import { createRedisBroker, createRedisStore, type RedisBroker, type RedisStore } from '../src/redis/redis-broker.js';
+import { createRedisBroker, type RedisBroker } from '../src/redis/redis-broker.js';
+import { createRedisStore, type RedisStore } from '../src/redis/redis-key-value-store.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 const WAIT = { timeout: 10_000, interval: 20 } as const;

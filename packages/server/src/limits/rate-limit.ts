@@ -1,5 +1,5 @@
 import { refusalResponse } from '../http/refusal-response.js';
-import type { BucketSpec, KeyValueStore } from '../store/types.js';
+import type { BucketSpec, KeyValueStore } from '../key-value/key-value-store.js';
 
 export { retryAfterSeconds } from '../http/refusal-response.js';
 

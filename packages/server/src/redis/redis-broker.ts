@@ -19,9 +19,6 @@ import { checkPrefix, command, encodeName, isRecord, noop, openCommandConnection
 import { createRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { historyScript, latestScript, publishScript, releaseScript } from './scripts.js';
 
-export { createRedisStore } from './redis-store.js';
-export type { RedisStore, RedisStoreOptions } from './redis-store.js';
-
 /**
  * Options for {@link createRedisBroker}.
  * @example
