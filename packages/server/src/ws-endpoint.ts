@@ -11,7 +11,7 @@ import type { ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
 import { SERVER_CLOSE_CODES } from './server-close-codes.js';
 import { perMessageDeflateOptions, resolveCompression, windowBitsRecorder, type WebSocketCompressionOptions } from './ws-compression.js';
-import { openWebSocketSession, type WebSocketEndpointContext } from './ws-connection.js';
+import { openWebSocketSession, type WebSocketEndpointContext } from './ws-session.js';
 import { createInboundPacer } from './ws-inbound.js';
 import { createFrameWriter, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS } from './ws-writer.js';
 
