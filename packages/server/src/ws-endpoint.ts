@@ -3,7 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { httpStatusOf } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, HubReceipt } from '@realtime-kit/core';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { AuthenticationResult } from './auth/result.js';
 import { createAdmission, type AdmissionRefusal } from './endpoint/admission.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './endpoint/limits.js';
