@@ -92,12 +92,12 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
       ...[sseVictim, pollVictim].flatMap((victim) => [victim.welcome.connectionId, `${instance}.${victim.welcome.connectionId}`]),
       ...publicIds.flatMap((id) => [id, `${instance}.${id}`]),
     ];
-    const gone = { error: { code: 'session_gone', message: expect.any(String) } };
+    const notFound = { error: { code: 'session_gone', message: expect.any(String) } };
     for (const [n, name] of names.entries()) {
       const forged = { type: 'publish', channel: 'room', event: 'chat', data: 'forged', cid: `forged-${n}` };
       const byHeader = await postFrames(stack, name, forged);
       expect(byHeader.status, name).toBe(410);
-      expect(await byHeader.json()).toEqual(gone);
+      expect(await byHeader.json()).toEqual(notFound);
       const byQuery = await fetch(`${stack.base}/api/realtime?session=${encodeURIComponent(name)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -106,7 +106,7 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
       expect(byQuery.status, name).toBe(410);
       const polled = await fetch(`${stack.base}/api/realtime?transport=polling&session=${encodeURIComponent(name)}`);
       expect(polled.status, name).toBe(410);
-      expect(await polled.json()).toEqual(gone);
+      expect(await polled.json()).toEqual(notFound);
     }
     // Nothing reached a session: no forged message stored, no answer on any victim's carrier.
     expect(storedMessages(stack, 'room')).toEqual([]);

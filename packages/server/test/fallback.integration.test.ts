@@ -156,7 +156,7 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
     await stack.realtime.hub.publish('room', 'm', 1);
     await vi.waitFor(() => expect(seqs()).toEqual([1]), WAIT);
-    // The server forgets every session (a restart that keeps the log): the next poll gets 410.
+    // The server forgets every session (a restart that keeps the log): the next poll gets 410 session_gone.
     stack.realtime.hub.reset();
     await stack.realtime.hub.publish('room', 'm', 2);
     await vi.waitFor(() => expect(seqs()).toEqual([1, 2]), WAIT);

@@ -109,7 +109,7 @@ async function walkChannelEndpoint(): Promise<Walked[]> {
     { name: 'channel endpoint: origin (GET)', response: await endpoint.GET(get('/realtime', { ...ann, ...EVIL })), code: 'forbidden' },
     { name: 'channel endpoint: origin (POST)', response: await endpoint.POST(post('/realtime', '{}', { ...ann, ...EVIL, ...JSON_TYPE })), code: 'forbidden' },
     ...(await credentialRefusals('channel endpoint', (headers) => endpoint.GET(get('/realtime', headers)))),
-    { name: 'channel endpoint: a POST naming no session', response: await endpoint.POST(post('/realtime', '{}', { ...ann, ...JSON_TYPE })), code: 'not_found' },
+    { name: 'channel endpoint: a POST naming no session', response: await endpoint.POST(post('/realtime', '{}', { ...ann, ...JSON_TYPE })), code: 'session_gone' },
     { name: 'channel endpoint: a POST naming an unknown session', response: await frames(`${stream.session.split('.')[0]}.nope`, '{}'), code: 'session_gone' },
     { name: 'channel endpoint: a POST naming a malformed session', response: await frames('nope', '{}'), code: 'session_gone' },
     { name: 'channel endpoint: a POST that is not JSON', response: await frames(stream.session, '{}', { 'content-type': 'text/plain' }), code: 'bad_frame', precise: 'unsupported_media_type' },
@@ -121,7 +121,7 @@ async function walkChannelEndpoint(): Promise<Walked[]> {
     { name: 'channel endpoint: a poll naming an unknown session', response: await endpoint.GET(get(`/realtime?transport=polling&session=${stream.session}x`, ann)), code: 'session_gone' },
     { name: 'channel endpoint: a poll with a bad ack', response: await endpoint.GET(get(`/realtime?transport=polling&session=${polling!.session}&ack=-1`, ann)), code: 'bad_frame' },
     { name: 'channel endpoint: a poll of another user’s session', response: await endpoint.GET(get(`/realtime?transport=polling&session=${polling!.session}`, { 'x-user': 'eve' })), code: 'unauthorized' },
-    { name: 'channel endpoint: a poll of a stream’s session', response: await endpoint.GET(get(`/realtime?transport=polling&session=${stream.session}`, ann)), code: 'not_found' },
+    { name: 'channel endpoint: a poll of a stream’s session', response: await endpoint.GET(get(`/realtime?transport=polling&session=${stream.session}`, ann)), code: 'session_gone' },
     { name: 'channel endpoint: too many polling sessions of a user', response: await endpoint.GET(get('/realtime?transport=polling', ann)), code: 'rate_limited' },
   ];
   const full = createChannelEndpoint({ polling: { waitMs: 50, maxSessions: 1 } });
@@ -180,7 +180,7 @@ async function walkPusherAuth(): Promise<Walked[]> {
   const form = (fields: Record<string, string>, headers: Record<string, string> = { 'x-user': 'ann' }) =>
     handler(post('/pusher/auth', new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', ...headers }));
   return [
-    { name: 'Pusher auth: a GET', response: await handler(get('/pusher/auth')), code: 'not_found', named: 'http_error', precise: 'method_not_allowed' },
+    { name: 'Pusher auth: a GET', response: await handler(get('/pusher/auth')), code: 'bad_frame', named: 'http_error', precise: 'method_not_allowed' },
     ...(await credentialRefusals('Pusher auth', (headers) => form({ socket_id: '1.2', channel_name: 'private-a' }, headers))),
     { name: 'Pusher auth: a body too large', response: await form({ socket_id: '1.2', channel_name: 'private-a', pad: 'x'.repeat(500) }), code: 'message_too_large' },
     { name: 'Pusher auth: no socket id', response: await form({ channel_name: 'private-a' }), code: 'bad_frame' },
@@ -204,7 +204,7 @@ async function walkChannelKeys(): Promise<Walked[]> {
   });
   const ask = (body: unknown, headers: Record<string, string> = { 'x-user': 'ann' }) => handler(post('/keys', JSON.stringify(body), { ...JSON_TYPE, ...headers }));
   return [
-    { name: 'channel keys: a GET', response: await handler(get('/keys')), code: 'not_found', named: 'http_error', precise: 'method_not_allowed' },
+    { name: 'channel keys: a GET', response: await handler(get('/keys')), code: 'bad_frame', named: 'http_error', precise: 'method_not_allowed' },
     ...(await credentialRefusals('channel keys', (headers) => ask({ channel: 'private-encrypted-a' }, headers))),
     { name: 'channel keys: a body too large', response: await ask({ channel: 'private-encrypted-a', pad: 'x'.repeat(500) }), code: 'message_too_large' },
     { name: 'channel keys: no channel', response: await ask({}), code: 'bad_frame' },
@@ -266,9 +266,10 @@ describe('every HTTP refusal has the status of core’s table', () => {
     const upgrade = await walkUpgradeRefusal();
     expect(upgrade.status).toBe(httpStatusOf(upgrade.code));
     // Every row the server answers with is walked (too_many_channels is a frame error only: SSE streams refuse extra
-    // channels as bad_frame before the hub counts them).
+    // channels as bad_frame before the hub counts them; not_found is never answered: a request naming no session or
+    // an unknown one is session_gone, a method a handler does not take is a 405 in bad_frame's row).
     const rows = new Set([...walked.map((refusal) => refusal.code), upgrade.code]);
-    const table: HttpRefusalCode[] = ['bad_frame', 'unauthorized', 'token_expired', 'forbidden', 'not_found', 'session_gone', 'message_too_large', 'rate_limited', 'unavailable', 'server_error'];
+    const table: HttpRefusalCode[] = ['bad_frame', 'unauthorized', 'token_expired', 'forbidden', 'session_gone', 'message_too_large', 'rate_limited', 'unavailable', 'server_error'];
     expect([...rows].sort()).toEqual([...table].sort());
   });
 });

@@ -102,10 +102,9 @@ export interface ChannelEndpoint {
  * sessions needed**: with Redis (`createRealtime` with `REDIS_URL`), a POST or poll reaching another instance is
  * routed to the one holding the session, so round-robin balancers and serverless hosts work (a stream is one
  * running function). Errors are JSON `{ error: { code, message } }` with the status of core's `httpStatusOf`: 400
- * `bad_frame`, 401 `unauthorized`, 403 `forbidden`, 404 `not_found` (no session named), 410 `session_gone` (no
- * server knows the session: it ended, expired or its server restarted; the client opens a new one and resumes),
- * 413 `message_too_large`, 415 `bad_frame` (not JSON), 429 `rate_limited` (too many polling sessions), 503
- * `unavailable`.
+ * `bad_frame`, 401 `unauthorized`, 403 `forbidden`, 410 `session_gone` (the request names no session, or one no
+ * server knows: it ended, expired or its server restarted; the client opens a new one at once and resumes), 413
+ * `message_too_large`, 415 `bad_frame` (not JSON), 429 `rate_limited` (too many polling sessions), 503 `unavailable`.
  */
 export function createChannelEndpoint(options: ChannelEndpointOptions = {}): ChannelEndpoint {
   const admission = createAdmission(options, 'channel endpoint');
@@ -157,7 +156,7 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     if (!identity.ok) return refuseUnread(request, identity);
     const userId = identity.user?.userId;
     const token = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
-    if (token === null) return refuseUnread(request, { code: 'not_found', message: 'No session named (x-realtime-session): open the event stream first.' });
+    if (token === null) return refuseUnread(request, { code: 'session_gone', message: 'No session named (x-realtime-session): open the event stream first.' });
     const gone = registry.check(token);
     if (gone) {
       discardBody(request);

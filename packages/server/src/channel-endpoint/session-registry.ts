@@ -119,7 +119,7 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
     if (!open) return sessionGone(GONE);
     if (open.userId !== request.userId) return sessionRefusal('unauthorized', 'This session belongs to another user.');
     if (request.rk === 'poll') {
-      if (!open.polling) return sessionRefusal('not_found', 'That session is not a long-polling session.');
+      if (!open.polling) return sessionGone('That session is not a long-polling session.');
       open.touch?.();
       const answer = await open.polling.take(request.ack, request.waitMs, signal);
       open.touch?.();
@@ -136,7 +136,7 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
   }
 
   cluster?.onRequest(async (body) => {
-    if (!isSessionRequest(body)) return sessionRefusal('bad_frame', 'Not a session request.');
+    if (!isSessionRequest(body)) return sessionGone('Not a session request.');
     return local(body);
   });
 

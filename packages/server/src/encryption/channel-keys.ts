@@ -81,7 +81,7 @@ export function createChannelKeyHandler(options: ChannelKeyHandlerOptions): (req
 
   return async function handleChannelKey(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      const refusal = { code: 'not_found', precise: 'method_not_allowed', named: 'http_error', message: 'Channel keys are requested with a POST of JSON { channel }.' } as const;
+      const refusal = { code: 'bad_frame', precise: 'method_not_allowed', named: 'http_error', message: 'Channel keys are requested with a POST of JSON { channel }.' } as const;
       return refuseUnread(request, refusal, { allow: 'POST' });
     }
     // The credentials are in the headers: a stranger is refused before a byte of the body is read.

@@ -11,8 +11,8 @@ export const PRECISE_STATUSES = {
   unsupported_media_type: { status: 415, code: 'bad_frame' },
   /** Data a payload schema refused: a `bad_frame` the body names `invalid_payload`. */
   unprocessable_content: { status: 422, code: 'bad_frame' },
-  /** A method the handler does not serve (it answers `Allow`): nothing is served that way, as `not_found`. */
-  method_not_allowed: { status: 405, code: 'not_found' },
+  /** A method the handler does not serve (it answers `Allow`): the request is wrong, as a `bad_frame` (a client stops a GET, drops a POST). */
+  method_not_allowed: { status: 405, code: 'bad_frame' },
 } as const satisfies Record<string, { readonly status: number; readonly code: HttpRefusalCode }>;
 
 export type PreciseStatus = keyof typeof PRECISE_STATUSES;

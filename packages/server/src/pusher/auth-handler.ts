@@ -86,7 +86,7 @@ export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandl
 
   return async function handlePusherAuth(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      return refuseUnread(request, { code: 'not_found', precise: 'method_not_allowed', named: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' }, { allow: 'POST' });
+      return refuseUnread(request, { code: 'bad_frame', precise: 'method_not_allowed', named: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' }, { allow: 'POST' });
     }
     // The credentials are in the headers (a session cookie, a bearer token): a stranger is refused before a byte of
     // the body is read.
