@@ -186,7 +186,10 @@ export function createHistoryPollEndpoint(options: HistoryPollEndpointOptions = 
   }
 }
 
-/** The same function as {@link createHistoryPollEndpoint}, by its first name. */
+/**
+ * The same function as {@link createHistoryPollEndpoint}, by its first name.
+ * @alias
+ */
 export const createPollHandler = createHistoryPollEndpoint;
 /** The same as {@link HistoryPollEndpointOptions}, by its first name. */
 export type PollHandlerOptions = HistoryPollEndpointOptions;

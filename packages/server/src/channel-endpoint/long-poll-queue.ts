@@ -17,7 +17,7 @@ export interface LongPollQueue {
 }
 
 /** One answer of a long poll. */
-export interface LongPollBatch {
+interface LongPollBatch {
   /** The batch number (0 for an empty answer). */
   readonly batch: number;
   /** Frames as JSON texts. */

@@ -93,7 +93,7 @@ const registries = new WeakMap<ChannelBroker, SessionRegistry>();
 const GONE = 'No open session with that token (it ended, expired, or its server restarted): start a new one.';
 
 /** A refused request to a session, with the status of core's table. */
-export function sessionRefusal(code: HttpRefusalCode, message: string): SessionAnswer {
+function sessionRefusal(code: HttpRefusalCode, message: string): SessionAnswer {
   return { status: httpStatusOf(code), error: { code, message } };
 }
 

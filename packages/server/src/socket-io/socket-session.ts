@@ -18,7 +18,7 @@ export interface SocketServerContext {
 }
 
 /** A native request in flight: the hub's answers to its frame are routed to it instead of `rk`. */
-export interface Pending {
+interface Pending {
   readonly channel: string;
   readonly cid?: string;
   /** A `subscribed` (join) or `ack` (publish) frame. */

@@ -38,6 +38,8 @@ export async function openEventSourceStream<B extends ChannelBroker>(context: SS
     lastEventId,
   });
   const cursors = createStreamCursors(channels, resume);
+  // Declared before the close handler, which can run while the hub is still connecting the session.
+  // eslint-disable-next-line prefer-const
   let session: HubSession | undefined;
   context.open.add(stream);
   // A host that cuts streams after a while (serverless functions): end first, with a `retry:` hint, so the browser
@@ -109,7 +111,7 @@ function sendToStream<B extends ChannelBroker>(context: SSEEndpointContext<B>, s
 }
 
 /** Ends a stream with a `retry:` hint: the browser comes back after `retryMs`. */
-export function endWithRetry(stream: EventStream, retryMs: number): void {
+function endWithRetry(stream: EventStream, retryMs: number): void {
   writeEncoded(stream, encodeRetry(retryMs));
   stream.close();
 }
