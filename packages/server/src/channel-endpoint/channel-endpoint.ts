@@ -209,7 +209,6 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
   };
 }
 
-
 /** A POST body as the frames it carries, in order, or why it is not. */
 function readFrames(text: string): ClientFrame[] | HttpRefusal {
   let parsed: unknown;
