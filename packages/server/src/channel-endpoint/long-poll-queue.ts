@@ -3,7 +3,7 @@
  * acknowledges it (its next poll carries `ack=<batch>`): an answer lost on the way (a proxy, a balancer that gave
  * up, an instance that relayed it and died) is sent again by the next poll, so nothing is lost and nothing repeated.
  */
-export interface PollingQueue {
+export interface LongPollQueue {
   /** Adds an encoded frame; false when the queue passed its byte budget (the session must end). */
   push(frame: string): boolean;
   /**
@@ -11,28 +11,30 @@ export interface PollingQueue {
    * batch, or, with nothing waiting, the first frames to come within `waitMs` (an empty answer after it, or when a
    * newer poll replaces this one, or `signal` aborts).
    */
-  take(ack: number | undefined, waitMs: number, signal?: AbortSignal): Promise<PollAnswer>;
+  take(ack: number | undefined, waitMs: number, signal?: AbortSignal): Promise<LongPollBatch>;
   /** Ends every waiting poll with an empty answer. */
   end(): void;
 }
 
-export interface PollAnswer {
+/** One answer of a long poll. */
+interface LongPollBatch {
   /** The batch number (0 for an empty answer). */
   readonly batch: number;
   /** Frames as JSON texts. */
   readonly frames: readonly string[];
 }
 
-const EMPTY: PollAnswer = Object.freeze({ batch: 0, frames: [] });
+const EMPTY: LongPollBatch = Object.freeze({ batch: 0, frames: [] });
 
-export function createPollingQueue(maxQueuedBytes: number): PollingQueue {
+/** A long-polling session's queue: see {@link LongPollQueue}. */
+export function createLongPollQueue(maxQueuedBytes: number): LongPollQueue {
   let queue: string[] = [];
   let bytes = 0;
   let batch = 0;
-  let unacked: PollAnswer | null = null;
-  let waiting: ((answer: PollAnswer) => void) | null = null;
+  let unacked: LongPollBatch | null = null;
+  let waiting: ((answer: LongPollBatch) => void) | null = null;
 
-  function next(): PollAnswer {
+  function next(): LongPollBatch {
     batch += 1;
     unacked = Object.freeze({ batch, frames: queue });
     queue = [];
@@ -61,11 +63,11 @@ export function createPollingQueue(maxQueuedBytes: number): PollingQueue {
       if (unacked && ack !== undefined && ack < unacked.batch) return unacked;
       unacked = null;
       if (queue.length > 0) return next();
-      return new Promise<PollAnswer>((resolve) => {
+      return new Promise<LongPollBatch>((resolve) => {
         const timer = setTimeout(() => finish(EMPTY), waitMs);
         const onAbort = () => finish(EMPTY);
         signal?.addEventListener('abort', onAbort, { once: true });
-        function finish(answer: PollAnswer) {
+        function finish(answer: LongPollBatch) {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           if (waiting === finish) waiting = null;

@@ -1,6 +1,6 @@
 import { createChannelHub, createMemoryBroker, type ChannelBroker } from '@realtime-kit/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createPollHandler, DEFAULT_POLL_MAX_MESSAGES, type PollAnswer, type PollHandlerOptions } from './poll-handler.js';
+import { createPollHandler, DEFAULT_POLL_MAX_MESSAGES, type PollAnswer, type PollHandlerOptions } from './history-poll-endpoint.js';
 import { createRealtime } from './realtime.js';
 
 type Hub = ReturnType<typeof createChannelHub<ChannelBroker>>;

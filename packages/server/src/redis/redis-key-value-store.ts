@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RealtimeError } from '@realtime-kit/core';
-import type { BucketResult, BucketSpec, KeyValueStore } from '../store/types.js';
+import type { BucketResult, BucketSpec, KeyValueStore } from '../key-value/key-value-store.js';
 import { checkPrefix, command, isRecord, LuaScript, openCommandConnection, quit, unavailable } from './connection.js';
 
 const DEFAULT_KEY_PREFIX = 'rk';

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { httpStatusOf } from '@realtime-kit/core';
-import type { BrokerCluster, ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode } from '@realtime-kit/core';
-import type { PollingQueue } from './polling-queue.js';
+import type { BrokerCluster, ChannelBroker, ChannelHub, ClientFrame, HttpRefusalCode, HubSession } from '@realtime-kit/core';
+import type { EndpointAdmission } from '../endpoint/admission.js';
+import type { LongPollQueue } from './long-poll-queue.js';
 
 /**
  * A session of an HTTP carrier (an SSE stream with POSTs, or long polling) as the instance holding it knows it. The
@@ -13,18 +14,21 @@ export interface HttpSession {
   readonly secret: string;
   readonly userId: string | undefined;
   readonly hub: HubSession;
-  /** Its queue, for a polling session. */
-  readonly polling?: PollingQueue;
+  /** Its queue, for a long-polling session. */
+  readonly polling?: LongPollQueue;
   /** A poll arrived: the session is alive (polling sessions expire without polls). */
   touch?(): void;
   /** Ends the session's carrier for a graceful shutdown; resolves once ended. */
   end(): Promise<void>;
 }
 
-/** What a request to a session comes to: the HTTP answer, whichever instance holds the session. */
+/**
+ * What a request to a session comes to: the HTTP answer, whichever instance holds the session (it crosses the
+ * cluster as JSON). A refusal's status is `httpStatusOf(error.code)`.
+ */
 export interface SessionAnswer {
-  readonly status: 200 | 204 | 401 | 404 | 410 | 500 | 503;
-  readonly error?: { readonly code: RealtimeErrorCode; readonly message: string };
+  readonly status: number;
+  readonly error?: { readonly code: HttpRefusalCode; readonly message: string };
   /** A poll's answer: the batch number (0 for empty) and the frames as JSON texts. */
   readonly batch?: number;
   readonly frames?: readonly string[];
@@ -58,6 +62,27 @@ export interface SessionRegistry {
   values(): IterableIterator<HttpSession>;
 }
 
+/** What opening a session's carrier needs from its endpoint. */
+export interface CarrierContext {
+  readonly hub: ChannelHub<ChannelBroker>;
+  readonly registry: SessionRegistry;
+  readonly admission: EndpointAdmission<ChannelHub<ChannelBroker>>;
+  /** The endpoint's own sessions, which its `close()` ends (the registry may hold other endpoints' too). */
+  readonly mine: Set<HttpSession>;
+}
+
+/** Registers a session opened by the endpoint of `context`. */
+export function holdSession(context: CarrierContext, session: HttpSession): void {
+  context.mine.add(session);
+  context.registry.add(session);
+}
+
+/** Forgets a session that ended. */
+export function releaseSession(context: CarrierContext, session: HttpSession): void {
+  context.mine.delete(session);
+  context.registry.delete(session.secret);
+}
+
 /** How much longer than a poll's own wait a routed poll may take before its instance counts as gone. */
 const ROUTE_SLACK_MS = 5_000;
 /** How long routed frames may take to be handled by the instance holding their session. */
@@ -66,8 +91,14 @@ const ROUTE_FRAMES_MS = 10_000;
 const registries = new WeakMap<ChannelBroker, SessionRegistry>();
 
 const GONE = 'No open session with that token (it ended, expired, or its server restarted): start a new one.';
-/** The session a request names is not (or no longer) served: 410 `session_gone`, so the client starts a new one at once and resumes. */
-const notFound = (message: string): SessionAnswer => ({ status: httpStatusOf('session_gone') as 410, error: { code: 'session_gone', message } });
+
+/** A refused request to a session, with the status of core's table. */
+function sessionRefusal(code: HttpRefusalCode, message: string): SessionAnswer {
+  return { status: httpStatusOf(code), error: { code, message } };
+}
+
+/** The session is not known here or on any instance of the cluster: the client opens a new one and resumes. */
+const sessionGone = (message: string): SessionAnswer => sessionRefusal('session_gone', message);
 
 /** The registry of `hub`'s broker (one per process and broker, so every endpoint of one `realtime` shares it). */
 export function sessionRegistry(hub: ChannelHub<ChannelBroker>, onError: (error: unknown) => void): SessionRegistry {
@@ -85,10 +116,10 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
 
   async function local(request: SessionRequest, signal?: AbortSignal): Promise<SessionAnswer> {
     const open = sessions.get(request.secret);
-    if (!open) return notFound(GONE);
-    if (open.userId !== request.userId) return { status: 401, error: { code: 'unauthorized', message: 'This session belongs to another user.' } };
+    if (!open) return sessionGone(GONE);
+    if (open.userId !== request.userId) return sessionRefusal('unauthorized', 'This session belongs to another user.');
     if (request.rk === 'poll') {
-      if (!open.polling) return notFound('That session is not a polling session.');
+      if (!open.polling) return sessionGone('That session is not a long-polling session.');
       open.touch?.();
       const answer = await open.polling.take(request.ack, request.waitMs, signal);
       open.touch?.();
@@ -99,13 +130,13 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
       await Promise.all(request.frames.map((frame) => open.hub.receive(frame)));
     } catch (error) {
       onError(error);
-      return { status: 500, error: { code: 'server_error', message: 'The server failed to handle the frame.' } };
+      return sessionRefusal('server_error', 'The server failed to handle the frame.');
     }
     return { status: 204 };
   }
 
   cluster?.onRequest(async (body) => {
-    if (!isSessionRequest(body)) return notFound('Not a session request.');
+    if (!isSessionRequest(body)) return sessionGone('Not a session request.');
     return local(body);
   });
 
@@ -119,8 +150,8 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
     delete: (secret) => void sessions.delete(secret),
     check(token) {
       const dot = token.indexOf('.');
-      if (dot <= 0 || dot === token.length - 1 || token.length > 128) return notFound('That is not a session token this server issued: start a new session.');
-      if (token.slice(0, dot) === instance && !sessions.has(token.slice(dot + 1))) return notFound(GONE);
+      if (dot <= 0 || dot === token.length - 1 || token.length > 128) return sessionGone('That is not a session token this server issued: start a new session.');
+      if (token.slice(0, dot) === instance && !sessions.has(token.slice(dot + 1))) return sessionGone(GONE);
       return undefined;
     },
     async request(token, request, signal) {
@@ -130,15 +161,15 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
       const owner = token.slice(0, dot);
       const routed = { ...request, secret: token.slice(dot + 1) } as SessionRequest;
       if (owner === instance) return local(routed, signal);
-      if (!cluster) return notFound('That session lives on another server: start a new one here.');
+      if (!cluster) return sessionGone('That session lives on another server: start a new one here.');
       const timeoutMs = routed.rk === 'poll' ? routed.waitMs + ROUTE_SLACK_MS : ROUTE_FRAMES_MS;
       try {
         const answer = await cluster.request(owner, routed, timeoutMs);
         if (isSessionAnswer(answer)) return answer;
-        return { status: 500, error: { code: 'server_error', message: 'The instance holding the session gave an answer this server cannot read.' } };
+        return sessionRefusal('server_error', 'The instance holding the session gave an answer this server cannot read.');
       } catch {
         // The instance is gone (killed, or shut down): the client opens a new session (anywhere) and resumes.
-        return notFound('The server holding this session is gone: start a new session.');
+        return sessionGone('The server holding this session is gone: start a new session.');
       }
     },
     get size() {

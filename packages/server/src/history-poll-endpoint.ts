@@ -1,15 +1,15 @@
-import { createChannelHub } from '@realtime-kit/core';
-import type { ChannelBroker, ChannelHub, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, ServerFrame } from '@realtime-kit/core';
+import type { AuthenticationResult } from './auth/result.js';
+import { createAdmission } from './endpoint/admission.js';
+import type { ServerEventListener } from './events.js';
+import { refusalOfFrameError, refusalResponse } from './http/refusal-response.js';
 import type { Realtime } from './realtime.js';
-import { readAuthResult, type AuthenticationResult } from './auth/result.js';
-import { eventReporter, type ServerEventListener } from './events.js';
-import type { AuthenticatedUser } from './auth/user.js';
 
-/** Default of {@link PollHandlerOptions.maxMessages}: at most 500 messages per answer. */
+/** Default of {@link HistoryPollEndpointOptions.maxMessages}: at most 500 messages per answer. */
 export const DEFAULT_POLL_MAX_MESSAGES = 500;
 
-/** Options for {@link createPollHandler}. */
-export interface PollHandlerOptions {
+/** Options for {@link createHistoryPollEndpoint}. */
+export interface HistoryPollEndpointOptions {
   /** The shared state and rules of `createRealtime`: its hub (authorization, rate limits, log) and `onEvent`. */
   realtime?: Realtime;
   /** The channel hub to read. Default `realtime.hub`, else a new `createChannelHub()`. */
@@ -41,8 +41,8 @@ export interface PolledMessage {
   readonly at: number;
 }
 
-/** The JSON body of a successful poll. */
-export interface PollAnswer {
+/** The JSON body of a successful history poll. */
+export interface HistoryPollAnswer {
   readonly channel: string;
   /** Messages with `seq > after`, oldest first (empty without `after`). */
   readonly messages: readonly PolledMessage[];
@@ -64,29 +64,21 @@ export interface PollAnswer {
   readonly reset?: true;
 }
 
-/** The route handler of {@link createPollHandler}. */
-export interface PollHandler {
-  /** `GET ?channel=…&after=…`: see {@link createPollHandler}. */
+/** The route handler of {@link createHistoryPollEndpoint}. */
+export interface HistoryPollEndpoint {
+  /** `GET ?channel=…&after=…`: see {@link createHistoryPollEndpoint}. */
   GET(request: Request): Promise<Response>;
   readonly hub: ChannelHub<ChannelBroker>;
 }
 
-/** What a hub refusal answers over HTTP. */
-const REFUSAL_STATUS: Partial<Record<RealtimeErrorCode, number>> = {
-  unauthorized: 403,
-  forbidden: 403,
-  rate_limited: 429,
-  unavailable: 503,
-  bad_frame: 400,
-};
-
 /**
- * A stateless HTTP endpoint for clients that poll (`usePolling`, `createPoller`) instead of holding a connection.
- * It answers from the same replay log as a channel subscription:
+ * The REST history poll: a stateless HTTP endpoint for clients that poll (`usePolling`, `createPoller`) instead of
+ * holding a connection. (Not the long polling of `createChannelEndpoint`, which carries a session.) It answers from
+ * the same replay log as a channel subscription:
  *
  * ```ts
  * // app/api/messages/route.ts
- * export const { GET } = createPollHandler({ realtime, authenticate: (request) => userFromCookie(request) })
+ * export const { GET } = createHistoryPollEndpoint({ realtime, authenticate: (request) => userFromCookie(request) })
  * ```
  *
  * `GET /api/messages?channel=room:1&after=41` answers `{ channel, messages: [{ id, seq, event, data, cid?, at }],
@@ -98,61 +90,46 @@ const REFUSAL_STATUS: Partial<Record<RealtimeErrorCode, number>> = {
  *
  * Each request is one short hub session: it subscribes with `after`, collects the replay up to `subscribed`, and
  * closes. So the hub's rules apply as they do to connections: `authorize` / `authorizeChannel`, rate limits,
- * gaps. Errors are JSON `{ error: { code, message } }`: 400 `bad_frame` (no channel, a bad `after`), 401
- * `unauthorized` / `token_expired`, 403 `forbidden` (origin) or `unauthorized` (the channel is not allowed),
- * 429 `rate_limited`, 503 `unavailable` (the message store is down), 500 `server_error`.
+ * gaps. Errors are JSON `{ error: { code, message } }` with the status of core's `httpStatusOf`: 400 `bad_frame`
+ * (no channel, a bad `after`), 401 `unauthorized` / `token_expired`, 403 `forbidden` (origin) or `unauthorized`
+ * (the channel is not allowed: the hub's name for it), 429 `rate_limited`, 503 `unavailable` (the message store
+ * is down), 500 `server_error`.
  */
-export function createPollHandler(options: PollHandlerOptions = {}): PollHandler {
-  const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
+export function createHistoryPollEndpoint(options: HistoryPollEndpointOptions = {}): HistoryPollEndpoint {
+  const admission = createAdmission(options, 'history poll endpoint');
+  const { hub, onError } = admission;
   const maxMessages = options.maxMessages ?? DEFAULT_POLL_MAX_MESSAGES;
   if (!Number.isSafeInteger(maxMessages) || maxMessages <= 0) {
     throw new RangeError(`maxMessages must be a positive integer; got ${String(options.maxMessages)}.`);
   }
-  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] poll handler:', error));
-  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
-
-  async function identify(request: Request): Promise<{ user: AuthenticatedUser | undefined } | Response> {
-    const origin = request.headers.get('origin');
-    if (options.checkOrigin && !options.checkOrigin(origin)) {
-      report({ type: 'auth_failure', transport: 'http', code: 'forbidden', reason: `origin ${String(origin)} not allowed` });
-      return refuse(403, 'forbidden', `Requests from origin ${String(origin)} are not allowed.`);
-    }
-    if (!options.authenticate) return { user: undefined };
-    try {
-      const verdict = readAuthResult(await options.authenticate(request), 'The request was not authenticated: sign in again, then poll.');
-      if (verdict.ok) return { user: verdict.user };
-      report({ type: 'auth_failure', transport: 'http', code: verdict.code, reason: verdict.message });
-      return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
-    } catch (error) {
-      onError(error);
-      return refuse(500, 'server_error', 'Authentication failed on the server.');
-    }
-  }
+  const { authenticate } = options;
 
   return {
     hub,
     async GET(request) {
-      const identity = await identify(request);
-      if (identity instanceof Response) return identity;
+      const admitted = await admission.admit(request.headers.get('origin'), {
+        transport: 'http',
+        authenticate: authenticate && (() => authenticate(request)),
+        refusal: 'The request was not authenticated: sign in again, then poll.',
+      });
+      if (!admitted.ok) return refusalResponse({ code: admitted.code, message: admitted.message });
       const params = new URL(request.url).searchParams;
       const channel = params.get('channel');
-      if (channel === null || channel === '') {
-        return refuse(400, 'bad_frame', 'Name the channel: ?channel=<name>.');
-      }
+      if (channel === null || channel === '') return refusalResponse({ code: 'bad_frame', message: 'Name the channel: ?channel=<name>.' });
       const epoch = params.get('epoch') ?? undefined;
       const rawAfter = params.get('after');
       const after = rawAfter === null ? undefined : parseSeq(rawAfter);
       if (after === null) {
-        return refuse(400, 'bad_frame', `"after" must be the seq of the last message you have, a non-negative integer (got "${rawAfter}").`);
+        return refusalResponse({ code: 'bad_frame', message: `"after" must be the seq of the last message you have, a non-negative integer (got "${rawAfter}").` });
       }
 
       const frames: ServerFrame[] = [];
       let ended = false;
       const session = hub.connect({
         send: (frame) => frames.push(frame),
-        userId: identity.user?.userId,
+        userId: admitted.user?.userId,
         transport: 'http',
-        ...(identity.user?.channels === undefined ? {} : { channels: identity.user.channels }),
+        ...(admitted.user?.channels === undefined ? {} : { channels: admitted.user.channels }),
         close: () => {
           ended = true;
         },
@@ -161,7 +138,7 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
         await session.receive({ type: 'subscribe', channel, ...(after === undefined ? {} : { after, ...(epoch ? { epoch } : {}) }) });
       } catch (error) {
         onError(error);
-        return refuse(500, 'server_error', 'The server failed to read the channel.');
+        return refusalResponse({ code: 'server_error', message: 'The server failed to read the channel.' });
       } finally {
         session.close();
       }
@@ -184,10 +161,9 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
         continue;
       }
       if (frame.type === 'error' && frame.channel === channel) {
-        const code = frame.error.code as RealtimeErrorCode;
-        const retryAfterMs = (frame.error as { retryAfterMs?: unknown }).retryAfterMs;
-        const headers: Record<string, string> = typeof retryAfterMs === 'number' && retryAfterMs > 0 ? { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) } : {};
-        return refuse(REFUSAL_STATUS[code] ?? 400, code, frame.error.message, headers);
+        const refusal = refusalOfFrameError(frame.error);
+        // This endpoint names a refused channel as the hub does (`unauthorized`), with the status of `forbidden`.
+        return refusalResponse(frame.error.code === 'unauthorized' ? { ...refusal, named: 'unauthorized' } : refusal);
       }
       if (frame.type === 'subscribed' && frame.channel === channel) {
         return ok({ channel, messages, seq: Math.max(frame.seq, cursor), ...(gap ? { gap } : {}), ...marks() });
@@ -206,9 +182,21 @@ export function createPollHandler(options: PollHandlerOptions = {}): PollHandler
     }
     // Neither `subscribed` nor a refusal: the hub ended the session (its broker failed).
     const reason = ended ? 'the message store is unavailable' : 'the subscription did not complete';
-    return refuse(503, 'unavailable', `Could not read "${channel}": ${reason}. Retry shortly.`);
+    return refusalResponse({ code: 'unavailable', message: `Could not read "${channel}": ${reason}. Retry shortly.` });
   }
 }
+
+/**
+ * The same function as {@link createHistoryPollEndpoint}, by its first name.
+ * @alias
+ */
+export const createPollHandler = createHistoryPollEndpoint;
+/** The same as {@link HistoryPollEndpointOptions}, by its first name. */
+export type PollHandlerOptions = HistoryPollEndpointOptions;
+/** The same as {@link HistoryPollEndpoint}, by its first name. */
+export type PollHandler = HistoryPollEndpoint;
+/** The same as {@link HistoryPollAnswer}, by its first name. */
+export type PollAnswer = HistoryPollAnswer;
 
 /** A seq from a query string: digits only, a safe integer; null otherwise. */
 function parseSeq(raw: string): number | null {
@@ -217,10 +205,6 @@ function parseSeq(raw: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-function ok(body: PollAnswer): Response {
+function ok(body: HistoryPollAnswer): Response {
   return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
-}
-
-function refuse(status: number, code: RealtimeErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 }

@@ -1,4 +1,4 @@
-import type { BucketResult, BucketSpec, KeyValueStore } from './types.js';
+import type { BucketResult, BucketSpec, KeyValueStore } from './key-value-store.js';
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {

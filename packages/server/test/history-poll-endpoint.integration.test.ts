@@ -64,7 +64,7 @@ describe('createPollHandler with createPoller over HTTP', () => {
   it('delivers every message exactly once across polls, pages and a server restart', async () => {
     const hub = createChannelHub<ChannelBroker>();
     const handler = createPollHandler({ hub, maxMessages: 7 });
-    let server = await listen(handler);
+    const server = await listen(handler);
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}/api/messages`;
 
@@ -91,7 +91,7 @@ describe('createPollHandler with createPoller over HTTP', () => {
     await close(server);
     publish(41, 60); // while the server is down
     await vi.waitFor(() => expect(errors).toContain('network'), { timeout: 5000, interval: 5 });
-    server = await listen(handler, port);
+    await listen(handler, port); // the restart (closed after the test with the rest)
     await vi.waitFor(() => expect(poller.getSnapshot().data?.seq).toBe(60), { timeout: 10_000, interval: 5 });
 
     const feed = poller.getSnapshot().data as Feed;
