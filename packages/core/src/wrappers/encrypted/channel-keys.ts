@@ -5,7 +5,7 @@ import { KEY_RETRY_MS } from './encrypted-constants.js';
 import type { EncryptedContext } from './encrypted-context.js';
 
 /** A key requested for a channel: pending, imported, or failed. */
-export interface KeyEntry {
+interface KeyEntry {
   readonly promise: Promise<CryptoKey>;
   /** The arrival counter when it was requested: a key requested after a frame arrived is no older than that frame. */
   readonly requestedAt: number;
