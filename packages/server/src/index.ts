@@ -5,10 +5,30 @@ export type { EncodedEvent, ServerSentEvent } from './encode-event.js';
 export { createWebSocketEndpoint, DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PING_INTERVAL_MS, DEFAULT_WS_COALESCE_MS } from './ws-endpoint.js';
 export type { WebSocketCompressionOptions, WebSocketEndpoint, WebSocketEndpointOptions } from './ws-endpoint.js';
 export type { AuthenticatedUser } from './auth/user.js';
-export { createChannelEndpoint, CHANNEL_SESSION_HEADER, DEFAULT_MAX_POST_BYTES, DEFAULT_MAX_POLL_SESSIONS, DEFAULT_MAX_POLL_SESSIONS_PER_USER, POLL_BATCH_HEADER } from './channel-endpoint/channel-endpoint.js';
+export {
+  createChannelEndpoint,
+  CHANNEL_SESSION_HEADER,
+  DEFAULT_MAX_POLL_SESSIONS,
+  DEFAULT_MAX_POLL_SESSIONS_PER_USER,
+  DEFAULT_MAX_POST_BYTES,
+  DEFAULT_MAX_POST_FRAMES,
+  DEFAULT_POLL_MAX_QUEUED_BYTES,
+  DEFAULT_POLL_SESSION_TIMEOUT_MS,
+  DEFAULT_POLL_WAIT_MS,
+  POLL_BATCH_HEADER,
+} from './channel-endpoint/channel-endpoint.js';
 export type { ChannelEndpoint, ChannelEndpointOptions } from './channel-endpoint/channel-endpoint.js';
-export { createRealtime, getRealtime, publish, DEFAULT_CONNECTION_LIMIT, DEFAULT_USER_LIMIT, PROTECTED_CHANNEL_PREFIXES } from './realtime.js';
-export type { Realtime, RealtimeOptions } from './realtime.js';
+export {
+  createRealtime,
+  getRealtime,
+  publish,
+  DEFAULT_CONNECTION_LIMIT,
+  DEFAULT_SUBSCRIBE_CONNECTION_LIMIT,
+  DEFAULT_SUBSCRIBE_USER_LIMIT,
+  DEFAULT_USER_LIMIT,
+  PROTECTED_CHANNEL_PREFIXES,
+} from './realtime.js';
+export type { BeforePublishContext, Realtime, RealtimeOptions, RealtimeUser } from './realtime.js';
 export { readAuthResult } from './auth/result.js';
 export type { AuthenticationResult, AuthRefusalCode, AuthVerdict } from './auth/result.js';
 export type { ServerEvent, ServerEventListener, ServerTransport } from './events.js';

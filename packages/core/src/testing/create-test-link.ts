@@ -36,7 +36,7 @@ export interface TestLink {
 }
 
 /** What a memory transport needs from its link; not public. */
-export interface LinkEndpoint {
+interface LinkEndpoint {
   /** Connectivity changed (`connected` / `isOffline`). */
   linkChanged(): void;
 }

@@ -35,12 +35,12 @@ export interface SessionAnswer {
 }
 
 /** A request for the instance holding a session: POSTed frames, or a poll. */
-export type SessionRequest =
+type SessionRequest =
   | { readonly rk: 'frames'; readonly secret: string; readonly userId: string | undefined; readonly frames: readonly ClientFrame[] }
   | { readonly rk: 'poll'; readonly secret: string; readonly userId: string | undefined; readonly ack: number | undefined; readonly waitMs: number };
 
 /** A {@link SessionRequest} as an endpoint makes it: the registry reads the secret out of the token. */
-export type SessionRequestFor = SessionRequest extends infer R ? (R extends SessionRequest ? Omit<R, 'secret'> : never) : never;
+type SessionRequestFor = SessionRequest extends infer R ? (R extends SessionRequest ? Omit<R, 'secret'> : never) : never;
 
 /**
  * The HTTP sessions this instance holds for one hub (shared by every channel endpoint on it), and the routing of

@@ -1,7 +1,7 @@
 import { refusalResponse, type HttpRefusal } from './refusal-response.js';
 
 /** A request body refused by {@link readBody}, ready to answer with `refusalResponse`. */
-export interface BodyRefusal {
+interface BodyRefusal {
   readonly ok: false;
   /** `message_too_large` (413) past the byte budget; `bad_frame` (400) when the body is not UTF-8 or could not be read. */
   readonly code: 'message_too_large' | 'bad_frame';
