@@ -56,11 +56,11 @@ export interface ChannelRecordHost {
   readonly presenceGraceMs: number;
 }
 
-export const INITIAL_CHANNEL_STATE: ChannelState = /* @__PURE__ */ Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
+const INITIAL_CHANNEL_STATE: ChannelState = /* @__PURE__ */ Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
 
 /** A new channel record with its public {@link Channel} object. */
 export function createChannelRecord(name: string, rewind: number, host: ChannelRecordHost): ChannelRecord {
-  let record!: ChannelRecord;
+  // The callbacks below run only once `record` (declared last, as it holds them) exists.
   const state = createStore<ChannelState>(INITIAL_CHANNEL_STATE);
   const occupancy = createStore<ChannelOccupancy | null>(null, {
     // Watching the counts subscribes the channel.
@@ -117,7 +117,7 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     occupancy: { subscribe: occupancy.subscribe, getSnapshot: occupancy.getSnapshot },
   } as unknown as Channel;
 
-  record = {
+  const record: ChannelRecord = {
     name,
     api,
     handlers: new Set(),

@@ -11,7 +11,7 @@ export interface CidWindow {
 }
 
 /** Default size of a channel's {@link CidWindow}: more than the publishes in flight around one restart. */
-export const CID_WINDOW_SIZE = 512;
+const CID_WINDOW_SIZE = 512;
 
 export function createCidWindow(size = CID_WINDOW_SIZE): CidWindow {
   const seen = new Set<string>();

@@ -12,7 +12,7 @@ import type { ChannelMessage } from './types.js';
  * replay (or its `subscribed`) was itself lost. Small enough to recover quickly, large enough not to flood the
  * server with resubscribes while a replay is merely slow.
  */
-export const RESYNC_STALL_FRAMES = 16;
+const RESYNC_STALL_FRAMES = 16;
 
 /** The frames that move a channel's resume point. */
 export type CursorFrame = Extract<ServerFrame, { type: 'message' | 'subscribed' | 'gap' | 'reset' }>;

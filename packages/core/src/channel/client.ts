@@ -13,8 +13,6 @@ import { createChannelSubscriptions } from './client-subscriptions.js';
 import { DEFAULT_PRESENCE_GRACE_MS } from './presence.js';
 import type { Channel, ChannelOptions, EventMap, RealtimeClient, RealtimeClientOptions } from './types.js';
 
-export { RESYNC_STALL_FRAMES } from './client-delivery.js';
-
 /** Default bound of {@link RealtimeClientOptions.maxQueued}. */
 export const DEFAULT_MAX_OUTBOX = 1000;
 

@@ -1,7 +1,7 @@
 import type { ChannelGap } from './types.js';
 
 /** What the cursor made of one message. */
-export type CursorVerdict =
+type CursorVerdict =
   /** Delivered (with any held messages it unblocked). */
   | 'delivered'
   /** Already delivered (`seq <= lastSeq`) or already held: dropped. */

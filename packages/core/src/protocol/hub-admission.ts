@@ -5,7 +5,7 @@ import { settle, type ChannelState, type HubAction, type SessionState } from './
 import type { ChannelHubOptions } from './hub-types.js';
 
 /** A well-formed client frame that asks for something (every type but `ping`). */
-export type AdmittedFrame = Exclude<ClientFrame, { type: 'ping' }>;
+type AdmittedFrame = Exclude<ClientFrame, { type: 'ping' }>;
 
 /** The server's say on a session's frames: `authorize` (kept per session) and `admit` (asked for every frame). */
 export interface Admission {

@@ -7,7 +7,7 @@ import type { ChannelState, SessionState } from './hub-state.js';
 /** The hub's state of channel `name`, made on first use with its presence wired to the channel's subscribers. */
 export function channelState(context: HubContext, name: string): ChannelState {
   const { channels, send, now } = context;
-  let state = channels.get(name);
+  const state = channels.get(name);
   if (state) return state;
   const created: ChannelState = {
     name,
@@ -38,7 +38,7 @@ export function channelState(context: HubContext, name: string): ChannelState {
  * A channel nobody here subscribes to any more stops following the broker; its state goes once its presence holds
  * nothing either (no member, no announcement pending), so memory follows what is in use.
  */
-export function releaseChannel(context: HubContext, state: ChannelState) {
+function releaseChannel(context: HubContext, state: ChannelState) {
   if (state.subscribers.size > 0) return;
   state.subscription?.close();
   state.subscription = null;

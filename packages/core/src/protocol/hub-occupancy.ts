@@ -2,7 +2,7 @@ import type { ServerFrame } from './frames.js';
 import type { ChannelState, SessionState } from './hub-state.js';
 
 /** At most one occupancy frame per channel per this many milliseconds (the newest counts are sent). */
-export const OCCUPANCY_INTERVAL_MS = 250;
+const OCCUPANCY_INTERVAL_MS = 250;
 
 /** The channel's occupancy now: cluster-wide subscribers and present members. */
 export function occupancyFrame(state: ChannelState): Extract<ServerFrame, { type: 'occupancy' }> {

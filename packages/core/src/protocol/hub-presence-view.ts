@@ -4,7 +4,7 @@ import type { ChannelPresenceHost } from './hub-presence.js';
 import { mostPresent } from './most-present.js';
 
 /** One user's local connections on the channel, each with its own status, and the newest data. */
-export interface LocalMember {
+interface LocalMember {
   data: unknown;
   at: number;
   readonly sessions: Map<object, PresenceStatus>;
@@ -35,7 +35,7 @@ export function localEntry({ local }: PresenceState, key: string): ContributionM
 }
 
 /** The merged member `key` (connections summed, the most present status, the newest data), or null when nobody holds it. */
-export function mergedMember({ local, remote }: PresenceState, key: string): PresenceMember | null {
+function mergedMember({ local, remote }: PresenceState, key: string): PresenceMember | null {
   const own = local.get(key);
   let connections = own?.sessions.size ?? 0;
   let data = own?.data;

@@ -3,7 +3,7 @@ import { randomId } from '../lib/random-id.js';
 import type { ChannelBroker } from './broker.js';
 import { createAdmission } from './hub-admission.js';
 import { checkChannelName, checkEventName, measureData } from './hub-checks.js';
-import { createHubContext, type HubContext } from './hub-context.js';
+import { createHubContext } from './hub-context.js';
 import { createFrameHandler } from './hub-frames.js';
 import { createPublisher } from './hub-publish.js';
 import { connectSession, type SessionSettings } from './hub-session.js';
@@ -52,7 +52,7 @@ const DEFAULT_HEARTBEAT_MS = 25_000;
  * socket.onmessage = (event) => session.receive(JSON.parse(event.data))
  * socket.onclose = () => session.close()
  *
- * The parts share one {@link HubContext}: sessions (`hub-session.ts`), the frame checks (`hub-frames.ts`) with
+ * The parts share one `HubContext` (`hub-context.ts`): sessions (`hub-session.ts`), the frame checks (`hub-frames.ts`) with
  * `authorize`/`admit` (`hub-admission.ts`), subscriptions and resume (`hub-subscribe.ts`, `hub-delivery.ts`), client
  * publishes (`hub-publish.ts`), channels and presence (`hub-channels.ts`, `hub-presence.ts`), occupancy.
  */
