@@ -3,14 +3,14 @@
  * The test command (`npm test` runs setup.mjs, then this): every check in the repo through turbo, then one
  * summary line, `N passed, N failed`, as the last line of output. Exits 1 if anything failed.
  *
- *   turbo run build typecheck typecheck:registry test build-storybook test-storybook test-scripts
+ *   turbo run build typecheck typecheck:registry lint test build-storybook test-storybook test-scripts
  *
  * Counting:
  *   - test tasks (`test`, `test-storybook`, `test-scripts`, anything named test*) count their tests, from the
  *     Vitest JSON report each one writes to <package>/.reports/*.json (declared as turbo outputs, so a cache hit
  *     restores the report and the counts stay right). A test task that failed but whose report shows no failed
  *     test (a file that did not load, a crash, no report at all) counts as 1 failed.
- *   - every other task (build, typecheck, typecheck:registry, build-storybook, registry:build) is not a test:
+ *   - every other task (build, typecheck, typecheck:registry, lint, build-storybook, registry:build) is not a test:
  *     it adds nothing when it passes and 1 failed when it fails.
  *   - a task that never ran because a task it depends on failed counts as 1 failed.
  * So the line never says `0 failed` when something failed.
@@ -23,7 +23,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { childEnv, findChromium, ROOT, since } from './lib/toolchain.mjs';
 
-const TASKS = (process.env.TEST_ALL_TASKS ?? 'build typecheck typecheck:registry test build-storybook test-storybook test-scripts').split(/\s+/).filter(Boolean);
+const TASKS = (process.env.TEST_ALL_TASKS ?? 'build typecheck typecheck:registry lint test build-storybook test-storybook test-scripts').split(/\s+/).filter(Boolean);
 const TIMEOUT_MS = Number(process.env.TEST_ALL_TIMEOUT_MIN ?? 60) * 60_000;
 const started = performance.now();
 const isTestTask = (task) => /^test(?:$|[-:])/.test(task);
