@@ -13,6 +13,8 @@ export const DEFAULT_REGISTRY_URL = 'http://localhost:3000/r';
 
 /** The npm package every item gets its realtime logic from. */
 const REACT_PACKAGE = '@realtime-kit/react';
+/** Framework-free logic a few items use directly (the devtools inspector, the Yjs binding). */
+const CORE_PACKAGE = '@realtime-kit/core';
 
 /** The registry items for the given base URL (no trailing slash), e.g. `http://localhost:3000/r`. */
 export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryItem[] {
@@ -215,14 +217,11 @@ export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryI
       title: 'Collaborative editor',
       description:
         'A shared plain-text document over Yjs and the channel API: concurrent edits converge, offline edits merge on reconnect, the others’ carets and selections show with their names.',
-      dependencies: [REACT_PACKAGE, 'yjs', 'lucide-react'],
+      dependencies: [REACT_PACKAGE, CORE_PACKAGE, 'yjs', 'lucide-react'],
       registryDependencies: [url('utils'), url('use-locale'), url('user-color')],
-      files: [
-        { path: 'registry/realtime/components/collaborative-editor.tsx', type: 'registry:component' },
-        { path: 'registry/realtime/lib/yjs-channel.ts', type: 'registry:lib' },
-      ],
+      files: [{ path: 'registry/realtime/components/collaborative-editor.tsx', type: 'registry:component' }],
       categories: ['realtime', 'collaboration'],
-      docs: 'Render <CollaborativeEditor channel="doc:42" user={{ id, name }} /> inside <RealtimeProvider transport={…}>. The Yjs-over-channel protocol is documented at the top of lib/yjs-channel.ts.',
+      docs: 'Render <CollaborativeEditor channel="doc:42" user={{ id, name }} /> inside <RealtimeProvider transport={…}>. The document syncs with bindYjsToChannel from @realtime-kit/core/yjs (yjs is its optional peer dependency), whose protocol is documented there.',
     },
     {
       name: 'realtime-devtools',
@@ -230,7 +229,7 @@ export function registryItems(baseUrl: string = DEFAULT_REGISTRY_URL): RegistryI
       title: 'Realtime devtools',
       description:
         'A floating, collapsible devtools panel for every connection on the page, whatever the transport: status timeline, retries, resume cursors, outbox, presence, an event log with a JSON tree (filter, pause, export), and chaos controls (disconnect, offline, latency, drop the next N). Costs nothing while closed; off in production builds.',
-      dependencies: ['@realtime-kit/core', 'lucide-react'],
+      dependencies: [CORE_PACKAGE, 'lucide-react'],
       registryDependencies: [url('utils'), url('use-locale')],
       files: [{ path: 'registry/realtime/components/realtime-devtools.tsx', type: 'registry:component' }],
       categories: ['realtime', 'devtools'],

@@ -15,7 +15,7 @@ import {
   encodeCaret,
   transformIndex,
   type YjsChannelBinding,
-} from '@/registry/realtime/lib/yjs-channel';
+} from '@realtime-kit/core/yjs';
 import { sleep } from '@/registry/realtime/testing/story-kit';
 
 /*
@@ -539,7 +539,7 @@ export const Dark: Story = {
 
 /** `diffText` and `transformIndex`: the minimal edit and caret mapping the textarea binding relies on. */
 export const TextHelpers: Story = {
-  render: () => <p className="text-sm text-muted-foreground">Checks the text helpers of lib/yjs-channel.ts.</p>,
+  render: () => <p className="text-sm text-muted-foreground">Checks the text helpers of @realtime-kit/core/yjs.</p>,
   play: async () => {
     // The caret decides where a repeated letter went.
     await expect(diffText('aa', 'aaa', 2)).toEqual({ index: 1, remove: 0, insert: 'a' });

@@ -10,10 +10,6 @@ import {
   type ChannelSignal,
   type PresenceMember,
 } from '@realtime-kit/react';
-
-import { useLocale } from '@/registry/realtime/hooks/use-locale';
-import { userColor } from '@/registry/realtime/lib/user-color';
-import { cn } from '@/registry/realtime/lib/utils';
 import {
   LOCAL_ORIGIN,
   applyTextEdit,
@@ -28,7 +24,11 @@ import {
   type TextDelta,
   type YjsChannelBinding,
   type YjsChannelState,
-} from '@/registry/realtime/lib/yjs-channel';
+} from '@realtime-kit/core/yjs';
+
+import { useLocale } from '@/registry/realtime/hooks/use-locale';
+import { userColor } from '@/registry/realtime/lib/user-color';
+import { cn } from '@/registry/realtime/lib/utils';
 
 /** You, to the others: `id` picks your colour, `name` labels your caret. */
 interface CollaborativeEditorUser {
@@ -104,7 +104,7 @@ const noopSubscribe = () => () => {};
  *
  * - Edits are merged by Yjs (a CRDT): concurrent typing converges everywhere, and edits made offline are kept
  *   and merged on reconnect. The wire protocol (stored `yjs-update` messages, a `yjs-sync-request`/`yjs-sync`
- *   signal handshake for newcomers) is documented in `lib/yjs-channel.ts`.
+ *   signal handshake for newcomers) is documented with `bindYjsToChannel` in `@realtime-kit/core/yjs`.
  * - Remote edits are applied as the smallest change, and your caret and selection move with the text around
  *   them: someone typing above you does not move you.
  * - Each other member's caret and selection show in their colour with their name (relative positions, sent as
