@@ -7,6 +7,8 @@ import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react
 
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { cn } from '@/registry/realtime/lib/utils';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
 import { ConnectionDot } from '@/registry/realtime/ui/connection-dot';
 
 /*
@@ -252,15 +254,17 @@ function LiveMetrics({
             {stale && last && labels.stale(timeFormat.format(last.at))}
           </span>
           {phase === 'error' && (
-            <button
+            <Button
               type="button"
+              variant="outline"
+              size="xs"
               data-slot="live-metrics-retry"
               onClick={sse.reconnect}
-              className="inline-flex h-7 items-center gap-1.5 rounded-md border bg-background px-2.5 text-xs font-medium text-foreground shadow-xs outline-none transition-colors hover:bg-accent hover:text-accent-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50"
+              className="h-7 text-foreground"
             >
               <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
               {labels.retry}
-            </button>
+            </Button>
           )}
         </div>
       )}
@@ -384,12 +388,14 @@ function LiveMetricCard({ metric, color, samples, total, size, loading, stale, l
           {metric.label}
         </div>
         {delta !== null && previous && direction !== null && (
-          <span
+          <Badge
+            variant="secondary"
             data-slot="live-metrics-delta"
             data-direction={direction}
             data-tone={tone}
             className={cn(
-              'inline-flex shrink-0 items-center gap-1 rounded-md px-1.5 text-xs font-medium tabular-nums',
+              // No taller than the line it sits on: a delta appearing must not grow the card (no layout shift).
+              'rounded-md px-1.5 py-0 tabular-nums',
               tone === 'good' && 'bg-emerald-500/10 text-emerald-700 dark:text-emerald-400',
               tone === 'bad' && 'bg-destructive/10 text-red-700 dark:text-red-400',
               tone === 'neutral' && 'bg-muted text-foreground',
@@ -398,7 +404,7 @@ function LiveMetricCard({ metric, color, samples, total, size, loading, stale, l
             <DeltaIcon aria-hidden="true" className="size-3.5 shrink-0 rtl:-scale-x-100" />
             <span aria-hidden="true">{formatChange(delta, true)}</span>
             <span className="sr-only">{labels.change(direction, formatChange(delta, false), format.format(previous.value))}</span>
-          </span>
+          </Badge>
         )}
       </div>
       <div className="flex flex-col gap-2">

@@ -11,6 +11,7 @@ import {
 } from '@/registry/realtime/hooks/use-connection-feedback';
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
+import { statusColors } from '@/registry/realtime/lib/status-colors';
 
 /** The texts of the toasts. Override any of them to translate. */
 interface ReconnectToastLabels {
@@ -129,7 +130,7 @@ function useReconnectToasts(connection?: FeedbackConnection, options: ReconnectT
       toast.warning(wasOpen ? labels.lost : labels.unreachable, {
         ...base,
         duration: Infinity,
-        classNames: iconColor('text-amber-600 dark:text-amber-400'),
+        classNames: iconColor(statusColors.reconnecting.icon),
         description: <Countdown retryAt={retryAt} label={labels.reconnecting} locale={resolvedLocale} />,
         action: action(labels.retryNow),
       });
@@ -139,7 +140,7 @@ function useReconnectToasts(connection?: FeedbackConnection, options: ReconnectT
         ...base,
         duration: Infinity,
         icon: <WifiOff aria-hidden="true" className="size-4" />,
-        classNames: iconColor('text-muted-foreground'),
+        classNames: iconColor(statusColors.offline.icon),
         description: labels.offlineDescription,
       });
     } else if (phase === 'failed') {
@@ -147,7 +148,7 @@ function useReconnectToasts(connection?: FeedbackConnection, options: ReconnectT
       toast.error(labels.failed, {
         ...base,
         duration: Infinity,
-        classNames: iconColor('text-destructive'),
+        classNames: iconColor(statusColors.error.icon),
         description: <bdi>{errorMessage || labels.failedDescription}</bdi>,
         action: action(labels.retry),
       });
@@ -156,7 +157,7 @@ function useReconnectToasts(connection?: FeedbackConnection, options: ReconnectT
       toast.success(restoredFrom === 'offline' ? labels.backOnline : labels.reconnected, {
         ...base,
         duration: restoredMs,
-        classNames: iconColor('text-emerald-600 dark:text-emerald-400'),
+        classNames: iconColor(statusColors.open.icon),
       });
     } else if (phase === 'hidden' && shownRef.current) {
       // The problem ended without the connection coming back (it was closed on purpose): take the toast down.

@@ -8,6 +8,7 @@ import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
 import { cn } from '@/registry/realtime/lib/utils';
+import { Button } from '@/components/ui/button';
 import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-phase';
 
 /*
@@ -369,15 +370,16 @@ function StreamProgress({
 
       {(phase === 'error' || phase === 'stopped' || phase === 'reconnecting') && (
         <div className="flex justify-end">
-          <button
+          <Button
             type="button"
+            variant="outline"
+            size="sm"
             data-slot="stream-progress-retry"
             onClick={phase === 'reconnecting' ? sse.reconnect : retry}
-            className="inline-flex h-8 items-center gap-1.5 rounded-md border bg-background px-3 text-sm font-medium shadow-xs outline-none transition-colors hover:bg-accent hover:text-accent-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50"
           >
             <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
             {phase === 'reconnecting' ? labels.retryNow : labels.retry}
-          </button>
+          </Button>
         </div>
       )}
     </div>

@@ -7,6 +7,7 @@ import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
 import { cn } from '@/registry/realtime/lib/utils';
+import { Button } from '@/components/ui/button';
 import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-phase';
 
 /*
@@ -341,23 +342,18 @@ function StreamingText({
           {controls && primary && PrimaryIcon && (
             <div className="flex shrink-0 gap-2">
               {phase === 'reconnecting' && (
-                <button
-                  type="button"
-                  data-slot="streaming-text-retry-now"
-                  onClick={sse.reconnect}
-                  className={buttonClass}
-                >
+                <Button type="button" variant="outline" size="sm" data-slot="streaming-text-retry-now" onClick={sse.reconnect}>
                   <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
                   {labels.retryNow}
-                </button>
+                </Button>
               )}
-              <button key="primary" type="button" data-slot="streaming-text-action" onClick={primary.onClick} className={buttonClass}>
+              <Button key="primary" type="button" variant="outline" size="sm" data-slot="streaming-text-action" onClick={primary.onClick}>
                 <PrimaryIcon
                   aria-hidden="true"
                   className={cn('size-3.5', PrimaryIcon === Square ? 'fill-current' : 'rtl:-scale-x-100')}
                 />
                 {primary.label}
-              </button>
+              </Button>
             </div>
           )}
         </div>
@@ -365,9 +361,6 @@ function StreamingText({
     </div>
   );
 }
-
-const buttonClass =
-  'inline-flex h-8 items-center gap-1.5 rounded-md border bg-background px-3 text-sm font-medium shadow-xs outline-none transition-colors hover:bg-accent hover:text-accent-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50';
 
 export { StreamingText };
 export type {

@@ -13,7 +13,9 @@ import {
 } from '@/registry/realtime/hooks/use-connection-feedback';
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
+import { statusColors, type StatusTone } from '@/registry/realtime/lib/status-colors';
 import { cn } from '@/registry/realtime/lib/utils';
+import { Button } from '@/components/ui/button';
 
 /** The texts of the banner. Override any of them to translate. */
 interface ConnectionBannerLabels {
@@ -82,12 +84,13 @@ const phaseIcon: Record<VisiblePhase, LucideIcon> = {
   restored: CircleCheck,
 };
 
-const iconClass: Record<VisiblePhase, string> = {
-  connecting: 'text-muted-foreground',
-  reconnecting: 'text-amber-600 dark:text-amber-400',
-  offline: 'text-muted-foreground',
-  failed: 'text-destructive',
-  restored: 'text-emerald-600 dark:text-emerald-400',
+/** Each phase in the colour of the connection state it reports. */
+const phaseTone: Record<VisiblePhase, StatusTone> = {
+  connecting: 'connecting',
+  reconnecting: 'reconnecting',
+  offline: 'offline',
+  failed: 'error',
+  restored: 'open',
 };
 
 interface ConnectionBannerProps
@@ -199,7 +202,7 @@ function ConnectionBanner({
         className={boxVariants({ tone: phase === 'failed' ? 'destructive' : 'default' })}
         {...motionProps}
       >
-        <Icon aria-hidden="true" className={cn('mt-0.5 size-4 shrink-0', iconClass[phase])} />
+        <Icon aria-hidden="true" className={cn('mt-0.5 size-4 shrink-0', statusColors[phaseTone[phase]].icon)} />
         <div className="min-w-0 flex-1 space-y-0.5">
           <p data-slot="connection-banner-title" className="font-medium leading-5 break-words">
             {title}
@@ -211,15 +214,17 @@ function ConnectionBanner({
           )}
         </div>
         {action && (
-          <button
+          <Button
             type="button"
+            variant="outline"
+            size="sm"
             data-slot="connection-banner-retry"
             onClick={retry ?? undefined}
-            className="inline-flex h-7 shrink-0 items-center gap-1.5 rounded-md border bg-background px-2.5 text-xs font-medium shadow-xs outline-none transition-colors hover:bg-accent hover:text-accent-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50"
+            className="shrink-0"
           >
-            <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
+            <RotateCcw aria-hidden="true" className="rtl:-scale-x-100" />
             {action}
-          </button>
+          </Button>
         )}
       </m.div>
     );

@@ -2,14 +2,15 @@
 
 import * as React from 'react';
 import { cva, type VariantProps } from 'class-variance-authority';
-import { useConnectionState, type ConnectionStatus } from '@realtime-kit/react';
+import { useConnectionState } from '@realtime-kit/react';
 
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
+import { statusColors, statusTone, type StatusTone } from '@/registry/realtime/lib/status-colors';
 import { cn } from '@/registry/realtime/lib/utils';
 
 /** What the dot shows: a connection status, or `error` for a connection that stopped because it failed. */
-type ConnectionDotState = ConnectionStatus | 'error';
+type ConnectionDotState = StatusTone;
 
 /** The text shown (and announced) for each state. Override any of them to translate. */
 type ConnectionDotLabels = Record<ConnectionDotState, string>;
@@ -41,16 +42,6 @@ const connectionDotVariants = cva(
     defaultVariants: { variant: 'default', size: 'default' },
   },
 );
-
-const indicatorColor: Record<ConnectionDotState, string> = {
-  idle: 'bg-muted-foreground/60',
-  connecting: 'bg-amber-500',
-  open: 'bg-emerald-500',
-  reconnecting: 'bg-amber-500',
-  offline: 'bg-muted-foreground',
-  closed: 'bg-muted-foreground',
-  error: 'bg-destructive',
-};
 
 interface ConnectionDotContextValue {
   state: ConnectionDotState;
@@ -114,8 +105,7 @@ function ConnectionDot({
   ...props
 }: ConnectionDotProps) {
   const live = useConnectionState(connection);
-  const state: ConnectionDotState =
-    status ?? (live.status === 'closed' && live.error !== null ? 'error' : live.status);
+  const state: ConnectionDotState = status ?? statusTone(live.status, live.error);
   const seconds = useRetryCountdown(state === 'reconnecting' && showCountdown ? live.retryAt : null);
   const resolvedLocale = useLocale(locale);
   const format = React.useMemo(() => {
@@ -166,10 +156,10 @@ function ConnectionDotIndicator({ className, ...props }: React.ComponentProps<'s
       {state === 'open' && (
         <span
           data-slot="connection-dot-pulse"
-          className="absolute inline-flex size-full rounded-full bg-emerald-500 opacity-75 motion-safe:animate-ping"
+          className={cn('absolute inline-flex size-full rounded-full opacity-75 motion-safe:animate-ping', statusColors.open.dot)}
         />
       )}
-      <span className={cn('relative inline-flex size-full rounded-full', indicatorColor[state])} />
+      <span className={cn('relative inline-flex size-full rounded-full', statusColors[state].dot)} />
     </span>
   );
 }

@@ -6,6 +6,8 @@ import { usePresence, type Channel, type PresenceMember, type PresenceStatus } f
 
 import { useLocale } from '@/registry/realtime/hooks/use-locale';
 import { cn } from '@/registry/realtime/lib/utils';
+import { Avatar, AvatarFallback, AvatarImage } from '@/components/ui/avatar';
+import { Tooltip, TooltipContent, TooltipProvider, TooltipTrigger } from '@/components/ui/tooltip';
 
 /** What a member shares in presence for an avatar: `usePresence(room, { data: { name, avatarUrl } })`. */
 interface PresenceAvatarData {
@@ -45,7 +47,7 @@ const defaultLabels: PresenceAvatarsLabels = {
 };
 
 const presenceAvatarVariants = cva(
-  'group/avatar relative inline-flex shrink-0 select-none items-center justify-center rounded-full font-medium outline-none ring-2 ring-background focus-visible:z-20 focus-visible:ring-[3px] focus-visible:ring-ring',
+  'relative inline-flex shrink-0 select-none items-center justify-center overflow-visible rounded-full font-medium outline-none ring-2 ring-background focus-visible:z-20 focus-visible:ring-[3px] focus-visible:ring-ring',
   {
     variants: {
       size: {
@@ -66,20 +68,18 @@ type PresenceTooltipSide = 'top' | 'bottom';
 /** How tooltips line up with their avatar: `end` keeps them inside a container whose end the stack sits at. */
 type PresenceTooltipAlign = 'start' | 'center' | 'end';
 
-const tooltipClass =
-  'pointer-events-none invisible absolute z-30 w-max max-w-56 rounded-md bg-foreground px-2 py-1 text-start text-xs font-normal whitespace-normal text-background opacity-0 shadow-md transition-opacity group-hover/avatar:visible group-hover/avatar:opacity-100 group-focus-visible/avatar:visible group-focus-visible/avatar:opacity-100';
+/** The initials' size per avatar size (shadcn's fallback sets its own: the presence stack is denser). */
+const initialsSize: Record<PresenceAvatarSize, string> = {
+  sm: 'text-[0.625rem] group-data-[size=sm]/avatar:text-[0.625rem]',
+  default: 'text-xs',
+  lg: 'text-sm',
+};
+
 /** How far avatars overlap, per size (the list is padded by as much, so the first one is not pulled out). */
 const overlap: Record<PresenceAvatarSize, { item: string; list: string }> = {
   sm: { item: '-ms-1', list: 'ps-1' },
   default: { item: '-ms-1.5', list: 'ps-1.5' },
   lg: { item: '-ms-2', list: 'ps-2' },
-};
-
-const tooltipSide: Record<PresenceTooltipSide, string> = { top: 'bottom-full mb-2', bottom: 'top-full mt-2' };
-const tooltipAlign: Record<PresenceTooltipAlign, string> = {
-  start: 'start-0',
-  center: 'start-1/2 -translate-x-1/2 rtl:translate-x-1/2',
-  end: 'end-0',
 };
 
 /** Escape hides a focused avatar's tooltip (WCAG 1.4.13): the focus leaves it. */
@@ -147,40 +147,48 @@ function PresenceAvatar({
   style,
   ...props
 }: PresenceAvatarProps) {
-  const [failed, setFailed] = React.useState<string | null>(null);
-  const showImage = avatarUrl !== undefined && failed !== avatarUrl;
   const dimmed = status !== 'active';
-  return (
-    <span
+  const avatar = (
+    <Avatar
       role="img"
       aria-label={label}
       tabIndex={tooltip ? 0 : undefined}
       onKeyDown={tooltip ? dismissOnEscape : undefined}
       data-slot="presence-avatar"
       data-status={status}
+      size={size ?? 'default'}
       className={cn(
         presenceAvatarVariants({ size }),
-        // Initials on the user's colour, readable in both themes; idle and away members turn hollow and grey.
+        // The user's colour, in both themes; idle and away members turn hollow and grey.
         dimmed
-          ? 'border border-dashed border-muted-foreground/70 bg-background text-muted-foreground'
-          : 'bg-[oklch(0.9_0.06_var(--avatar-hue))] text-[oklch(0.34_0.09_var(--avatar-hue))] dark:bg-[oklch(0.42_0.08_var(--avatar-hue))] dark:text-[oklch(0.97_0.02_var(--avatar-hue))]',
+          ? 'border border-dashed border-muted-foreground/70 bg-background'
+          : 'bg-[oklch(0.9_0.06_var(--avatar-hue))] dark:bg-[oklch(0.42_0.08_var(--avatar-hue))]',
         className,
       )}
       style={{ '--avatar-hue': hueOf(userId), ...style } as React.CSSProperties}
       {...props}
     >
-      <span aria-hidden="true">{initialsOf(name)}</span>
-      {showImage && (
-        // eslint-disable-next-line @next/next/no-img-element -- a plain img: the registry does not assume Next.js.
-        <img
+      {avatarUrl !== undefined && (
+        <AvatarImage
           src={avatarUrl}
           alt=""
           draggable={false}
-          onError={() => setFailed(avatarUrl)}
-          data-slot="presence-avatar-image"
-          className={cn('absolute inset-0 size-full rounded-full object-cover', dimmed && 'opacity-50 grayscale')}
+          className={cn('rounded-full object-cover', dimmed && 'opacity-50 grayscale')}
         />
       )}
+      {/* Shown while the picture loads, and instead of it when there is none or it fails. */}
+      <AvatarFallback
+        aria-hidden="true"
+        className={cn(
+          'bg-transparent',
+          initialsSize[size ?? 'default'],
+          dimmed
+            ? 'text-muted-foreground'
+            : 'text-[oklch(0.34_0.09_var(--avatar-hue))] dark:text-[oklch(0.97_0.02_var(--avatar-hue))]',
+        )}
+      >
+        {initialsOf(name)}
+      </AvatarFallback>
       {dimmed && (
         <span
           aria-hidden="true"
@@ -191,16 +199,38 @@ function PresenceAvatar({
           )}
         />
       )}
-      {tooltip && (
-        <span
-          aria-hidden="true"
-          data-slot="presence-avatar-tooltip"
-          className={cn(tooltipClass, tooltipSide[side], tooltipAlign[align])}
-        >
+    </Avatar>
+  );
+  if (!tooltip) return avatar;
+  return (
+    <AvatarTooltip label={label} side={side} align={align}>
+      {avatar}
+    </AvatarTooltip>
+  );
+}
+
+/** The label of an avatar (or the "+N" chip) on hover and keyboard focus: shadcn's tooltip, in the user's theme. */
+function AvatarTooltip({
+  label,
+  side,
+  align,
+  children,
+}: {
+  label: string;
+  side: PresenceTooltipSide;
+  align: PresenceTooltipAlign;
+  children: React.ReactElement;
+}) {
+  return (
+    // Its own provider, so an avatar works anywhere; a TooltipProvider higher up in the app is fine too.
+    <TooltipProvider>
+      <Tooltip>
+        <TooltipTrigger asChild>{children}</TooltipTrigger>
+        <TooltipContent side={side} align={align} sideOffset={4} data-slot="presence-avatar-tooltip" className="max-w-56">
           {label}
-        </span>
-      )}
-    </span>
+        </TooltipContent>
+      </Tooltip>
+    </TooltipProvider>
   );
 }
 
@@ -360,24 +390,19 @@ function PresenceAvatarOverflow({
   ...props
 }: React.ComponentProps<'span'> & VariantProps<typeof presenceAvatarVariants> & { label: string; side?: PresenceTooltipSide; align?: PresenceTooltipAlign }) {
   return (
-    <span
-      role="img"
-      aria-label={label}
-      tabIndex={0}
-      onKeyDown={dismissOnEscape}
-      data-slot="presence-avatars-overflow"
-      className={cn(presenceAvatarVariants({ size }), 'bg-secondary text-secondary-foreground tabular-nums', className)}
-      {...props}
-    >
-      <span aria-hidden="true">{children}</span>
+    <AvatarTooltip label={label} side={side} align={align}>
       <span
-        aria-hidden="true"
-        data-slot="presence-avatar-tooltip"
-        className={cn(tooltipClass, tooltipSide[side], tooltipAlign[align])}
+        role="img"
+        aria-label={label}
+        tabIndex={0}
+        onKeyDown={dismissOnEscape}
+        data-slot="presence-avatars-overflow"
+        className={cn(presenceAvatarVariants({ size }), 'bg-secondary text-secondary-foreground tabular-nums', className)}
+        {...props}
       >
-        {label}
+        <span aria-hidden="true">{children}</span>
       </span>
-    </span>
+    </AvatarTooltip>
   );
 }
 

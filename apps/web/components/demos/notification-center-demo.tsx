@@ -5,7 +5,7 @@ import { Toaster } from 'sonner';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider } from '@realtime-kit/react';
 
-import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center';
+import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center/notification-center';
 import { DemoButton } from '@/components/demo-button';
 
 /** The channel `app/api/demo/notifications/route.ts` publishes to. */

@@ -295,7 +295,13 @@ export const ManyMembers: Story = {
     await expect(header.getAllByRole('img')[0]).toHaveAccessibleName('Sam Rivera (you)');
     // Its tooltip opens below the header, inside the room (the room clips what overflows it).
     overflow.focus();
-    const tooltip = overflow.querySelector<HTMLElement>('[data-slot="presence-avatar-tooltip"]')!;
+    // shadcn's tooltip renders in a portal while open, named by the chip's aria-describedby.
+    const tooltip = await waitFor(() => {
+      const text = document.getElementById(overflow.getAttribute('aria-describedby') ?? '');
+      const found = text?.closest<HTMLElement>('[data-slot="presence-avatar-tooltip"]');
+      expect(found).toBeTruthy();
+      return found!;
+    });
     await waitFor(() => expect(getComputedStyle(tooltip).visibility).toBe('visible'));
     const room = canvasElement.querySelector<HTMLElement>('[data-slot="chat-room"]')!.getBoundingClientRect();
     await expect(tooltip.getBoundingClientRect().right).toBeLessThanOrEqual(room.right);

@@ -5,6 +5,9 @@ import { CircleAlert, CircleCheck, LoaderCircle, RotateCcw } from 'lucide-react'
 
 import { StreamProgress, type StreamProgressProps } from '@/registry/realtime/components/stream-progress';
 import { cn } from '@/registry/realtime/lib/utils';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
 
 /*
  * The contract with your server. Two functions, both passed as props:
@@ -420,7 +423,7 @@ function LiveForm({
         const messageId = `${id}-message`;
         return (
           <div key={field.name} data-slot="live-form-field" data-state={status} className="flex flex-col gap-1.5">
-            <label htmlFor={id} className="text-sm leading-none font-medium">
+            <Label htmlFor={id} className="gap-0">
               {field.label}
               {field.required && (
                 <>
@@ -430,14 +433,14 @@ function LiveForm({
                   <span className="sr-only"> ({labels.required})</span>
                 </>
               )}
-            </label>
+            </Label>
             {field.description && (
               <p id={descriptionId} className="text-sm text-muted-foreground">
                 {field.description}
               </p>
             )}
             <div className="relative">
-              <input
+              <Input
                 id={id}
                 name={field.name}
                 type={field.type ?? 'text'}
@@ -457,11 +460,8 @@ function LiveForm({
                 }}
                 onBlur={(event) => flush(field.name, event.target.value, valuesRef.current)}
                 data-slot="live-form-input"
-                className={cn(
-                  'flex h-9 w-full min-w-0 rounded-md border border-input bg-transparent py-1 ps-3 pe-9 text-base shadow-xs outline-none transition-[color,box-shadow] placeholder:text-muted-foreground md:text-sm dark:bg-input/30',
-                  'focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50',
-                  'aria-invalid:border-destructive aria-invalid:ring-destructive/20 dark:aria-invalid:ring-destructive/40',
-                )}
+                // Room at the end for the status icon.
+                className="pe-9"
               />
               <span aria-hidden="true" className="pointer-events-none absolute inset-y-0 end-0 flex w-9 items-center justify-center">
                 {status === 'pending' && <LoaderCircle className="size-4 text-muted-foreground motion-safe:animate-spin" />}
@@ -490,19 +490,16 @@ function LiveForm({
       {children}
 
       <div className="flex flex-wrap items-center gap-3">
-        <button
+        <Button
           type="submit"
           // aria-disabled, not disabled: the button keeps focus, and the submit handler refuses while busy.
           aria-disabled={busy || undefined}
           data-slot="live-form-submit"
-          className={cn(
-            'inline-flex h-9 items-center justify-center gap-2 rounded-md bg-primary px-4 text-sm font-medium text-primary-foreground shadow-xs outline-none transition-[color,box-shadow,opacity]',
-            'hover:bg-primary/90 focus-visible:ring-[3px] focus-visible:ring-ring/50 aria-disabled:cursor-not-allowed aria-disabled:opacity-60',
-          )}
+          className="aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
         >
           {busy && <LoaderCircle aria-hidden="true" className="size-4 motion-safe:animate-spin" />}
           {phase === 'submitting' ? labels.submitting : busy ? labels.working : labels.submit}
-        </button>
+        </Button>
         <p
           role="status"
           data-slot="live-form-status"
@@ -529,19 +526,21 @@ function LiveForm({
           <div className="flex flex-wrap items-center gap-3 rounded-lg border border-destructive/40 bg-destructive/5 p-3 text-sm text-foreground dark:bg-destructive/10">
             <CircleAlert aria-hidden="true" className="size-4 shrink-0 text-destructive" />
             <p className="min-w-0 flex-1 break-words">{shown.message}</p>
-            <button
+            <Button
               type="submit"
+              variant="outline"
+              size="sm"
               data-slot="live-form-retry"
               onClick={(event) => {
                 // With JavaScript, send exactly what was sent before; without it, this button posts the form again.
                 event.preventDefault();
                 retry();
               }}
-              className="inline-flex h-8 items-center gap-1.5 rounded-md border bg-background px-3 text-sm font-medium text-foreground shadow-xs outline-none transition-colors hover:bg-accent hover:text-accent-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50"
+              className="text-foreground"
             >
               <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
               {labels.retry}
-            </button>
+            </Button>
           </div>
         )}
       </div>

@@ -5,7 +5,7 @@ import { RealtimeProvider, type Transport } from '@realtime-kit/react';
 import { toast, Toaster } from 'sonner';
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
 
-import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center';
+import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center/notification-center';
 import { sleep } from '@/registry/realtime/testing/story-kit';
 
 const CHANNEL = 'notifications:you';
@@ -128,18 +128,32 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 const bell = (canvasElement: HTMLElement) => within(canvasElement).getByRole('button', { name: /^Notifications/ });
-const items = (canvasElement: HTMLElement) => [...canvasElement.querySelectorAll<HTMLElement>('[data-slot="notification-center-item"]')];
+// The panel is shadcn's popover, which renders in a portal: its contents are queried on the whole page.
+const items = (root: HTMLElement) => [...root.querySelectorAll<HTMLElement>('[data-slot="notification-center-item"]')];
 const badge = (canvasElement: HTMLElement) => canvasElement.querySelector('[data-slot="notification-center-badge"]');
 const page = within(document.body);
+
+/**
+ * Clicks the bell, and lets shadcn's popover finish fading in (tw-animate-css), so what the story then checks is
+ * what a user sees once it has opened.
+ */
+async function openPanel(canvasElement: HTMLElement) {
+  await userEvent.click(bell(canvasElement));
+  const panel = await page.findByRole('dialog');
+  await waitFor(() => expect(panel.getAnimations().filter((animation) => animation.playState === 'running')).toEqual([]));
+}
+
+/** The popover fades out before it is removed: waits until it is gone. */
+const panelClosed = () => waitFor(() => expect(page.queryByRole('dialog')).toBeNull());
 
 /** Nothing yet: no badge, and the panel says so. Focus moves into the panel. */
 export const Empty: Story = {
   parameters: { history: 'none' },
-  play: async ({ canvas, canvasElement }) => {
+  play: async ({ canvasElement }) => {
     await expect(bell(canvasElement)).toHaveAccessibleName('Notifications');
     await expect(badge(canvasElement)).toBeNull();
-    await userEvent.click(bell(canvasElement));
-    const panel = canvas.getByRole('dialog', { name: 'Notifications' });
+    await openPanel(canvasElement);
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
     await expect(within(panel).getByText('You’re all caught up')).toBeVisible();
     await expect(panel).toHaveFocus();
     await expect(within(panel).getByRole('button', { name: 'Mark all as read' })).toBeDisabled();
@@ -148,13 +162,13 @@ export const Empty: Story = {
 
 /** Three unread of four: the count in the bell's name and badge; newest first, with relative times. */
 export const SomeUnread: Story = {
-  play: async ({ canvas, canvasElement }) => {
+  play: async ({ canvasElement }) => {
     await expect(bell(canvasElement)).toHaveAccessibleName('Notifications, 3 unread');
     await expect(badge(canvasElement)).toHaveTextContent('3');
     await expect(bell(canvasElement)).toHaveAttribute('aria-expanded', 'false');
-    await userEvent.click(bell(canvasElement));
+    await openPanel(canvasElement);
     await expect(bell(canvasElement)).toHaveAttribute('aria-expanded', 'true');
-    const list = items(canvasElement);
+    const list = items(document.body);
     await expect(list.map((item) => item.querySelector('bdi')?.textContent)).toEqual([
       'Deploy finished',
       'Maya commented on “Launch plan”',
@@ -173,17 +187,18 @@ export const SomeUnread: Story = {
     await expect(list[0]).toHaveFocus();
     // Escape closes and gives focus back to the bell.
     await userEvent.keyboard('{Escape}');
-    await expect(canvas.queryByRole('dialog')).toBeNull();
+    await panelClosed();
+    await expect(page.queryByRole('dialog')).toBeNull();
     await expect(bell(canvasElement)).toHaveFocus();
   },
 };
 
 /** All by keyboard: Enter opens, arrows / Home / End / Tab move, Enter marks one read. */
 export const Keyboard: Story = {
-  play: async ({ canvas, canvasElement, args }) => {
+  play: async ({ canvasElement, args }) => {
     bell(canvasElement).focus();
     await userEvent.keyboard('{Enter}');
-    const list = items(canvasElement);
+    const list = items(document.body);
     await expect(list[0]).toHaveFocus();
     await userEvent.keyboard('{ArrowDown}');
     await expect(list[1]).toHaveFocus();
@@ -202,26 +217,26 @@ export const Keyboard: Story = {
     // Shift+Tab goes back up the list to the panel's header.
     await userEvent.tab({ shift: true });
     await userEvent.tab({ shift: true });
-    await expect(canvas.getByRole('button', { name: 'Mark all as read' })).toHaveFocus();
+    await expect(page.getByRole('button', { name: 'Mark all as read' })).toHaveFocus();
   },
 };
 
 /** Mark one read by clicking it, then the rest with "Mark all as read"; each persists through `onMarkRead`. */
 export const MarkRead: Story = {
-  play: async ({ canvas, canvasElement, args }) => {
-    await userEvent.click(bell(canvasElement));
-    await userEvent.click(items(canvasElement)[0]!);
+  play: async ({ canvasElement, args }) => {
+    await openPanel(canvasElement);
+    await userEvent.click(items(document.body)[0]!);
     await expect(args.onMarkRead).toHaveBeenLastCalledWith(['n1']);
     await expect(badge(canvasElement)).toHaveTextContent('2');
     // Clicking a read one again persists nothing.
-    await userEvent.click(items(canvasElement)[0]!);
+    await userEvent.click(items(document.body)[0]!);
     await expect(args.onMarkRead).toHaveBeenCalledTimes(1);
-    await userEvent.click(canvas.getByRole('button', { name: 'Mark all as read' }));
+    await userEvent.click(page.getByRole('button', { name: 'Mark all as read' }));
     await expect(args.onMarkRead).toHaveBeenLastCalledWith(['n2', 'n3']);
     await expect(badge(canvasElement)).toBeNull();
     await expect(bell(canvasElement)).toHaveAccessibleName('Notifications');
-    await expect(canvas.getByRole('button', { name: 'Mark all as read' })).toBeDisabled();
-    for (const item of items(canvasElement)) await expect(item).toHaveAttribute('data-state', 'read');
+    await expect(page.getByRole('button', { name: 'Mark all as read' })).toBeDisabled();
+    for (const item of items(document.body)) await expect(item).toHaveAttribute('data-state', 'read');
   },
 };
 
@@ -229,24 +244,24 @@ export const MarkRead: Story = {
 export const Many: Story = {
   parameters: { history: 'many' },
   args: { max: 200 },
-  play: async ({ canvas, canvasElement }) => {
+  play: async ({ canvasElement }) => {
     await expect(badge(canvasElement)).toHaveTextContent('99+');
     await expect(bell(canvasElement)).toHaveAccessibleName('Notifications, 120 unread');
-    await userEvent.click(bell(canvasElement));
-    const list = canvas.getByRole('list', { name: 'Notifications' });
+    await openPanel(canvasElement);
+    const list = page.getByRole('list', { name: 'Notifications' });
     await expect(within(list).getAllByRole('listitem')).toHaveLength(150);
     await expect(list.scrollHeight).toBeGreaterThan(list.clientHeight);
-    const panel = canvas.getByRole('dialog').getBoundingClientRect();
+    const panel = page.getByRole('dialog').getBoundingClientRect();
     await expect(panel.bottom).toBeLessThanOrEqual(window.innerHeight);
     await userEvent.keyboard('{End}');
-    await expect(items(canvasElement).at(-1)).toHaveFocus();
+    await expect(items(document.body).at(-1)).toHaveFocus();
     await expect(list.scrollTop).toBeGreaterThan(0);
   },
 };
 
 /** A notification arrives while the panel is closed: a toast, and the badge goes up. "View" opens the panel. */
 export const NewArrives: Story = {
-  play: async ({ canvas, canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded }) => {
     const { kit, subscribed } = loadedOf({ loaded });
     await expect(badge(canvasElement)).toHaveTextContent('3');
     await subscribed();
@@ -262,9 +277,9 @@ export const NewArrives: Story = {
     await expect(badge(canvasElement)).toHaveTextContent('4');
     const toastElement = toastTitle.closest('[data-sonner-toast]') as HTMLElement;
     await userEvent.click(within(toastElement).getByRole('button', { name: 'View' }));
-    await waitFor(() => expect(canvas.getByRole('dialog')).toBeVisible());
-    await expect(items(canvasElement)[0]).toHaveAccessibleName(/^Unread: Payment received/);
-    await expect(items(canvasElement)[0]!.querySelector('time')).toHaveTextContent('now');
+    await waitFor(() => expect(page.getByRole('dialog')).toBeVisible());
+    await expect(items(document.body)[0]).toHaveAccessibleName(/^Unread: Payment received/);
+    await expect(items(document.body)[0]!.querySelector('time')).toHaveTextContent('now');
     // The panel shows it now: the toast goes away.
     await waitFor(() => expect(document.querySelector('[data-sonner-toast]')).toBeNull());
   },
@@ -272,29 +287,29 @@ export const NewArrives: Story = {
 
 /** While the panel is open, a new one goes to the top and is announced; no toast covers the panel. */
 export const ArrivesWhileOpen: Story = {
-  play: async ({ canvas, canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded }) => {
     const { kit, subscribed } = loadedOf({ loaded });
     await subscribed();
-    await userEvent.click(bell(canvasElement));
+    await openPanel(canvasElement);
     kit.server.publish(CHANNEL, 'notification', { title: 'Priya invited you to “Q3 roadmap”' });
-    await waitFor(() => expect(items(canvasElement)).toHaveLength(5));
-    await expect(items(canvasElement)[0]).toHaveAccessibleName(/^Unread: Priya invited you/);
-    await expect(canvas.getByText('New notification: Priya invited you to “Q3 roadmap”')).toBeInTheDocument();
+    await waitFor(() => expect(items(document.body)).toHaveLength(5));
+    await expect(items(document.body)[0]).toHaveAccessibleName(/^Unread: Priya invited you/);
+    await expect(page.getByText('New notification: Priya invited you to “Q3 roadmap”')).toBeInTheDocument();
     // Focus stays where the reader was.
-    await expect(items(canvasElement)[1]).toHaveFocus();
+    await expect(items(document.body)[1]).toHaveFocus();
     await expect(document.querySelector('[data-sonner-toast]')).toBeNull();
   },
 };
 
 /** Desktop notifications not decided yet: the button asks; the answer replaces it and takes focus. */
 export const PermissionDefault: Story = {
-  play: async ({ canvas, canvasElement }) => {
-    await userEvent.click(bell(canvasElement));
-    await userEvent.click(canvas.getByRole('button', { name: 'Enable desktop notifications' }));
+  play: async ({ canvasElement }) => {
+    await openPanel(canvasElement);
+    await userEvent.click(page.getByRole('button', { name: 'Enable desktop notifications' }));
     await expect(FakeNotification.requestPermission).toHaveBeenCalledTimes(1);
-    const status = await canvas.findByText('Desktop notifications are on while this tab is in the background.');
+    const status = await page.findByText('Desktop notifications are on while this tab is in the background.');
     await expect(status.closest('[role="status"]')).toHaveFocus();
-    await expect(canvas.queryByRole('button', { name: 'Enable desktop notifications' })).toBeNull();
+    await expect(page.queryByRole('button', { name: 'Enable desktop notifications' })).toBeNull();
   },
 };
 
@@ -304,11 +319,11 @@ export const PermissionGranted: Story = {
   beforeEach: () => () => {
     delete (document as { visibilityState?: unknown }).visibilityState;
   },
-  play: async ({ canvas, canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded }) => {
     const { kit, subscribed } = loadedOf({ loaded });
     await subscribed();
-    await userEvent.click(bell(canvasElement));
-    await expect(canvas.getByText('Desktop notifications are on while this tab is in the background.')).toBeVisible();
+    await openPanel(canvasElement);
+    await expect(page.getByText('Desktop notifications are on while this tab is in the background.')).toBeVisible();
     await userEvent.keyboard('{Escape}');
     // Visible tab: a toast, no system notification.
     kit.server.publish(CHANNEL, 'notification', { title: 'Visible-tab message' });
@@ -321,18 +336,18 @@ export const PermissionGranted: Story = {
     await expect(FakeNotification.shown[0]).toMatchObject({ title: 'Build failed on main', options: { body: '3 type errors', tag: 'bg-1' } });
     // Clicking it brings the panel up.
     FakeNotification.shown[0]!.onclick?.();
-    await waitFor(() => expect(canvas.getByRole('dialog')).toBeVisible());
+    await waitFor(() => expect(page.getByRole('dialog')).toBeVisible());
   },
 };
 
 /** Denied: it says so, and how to undo it (browsers never ask again). */
 export const PermissionDenied: Story = {
   parameters: { desktopPermission: 'denied' },
-  play: async ({ canvas, canvasElement }) => {
-    await userEvent.click(bell(canvasElement));
-    await expect(canvas.getByText('Desktop notifications are blocked.')).toBeVisible();
-    await expect(canvas.getByText(/open this site’s settings in your browser/)).toBeVisible();
-    await expect(canvas.queryByRole('button', { name: 'Enable desktop notifications' })).toBeNull();
+  play: async ({ canvasElement }) => {
+    await openPanel(canvasElement);
+    await expect(page.getByText('Desktop notifications are blocked.')).toBeVisible();
+    await expect(page.getByText(/open this site’s settings in your browser/)).toBeVisible();
+    await expect(page.queryByRole('button', { name: 'Enable desktop notifications' })).toBeNull();
   },
 };
 
@@ -341,46 +356,46 @@ export const PermissionRefused: Story = {
   beforeEach: () => {
     FakeNotification.answer = 'denied';
   },
-  play: async ({ canvas, canvasElement }) => {
-    await userEvent.click(bell(canvasElement));
-    await userEvent.click(canvas.getByRole('button', { name: 'Enable desktop notifications' }));
-    await expect(await canvas.findByText('Desktop notifications are blocked.')).toBeVisible();
+  play: async ({ canvasElement }) => {
+    await openPanel(canvasElement);
+    await userEvent.click(page.getByRole('button', { name: 'Enable desktop notifications' }));
+    await expect(await page.findByText('Desktop notifications are blocked.')).toBeVisible();
   },
 };
 
 /** No Notification API (e.g. iOS Safari outside a home-screen app): said plainly, no button. */
 export const PermissionUnsupported: Story = {
   parameters: { desktopPermission: 'unsupported' },
-  play: async ({ canvas, canvasElement }) => {
+  play: async ({ canvasElement }) => {
     await expect('Notification' in window).toBe(false);
-    await userEvent.click(bell(canvasElement));
-    await expect(canvas.getByText('This browser does not support desktop notifications.')).toBeVisible();
+    await openPanel(canvasElement);
+    await expect(page.getByText('This browser does not support desktop notifications.')).toBeVisible();
   },
 };
 
 /** The connection dropped: a small hint that notifications may be late; what was missed arrives on reconnect. */
 export const Reconnecting: Story = {
-  play: async ({ canvas, canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded }) => {
     const { kit, subscribed } = loadedOf({ loaded });
     await subscribed();
     kit.chaos.disconnect();
-    await userEvent.click(bell(canvasElement));
-    await waitFor(() => expect(canvas.getByText('Reconnecting… new notifications may be delayed.')).toBeVisible());
+    await openPanel(canvasElement);
+    await waitFor(() => expect(page.getByText('Reconnecting… new notifications may be delayed.')).toBeVisible());
     kit.server.publish(CHANNEL, 'notification', { title: 'Sent while you were away' });
     kit.chaos.reconnect();
-    await waitFor(() => expect(items(canvasElement)[0]).toHaveAccessibleName(/^Unread: Sent while you were away/), { timeout: 4000 });
-    await waitFor(() => expect(canvas.queryByText('Reconnecting… new notifications may be delayed.')).toBeNull());
+    await waitFor(() => expect(items(document.body)[0]).toHaveAccessibleName(/^Unread: Sent while you were away/), { timeout: 4000 });
+    await waitFor(() => expect(page.queryByText('Reconnecting… new notifications may be delayed.')).toBeNull());
   },
 };
 
 /** Offline: the hint says notifications will arrive when the device is back. */
 export const Offline: Story = {
-  play: async ({ canvas, canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded }) => {
     const { kit, subscribed } = loadedOf({ loaded });
     await subscribed();
     kit.chaos.offline();
-    await userEvent.click(bell(canvasElement));
-    await waitFor(() => expect(canvas.getByText('You are offline. New notifications will arrive when you are back.')).toBeVisible());
+    await openPanel(canvasElement);
+    await waitFor(() => expect(page.getByText('You are offline. New notifications will arrive when you are back.')).toBeVisible());
   },
 };
 
@@ -397,24 +412,24 @@ export const RightToLeft: Story = {
       enableDesktop: 'تفعيل إشعارات سطح المكتب',
     },
   },
-  play: async ({ canvas, canvasElement }) => {
-    const bellButton = canvas.getByRole('button', { name: /^الإشعارات/ });
+  play: async ({ canvasElement }) => {
+    const bellButton = page.getByRole('button', { name: /^الإشعارات/ });
     await expect(bellButton).toHaveAccessibleName('الإشعارات، ٣ غير مقروءة');
     await expect(badge(canvasElement)).toHaveTextContent('٣');
     await userEvent.click(bellButton);
-    const panel = canvas.getByRole('dialog', { name: 'الإشعارات' }).getBoundingClientRect();
+    const panel = page.getByRole('dialog', { name: 'الإشعارات' }).getBoundingClientRect();
     await expect(panel.left).toBeGreaterThanOrEqual(0);
-    await expect(items(canvasElement)[0]!.querySelector('time')).toHaveTextContent('قبل ٥ دقائق');
+    await expect(items(document.body)[0]!.querySelector('time')).toHaveTextContent('قبل ٥ دقائق');
   },
 };
 
 /** Dark theme, panel open. */
 export const Dark: Story = {
   globals: { theme: 'dark' },
-  play: async ({ canvas, canvasElement }) => {
-    await userEvent.click(bell(canvasElement));
+  play: async ({ canvasElement }) => {
+    await openPanel(canvasElement);
     await expect(document.documentElement).toHaveClass('dark');
-    await expect(canvas.getByRole('dialog')).toBeVisible();
+    await expect(page.getByRole('dialog')).toBeVisible();
   },
 };
 
