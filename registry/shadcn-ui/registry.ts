@@ -12,10 +12,7 @@ import type { RegistryItem } from "shadcn/schema"
 /** The style folder the CLI asks for when components.json says `"style": "new-york"` on Tailwind v4. */
 export const SHADCN_STYLE = "new-york-v4"
 
-const primitive = (
-  name: string,
-  dependencies?: string[]
-): RegistryItem => ({
+const primitive = (name: string, dependencies?: string[]): RegistryItem => ({
   name,
   type: "registry:ui",
   ...(dependencies ? { dependencies } : {}),

@@ -1,8 +1,8 @@
 "use client"
 
 import * as React from "react"
-import { Check, CloudOff, LoaderCircle } from "lucide-react"
 import type { PresenceMember } from "@realtime-kit/react"
+import { Check, CloudOff, LoaderCircle } from "lucide-react"
 
 import {
   idOf,
@@ -26,17 +26,20 @@ const statusIconColor: Record<CollaborativeEditorStatus, string> = {
   offline: statusColors.offline.icon,
 }
 
-interface CollaborativeEditorFrameProps extends Omit<React.ComponentProps<'div'>, 'children'> {
-  status: CollaborativeEditorStatus;
-  labels: CollaborativeEditorLabels;
+interface CollaborativeEditorFrameProps extends Omit<
+  React.ComponentProps<"div">,
+  "children"
+> {
+  status: CollaborativeEditorStatus
+  labels: CollaborativeEditorLabels
   /** The people editing (null before anyone is known). */
-  people: React.ReactNode;
-  count: number;
-  formattedCount: string;
-  countId: string;
-  announcement: string;
+  people: React.ReactNode
+  count: number
+  formattedCount: string
+  countId: string
+  announcement: string
   /** The textarea (and its caret overlay). */
-  children: React.ReactNode;
+  children: React.ReactNode
 }
 
 /** The editor's frame — people, status, surface, character count, announcer — shared by the server and live renders. */
@@ -52,27 +55,38 @@ function CollaborativeEditorFrame({
   children,
   ...props
 }: CollaborativeEditorFrameProps) {
-  const StatusIcon = status === 'saved' ? Check : status === 'offline' ? CloudOff : LoaderCircle;
+  const StatusIcon =
+    status === "saved" ? Check : status === "offline" ? CloudOff : LoaderCircle
   return (
-    <div data-slot="collaborative-editor" data-state={status} className={cn('flex flex-col gap-2', className)} {...props}>
+    <div
+      data-slot="collaborative-editor"
+      data-state={status}
+      className={cn("flex flex-col gap-2", className)}
+      {...props}
+    >
       <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
-        <ul aria-label={labels.people} data-slot="collaborative-editor-people" className="flex min-w-0 flex-wrap items-center gap-1.5">
+        <ul
+          aria-label={labels.people}
+          data-slot="collaborative-editor-people"
+          className="flex min-w-0 flex-wrap items-center gap-1.5"
+        >
           {people}
         </ul>
         <p
           data-slot="collaborative-editor-status"
           data-state={status}
           className={cn(
-            'ms-auto inline-flex items-center gap-1.5 text-xs whitespace-nowrap',
-            status === 'offline' ? 'text-foreground' : 'text-muted-foreground',
+            "ms-auto inline-flex items-center gap-1.5 text-xs whitespace-nowrap",
+            status === "offline" ? "text-foreground" : "text-muted-foreground"
           )}
         >
           <StatusIcon
             aria-hidden="true"
             className={cn(
-              'size-3.5 shrink-0',
-              (status === 'syncing' || status === 'connecting') && 'motion-safe:animate-spin',
-              statusIconColor[status],
+              "size-3.5 shrink-0",
+              (status === "syncing" || status === "connecting") &&
+                "motion-safe:animate-spin",
+              statusIconColor[status]
             )}
           />
           {labels.status[status]}
@@ -83,30 +97,50 @@ function CollaborativeEditorFrame({
         {children}
       </div>
 
-      <p id={countId} data-slot="collaborative-editor-count" className="text-xs text-muted-foreground tabular-nums">
+      <p
+        id={countId}
+        data-slot="collaborative-editor-count"
+        className="text-xs text-muted-foreground tabular-nums"
+      >
         {labels.characters(count, formattedCount)}
       </p>
-      <span role="status" aria-live="polite" aria-atomic="true" className="sr-only" data-slot="collaborative-editor-announcer">
+      <span
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        className="sr-only"
+        data-slot="collaborative-editor-announcer"
+      >
         {announcement}
       </span>
     </div>
-  );
+  )
 }
 
 /** One person in the "people editing" list: their colour and name. */
-function CollaborativeEditorPerson({ member, suffix }: { member: PresenceMember<CollaborativeEditorPresence>; suffix?: string }) {
-  const color = userColor(idOf(member));
+function CollaborativeEditorPerson({
+  member,
+  suffix,
+}: {
+  member: PresenceMember<CollaborativeEditorPresence>
+  suffix?: string
+}) {
+  const color = userColor(idOf(member))
   return (
     <li
       data-slot="collaborative-editor-person"
       data-user-id={member.userId}
       className="inline-flex max-w-48 items-center gap-1.5 rounded-full border bg-background px-2 py-0.5 text-xs font-medium"
     >
-      <span aria-hidden="true" className="size-2 shrink-0 rounded-full" style={{ backgroundColor: color.solid }} />
+      <span
+        aria-hidden="true"
+        className="size-2 shrink-0 rounded-full"
+        style={{ backgroundColor: color.solid }}
+      />
       <span className="truncate">{nameOf(member)}</span>
       {suffix && <span className="text-muted-foreground">{suffix}</span>}
     </li>
-  );
+  )
 }
 
 export { CollaborativeEditorFrame, CollaborativeEditorPerson }

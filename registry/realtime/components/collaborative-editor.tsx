@@ -8,6 +8,15 @@ import {
   type ConnectionStatus,
 } from "@realtime-kit/react"
 
+import { Textarea } from "@/components/ui/textarea"
+import {
+  CollaborativeEditorCarets,
+  scrollMirror,
+} from "@/registry/realtime/components/collaborative-editor-carets"
+import {
+  CollaborativeEditorFrame,
+  CollaborativeEditorPerson,
+} from "@/registry/realtime/components/collaborative-editor-frame"
 import { useCollaborativeText } from "@/registry/realtime/hooks/use-collaborative-text"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import { useRemoteCarets } from "@/registry/realtime/hooks/use-remote-carets"
@@ -21,18 +30,11 @@ import {
   type CollaborativeEditorUser,
 } from "@/registry/realtime/lib/collaborative-editor"
 import { cn } from "@/registry/realtime/lib/utils"
-import { Textarea } from "@/components/ui/textarea"
-import {
-  CollaborativeEditorCarets,
-  scrollMirror,
-} from "@/registry/realtime/components/collaborative-editor-carets"
-import {
-  CollaborativeEditorFrame,
-  CollaborativeEditorPerson,
-} from "@/registry/realtime/components/collaborative-editor-frame"
 
-interface CollaborativeEditorProps
-  extends Omit<React.ComponentProps<"div">, "children"> {
+interface CollaborativeEditorProps extends Omit<
+  React.ComponentProps<"div">,
+  "children"
+> {
   /** The channel the document lives on (on the nearest `RealtimeProvider`'s client). One document per channel. */
   channel: string
   /** You: your id (colour) and name (shown at your caret to the others). */
@@ -69,7 +71,10 @@ function resolveLabels(
   return {
     ...defaultCollaborativeEditorLabels,
     ...overrides,
-    status: { ...defaultCollaborativeEditorLabels.status, ...overrides?.status },
+    status: {
+      ...defaultCollaborativeEditorLabels.status,
+      ...overrides?.status,
+    },
   }
 }
 
@@ -207,7 +212,9 @@ function LiveCollaborativeEditor({
       labels={labels}
       people={
         <>
-          {you && <CollaborativeEditorPerson member={you} suffix={labels.you} />}
+          {you && (
+            <CollaborativeEditorPerson member={you} suffix={labels.you} />
+          )}
           {others.map((member) => (
             <CollaborativeEditorPerson key={member.userId} member={member} />
           ))}

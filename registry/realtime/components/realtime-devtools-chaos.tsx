@@ -1,17 +1,17 @@
 "use client"
 
 import * as React from "react"
+import type {
+  ChaosControls,
+  InspectedConnection,
+} from "@realtime-kit/core/devtools"
 import { Scissors, Unplug, Wifi, WifiOff } from "lucide-react"
-import type { ChaosControls, InspectedConnection } from "@realtime-kit/core/devtools"
 
-import type { RealtimeDevtoolsLabels } from "@/registry/realtime/lib/realtime-devtools"
 import { Button } from "@/components/ui/button"
 import { Input } from "@/components/ui/input"
 import { Label } from "@/components/ui/label"
-import {
-  NativeSelect,
-  NativeSelectOption,
-} from "@/components/ui/native-select"
+import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select"
+import type { RealtimeDevtoolsLabels } from "@/registry/realtime/lib/realtime-devtools"
 
 /** The latencies offered (ms), plus whatever is set now. */
 const LATENCIES = [0, 250, 1000, 3000] as const
@@ -67,7 +67,11 @@ function RealtimeDevtoolsChaos({
             data-slot="realtime-devtools-offline"
             className="aria-pressed:bg-accent aria-pressed:text-accent-foreground"
           >
-            {offline ? <WifiOff aria-hidden="true" /> : <Wifi aria-hidden="true" />}
+            {offline ? (
+              <WifiOff aria-hidden="true" />
+            ) : (
+              <Wifi aria-hidden="true" />
+            )}
             {labels.offline}
           </Button>
         )}

@@ -16,14 +16,19 @@ interface TreeNode {
   branch: boolean
 }
 
-function isBranch(value: unknown): value is Record<string, unknown> | unknown[] {
+function isBranch(
+  value: unknown
+): value is Record<string, unknown> | unknown[] {
   return (
     typeof value === "object" && value !== null && Object.keys(value).length > 0
   )
 }
 
 /** The visible nodes, depth first: children of collapsed branches are left out. */
-function visibleNodes(value: unknown, expanded: ReadonlySet<string>): TreeNode[] {
+function visibleNodes(
+  value: unknown,
+  expanded: ReadonlySet<string>
+): TreeNode[] {
   const nodes: TreeNode[] = []
   const walk = (
     key: string | null,
@@ -38,7 +43,14 @@ function visibleNodes(value: unknown, expanded: ReadonlySet<string>): TreeNode[]
     if (!branch || !expanded.has(path)) return
     const entries = Object.entries(item)
     entries.forEach(([childKey, child], index) =>
-      walk(childKey, child, `${path}/${childKey}`, level + 1, index + 1, entries.length)
+      walk(
+        childKey,
+        child,
+        `${path}/${childKey}`,
+        level + 1,
+        index + 1,
+        entries.length
+      )
     )
   }
   walk(null, value, "$", 1, 1, 1)
@@ -52,7 +64,9 @@ function preview(value: unknown): string {
       ? "{}"
       : `{…} ${Object.keys(value).length}`
   if (typeof value === "string")
-    return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)
+    return JSON.stringify(
+      value.length > 200 ? `${value.slice(0, 200)}…` : value
+    )
   return String(value)
 }
 
@@ -134,8 +148,18 @@ function RealtimeDevtoolsJsonTree({
       ?.focus()
   }
 
-  const onKeyDown = (event: React.KeyboardEvent, node: TreeNode, index: number) => {
-    const action = treeKeyAction(event.key, node, index, nodes, expanded.has(node.path))
+  const onKeyDown = (
+    event: React.KeyboardEvent,
+    node: TreeNode,
+    index: number
+  ) => {
+    const action = treeKeyAction(
+      event.key,
+      node,
+      index,
+      nodes,
+      expanded.has(node.path)
+    )
     if (action === null) return
     event.preventDefault()
     event.stopPropagation()

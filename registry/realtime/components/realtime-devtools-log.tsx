@@ -1,6 +1,12 @@
 "use client"
 
 import * as React from "react"
+import type {
+  EventLog,
+  EventLogSnapshot,
+  InspectedEvent,
+  Inspector,
+} from "@realtime-kit/core/devtools"
 import {
   ArrowDownLeft,
   ArrowUpRight,
@@ -9,23 +15,17 @@ import {
   Play,
   Trash2,
 } from "lucide-react"
-import type {
-  EventLog,
-  EventLogSnapshot,
-  InspectedEvent,
-  Inspector,
-} from "@realtime-kit/core/devtools"
 
+import { Badge } from "@/components/ui/badge"
+import { Button } from "@/components/ui/button"
+import { Input } from "@/components/ui/input"
+import { RealtimeDevtoolsJsonTree } from "@/registry/realtime/components/realtime-devtools-json-tree"
 import {
   useStore,
   useTimeFormat,
   type RealtimeDevtoolsLabels,
 } from "@/registry/realtime/lib/realtime-devtools"
 import { cn } from "@/registry/realtime/lib/utils"
-import { Badge } from "@/components/ui/badge"
-import { Button } from "@/components/ui/button"
-import { Input } from "@/components/ui/input"
-import { RealtimeDevtoolsJsonTree } from "@/registry/realtime/components/realtime-devtools-json-tree"
 
 interface RealtimeDevtoolsLogProps {
   connectionId: string
@@ -217,9 +217,13 @@ const EventRow = React.memo(function EventRow({
           {event.direction === "in" ? labels.directionIn : labels.directionOut}
         </span>
         <span className="font-mono font-medium">{event.type}</span>
-        {event.event && <span className="truncate font-mono">{event.event}</span>}
+        {event.event && (
+          <span className="truncate font-mono">{event.event}</span>
+        )}
         {event.channel && (
-          <span className="truncate text-muted-foreground">{event.channel}</span>
+          <span className="truncate text-muted-foreground">
+            {event.channel}
+          </span>
         )}
         {event.fault && (
           <Badge
@@ -229,7 +233,10 @@ const EventRow = React.memo(function EventRow({
             {event.fault === "dropped" ? labels.dropped : labels.delayed}
           </Badge>
         )}
-        <span dir="ltr" className="ms-auto shrink-0 text-muted-foreground tabular-nums">
+        <span
+          dir="ltr"
+          className="ms-auto shrink-0 text-muted-foreground tabular-nums"
+        >
           {bytes.format(event.size)}
         </span>
         <time
@@ -241,7 +248,10 @@ const EventRow = React.memo(function EventRow({
       </Button>
       {expanded && (
         <div id={payloadId} className="bg-muted/40 px-3 pb-2">
-          <RealtimeDevtoolsJsonTree value={event.payload} label={labels.payload} />
+          <RealtimeDevtoolsJsonTree
+            value={event.payload}
+            label={labels.payload}
+          />
         </div>
       )}
     </li>

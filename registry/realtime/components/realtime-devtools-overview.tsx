@@ -4,14 +4,11 @@ import * as React from "react"
 import type { InspectedConnection } from "@realtime-kit/core/devtools"
 
 import {
-  statusColors,
-  statusTone,
-} from "@/registry/realtime/lib/status-colors"
-import {
   useTimeFormat,
   type DevtoolsConnectionStatus,
   type RealtimeDevtoolsLabels,
 } from "@/registry/realtime/lib/realtime-devtools"
+import { statusColors, statusTone } from "@/registry/realtime/lib/status-colors"
 import { cn } from "@/registry/realtime/lib/utils"
 
 /** A connection's state as a dot in the shared status colours; it pulses while connecting (not under reduced motion). */
@@ -64,7 +61,11 @@ function RealtimeDevtoolsOverview({
           {connection.channels.length === 0 ? (
             <p className="text-muted-foreground">{labels.noChannels}</p>
           ) : (
-            <ChannelTable connection={connection} labels={labels} numbers={numbers} />
+            <ChannelTable
+              connection={connection}
+              labels={labels}
+              numbers={numbers}
+            />
           )}
         </section>
       ) : (
@@ -88,8 +89,14 @@ function RealtimeDevtoolsOverview({
               key={`${entry.at}-${index}`}
               className="relative flex items-baseline gap-2 text-xs"
             >
-              <span aria-hidden="true" className="absolute -start-[1.05rem] top-1 flex">
-                <RealtimeDevtoolsStatusDot status={entry.status} error={entry.error} />
+              <span
+                aria-hidden="true"
+                className="absolute -start-[1.05rem] top-1 flex"
+              >
+                <RealtimeDevtoolsStatusDot
+                  status={entry.status}
+                  error={entry.error}
+                />
               </span>
               <time
                 dateTime={new Date(entry.at).toISOString()}
@@ -102,7 +109,9 @@ function RealtimeDevtoolsOverview({
                 <span>{labels.attempt(numbers.format(entry.attempt))}</span>
               )}
               {entry.error && (
-                <span className="truncate text-muted-foreground">{entry.error.code}</span>
+                <span className="truncate text-muted-foreground">
+                  {entry.error.code}
+                </span>
               )}
             </li>
           ))}

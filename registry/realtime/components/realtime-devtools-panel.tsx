@@ -1,21 +1,13 @@
 "use client"
 
 import * as React from "react"
-import { Activity, ArrowLeft, ChevronRight, X } from "lucide-react"
 import {
   createInspector,
   type InspectedConnection,
   type Inspector,
 } from "@realtime-kit/core/devtools"
+import { Activity, ArrowLeft, ChevronRight, X } from "lucide-react"
 
-import {
-  connectionTitle,
-  useNow,
-  useStore,
-  type DevtoolsConnectionStatus,
-  type RealtimeDevtoolsLabels,
-} from "@/registry/realtime/lib/realtime-devtools"
-import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import { Button } from "@/components/ui/button"
 import { ScrollArea } from "@/components/ui/scroll-area"
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs"
@@ -25,6 +17,14 @@ import {
   RealtimeDevtoolsOverview,
   RealtimeDevtoolsStatusDot,
 } from "@/registry/realtime/components/realtime-devtools-overview"
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import {
+  connectionTitle,
+  useNow,
+  useStore,
+  type DevtoolsConnectionStatus,
+  type RealtimeDevtoolsLabels,
+} from "@/registry/realtime/lib/realtime-devtools"
 
 interface RealtimeDevtoolsPanelProps {
   id: string
@@ -93,7 +93,10 @@ function RealtimeDevtoolsPanel({
             <ArrowLeft aria-hidden="true" className="rtl:rotate-180" />
           </Button>
         )}
-        <h2 id={headingId} className="min-w-0 flex-1 truncate text-sm font-semibold">
+        <h2
+          id={headingId}
+          className="min-w-0 flex-1 truncate text-sm font-semibold"
+        >
           {selected ? connectionTitle(selected) : labels.heading}
         </h2>
         <Button
@@ -150,7 +153,12 @@ interface ConnectionListProps {
   onSelect: (id: string) => void
 }
 
-function ConnectionList({ connections, labels, locale, onSelect }: ConnectionListProps) {
+function ConnectionList({
+  connections,
+  labels,
+  locale,
+  onSelect,
+}: ConnectionListProps) {
   const numbers = React.useMemo(() => new Intl.NumberFormat(locale), [locale])
   if (connections.length === 0) {
     return (
@@ -218,10 +226,21 @@ interface ConnectionDetailProps {
 }
 
 /** One connection: its status, then tabs for what it holds, its event log and chaos controls. */
-function ConnectionDetail({ inspector, connection, labels, locale }: ConnectionDetailProps) {
+function ConnectionDetail({
+  inspector,
+  connection,
+  labels,
+  locale,
+}: ConnectionDetailProps) {
   const [tab, setTab] = React.useState<Tab>("overview")
-  const log = React.useMemo(() => inspector.events(connection.id), [inspector, connection.id])
-  const chaos = React.useMemo(() => inspector.chaos(connection.id), [inspector, connection.id])
+  const log = React.useMemo(
+    () => inspector.events(connection.id),
+    [inspector, connection.id]
+  )
+  const chaos = React.useMemo(
+    () => inspector.chaos(connection.id),
+    [inspector, connection.id]
+  )
   const announcement = useStatusAnnouncement(connection.status, labels)
   const rootRef = React.useRef<HTMLDivElement>(null)
   // The tabs' arrow keys follow the reading direction: Radix needs it told (the page's `dir`, or an ancestor's).
@@ -253,7 +272,11 @@ function ConnectionDetail({ inspector, connection, labels, locale }: ConnectionD
         </TabsList>
         <TabsContent value="overview" className="min-h-0">
           <ScrollArea className="h-full">
-            <RealtimeDevtoolsOverview connection={connection} labels={labels} locale={locale} />
+            <RealtimeDevtoolsOverview
+              connection={connection}
+              labels={labels}
+              locale={locale}
+            />
           </ScrollArea>
         </TabsContent>
         <TabsContent value="events" className="min-h-0">
@@ -267,7 +290,12 @@ function ConnectionDetail({ inspector, connection, labels, locale }: ConnectionD
         </TabsContent>
         <TabsContent value="chaos" className="min-h-0">
           <ScrollArea className="h-full">
-            <RealtimeDevtoolsChaos connection={connection} chaos={chaos} labels={labels} locale={locale} />
+            <RealtimeDevtoolsChaos
+              connection={connection}
+              chaos={chaos}
+              labels={labels}
+              locale={locale}
+            />
           </ScrollArea>
         </TabsContent>
       </Tabs>
@@ -289,7 +317,9 @@ function useDirection(ref: React.RefObject<HTMLElement | null>): "ltr" | "rtl" {
   const [direction, setDirection] = React.useState<"ltr" | "rtl">("ltr")
   React.useLayoutEffect(() => {
     if (ref.current)
-      setDirection(getComputedStyle(ref.current).direction === "rtl" ? "rtl" : "ltr")
+      setDirection(
+        getComputedStyle(ref.current).direction === "rtl" ? "rtl" : "ltr"
+      )
   }, [ref])
   return direction
 }
@@ -330,7 +360,10 @@ function StatusSummary({
       className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b px-3 py-2 text-xs"
     >
       <span className="inline-flex items-center gap-1.5 font-medium">
-        <RealtimeDevtoolsStatusDot status={connection.status} error={connection.error} />
+        <RealtimeDevtoolsStatusDot
+          status={connection.status}
+          error={connection.error}
+        />
         <span data-slot="realtime-devtools-status-label">
           {labels.status[connection.status]}
         </span>

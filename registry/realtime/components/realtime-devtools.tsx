@@ -3,13 +3,13 @@
 import * as React from "react"
 import { Activity } from "lucide-react"
 
+import { Button } from "@/components/ui/button"
+import { RealtimeDevtoolsPanel } from "@/registry/realtime/components/realtime-devtools-panel"
 import {
   defaultRealtimeDevtoolsLabels,
   type RealtimeDevtoolsLabels,
 } from "@/registry/realtime/lib/realtime-devtools"
 import { cn } from "@/registry/realtime/lib/utils"
-import { Button } from "@/components/ui/button"
-import { RealtimeDevtoolsPanel } from "@/registry/realtime/components/realtime-devtools-panel"
 
 /*
  * A floating devtools panel for every realtime-kit connection on the page: channel clients (every
@@ -22,26 +22,29 @@ import { RealtimeDevtoolsPanel } from "@/registry/realtime/components/realtime-d
  * (realtime-devtools-json-tree); the labels and shared helpers are in lib/realtime-devtools.
  */
 
-type Corner = 'bottom-end' | 'bottom-start' | 'top-end' | 'top-start';
+type Corner = "bottom-end" | "bottom-start" | "top-end" | "top-start"
 
-interface RealtimeDevtoolsProps extends Omit<React.ComponentProps<'div'>, 'children'> {
+interface RealtimeDevtoolsProps extends Omit<
+  React.ComponentProps<"div">,
+  "children"
+> {
   /**
    * Render it. Default: on in development, off when `process.env.NODE_ENV === 'production'` (Next.js and Vite
    * both replace it at build time), so a production bundle ships a component that renders nothing.
    */
-  enabled?: boolean;
+  enabled?: boolean
   /** Open on mount. Default false. */
-  defaultOpen?: boolean;
+  defaultOpen?: boolean
   /** The key combination that toggles the panel, e.g. `'ctrl+shift+d'` (default) or `'alt+r'`. `null` for none. */
-  shortcut?: string | null;
+  shortcut?: string | null
   /** Which corner the button sits in (logical: `end` is the right in LTR). Default `'bottom-end'`. */
-  corner?: Corner;
+  corner?: Corner
   /** Events kept per connection while open. Default 500. */
-  maxEvents?: number;
+  maxEvents?: number
   /** BCP 47 locale for times and numbers. Default: the browser's. */
-  locale?: string;
+  locale?: string
   /** Replace any of the default texts, e.g. to translate them. */
-  labels?: Partial<RealtimeDevtoolsLabels>;
+  labels?: Partial<RealtimeDevtoolsLabels>
 }
 
 /**
@@ -77,7 +80,10 @@ function RealtimeDevtools({
   const labels = {
     ...defaultRealtimeDevtoolsLabels,
     ...labelOverrides,
-    status: { ...defaultRealtimeDevtoolsLabels.status, ...labelOverrides?.status },
+    status: {
+      ...defaultRealtimeDevtoolsLabels.status,
+      ...labelOverrides?.status,
+    },
   }
   const [open, setOpen] = React.useState(defaultOpen)
   const triggerRef = React.useRef<HTMLButtonElement>(null)
@@ -156,53 +162,86 @@ function RealtimeDevtools({
 }
 
 interface Shortcut {
-  key: string;
-  ctrl: boolean;
-  shift: boolean;
-  alt: boolean;
-  meta: boolean;
+  key: string
+  ctrl: boolean
+  shift: boolean
+  alt: boolean
+  meta: boolean
   /** For `aria-keyshortcuts`, e.g. `Control+Shift+D`. */
-  aria: string;
+  aria: string
   /** For the tooltip, e.g. `Ctrl+Shift+D`. */
-  display: string;
+  display: string
 }
 
 function parseShortcut(text: string): Shortcut {
-  const parts = text.toLowerCase().split('+').map((part) => part.trim()).filter(Boolean);
-  const key = parts.pop();
-  if (!key) throw new RangeError(`RealtimeDevtools: shortcut "${text}" names no key (e.g. "ctrl+shift+d").`);
-  const has = (...names: string[]) => parts.some((part) => names.includes(part));
-  const shortcut = { key, ctrl: has('ctrl', 'control'), shift: has('shift'), alt: has('alt', 'option'), meta: has('meta', 'cmd', 'command') };
-  const upper = key.length === 1 ? key.toUpperCase() : key[0]!.toUpperCase() + key.slice(1);
-  const modifiers = [shortcut.ctrl && 'Control', shortcut.alt && 'Alt', shortcut.shift && 'Shift', shortcut.meta && 'Meta'].filter(Boolean);
+  const parts = text
+    .toLowerCase()
+    .split("+")
+    .map((part) => part.trim())
+    .filter(Boolean)
+  const key = parts.pop()
+  if (!key)
+    throw new RangeError(
+      `RealtimeDevtools: shortcut "${text}" names no key (e.g. "ctrl+shift+d").`
+    )
+  const has = (...names: string[]) => parts.some((part) => names.includes(part))
+  const shortcut = {
+    key,
+    ctrl: has("ctrl", "control"),
+    shift: has("shift"),
+    alt: has("alt", "option"),
+    meta: has("meta", "cmd", "command"),
+  }
+  const upper =
+    key.length === 1 ? key.toUpperCase() : key[0]!.toUpperCase() + key.slice(1)
+  const modifiers = [
+    shortcut.ctrl && "Control",
+    shortcut.alt && "Alt",
+    shortcut.shift && "Shift",
+    shortcut.meta && "Meta",
+  ].filter(Boolean)
   return {
     ...shortcut,
-    aria: [...modifiers, upper].join('+'),
-    display: [...modifiers.map((modifier) => (modifier === 'Control' ? 'Ctrl' : modifier)), upper].join('+'),
-  };
+    aria: [...modifiers, upper].join("+"),
+    display: [
+      ...modifiers.map((modifier) =>
+        modifier === "Control" ? "Ctrl" : modifier
+      ),
+      upper,
+    ].join("+"),
+  }
 }
 
 function matchesShortcut(event: KeyboardEvent, shortcut: Shortcut): boolean {
   // `code` too, so Shift or a keyboard layout that changes `key` (Alt+R → ®) still matches letters and digits.
-  const code = event.code.toLowerCase();
-  const key = event.key.toLowerCase();
-  const keyMatches = key === shortcut.key || code === `key${shortcut.key}` || code === `digit${shortcut.key}`;
-  return keyMatches && event.ctrlKey === shortcut.ctrl && event.shiftKey === shortcut.shift && event.altKey === shortcut.alt && event.metaKey === shortcut.meta;
+  const code = event.code.toLowerCase()
+  const key = event.key.toLowerCase()
+  const keyMatches =
+    key === shortcut.key ||
+    code === `key${shortcut.key}` ||
+    code === `digit${shortcut.key}`
+  return (
+    keyMatches &&
+    event.ctrlKey === shortcut.ctrl &&
+    event.shiftKey === shortcut.shift &&
+    event.altKey === shortcut.alt &&
+    event.metaKey === shortcut.meta
+  )
 }
 
 /**
  * Typed here so the file compiles where `@types/node` is not installed (a Vite app); at run time the bundler has
  * replaced `process.env.NODE_ENV` with a string, or `process` is missing and the catch below answers.
  */
-declare const process: { readonly env: { readonly NODE_ENV?: string } };
+declare const process: { readonly env: { readonly NODE_ENV?: string } }
 
 /** True in a production build: Next.js and Vite replace `process.env.NODE_ENV` at build time. */
 function isProductionBuild(): boolean {
   try {
-    return process.env.NODE_ENV === 'production';
+    return process.env.NODE_ENV === "production"
   } catch {
     // No `process` and no replacement (a plain ES module in a browser): not a production build of a bundler.
-    return false;
+    return false
   }
 }
 

@@ -1,14 +1,21 @@
-'use client';
+"use client"
 
-import * as React from 'react';
-import { RotateCcw, Square } from 'lucide-react';
-import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react';
+import * as React from "react"
+import {
+  useSSE,
+  type SSEMessage,
+  type UseSSEOptions,
+} from "@realtime-kit/react"
+import { RotateCcw, Square } from "lucide-react"
 
-import { useLocale } from '@/registry/realtime/hooks/use-locale';
-import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
-import { cn } from '@/registry/realtime/lib/utils';
-import { Button } from '@/components/ui/button';
-import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-phase';
+import { Button } from "@/components/ui/button"
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import { useRetryCountdown } from "@/registry/realtime/hooks/use-retry-countdown"
+import {
+  streamPhase,
+  type StreamPhase,
+} from "@/registry/realtime/lib/stream-phase"
+import { cn } from "@/registry/realtime/lib/utils"
 
 /*
  * The event protocol. Every event's data is JSON; send them with `createEventStream(request).send(...)` from
@@ -25,138 +32,171 @@ import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-ph
  */
 
 /** `token` event data. */
-type StreamingTextToken = string | { text: string };
+type StreamingTextToken = string | { text: string }
 /** `error` event data. */
 interface StreamingTextErrorEvent {
-  message?: string;
+  message?: string
 }
 
 /** What the component is showing, also set as `data-state` on the root. */
-type StreamingTextPhase = StreamPhase;
+type StreamingTextPhase = StreamPhase
 
 interface StreamingTextLabels {
-  connecting: string;
-  streaming: string;
+  connecting: string
+  streaming: string
   /** Followed by the countdown ("in 3s") while waiting, or "…" while an attempt is in flight. */
-  reconnecting: string;
-  offline: string;
-  stopped: string;
-  done: string;
-  error: string;
-  stop: string;
-  retry: string;
-  retryNow: string;
-  regenerate: string;
+  reconnecting: string
+  offline: string
+  stopped: string
+  done: string
+  error: string
+  stop: string
+  retry: string
+  retryNow: string
+  regenerate: string
 }
 
 const defaultLabels: StreamingTextLabels = {
-  connecting: 'Connecting…',
-  streaming: 'Writing…',
-  reconnecting: 'Connection lost. Reconnecting',
-  offline: 'You are offline. It continues when the network is back.',
-  stopped: 'Stopped',
-  done: 'Done',
-  error: 'Something went wrong',
-  stop: 'Stop',
-  retry: 'Retry',
-  retryNow: 'Retry now',
-  regenerate: 'Regenerate',
-};
+  connecting: "Connecting…",
+  streaming: "Writing…",
+  reconnecting: "Connection lost. Reconnecting",
+  offline: "You are offline. It continues when the network is back.",
+  stopped: "Stopped",
+  done: "Done",
+  error: "Something went wrong",
+  stop: "Stop",
+  retry: "Retry",
+  retryNow: "Retry now",
+  regenerate: "Regenerate",
+}
 
 /** The names of the three protocol events, if your server uses others. */
 interface StreamingTextEventNames {
-  token: string;
-  done: string;
-  error: string;
+  token: string
+  done: string
+  error: string
 }
 
-const defaultEventNames: StreamingTextEventNames = { token: 'token', done: 'done', error: 'error' };
+const defaultEventNames: StreamingTextEventNames = {
+  token: "token",
+  done: "done",
+  error: "error",
+}
 
-interface StreamingTextProps extends Omit<React.ComponentProps<'div'>, 'children'> {
+interface StreamingTextProps extends Omit<
+  React.ComponentProps<"div">,
+  "children"
+> {
   /** The Server-Sent Events endpoint streaming the text (see the protocol above), or `null` to wait. */
-  url: string | null;
+  url: string | null
   /** Replace any of the default texts, e.g. to translate them. */
-  labels?: Partial<StreamingTextLabels>;
+  labels?: Partial<StreamingTextLabels>
   /** Locale for splitting the text into sentences for screen readers, and for the countdown. Default: the user's. */
-  locale?: string;
+  locale?: string
   /** Show the Stop / Retry / Regenerate buttons. Default true. */
-  controls?: boolean;
+  controls?: boolean
   /** Called by Retry and Regenerate. Default: forget this text and stream afresh (`useSSE().reset()`). */
-  onRetry?: () => void;
+  onRetry?: () => void
   /** Called by Stop, after the stream is closed, with the text so far (e.g. to tell your server to stop generating). */
-  onStop?: (text: string) => void;
+  onStop?: (text: string) => void
   /** Called once when a `done` event arrives, with the whole text. */
-  onDone?: (text: string) => void;
+  onDone?: (text: string) => void
   /** Event names, if your server's differ from `token` / `done` / `error`. */
-  eventNames?: Partial<StreamingTextEventNames>;
+  eventNames?: Partial<StreamingTextEventNames>
   /** Any other `useSSE` option (method and body for POST endpoints, headers, backoff…). */
-  sseOptions?: Omit<UseSSEOptions<unknown>, 'events' | 'onMessage'>;
+  sseOptions?: Omit<UseSSEOptions<unknown>, "events" | "onMessage">
 }
 
 interface Folded {
   /** The messages array this was folded from, and how many of them: lets the next fold read only what is new. */
-  messages: readonly SSEMessage<unknown>[];
-  text: string;
-  seen: Set<string>;
-  done: boolean;
-  failed: StreamingTextErrorEvent | null;
+  messages: readonly SSEMessage<unknown>[]
+  text: string
+  seen: Set<string>
+  done: boolean
+  failed: StreamingTextErrorEvent | null
 }
 
-const EMPTY_FOLD: Folded = { messages: [], text: '', seen: new Set(), done: false, failed: null };
+const EMPTY_FOLD: Folded = {
+  messages: [],
+  text: "",
+  seen: new Set(),
+  done: false,
+  failed: null,
+}
 
 /**
  * Folds token events into the text, skipping ids already seen. Incremental: when `messages` only grew since `previous`,
  * just the new ones are read, so a long answer costs the same per frame as a short one.
  */
-function foldTokens(previous: Folded, messages: readonly SSEMessage<unknown>[], names: StreamingTextEventNames): Folded {
-  const grew = messages.length >= previous.messages.length && previous.messages.length > 0 && messages[0] === previous.messages[0];
-  const start = grew ? previous.messages.length : 0;
-  const seen = grew ? previous.seen : new Set<string>();
-  let text = grew ? previous.text : '';
-  let done = grew ? previous.done : false;
-  let failed = grew ? previous.failed : null;
+function foldTokens(
+  previous: Folded,
+  messages: readonly SSEMessage<unknown>[],
+  names: StreamingTextEventNames
+): Folded {
+  const grew =
+    messages.length >= previous.messages.length &&
+    previous.messages.length > 0 &&
+    messages[0] === previous.messages[0]
+  const start = grew ? previous.messages.length : 0
+  const seen = grew ? previous.seen : new Set<string>()
+  let text = grew ? previous.text : ""
+  let done = grew ? previous.done : false
+  let failed = grew ? previous.failed : null
   for (let index = start; index < messages.length; index++) {
-    const { event, data, id } = messages[index]!;
+    const { event, data, id } = messages[index]!
     if (event === names.token) {
-      if (id !== undefined && id !== '') {
-        if (seen.has(id)) continue;
-        seen.add(id);
+      if (id !== undefined && id !== "") {
+        if (seen.has(id)) continue
+        seen.add(id)
       }
-      const piece = typeof data === 'string' ? data : typeof data === 'object' && data !== null && 'text' in data ? data.text : '';
-      if (typeof piece === 'string') text += piece;
+      const piece =
+        typeof data === "string"
+          ? data
+          : typeof data === "object" && data !== null && "text" in data
+            ? data.text
+            : ""
+      if (typeof piece === "string") text += piece
     } else if (event === names.done) {
-      done = true;
+      done = true
     } else if (event === names.error) {
-      failed = typeof data === 'object' && data !== null ? (data as StreamingTextErrorEvent) : {};
+      failed =
+        typeof data === "object" && data !== null
+          ? (data as StreamingTextErrorEvent)
+          : {}
     }
   }
-  return { messages, text, seen, done, failed };
+  return { messages, text, seen, done, failed }
 }
 
 /** Text that ends a sentence: terminal punctuation (and closing quotes), then whitespace. */
-const SENTENCE_END = /[.!?…。！？؟।]['"”’»)\]]*\s+$/u;
+const SENTENCE_END = /[.!?…。！？؟।]['"”’»)\]]*\s+$/u
 /** Past this many characters without a sentence end (code, a list), announce up to the last space anyway. */
-const MAX_CHUNK = 280;
+const MAX_CHUNK = 280
 
 /**
  * How much of `pending` (text not yet announced) is whole sentences: the length to announce now. With `final`, all of it.
  */
-function completeLength(pending: string, segmenter: Intl.Segmenter | null, final: boolean): number {
-  if (final) return pending.length;
-  let complete = 0;
+function completeLength(
+  pending: string,
+  segmenter: Intl.Segmenter | null,
+  final: boolean
+): number {
+  if (final) return pending.length
+  let complete = 0
   if (segmenter) {
-    const segments = [...segmenter.segment(pending)];
-    const last = segments.at(-1);
-    if (last) complete = SENTENCE_END.test(last.segment) ? pending.length : last.index;
+    const segments = [...segmenter.segment(pending)]
+    const last = segments.at(-1)
+    if (last)
+      complete = SENTENCE_END.test(last.segment) ? pending.length : last.index
   } else {
-    const match = /^[\s\S]*[.!?…。！？؟।]['"”’»)\]]*\s+/u.exec(pending);
-    complete = match ? match[0].length : 0;
+    const match = /^[\s\S]*[.!?…。！？؟।]['"”’»)\]]*\s+/u.exec(pending)
+    complete = match ? match[0].length : 0
   }
   if (complete === 0 && pending.length > MAX_CHUNK) {
-    const space = pending.lastIndexOf(' ');
-    complete = space > 0 ? space + 1 : pending.length;
+    const space = pending.lastIndexOf(" ")
+    complete = space > 0 ? space + 1 : pending.length
   }
-  return complete;
+  return complete
 }
 
 /**
@@ -186,14 +226,14 @@ function StreamingText({
   className,
   ...props
 }: StreamingTextProps) {
-  const labels = { ...defaultLabels, ...labelOverrides };
-  const names = { ...defaultEventNames, ...eventNames };
-  const closeRef = React.useRef<() => void>(() => {});
-  const textRef = React.useRef('');
-  const callbacks = React.useRef({ onDone, onStop });
+  const labels = { ...defaultLabels, ...labelOverrides }
+  const names = { ...defaultEventNames, ...eventNames }
+  const closeRef = React.useRef<() => void>(() => {})
+  const textRef = React.useRef("")
+  const callbacks = React.useRef({ onDone, onStop })
   React.useLayoutEffect(() => {
-    callbacks.current = { onDone, onStop };
-  });
+    callbacks.current = { onDone, onStop }
+  })
 
   const sse = useSSE<unknown>(url, {
     // Every token of the answer is kept: the text is folded from them.
@@ -202,98 +242,128 @@ function StreamingText({
     events: [names.token, names.done, names.error],
     onMessage: (message) => {
       // The answer is over: stop here, so the end of the response is not taken for a dropped connection.
-      if (message.event === names.done || message.event === names.error) closeRef.current();
+      if (message.event === names.done || message.event === names.error)
+        closeRef.current()
     },
-  });
-  closeRef.current = sse.close;
+  })
+  closeRef.current = sse.close
 
-  const foldRef = React.useRef<Folded>(EMPTY_FOLD);
+  const foldRef = React.useRef<Folded>(EMPTY_FOLD)
   const folded = React.useMemo(() => {
-    const next = foldTokens(foldRef.current, sse.messages, names);
-    foldRef.current = next;
-    return next;
-  }, [sse.messages, names.token, names.done, names.error]);
-  const { text } = folded;
+    const next = foldTokens(foldRef.current, sse.messages, names)
+    foldRef.current = next
+    return next
+  }, [sse.messages, names.token, names.done, names.error])
+  const { text } = folded
 
-  const phase: StreamingTextPhase = streamPhase({ url, status: sse.status, error: sse.error, done: folded.done, failed: Boolean(folded.failed) });
-  const busy = phase === 'connecting' || phase === 'streaming' || phase === 'reconnecting' || phase === 'offline';
+  const phase: StreamingTextPhase = streamPhase({
+    url,
+    status: sse.status,
+    error: sse.error,
+    done: folded.done,
+    failed: Boolean(folded.failed),
+  })
+  const busy =
+    phase === "connecting" ||
+    phase === "streaming" ||
+    phase === "reconnecting" ||
+    phase === "offline"
 
   React.useLayoutEffect(() => {
-    textRef.current = text;
-  });
-  const doneReported = React.useRef(false);
+    textRef.current = text
+  })
+  const doneReported = React.useRef(false)
   React.useEffect(() => {
-    if (phase !== 'done') {
-      doneReported.current = false;
-      return;
+    if (phase !== "done") {
+      doneReported.current = false
+      return
     }
-    if (doneReported.current) return;
-    doneReported.current = true;
-    callbacks.current.onDone?.(text);
-  }, [phase, text]);
+    if (doneReported.current) return
+    doneReported.current = true
+    callbacks.current.onDone?.(text)
+  }, [phase, text])
 
-  const resolvedLocale = useLocale(locale);
+  const resolvedLocale = useLocale(locale)
   const segmenter = React.useMemo(
-    () => (typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(resolvedLocale, { granularity: 'sentence' }) : null),
-    [resolvedLocale],
-  );
+    () =>
+      typeof Intl.Segmenter === "function"
+        ? new Intl.Segmenter(resolvedLocale, { granularity: "sentence" })
+        : null,
+    [resolvedLocale]
+  )
   const relative = React.useMemo(
-    () => new Intl.RelativeTimeFormat(resolvedLocale, { numeric: 'always', style: 'narrow' }),
-    [resolvedLocale],
-  );
-  const seconds = useRetryCountdown(phase === 'reconnecting' ? sse.retryAt : null);
+    () =>
+      new Intl.RelativeTimeFormat(resolvedLocale, {
+        numeric: "always",
+        style: "narrow",
+      }),
+    [resolvedLocale]
+  )
+  const seconds = useRetryCountdown(
+    phase === "reconnecting" ? sse.retryAt : null
+  )
 
   // Sentences announced so far. Only the last few stay in the (visually hidden) live region: additions are what is read.
-  const [announced, setAnnounced] = React.useState<{ upTo: number; chunks: { key: number; text: string }[] }>({
+  const [announced, setAnnounced] = React.useState<{
+    upTo: number
+    chunks: { key: number; text: string }[]
+  }>({
     upTo: 0,
     chunks: [],
-  });
+  })
   React.useEffect(() => {
     setAnnounced((current) => {
       // A fresh run (Retry) starts over.
-      const base = text.length < current.upTo ? { upTo: 0, chunks: [] } : current;
-      const pending = text.slice(base.upTo);
-      const final = !busy;
-      const length = pending.trim() === '' ? 0 : completeLength(pending, segmenter, final);
-      if (length === 0) return base;
-      const chunk = pending.slice(0, length).trim();
-      const key = (base.chunks.at(-1)?.key ?? 0) + 1;
-      return { upTo: base.upTo + length, chunks: [...base.chunks.slice(-2), { key, text: chunk }] };
-    });
-  }, [text, busy, segmenter]);
+      const base =
+        text.length < current.upTo ? { upTo: 0, chunks: [] } : current
+      const pending = text.slice(base.upTo)
+      const final = !busy
+      const length =
+        pending.trim() === "" ? 0 : completeLength(pending, segmenter, final)
+      if (length === 0) return base
+      const chunk = pending.slice(0, length).trim()
+      const key = (base.chunks.at(-1)?.key ?? 0) + 1
+      return {
+        upTo: base.upTo + length,
+        chunks: [...base.chunks.slice(-2), { key, text: chunk }],
+      }
+    })
+  }, [text, busy, segmenter])
 
   const stop = () => {
-    sse.close();
-    callbacks.current.onStop?.(textRef.current);
-  };
-  const retry = onRetry ?? sse.reset;
+    sse.close()
+    callbacks.current.onStop?.(textRef.current)
+  }
+  const retry = onRetry ?? sse.reset
 
-  const statusText = phase === 'idle' ? '' : labels[phase];
+  const statusText = phase === "idle" ? "" : labels[phase]
   // The failed run's own message, or why the connection was refused (e.g. a 401).
-  const errorMessage = phase === 'error' ? (folded.failed?.message ?? sse.error?.message) : undefined;
+  const errorMessage =
+    phase === "error"
+      ? (folded.failed?.message ?? sse.error?.message)
+      : undefined
   // One button stays in place and changes role (Stop → Retry / Regenerate), so keyboard focus is never dropped.
-  const primary =
-    busy
-      ? { label: labels.stop, icon: Square, onClick: stop }
-      : phase === 'error' || phase === 'stopped'
-        ? { label: labels.retry, icon: RotateCcw, onClick: retry }
-        : phase === 'done'
-          ? { label: labels.regenerate, icon: RotateCcw, onClick: retry }
-          : null;
-  const PrimaryIcon = primary?.icon;
+  const primary = busy
+    ? { label: labels.stop, icon: Square, onClick: stop }
+    : phase === "error" || phase === "stopped"
+      ? { label: labels.retry, icon: RotateCcw, onClick: retry }
+      : phase === "done"
+        ? { label: labels.regenerate, icon: RotateCcw, onClick: retry }
+        : null
+  const PrimaryIcon = primary?.icon
 
   return (
     <div
       data-slot="streaming-text"
       data-state={phase}
-      className={cn('flex w-full min-w-0 flex-col gap-3', className)}
+      className={cn("flex w-full min-w-0 flex-col gap-3", className)}
       {...props}
     >
       <div
         data-slot="streaming-text-content"
         aria-busy={busy}
         dir="auto"
-        className="min-h-[1.625em] text-start leading-relaxed break-words whitespace-pre-wrap [overflow-wrap:anywhere]"
+        className="min-h-[1.625em] text-start leading-relaxed [overflow-wrap:anywhere] break-words whitespace-pre-wrap"
       >
         {text}
         {busy && (
@@ -301,56 +371,91 @@ function StreamingText({
             aria-hidden="true"
             data-slot="streaming-text-caret"
             className={cn(
-              'ms-0.5 inline-block h-[1.1em] w-[0.45em] translate-y-[0.2em] rounded-[1px] bg-foreground/80',
+              "ms-0.5 inline-block h-[1.1em] w-[0.45em] translate-y-[0.2em] rounded-[1px] bg-foreground/80",
               // Blinks while text arrives; holds still while it waits for the connection, and under reduced motion.
-              (phase === 'streaming' || phase === 'connecting') && 'motion-safe:animate-pulse',
+              (phase === "streaming" || phase === "connecting") &&
+                "motion-safe:animate-pulse"
             )}
           />
         )}
       </div>
 
-      <div aria-live="polite" data-slot="streaming-text-announcer" className="sr-only">
+      <div
+        aria-live="polite"
+        data-slot="streaming-text-announcer"
+        className="sr-only"
+      >
         {announced.chunks.map((chunk) => (
           <p key={chunk.key}>{chunk.text}</p>
         ))}
       </div>
 
       {/* Always rendered (and at least a button tall), so starting, stopping or finishing never moves what follows. */}
-      {(controls || statusText !== '') && (
-        <div data-slot="streaming-text-footer" className="flex min-h-8 flex-wrap items-center justify-between gap-x-3 gap-y-2">
+      {(controls || statusText !== "") && (
+        <div
+          data-slot="streaming-text-footer"
+          className="flex min-h-8 flex-wrap items-center justify-between gap-x-3 gap-y-2"
+        >
           <div className="min-w-0 text-sm">
             <p
               role="status"
               aria-live="polite"
               data-slot="streaming-text-status"
-              className={cn('break-words text-muted-foreground', phase === 'error' && 'text-destructive')}
+              className={cn(
+                "break-words text-muted-foreground",
+                phase === "error" && "text-destructive"
+              )}
             >
               {statusText}
-              {phase === 'reconnecting' && (
+              {phase === "reconnecting" && (
                 // Visual only: the live region announces the state once, not every second.
                 <span aria-hidden="true" className="tabular-nums">
-                  {seconds === null ? '…' : ` ${relative.format(seconds, 'second')}`}
+                  {seconds === null
+                    ? "…"
+                    : ` ${relative.format(seconds, "second")}`}
                 </span>
               )}
             </p>
             {errorMessage && (
-              <p data-slot="streaming-text-error" className="break-words text-muted-foreground">
+              <p
+                data-slot="streaming-text-error"
+                className="break-words text-muted-foreground"
+              >
                 <bdi>{errorMessage}</bdi>
               </p>
             )}
           </div>
           {controls && primary && PrimaryIcon && (
             <div className="flex shrink-0 gap-2">
-              {phase === 'reconnecting' && (
-                <Button type="button" variant="outline" size="sm" data-slot="streaming-text-retry-now" onClick={sse.reconnect}>
-                  <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
+              {phase === "reconnecting" && (
+                <Button
+                  type="button"
+                  variant="outline"
+                  size="sm"
+                  data-slot="streaming-text-retry-now"
+                  onClick={sse.reconnect}
+                >
+                  <RotateCcw
+                    aria-hidden="true"
+                    className="size-3.5 rtl:-scale-x-100"
+                  />
                   {labels.retryNow}
                 </Button>
               )}
-              <Button key="primary" type="button" variant="outline" size="sm" data-slot="streaming-text-action" onClick={primary.onClick}>
+              <Button
+                key="primary"
+                type="button"
+                variant="outline"
+                size="sm"
+                data-slot="streaming-text-action"
+                onClick={primary.onClick}
+              >
                 <PrimaryIcon
                   aria-hidden="true"
-                  className={cn('size-3.5', PrimaryIcon === Square ? 'fill-current' : 'rtl:-scale-x-100')}
+                  className={cn(
+                    "size-3.5",
+                    PrimaryIcon === Square ? "fill-current" : "rtl:-scale-x-100"
+                  )}
                 />
                 {primary.label}
               </Button>
@@ -359,10 +464,10 @@ function StreamingText({
         </div>
       )}
     </div>
-  );
+  )
 }
 
-export { StreamingText };
+export { StreamingText }
 export type {
   StreamingTextProps,
   StreamingTextPhase,
@@ -370,4 +475,4 @@ export type {
   StreamingTextEventNames,
   StreamingTextToken,
   StreamingTextErrorEvent,
-};
+}

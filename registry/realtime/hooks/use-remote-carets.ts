@@ -7,7 +7,11 @@ import {
   resolvePosition,
   YJS_EVENTS,
 } from "@realtime-kit/core/yjs"
-import type { Channel, ChannelSignal, PresenceMember } from "@realtime-kit/react"
+import type {
+  Channel,
+  ChannelSignal,
+  PresenceMember,
+} from "@realtime-kit/react"
 import type * as Y from "yjs"
 
 import type { CaretMark } from "@/registry/realtime/components/collaborative-editor-carets"
@@ -128,7 +132,10 @@ function useSendCaret(
       if (!textarea) return
       const state = caretState.current
       if (state.timer !== 0) return
-      const wait = Math.max(0, state.lastSentAt + CARET_THROTTLE_MS - Date.now())
+      const wait = Math.max(
+        0,
+        state.lastSentAt + CARET_THROTTLE_MS - Date.now()
+      )
       state.timer = window.setTimeout(() => {
         state.timer = 0
         const focused = textarea.ownerDocument.activeElement === textarea

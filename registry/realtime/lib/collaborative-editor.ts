@@ -14,10 +14,7 @@ export interface CollaborativeEditorPresence {
 
 /** What the status shows. */
 export type CollaborativeEditorStatus =
-  | "connecting"
-  | "syncing"
-  | "saved"
-  | "offline"
+  "connecting" | "syncing" | "saved" | "offline"
 
 /** Every text the editor shows or announces. Override any of them to translate. */
 export interface CollaborativeEditorLabels {
@@ -61,7 +58,9 @@ export function isSelf(
 }
 
 /** Your app's user id for a member (picks their colour). */
-export function idOf(member: PresenceMember<CollaborativeEditorPresence>): string {
+export function idOf(
+  member: PresenceMember<CollaborativeEditorPresence>
+): string {
   return typeof member.data?.id === "string" ? member.data.id : member.userId
 }
 

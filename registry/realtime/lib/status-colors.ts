@@ -23,7 +23,10 @@ export const statusColors: Record<StatusTone, { dot: string; icon: string }> = {
     dot: "bg-amber-500",
     icon: "text-amber-600 dark:text-amber-400",
   },
-  open: { dot: "bg-emerald-500", icon: "text-emerald-600 dark:text-emerald-400" },
+  open: {
+    dot: "bg-emerald-500",
+    icon: "text-emerald-600 dark:text-emerald-400",
+  },
   reconnecting: {
     dot: "bg-amber-500",
     icon: "text-amber-600 dark:text-amber-400",

@@ -10,9 +10,6 @@ import {
   type PresenceMember,
 } from "@realtime-kit/react"
 
-import { useLocale } from "@/registry/realtime/hooks/use-locale"
-import { cn } from "@/registry/realtime/lib/utils"
-import { PresenceAvatars } from "@/registry/realtime/ui/presence-avatars"
 import { ChatRoomComposer } from "@/registry/realtime/blocks/chat-room/components/chat-room-composer"
 import { ChatRoomList } from "@/registry/realtime/blocks/chat-room/components/chat-room-list"
 import { useChatRoomAnnouncements } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-announcements"
@@ -28,9 +25,14 @@ import {
   type ChatRoomLabels,
   type ChatUser,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import { cn } from "@/registry/realtime/lib/utils"
+import { PresenceAvatars } from "@/registry/realtime/ui/presence-avatars"
 
-interface ChatRoomProps
-  extends Omit<React.ComponentProps<"section">, "children" | "title"> {
+interface ChatRoomProps extends Omit<
+  React.ComponentProps<"section">,
+  "children" | "title"
+> {
   /** The channel name, e.g. `room:42`. */
   channel: string
   /** You. Your messages are the ones whose `author.id` is `user.id`. */

@@ -1,12 +1,10 @@
 "use client"
 
 import * as React from "react"
+import { useChannel, useConnectionState, useEvent } from "@realtime-kit/react"
 import { Bell, CheckCheck, Inbox, WifiOff } from "lucide-react"
 import { toast } from "sonner"
-import { useChannel, useConnectionState, useEvent } from "@realtime-kit/react"
 
-import { useLocale } from "@/registry/realtime/hooks/use-locale"
-import { cn } from "@/registry/realtime/lib/utils"
 import { Badge } from "@/components/ui/badge"
 import { Button } from "@/components/ui/button"
 import {
@@ -29,6 +27,8 @@ import {
   type NotificationCenterItem,
   type NotificationCenterLabels,
 } from "@/registry/realtime/blocks/notification-center/lib/notification-center-items"
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import { cn } from "@/registry/realtime/lib/utils"
 
 /*
  * The event protocol. Publish one `notification` event per notification on the user's channel, from a route
@@ -114,7 +114,10 @@ function NotificationCenter({
     labels,
   })
 
-  const unreadCount = items.reduce((count, item) => count + (item.read ? 0 : 1), 0)
+  const unreadCount = items.reduce(
+    (count, item) => count + (item.read ? 0 : 1),
+    0
+  )
   const resolvedLocale = useLocale(locale)
   const numberFormat = React.useMemo(
     () => new Intl.NumberFormat(resolvedLocale),
@@ -142,7 +145,10 @@ function NotificationCenter({
             variant="outline"
             size="icon"
             data-slot="notification-center-bell"
-            aria-label={labels.bell(unreadCount, numberFormat.format(unreadCount))}
+            aria-label={labels.bell(
+              unreadCount,
+              numberFormat.format(unreadCount)
+            )}
             className="aria-expanded:bg-accent"
           >
             <Bell aria-hidden="true" />
@@ -211,9 +217,14 @@ function NotificationCenter({
               data-slot="notification-center-empty"
               className="flex flex-col items-center gap-2 px-4 py-10 text-center"
             >
-              <Inbox aria-hidden="true" className="size-8 text-muted-foreground" />
+              <Inbox
+                aria-hidden="true"
+                className="size-8 text-muted-foreground"
+              />
               <p className="text-sm font-medium">{labels.empty}</p>
-              <p className="text-sm text-muted-foreground">{labels.emptyDetail}</p>
+              <p className="text-sm text-muted-foreground">
+                {labels.emptyDetail}
+              </p>
             </div>
           ) : (
             <NotificationCenterList
@@ -289,14 +300,16 @@ function useNotifications(options: NotificationsOptions) {
     toastIds.current.clear()
   }, [open])
 
-  const channel = useChannel<Record<string, NotificationCenterEvent>>(channelName)
+  const channel =
+    useChannel<Record<string, NotificationCenterEvent>>(channelName)
   useEvent(channel, event, (message) => {
     const item = toNotification(
       message.data as Partial<NotificationCenterEvent> | null,
       message
     )
     const current = latest.current
-    if (!item || current.items.some((existing) => existing.id === item.id)) return
+    if (!item || current.items.some((existing) => existing.id === item.id))
+      return
     const next = [item, ...current.items].slice(0, current.max)
     current.items = next
     setItems(next)

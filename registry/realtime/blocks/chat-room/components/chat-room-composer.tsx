@@ -1,17 +1,17 @@
 "use client"
 
 import * as React from "react"
-import { SendHorizontal } from "lucide-react"
 import type { ConnectionStatus } from "@realtime-kit/react"
+import { SendHorizontal } from "lucide-react"
 
-import { cn } from "@/registry/realtime/lib/utils"
-import { TypingIndicator } from "@/registry/realtime/ui/typing-indicator"
 import { Button } from "@/components/ui/button"
 import { Textarea } from "@/components/ui/textarea"
 import {
   connectionText,
   type ChatRoomLabels,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
+import { cn } from "@/registry/realtime/lib/utils"
+import { TypingIndicator } from "@/registry/realtime/ui/typing-indicator"
 
 interface ChatRoomComposerProps {
   /** Sends a message (already trimmed, never empty). */

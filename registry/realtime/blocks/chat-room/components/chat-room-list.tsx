@@ -3,6 +3,7 @@
 import * as React from "react"
 import { ArrowDown, LoaderCircle, MessagesSquare } from "lucide-react"
 
+import { Button } from "@/components/ui/button"
 import { ChatRoomMessage } from "@/registry/realtime/blocks/chat-room/components/chat-room-message"
 import {
   TOP_ROW_PX,
@@ -13,7 +14,6 @@ import {
   type ChatRoomLabels,
   type ChatRow,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
-import { Button } from "@/components/ui/button"
 
 interface ChatRoomListProps {
   rows: readonly ChatRow[]

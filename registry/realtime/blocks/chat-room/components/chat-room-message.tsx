@@ -3,13 +3,13 @@
 import * as React from "react"
 import { CircleAlert, Clock, RotateCcw } from "lucide-react"
 
-import { cn } from "@/registry/realtime/lib/utils"
-import { PresenceAvatar } from "@/registry/realtime/ui/presence-avatars"
 import { Button } from "@/components/ui/button"
 import type {
   ChatRoomLabels,
   ChatRow,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
+import { cn } from "@/registry/realtime/lib/utils"
+import { PresenceAvatar } from "@/registry/realtime/ui/presence-avatars"
 
 interface ChatRoomMessageProps {
   row: ChatRow
@@ -98,7 +98,9 @@ function ChatRoomMessage({
           data-slot="chat-message-text"
           className={cn(
             "max-w-full rounded-2xl px-3 py-2 text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap",
-            own ? "bg-primary text-primary-foreground" : "bg-muted text-foreground",
+            own
+              ? "bg-primary text-primary-foreground"
+              : "bg-muted text-foreground",
             status === "pending" && "opacity-70",
             status === "failed" &&
               "bg-destructive/10 text-foreground ring-1 ring-destructive/50"

@@ -82,8 +82,7 @@ export function useChatRoomMessages({
     return result
   }, [known, live, userId, anonymousName, channel])
   const rows = React.useMemo(
-    () =>
-      liveRows.length === 0 ? historyRows : historyRows.concat(liveRows),
+    () => (liveRows.length === 0 ? historyRows : historyRows.concat(liveRows)),
     [historyRows, liveRows]
   )
 

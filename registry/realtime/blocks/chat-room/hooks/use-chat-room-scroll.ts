@@ -92,10 +92,16 @@ export function useChatRoomScroll({
       }
       const element = scrollRef.current
       if (element)
-        anchor.current = { height: element.scrollHeight, top: element.scrollTop }
+        anchor.current = {
+          height: element.scrollHeight,
+          top: element.scrollTop,
+        }
       setHistory((current) => {
         const known = new Set(current.map((message) => message.id))
-        return [...older.filter((message) => !known.has(message.id)), ...current]
+        return [
+          ...older.filter((message) => !known.has(message.id)),
+          ...current,
+        ]
       })
       setHistoryState("idle")
     } catch {

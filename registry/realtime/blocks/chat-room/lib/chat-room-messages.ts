@@ -111,8 +111,7 @@ export interface ChatRow {
   readonly retry: (() => void) | undefined
   /** A refusal that Retry cannot fix (a server rule, an invalid payload, no right to post): what the server said. */
   readonly refusal?:
-    | { readonly message: string; readonly issues: readonly string[] }
-    | undefined
+    { readonly message: string; readonly issues: readonly string[] } | undefined
 }
 
 /** Where the history stands: more may be loaded, is loading, failed, or there is none before the first row. */

@@ -2,12 +2,12 @@
 
 import * as React from "react"
 
-import { cn } from "@/registry/realtime/lib/utils"
 import { Button } from "@/components/ui/button"
 import type {
   NotificationCenterItem,
   NotificationCenterLabels,
 } from "@/registry/realtime/blocks/notification-center/lib/notification-center-items"
+import { cn } from "@/registry/realtime/lib/utils"
 
 interface NotificationCenterListProps {
   items: readonly NotificationCenterItem[]
@@ -27,12 +27,16 @@ function NotificationCenterList({
 }: NotificationCenterListProps) {
   const now = useNow(30_000)
   const relative = React.useMemo(
-    () => new Intl.RelativeTimeFormat(locale, { numeric: "auto", style: "long" }),
+    () =>
+      new Intl.RelativeTimeFormat(locale, { numeric: "auto", style: "long" }),
     [locale]
   )
   const absolute = React.useMemo(
     () =>
-      new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }),
+      new Intl.DateTimeFormat(locale, {
+        dateStyle: "medium",
+        timeStyle: "short",
+      }),
     [locale]
   )
 
@@ -67,7 +71,9 @@ function NotificationCenterList({
                   item.read ? "font-normal" : "font-semibold"
                 )}
               >
-                {!item.read && <span className="sr-only">{labels.unread}: </span>}
+                {!item.read && (
+                  <span className="sr-only">{labels.unread}: </span>
+                )}
                 {/* Server text may be in another script than the UI: isolate its direction. */}
                 <bdi>{item.title}</bdi>
               </span>

@@ -85,9 +85,6 @@ export function showDesktopNotification(
     }
   } catch (error) {
     // Android Chrome only allows notifications from a service worker: report it, the toast and badge still work.
-    console.warn(
-      "[realtime-kit] Could not show a desktop notification:",
-      error
-    )
+    console.warn("[realtime-kit] Could not show a desktop notification:", error)
   }
 }
