@@ -4,6 +4,7 @@ import * as React from "react"
 import {
   useChannel,
   usePresence,
+  type Channel,
   type ChannelSignal,
   type PresenceMember,
 } from "@realtime-kit/react"
@@ -98,7 +99,77 @@ function LiveCursors({
     [members, channel, user.id]
   )
 
-  // ---- receiving --------------------------------------------------------------------------------------------
+  const cursors = useRemoteCursors(channel, others, timeoutMs)
+  const sender = useCursorSender(channel, throttleMs, timeoutMs)
+
+  const handlePointerMove = (event: React.PointerEvent<HTMLDivElement>) => {
+    onPointerMove?.(event)
+    sender.move(event)
+  }
+  const handlePointerLeave = (event: React.PointerEvent<HTMLDivElement>) => {
+    onPointerLeave?.(event)
+    sender.leave()
+  }
+
+  // ---- rendering ------------------------------------------------------------------------------------------
+  const resolvedLocale = useLocale(locale)
+  const names = others.map((member) => nameOf(member))
+  const list = React.useMemo(
+    () =>
+      new Intl.ListFormat(resolvedLocale, {
+        style: "long",
+        type: "conjunction",
+      }).format(names),
+    // Names compared by value, not by array identity.
+    [resolvedLocale, names.join("\u0000")]
+  )
+
+  return (
+    <div
+      data-slot="live-cursors"
+      className={cn("relative", className)}
+      onPointerMove={handlePointerMove}
+      onPointerLeave={handlePointerLeave}
+      {...props}
+    >
+      {children}
+      <div
+        aria-hidden="true"
+        data-slot="live-cursors-layer"
+        className="pointer-events-none absolute inset-0 z-10 overflow-hidden select-none"
+      >
+        {others.map((member) => {
+          const cursor = cursors.get(member.userId)
+          if (!cursor) return null
+          return (
+            <LiveCursor
+              key={member.userId}
+              member={member}
+              x={cursor.x}
+              y={cursor.y}
+            />
+          )
+        })}
+      </div>
+      <span
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        data-slot="live-cursors-here"
+        className="sr-only"
+      >
+        {formatHere(names, list)}
+      </span>
+    </div>
+  )
+}
+
+/** The others' cursors, by user id: from their signals, gone when they leave, go silent, or we lose the channel. */
+function useRemoteCursors(
+  channel: Channel,
+  others: readonly PresenceMember<LiveCursorsPresence>[],
+  timeoutMs: number
+) {
   const [cursors, setCursors] = React.useState<
     ReadonlyMap<string, RemoteCursor>
   >(() => new Map())
@@ -154,7 +225,18 @@ function LiveCursors({
     return () => clearInterval(timer)
   }, [hasCursors, timeoutMs])
 
-  // ---- sending ------------------------------------------------------------------------------------------------
+  return cursors
+}
+
+/**
+ * Your pointer, sent as a signal at most once per `throttleMs` (batched to a frame, normalised to the surface),
+ * repeated while it stands still so the others' timeout keeps it, and withdrawn when it leaves or on unmount.
+ */
+function useCursorSender(
+  channel: Channel,
+  throttleMs: number,
+  timeoutMs: number
+) {
   const outgoing = React.useRef({
     latest: null as CursorSignal,
     lastSentAt: 0,
@@ -217,8 +299,7 @@ function LiveCursors({
     [channel, cancelScheduled]
   )
 
-  const handlePointerMove = (event: React.PointerEvent<HTMLDivElement>) => {
-    onPointerMove?.(event)
+  const move = (event: React.PointerEvent<HTMLElement>) => {
     const rect = event.currentTarget.getBoundingClientRect()
     if (rect.width === 0 || rect.height === 0) return
     const state = outgoing.current
@@ -230,8 +311,7 @@ function LiveCursors({
     schedule()
   }
 
-  const handlePointerLeave = (event: React.PointerEvent<HTMLDivElement>) => {
-    onPointerLeave?.(event)
+  const leave = () => {
     const state = outgoing.current
     if (!state.inside) return
     cancelScheduled()
@@ -239,58 +319,7 @@ function LiveCursors({
     state.latest = null
     send(null)
   }
-
-  // ---- rendering ------------------------------------------------------------------------------------------
-  const resolvedLocale = useLocale(locale)
-  const names = others.map((member) => nameOf(member))
-  const list = React.useMemo(
-    () =>
-      new Intl.ListFormat(resolvedLocale, {
-        style: "long",
-        type: "conjunction",
-      }).format(names),
-    // Names compared by value, not by array identity.
-    [resolvedLocale, names.join("\u0000")]
-  )
-
-  return (
-    <div
-      data-slot="live-cursors"
-      className={cn("relative", className)}
-      onPointerMove={handlePointerMove}
-      onPointerLeave={handlePointerLeave}
-      {...props}
-    >
-      {children}
-      <div
-        aria-hidden="true"
-        data-slot="live-cursors-layer"
-        className="pointer-events-none absolute inset-0 z-10 overflow-hidden select-none"
-      >
-        {others.map((member) => {
-          const cursor = cursors.get(member.userId)
-          if (!cursor) return null
-          return (
-            <LiveCursor
-              key={member.userId}
-              member={member}
-              x={cursor.x}
-              y={cursor.y}
-            />
-          )
-        })}
-      </div>
-      <span
-        role="status"
-        aria-live="polite"
-        aria-atomic="true"
-        data-slot="live-cursors-here"
-        className="sr-only"
-      >
-        {formatHere(names, list)}
-      </span>
-    </div>
-  )
+  return { move, leave }
 }
 
 interface LiveCursorProps extends React.ComponentProps<"div"> {

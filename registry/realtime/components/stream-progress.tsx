@@ -6,16 +6,13 @@ import {
   type SSEMessage,
   type UseSSEOptions,
 } from "@realtime-kit/react"
-import { cva } from "class-variance-authority"
-import {
-  Circle,
-  CircleCheck,
-  CircleX,
-  LoaderCircle,
-  RotateCcw,
-} from "lucide-react"
+import { RotateCcw } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
+import {
+  StreamProgressBar,
+  StreamProgressSteps,
+} from "@/registry/realtime/components/stream-progress-steps"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import { useRetryCountdown } from "@/registry/realtime/hooks/use-retry-countdown"
 import {
@@ -121,38 +118,6 @@ const defaultEventNames: StreamProgressEventNames = {
   error: "error",
 }
 
-const barVariants = cva(
-  "h-full rounded-full ease-out motion-safe:transition-[width] motion-safe:duration-300",
-  {
-    variants: {
-      phase: {
-        idle: "bg-primary/50",
-        connecting: "bg-primary",
-        streaming: "bg-primary",
-        reconnecting: "bg-primary/50",
-        offline: "bg-primary/50",
-        stopped: "bg-primary/50",
-        done: "bg-emerald-600 dark:bg-emerald-500",
-        error: "bg-destructive",
-      },
-    },
-  }
-)
-
-const stepIcon = {
-  pending: Circle,
-  active: LoaderCircle,
-  done: CircleCheck,
-  error: CircleX,
-} as const
-
-const stepIconClass: Record<StreamProgressStep["status"], string> = {
-  pending: "text-muted-foreground",
-  active: "text-primary motion-safe:animate-spin",
-  done: "text-emerald-600 dark:text-emerald-400",
-  error: "text-destructive",
-}
-
 interface StreamProgressProps extends Omit<
   React.ComponentProps<"div">,
   "title"
@@ -227,31 +192,20 @@ function reduceTask(
   return { steps: [...steps.values()], progress, done, failed }
 }
 
-/**
- * A progress bar and step list for a long task that streams its progress over Server-Sent Events.
- *
- * States: idle (no `url` yet), connecting, streaming, reconnecting (with a countdown and "Retry now"), offline, done, and
- * error (a failed task, or a connection the server refused, such as a 401) with a Retry button.
- * The bar is a `role="progressbar"` with `aria-valuenow`; the status line is a polite live region.
- *
- * @example
- * <StreamProgress url={`/api/jobs/${id}/events`} title="Deploying" />
- */
-function StreamProgress({
+/** The stream and what it says so far: the task folded from its events, and where the stream stands. */
+function useStreamTask({
   url,
-  title,
-  steps: plannedSteps,
-  labels: labelOverrides,
-  locale,
-  onRetry,
-  onDone,
-  eventNames,
+  plannedSteps,
+  names,
   sseOptions,
-  className,
-  ...props
-}: StreamProgressProps) {
-  const labels = { ...defaultLabels, ...labelOverrides }
-  const names = { ...defaultEventNames, ...eventNames }
+  onDone,
+}: {
+  url: string | null
+  plannedSteps: StreamProgressProps["steps"]
+  names: StreamProgressEventNames
+  sseOptions: StreamProgressProps["sseOptions"]
+  onDone: StreamProgressProps["onDone"]
+}) {
   const closeRef = React.useRef<() => void>(() => {})
   const onDoneRef = React.useRef(onDone)
   React.useEffect(() => {
@@ -293,16 +247,43 @@ function StreamProgress({
     failed: Boolean(task.failed),
   })
 
-  const fraction = task.done
-    ? 1
-    : task.progress
-      ? clamp(task.progress.value / task.progress.max)
-      : task.steps.length > 0 &&
-          task.steps.some((step) => step.status !== "pending")
-        ? task.steps.filter((step) => step.status === "done").length /
-          task.steps.length
-        : null
-  const percent = fraction === null ? null : Math.round(fraction * 100)
+  return { sse, task, phase }
+}
+
+/**
+ * A progress bar and step list for a long task that streams its progress over Server-Sent Events.
+ *
+ * States: idle (no `url` yet), connecting, streaming, reconnecting (with a countdown and "Retry now"), offline, done, and
+ * error (a failed task, or a connection the server refused, such as a 401) with a Retry button.
+ * The bar is a `role="progressbar"` with `aria-valuenow`; the status line is a polite live region.
+ *
+ * @example
+ * <StreamProgress url={`/api/jobs/${id}/events`} title="Deploying" />
+ */
+function StreamProgress({
+  url,
+  title,
+  steps: plannedSteps,
+  labels: labelOverrides,
+  locale,
+  onRetry,
+  onDone,
+  eventNames,
+  sseOptions,
+  className,
+  ...props
+}: StreamProgressProps) {
+  const labels = { ...defaultLabels, ...labelOverrides }
+  const names = { ...defaultEventNames, ...eventNames }
+  const { sse, task, phase } = useStreamTask({
+    url,
+    plannedSteps,
+    names,
+    sseOptions,
+    onDone,
+  })
+
+  const fraction = taskFraction(task)
 
   const resolvedLocale = useLocale(locale)
   const percentFormat = React.useMemo(
@@ -313,18 +294,6 @@ function StreamProgress({
       }),
     [resolvedLocale]
   )
-  const countdownFormat = React.useMemo(
-    () =>
-      new Intl.RelativeTimeFormat(resolvedLocale, {
-        numeric: "always",
-        style: "narrow",
-      }),
-    [resolvedLocale]
-  )
-  const seconds = useRetryCountdown(
-    phase === "reconnecting" ? sse.retryAt : null
-  )
-
   const active = task.steps.find((step) => step.status === "active")
   const percentText = fraction === null ? null : percentFormat.format(fraction)
   const statusText =
@@ -361,23 +330,12 @@ function StreamProgress({
               {title}
             </div>
           )}
-          <p
-            role="status"
-            aria-live="polite"
-            data-slot="stream-progress-status"
-            className={cn(
-              "text-sm break-words text-muted-foreground",
-              phase === "error" && "text-destructive"
-            )}
-          >
-            {statusText}
-            {seconds !== null && (
-              // Visual only: the live region announces the state once, not every second.
-              <span aria-hidden="true" className="ms-1 tabular-nums">
-                ({countdownFormat.format(seconds, "second")})
-              </span>
-            )}
-          </p>
+          <StreamProgressStatus
+            phase={phase}
+            text={statusText}
+            retryAt={phase === "reconnecting" ? sse.retryAt : null}
+            locale={resolvedLocale}
+          />
         </div>
         <span
           aria-hidden="true"
@@ -387,46 +345,19 @@ function StreamProgress({
         </span>
       </div>
 
-      <div
-        role="progressbar"
-        aria-labelledby={title !== undefined ? titleId : undefined}
-        aria-label={title !== undefined ? undefined : labels.progress}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent ?? undefined}
-        aria-valuetext={
+      <StreamProgressBar
+        phase={phase}
+        fraction={fraction}
+        labelledBy={title !== undefined ? titleId : undefined}
+        label={title !== undefined ? undefined : labels.progress}
+        valueText={
           percentText
             ? active
               ? `${percentText}, ${active.label}`
               : percentText
             : undefined
         }
-        aria-busy={
-          phase === "streaming" ||
-          phase === "connecting" ||
-          phase === "reconnecting"
-        }
-        data-slot="stream-progress-bar"
-        data-state={phase}
-        className="h-2 w-full overflow-hidden rounded-full bg-primary/15"
-      >
-        <div
-          className={cn(
-            barVariants({ phase }),
-            // Indeterminate until the first step or progress event: a pulsing third of the track.
-            fraction === null &&
-              phase !== "idle" &&
-              "w-1/3 opacity-60 motion-safe:animate-pulse"
-          )}
-          style={
-            fraction === null
-              ? phase === "idle"
-                ? { width: 0 }
-                : undefined
-              : { width: `${fraction * 100}%` }
-          }
-        />
-      </div>
+      />
 
       {errorMessage && (
         <p
@@ -438,56 +369,7 @@ function StreamProgress({
       )}
 
       {task.steps.length > 0 && (
-        <ol data-slot="stream-progress-steps" className="flex flex-col gap-1.5">
-          {task.steps.map((step) => {
-            const Icon = stepIcon[step.status]
-            return (
-              <li
-                key={step.id}
-                data-slot="stream-progress-step"
-                data-state={step.status}
-                aria-current={step.status === "active" ? "step" : undefined}
-                className={cn(
-                  "flex items-start gap-2 text-sm",
-                  step.status === "pending"
-                    ? "text-muted-foreground"
-                    : "text-foreground"
-                )}
-              >
-                <Icon
-                  aria-hidden="true"
-                  className={cn(
-                    "mt-0.5 size-4 shrink-0",
-                    stepIconClass[step.status]
-                  )}
-                />
-                <span className="min-w-0 break-words">
-                  {step.label}
-                  <span className="sr-only">
-                    {" "}
-                    (
-                    {
-                      labels[
-                        step.status === "done"
-                          ? "stepDone"
-                          : step.status === "error"
-                            ? "stepError"
-                            : step.status
-                      ]
-                    }
-                    )
-                  </span>
-                  {step.detail && (
-                    <span className="block text-xs text-muted-foreground">
-                      {/* Server text may be in another script than the UI: isolate its direction. */}
-                      <bdi>{step.detail}</bdi>
-                    </span>
-                  )}
-                </span>
-              </li>
-            )
-          })}
-        </ol>
+        <StreamProgressSteps steps={task.steps} labels={labels} />
       )}
 
       {(phase === "error" ||
@@ -510,6 +392,60 @@ function StreamProgress({
         </div>
       )}
     </div>
+  )
+}
+
+/** Done so far, 0–1: the task's own progress, else done steps of all once one has started, else unknown (null). */
+function taskFraction(task: TaskState): number | null {
+  if (task.done) return 1
+  if (task.progress) return clamp(task.progress.value / task.progress.max)
+  if (task.steps.some((step) => step.status !== "pending"))
+    return (
+      task.steps.filter((step) => step.status === "done").length /
+      task.steps.length
+    )
+  return null
+}
+
+/** The status line, a polite live region; the retry countdown beside it is visual only. */
+function StreamProgressStatus({
+  phase,
+  text,
+  retryAt,
+  locale,
+}: {
+  phase: StreamProgressPhase
+  text: string
+  retryAt: number | null
+  locale: string
+}) {
+  const seconds = useRetryCountdown(retryAt)
+  const countdownFormat = React.useMemo(
+    () =>
+      new Intl.RelativeTimeFormat(locale, {
+        numeric: "always",
+        style: "narrow",
+      }),
+    [locale]
+  )
+  return (
+    <p
+      role="status"
+      aria-live="polite"
+      data-slot="stream-progress-status"
+      className={cn(
+        "text-sm break-words text-muted-foreground",
+        phase === "error" && "text-destructive"
+      )}
+    >
+      {text}
+      {seconds !== null && (
+        // Visual only: the live region announces the state once, not every second.
+        <span aria-hidden="true" className="ms-1 tabular-nums">
+          ({countdownFormat.format(seconds, "second")})
+        </span>
+      )}
+    </p>
   )
 }
 

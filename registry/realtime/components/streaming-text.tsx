@@ -11,6 +11,12 @@ import { RotateCcw, Square } from "lucide-react"
 import { Button } from "@/components/ui/button"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import { useRetryCountdown } from "@/registry/realtime/hooks/use-retry-countdown"
+import { useSentenceAnnouncements } from "@/registry/realtime/hooks/use-sentence-announcements"
+import {
+  EMPTY_FOLD,
+  foldTokens,
+  type Folded,
+} from "@/registry/realtime/lib/fold-tokens"
 import {
   streamPhase,
   type StreamPhase,
@@ -107,127 +113,23 @@ interface StreamingTextProps extends Omit<
   sseOptions?: Omit<UseSSEOptions<unknown>, "events" | "onMessage">
 }
 
-interface Folded {
-  /** The messages array this was folded from, and how many of them: lets the next fold read only what is new. */
-  messages: readonly SSEMessage<unknown>[]
-  text: string
-  seen: Set<string>
-  done: boolean
-  failed: StreamingTextErrorEvent | null
-}
-
-const EMPTY_FOLD: Folded = {
-  messages: [],
-  text: "",
-  seen: new Set(),
-  done: false,
-  failed: null,
-}
-
 /**
- * Folds token events into the text, skipping ids already seen. Incremental: when `messages` only grew since `previous`,
- * just the new ones are read, so a long answer costs the same per frame as a short one.
+ * The stream and the text folded from it: closed at `done` or `error` (so the end of the response is not taken for a
+ * dropped connection), `onDone` called once per finished run, and `stop` to close it early.
  */
-function foldTokens(
-  previous: Folded,
-  messages: readonly SSEMessage<unknown>[],
-  names: StreamingTextEventNames
-): Folded {
-  const grew =
-    messages.length >= previous.messages.length &&
-    previous.messages.length > 0 &&
-    messages[0] === previous.messages[0]
-  const start = grew ? previous.messages.length : 0
-  const seen = grew ? previous.seen : new Set<string>()
-  let text = grew ? previous.text : ""
-  let done = grew ? previous.done : false
-  let failed = grew ? previous.failed : null
-  for (let index = start; index < messages.length; index++) {
-    const { event, data, id } = messages[index]!
-    if (event === names.token) {
-      if (id !== undefined && id !== "") {
-        if (seen.has(id)) continue
-        seen.add(id)
-      }
-      const piece =
-        typeof data === "string"
-          ? data
-          : typeof data === "object" && data !== null && "text" in data
-            ? data.text
-            : ""
-      if (typeof piece === "string") text += piece
-    } else if (event === names.done) {
-      done = true
-    } else if (event === names.error) {
-      failed =
-        typeof data === "object" && data !== null
-          ? (data as StreamingTextErrorEvent)
-          : {}
-    }
-  }
-  return { messages, text, seen, done, failed }
-}
-
-/** Text that ends a sentence: terminal punctuation (and closing quotes), then whitespace. */
-const SENTENCE_END = /[.!?…。！？؟।]['"”’»)\]]*\s+$/u
-/** Past this many characters without a sentence end (code, a list), announce up to the last space anyway. */
-const MAX_CHUNK = 280
-
-/**
- * How much of `pending` (text not yet announced) is whole sentences: the length to announce now. With `final`, all of it.
- */
-function completeLength(
-  pending: string,
-  segmenter: Intl.Segmenter | null,
-  final: boolean
-): number {
-  if (final) return pending.length
-  let complete = 0
-  if (segmenter) {
-    const segments = [...segmenter.segment(pending)]
-    const last = segments.at(-1)
-    if (last)
-      complete = SENTENCE_END.test(last.segment) ? pending.length : last.index
-  } else {
-    const match = /^[\s\S]*[.!?…。！？؟।]['"”’»)\]]*\s+/u.exec(pending)
-    complete = match ? match[0].length : 0
-  }
-  if (complete === 0 && pending.length > MAX_CHUNK) {
-    const space = pending.lastIndexOf(" ")
-    complete = space > 0 ? space + 1 : pending.length
-  }
-  return complete
-}
-
-/**
- * Text that streams in token by token over Server-Sent Events, as an AI answer does: a caret while it writes, a Stop
- * button that keeps what arrived, and Retry after a failure.
- *
- * - A dropped connection resumes where it stopped: the client sends `Last-Event-ID`, the server continues after it,
- *   and tokens already received are skipped by id, so nothing is lost or doubled.
- * - Screen readers hear the text a sentence at a time (a polite live region fed whole sentences, not every token);
- *   the text itself is `aria-busy` while it is still being written.
- * - Long words and URLs wrap; the text takes its own direction (`dir="auto"`), so Arabic or Hebrew reads right to left
- *   even in a left-to-right page. The caret blinks only when the user allows motion.
- *
- * @example
- * <StreamingText url={`/api/answers/${id}/stream`} />
- */
-function StreamingText({
+function useStreamedText({
   url,
-  labels: labelOverrides,
-  locale,
-  controls = true,
-  onRetry,
-  onStop,
-  onDone,
-  eventNames,
+  names,
   sseOptions,
-  className,
-  ...props
-}: StreamingTextProps) {
-  const labels = { ...defaultLabels, ...labelOverrides }
-  const names = { ...defaultEventNames, ...eventNames }
+  onDone,
+  onStop,
+}: {
+  url: string | null
+  names: StreamingTextEventNames
+  sseOptions: StreamingTextProps["sseOptions"]
+  onDone: StreamingTextProps["onDone"]
+  onStop: StreamingTextProps["onStop"]
+}) {
   const closeRef = React.useRef<() => void>(() => {})
   const textRef = React.useRef("")
   const callbacks = React.useRef({ onDone, onStop })
@@ -283,57 +185,54 @@ function StreamingText({
     callbacks.current.onDone?.(text)
   }, [phase, text])
 
-  const resolvedLocale = useLocale(locale)
-  const segmenter = React.useMemo(
-    () =>
-      typeof Intl.Segmenter === "function"
-        ? new Intl.Segmenter(resolvedLocale, { granularity: "sentence" })
-        : null,
-    [resolvedLocale]
-  )
-  const relative = React.useMemo(
-    () =>
-      new Intl.RelativeTimeFormat(resolvedLocale, {
-        numeric: "always",
-        style: "narrow",
-      }),
-    [resolvedLocale]
-  )
-  const seconds = useRetryCountdown(
-    phase === "reconnecting" ? sse.retryAt : null
-  )
-
-  // Sentences announced so far. Only the last few stay in the (visually hidden) live region: additions are what is read.
-  const [announced, setAnnounced] = React.useState<{
-    upTo: number
-    chunks: { key: number; text: string }[]
-  }>({
-    upTo: 0,
-    chunks: [],
-  })
-  React.useEffect(() => {
-    setAnnounced((current) => {
-      // A fresh run (Retry) starts over.
-      const base =
-        text.length < current.upTo ? { upTo: 0, chunks: [] } : current
-      const pending = text.slice(base.upTo)
-      const final = !busy
-      const length =
-        pending.trim() === "" ? 0 : completeLength(pending, segmenter, final)
-      if (length === 0) return base
-      const chunk = pending.slice(0, length).trim()
-      const key = (base.chunks.at(-1)?.key ?? 0) + 1
-      return {
-        upTo: base.upTo + length,
-        chunks: [...base.chunks.slice(-2), { key, text: chunk }],
-      }
-    })
-  }, [text, busy, segmenter])
-
   const stop = () => {
     sse.close()
     callbacks.current.onStop?.(textRef.current)
   }
+  return { sse, folded, phase, busy, stop }
+}
+
+/**
+ * Text that streams in token by token over Server-Sent Events, as an AI answer does: a caret while it writes, a Stop
+ * button that keeps what arrived, and Retry after a failure.
+ *
+ * - A dropped connection resumes where it stopped: the client sends `Last-Event-ID`, the server continues after it,
+ *   and tokens already received are skipped by id, so nothing is lost or doubled.
+ * - Screen readers hear the text a sentence at a time (a polite live region fed whole sentences, not every token);
+ *   the text itself is `aria-busy` while it is still being written.
+ * - Long words and URLs wrap; the text takes its own direction (`dir="auto"`), so Arabic or Hebrew reads right to left
+ *   even in a left-to-right page. The caret blinks only when the user allows motion.
+ *
+ * @example
+ * <StreamingText url={`/api/answers/${id}/stream`} />
+ */
+function StreamingText({
+  url,
+  labels: labelOverrides,
+  locale,
+  controls = true,
+  onRetry,
+  onStop,
+  onDone,
+  eventNames,
+  sseOptions,
+  className,
+  ...props
+}: StreamingTextProps) {
+  const labels = { ...defaultLabels, ...labelOverrides }
+  const names = { ...defaultEventNames, ...eventNames }
+  const { sse, folded, phase, busy, stop } = useStreamedText({
+    url,
+    names,
+    sseOptions,
+    onDone,
+    onStop,
+  })
+  const { text } = folded
+
+  const resolvedLocale = useLocale(locale)
+  const announced = useSentenceAnnouncements(text, busy, resolvedLocale)
+
   const retry = onRetry ?? sse.reset
 
   const statusText = phase === "idle" ? "" : labels[phase]
@@ -385,7 +284,7 @@ function StreamingText({
         data-slot="streaming-text-announcer"
         className="sr-only"
       >
-        {announced.chunks.map((chunk) => (
+        {announced.map((chunk) => (
           <p key={chunk.key}>{chunk.text}</p>
         ))}
       </div>
@@ -396,35 +295,13 @@ function StreamingText({
           data-slot="streaming-text-footer"
           className="flex min-h-8 flex-wrap items-center justify-between gap-x-3 gap-y-2"
         >
-          <div className="min-w-0 text-sm">
-            <p
-              role="status"
-              aria-live="polite"
-              data-slot="streaming-text-status"
-              className={cn(
-                "break-words text-muted-foreground",
-                phase === "error" && "text-destructive"
-              )}
-            >
-              {statusText}
-              {phase === "reconnecting" && (
-                // Visual only: the live region announces the state once, not every second.
-                <span aria-hidden="true" className="tabular-nums">
-                  {seconds === null
-                    ? "…"
-                    : ` ${relative.format(seconds, "second")}`}
-                </span>
-              )}
-            </p>
-            {errorMessage && (
-              <p
-                data-slot="streaming-text-error"
-                className="break-words text-muted-foreground"
-              >
-                <bdi>{errorMessage}</bdi>
-              </p>
-            )}
-          </div>
+          <StreamingTextStatus
+            phase={phase}
+            text={statusText}
+            errorMessage={errorMessage}
+            retryAt={phase === "reconnecting" ? sse.retryAt : null}
+            locale={resolvedLocale}
+          />
           {controls && primary && PrimaryIcon && (
             <div className="flex shrink-0 gap-2">
               {phase === "reconnecting" && (
@@ -462,6 +339,60 @@ function StreamingText({
             </div>
           )}
         </div>
+      )}
+    </div>
+  )
+}
+
+/** The status line (a polite live region) with the retry countdown (visual only) and the error's own words. */
+function StreamingTextStatus({
+  phase,
+  text,
+  errorMessage,
+  retryAt,
+  locale,
+}: {
+  phase: StreamingTextPhase
+  text: string
+  errorMessage: string | undefined
+  retryAt: number | null
+  locale: string
+}) {
+  const seconds = useRetryCountdown(retryAt)
+  const relative = React.useMemo(
+    () =>
+      new Intl.RelativeTimeFormat(locale, {
+        numeric: "always",
+        style: "narrow",
+      }),
+    [locale]
+  )
+  return (
+    <div className="min-w-0 text-sm">
+      <p
+        role="status"
+        aria-live="polite"
+        data-slot="streaming-text-status"
+        className={cn(
+          "break-words text-muted-foreground",
+          phase === "error" && "text-destructive"
+        )}
+      >
+        {text}
+        {phase === "reconnecting" && (
+          // Visual only: the live region announces the state once, not every second.
+          <span aria-hidden="true" className="tabular-nums">
+            {seconds === null ? "…" : ` ${relative.format(seconds, "second")}`}
+          </span>
+        )}
+      </p>
+      {errorMessage && (
+        <p
+          data-slot="streaming-text-error"
+          className="break-words text-muted-foreground"
+        >
+          <bdi>{errorMessage}</bdi>
+        </p>
       )}
     </div>
   )

@@ -161,132 +161,19 @@ function ConnectionBanner({
   const labels = { ...defaultLabels, ...labelOverrides }
   const feedback = useConnectionFeedback(connection, { delayMs, restoredMs })
   const { phase } = feedback
-  const retry = onRetry ?? feedback.reconnect
-
-  const seconds = useRetryCountdown(feedback.retryAt)
-  const resolvedLocale = useLocale(locale)
-  const relative = React.useMemo(
-    () =>
-      new Intl.RelativeTimeFormat(resolvedLocale, {
-        numeric: "always",
-        style: "narrow",
-      }),
-    [resolvedLocale]
-  )
-
-  const reduceMotion = useReducedMotionConfig() ?? false
-  const offset = (placement ?? "top") === "top" ? -12 : 12
-  const motionProps = reduceMotion
-    ? {
-        initial: false as const,
-        exit: { opacity: 0, transition: { duration: 0 } },
-      }
-    : {
-        initial: { opacity: 0, y: offset },
-        animate: {
-          opacity: 1,
-          y: 0,
-          transition: { duration: 0.2, ease: "easeOut" as const },
-        },
-        exit: {
-          opacity: 0,
-          y: offset,
-          transition: { duration: 0.15, ease: "easeIn" as const },
-        },
-      }
-
-  let content: React.ReactNode = null
-  if (phase !== "hidden") {
-    const Icon = phaseIcon[phase]
-    const title =
-      phase === "connecting"
-        ? labels.connecting
-        : phase === "reconnecting"
-          ? feedback.wasOpen
-            ? labels.lost
-            : labels.unreachable
-          : phase === "offline"
-            ? labels.offline
-            : phase === "failed"
-              ? labels.failed
-              : feedback.restoredFrom === "offline"
-                ? labels.backOnline
-                : labels.reconnected
-    const description =
-      phase === "reconnecting" ? (
-        <>
-          {labels.reconnecting}
-          {/* Visual only: the live region announces "Reconnecting" once, not every second. */}
-          <span
-            aria-hidden="true"
-            data-slot="connection-banner-countdown"
-            className="tabular-nums"
-          >
-            {seconds === null ? "…" : ` ${relative.format(seconds, "second")}`}
-          </span>
-        </>
-      ) : phase === "offline" ? (
-        labels.offlineDescription
-      ) : phase === "failed" ? (
-        // Server text may be in another script than the UI: isolate its direction.
-        <bdi>{feedback.error?.message || labels.failedDescription}</bdi>
-      ) : null
-    const action =
-      retry && (phase === "reconnecting" || phase === "failed")
-        ? phase === "failed"
-          ? labels.retry
-          : labels.retryNow
-        : null
-
-    content = (
-      <m.div
+  const motionProps = useBannerMotion(placement ?? "top")
+  const content =
+    phase === "hidden" ? null : (
+      <ConnectionBannerBox
         key="banner"
-        data-slot="connection-banner-box"
-        data-state={phase}
-        className={boxVariants({
-          tone: phase === "failed" ? "destructive" : "default",
-        })}
-        {...motionProps}
-      >
-        <Icon
-          aria-hidden="true"
-          className={cn(
-            "mt-0.5 size-4 shrink-0",
-            statusColors[phaseTone[phase]].icon
-          )}
-        />
-        <div className="min-w-0 flex-1 space-y-0.5">
-          <p
-            data-slot="connection-banner-title"
-            className="leading-5 font-medium break-words"
-          >
-            {title}
-          </p>
-          {description !== null && (
-            <p
-              data-slot="connection-banner-description"
-              className="leading-5 break-words text-muted-foreground"
-            >
-              {description}
-            </p>
-          )}
-        </div>
-        {action && (
-          <Button
-            type="button"
-            variant="outline"
-            size="sm"
-            data-slot="connection-banner-retry"
-            onClick={retry ?? undefined}
-            className="shrink-0"
-          >
-            <RotateCcw aria-hidden="true" className="rtl:-scale-x-100" />
-            {action}
-          </Button>
-        )}
-      </m.div>
+        phase={phase}
+        feedback={feedback}
+        labels={labels}
+        locale={locale}
+        onRetry={onRetry ?? feedback.reconnect}
+        motionProps={motionProps}
+      />
     )
-  }
 
   return (
     <LazyMotion features={domAnimation} strict>
@@ -327,6 +214,156 @@ function ConnectionBanner({
         </div>
       </div>
     </LazyMotion>
+  )
+}
+
+/** Slides in from its edge and out again; under reduced motion it simply appears and disappears. */
+function useBannerMotion(placement: "top" | "bottom") {
+  const reduceMotion = useReducedMotionConfig() ?? false
+  const offset = placement === "top" ? -12 : 12
+  return reduceMotion
+    ? {
+        initial: false as const,
+        exit: { opacity: 0, transition: { duration: 0 } },
+      }
+    : {
+        initial: { opacity: 0, y: offset },
+        animate: {
+          opacity: 1,
+          y: 0,
+          transition: { duration: 0.2, ease: "easeOut" as const },
+        },
+        exit: {
+          opacity: 0,
+          y: offset,
+          transition: { duration: 0.15, ease: "easeIn" as const },
+        },
+      }
+}
+
+/** The title for a phase: a lost connection and one never made are told apart, and so is coming back from offline. */
+function bannerTitle(
+  phase: VisiblePhase,
+  feedback: ReturnType<typeof useConnectionFeedback>,
+  labels: ConnectionBannerLabels
+): string {
+  switch (phase) {
+    case "connecting":
+      return labels.connecting
+    case "reconnecting":
+      return feedback.wasOpen ? labels.lost : labels.unreachable
+    case "offline":
+      return labels.offline
+    case "failed":
+      return labels.failed
+    case "restored":
+      return feedback.restoredFrom === "offline"
+        ? labels.backOnline
+        : labels.reconnected
+  }
+}
+
+interface ConnectionBannerBoxProps {
+  phase: VisiblePhase
+  feedback: ReturnType<typeof useConnectionFeedback>
+  labels: ConnectionBannerLabels
+  locale: string | undefined
+  onRetry: (() => void) | null | undefined
+  motionProps: ReturnType<typeof useBannerMotion>
+}
+
+/** The floating box: the phase's icon in its status colour, title, description and Retry. */
+function ConnectionBannerBox({
+  phase,
+  feedback,
+  labels,
+  locale,
+  onRetry,
+  motionProps,
+}: ConnectionBannerBoxProps) {
+  const seconds = useRetryCountdown(feedback.retryAt)
+  const resolvedLocale = useLocale(locale)
+  const relative = React.useMemo(
+    () =>
+      new Intl.RelativeTimeFormat(resolvedLocale, {
+        numeric: "always",
+        style: "narrow",
+      }),
+    [resolvedLocale]
+  )
+  const Icon = phaseIcon[phase]
+  const description =
+    phase === "reconnecting" ? (
+      <>
+        {labels.reconnecting}
+        {/* Visual only: the live region announces "Reconnecting" once, not every second. */}
+        <span
+          aria-hidden="true"
+          data-slot="connection-banner-countdown"
+          className="tabular-nums"
+        >
+          {seconds === null ? "…" : ` ${relative.format(seconds, "second")}`}
+        </span>
+      </>
+    ) : phase === "offline" ? (
+      labels.offlineDescription
+    ) : phase === "failed" ? (
+      // Server text may be in another script than the UI: isolate its direction.
+      <bdi>{feedback.error?.message || labels.failedDescription}</bdi>
+    ) : null
+  const action =
+    onRetry && (phase === "reconnecting" || phase === "failed")
+      ? phase === "failed"
+        ? labels.retry
+        : labels.retryNow
+      : null
+
+  return (
+    <m.div
+      data-slot="connection-banner-box"
+      data-state={phase}
+      className={boxVariants({
+        tone: phase === "failed" ? "destructive" : "default",
+      })}
+      {...motionProps}
+    >
+      <Icon
+        aria-hidden="true"
+        className={cn(
+          "mt-0.5 size-4 shrink-0",
+          statusColors[phaseTone[phase]].icon
+        )}
+      />
+      <div className="min-w-0 flex-1 space-y-0.5">
+        <p
+          data-slot="connection-banner-title"
+          className="leading-5 font-medium break-words"
+        >
+          {bannerTitle(phase, feedback, labels)}
+        </p>
+        {description !== null && (
+          <p
+            data-slot="connection-banner-description"
+            className="leading-5 break-words text-muted-foreground"
+          >
+            {description}
+          </p>
+        )}
+      </div>
+      {action && (
+        <Button
+          type="button"
+          variant="outline"
+          size="sm"
+          data-slot="connection-banner-retry"
+          onClick={onRetry ?? undefined}
+          className="shrink-0"
+        >
+          <RotateCcw aria-hidden="true" className="rtl:-scale-x-100" />
+          {action}
+        </Button>
+      )}
+    </m.div>
   )
 }
 

@@ -1,9 +1,8 @@
 "use client"
 
 import * as React from "react"
-import { useChannel, useConnectionState, useEvent } from "@realtime-kit/react"
+import { useConnectionState } from "@realtime-kit/react"
 import { Bell, CheckCheck, Inbox, WifiOff } from "lucide-react"
-import { toast } from "sonner"
 
 import { Badge } from "@/components/ui/badge"
 import { Button } from "@/components/ui/button"
@@ -15,14 +14,12 @@ import {
 import { NotificationCenterDesktop } from "@/registry/realtime/blocks/notification-center/components/notification-center-desktop"
 import { NotificationCenterList } from "@/registry/realtime/blocks/notification-center/components/notification-center-list"
 import {
-  showDesktopNotification,
   useDesktopPermission,
   type DesktopPermission,
 } from "@/registry/realtime/blocks/notification-center/hooks/use-desktop-notifications"
+import { useNotifications } from "@/registry/realtime/blocks/notification-center/hooks/use-notifications"
 import {
   defaultNotificationCenterLabels,
-  sortNewestFirst,
-  toNotification,
   type NotificationCenterEvent,
   type NotificationCenterItem,
   type NotificationCenterLabels,
@@ -169,39 +166,15 @@ function NotificationCenter({
           aria-labelledby={headingId}
           data-slot="notification-center-panel"
           // Focus goes to the first unread notification, else the first, else the panel itself.
-          onOpenAutoFocus={(openEvent) => {
-            openEvent.preventDefault()
-            const panel = openEvent.currentTarget as HTMLElement
-            const target =
-              panel.querySelector<HTMLElement>(
-                '[data-slot="notification-center-item"][data-state="unread"]'
-              ) ??
-              panel.querySelector<HTMLElement>(
-                '[data-slot="notification-center-item"]'
-              ) ??
-              panel
-            target.focus()
-          }}
+          onOpenAutoFocus={focusFirstUnread}
           className="flex w-[min(24rem,calc(100vw-2rem))] flex-col overflow-hidden rounded-xl p-0 shadow-lg"
         >
-          <div className="flex items-center justify-between gap-3 border-b px-4 py-3">
-            <h2 id={headingId} className="text-sm font-semibold">
-              {labels.heading}
-            </h2>
-            <Button
-              type="button"
-              variant="ghost"
-              size="xs"
-              data-slot="notification-center-mark-all"
-              disabled={unreadCount === 0}
-              onClick={() => markRead(items.map((item) => item.id))}
-              className="h-7"
-            >
-              <CheckCheck aria-hidden="true" />
-              {labels.markAllRead}
-            </Button>
-          </div>
-
+          <NotificationCenterHeader
+            headingId={headingId}
+            canMarkAll={unreadCount > 0}
+            onMarkAll={() => markRead(items.map((item) => item.id))}
+            labels={labels}
+          />
           {stale && (
             <p
               data-slot="notification-center-stale"
@@ -213,19 +186,7 @@ function NotificationCenter({
           )}
 
           {items.length === 0 ? (
-            <div
-              data-slot="notification-center-empty"
-              className="flex flex-col items-center gap-2 px-4 py-10 text-center"
-            >
-              <Inbox
-                aria-hidden="true"
-                className="size-8 text-muted-foreground"
-              />
-              <p className="text-sm font-medium">{labels.empty}</p>
-              <p className="text-sm text-muted-foreground">
-                {labels.emptyDetail}
-              </p>
-            </div>
+            <NotificationCenterEmpty labels={labels} />
           ) : (
             <NotificationCenterList
               items={items}
@@ -259,98 +220,69 @@ function NotificationCenter({
   )
 }
 
-interface NotificationsOptions {
-  channel: string
-  event: string
-  initial: readonly NotificationCenterItem[] | undefined
-  max: number
-  open: boolean
-  onOpen: () => void
-  onMarkRead: ((ids: string[]) => void) | undefined
-  toasts: boolean
-  permission: DesktopPermission | null
-  labels: NotificationCenterLabels
+/** Focus goes to the first unread notification, else the first, else the panel itself. */
+function focusFirstUnread(event: Event) {
+  event.preventDefault()
+  const panel = event.currentTarget as HTMLElement
+  const target =
+    panel.querySelector<HTMLElement>(
+      '[data-slot="notification-center-item"][data-state="unread"]'
+    ) ??
+    panel.querySelector<HTMLElement>(
+      '[data-slot="notification-center-item"]'
+    ) ??
+    panel
+  target.focus()
 }
 
-/**
- * The notifications: history plus live ones from the channel (a replayed id is ignored), each new one toasted while
- * the panel is closed, announced while it is open, and shown on the desktop while the tab is hidden (if allowed).
- */
-function useNotifications(options: NotificationsOptions) {
-  const { channel: channelName, event, initial, max, open } = options
-  const [items, setItems] = React.useState<NotificationCenterItem[]>(() =>
-    sortNewestFirst(initial ?? []).slice(0, max)
+/** The panel's heading and "Mark all as read". */
+function NotificationCenterHeader({
+  headingId,
+  canMarkAll,
+  onMarkAll,
+  labels,
+}: {
+  headingId: string
+  canMarkAll: boolean
+  onMarkAll: () => void
+  labels: NotificationCenterLabels
+}) {
+  return (
+    <div className="flex items-center justify-between gap-3 border-b px-4 py-3">
+      <h2 id={headingId} className="text-sm font-semibold">
+        {labels.heading}
+      </h2>
+      <Button
+        type="button"
+        variant="ghost"
+        size="xs"
+        data-slot="notification-center-mark-all"
+        disabled={!canMarkAll}
+        onClick={onMarkAll}
+        className="h-7"
+      >
+        <CheckCheck aria-hidden="true" />
+        {labels.markAllRead}
+      </Button>
+    </div>
   )
-  const [announcement, setAnnouncement] = React.useState("")
+}
 
-  // Read by the event handler, which must not re-subscribe when these change.
-  const latest = React.useRef({ ...options, items })
-  React.useLayoutEffect(() => {
-    latest.current = { ...options, items }
-  })
-
-  // Toasts still on screen: opening the panel dismisses them, since the panel now shows the same notifications.
-  const toastIds = React.useRef(new Set<string>())
-  React.useEffect(() => {
-    if (!open) {
-      setAnnouncement("")
-      return
-    }
-    for (const id of toastIds.current) toast.dismiss(id)
-    toastIds.current.clear()
-  }, [open])
-
-  const channel =
-    useChannel<Record<string, NotificationCenterEvent>>(channelName)
-  useEvent(channel, event, (message) => {
-    const item = toNotification(
-      message.data as Partial<NotificationCenterEvent> | null,
-      message
-    )
-    const current = latest.current
-    if (!item || current.items.some((existing) => existing.id === item.id))
-      return
-    const next = [item, ...current.items].slice(0, current.max)
-    current.items = next
-    setItems(next)
-
-    if (current.open) {
-      setAnnouncement(current.labels.arrived(item.title))
-    } else if (current.toasts) {
-      const toastId = `notification-${item.id}`
-      toastIds.current.add(toastId)
-      toast(item.title, {
-        id: toastId,
-        description: item.body,
-        action: { label: current.labels.view, onClick: current.onOpen },
-      })
-    }
-    if (
-      current.permission === "granted" &&
-      typeof document !== "undefined" &&
-      document.visibilityState === "hidden"
-    ) {
-      showDesktopNotification(item, () => latest.current.onOpen())
-    }
-  })
-
-  const markRead = React.useCallback((ids: readonly string[]) => {
-    const current = latest.current
-    const unread = new Set(
-      current.items
-        .filter((item) => !item.read && ids.includes(item.id))
-        .map((item) => item.id)
-    )
-    if (unread.size === 0) return
-    const next = current.items.map((item) =>
-      unread.has(item.id) ? { ...item, read: true } : item
-    )
-    current.items = next
-    setItems(next)
-    current.onMarkRead?.([...unread])
-  }, [])
-
-  return { items, markRead, announcement }
+function NotificationCenterEmpty({
+  labels,
+}: {
+  labels: NotificationCenterLabels
+}) {
+  return (
+    <div
+      data-slot="notification-center-empty"
+      className="flex flex-col items-center gap-2 px-4 py-10 text-center"
+    >
+      <Inbox aria-hidden="true" className="size-8 text-muted-foreground" />
+      <p className="text-sm font-medium">{labels.empty}</p>
+      <p className="text-sm text-muted-foreground">{labels.emptyDetail}</p>
+    </div>
+  )
 }
 
 export { NotificationCenter }

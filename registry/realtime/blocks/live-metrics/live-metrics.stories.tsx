@@ -5,7 +5,7 @@ import { expect, userEvent, waitFor, within } from "storybook/test"
 import {
   LiveMetrics,
   type LiveMetric,
-} from "@/registry/realtime/blocks/live-metrics"
+} from "@/registry/realtime/blocks/live-metrics/live-metrics"
 import {
   kitOf,
   slowBackoff,
