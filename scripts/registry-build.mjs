@@ -72,6 +72,17 @@ function checkItems(registry, baseUrl) {
   for (const item of registry.items) for (const file of item.files ?? []) fileToItem.set(file.path.replace(/\.tsx?$/, ''), item.name);
 
   const problems = [];
+  // The shadcn CLI rewrites an item's imports to the files it installs by matching file names (a .tsx before a .ts),
+  // across every item of one `add`: two files with one name would have their imports crossed.
+  const byName = new Map();
+  for (const item of registry.items) {
+    for (const file of item.files ?? []) {
+      const name = path.basename(file.path).replace(/\.[jt]sx?$/, '');
+      const other = byName.get(name);
+      if (other && other !== file.path) problems.push(`${file.path} and ${other} share the name "${name}": the shadcn CLI would mix up their imports`);
+      byName.set(name, file.path);
+    }
+  }
   for (const item of registry.items) {
     const deps = new Set(item.dependencies ?? []);
     const registryDeps = new Set(item.registryDependencies ?? []);

@@ -90,7 +90,7 @@ export const blockItems: RegistryItem[] = [
         type: "registry:component",
       },
       {
-        path: "registry/realtime/blocks/live-metrics/lib/live-metrics.ts",
+        path: "registry/realtime/blocks/live-metrics/lib/live-metrics-labels.ts",
         type: "registry:lib",
       },
     ],
@@ -172,7 +172,7 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
-        path: "registry/realtime/blocks/live-form/lib/live-form.ts",
+        path: "registry/realtime/blocks/live-form/lib/live-form-state.ts",
         type: "registry:lib",
       },
     ],

@@ -141,7 +141,7 @@ export const componentItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
-        path: "registry/realtime/lib/collaborative-editor.ts",
+        path: "registry/realtime/lib/collaborative-editor-labels.ts",
         type: "registry:lib",
       },
     ],
@@ -193,7 +193,7 @@ export const componentItems: RegistryItem[] = [
         type: "registry:component",
       },
       {
-        path: "registry/realtime/lib/realtime-devtools.ts",
+        path: "registry/realtime/lib/realtime-devtools-labels.ts",
         type: "registry:lib",
       },
     ],

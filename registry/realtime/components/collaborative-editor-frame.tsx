@@ -10,7 +10,7 @@ import {
   type CollaborativeEditorLabels,
   type CollaborativeEditorPresence,
   type CollaborativeEditorStatus,
-} from "@/registry/realtime/lib/collaborative-editor"
+} from "@/registry/realtime/lib/collaborative-editor-labels"
 import { statusColors } from "@/registry/realtime/lib/status-colors"
 import { userColor } from "@/registry/realtime/lib/user-color"
 import { cn } from "@/registry/realtime/lib/utils"

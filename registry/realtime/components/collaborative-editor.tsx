@@ -28,7 +28,7 @@ import {
   type CollaborativeEditorPresence,
   type CollaborativeEditorStatus,
   type CollaborativeEditorUser,
-} from "@/registry/realtime/lib/collaborative-editor"
+} from "@/registry/realtime/lib/collaborative-editor-labels"
 import { cn } from "@/registry/realtime/lib/utils"
 
 interface CollaborativeEditorProps extends Omit<

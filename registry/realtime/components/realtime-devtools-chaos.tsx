@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button"
 import { Input } from "@/components/ui/input"
 import { Label } from "@/components/ui/label"
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select"
-import type { RealtimeDevtoolsLabels } from "@/registry/realtime/lib/realtime-devtools"
+import type { RealtimeDevtoolsLabels } from "@/registry/realtime/lib/realtime-devtools-labels"
 
 /** The latencies offered (ms), plus whatever is set now. */
 const LATENCIES = [0, 250, 1000, 3000] as const

@@ -24,7 +24,7 @@ import {
   useStore,
   useTimeFormat,
   type RealtimeDevtoolsLabels,
-} from "@/registry/realtime/lib/realtime-devtools"
+} from "@/registry/realtime/lib/realtime-devtools-labels"
 import { cn } from "@/registry/realtime/lib/utils"
 
 interface RealtimeDevtoolsLogProps {

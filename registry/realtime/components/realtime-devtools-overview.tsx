@@ -7,7 +7,7 @@ import {
   useTimeFormat,
   type DevtoolsConnectionStatus,
   type RealtimeDevtoolsLabels,
-} from "@/registry/realtime/lib/realtime-devtools"
+} from "@/registry/realtime/lib/realtime-devtools-labels"
 import { statusColors, statusTone } from "@/registry/realtime/lib/status-colors"
 import { cn } from "@/registry/realtime/lib/utils"
 

@@ -24,7 +24,7 @@ import {
   useStore,
   type DevtoolsConnectionStatus,
   type RealtimeDevtoolsLabels,
-} from "@/registry/realtime/lib/realtime-devtools"
+} from "@/registry/realtime/lib/realtime-devtools-labels"
 
 interface RealtimeDevtoolsPanelProps {
   id: string

@@ -8,7 +8,7 @@ import { RealtimeDevtoolsPanel } from "@/registry/realtime/components/realtime-d
 import {
   defaultRealtimeDevtoolsLabels,
   type RealtimeDevtoolsLabels,
-} from "@/registry/realtime/lib/realtime-devtools"
+} from "@/registry/realtime/lib/realtime-devtools-labels"
 import { cn } from "@/registry/realtime/lib/utils"
 
 /*

@@ -15,7 +15,7 @@ import {
 import type { Channel } from "@realtime-kit/react"
 import * as Y from "yjs"
 
-import { TEXT_FIELD } from "@/registry/realtime/lib/collaborative-editor"
+import { TEXT_FIELD } from "@/registry/realtime/lib/collaborative-editor-labels"
 
 /** Edits are merged for this long before they are published (with carets at 10 a second: under 20 frames/s). */
 const FLUSH_MS = 150

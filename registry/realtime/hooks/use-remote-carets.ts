@@ -20,7 +20,7 @@ import {
   idOf,
   nameOf,
   type CollaborativeEditorPresence,
-} from "@/registry/realtime/lib/collaborative-editor"
+} from "@/registry/realtime/lib/collaborative-editor-labels"
 import { userColor } from "@/registry/realtime/lib/user-color"
 
 /** Carets at most 10 a second (with edits merged over 150 ms: together under our server's default 20 frames/s). */

@@ -21,7 +21,7 @@ import {
   type LiveFormValidator,
   type LiveFormValidatorContext,
   type LiveFormVerdict,
-} from "@/registry/realtime/blocks/live-form/lib/live-form"
+} from "@/registry/realtime/blocks/live-form/lib/live-form-state"
 import {
   StreamProgress,
   type StreamProgressProps,

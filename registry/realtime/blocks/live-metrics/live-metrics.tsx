@@ -20,7 +20,7 @@ import {
   type LiveMetricsSample,
   type LiveMetricsSummary,
   type LiveMetricTrend,
-} from "@/registry/realtime/blocks/live-metrics/lib/live-metrics"
+} from "@/registry/realtime/blocks/live-metrics/lib/live-metrics-labels"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import { cn } from "@/registry/realtime/lib/utils"
 import { ConnectionDot } from "@/registry/realtime/ui/connection-dot"

@@ -10,7 +10,7 @@ import type {
   LiveFormField,
   LiveFormFieldStatus,
   LiveFormLabels,
-} from "@/registry/realtime/blocks/live-form/lib/live-form"
+} from "@/registry/realtime/blocks/live-form/lib/live-form-state"
 import { cn } from "@/registry/realtime/lib/utils"
 
 interface LiveFormFieldRowProps {

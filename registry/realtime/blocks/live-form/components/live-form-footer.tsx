@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button"
 import type {
   LiveFormLabels,
   LiveFormPhase,
-} from "@/registry/realtime/blocks/live-form/lib/live-form"
+} from "@/registry/realtime/blocks/live-form/lib/live-form-state"
 import { cn } from "@/registry/realtime/lib/utils"
 
 /** The submit button (busy while the work runs, yet focusable) and the status line beside it. */

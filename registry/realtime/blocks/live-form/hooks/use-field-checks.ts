@@ -6,7 +6,7 @@ import type {
   FieldCheck,
   LiveFormValidator,
   LiveFormVerdict,
-} from "@/registry/realtime/blocks/live-form/lib/live-form"
+} from "@/registry/realtime/blocks/live-form/lib/live-form-state"
 
 /**
  * Keeps the latest answer of each field's validator: debounced, with the previous request aborted when a newer

@@ -12,7 +12,7 @@ import {
   type LiveMetricsLabels,
   type LiveMetricsSample,
   type Point,
-} from "@/registry/realtime/blocks/live-metrics/lib/live-metrics"
+} from "@/registry/realtime/blocks/live-metrics/lib/live-metrics-labels"
 import { cn } from "@/registry/realtime/lib/utils"
 
 interface LiveMetricCardProps {

@@ -9,7 +9,7 @@ import {
   CHART_PADDING,
   CHART_WIDTH,
   type Point,
-} from "@/registry/realtime/blocks/live-metrics/lib/live-metrics"
+} from "@/registry/realtime/blocks/live-metrics/lib/live-metrics-labels"
 import { cn } from "@/registry/realtime/lib/utils"
 
 interface SparklineProps {
