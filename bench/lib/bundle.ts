@@ -15,6 +15,11 @@ export interface BundleOptions {
   readonly alias?: Readonly<Record<string, string>>;
   /** The directory the entry's imports are resolved from. Default: bench/. */
   readonly resolveDir?: string;
+  /**
+   * What `process.env.NODE_ENV` is replaced with. Default `'production'`, what apps ship; `'development'` keeps the
+   * development-only error messages, which tree-shaking checks use as markers.
+   */
+  readonly nodeEnv?: 'production' | 'development';
 }
 
 export interface BundleInput {
@@ -52,7 +57,7 @@ export async function bundleSize(entrySource: string, options: BundleOptions = {
     platform: 'browser',
     target: 'es2022',
     jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': JSON.stringify(options.nodeEnv ?? 'production') },
     external: [...REACT_EXTERNALS, ...(options.external ?? []).flatMap((name) => [name, `${name}/*`])],
     alias: { ...options.alias },
     write: false,

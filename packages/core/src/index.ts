@@ -78,7 +78,7 @@ export type {
 export { readHistoryQuery, toBrokerListener } from './protocol/broker.js';
 export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
 export { httpStatusOf, httpStatusVerdict } from './protocol/http-status.js';
-export type { HttpRefusalCode, HttpStatusVerdict } from './protocol/http-status.js';
+export type { HttpRefusalCode, HttpRefusalDetails, HttpStatusVerdict } from './protocol/http-status.js';
 export { createRealtimeClient, DEFAULT_MAX_OUTBOX } from './channel/client.js';
 export type { Transport } from './channel/transport.js';
 export type {
@@ -111,3 +111,17 @@ export { mostPresent } from './protocol/most-present.js';
 export { createActivityMonitor, DEFAULT_IDLE_MS } from './env/activity.js';
 export type { ActivityOptions, ActivityTarget } from './env/activity.js';
 export { createPoller, DEFAULT_POLL_INTERVAL_MS, idlePollState, toPollError, type PollContext, type PollFetcher, type PollOutcome, type Poller, type PollerOptions, type PollerSettings, type PollState, type PollStatus } from './polling/poller.js';
+// The connection cache framework bindings share connections through (keyed, ref-counted, disposed when unused).
+export { createConnectionCache, UNUSED_ENTRY_TTL_MS } from './cache/connection-cache.js';
+export type { CacheableConnection, ConnectionCache, ConnectionCacheEntry } from './cache/connection-cache.js';
+export { createConnectionView } from './cache/connection-view.js';
+export type { ConnectionViewOptions } from './cache/connection-view.js';
+export { createSharedSSE, IDLE_SSE_VIEW, sharedSSEKey } from './cache/shared-sse.js';
+export type { SharedSSE, SharedSSEOptions, SSEView } from './cache/shared-sse.js';
+export { createSharedWebSocket, IDLE_WEBSOCKET_VIEW, sharedWebSocketKey } from './cache/shared-websocket.js';
+export type { SharedWebSocket, SharedWebSocketOptions, WebSocketParse, WebSocketView } from './cache/shared-websocket.js';
+export { createSharedPoller } from './cache/shared-poller.js';
+export type { SharedPoller } from './cache/shared-poller.js';
+export { createClientCache } from './cache/client-cache.js';
+export type { ClientCache } from './cache/client-cache.js';
+export { identityOf, stableStringify } from './cache/stable-key.js';

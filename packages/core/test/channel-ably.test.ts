@@ -9,8 +9,9 @@ import { createRealtimeClient } from '../src/channel/client.js';
 import type { ChannelGap, ChannelMessage, ChannelSignal, RealtimeClient, RealtimeClientOptions } from '../src/channel/types.js';
 import { RealtimeError } from '../src/errors.js';
 import type { ServerFrame } from '../src/protocol/frames.js';
-import { ablyTransport, mapAblyError, type AblyRealtimeLike, type AblyTransport, type AblyTransportOptions } from '../src/transports/ably.js';
+import { ablyTransport, mapAblyError, type AblyRealtimeLike, type AblyTransport, type AblyTransportOptions } from '../src/hosted/ably/index.js';
 import { FakeAblyService, type FakeRealtime } from './fake-ably.js';
+import { describeMessagingContract, type MessagingHarness } from './messaging-contract.js';
 import { describePresenceContract, type PresenceHarness } from './presence-contract.js';
 
 const WAIT = { timeout: 5_000, interval: 5 };
@@ -586,3 +587,39 @@ describePresenceContract('Ably (fake service at the SDK boundary)', async (): Pr
     },
   };
 });
+
+/**
+ * The messaging contract over Ably, dropping connections both ways Ably knows: within its continuity window
+ * (`disconnected`: the connection resumes and Ably delivers what it buffered) and beyond it (`suspended`: a new
+ * connection; the transport reads what was missed from history).
+ */
+function ablyMessagingHarness(mode: 'disconnected' | 'suspended') {
+  return async (): Promise<MessagingHarness> => {
+    const service = newService({ retryInMs: 20 });
+    const made: RealtimeClient[] = [];
+    let peers = 0;
+    return {
+      channel: (base) => base,
+      capabilities: { missedWhileDown: 'replayed' },
+      async peer() {
+        const ably = realtimeFor(service, `peer-${(peers += 1)}`);
+        const client = createRealtimeClient({ transport: ablyTransport(ably) });
+        made.push(client);
+        return {
+          client,
+          async drop() {
+            ably.drop(mode);
+            return () => ably.restore();
+          },
+        };
+      },
+      async close() {
+        for (const client of made.splice(0)) client.close();
+        service.closeAll();
+      },
+    };
+  };
+}
+
+describeMessagingContract('Ably, drops within the continuity window (fake service at the SDK boundary)', ablyMessagingHarness('disconnected'));
+describeMessagingContract('Ably, drops beyond the continuity window: history fills the gap (fake service at the SDK boundary)', ablyMessagingHarness('suspended'));

@@ -9,7 +9,8 @@ import { createRealtimeClient } from '../src/channel/client.js';
 import type { ChannelMessage, ChannelSignal, RealtimeClient, RealtimeClientOptions } from '../src/channel/types.js';
 import { RealtimeError } from '../src/errors.js';
 import type { ServerFrame } from '../src/protocol/frames.js';
-import { pusherTransport, type PusherTransport, type PusherTransportOptions } from '../src/transports/pusher.js';
+import { pusherTransport, type PusherTransport, type PusherTransportOptions } from '../src/hosted/pusher/index.js';
+import { describeMessagingContract, type MessagingHarness } from './messaging-contract.js';
 import { describePresenceContract, type PresenceHarness } from './presence-contract.js';
 import { startPusherTestServer, type PusherTestServer, type PusherTestServerOptions } from './pusher-server.js';
 
@@ -524,6 +525,46 @@ describePresenceContract('Pusher (pusher-js against the Pusher-protocol test ser
       const client = createRealtimeClient({ ...options, transport: pusherTransport(pusher) });
       clients.push(client);
       return client;
+    },
+    async close() {
+      for (const client of clients.splice(0)) client.close();
+      for (const pusher of pushers.splice(0)) pusher.disconnect();
+      await server.close();
+    },
+  };
+});
+
+describeMessagingContract('Pusher (pusher-js against the Pusher-protocol test server)', async (): Promise<MessagingHarness> => {
+  const server = await startPusherTestServer();
+  const clients: RealtimeClient[] = [];
+  const pushers: Pusher[] = [];
+  let peers = 0;
+  return {
+    // Clients may publish (client events) only on private- and presence- channels.
+    channel: (base) => `private-${base}`,
+    // Pusher keeps no history: what was published while a connection was down never reaches it.
+    capabilities: { missedWhileDown: 'lost' },
+    async peer() {
+      const user = `peer-${(peers += 1)}`;
+      const pusher = new Pusher(server.key, {
+        ...server.clientOptions(),
+        channelAuthorization: {
+          customHandler: ({ socketId, channelName }, callback) => callback(null, authorize(server, socketId, channelName, { id: user })),
+        },
+      });
+      pushers.push(pusher);
+      const client = createRealtimeClient({ transport: pusherTransport(pusher) });
+      clients.push(client);
+      return {
+        client,
+        async drop() {
+          const socketId = pusher.connection.socket_id;
+          server.setAvailable(false);
+          server.drop(socketId);
+          await vi.waitFor(() => expect(server.socketIds()).not.toContain(socketId), WAIT);
+          return () => server.setAvailable(true);
+        },
+      };
     },
     async close() {
       for (const client of clients.splice(0)) client.close();

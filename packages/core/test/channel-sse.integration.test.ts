@@ -180,7 +180,7 @@ describe('sseTransport over a real http server', () => {
     await vi.waitFor(() => expect(seen).toHaveLength(1), WAIT);
   });
 
-  it('a POST refused with 404 (session gone) reconnects; the publish is re-sent and acked once', async () => {
+  it('a POST refused with 410 session_gone reconnects at once; the publish is re-sent and acked once', async () => {
     const server = await startHubServer();
     let refuseNext = false;
     const { client, errors } = clientFor(server.url, {
@@ -188,7 +188,7 @@ describe('sseTransport over a real http server', () => {
       fetch: (input, init) => {
         if (refuseNext && init?.method === 'POST') {
           refuseNext = false;
-          return Promise.resolve(Response.json({ error: { code: 'not_found', message: 'gone' } }, { status: 404 }));
+          return Promise.resolve(Response.json({ error: { code: 'session_gone', message: 'gone' } }, { status: 410 }));
         }
         return fetch(input, init);
       },
@@ -197,9 +197,31 @@ describe('sseTransport over a real http server', () => {
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
     refuseNext = true;
     await expect(client.channel('room').publish('chat', 'hello')).resolves.toMatchObject({ seq: 1 });
-    expect(errors.map((error) => [error.code, error.status])).toContainEqual(['not_found', 404]);
-    expect(errors.find((error) => error.code === 'not_found')?.message).toContain('gone');
+    expect(errors.map((error) => [error.code, error.status])).toContainEqual(['session_gone', 410]);
+    expect(errors.find((error) => error.code === 'session_gone')?.message).toContain('gone');
     expect(server.hub.broker.messages('room')).toHaveLength(1);
+  });
+
+  it('a POST refused with 404 stops the transport, as a 404 on its GET does (one status table)', async () => {
+    const server = await startHubServer();
+    let refuseNext = false;
+    const { client, transport, errors } = clientFor(server.url, {
+      publishUrl: `${server.url}?p`,
+      fetch: (input, init) => {
+        if (refuseNext && init?.method === 'POST') {
+          refuseNext = false;
+          return Promise.resolve(new Response('Not Found', { status: 404 }));
+        }
+        return fetch(input, init);
+      },
+    });
+    collect(client, 'room');
+    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
+    refuseNext = true;
+    void client.channel('room').publish('chat', 'hello').catch(() => {});
+    await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('closed'), WAIT);
+    expect(transport.getSnapshot().error).toMatchObject({ code: 'not_found', status: 404, retryable: false });
+    expect(errors.map((error) => error.code)).toContain('not_found');
   });
 
   it('a 400 answer is reported as bad_frame without reconnecting', async () => {

@@ -14,8 +14,9 @@ import {
   type SupabasePostgresEvents,
   type SupabaseTransport,
   type SupabaseTransportOptions,
-} from '../src/transports/supabase.js';
+} from '../src/hosted/supabase/index.js';
 import { startPhoenixServer, type PhoenixTestServer, type PhoenixTestServerOptions } from './phoenix-server.js';
+import { describeMessagingContract, type MessagingHarness } from './messaging-contract.js';
 import { describePresenceContract, type PresenceHarness } from './presence-contract.js';
 
 const WAIT = { timeout: 10_000, interval: 10 };
@@ -541,3 +542,38 @@ async function supabasePresenceHarness(serverOptions: PhoenixTestServerOptions =
 }
 
 describePresenceContract('Supabase Realtime (supabase-js against the Phoenix test server)', () => supabasePresenceHarness());
+
+describeMessagingContract('Supabase Realtime (supabase-js against the Phoenix test server)', async (): Promise<MessagingHarness> => {
+  const server = await startPhoenixServer();
+  const own: { client: RealtimeClient; supabase: SupabaseClient }[] = [];
+  let peers = 0;
+  return {
+    channel: (base) => base,
+    // Supabase keeps no history: broadcasts sent while a connection was down never reach it.
+    capabilities: { missedWhileDown: 'lost' },
+    async peer() {
+      const tag = `peer-${(peers += 1)}`;
+      const supabase = createClient(server.url, server.apiKey, {
+        realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor, reconnectAfterMs: () => 50, timeout: 3_000, params: { peer: tag } },
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      });
+      const client = createRealtimeClient({ transport: supabaseTransport(supabase, { userId: tag }) });
+      own.push({ client, supabase });
+      return {
+        client,
+        async drop() {
+          const before = server.connections();
+          server.setAvailable(false);
+          server.dropConnections((params) => params.get('peer') === tag);
+          await vi.waitFor(() => expect(server.connections()).toBe(before - 1), WAIT);
+          return () => server.setAvailable(true);
+        },
+      };
+    },
+    async close() {
+      for (const { client } of own) client.close();
+      await Promise.all(own.splice(0).map(({ supabase }) => supabase.realtime.disconnect()));
+      await server.close();
+    },
+  };
+});

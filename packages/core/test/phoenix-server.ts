@@ -92,8 +92,11 @@ export interface PhoenixTestServer {
   presence(topic: string): Record<string, { metas: Record<string, unknown>[] }>;
   /** Sends a row change to every joined channel whose postgres_changes listeners match it; returns how many got it. */
   emitPostgresChange(change: PostgresChangeInput): number;
-  /** Cuts every connection at once, without a close frame (a network failure as the clients see it). */
-  dropConnections(): void;
+  /**
+   * Cuts connections at once, without a close frame (a network failure as the clients see it): every one, or those
+   * whose WebSocket URL's query `match`es (supabase-js adds `realtime.params` to it).
+   */
+  dropConnections(match?: (params: URLSearchParams) => boolean): void;
   /** While false, new connections are answered HTTP 503 (the service is down); default true. */
   setAvailable(available: boolean): void;
   /** Stops listening and drops every connection. Idempotent. */
@@ -125,6 +128,8 @@ interface Join {
 
 interface Connection {
   readonly id: number;
+  /** The query of the WebSocket URL it connected with. */
+  readonly params: URLSearchParams;
   readonly socket: WebSocket;
   readonly vsn: '1.0.0' | '2.0.0';
   readonly joins: Map<string, Join>;
@@ -158,7 +163,7 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     if (url.searchParams.get('apikey') !== apiKey) return refuseUpgrade(socket, 401, { message: 'Invalid API key' });
     const vsn = url.searchParams.get('vsn') === '1.0.0' ? '1.0.0' : '2.0.0';
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection: Connection = { id: nextConnection++, socket: ws, vsn, joins: new Map() };
+      const connection: Connection = { id: nextConnection++, params: url.searchParams, socket: ws, vsn, joins: new Map() };
       connections.add(connection);
       ws.on('message', (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary));
       ws.on('close', () => {
@@ -496,8 +501,8 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     connections: () => connections.size,
     presence: (topic) => presenceState(topic),
     emitPostgresChange,
-    dropConnections() {
-      for (const connection of [...connections]) connection.socket.terminate();
+    dropConnections(match) {
+      for (const connection of [...connections]) if (match === undefined || match(connection.params)) connection.socket.terminate();
     },
     setAvailable(next) {
       available = next;

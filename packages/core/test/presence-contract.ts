@@ -115,6 +115,20 @@ export function describePresenceContract(name: string, setup: () => Promise<Pres
       await vi.waitFor(() => expect(aliceSeenByBob()?.status).toBe('active'), WAIT);
     });
 
+    it('shows a user with several tabs as present as their most present tab', async () => {
+      const bob = await join('bob');
+      const tab1 = await join('alice', { name: 'Alice' });
+      const tab2 = await join('alice', { name: 'Alice' });
+      const alice = () => bob.room.presence.getSnapshot().find((member) => member.userId === 'alice');
+      await vi.waitFor(() => expect(alice()).toMatchObject({ connections: 2, status: 'active' }), WAIT);
+      tab1.room.presence.setStatus('away');
+      tab2.room.presence.setStatus('idle');
+      // away and idle: idle is the more present (an inverted ranking shows away).
+      await vi.waitFor(() => expect(alice()).toMatchObject({ connections: 2, status: 'idle' }), WAIT);
+      tab1.room.presence.setStatus('active');
+      await vi.waitFor(() => expect(alice()).toMatchObject({ connections: 2, status: 'active' }), WAIT);
+    });
+
     it('shows who is typing (never yourself), clears on stop and expires when the typist goes quiet', async () => {
       const alice = await join('alice');
       const bob = await join('bob');

@@ -60,6 +60,8 @@ export interface PusherTestServer {
   drop(socketId?: string): void;
   /** Sends raw text on connections (one socket id, or all): for bad frames. */
   sendRaw(text: string, socketId?: string): void;
+  /** While false, new connections are answered HTTP 503 (the service is down for them); default true. */
+  setAvailable(available: boolean): void;
   /** Stops: every connection is cut, the port is freed. */
   close(): Promise<void>;
 }
@@ -284,7 +286,12 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
     });
   });
   const wss = new WebSocketServer({ noServer: true });
+  let available = true;
   httpServer.on('upgrade', (req, socket, head) => {
+    if (!available) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const socketId = `${randomInt(1, 2 ** 31)}.${randomInt(1, 2 ** 31)}`;
@@ -337,6 +344,9 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
     },
     sendRaw(text, socketId) {
       for (const conn of conns.values()) if (socketId === undefined || conn.socketId === socketId) conn.ws.send(text);
+    },
+    setAvailable(next) {
+      available = next;
     },
     async close() {
       if (closed) return;

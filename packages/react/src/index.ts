@@ -5,7 +5,6 @@ export { useSSE } from './use-sse.js';
 export type { UseSSEOptions, UseSSEResult } from './use-sse.js';
 export { useConnectionState } from './use-connection-state.js';
 export type { ConnectionStateView } from './use-connection-state.js';
-export type { SSEView } from './lib/shared-sse.js';
 export { useChannel } from './use-channel.js';
 export { useEvent } from './use-event.js';
 export type { ChannelGapOptions } from './lib/use-gap-listener.js';
@@ -24,7 +23,6 @@ export { useOptimisticPublish } from './use-optimistic-publish.js';
 export type { OptimisticItem, OptimisticSend, OptimisticStatus } from './use-optimistic-publish.js';
 export { useWebSocket } from './use-websocket.js';
 export type { UseWebSocketOptions, UseWebSocketResult } from './use-websocket.js';
-export type { WebSocketParse, WebSocketView } from './lib/shared-websocket.js';
 export { usePolling } from './use-polling.js';
 export type { UsePollingOptions, UsePollingResult } from './use-polling.js';
 export type { PollContext, PollFetcher, PollState, PollStatus } from '@realtime-kit/core';
@@ -51,5 +49,8 @@ export type {
   RealtimeErrorIssue,
   SSEMessage,
   SSEErrorEvent,
+  SSEView,
   Transport,
+  WebSocketParse,
+  WebSocketView,
 } from '@realtime-kit/core';

@@ -1,6 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
-import type { NetworkSource, RealtimeClient, Transport } from '@realtime-kit/core';
-import { getSharedClient, retainSharedClient } from './lib/shared-client.js';
+import { createClientCache, type NetworkSource, type RealtimeClient, type Transport } from '@realtime-kit/core';
 
 /** Defaults every realtime-kit hook below a {@link RealtimeProvider} uses. */
 export interface RealtimeConfig {
@@ -15,6 +14,8 @@ interface RealtimeContextValue extends RealtimeConfig {
 }
 
 const RealtimeContext = createContext<RealtimeContextValue>({ client: null });
+/** The clients of every provider given a transport, one per transport. */
+const clients = /* @__PURE__ */ createClientCache();
 
 export interface RealtimeProviderProps extends RealtimeConfig {
   /**
@@ -46,11 +47,11 @@ export interface RealtimeProviderProps extends RealtimeConfig {
 export function RealtimeProvider({ fetch, network, transport, client: ownClient, children }: RealtimeProviderProps) {
   const managed = ownClient === undefined && transport !== undefined;
   // Creating a client connects nothing (its first channel in use does), so server rendering gets channels too.
-  const client = ownClient ?? (transport !== undefined ? getSharedClient(transport) : null);
+  const client = ownClient ?? (transport !== undefined ? clients.get(transport) : null);
 
   useEffect(() => {
     if (!managed) return;
-    return retainSharedClient(transport);
+    return clients.retain(transport);
   }, [managed, transport]);
 
   const value = useMemo(() => ({ fetch, network, client }), [fetch, network, client]);

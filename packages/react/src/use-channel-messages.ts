@@ -11,7 +11,7 @@ export interface UseChannelMessagesOptions extends ChannelGapOptions {
   throttle?: Throttle;
 }
 
-const EMPTY_SNAPSHOT = Object.freeze({ messages: Object.freeze([]) as readonly never[], latest: undefined, total: 0 });
+const EMPTY_SNAPSHOT = /* @__PURE__ */ Object.freeze({ messages: /* @__PURE__ */ Object.freeze([]) as readonly never[], latest: undefined, total: 0 });
 
 /**
  * The messages of `event` (or every event, with `'*'`) received on `channel` since mount, oldest first.

@@ -1,18 +1,18 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import {
   browserNetwork,
-  createPoller,
+  createConnectionCache,
+  createSharedPoller,
+  identityOf,
   idlePollState,
   type NetworkSource,
   type PollFetcher,
-  type Poller,
   type PollerSettings,
   type PollState,
   type RealtimeError,
+  type SharedPoller,
 } from '@realtime-kit/core';
 import { useRealtimeConfig } from './realtime-provider.js';
-import { createSharedRegistry } from './lib/shared-entry.js';
-import { identityOf } from './lib/stable-key.js';
 
 /** Options of {@link usePolling}. Only `network` decides sharing; the rest are read from the latest render. */
 export interface UsePollingOptions<T> extends PollerSettings<T> {
@@ -37,18 +37,8 @@ export interface UsePollingResult<T> extends PollState<T> {
   refresh(): Promise<void>;
 }
 
-interface PollingEntry<T> {
-  readonly poller: Poller<T>;
-  /** The newest fetcher and settings of any component using this entry. */
-  readonly latest: { current: { fetcher: PollFetcher<T>; options: UsePollingOptions<T> } };
-  subscribe(listener: () => void): () => void;
-  getSnapshot(): PollState<T>;
-}
-
-/** How long an entry created during a render that never committed waits before it is dropped. */
-const UNUSED_ENTRY_TTL_MS = 10_000;
-
-const entries = createSharedRegistry<PollingEntry<unknown>>();
+/** Every component's pollers, shared by key. Each has its own `T`, which a poller takes in and gives out: `any`. */
+const cache = /* @__PURE__ */ createConnectionCache<SharedPoller<any>>();
 let privateKeys = 0;
 const noopSubscribe = () => () => {};
 const getIdle = () => idlePollState<never>();
@@ -93,99 +83,43 @@ export function usePolling<T>(
   const config = useRealtimeConfig();
   const network = options.network ?? config.network ?? browserNetwork;
   const active = given !== null && options.enabled !== false && typeof window !== 'undefined';
-  const entry = active ? getEntry<T>(`${given}|${identityOf(network)}`, network, fetcher, options) : null;
+  const entry = active
+    ? cache.get(`${given}|${identityOf(network)}`, () => createSharedPoller<T>(fetcher, { ...settingsOf(options), network }))
+    : null;
+  const shared = entry?.resource;
 
   const latestOptions = useRef(options);
   useLayoutEffect(() => {
     latestOptions.current = options;
-    if (!entry) return;
-    entry.latest.current = { fetcher, options };
-    entry.poller.setOptions(timingOf(options));
+    if (!shared) return;
+    shared.latest.current = fetcher;
+    shared.poller.setOptions(settingsOf(options));
   });
 
   const state = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
 
   useEffect(() => {
-    if (!entry) return;
-    return entry.poller.onResult((outcome) => {
+    if (!shared) return;
+    return shared.poller.onResult((outcome) => {
       if (outcome.ok) latestOptions.current.onData?.(outcome.data);
       else latestOptions.current.onError?.(outcome.error);
     });
-  }, [entry]);
+  }, [shared]);
 
-  const refresh = useMemo(() => (entry ? () => entry.poller.refresh() : resolved), [entry]);
+  const refresh = useMemo(() => (shared ? () => shared.poller.refresh() : resolved), [shared]);
   return useMemo(() => ({ ...state, refresh }), [state, refresh]);
 }
 
-/** The poller settings that are values; the function ones are read through the entry's `latest`. */
-function timingOf<T>(options: UsePollingOptions<T>): PollerSettings<T> {
-  const { intervalMs, backoff, pauseWhenHidden } = options;
-  return { intervalMs, backoff, pauseWhenHidden };
-}
-
-function getEntry<T>(key: string, network: NetworkSource, fetcher: PollFetcher<T>, options: UsePollingOptions<T>): PollingEntry<T> {
-  return entries.get(key, (release) => createEntry<T>(network, fetcher, options, release) as PollingEntry<unknown>) as PollingEntry<T>;
-}
-
 /**
- * One shared poller with ref-counted subscribers. The poller runs while the entry holds it: from the first
- * subscriber until one tick after the last leaves (so StrictMode's unmount/remount neither aborts nor refetches).
+ * The poller settings of one render. Every render's settings replace the previous ones (an omitted `isHidden` or
+ * `hasMore` too), so the poller calls the newest functions and an inline arrow needs no new poller.
  */
-function createEntry<T>(network: NetworkSource, fetcher: PollFetcher<T>, options: UsePollingOptions<T>, release: () => void): PollingEntry<T> {
-  const latest = { current: { fetcher, options } };
-  // Function settings may change identity every render: call whichever is newest.
-  const poller = createPoller<T>((context) => latest.current.fetcher(context), {
-    ...timingOf(options),
-    isHidden: () => (latest.current.options.isHidden ?? defaultHidden)(),
-    hasMore: (data) => latest.current.options.hasMore?.(data) ?? false,
-    network,
-  });
-  let users = 0;
-  let hold: (() => void) | undefined;
-  let releaseTimer: ReturnType<typeof setTimeout> | undefined;
-  let unusedTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
-    if (users === 0) dispose();
-  }, UNUSED_ENTRY_TTL_MS);
-
-  function dispose() {
-    hold?.();
-    hold = undefined;
-    release();
-  }
-
-  return {
-    poller,
-    latest,
-    getSnapshot: poller.getSnapshot,
-    subscribe(listener) {
-      users += 1;
-      clearTimeout(unusedTimer);
-      unusedTimer = undefined;
-      clearTimeout(releaseTimer);
-      releaseTimer = undefined;
-      hold ??= poller.subscribe(() => {});
-      const off = poller.subscribe(listener);
-      let active = true;
-      return () => {
-        if (!active) return;
-        active = false;
-        off();
-        users -= 1;
-        if (users > 0) return;
-        releaseTimer = setTimeout(() => {
-          releaseTimer = undefined;
-          if (users === 0) dispose();
-        }, 0);
-      };
-    },
-  };
-}
-
-function defaultHidden(): boolean {
-  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+function settingsOf<T>(options: UsePollingOptions<T>): PollerSettings<T> {
+  const { intervalMs, backoff, pauseWhenHidden, isHidden, hasMore } = options;
+  return { intervalMs, backoff, pauseWhenHidden, isHidden, hasMore };
 }
 
 /** Number of live shared pollers (for tests and devtools). */
 export function sharedPollerCount(): number {
-  return entries.size;
+  return cache.size;
 }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import { createActivityMonitor, type ActivityOptions, type Channel, type PresenceMember } from '@realtime-kit/core';
-import { stableStringify } from './lib/stable-key.js';
+import { createActivityMonitor, stableStringify, type ActivityOptions, type Channel, type PresenceMember } from '@realtime-kit/core';
 import { useStoreSelector } from './lib/use-store-selector.js';
 
 /** Options for {@link usePresence}. */
@@ -30,7 +29,7 @@ export interface UsePresenceResult<D, S> {
   readonly update: (data: D) => void;
 }
 
-const NO_MEMBERS: readonly PresenceMember<never>[] = Object.freeze([]);
+const NO_MEMBERS: readonly PresenceMember<never>[] = /* @__PURE__ */ Object.freeze([]);
 const identity = <T,>(value: T) => value;
 
 let sharedActivity: ReturnType<typeof createActivityMonitor> | null = null;

@@ -2,10 +2,17 @@
 // own entry, `@realtime-kit/react/socket-io`, so apps that do not use Socket.io never need the package installed.
 import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { createMessageBuffer, INITIAL_CONNECTION_STATE, type ConnectionStatus, type RealtimeError } from '@realtime-kit/core';
+import {
+  createConnectionCache,
+  createConnectionView,
+  identityOf,
+  INITIAL_CONNECTION_STATE,
+  stableStringify,
+  type CacheableConnection,
+  type ConnectionStatus,
+  type RealtimeError,
+} from '@realtime-kit/core';
 import { socketIOConnection } from '@realtime-kit/core/socket-io';
-import { createSharedLifecycle, createSharedRegistry, type SharedLifecycle } from './lib/shared-entry.js';
-import { identityOf, stableStringify } from './lib/stable-key.js';
 
 type EventsMap = Record<string, any>;
 
@@ -30,14 +37,15 @@ interface SocketView {
   readonly recovered: boolean;
 }
 
-interface SharedSocket extends SharedLifecycle<SocketView> {
+interface SharedSocket extends CacheableConnection<SocketView> {
   readonly socket: Socket<any, any>;
   /** The newest options of any component using this entry: `auth` is read through it. */
   readonly latest: { current: UseSocketOptions };
 }
 
-const entries = createSharedRegistry<SharedSocket>();
-const IDLE_VIEW: SocketView = Object.freeze({ status: INITIAL_CONNECTION_STATE.status, error: null, recovered: false });
+/** Every component's sockets, shared by key. */
+const cache = /* @__PURE__ */ createConnectionCache<SharedSocket>();
+const IDLE_VIEW: SocketView = /* @__PURE__ */ Object.freeze({ status: INITIAL_CONNECTION_STATE.status, error: null, recovered: false });
 const noopSubscribe = () => () => {};
 const getIdle = () => IDLE_VIEW;
 
@@ -63,14 +71,15 @@ export function useSocket<ServerEvents extends EventsMap = EventsMap, ClientEven
   options: UseSocketOptions = {},
 ): UseSocketResult<ServerEvents, ClientEvents> {
   const key = url === null ? null : `${url}|${identityOf(options.parser as object | undefined)}|${stableStringify(keyedOptions(options))}`;
-  const entry = key !== null && url !== null && typeof window !== 'undefined' ? getSharedSocket(key, url, options) : null;
+  const entry = key !== null && url !== null && typeof window !== 'undefined' ? cache.get(key, () => createSharedSocket(url, options)) : null;
+  const shared = entry?.resource;
 
   useLayoutEffect(() => {
-    if (entry) entry.latest.current = options;
+    if (shared) shared.latest.current = options;
   });
 
   const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
-  const socket = (entry?.socket ?? null) as Socket<ServerEvents, ClientEvents> | null;
+  const socket = (shared?.socket ?? null) as Socket<ServerEvents, ClientEvents> | null;
   return useMemo(() => ({ socket, status: view.status, error: view.error, recovered: view.recovered }), [socket, view]);
 }
 
@@ -96,11 +105,11 @@ export function useSocketEvent<ServerEvents extends EventsMap, E extends keyof S
   }, [socket, event]);
 }
 
-function getSharedSocket(key: string, url: string, options: UseSocketOptions): SharedSocket {
-  return entries.get(key, (release) => createEntry(url, options, release));
-}
-
-function createEntry(url: string, initial: UseSocketOptions, release: () => void): SharedSocket {
+/**
+ * The socket.io connection the cache shares. It stays here, not in core: creating it calls `io()`, and only this
+ * entry of the package may load socket.io-client.
+ */
+function createSharedSocket(url: string, initial: UseSocketOptions): SharedSocket {
   const latest = { current: initial };
   const auth =
     typeof initial.auth === 'function'
@@ -111,24 +120,22 @@ function createEntry(url: string, initial: UseSocketOptions, release: () => void
       : initial.auth;
   const socket = io(url, { ...initial, ...(auth === undefined ? {} : { auth }), autoConnect: false });
   const connection = socketIOConnection(socket);
-  // The lifecycle shares a message buffer with the other hooks; socket events go through useSocketEvent instead.
-  const buffer = createMessageBuffer<never>({ throttle: false });
-  const lifecycle = createSharedLifecycle(
-    {
-      subscribe: connection.subscribe,
-      getSnapshot: connection.getSnapshot,
-      connect: () => connection.connect(),
-      close: () => {
-        connection.close();
-        connection.dispose();
-      },
-    },
-    buffer,
+  // Socket events reach components through useSocketEvent; the view is the connection's state alone.
+  const view = createConnectionView(
+    connection,
     (state): SocketView => ({ status: state.status, error: state.error, recovered: socket.recovered === true }),
-    release,
-    false,
+    { throttle: false },
   );
-  return { socket, latest, ...lifecycle };
+  return {
+    ...view,
+    socket,
+    latest,
+    connect: () => connection.connect(),
+    dispose() {
+      connection.close();
+      connection.dispose();
+    },
+  };
 }
 
 /** The options that decide whether two components can share a socket: every serializable one (`auth` by role). */

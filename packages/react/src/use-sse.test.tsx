@@ -3,8 +3,7 @@ import { act, render, renderHook, screen, waitFor } from '@testing-library/react
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestTransport } from '@realtime-kit/core/testing';
 import { RealtimeProvider } from './realtime-provider.js';
-import { useSSE, type UseSSEOptions } from './use-sse.js';
-import { sharedSSECount } from './lib/shared-sse.js';
+import { sharedSSECount, useSSE, type UseSSEOptions } from './use-sse.js';
 
 type Kit = ReturnType<typeof createTestTransport>;
 

@@ -1,8 +1,19 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { RealtimeError, SSEConnection, SSEErrorEvent, SSEMessage, Throttle } from '@realtime-kit/core';
+import {
+  createConnectionCache,
+  createSharedSSE,
+  IDLE_SSE_VIEW,
+  sharedSSEKey,
+  type RealtimeError,
+  type SharedSSE,
+  type SharedSSEOptions,
+  type SSEConnection,
+  type SSEErrorEvent,
+  type SSEMessage,
+  type SSEView,
+  type Throttle,
+} from '@realtime-kit/core';
 import { useRealtimeConfig } from './realtime-provider.js';
-import { identityOf, stableStringify } from './lib/stable-key.js';
-import { getSharedSSE, IDLE_VIEW, type SharedSSEOptions, type SSEView } from './lib/shared-sse.js';
 
 export interface UseSSEOptions<T> extends SharedSSEOptions<T> {
   /** Only these event names are collected into `messages`/`data` (and passed to `onMessage`). Default: all. */
@@ -33,9 +44,16 @@ export interface UseSSEResult<T> extends SSEView<T> {
   readonly connection: SSEConnection<T> | null;
 }
 
+/** Every component's SSE connections, shared by key. */
+const cache = /* @__PURE__ */ createConnectionCache<SharedSSE<unknown>>();
 const noopSubscribe = () => () => {};
-const getIdle = () => IDLE_VIEW;
+const getIdle = () => IDLE_SSE_VIEW;
 const noop = () => {};
+
+/** Number of shared SSE connections (for tests and devtools). */
+export function sharedSSECount(): number {
+  return cache.size;
+}
 
 /**
  * Subscribes to a Server-Sent Events endpoint. Components passing the same `url` and options share one
@@ -48,17 +66,15 @@ const noop = () => {};
  */
 export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T> = {}): UseSSEResult<T> {
   const config = useRealtimeConfig();
-  const fetchImpl = options.fetch ?? config.fetch;
-  const network = options.network ?? config.network;
-  const merged: UseSSEOptions<T> = { ...options, fetch: fetchImpl, network };
-  const key =
-    url === null ? null : `${url}|${identityOf(fetchImpl)}|${identityOf(network)}|${stableStringify(keyedOptions(merged))}`;
-  const entry = key !== null && url !== null && typeof window !== 'undefined' ? getSharedSSE<T>(key, url, merged) : null;
+  const merged: UseSSEOptions<T> = { ...options, fetch: options.fetch ?? config.fetch, network: options.network ?? config.network };
+  const entry =
+    url !== null && typeof window !== 'undefined' ? cache.get(sharedSSEKey(url, merged), () => createSharedSSE<T>(url, merged)) : null;
+  const shared = entry?.resource;
 
   const latestOptions = useRef(options);
   useLayoutEffect(() => {
     latestOptions.current = options;
-    if (entry) entry.latest.current = merged;
+    if (shared) shared.latest.current = merged;
   });
 
   const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
@@ -66,42 +82,30 @@ export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T
   const events = options.events;
   const eventsKey = events ? events.join('\u0000') : '';
   useEffect(() => {
-    if (!entry) return;
+    if (!shared) return;
     const wanted = events ? new Set(events) : null;
-    const offMessage = entry.connection.on('*', (message) => {
+    const offMessage = shared.connection.on('*', (message) => {
       if (wanted === null || wanted.has(message.event)) latestOptions.current.onMessage?.(message);
     });
-    const offError = entry.connection.on('error', (error) => latestOptions.current.onError?.(error));
+    const offError = shared.connection.on('error', (error) => latestOptions.current.onError?.(error));
     return () => {
       offMessage();
       offError();
     };
     // Keyed by the content of `events`, not its identity: an inline array must not resubscribe.
-  }, [entry, eventsKey]);
+  }, [shared, eventsKey]);
 
   const actions = useMemo(
     () =>
-      entry
+      shared
         ? {
-            reconnect: () => entry.connection.reconnect(),
-            close: () => entry.connection.close(),
-            reset: () => entry.reset(),
+            reconnect: () => shared.connection.reconnect(),
+            close: () => shared.connection.close(),
+            reset: () => shared.reset(),
           }
         : { reconnect: noop, close: noop, reset: noop },
-    [entry],
+    [shared],
   );
 
-  return useMemo(() => ({ ...view, ...actions, connection: entry?.connection ?? null }), [view, actions, entry]);
-}
-
-/** The options that decide whether two components can share a connection: every serializable one. */
-function keyedOptions<T>(options: UseSSEOptions<T>) {
-  const { fetch: _fetch, network: _network, onMessage: _onMessage, onError: _onError, now: _now, ...rest } = options;
-  return {
-    ...rest,
-    // A function option is shared by role, not identity: the newest one is called (see SharedSSE.latest).
-    headers: typeof rest.headers === 'function' ? 'fn' : rest.headers,
-    body: typeof rest.body === 'function' ? 'fn' : typeof rest.body === 'string' ? rest.body : rest.body == null ? null : 'opaque',
-    parse: typeof rest.parse === 'function' ? 'fn' : rest.parse,
-  };
+  return useMemo(() => ({ ...view, ...actions, connection: shared?.connection ?? null }), [view, actions, shared]);
 }

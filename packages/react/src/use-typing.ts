@@ -12,7 +12,7 @@ export interface UseTypingResult {
   readonly stop: () => void;
 }
 
-const NOBODY: readonly string[] = Object.freeze([]);
+const NOBODY: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * Who is typing on `channel`, and your side of it. Ephemeral signals: nothing is stored. A typist is dropped

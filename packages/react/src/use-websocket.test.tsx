@@ -5,8 +5,7 @@ import { isRealtimeError, type WebSocketLike } from '@realtime-kit/core';
 import { createTestNetwork } from '@realtime-kit/core/testing';
 import { RealtimeProvider } from './realtime-provider.js';
 import { useConnectionState } from './use-connection-state.js';
-import { useWebSocket, type UseWebSocketOptions } from './use-websocket.js';
-import { sharedWebSocketCount } from './lib/shared-websocket.js';
+import { sharedWebSocketCount, useWebSocket, type UseWebSocketOptions } from './use-websocket.js';
 
 type CloseEvent = { code: number; reason: string; wasClean?: boolean };
 

@@ -1,13 +1,17 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import { RealtimeError, type WebSocketConnection, type WebSocketData } from '@realtime-kit/core';
-import { useRealtimeConfig } from './realtime-provider.js';
-import { identityOf, stableStringify } from './lib/stable-key.js';
 import {
-  getSharedWebSocket,
+  createConnectionCache,
+  createSharedWebSocket,
   IDLE_WEBSOCKET_VIEW,
+  RealtimeError,
+  sharedWebSocketKey,
+  type SharedWebSocket,
   type SharedWebSocketOptions,
+  type WebSocketConnection,
+  type WebSocketData,
   type WebSocketView,
-} from './lib/shared-websocket.js';
+} from '@realtime-kit/core';
+import { useRealtimeConfig } from './realtime-provider.js';
 
 /** Options for {@link useWebSocket}: the connection's own (`auth`, `backoff`, `heartbeat`, …) plus how to collect messages. */
 export interface UseWebSocketOptions<T> extends SharedWebSocketOptions<T> {
@@ -43,12 +47,19 @@ export interface UseWebSocketResult<T> extends WebSocketView<T> {
   readonly connection: WebSocketConnection | null;
 }
 
+/** Every component's sockets, shared by key. */
+const cache = /* @__PURE__ */ createConnectionCache<SharedWebSocket<unknown>>();
 const noopSubscribe = () => () => {};
 const getIdle = () => IDLE_WEBSOCKET_VIEW;
 const noop = () => {};
 const sendWhileIdle = () => {
   throw new RealtimeError('closed', 'useWebSocket: there is no socket to send on while the url is null.');
 };
+
+/** Number of shared sockets (for tests and devtools). */
+export function sharedWebSocketCount(): number {
+  return cache.size;
+}
 
 /**
  * A WebSocket (over core's `createWebSocketConnection`): reconnects with backoff, pauses while offline, queues
@@ -62,60 +73,50 @@ const sendWhileIdle = () => {
  */
 export function useWebSocket<T = unknown>(url: string | null, options: UseWebSocketOptions<T> = {}): UseWebSocketResult<T> {
   const config = useRealtimeConfig();
-  const network = options.network ?? config.network;
-  const merged: UseWebSocketOptions<T> = { ...options, network };
-  const key =
-    url === null ? null : `${url}|${identityOf(options.WebSocket)}|${identityOf(network)}|${stableStringify(keyedOptions(merged))}`;
-  const entry = key !== null && url !== null && typeof window !== 'undefined' ? getSharedWebSocket<T>(key, url, merged) : null;
+  const merged: UseWebSocketOptions<T> = { ...options, network: options.network ?? config.network };
+  const entry =
+    url !== null && typeof window !== 'undefined'
+      ? cache.get(sharedWebSocketKey(url, merged), () => createSharedWebSocket<T>(url, merged))
+      : null;
+  const shared = entry?.resource;
 
   const latestOptions = useRef(options);
   useLayoutEffect(() => {
     latestOptions.current = options;
-    if (entry) entry.latest.current = merged;
+    if (shared) shared.latest.current = merged;
   });
 
   const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
 
   useEffect(() => {
-    if (!entry) return;
-    const offMessage = entry.onMessage((data) => latestOptions.current.onMessage?.(data));
-    const offParseError = entry.onParseError((error) => latestOptions.current.onError?.(error));
-    const offError = entry.connection.on('error', (error) => latestOptions.current.onError?.(error));
+    if (!shared) return;
+    const offMessage = shared.onMessage((data) => latestOptions.current.onMessage?.(data));
+    const offParseError = shared.onParseError((error) => latestOptions.current.onError?.(error));
+    const offError = shared.connection.on('error', (error) => latestOptions.current.onError?.(error));
     return () => {
       offMessage();
       offParseError();
       offError();
     };
-  }, [entry]);
+  }, [shared]);
 
   const actions = useMemo(
     () =>
-      entry
+      shared
         ? {
-            send: (data: unknown) => entry.connection.send(toWebSocketData(data)),
-            reconnect: () => entry.connection.reconnect(),
-            close: (code?: number, reason?: string) => entry.connection.close(code, reason),
+            send: (data: unknown) => shared.connection.send(toWebSocketData(data)),
+            reconnect: () => shared.connection.reconnect(),
+            close: (code?: number, reason?: string) => shared.connection.close(code, reason),
           }
         : { send: sendWhileIdle, reconnect: noop, close: noop },
-    [entry],
+    [shared],
   );
 
-  return useMemo(() => ({ ...view, ...actions, connection: entry?.connection ?? null }), [view, actions, entry]);
+  return useMemo(() => ({ ...view, ...actions, connection: shared?.connection ?? null }), [view, actions, shared]);
 }
 
 function toWebSocketData(data: unknown): WebSocketData {
   if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data;
   return JSON.stringify(data);
-}
-
-/** The options that decide whether two components can share a socket: every serializable one. */
-function keyedOptions<T>(options: UseWebSocketOptions<T>) {
-  const { WebSocket: _ws, network: _network, onMessage: _onMessage, onError: _onError, now: _now, ...rest } = options;
-  return {
-    ...rest,
-    // A function option is shared by role, not identity: the newest `auth`/`parse` is called.
-    auth: typeof rest.auth === 'function' ? 'fn' : rest.auth,
-    parse: typeof rest.parse === 'function' ? 'fn' : rest.parse,
-  };
 }

@@ -90,7 +90,7 @@ describe(`${NAMES} unique channel names leave no state behind`, () => {
 
     // Still serving: a well-behaved client subscribes, publishes and receives.
     await wellBehaved(stack);
-  });
+  }, 120_000);
 
   it('through one long-lived connection (bursts raised to stand for ~50 minutes at the default refill): bounded while it stays open', async () => {
     // The default limits refill 10 subscribes and 20 publishes/presence enters/signals per second: 20,000 names (60,000
@@ -135,7 +135,7 @@ describe(`${NAMES} unique channel names leave no state behind`, () => {
     // The attacker need not close: a connection that keeps visiting new names must not keep what it left behind.
     expect(open - before, `heap grew ${mb(open - before)} while the connection stayed open`).toBeLessThan(HEAP_BOUND);
     await wellBehaved(stack);
-  });
+  }, 120_000);
 
   it(`a presence leave on ${NAMES} never-entered channels allocates nothing: hub.channels and broker logs stay 0`, async () => {
     const stack = await startStack();

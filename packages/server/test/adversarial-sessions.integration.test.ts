@@ -73,7 +73,7 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
     }
   });
 
-  it('POSTs and polls naming a session by connectionId (its own or another) or by its public id get 404; only the secret token works', async () => {
+  it('POSTs and polls naming a session by connectionId (its own or another) or by its public id get 410 session_gone; only the secret token works', async () => {
     const stack = await startStack();
     const sseVictim = await sseSessionClient(stack);
     const pollVictim = await pollingClient(stack);
@@ -92,20 +92,20 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
       ...[sseVictim, pollVictim].flatMap((victim) => [victim.welcome.connectionId, `${instance}.${victim.welcome.connectionId}`]),
       ...publicIds.flatMap((id) => [id, `${instance}.${id}`]),
     ];
-    const notFound = { error: { code: 'not_found', message: expect.any(String) } };
+    const notFound = { error: { code: 'session_gone', message: expect.any(String) } };
     for (const [n, name] of names.entries()) {
       const forged = { type: 'publish', channel: 'room', event: 'chat', data: 'forged', cid: `forged-${n}` };
       const byHeader = await postFrames(stack, name, forged);
-      expect(byHeader.status, name).toBe(404);
+      expect(byHeader.status, name).toBe(410);
       expect(await byHeader.json()).toEqual(notFound);
       const byQuery = await fetch(`${stack.base}/api/realtime?session=${encodeURIComponent(name)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(forged),
       });
-      expect(byQuery.status, name).toBe(404);
+      expect(byQuery.status, name).toBe(410);
       const polled = await fetch(`${stack.base}/api/realtime?transport=polling&session=${encodeURIComponent(name)}`);
-      expect(polled.status, name).toBe(404);
+      expect(polled.status, name).toBe(410);
       expect(await polled.json()).toEqual(notFound);
     }
     // Nothing reached a session: no forged message stored, no answer on any victim's carrier.

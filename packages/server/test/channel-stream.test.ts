@@ -144,7 +144,7 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     expect(streamsOpened - opened).toBeGreaterThanOrEqual(40);
   });
 
-  it('answers a malformed POST with a typed 400, 404 for an unknown session, and stays up', async () => {
+  it('answers a malformed POST with a typed 400, 410 session_gone for an unknown session, and stays up', async () => {
     const endpoint = createChannelEndpoint({ heartbeatMs: false });
     const url = urlOf(await start(endpoint));
     const { client } = clientFor(url);
@@ -152,8 +152,8 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     await vi.waitFor(() => expect(endpoint.sessions).toBe(1), WAIT);
     const json = { 'content-type': 'application/json' };
     const unknown = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': 'nope' }, body: '{}' });
-    expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect(unknown.status).toBe(410);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('session_gone');
     // A real session token: read welcome from a second stream.
     const stream = await fetch(url);
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -162,7 +162,7 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     const welcome = JSON.parse(/data: (.*)/.exec(text)![1]!) as { connectionId: string; session: string };
     // The connection id (which audit logs show) is not the secret a POST must carry.
     const byId = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.connectionId }, body: '{"type":"ping","t":1}' });
-    expect(byId.status).toBe(404);
+    expect(byId.status).toBe(410);
     // A body that is not declared JSON (what a cross-site form can send) is refused before it is read.
     const plain = await fetch(url, { method: 'POST', headers: { 'x-realtime-session': welcome.session }, body: '{"type":"ping","t":1}' });
     expect(plain.status).toBe(415);

@@ -131,7 +131,7 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
     expect(client.getSnapshot().status).toBe('open');
   });
 
-  it('refuses an unknown session with 404 and another user’s session with 401; the client starts over and resumes', async () => {
+  it('refuses an unknown session with 410 session_gone and another user’s session with 401; the client starts over and resumes', async () => {
     const stack = await startStack({ authenticate: byHeader, polling: { waitMs: 200 } });
     const url = `http://${stack.base}/api/realtime`;
     const first = await fetch(`${url}?transport=polling`, { headers: { 'x-user': 'ada' } });
@@ -141,10 +141,10 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
     expect(stolen.status).toBe(401);
     // The connection id (which audit logs carry) does not name the session: only the secret token does.
     const byId = await fetch(`${url}?transport=polling&session=${welcome!.connectionId}`, { headers: { 'x-user': 'ada' } });
-    expect(byId.status).toBe(404);
+    expect(byId.status).toBe(410);
     const unknown = await fetch(`${url}?transport=polling&session=nope`, { headers: { 'x-user': 'ada' } });
-    expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(unknown.status).toBe(410);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'session_gone' } });
     const anonymous = await fetch(`${url}?transport=polling`);
     expect(anonymous.status).toBe(401);
   });
@@ -156,7 +156,7 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
     await stack.realtime.hub.publish('room', 'm', 1);
     await vi.waitFor(() => expect(seqs()).toEqual([1]), WAIT);
-    // The server forgets every session (a restart that keeps the log): the next poll gets 404.
+    // The server forgets every session (a restart that keeps the log): the next poll gets 410 session_gone.
     stack.realtime.hub.reset();
     await stack.realtime.hub.publish('room', 'm', 2);
     await vi.waitFor(() => expect(seqs()).toEqual([1, 2]), WAIT);

@@ -55,7 +55,7 @@ export interface ChannelRecordHost {
   readonly presenceGraceMs: number;
 }
 
-export const INITIAL_CHANNEL_STATE: ChannelState = Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
+export const INITIAL_CHANNEL_STATE: ChannelState = /* @__PURE__ */ Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
 
 /** A new channel record with its public {@link Channel} object. */
 export function createChannelRecord(name: string, rewind: number, host: ChannelRecordHost): ChannelRecord {

@@ -34,7 +34,7 @@ export interface PresenceControllerOptions {
   graceMs: number;
 }
 
-const NO_MEMBERS: readonly PresenceMember[] = Object.freeze([]);
+const NO_MEMBERS: readonly PresenceMember[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * Presence for one channel. `enter`/`leave` are ref-counted per client (two components entering need two

@@ -30,7 +30,7 @@ interface TypingSignal {
   readonly typing: boolean;
 }
 
-const NOBODY: readonly string[] = Object.freeze([]);
+const NOBODY: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * A typing indicator over a channel's signals: ephemeral, never stored. Receivers drop a typist `timeoutMs` after

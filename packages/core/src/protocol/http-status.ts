@@ -5,18 +5,20 @@ import type { RealtimeErrorCode } from '../errors.js';
  * refuses a request ({@link httpStatusOf}), and what a client does when it meets a status ({@link httpStatusVerdict})
  * on any HTTP path: the SSE GET, the long-polling GET and the frame POST alike.
  *
+ * The status decides what happens, except for two typed codes a server names in its JSON error body
+ * (`{ error: { code } }`): `token_expired` and `session_gone`. The error's code is the server's typed code when it
+ * names one, else the table's.
+ *
  * | status | code | client |
  * |---|---|---|
- * | 400, 415, 422 | `bad_frame` | the request is wrong: a GET stops, a POST drops its frames and goes on |
- * | 401 | `unauthorized` | reauthenticate: retry at once with fresh headers; a second 401 in a row stops |
- * | 403 | `forbidden` | stop (credentials do not help) |
- * | 404 | `not_found` | stop (nothing is served there) |
- * | 408 | `timeout` | retry with backoff |
- * | 410 | `session_gone` | retry at once: the server forgot the session (restarted, expired); a new one resumes |
- * | 413 | `message_too_large` | the request is wrong (as 400) |
+ * | 401, 403 | `unauthorized` | stop: the credentials were fresh (headers are asked for per request) |
+ * | 401 + `token_expired` | `token_expired` | retry at once with fresh credentials; stop if refused again |
+ * | 404 | `not_found` | stop: nothing is served there |
+ * | any + `session_gone` | `session_gone` | retry at once: the server forgot the session (restarted, expired); a new one resumes |
+ * | 413 | `message_too_large` | the request is wrong: a GET stops, a POST drops its frames and goes on |
  * | 429 | `rate_limited` | retry after `Retry-After`, else with backoff |
- * | 5xx | `server_error` (503: `unavailable`) | retry after `Retry-After`, else with backoff |
- * | other 4xx | `http_error` | stop |
+ * | 5xx | `server_error` | retry after `Retry-After`, else with backoff |
+ * | other 2xx-4xx | `http_error` | the request is wrong (as 413) |
  */
 export type HttpStatusVerdict =
   /** Try again: at once (`delayMs: 0`), after the server's `Retry-After`, or (no delay given) after a backoff. */
@@ -27,6 +29,14 @@ export type HttpStatusVerdict =
   | { readonly action: 'stop'; readonly code: RealtimeErrorCode }
   /** This request was malformed: a GET stops, a POST drops the frames it carried and the connection goes on. */
   | { readonly action: 'reject'; readonly code: RealtimeErrorCode };
+
+/** What a response said besides its status. */
+export interface HttpRefusalDetails {
+  /** The parsed `Retry-After` header, honoured on 429 and 5xx. */
+  readonly retryAfterMs?: number;
+  /** The typed code of the response's JSON error body, if it named a known one. */
+  readonly code?: RealtimeErrorCode;
+}
 
 /** The refusals a server answers over HTTP, by code. */
 export type HttpRefusalCode =
@@ -61,33 +71,29 @@ export function httpStatusOf(code: HttpRefusalCode): number {
   return STATUS_OF[code];
 }
 
-/**
- * What a client does about a response status that is not a success (see the table on {@link HttpStatusVerdict}).
- * `retryAfterMs` is the parsed `Retry-After` header, honoured on 429 and 5xx.
- */
-export function httpStatusVerdict(status: number, retryAfterMs?: number): HttpStatusVerdict {
+/** What a client does about a response status that is not a success (see the table on {@link HttpStatusVerdict}). */
+export function httpStatusVerdict(status: number, details: HttpRefusalDetails = {}): HttpStatusVerdict {
+  const verdict = byStatus(status, details.retryAfterMs);
+  if (details.code === undefined) return verdict;
+  if (details.code === 'token_expired' && status === 401) return { action: 'reauthenticate', code: 'token_expired' };
+  if (details.code === 'session_gone' && status < 500) return { action: 'retry', code: 'session_gone', delayMs: 0 };
+  return { ...verdict, code: details.code };
+}
+
+function byStatus(status: number, retryAfterMs: number | undefined): HttpStatusVerdict {
   switch (status) {
-    case 400:
-    case 415:
-    case 422:
-      return { action: 'reject', code: 'bad_frame' };
-    case 413:
-      return { action: 'reject', code: 'message_too_large' };
     case 401:
-      return { action: 'reauthenticate', code: 'unauthorized' };
     case 403:
-      return { action: 'stop', code: 'forbidden' };
+      return { action: 'stop', code: 'unauthorized' };
     case 404:
       return { action: 'stop', code: 'not_found' };
-    case 408:
-      return { action: 'retry', code: 'timeout' };
-    case 410:
-      return { action: 'retry', code: 'session_gone', delayMs: 0 };
+    case 413:
+      return { action: 'reject', code: 'message_too_large' };
     case 429:
       return withDelay({ action: 'retry', code: 'rate_limited' }, retryAfterMs);
     default:
-      if (status >= 500) return withDelay({ action: 'retry', code: status === 503 ? 'unavailable' : 'server_error' }, retryAfterMs);
-      return { action: 'stop', code: 'http_error' };
+      if (status >= 500) return withDelay({ action: 'retry', code: 'server_error' }, retryAfterMs);
+      return { action: 'reject', code: 'http_error' };
   }
 }
 

@@ -1,14 +1,10 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from '../connection/backoff.js';
-import { toConnectionStatus, type ConnectionPhase } from '../connection/machine.js';
-import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
-import { browserNetwork, type NetworkEvent } from '../env/network.js';
+import { readRefusalBody } from '../connection/http-refusal.js';
+import { createReconnectEngine, type Attempt, type AttemptVerdict } from '../connection/reconnect-engine.js';
 import { RealtimeError } from '../errors.js';
-import { assertNever } from '../lib/assert-never.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
-import { createStore } from '../store.js';
-import { setInspectable } from '../devtools/registry.js';
-import { classifySSEOutcome, type SSEOutcome, type SSEVerdict } from './classify-sse-outcome.js';
+import { classifySSEOutcome, type SSEOutcome } from './classify-sse-outcome.js';
+import { createEventStreamParser, type EventStreamEvent } from './event-stream-parser.js';
 import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions, SSEParse } from './types.js';
 
 /**
@@ -18,14 +14,13 @@ import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions,
 export const DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS = 45_000;
 
 type ErrorListener = (error: SSEErrorEvent) => void;
-type FailureVerdict = Exclude<SSEVerdict, { action: 'open' }>;
 
 /**
  * A server-sent events connection over `fetch`, with what `EventSource` lacks: headers (fresh per
  * connect), POST bodies, typed and parsed data, backoff with jitter, `Retry-After`, heartbeat
  * timeouts, offline awareness, and a store of its state for UIs.
  *
- * Follows the WHATWG event-stream format (parsed by `eventsource-parser`): named events, `id:` resume
+ * Follows the WHATWG event-stream format (parsed by our own `createEventStreamParser`): named events, `id:` resume
  * through `Last-Event-ID`, `retry:`, comments as liveness. Works wherever `fetch` streams bodies.
  *
  * @example
@@ -34,6 +29,20 @@ type FailureVerdict = Exclude<SSEVerdict, { action: 'open' }>;
  * prices.subscribe(() => console.log(prices.getSnapshot().status));
  */
 export function createSSEConnection<T = unknown>(url: string, options: SSEOptions<T> = {}): SSEConnection<T> {
+  return createSSEStream(url, options).connection;
+}
+
+/**
+ * An SSE connection, and a way to end its current attempt from outside with a verdict: `sseTransport` does so when
+ * a POST of the stream's session fails (a 429 waits out its `Retry-After`, a 403 stops), so every request of the
+ * session follows the same status table.
+ *
+ * @internal Not exported from the package index.
+ */
+export function createSSEStream<T = unknown>(
+  url: string,
+  options: SSEOptions<T> = {},
+): { readonly connection: SSEConnection<T>; interrupt(verdict: AttemptVerdict): void } {
   if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
     throw new TypeError('createSSEConnection: this runtime has no global fetch; pass options.fetch.');
   }
@@ -43,125 +52,77 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
   if (heartbeatMs !== null && !(heartbeatMs > 0 && Number.isFinite(heartbeatMs))) {
     throw new RangeError(`createSSEConnection: heartbeatTimeoutMs must be a positive number (got ${heartbeatMs}).`);
   }
-  // Invalid backoff options would otherwise throw later, inside an async failure path.
-  backoff(1, { ...options.backoff, random: () => 0 });
 
   // Resolved per call, so a fetch polyfilled after import is used and `window.fetch` keeps its `this`.
   const fetchImpl: (input: string, init: RequestInit) => Promise<Response> =
     options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const network = options.network ?? browserNetwork;
   const now = options.now ?? (() => Date.now());
   const parseData = toDataParser(options.parse ?? 'json');
   const context = { url, now };
 
-  let phase: ConnectionPhase = 'idle';
-  let attempt = 0;
-  let error: RealtimeError | null = null;
-  let retryInMs: number | null = null;
-  let retryAt: number | null = null;
   let lastEventId: string | null = options.lastEventId || null;
   /** `lastEventId` changed while parsing the current chunk and is not in the state yet. */
   let resumePointMoved = false;
   let serverRetryMs: number | null = null;
-  // The attempt in flight. Async steps of older attempts compare against it and stop when replaced.
-  let current: AbortController | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  let unwatchNetwork: (() => void) | null = null;
   const messageListeners = new Map<string, Set<SSEListener<T>>>();
   const errorListeners = new Set<ErrorListener>();
 
-  const store = createStore<ConnectionState>(
-    lastEventId === null ? INITIAL_CONNECTION_STATE : Object.freeze({ ...INITIAL_CONNECTION_STATE, lastEventId }),
-    {
-      onFirstSubscribe() {
-        if (phase === 'idle') start();
-      },
+  let current: Attempt | null = null;
+  const engine = createReconnectEngine({
+    begin(attempt) {
+      current = attempt;
+      void run(attempt);
     },
-  );
+    end() {
+      clearTimeout(heartbeatTimer);
+      heartbeatTimer = undefined;
+    },
+    retryDelay: (failures) => backoff(failures, currentBackoff()),
+    lastEventId: () => lastEventId,
+    inspectable: () => inspectable,
+    ...(options.network ? { network: options.network } : {}),
+    now,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
 
-  function publish() {
-    const previous = store.getSnapshot();
-    const status = toConnectionStatus(phase, attempt);
-    if (
-      previous.status === status &&
-      previous.error === error &&
-      previous.attempt === attempt &&
-      previous.retryInMs === retryInMs &&
-      previous.retryAt === retryAt &&
-      previous.lastEventId === lastEventId
-    ) {
-      return;
-    }
-    // Listed for devtools while running (an idle one is not started by an inspector's subscribe).
-    setInspectable(inspectable, status !== 'closed');
-    store.set(Object.freeze({ status, error, attempt, retryInMs, retryAt, lastEventId }));
-  }
-
-  function start() {
-    attempt = 0;
-    error = null;
-    unwatchNetwork ??= network.subscribe(onNetworkEvent);
-    beginAttempt();
-  }
-
-  function beginAttempt() {
-    clearRetryTimer();
-    if (!network.isOnline()) {
-      goOffline();
-      return;
-    }
-    const controller = new AbortController();
-    current = controller;
-    phase = 'connecting';
-    retryInMs = null;
-    retryAt = null;
-    publish();
-    void run(controller);
-  }
-
-  async function run(controller: AbortController) {
-    const live = () => current === controller;
-    if (!live()) return;
+  async function run(attempt: Attempt) {
     let init: RequestInit;
     try {
-      init = await prepareRequest(controller.signal);
+      init = await prepareRequest(attempt.signal);
     } catch (cause) {
-      if (live()) fail({ type: 'request-error', cause });
+      fail(attempt, { type: 'request-error', cause });
       return;
     }
-    if (!live()) return;
-    armHeartbeat(controller);
+    if (!attempt.live()) return;
+    armHeartbeat(attempt);
     let response: Response;
     try {
       response = await fetchImpl(url, init);
     } catch (cause) {
-      if (live()) fail({ type: 'fetch-error', cause });
+      fail(attempt, { type: 'fetch-error', cause });
       return;
     }
-    if (!live()) {
+    if (!attempt.live()) {
       discard(response);
       return;
     }
-    const verdict = classifySSEOutcome(
-      { type: 'response', status: response.status, headers: response.headers },
-      context,
-    );
+    const opens = response.status === 200 || response.status === 204;
+    const body = opens ? undefined : await readRefusalBody(response);
+    if (!attempt.live()) return;
+    const verdict = classifySSEOutcome({ type: 'response', status: response.status, headers: response.headers, ...(body ? { body } : {}) }, context);
     if (verdict.action !== 'open') {
       discard(response);
-      settle(verdict);
+      settle(attempt, verdict);
       return;
     }
-    phase = 'open';
-    attempt = 0;
-    error = null;
-    armHeartbeat(controller);
-    publish();
-    if (!live()) {
+    armHeartbeat(attempt);
+    attempt.open();
+    if (!attempt.live()) {
       discard(response);
       return;
     }
-    await read(controller, response.body);
+    await read(attempt, response.body);
   }
 
   async function prepareRequest(signal: AbortSignal): Promise<RequestInit> {
@@ -180,61 +141,52 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     };
   }
 
-  async function read(controller: AbortController, body: ReadableStream<Uint8Array> | null) {
-    const live = () => current === controller;
+  async function read(attempt: Attempt, body: ReadableStream<Uint8Array> | null) {
+    const live = attempt.live;
     if (body === null) {
-      fail({ type: 'stream-end' });
+      fail(attempt, { type: 'stream-end' });
       return;
     }
     const reader = body.getReader();
     // Aborting the fetch errors undici's body, but a custom fetch may ignore the signal: cancel explicitly.
     const cancel = () => void reader.cancel().catch(() => {});
-    controller.signal.addEventListener('abort', cancel, { once: true });
+    attempt.signal.addEventListener('abort', cancel, { once: true });
     // A fresh decoder per stream: it strips the leading BOM, as the event-stream format requires.
     const decoder = new TextDecoder();
-    const parser = createParser({
-      onEvent: (message) => {
+    // Comments count as liveness through the bytes they bring, so they need no callback.
+    const parser = createEventStreamParser(
+      (message) => {
         if (live()) dispatch(message);
       },
-      onRetry: (ms) => {
+      (ms) => {
         if (live()) serverRetryMs = ms;
       },
-      // Unknown fields and invalid `retry:` values are ignored, as WHATWG says; comments count as
-      // liveness through the bytes they bring, so they need no callback.
-    });
-    let crPending = false;
+    );
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (!live()) return;
         if (done) {
           // The parser keeps an unterminated last event buffered; it is dropped, not flushed (WHATWG).
-          fail({ type: 'stream-end' });
+          fail(attempt, { type: 'stream-end' });
           return;
         }
-        armHeartbeat(controller);
-        let text = decoder.decode(value, { stream: true });
-        if (text === '') continue;
-        // eventsource-parser holds back a chunk-final CR until it sees whether LF follows, which
-        // would delay a CR-terminated event until more bytes come. A CR ends a line at once (WHATWG):
-        // feed CRLF now and drop the LF if the next chunk starts with one.
-        if (crPending && text.startsWith('\n')) text = text.slice(1);
-        crPending = text.endsWith('\r');
-        parser.feed(crPending ? `${text}\n` : text);
+        armHeartbeat(attempt);
+        parser.feed(decoder.decode(value, { stream: true }));
         if (!live()) return;
         if (resumePointMoved) {
           resumePointMoved = false;
-          publish();
+          engine.refresh();
         }
       }
     } catch (cause) {
-      if (live()) fail({ type: 'read-error', cause });
+      fail(attempt, { type: 'read-error', cause });
     } finally {
-      controller.signal.removeEventListener('abort', cancel);
+      attempt.signal.removeEventListener('abort', cancel);
     }
   }
 
-  function dispatch(raw: EventSourceMessage) {
+  function dispatch(raw: EventStreamEvent) {
     if (raw.id !== undefined) {
       // `id:` with an empty value resets the resume point; the parser already ignores ids containing NULL.
       lastEventId = raw.id === '' ? null : raw.id;
@@ -250,8 +202,10 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
       const reason = cause instanceof Error ? cause.message : String(cause);
       const failure = new RealtimeError(
         'bad_data',
-        `Could not parse the data of a "${event}" event from ${url}: ${reason}. The event was skipped and the ` +
-          'stream goes on; fix the payload on the server or pass a parse option that accepts it.',
+        process.env.NODE_ENV !== 'production'
+          ? `Could not parse the data of a "${event}" event from ${url}: ${reason}. The event was skipped and the ` +
+            'stream goes on; fix the payload on the server or pass a parse option that accepts it.'
+          : `${url} "${event}" ${reason}`,
         { cause, raw: raw.data },
       );
       emitError(id === undefined ? { error: failure, event, raw: raw.data } : { error: failure, event, id, raw: raw.data });
@@ -263,28 +217,12 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     emit(messageListeners.get('*'), message);
   }
 
-  function fail(outcome: Exclude<SSEOutcome, { type: 'response' }>) {
-    settle(classifySSEOutcome(outcome, context) as FailureVerdict);
+  function fail(attempt: Attempt, outcome: Exclude<SSEOutcome, { type: 'response' }>) {
+    if (attempt.live()) settle(attempt, classifySSEOutcome(outcome, context) as AttemptVerdict);
   }
 
-  function settle(verdict: FailureVerdict) {
-    endAttempt();
-    attempt += 1;
-    error = verdict.error;
-    switch (verdict.action) {
-      case 'stop':
-        stopWatchingNetwork();
-        phase = 'closed';
-        retryInMs = null;
-        retryAt = null;
-        publish();
-        break;
-      case 'retry':
-        scheduleRetry(verdict.delayMs ?? backoff(attempt, currentBackoff()));
-        break;
-      default:
-        assertNever(verdict);
-    }
+  function settle(attempt: Attempt, verdict: AttemptVerdict) {
+    attempt.fail(verdict);
     emitError({ error: verdict.error });
   }
 
@@ -294,68 +232,13 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     return { ...options.backoff, minMs: serverRetryMs, maxMs };
   }
 
-  function scheduleRetry(delay: number) {
-    phase = 'backoff';
-    retryInMs = delay;
-    retryAt = now() + delay;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      beginAttempt();
-    }, delay);
-    publish();
-  }
-
-  function armHeartbeat(controller: AbortController) {
+  function armHeartbeat(attempt: Attempt) {
     if (heartbeatMs === null) return;
     clearTimeout(heartbeatTimer);
     heartbeatTimer = setTimeout(() => {
       heartbeatTimer = undefined;
-      if (current === controller) fail({ type: 'heartbeat-timeout', timeoutMs: heartbeatMs });
+      fail(attempt, { type: 'heartbeat-timeout', timeoutMs: heartbeatMs });
     }, heartbeatMs);
-  }
-
-  function endAttempt() {
-    const controller = current;
-    current = null;
-    clearTimeout(heartbeatTimer);
-    heartbeatTimer = undefined;
-    controller?.abort();
-  }
-
-  function clearRetryTimer() {
-    clearTimeout(retryTimer);
-    retryTimer = undefined;
-  }
-
-  function stopWatchingNetwork() {
-    unwatchNetwork?.();
-    unwatchNetwork = null;
-  }
-
-  function goOffline() {
-    endAttempt();
-    clearRetryTimer();
-    phase = 'offline';
-    retryInMs = null;
-    retryAt = null;
-    publish();
-  }
-
-  function onNetworkEvent(event: NetworkEvent) {
-    switch (event) {
-      case 'offline':
-        if (phase === 'connecting' || phase === 'open' || phase === 'backoff') goOffline();
-        break;
-      case 'online':
-        // Back online: the failure was the network, so waiting out the backoff only delays recovery.
-        if (phase === 'offline' || phase === 'backoff') beginAttempt();
-        break;
-      case 'visible':
-        if (phase === 'backoff') beginAttempt();
-        break;
-      default:
-        assertNever(event);
-    }
   }
 
   function emit(listeners: Set<SSEListener<T>> | undefined, message: SSEMessage<T>) {
@@ -386,47 +269,29 @@ export function createSSEConnection<T = unknown>(url: string, options: SSEOption
     return remove;
   }
 
-  function close() {
-    endAttempt();
-    clearRetryTimer();
-    stopWatchingNetwork();
-    phase = 'closed';
-    attempt = 0;
-    error = null;
-    retryInMs = null;
-    retryAt = null;
-    publish();
-  }
-
-  function reconnect() {
-    endAttempt();
-    clearRetryTimer();
-    unwatchNetwork ??= network.subscribe(onNetworkEvent);
-    attempt = 0;
-    error = null;
-    beginAttempt();
-  }
-
   const connection: SSEConnection<T> = {
     url,
-    subscribe: store.subscribe,
-    getSnapshot: store.getSnapshot,
+    subscribe: engine.subscribe,
+    getSnapshot: engine.getSnapshot,
     on,
-    connect() {
-      if (phase === 'idle' || phase === 'closed') start();
-    },
-    reconnect,
-    close,
+    connect: engine.connect,
+    reconnect: engine.reconnect,
+    close: engine.close,
     reset() {
       lastEventId = null;
       serverRetryMs = null;
-      reconnect();
+      engine.reconnect();
     },
   };
 
   const inspectable = { kind: 'sse', connection } as const;
-  if (options.autoConnect ?? true) start();
-  return connection;
+  if (options.autoConnect ?? true) engine.connect();
+  return {
+    connection,
+    interrupt(verdict) {
+      if (current?.live()) settle(current, verdict);
+    },
+  };
 }
 
 function toDataParser<T>(parse: SSEParse<T>): (raw: string, event: string) => T {

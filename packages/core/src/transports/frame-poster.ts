@@ -1,4 +1,6 @@
-import { RealtimeError, type RealtimeErrorCode } from '../errors.js';
+import { classifyHttpRefusal, readRefusalBody, toAttemptVerdict } from '../connection/http-refusal.js';
+import type { AttemptVerdict } from '../connection/reconnect-engine.js';
+import { RealtimeError } from '../errors.js';
 import { SESSION_HEADER, type ClientFrame } from '../protocol/frames.js';
 import type { BackoffOptions } from '../connection/backoff.js';
 import type { NetworkSource } from '../env/network.js';
@@ -39,10 +41,15 @@ export interface FramePosterOptions {
   fetch: typeof fetch;
   /** The current session id; null when there is none (queued frames wait, or are dropped by `reset`). */
   session: () => string | null;
-  /** A refused or failed POST of the current session. */
-  onError: (error: RealtimeError) => void;
-  /** A failure a new session can fix (network, 5xx, 401, 404, 429): the transport reconnects. */
-  onRetry: () => void;
+  /** A POST of the current session was refused as malformed (400, 413, …): its frames were dropped, the session goes on. */
+  onRejected: (error: RealtimeError) => void;
+  /**
+   * A POST of the current session failed in a way that ends the session (the shared status table: network, 429, 5xx,
+   * `session_gone` retried; 401/403/404 stop): the transport ends its attempt with this verdict.
+   */
+  onFailed: (verdict: AttemptVerdict) => void;
+  /** Clock for HTTP-date `Retry-After` values. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** Most frames in one POST (`createChannelEndpoint` refuses more than 100). */
@@ -52,6 +59,7 @@ const MAX_BATCH_CHARS = 32 * 1024;
 
 /** @internal See {@link FramePoster}. */
 export function createFramePoster(options: FramePosterOptions): FramePoster {
+  const now = options.now ?? (() => Date.now());
   let queue: ClientFrame[] = [];
   let posting = false;
 
@@ -86,7 +94,7 @@ export function createFramePoster(options: FramePosterOptions): FramePoster {
     return queue.splice(0, count);
   }
 
-  /** POSTs frames of one session; false when it failed (the transport then reconnects or has reported why). */
+  /** POSTs frames of one session; false when the session failed (the transport then ends its attempt). */
   async function post(session: string, frames: ClientFrame[]): Promise<boolean> {
     let response: Response;
     try {
@@ -100,26 +108,26 @@ export function createFramePoster(options: FramePosterOptions): FramePoster {
         credentials: 'same-origin',
       });
     } catch (cause) {
-      return failed(session, new RealtimeError('network', `${options.name} could not POST to ${options.url}: reconnecting to resume.`, { cause, retryable: true }), true);
+      const error = new RealtimeError('network', `${options.name} could not POST to ${options.url}: reconnecting to resume.`, { cause, retryable: true });
+      return failed(session, { action: 'retry', error });
     }
     if (response.ok) {
       response.body?.cancel().catch(() => {});
       return true;
     }
-    const detail = await readError(response);
-    const [code, retry] = classifyPostStatus(response.status);
-    const message =
-      `${options.name}: POST ${options.url} answered ${response.status}${detail ? ` (${detail})` : ''}. ` +
-      (retry ? 'Reconnecting: the client re-subscribes and re-sends unacknowledged publishes.' : 'The frame was dropped: fix it before sending again.');
-    return failed(session, new RealtimeError(code, message, { status: response.status, retryable: retry }), retry);
+    const body = await readRefusalBody(response);
+    const refusal = classifyHttpRefusal(response.status, response.headers, body, { label: `${options.name}: `, url: options.url, method: 'POST', now });
+    if (refusal.verdict.action === 'reject') {
+      if (session === options.session()) options.onRejected(refusal.error);
+      return true;
+    }
+    return failed(session, toAttemptVerdict(refusal));
   }
 
-  function failed(session: string, error: RealtimeError, retry: boolean): boolean {
+  function failed(session: string, verdict: AttemptVerdict): false {
     // A failure of an older session is moot: the current one already re-sent everything.
-    if (session !== options.session()) return false;
-    options.onError(error);
-    if (retry) options.onRetry();
-    return !retry;
+    if (session === options.session()) options.onFailed(verdict);
+    return false;
   }
 
   return {
@@ -131,25 +139,4 @@ export function createFramePoster(options: FramePosterOptions): FramePoster {
       queue = [];
     },
   };
-}
-
-/** The error code of a refused POST, and whether reconnecting (a new session) can help. */
-function classifyPostStatus(status: number): [RealtimeErrorCode, boolean] {
-  if (status === 400) return ['bad_frame', false];
-  if (status === 413) return ['message_too_large', false];
-  if (status === 401 || status === 403) return ['unauthorized', true];
-  if (status === 404) return ['not_found', true];
-  if (status === 429) return ['rate_limited', true];
-  if (status >= 500) return ['server_error', true];
-  return ['http_error', true];
-}
-
-/** The `error.message` of a typed JSON error body, if there is one. */
-export async function readError(response: Response): Promise<string | undefined> {
-  try {
-    const body = (await response.json()) as { error?: { message?: unknown } };
-    return typeof body.error?.message === 'string' ? body.error.message : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,9 @@
 import type { Transport } from '../channel/transport.js';
-import { backoff } from '../connection/backoff.js';
-import { toConnectionStatus, type ConnectionPhase } from '../connection/machine.js';
-import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
-import { browserNetwork } from '../env/network.js';
+import { classifyHttpRefusal, readRefusalBody, toAttemptVerdict } from '../connection/http-refusal.js';
+import { createReconnectEngine, type Attempt, type AttemptVerdict } from '../connection/reconnect-engine.js';
 import { RealtimeError } from '../errors.js';
 import type { ServerFrame } from '../protocol/frames.js';
-import { createStore } from '../store.js';
-import { createFramePoster, readError, type HttpTransportOptions } from './frame-poster.js';
+import { createFramePoster, type HttpTransportOptions } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 
 /** Options for {@link pollingTransport}. */
@@ -45,24 +42,30 @@ const POLL_BATCH_HEADER = 'x-realtime-batch';
  */
 export function pollingTransport(options: PollingTransportOptions): PollingTransport {
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const network = options.network ?? browserNetwork;
   const pollTimeoutMs = options.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
   if (!(pollTimeoutMs > 0)) throw new RangeError(`pollingTransport: pollTimeoutMs must be > 0 (got ${String(pollTimeoutMs)}).`);
-  backoff(1, { ...options.backoff, random: () => 0 });
+  const now = () => Date.now();
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
   const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
-  const state = createStore<ConnectionState>(INITIAL_CONNECTION_STATE);
 
-  let phase: ConnectionPhase = 'idle';
-  let attempt = 0;
-  let error: RealtimeError | null = null;
-  let retryAt: number | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** The session being polled; null while connecting or down. */
   let sessionId: string | null = null;
-  /** The attempt (a session's poll loop) in flight; older loops stop when they see it replaced. */
-  let current: AbortController | null = null;
-  let offNetwork: (() => void) | null = null;
+  /** The attempt (a session's poll loop) in flight; null between attempts. */
+  let current: Attempt | null = null;
+
+  const engine = createReconnectEngine({
+    begin(attempt) {
+      current = attempt;
+      void run(attempt);
+    },
+    end() {
+      current = null;
+      sessionId = null;
+      poster.reset();
+    },
+    ...(options.network ? { network: options.network } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
 
   const poster = createFramePoster({
     name: 'pollingTransport',
@@ -70,166 +73,115 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
     headers: options.headers,
     fetch: fetchImpl,
     session: () => sessionId,
-    onError: report,
-    onRetry: () => fail(current, new RealtimeError('network', 'pollingTransport: a POST failed; starting a new session to resume.', { retryable: true })),
+    onRejected: emitError,
+    onFailed: (verdict) => {
+      if (current !== null) fail(current, verdict);
+    },
   });
 
-  function report(failure: RealtimeError) {
-    emitError(failure);
-  }
-
-  function publish() {
-    const status = toConnectionStatus(phase, attempt);
-    const retryInMs = retryAt === null ? null : Math.max(0, retryAt - Date.now());
-    state.set(Object.freeze({ ...INITIAL_CONNECTION_STATE, status, error, attempt, retryInMs: phase === 'backoff' ? retryInMs : null, retryAt: phase === 'backoff' ? retryAt : null }));
-  }
-
-  function watchNetwork() {
-    offNetwork ??= network.subscribe((event) => {
-      if (event === 'offline') goOffline();
-      else if (phase === 'offline' || phase === 'backoff') start();
-    });
-  }
-
-  function goOffline() {
-    if (phase === 'closed' || phase === 'idle') return;
-    stopAttempt();
-    phase = 'offline';
-    publish();
-  }
-
-  function stopAttempt() {
-    current?.abort();
-    current = null;
-    sessionId = null;
-    poster.reset();
-    clearTimeout(retryTimer);
-    retryTimer = undefined;
-    retryAt = null;
-  }
-
-  function start() {
-    if (phase === 'closed') return;
-    stopAttempt();
-    watchNetwork();
-    if (!network.isOnline()) {
-      phase = 'offline';
-      publish();
-      return;
-    }
-    phase = 'connecting';
-    publish();
-    const attemptController = new AbortController();
-    current = attemptController;
-    void run(attemptController);
-  }
-
   /** One session: open it, then poll until it fails or is replaced. */
-  async function run(controller: AbortController) {
+  async function run(attempt: Attempt) {
     let session: string | null = null;
     /** The last batch received: the next poll acknowledges it, so a lost answer is sent again. */
     let batch = 0;
-    while (current === controller) {
+    while (attempt.live()) {
       const url = new URL(options.url, typeof location === 'undefined' ? undefined : location.href);
       url.searchParams.set('transport', 'polling');
       if (session !== null) {
         url.searchParams.set('session', session);
         url.searchParams.set('ack', String(batch));
       }
-      let frames: unknown;
-      const timer = setTimeout(() => controller.abort(new RealtimeError('timeout', `pollingTransport: no answer from ${options.url} within ${pollTimeoutMs} ms.`, { retryable: true })), pollTimeoutMs);
-      try {
-        const headers = new Headers(typeof options.headers === 'function' ? await options.headers() : options.headers);
-        headers.set('Accept', 'application/json');
-        const response = await fetchImpl(url.toString(), { headers, signal: controller.signal, cache: 'no-store', credentials: 'same-origin' });
-        if (!response.ok) {
-          const detail = await readError(response);
-          const retry = response.status >= 500 || response.status === 404 || response.status === 429 || response.status === 408;
-          const code = response.status === 401 || response.status === 403 ? 'unauthorized' : response.status === 404 ? 'not_found' : response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_error' : 'http_error';
-          return fail(controller, new RealtimeError(code, `pollingTransport: GET ${options.url} answered ${response.status}${detail ? ` (${detail})` : ''}.`, { status: response.status, retryable: retry }), retry);
-        }
-        frames = await response.json();
-        const numbered = Number(response.headers.get(POLL_BATCH_HEADER));
-        if (Number.isSafeInteger(numbered) && numbered > batch) batch = numbered;
-      } catch (cause) {
-        if (current !== controller) return;
-        const reason = controller.signal.reason;
-        return fail(controller, reason instanceof RealtimeError ? reason : new RealtimeError('network', `pollingTransport: polling ${options.url} failed; starting a new session to resume.`, { cause, retryable: true }));
-      } finally {
-        clearTimeout(timer);
-      }
-      if (current !== controller) return;
-      if (!Array.isArray(frames) || !frames.every(isFrame)) {
-        return fail(controller, new RealtimeError('bad_frame', `pollingTransport: ${options.url} did not answer a JSON array of protocol frames: is it a realtime-kit endpoint (createChannelEndpoint)?`, { retryable: true }));
-      }
-      for (const frame of frames) {
-        if (current !== controller) return;
+      const answer = await poll(attempt, url.toString());
+      if (answer === null || !attempt.live()) return;
+      batch = Math.max(batch, answer.batch);
+      for (const frame of answer.frames) {
+        if (!attempt.live()) return;
+        emitFrame(frame);
         if (frame.type === 'welcome' && session === null) {
           session = frame.session ?? frame.connectionId;
           sessionId = session;
-          phase = 'open';
-          attempt = 0;
-          error = null;
-          emitFrame(frame);
-          publish();
-          continue;
+          attempt.open();
         }
-        emitFrame(frame);
       }
       if (session === null) {
-        return fail(controller, new RealtimeError('bad_frame', `pollingTransport: ${options.url} opened no session (no welcome frame).`, { retryable: true }));
+        return fail(attempt, retry(new RealtimeError('bad_frame', `pollingTransport: ${options.url} opened no session (no welcome frame).`, { retryable: true })));
       }
     }
   }
 
-  function fail(controller: AbortController | null, failure: RealtimeError, retry = failure.retryable) {
-    if (controller === null || current !== controller || phase === 'closed') return;
-    report(failure);
-    stopAttempt();
-    error = failure;
-    if (!retry) {
-      phase = 'closed';
-      publish();
-      return;
+  /** One poll: the frames it answered and their batch number, or null when it failed (the attempt is then over). */
+  async function poll(attempt: Attempt, url: string): Promise<{ frames: ServerFrame[]; batch: number } | null> {
+    // Aborted when the attempt ends or the poll times out (not `AbortSignal.any`: Safari < 17.4 lacks it).
+    const request = new AbortController();
+    let timedOut = false;
+    const stop = () => request.abort();
+    attempt.signal.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      request.abort();
+    }, pollTimeoutMs);
+    const { signal } = request;
+    try {
+      const headers = new Headers(typeof options.headers === 'function' ? await options.headers() : options.headers);
+      headers.set('Accept', 'application/json');
+      const response = await fetchImpl(url, { headers, signal, cache: 'no-store', credentials: 'same-origin' });
+      if (!response.ok) {
+        const body = await readRefusalBody(response);
+        const refusal = classifyHttpRefusal(response.status, response.headers, body, { label: 'pollingTransport: ', url: options.url, method: 'GET', expected: 'a poll', now });
+        fail(attempt, toAttemptVerdict(refusal));
+        return null;
+      }
+      const frames: unknown = await response.json();
+      if (!Array.isArray(frames) || !frames.every(isFrame)) {
+        fail(attempt, retry(new RealtimeError('bad_frame', `pollingTransport: ${options.url} did not answer a JSON array of protocol frames: is it a realtime-kit endpoint (createChannelEndpoint)?`, { retryable: true })));
+        return null;
+      }
+      const numbered = Number(response.headers.get(POLL_BATCH_HEADER));
+      return { frames, batch: Number.isSafeInteger(numbered) ? numbered : 0 };
+    } catch (cause) {
+      const error = timedOut
+        ? new RealtimeError('timeout', `pollingTransport: no answer from ${options.url} within ${pollTimeoutMs} ms.`, { retryable: true })
+        : new RealtimeError('network', `pollingTransport: polling ${options.url} failed; starting a new session to resume.`, { cause, retryable: true });
+      fail(attempt, retry(error));
+      return null;
+    } finally {
+      clearTimeout(timer);
+      attempt.signal.removeEventListener('abort', stop);
     }
-    attempt += 1;
-    const delay = backoff(attempt, options.backoff);
-    retryAt = Date.now() + delay;
-    phase = 'backoff';
-    publish();
-    retryTimer = setTimeout(start, delay);
+  }
+
+  function fail(attempt: Attempt, verdict: AttemptVerdict) {
+    if (!attempt.live()) return;
+    emitError(verdict.error);
+    attempt.fail(verdict);
   }
 
   return {
     kind: 'polling',
     url: options.url,
-    subscribe: state.subscribe,
-    getSnapshot: state.getSnapshot,
+    subscribe: engine.subscribe,
+    getSnapshot: engine.getSnapshot,
     connect() {
-      if (phase === 'idle') start();
+      if (engine.phase === 'idle') engine.connect();
     },
     close() {
-      if (phase === 'closed') return;
-      stopAttempt();
-      offNetwork?.();
-      offNetwork = null;
-      phase = 'closed';
-      error = null;
-      publish();
+      if (engine.phase !== 'closed') engine.close();
     },
     reconnect() {
-      if (phase === 'closed') return;
-      attempt = 0;
-      start();
+      if (engine.phase !== 'closed') engine.reconnect();
     },
     send(frame) {
-      if (sessionId === null || phase !== 'open') return false;
+      if (sessionId === null || engine.phase !== 'open') return false;
       poster.send(frame);
       return true;
     },
     onFrame: addFrameListener,
     onError: addErrorListener,
   };
+}
+
+function retry(error: RealtimeError): AttemptVerdict {
+  return { action: 'retry', error };
 }
 
 function isFrame(value: unknown): value is ServerFrame {

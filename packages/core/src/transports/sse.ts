@@ -4,7 +4,7 @@ import { SESSION_HEADER, type ServerFrame } from '../protocol/frames.js';
 import { createFramePoster, type HttpTransportOptions } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 import { gateOnWelcome } from './welcome-gate.js';
-import { createSSEConnection } from '../sse/sse-connection.js';
+import { createSSEStream } from '../sse/sse-connection.js';
 
 /** The request header that names the session a POSTed frame belongs to (the `connectionId` of `welcome`). */
 export const SSE_SESSION_HEADER = SESSION_HEADER;
@@ -17,8 +17,8 @@ export interface SSETransport extends Transport {
   readonly kind: 'sse';
   /**
    * Events that were not protocol frames (`bad_frame`, dropped; the stream goes on), refused or failed POSTs
-   * (a failed POST reconnects, so the client re-subscribes and re-sends what was not acked), and every error of
-   * the underlying stream. Without a listener, `bad_frame` errors are logged with `console.warn`.
+   * (a failed POST ends the session as a failed GET would: the client then re-subscribes and re-sends what was not
+   * acked), and every error of the underlying stream. Without a listener, `bad_frame` errors are logged with `console.warn`.
    */
   onError(listener: (error: RealtimeError) => void): () => void;
 }
@@ -41,7 +41,7 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
   const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
 
-  const connection = createSSEConnection<unknown>(options.url, {
+  const { connection, interrupt } = createSSEStream<unknown>(options.url, {
     headers: options.headers,
     fetch: options.fetch,
     network: options.network,
@@ -59,8 +59,9 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     headers: options.headers,
     fetch: fetchImpl,
     session: () => sessionId,
-    onError: reportError,
-    onRetry: () => connection.reconnect(),
+    // A failed POST ends the stream's attempt with the same verdict a failed GET would get (and it reports the error).
+    onRejected: reportError,
+    onFailed: interrupt,
   });
 
   function reportError(error: RealtimeError) {

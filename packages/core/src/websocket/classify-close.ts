@@ -60,104 +60,117 @@ export function classifyClose(outcome: WebSocketOutcome, context: ClassifyCloseC
     case 'auth-error': {
       const { cause } = outcome;
       if (cause instanceof RealtimeError && !cause.retryable) return { action: 'stop', error: cause };
+      const said = `auth() failed before connecting to ${url}: ${describeCause(cause) || 'no reason given'}`;
       return retry(
         'network',
-        `auth() failed before connecting to ${url}: ${describeCause(cause) || 'no reason given'}. Retrying with backoff; ` +
-          'throw a RealtimeError with retryable: false from auth() to stop instead.',
+        process.env.NODE_ENV !== 'production'
+          ? `${said}. Retrying with backoff; throw a RealtimeError with retryable: false from auth() to stop instead.`
+          : said,
         cause,
       );
     }
-    case 'socket-error':
+    case 'socket-error': {
+      const said = `Could not create a WebSocket for ${url}: ${describeCause(outcome.cause) || 'no reason given'}`;
       return stop(
         'http_error',
-        `Could not create a WebSocket for ${url}: ${describeCause(outcome.cause) || 'no reason given'}. ` +
-          'Check the URL (ws:// or wss://; wss:// from an https page) and the protocols option, then call reconnect(). ' +
-          'Not retried.',
+        process.env.NODE_ENV !== 'production'
+          ? `${said}. Check the URL (ws:// or wss://; wss:// from an https page) and the protocols option, then call ` +
+              'reconnect(). Not retried.'
+          : said,
         outcome.cause,
       );
-    case 'heartbeat-timeout':
+    }
+    case 'heartbeat-timeout': {
+      const said = outcome.opening
+        ? `The WebSocket to ${url} did not open within ${outcome.timeoutMs} ms`
+        : `No message from ${url} within ${outcome.timeoutMs} ms of a ping`;
       return retry(
         'heartbeat_timeout',
-        outcome.opening
-          ? `The WebSocket to ${url} did not open within ${outcome.timeoutMs} ms (heartbeat timeoutMs). Reconnecting.`
-          : `No message from ${url} within ${outcome.timeoutMs} ms of a ping (heartbeat timeoutMs): the connection ` +
-            'is presumed dead and is being reopened. Check that the server answers pings (heartbeat.isPong).',
+        process.env.NODE_ENV !== 'production'
+          ? `${said} (heartbeat timeoutMs): the connection is presumed dead and is being reopened.` +
+              (outcome.opening ? '' : ' Check that the server answers pings (heartbeat.isPong).')
+          : said,
       );
+    }
     default:
       return assertNever(outcome);
   }
 }
 
 function classifyCloseCode(code: number, reason: string, cause: unknown, context: ClassifyCloseContext): WebSocketVerdict {
-  const { url } = context;
-  const closed = `${url} closed the WebSocket with ${code}${reason === '' ? '' : ` ("${reason}")`}`;
+  const detail = code === 1006 ? describeCause(cause) : reason;
+  const closed = `${context.url} closed the WebSocket with ${code}${detail === '' ? '' : ` ("${detail}")`}`;
+  // What the close means and what to do about it is development help: production messages stop at `closed`.
+  const message = process.env.NODE_ENV !== 'production' ? `${closed}${closeAdvice(code, context.reauthenticated)}` : closed;
   switch (code) {
     case 1000:
     case 1001:
     case 1005:
-      return retry('closed', `${closed}. Reconnecting with backoff (close with 1008 or 4xxx to stop a client).`);
-    case 1006: {
-      const detail = describeCause(cause);
-      return retry(
-        'network',
-        `The WebSocket to ${url} was lost or could not connect (1006${detail === '' ? '' : `: ${detail}`}). ` +
-          'Reconnecting with backoff; check the network and that the server is running.',
-        cause,
-      );
-    }
+      return retry('closed', message);
+    case 1006:
+      return retry('network', message, cause);
     case 1015:
-      return retry('network', `${closed}: the TLS handshake failed. Reconnecting with backoff; check the certificate.`);
+      return retry('network', message);
     case 1002:
     case 1003:
     case 1007:
-      return retry('bad_frame', `${closed}: it refused what this client sent. Reconnecting with backoff.`);
+      return retry('bad_frame', message);
     case 1011:
     case 1012:
     case 1014:
-      return retry('server_error', `${closed}. Reconnecting with backoff.`);
+      return retry('server_error', message);
     case 1013:
-      return {
-        action: 'retry',
-        wait: 'longer',
-        error: new RealtimeError('server_error', `${closed}: try again later. Reconnecting with a longer backoff.`, {
-          retryable: true,
-        }),
-      };
+      return { action: 'retry', wait: 'longer', error: new RealtimeError('server_error', message, { retryable: true }) };
     case 1008:
-      return stop('policy_violation', `${closed}: a policy violation. Not retried; call reconnect() once it is fixed.`);
+      return stop('policy_violation', message);
     case 1009:
-      return stop(
-        'message_too_large',
-        `${closed}: a message was larger than it accepts. Send smaller messages, then call reconnect(). Not retried.`,
-      );
+      return stop('message_too_large', message);
     case CLOSE_CODES.UNAUTHORIZED:
-      if (context.reauthenticated) {
-        return stop(
-          'unauthorized',
-          `${closed} again right after auth() supplied a fresh token: the server refuses the credentials. ` +
-            'Fix auth(), then call reconnect(). Not retried.',
-        );
-      }
-      return {
-        action: 'reauthenticate',
-        error: new RealtimeError(
-          'unauthorized',
-          `${closed}: the token was refused. Reconnecting now with a fresh token from auth().`,
-          { retryable: true },
-        ),
-      };
+      if (context.reauthenticated) return stop('unauthorized', message);
+      return { action: 'reauthenticate', error: new RealtimeError('unauthorized', message, { retryable: true }) };
     case CLOSE_CODES.FORBIDDEN:
-      return stop('unauthorized', `${closed}: the credentials are valid but not allowed here. Not retried.`);
+      return stop('unauthorized', message);
     case CLOSE_CODES.RATE_LIMITED:
-      return retry('rate_limited', `${closed}: this client sent too much. Reconnecting with backoff.`);
+      return retry('rate_limited', message);
     default:
-      if (code >= 4000 && code <= 4999) {
-        return stop(
-          'http_error',
-          `${closed}, an application code that realtime-kit does not retry. Call reconnect() to try again.`,
-        );
-      }
-      return retry('network', `${closed}. Reconnecting with backoff.`);
+      if (code >= 4000 && code <= 4999) return stop('http_error', message);
+      return retry('network', message);
+  }
+}
+
+/** What a close code means and what happens next, in the words of the table above (development builds only). */
+function closeAdvice(code: number, reauthenticated: boolean): string {
+  switch (code) {
+    case 1000:
+    case 1001:
+    case 1005:
+      return '. Reconnecting with backoff (close with 1008 or 4xxx to stop a client).';
+    case 1006:
+      return ': the connection was lost or could not be made. Reconnecting with backoff; check the network and that the server is running.';
+    case 1015:
+      return ': the TLS handshake failed. Reconnecting with backoff; check the certificate.';
+    case 1002:
+    case 1003:
+    case 1007:
+      return ': it refused what this client sent. Reconnecting with backoff.';
+    case 1013:
+      return ': try again later. Reconnecting with a longer backoff.';
+    case 1008:
+      return ': a policy violation. Not retried; call reconnect() once it is fixed.';
+    case 1009:
+      return ': a message was larger than it accepts. Send smaller messages, then call reconnect(). Not retried.';
+    case CLOSE_CODES.UNAUTHORIZED:
+      return reauthenticated
+        ? ' again right after auth() supplied a fresh token: the server refuses the credentials. Fix auth(), then call reconnect(). Not retried.'
+        : ': the token was refused. Reconnecting now with a fresh token from auth().';
+    case CLOSE_CODES.FORBIDDEN:
+      return ': the credentials are valid but not allowed here. Not retried.';
+    case CLOSE_CODES.RATE_LIMITED:
+      return ': this client sent too much. Reconnecting with backoff.';
+    default:
+      return code >= 4000 && code <= 4999
+        ? ', an application code that realtime-kit does not retry. Call reconnect() to try again.'
+        : '. Reconnecting with backoff.';
   }
 }
 

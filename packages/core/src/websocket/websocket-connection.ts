@@ -1,12 +1,8 @@
 import { backoff, DEFAULT_BACKOFF } from '../connection/backoff.js';
-import { toConnectionStatus } from '../connection/machine.js';
-import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
-import { browserNetwork, type NetworkEvent } from '../env/network.js';
+import { createReconnectEngine, type Attempt, type AttemptEnd } from '../connection/reconnect-engine.js';
 import { RealtimeError } from '../errors.js';
 import { assertNever } from '../lib/assert-never.js';
 import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
-import { createStore } from '../store.js';
-import { setInspectable } from '../devtools/registry.js';
 import { classifyClose, type WebSocketOutcome, type WebSocketVerdict } from './classify-close.js';
 import { isPong, resolveHeartbeat } from './heartbeat.js';
 import type {
@@ -17,7 +13,6 @@ import type {
   WebSocketLike,
   WebSocketOptions,
 } from './types.js';
-import { toConnectionPhase, type WebSocketPhase } from './websocket-phase.js';
 
 export { DEFAULT_HEARTBEAT } from './heartbeat.js';
 
@@ -37,7 +32,8 @@ const OPEN = 1;
 type Listener<T> = (value: T) => void;
 
 /** One attempt: its socket (once `auth()` returned), and what happened to it so far. */
-interface Attempt {
+interface SocketAttempt {
+  readonly engine: Attempt;
   socket: WebSocketLike | null;
   openedAt: number | null;
   /** Any message arrived: the server accepted this session. */
@@ -65,8 +61,10 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (typeof WebSocketImpl !== 'function') {
     throw new TypeError(
-      'createWebSocketConnection: this runtime has no global WebSocket (Node < 22). Install `ws` and pass its class: ' +
-        "import { WebSocket } from 'ws'; createWebSocketConnection(url, { WebSocket }).",
+      process.env.NODE_ENV !== 'production'
+        ? 'createWebSocketConnection: this runtime has no global WebSocket (Node < 22). Install `ws` and pass its ' +
+            "class: import { WebSocket } from 'ws'; createWebSocketConnection(url, { WebSocket })."
+        : 'createWebSocketConnection: no WebSocket',
     );
   }
   const Socket: WebSocketConstructorLike = WebSocketImpl;
@@ -78,80 +76,49 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
   // Invalid backoff options would otherwise throw later, inside a close handler.
   backoff(1, { ...options.backoff, random: () => 0 });
 
-  const network = options.network ?? browserNetwork;
   const now = options.now ?? (() => Date.now());
   const authParam = options.authParam ?? 'token';
 
-  let phase: WebSocketPhase = 'idle';
-  let attempt = 0;
-  let error: RealtimeError | null = null;
-  let retryInMs: number | null = null;
-  let retryAt: number | null = null;
-  // A 4401 made us fetch a fresh token; another 4401 before a session is confirmed stops.
-  let reauthenticated = false;
   // The attempt in flight. Events of older sockets and late `auth()` results compare against it and are ignored.
-  let current: Attempt | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  // The handshake bound, the idle timer before a ping, or the wait for an answer: never more than one at a time.
+  let current: SocketAttempt | null = null;
+  // After an open: the wait before the next ping, or (with `awaitingPong`) for the answer to one. Before: the handshake bound.
   let livenessTimer: ReturnType<typeof setTimeout> | undefined;
-  let unwatchNetwork: (() => void) | null = null;
+  let awaitingPong = false;
+  /** How the socket of the attempt ending now is closed, and the close that went out (for 'close' listeners). */
+  let closing: WebSocketCloseInfo = { code: 1000, reason: 'reconnect' };
+  let sentClose: WebSocketCloseInfo | null = null;
   const queue: WebSocketData[] = [];
   const messageListeners = new Set<Listener<unknown>>();
   const openListeners = new Set<Listener<void>>();
   const closeListeners = new Set<Listener<WebSocketCloseInfo>>();
   const errorListeners = new Set<Listener<RealtimeError>>();
 
-  const store = createStore<ConnectionState>(INITIAL_CONNECTION_STATE, {
-    onFirstSubscribe() {
-      if (phase === 'idle') start();
+  const engine = createReconnectEngine({
+    begin(attempt) {
+      const next: SocketAttempt = { engine: attempt, socket: null, openedAt: null, received: false, ended: false, cause: undefined };
+      current = next;
+      // Calling auth() and creating the socket a microtask later lets the caller attach listeners first: even the
+      // first attempt's errors (auth() throwing, a constructor refusing the URL) reach them, as with the SSE client.
+      queueMicrotask(() => {
+        if (current === next) authenticate(next);
+      });
     },
+    end: endAttempt,
+    wentOffline() {
+      const closed = takeSentClose();
+      if (closed !== null) emit(closeListeners, closed);
+    },
+    visibleWhileOpen() {
+      // A socket that died while the device slept looks open until a write fails: probe it now.
+      if (current !== null && !awaitingPong) ping(current);
+    },
+    inspectable: () => inspectable,
+    ...(options.network ? { network: options.network } : {}),
+    now,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
   });
 
-  function publish() {
-    const previous = store.getSnapshot();
-    const status = toConnectionStatus(toConnectionPhase(phase), attempt);
-    if (
-      previous.status === status &&
-      previous.error === error &&
-      previous.attempt === attempt &&
-      previous.retryInMs === retryInMs &&
-      previous.retryAt === retryAt
-    ) {
-      return;
-    }
-    // Listed for devtools while running (an idle one is not started by an inspector's subscribe).
-    setInspectable(inspectable, status !== 'closed');
-    store.set(Object.freeze({ status, error, attempt, retryInMs, retryAt, lastEventId: null }));
-  }
-
-  function start() {
-    attempt = 0;
-    error = null;
-    reauthenticated = false;
-    unwatchNetwork ??= network.subscribe(onNetworkEvent);
-    beginAttempt();
-  }
-
-  function beginAttempt() {
-    clearRetryTimer();
-    if (!network.isOnline()) {
-      goOffline();
-      return;
-    }
-    const next: Attempt = { socket: null, openedAt: null, received: false, ended: false, cause: undefined };
-    current = next;
-    phase = options.auth === undefined ? 'connecting' : 'authenticating';
-    retryInMs = null;
-    retryAt = null;
-    publish();
-    // Calling auth() and creating the socket a microtask later lets the caller attach listeners first: even the
-    // first attempt's errors (auth() throwing, a constructor refusing the URL) reach them, as with the SSE client.
-    queueMicrotask(() => {
-      if (current === next) authenticate(next);
-    });
-  }
-
-  function authenticate(next: Attempt) {
+  function authenticate(next: SocketAttempt) {
     const { auth } = options;
     if (auth === undefined) {
       openSocket(next, null);
@@ -181,12 +148,11 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
       .catch(reportListenerError);
   }
 
-  function openSocket(target: Attempt, token: string | null | undefined) {
+  function openSocket(target: SocketAttempt, token: string | null | undefined) {
     const address = token == null ? url : withQueryParam(url, authParam, token);
     let socket: WebSocketLike;
     try {
-      socket =
-        options.protocols === undefined ? new Socket(address) : new Socket(address, options.protocols);
+      socket = options.protocols === undefined ? new Socket(address) : new Socket(address, options.protocols);
     } catch (cause) {
       fail(target, { type: 'socket-error', cause });
       return;
@@ -207,15 +173,13 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     socket.onclose = (event) => {
       if (current === target) handleClose(target, { code: event.code, reason: event.reason });
     };
-    phase = 'connecting';
     if (heartbeat !== null) {
       const { timeoutMs } = heartbeat;
       armLiveness(timeoutMs, () => fail(target, { type: 'heartbeat-timeout', timeoutMs, opening: true }));
     }
-    publish();
   }
 
-  function handleOpen(target: Attempt, socket: WebSocketLike) {
+  function handleOpen(target: SocketAttempt, socket: WebSocketLike) {
     target.openedAt = now();
     clearLivenessTimer();
     // Flush before announcing 'open', so whatever a listener sends goes out after what was queued before it.
@@ -228,102 +192,76 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
       }
     }
     if (current !== target) return;
-    phase = 'open';
-    attempt = 0;
-    error = null;
-    retryInMs = null;
-    retryAt = null;
     armIdle(target);
-    publish();
+    // Servers accept the upgrade and then close 4401: only a message proves the token good.
+    target.engine.open(false);
     if (current === target) emit(openListeners, undefined);
   }
 
-  function handleMessage(target: Attempt, data: unknown) {
+  function handleMessage(target: SocketAttempt, data: unknown) {
     if (!target.received) {
       target.received = true;
-      reauthenticated = false;
+      target.engine.acceptCredentials();
     }
     if (heartbeat === null) {
       emit(messageListeners, data);
       return;
     }
     // Any message proves the socket alive, not only a pong.
-    if (phase === 'awaiting-pong') phase = 'open';
+    awaitingPong = false;
     armIdle(target);
     if (!isPong(heartbeat, data)) emit(messageListeners, data);
   }
 
-  function handleClose(target: Attempt, info: WebSocketCloseInfo) {
+  function handleClose(target: SocketAttempt, info: WebSocketCloseInfo) {
     target.ended = true;
-    if (target.openedAt !== null && now() - target.openedAt >= AUTH_SETTLED_MS) reauthenticated = false;
-    const verdict = classifyClose({ type: 'close', ...info, cause: target.cause }, { url, reauthenticated });
-    settle(verdict, info);
+    if (target.openedAt !== null && now() - target.openedAt >= AUTH_SETTLED_MS) target.engine.acceptCredentials();
+    settle(target, classifyClose({ type: 'close', ...info, cause: target.cause }, { url, reauthenticated: engine.reauthenticated }), info);
   }
 
-  function fail(target: Attempt, outcome: Exclude<WebSocketOutcome, { type: 'close' }>) {
+  function fail(target: SocketAttempt, outcome: Exclude<WebSocketOutcome, { type: 'close' }>) {
     if (current !== target) return;
-    settle(classifyClose(outcome, { url, reauthenticated }), null);
+    settle(target, classifyClose(outcome, { url, reauthenticated: engine.reauthenticated }), null);
   }
 
-  /** Ends the current attempt and applies the verdict; `serverClose` is the close event when the socket ended itself. */
-  function settle(verdict: WebSocketVerdict, serverClose: WebSocketCloseInfo | null) {
-    const reason = verdict.error.code === 'heartbeat_timeout' ? 'heartbeat timeout' : 'reconnect';
-    const clientClose = endAttempt(1000, reason);
-    attempt += 1;
-    error = verdict.error;
-    let dropped = 0;
+  /** Ends the attempt with the verdict; `serverClose` is the close event when the socket ended itself. */
+  function settle(target: SocketAttempt, verdict: WebSocketVerdict, serverClose: WebSocketCloseInfo | null) {
+    closing = { code: 1000, reason: verdict.error.code === 'heartbeat_timeout' ? 'heartbeat timeout' : 'reconnect' };
+    // Dropped before the state says closed, so a listener of the store sees `queued` 0.
+    const dropped = verdict.action === 'stop' ? queue.splice(0).length : 0;
     switch (verdict.action) {
-      case 'stop':
-        stopWatchingNetwork();
-        phase = 'closed';
-        retryInMs = null;
-        retryAt = null;
-        dropped = queue.splice(0).length;
-        publish();
+      case 'retry':
+        target.engine.fail({ action: 'retry', error: verdict.error, delayMs: retryDelay(verdict.wait, engine.failures + 1) });
         break;
       case 'reauthenticate':
-        reauthenticated = true;
-        scheduleRetry(0);
-        break;
-      case 'retry':
-        scheduleRetry(retryDelay(verdict.wait));
+      case 'stop':
+        target.engine.fail(verdict);
         break;
       default:
         assertNever(verdict);
     }
-    const closeInfo = serverClose ?? clientClose;
+    const closeInfo = serverClose ?? takeSentClose();
     if (closeInfo !== null) emit(closeListeners, closeInfo);
     emit(errorListeners, verdict.error);
     if (dropped > 0) emit(errorListeners, droppedError(dropped, 'it stopped'));
   }
 
-  function retryDelay(wait: 'backoff' | 'longer'): number {
-    const delay = backoff(attempt, options.backoff);
+  function retryDelay(wait: 'backoff' | 'longer', failures: number): number {
+    const delay = backoff(failures, options.backoff);
     if (wait === 'backoff') return delay;
     const minMs = options.backoff?.minMs ?? DEFAULT_BACKOFF.minMs;
     const maxMs = options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
     return Math.min(maxMs, minMs + delay);
   }
 
-  function scheduleRetry(delay: number) {
-    phase = 'backoff';
-    retryInMs = delay;
-    retryAt = now() + delay;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      beginAttempt();
-    }, delay);
-    publish();
-  }
-
-  function armIdle(target: Attempt) {
+  function armIdle(target: SocketAttempt) {
     if (heartbeat === null) return;
     armLiveness(heartbeat.intervalMs, () => ping(target));
   }
 
-  function ping(target: Attempt) {
+  function ping(target: SocketAttempt) {
     if (heartbeat === null || current !== target || target.socket === null) return;
-    phase = 'awaiting-pong';
+    awaitingPong = true;
     const { timeoutMs } = heartbeat;
     armLiveness(timeoutMs, () => fail(target, { type: 'heartbeat-timeout', timeoutMs, opening: false }));
     try {
@@ -347,71 +285,43 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     livenessTimer = undefined;
   }
 
-  /** Forgets the current attempt and closes its socket if it still runs; returns the close info it sent, if any. */
-  function endAttempt(code: number, reason: string): WebSocketCloseInfo | null {
+  /** The engine ended the current attempt: close its socket if it still runs, noting the close that went out. */
+  function endAttempt(_attempt: Attempt, why: AttemptEnd) {
     const ending = current;
     current = null;
+    awaitingPong = false;
     clearLivenessTimer();
-    if (ending === null || ending.socket === null || ending.ended) return null;
+    const { code, reason } = why === 'offline' ? { code: 1000, reason: 'offline' } : closing;
+    closing = { code: 1000, reason: 'reconnect' };
+    if (ending === null || ending.socket === null || ending.ended) return;
     ending.ended = true;
     try {
       ending.socket.close(code, reason);
     } catch (thrown) {
       reportListenerError(thrown);
     }
-    return { code, reason };
+    sentClose = { code, reason };
   }
 
-  function clearRetryTimer() {
-    clearTimeout(retryTimer);
-    retryTimer = undefined;
-  }
-
-  function stopWatchingNetwork() {
-    unwatchNetwork?.();
-    unwatchNetwork = null;
-  }
-
-  function goOffline() {
-    const closed = endAttempt(1000, 'offline');
-    clearRetryTimer();
-    phase = 'offline';
-    retryInMs = null;
-    retryAt = null;
-    publish();
-    if (closed !== null) emit(closeListeners, closed);
-  }
-
-  function onNetworkEvent(event: NetworkEvent) {
-    switch (event) {
-      case 'offline':
-        if (phase !== 'idle' && phase !== 'offline' && phase !== 'closed') goOffline();
-        break;
-      case 'online':
-        // Back online: the failure was the network, so waiting out the backoff only delays recovery.
-        if (phase === 'offline' || phase === 'backoff') beginAttempt();
-        break;
-      case 'visible':
-        if (phase === 'backoff') beginAttempt();
-        // A socket that died while the device slept looks open until a write fails: probe it now.
-        else if (phase === 'open' && current !== null) ping(current);
-        break;
-      default:
-        assertNever(event);
-    }
+  function takeSentClose(): WebSocketCloseInfo | null {
+    const sent = sentClose;
+    sentClose = null;
+    return sent;
   }
 
   function openSocketOf(): WebSocketLike | null {
-    if (phase !== 'open' && phase !== 'awaiting-pong') return null;
+    if (engine.phase !== 'open') return null;
     const socket = current?.socket ?? null;
     return socket !== null && socket.readyState === OPEN ? socket : null;
   }
 
   function send(data: WebSocketData) {
-    if (phase === 'closed') {
+    if (engine.phase === 'closed') {
       throw new RealtimeError(
         'closed',
-        `send() on the closed WebSocket connection to ${url}: nothing was sent. Call connect() or reconnect() first.`,
+        process.env.NODE_ENV !== 'production'
+          ? `send() on the closed WebSocket connection to ${url}: nothing was sent. Call connect() or reconnect() first.`
+          : `${url} closed`,
       );
     }
     const socket = openSocketOf();
@@ -422,8 +332,10 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     if (queue.length >= maxQueued) {
       throw new RealtimeError(
         'queue_full',
-        `${maxQueued} messages already wait for the WebSocket to ${url} to open (maxQueued): this one was refused and ` +
-          'none was dropped. Raise maxQueued, wait for status "open", or use trySend() for messages that may be lost.',
+        process.env.NODE_ENV !== 'production'
+          ? `${maxQueued} messages already wait for the WebSocket to ${url} to open (maxQueued): this one was refused ` +
+              'and none was dropped. Raise maxQueued, wait for status "open", or use trySend() for messages that may be lost.'
+          : `${url} maxQueued ${maxQueued}`,
       );
     }
     queue.push(data);
@@ -465,13 +377,8 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
   }
 
   function reconnect() {
-    const closed = endAttempt(1000, 'reconnect');
-    clearRetryTimer();
-    unwatchNetwork ??= network.subscribe(onNetworkEvent);
-    attempt = 0;
-    error = null;
-    reauthenticated = false;
-    beginAttempt();
+    engine.reconnect();
+    const closed = takeSentClose();
     if (closed !== null) emit(closeListeners, closed);
   }
 
@@ -482,16 +389,11 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
     if (new TextEncoder().encode(reason).byteLength > 123) {
       throw new RangeError('WebSocketConnection.close: reason must be at most 123 bytes of UTF-8.');
     }
-    const closed = endAttempt(code, reason);
-    clearRetryTimer();
-    stopWatchingNetwork();
-    phase = 'closed';
-    attempt = 0;
-    error = null;
-    retryInMs = null;
-    retryAt = null;
+    closing = { code, reason };
     const dropped = queue.splice(0).length;
-    publish();
+    engine.close();
+    closing = { code: 1000, reason: 'reconnect' };
+    const closed = takeSentClose();
     if (closed !== null) emit(closeListeners, closed);
     if (dropped > 0) emit(errorListeners, droppedError(dropped, 'close() was called'));
   }
@@ -506,23 +408,21 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
 
   const connection: WebSocketConnection = {
     url,
-    subscribe: store.subscribe,
-    getSnapshot: store.getSnapshot,
+    subscribe: engine.subscribe,
+    getSnapshot: engine.getSnapshot,
     get queued() {
       return queue.length;
     },
     send,
     trySend,
     on: on as WebSocketConnection['on'],
-    connect() {
-      if (phase === 'idle' || phase === 'closed') start();
-    },
+    connect: engine.connect,
     reconnect,
     close,
   };
 
   const inspectable = { kind: 'websocket', connection } as const;
-  if (options.autoConnect ?? true) start();
+  if (options.autoConnect ?? true) engine.connect();
   return connection;
 }
 

@@ -1,4 +1,4 @@
-import { createChannelHub, SESSION_HEADER } from '@realtime-kit/core';
+import { createChannelHub, httpStatusOf, SESSION_HEADER } from '@realtime-kit/core';
 import type { ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
 import { readAuthResult, type AuthenticationResult } from '../auth/result.js';
 import type { AuthenticatedUser } from '../auth/user.js';
@@ -104,9 +104,10 @@ const CLOSE_RETRY_MS = 1000;
  * instance holding it and a secret) that the client sends with every POST (`x-realtime-session`) and poll. **No sticky
  * sessions needed**: with Redis (`createRealtime` with `REDIS_URL`), a POST or poll reaching another instance is
  * routed to the one holding the session, so round-robin balancers and serverless hosts work (a stream is one
- * running function). Errors are JSON `{ error: { code, message } }`: 400 `bad_frame`, 401 `unauthorized`, 404
- * `not_found` (the session is gone: reconnect), 413 `message_too_large`, 415 `bad_frame` (not JSON), 429
- * `rate_limited` (too many polling sessions), 503 `unavailable`.
+ * running function). Errors are JSON `{ error: { code, message } }` with the statuses of core's shared table
+ * (`httpStatusOf`): 400 `bad_frame`, 401 `unauthorized`, 410 `session_gone` (the session is gone: the client starts a
+ * new one at once and resumes), 413 `message_too_large`, 415 `bad_frame` (not JSON), 429 `rate_limited` (too many
+ * polling sessions), 503 `unavailable`.
  */
 export function createChannelEndpoint(options: ChannelEndpointOptions = {}): ChannelEndpoint {
   const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
@@ -279,7 +280,7 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     const token = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
     if (token === null) {
       discardBody(request);
-      return refuse(404, 'not_found', 'No session named (x-realtime-session): open the event stream first.');
+      return refuse(httpStatusOf('session_gone'), 'session_gone', 'No session named (x-realtime-session): open the event stream first.');
     }
     const gone = registry.check(token);
     if (gone) {

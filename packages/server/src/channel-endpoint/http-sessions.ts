@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { httpStatusOf } from '@realtime-kit/core';
 import type { BrokerCluster, ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode } from '@realtime-kit/core';
 import type { PollingQueue } from './polling-queue.js';
 
@@ -22,7 +23,7 @@ export interface HttpSession {
 
 /** What a request to a session comes to: the HTTP answer, whichever instance holds the session. */
 export interface SessionAnswer {
-  readonly status: 200 | 204 | 401 | 404 | 500 | 503;
+  readonly status: 200 | 204 | 401 | 404 | 410 | 500 | 503;
   readonly error?: { readonly code: RealtimeErrorCode; readonly message: string };
   /** A poll's answer: the batch number (0 for empty) and the frames as JSON texts. */
   readonly batch?: number;
@@ -48,7 +49,7 @@ export interface SessionRegistry {
   mint(): { token: string; secret: string };
   add(session: HttpSession): void;
   delete(secret: string): void;
-  /** A 404 answer when `token` cannot name a session (malformed, or ours and gone), before any body is read. */
+  /** A 410 answer when `token` cannot name a session (malformed, or ours and gone), before any body is read. */
   check(token: string): SessionAnswer | undefined;
   /** Answers a request for the session named by `token`, here or on the instance holding it. */
   request(token: string, request: SessionRequestFor, signal?: AbortSignal): Promise<SessionAnswer>;
@@ -65,7 +66,8 @@ const ROUTE_FRAMES_MS = 10_000;
 const registries = new WeakMap<ChannelBroker, SessionRegistry>();
 
 const GONE = 'No open session with that token (it ended, expired, or its server restarted): start a new one.';
-const notFound = (message: string): SessionAnswer => ({ status: 404, error: { code: 'not_found', message } });
+/** The session a request names is not (or no longer) served: 410 `session_gone`, so the client starts a new one at once and resumes. */
+const notFound = (message: string): SessionAnswer => ({ status: httpStatusOf('session_gone') as 410, error: { code: 'session_gone', message } });
 
 /** The registry of `hub`'s broker (one per process and broker, so every endpoint of one `realtime` shares it). */
 export function sessionRegistry(hub: ChannelHub<ChannelBroker>, onError: (error: unknown) => void): SessionRegistry {

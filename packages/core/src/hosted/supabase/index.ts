@@ -1,0 +1,2 @@
+export { supabaseTransport } from './supabase-transport.js';
+export * from './supabase-types.js';
