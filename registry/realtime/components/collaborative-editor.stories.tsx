@@ -23,6 +23,7 @@ import type { Meta, StoryContext, StoryObj } from "@storybook/react-vite"
 import { expect, userEvent, waitFor, within } from "storybook/test"
 import * as Y from "yjs"
 
+import { Button } from "@/components/ui/button"
 import {
   CollaborativeEditor,
   type CollaborativeEditorProps,
@@ -89,13 +90,13 @@ function SideBySide({
           {adaHere ? (
             <CollaborativeEditor {...rest} channel={CHANNEL} user={ADA} />
           ) : (
-            <button
-              type="button"
-              className="rounded-md border px-3 py-1.5 text-sm"
+            <Button
               onClick={() => setAdaHere(true)}
+              variant="outline"
+              size="sm"
             >
               Ada opens the document
-            </button>
+            </Button>
           )}
         </section>
       </RealtimeProvider>

@@ -4,6 +4,7 @@ import type { Meta, StoryObj } from "@storybook/react-vite"
 import { toast, Toaster } from "sonner"
 import { expect, userEvent, waitFor, within } from "storybook/test"
 
+import { Button } from "@/components/ui/button"
 import {
   ReconnectToaster,
   useReconnectToasts,
@@ -199,13 +200,9 @@ function LateToaster() {
   const [mounted, setMounted] = React.useState(false)
   return (
     <div className="min-h-64 space-y-3">
-      <button
-        type="button"
-        onClick={() => setMounted(true)}
-        className="inline-flex h-8 items-center rounded-md border bg-background px-3 text-sm font-medium shadow-xs"
-      >
+      <Button onClick={() => setMounted(true)} variant="outline" size="sm">
         Mount the Toaster
-      </button>
+      </Button>
       {mounted && <Toaster position="bottom-center" />}
     </div>
   )

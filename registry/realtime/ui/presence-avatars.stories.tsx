@@ -7,6 +7,7 @@ import {
 import type { Meta, StoryObj } from "@storybook/react-vite"
 import { expect, userEvent, waitFor, within } from "storybook/test"
 
+import { Button } from "@/components/ui/button"
 import {
   connectAs,
   kitOf,
@@ -227,14 +228,14 @@ export const AnnouncesJoinsAndLeaves: Story = {
         <PresenceAvatars {...args} members={members} />
         <div className="flex gap-2">
           {[team[1]!, team[2]!, team[3]!].map((who) => (
-            <button
+            <Button
               key={who.userId}
-              type="button"
-              className="rounded-md border px-2 py-1 text-sm"
               onClick={() => toggle(who)}
+              variant="outline"
+              size="sm"
             >
               Toggle {who.data.name}
-            </button>
+            </Button>
           ))}
         </div>
       </div>

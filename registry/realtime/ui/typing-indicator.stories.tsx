@@ -4,6 +4,7 @@ import { useChannel, usePresence } from "@realtime-kit/react"
 import type { Meta, StoryObj } from "@storybook/react-vite"
 import { expect, userEvent, waitFor } from "storybook/test"
 
+import { Button } from "@/components/ui/button"
 import {
   connectAs,
   kitOf,
@@ -121,17 +122,18 @@ export const NoLayoutShift: Story = {
     return (
       <div className="w-72">
         <TypingIndicator {...args} typing={typing} />
-        <button
-          type="button"
-          className="mt-1 rounded-md border px-2 py-1 text-sm"
+        <Button
+          className="mt-1"
           onClick={() =>
             setTyping((current) =>
               current.length === 0 ? ["ada", "grace"] : []
             )
           }
+          variant="outline"
+          size="sm"
         >
           Toggle
-        </button>
+        </Button>
       </div>
     )
   },

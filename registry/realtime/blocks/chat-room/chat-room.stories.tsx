@@ -12,6 +12,7 @@ import {
 import type { Meta, StoryObj } from "@storybook/react-vite"
 import { expect, userEvent, waitFor, within } from "storybook/test"
 
+import { Button } from "@/components/ui/button"
 import {
   ChatRoom,
   type ChatMessage,
@@ -899,15 +900,15 @@ export const SwitchRooms: Story = {
       <div className="space-y-3">
         <div className="flex gap-2">
           {Object.keys(rooms).map((name) => (
-            <button
+            <Button
               key={name}
-              type="button"
               aria-pressed={room === name}
               onClick={() => setRoom(name)}
-              className="rounded-md border px-2 py-1 text-sm"
+              variant="outline"
+              size="sm"
             >
               {name}
-            </button>
+            </Button>
           ))}
         </div>
         <ChatRoom
