@@ -1,6 +1,5 @@
 "use client"
 
-import * as React from "react"
 import { cva } from "class-variance-authority"
 import { Circle, CircleCheck, CircleX, LoaderCircle } from "lucide-react"
 

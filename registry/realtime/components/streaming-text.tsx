@@ -1,11 +1,7 @@
 "use client"
 
 import * as React from "react"
-import {
-  useSSE,
-  type SSEMessage,
-  type UseSSEOptions,
-} from "@realtime-kit/react"
+import { useSSE, type UseSSEOptions } from "@realtime-kit/react"
 import { RotateCcw, Square } from "lucide-react"
 
 import { Button } from "@/components/ui/button"

@@ -2,7 +2,6 @@
  * Story helpers (not a registry item: nothing here ships). Every story gets a fresh in-memory SSE server
  * and network from `@realtime-kit/core/testing`, so stories drive every state without a backend.
  */
-import * as React from "react"
 import { createRealtimeClient, type RealtimeClient } from "@realtime-kit/core"
 import {
   createTestTransport,

@@ -201,7 +201,7 @@ export const FieldValid: Story = {
 
 /** The name is taken: aria-invalid, the reason, and submitting moves focus back to the field instead. */
 export const FieldInvalid: Story = {
-  play: async ({ canvas, canvasElement, args }) => {
+  play: async ({ canvas, args }) => {
     const username = canvas.getByLabelText(/^Username/)
     await userEvent.type(username, "admin")
     await userEvent.type(canvas.getByLabelText(/^Email/), "root@example.dev")

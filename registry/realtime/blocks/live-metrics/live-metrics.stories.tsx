@@ -529,7 +529,7 @@ export const RightToLeft: Story = {
       },
     ],
   },
-  play: async ({ canvas, canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded }) => {
     await stream(kitOf({ loaded }), 10)
     await waitFor(() =>
       expect(root(canvasElement)).toHaveAttribute("data-state", "live")

@@ -1,6 +1,5 @@
 "use client"
 
-import * as React from "react"
 import { ArrowDown, LoaderCircle, MessagesSquare } from "lucide-react"
 
 import { Button } from "@/components/ui/button"

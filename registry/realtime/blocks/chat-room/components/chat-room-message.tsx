@@ -1,6 +1,5 @@
 "use client"
 
-import * as React from "react"
 import { CircleAlert, Clock, RotateCcw } from "lucide-react"
 
 import { Button } from "@/components/ui/button"

@@ -1,6 +1,5 @@
 "use client"
 
-import * as React from "react"
 import { CircleAlert, CircleCheck, LoaderCircle } from "lucide-react"
 
 import { Input } from "@/components/ui/input"
