@@ -35,7 +35,7 @@ type AttwResult =
     };
 
 /** The functions the checks need, imported by the calling test from `publint`, `publint/utils` and `@arethetypeswrong/core`. */
-export interface PackageCheckTools<Package> {
+interface PackageCheckTools<Package> {
   publint(options: { pack: { tarball: ArrayBuffer }; level: 'warning' }): Promise<{ messages: PublintMessage[]; pkg: Record<string, unknown> }>;
   formatMessage(message: PublintMessage, pkg: Record<string, unknown>): string | undefined;
   createPackageFromTarballData(tarball: Uint8Array): Package;
@@ -54,7 +54,7 @@ export interface PackageCheckOptions<Package> {
  * The resolution modes `attw --profile esm-only` ignores: an ESM-only package is expected to fail
  * under `node10` (no `exports`) and to need a dynamic import from CommonJS under `node16`.
  */
-export const ESM_ONLY_IGNORED_RESOLUTIONS = ['node10', 'node16-cjs'];
+const ESM_ONLY_IGNORED_RESOLUTIONS = ['node10', 'node16-cjs'];
 
 interface Packed {
   tarball: Uint8Array;

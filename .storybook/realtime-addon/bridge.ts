@@ -4,8 +4,8 @@ import { EVENTS, type DevtoolsCommand, type DevtoolsSnapshot } from './constants
 
 /** The part of Storybook's channel the bridge uses. */
 export interface BridgeChannel {
-  on(event: string, listener: (...args: any[]) => void): void;
-  off(event: string, listener: (...args: any[]) => void): void;
+  on(event: string, listener: (...args: never[]) => void): void;
+  off(event: string, listener: (...args: never[]) => void): void;
   emit(event: string, ...args: unknown[]): void;
 }
 

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** Always external: the app already ships React, so no row counts it. */
-export const REACT_EXTERNALS: readonly string[] = ['react', 'react-dom', 'react/jsx-runtime', 'react/jsx-dev-runtime'];
+const REACT_EXTERNALS: readonly string[] = ['react', 'react-dom', 'react/jsx-runtime', 'react/jsx-dev-runtime'];
 
 export interface BundleOptions {
   /** More modules to leave out of the bundle (e.g. `motion`, `lucide-react`, `socket.io-client`). Subpaths are matched too. */

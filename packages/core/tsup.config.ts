@@ -9,10 +9,10 @@ const entries: Record<string, string> = {
   'pusher/index': 'src/hosted/pusher/index.ts',
   'ably/index': 'src/hosted/ably/index.ts',
   'supabase/index': 'src/hosted/supabase/index.ts',
-  'encryption/index': 'src/wrappers/encrypted.ts',
-  'fallback/index': 'src/wrappers/fallback.ts',
+  'encryption/index': 'src/wrappers/encrypted/index.ts',
+  'fallback/index': 'src/wrappers/fallback/index.ts',
   'polling/index': 'src/transports/polling.ts',
-  'cross-tab/index': 'src/wrappers/cross-tab.ts',
+  'cross-tab/index': 'src/wrappers/cross-tab/index.ts',
   'devtools/index': 'src/devtools/index.ts',
   'yjs/index': 'src/yjs/index.ts',
 };

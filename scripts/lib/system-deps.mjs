@@ -10,7 +10,7 @@
  */
 
 /** What each package is for, and its name in each package manager. */
-export const DEPS = {
+const DEPS = {
   chromium: {
     label: 'Chromium',
     why: 'the Storybook and cross-tab tests run in it',
@@ -129,7 +129,7 @@ export function systemOf(facts) {
  * The exact commands a person runs for `missing` on `system`; sudo only where it is needed (not as root, where
  * containers often have no sudo; never for brew, which refuses to run as root).
  */
-export function manualCommands(system, missing, isRoot) {
+function manualCommands(system, missing, isRoot) {
   const sudo = isRoot ? '' : 'sudo ';
   const names = (manager) => missing.map((name) => DEPS[name].packages[manager]).join(' ');
   if (system === 'apt') return [`${sudo}apt-get update && ${sudo}apt-get install -y ${names('apt')}`];
@@ -144,7 +144,7 @@ export function manualCommands(system, missing, isRoot) {
 }
 
 /** The CHROMIUM_PATH alternative, with where Chrome lives on that platform (it is not always on PATH). */
-export function chromiumHint(platform) {
+function chromiumHint(platform) {
   const chrome = platform === 'darwin' ? MAC_CHROME : '/opt/google/chrome/chrome';
   const found = platform === 'darwin' ? `${MAC_CHROMIUM} is found by itself. ` : '';
   return `${found}Or point CHROMIUM_PATH at a Chromium or Chrome you already have:\n${indent(`export CHROMIUM_PATH="${chrome}"`)}`;

@@ -25,7 +25,7 @@ export const MIN_NODE = (/(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(rootPackage.engine
 export const LOCAL_PNPM_DIR = path.join(ROOT, '.tools', 'pnpm');
 const LOCAL_PNPM_BIN = path.join(LOCAL_PNPM_DIR, 'node_modules', '.bin');
 
-export const TELEMETRY_OFF = {
+const TELEMETRY_OFF = {
   TURBO_TELEMETRY_DISABLED: '1',
   STORYBOOK_DISABLE_TELEMETRY: '1',
   NEXT_TELEMETRY_DISABLED: '1',

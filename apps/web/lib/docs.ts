@@ -1,5 +1,5 @@
 /** The hand-written part of each item's docs page: a usage snippet and a short props table. */
-export interface PropDoc {
+interface PropDoc {
   name: string;
   type: string;
   default?: string;

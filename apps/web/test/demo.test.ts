@@ -1,6 +1,6 @@
 import { createSSEConnection, type SSEMessage } from '@realtime-kit/core';
 import { createEventStream } from '@realtime-kit/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { counterSnapshot, joinCounter, type CounterSnapshot } from '../lib/counter-hub';
 import { DEMO_TASK_STEPS, demoTaskScript, resumeIndex } from '../lib/demo-task';
 

@@ -1,7 +1,7 @@
 /** Messages between the server suite (`bench/suites/server.ts`) and its server and client child processes. */
 
 /** What a server child serves. */
-export type ServerMode =
+type ServerMode =
   /** Ours: `createNodeEventStream` on the Node response, one `encodeEvent` per broadcast. */
   | 'sse-node'
   /** Ours: `createEventStream(request)` behind a Node ⇄ Fetch adapter (as Next.js serves route handlers). */

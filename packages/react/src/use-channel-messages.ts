@@ -46,6 +46,7 @@ export function useChannelMessages(
   const buffer = useMemo(
     () => createMessageBuffer<ChannelMessage>({ maxMessages, throttle }),
     // `channel` and `event` are deliberate dependencies: another stream starts from an empty list.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [channel, event, maxMessages, throttle],
   );
   useEffect(() => {

@@ -38,6 +38,7 @@ export interface UsePollingResult<T> extends PollState<T> {
 }
 
 /** Every component's pollers, shared by key. Each has its own `T`, which a poller takes in and gives out: `any`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const cache = /* @__PURE__ */ createConnectionCache<SharedPoller<any>>();
 let privateKeys = 0;
 const noopSubscribe = () => () => {};

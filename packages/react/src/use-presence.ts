@@ -80,6 +80,9 @@ export function usePresence<D = unknown, S = readonly PresenceMember<D>[]>(
       off();
       presence.setStatus('active');
     };
+    // Keyed by what the effect reads of `activity` (off, or its idleMs), not its identity: an inline object must
+    // not restart the monitor.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [presence, enter, activity === false, idleMs]);
 
   const members = useStoreSelector(

@@ -14,7 +14,12 @@ import {
 } from '@realtime-kit/core';
 import { socketIOConnection } from '@realtime-kit/core/socket-io';
 
+// socket.io-client's own event-map shape; `unknown` would not accept its listeners' parameter lists.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EventsMap = Record<string, any>;
+/** A socket whose event maps this hook does not look into. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySocket<ServerEvents extends EventsMap = EventsMap> = Socket<ServerEvents, any>;
 
 /** socket.io-client's options (`io(url, options)`); `autoConnect` is the hook's: it connects with the first component. */
 export type UseSocketOptions = Partial<Omit<ManagerOptions & SocketOptions, 'autoConnect'>>;
@@ -38,7 +43,7 @@ interface SocketView {
 }
 
 interface SharedSocket extends CacheableConnection<SocketView> {
-  readonly socket: Socket<any, any>;
+  readonly socket: AnySocket;
   /** The newest options of any component using this entry: `auth` is read through it. */
   readonly latest: { current: UseSocketOptions };
 }
@@ -88,7 +93,7 @@ export function useSocket<ServerEvents extends EventsMap = EventsMap, ClientEven
  * never re-subscribes. `socket` may be null (nothing happens until it is not).
  */
 export function useSocketEvent<ServerEvents extends EventsMap, E extends keyof ServerEvents & string>(
-  socket: Socket<ServerEvents, any> | null,
+  socket: AnySocket<ServerEvents> | null,
   event: E,
   handler: ServerEvents[E],
 ): void {

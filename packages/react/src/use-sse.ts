@@ -93,6 +93,7 @@ export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T
       offError();
     };
     // Keyed by the content of `events`, not its identity: an inline array must not resubscribe.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shared, eventsKey]);
 
   const actions = useMemo(

@@ -93,7 +93,7 @@ export function encodeWholeFrameEvent(frame: ServerFrame, format: FrameEventForm
 }
 
 /** The event type a frame is sent as in the `event` format. */
-export function frameEventType(frame: ServerFrame): string {
+function frameEventType(frame: ServerFrame): string {
   // JSON never contains a raw line break, but an event name could: it would end the field early and let the
   // rest pose as other fields, so line breaks are replaced (publishers are validated before they get here).
   return frame.type === 'message' ? frame.event.replace(LINE_BREAKS, ' ') : `rk:${frame.type}`;

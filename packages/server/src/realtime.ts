@@ -18,8 +18,8 @@ import type { Redis } from 'ioredis';
 import { createStreamTokens, type StreamTokens } from './auth/stream-tokens.js';
 import { eventReporter, type RefusalCode, type ServerEventListener, type ServerTransport } from './events.js';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
-import { createMemoryStore } from './store/memory-store.js';
-import type { BucketSpec, KeyValueStore } from './store/types.js';
+import { createMemoryStore } from './key-value/memory-store.js';
+import type { BucketSpec, KeyValueStore } from './key-value/key-value-store.js';
 import { refuseUnsealed } from './validation/encrypted-payload.js';
 import { createPayloadValidator } from './validation/payload-schema.js';
 
@@ -348,9 +348,9 @@ export async function publish(channel: string, event: string, data: unknown, opt
 }
 
 /** The Redis modules, or a clear error when their peer dependency `ioredis` is not installed. */
-async function loadRedis(): Promise<typeof import('./redis/redis-broker.js')> {
+async function loadRedis(): Promise<typeof import('./redis/index.js')> {
   try {
-    return await import('./redis/redis-broker.js');
+    return await import('./redis/index.js');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('ioredis')) {

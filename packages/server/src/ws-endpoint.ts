@@ -1,38 +1,30 @@
-import type { AuthenticatedUser } from './auth/user.js';
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES, createChannelHub } from '@realtime-kit/core';
-import type { ChannelBroker, ChannelHub, ClientFrame, HubReceipt, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { readAuthResult, type AuthenticationResult, type AuthRefusalCode } from './auth/result.js';
-import { eventReporter, type ServerEventListener } from './events.js';
+import { httpStatusOf } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, HubReceipt } from '@realtime-kit/core';
+import { WebSocketServer } from 'ws';
+import type { AuthenticationResult } from './auth/result.js';
+import { createAdmission, type AdmissionRefusal } from './endpoint/admission.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './endpoint/limits.js';
+import type { ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
+import { SERVER_CLOSE_CODES } from './server-close-codes.js';
 import { perMessageDeflateOptions, resolveCompression, windowBitsRecorder, type WebSocketCompressionOptions } from './ws-compression.js';
+import { openWebSocketSession, type WebSocketEndpointContext } from './ws-session.js';
 import { createInboundPacer } from './ws-inbound.js';
-import { createFrameWriter, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS, type SocketWriter } from './ws-writer.js';
+import { createFrameWriter, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS } from './ws-writer.js';
 
 export { DEFAULT_COMPRESSION_LEVEL, DEFAULT_COMPRESSION_THRESHOLD } from './ws-compression.js';
 export type { WebSocketCompressionOptions } from './ws-compression.js';
 export { DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS } from './ws-writer.js';
-
-/** Default largest accepted message: 64 KiB. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+export { DEFAULT_MAX_MESSAGE_BYTES } from './endpoint/limits.js';
 /** Default interval of WebSocket-level pings; a client that has not answered the previous one is dropped. */
 export const DEFAULT_PING_INTERVAL_MS = 30_000;
 /** Default bytes that may wait in one client's send buffer before it is dropped as a slow consumer (1 MiB). */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** How long `close()` waits for clients to acknowledge the close before cutting their sockets. */
 const CLOSE_GRACE_MS = 2000;
-/** 1012 Service Restart: "come back soon" — clients reconnect with backoff and resume. */
-const SERVICE_RESTART = 1012;
-/** 1011 Internal Error: `authenticate` threw. */
-const INTERNAL_ERROR = 1011;
-/** 1008 Policy Violation: the origin is not allowed. Clients stop (`policy_violation`) instead of retrying. */
-const POLICY_VIOLATION = 1008;
-/** setTimeout's largest delay (~24.8 days); a later expiry is not scheduled. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 
 /** Options for {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpointOptions {
@@ -50,12 +42,12 @@ export interface WebSocketEndpointOptions {
   /**
    * Checks the `?token=` query parameter (null when absent) on every connection. Return the user, or null to
    * refuse: the socket is then closed with 4401 (`CLOSE_CODES.UNAUTHORIZED`) and the client asks `auth` for a
-   * fresh token. Without it, every connection is anonymous.
+   * fresh token. A user's `expiresAt` closes the connection with 4401 then. Without it, every connection is anonymous.
    */
   authenticate?: (token: string | null, request: IncomingMessage) => Promise<AuthenticationResult> | AuthenticationResult;
   /**
-   * Whether a browser page from `origin` (null for non-browser clients) may connect. Refused connections are
-   * accepted and closed at once with 1008 (`policy_violation` on the client, which does not retry). Default: any.
+   * Whether a browser page from `origin` (null for non-browser clients) may connect. Refused connections (a throw
+   * too) are accepted and closed at once with 1008 (`policy_violation` on the client, which does not retry). Default: any.
    */
   checkOrigin?: (origin: string | null) => boolean;
   /** Audit trail: connect, disconnect, auth failure, refused input. Default `realtime.onEvent`'s reporter, if any. */
@@ -155,8 +147,6 @@ export interface WebSocketEndpoint {
  *
  * @throws {RangeError} when a size or interval option is out of range.
  */
-export type { AuthenticatedUser } from './auth/user.js';
-
 export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}): WebSocketEndpoint {
   const maxMessageBytes = positive(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
   const maxBufferedBytes = positive(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes');
@@ -165,14 +155,22 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   const maxDurationMs = options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
   const coalesceMs = options.coalesceMs === false ? false : nonNegative(options.coalesceMs ?? DEFAULT_WS_COALESCE_MS, 'coalesceMs');
   const fanoutBudgetMs = positive(options.fanoutBudgetMs ?? DEFAULT_FANOUT_BUDGET_MS, 'fanoutBudgetMs');
-  const writer = createFrameWriter({ coalesceMs, sliceMs: fanoutBudgetMs, maxBufferedBytes, compression });
-  const pacer = createInboundPacer({ sliceMs: fanoutBudgetMs });
-  const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
-  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] WebSocket endpoint:', error));
-  const { server, path, authenticate, checkOrigin } = options;
-  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
-  /** Frames being handled (an async broker, authorize or limit): `close()` lets them finish and answer first. */
-  const inFlight = new Set<Promise<unknown>>();
+  const admission = createAdmission(options, 'WebSocket endpoint');
+  const { hub } = admission;
+  const { server, path, authenticate } = options;
+  let closing: Promise<void> | undefined;
+  const context: WebSocketEndpointContext = {
+    admission,
+    writer: createFrameWriter({ coalesceMs, sliceMs: fanoutBudgetMs, maxBufferedBytes, compression }),
+    pacer: createInboundPacer({ sliceMs: fanoutBudgetMs }),
+    maxMessageBytes,
+    maxDurationMs,
+    clients: new Map(),
+    alive: new WeakSet(),
+    inFlight: new Set(),
+    closing: () => closing !== undefined,
+  };
+  const { clients, alive } = context;
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -182,10 +180,6 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   });
   const windows = windowBitsRecorder();
   if (compression) wss.on('headers', windows.record);
-  /** Open connections, each with its side of the writer. */
-  const clients = new Map<WebSocket, SocketWriter>();
-  const alive = new WeakSet<WebSocket>();
-  let closing: Promise<void> | undefined;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (path !== undefined && pathname(request) !== path) return;
@@ -209,115 +203,25 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   pinger?.unref();
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
-    if (closing) return refuse(socket, '503 Service Unavailable');
+    if (closing) return refuseUpgrade(socket, 'unavailable');
     // Until ws owns the socket, a reset during `authenticate` must not become an uncaught 'error'.
     const ignore = () => {};
     socket.on('error', ignore);
-    void identify(request).then((outcome) => {
+    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+    const admitted = admission.admit(headerValue(request.headers.origin), {
+      transport: 'websocket',
+      authenticate: authenticate && (() => authenticate(token, request)),
+      refusal: token === null ? 'no token' : 'token refused',
+    });
+    void admitted.then((verdict) => {
       if (closing || socket.destroyed) return void socket.destroy();
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore);
         const windowBits = windows.take(request);
-        if (outcome.ok) return open(ws, outcome.user, socket, windowBits);
-        if (outcome.failed) return ws.close(INTERNAL_ERROR, 'authentication failed');
-        report({ type: 'auth_failure', transport: 'websocket', code: outcome.code, reason: outcome.reason });
-        if (outcome.code === 'forbidden') return ws.close(POLICY_VIOLATION, 'origin not allowed');
-        // The close reason is the code, so a client can tell an expired token from a missing one.
-        ws.close(CLOSE_CODES.UNAUTHORIZED, outcome.code);
+        if (verdict.ok) return openWebSocketSession(context, ws, verdict.user, socket, windowBits);
+        const [code, reason] = closeFor(verdict);
+        ws.close(code, reason);
       });
-    });
-  }
-
-  type Identity =
-    | { ok: true; user: AuthenticatedUser | undefined }
-    | { ok: false; failed: true }
-    | { ok: false; failed: false; code: AuthRefusalCode; reason: string };
-
-  async function identify(request: IncomingMessage): Promise<Identity> {
-    const origin = headerValue(request.headers.origin);
-    if (checkOrigin && !checkOrigin(origin)) return { ok: false, failed: false, code: 'forbidden', reason: `origin ${String(origin)} not allowed` };
-    if (!authenticate) return { ok: true, user: undefined };
-    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-    try {
-      const verdict = readAuthResult(await authenticate(token, request), token === null ? 'no token' : 'token refused');
-      return verdict.ok ? verdict : { ok: false, failed: false, code: verdict.code, reason: verdict.message };
-    } catch (error) {
-      onError(error);
-      return { ok: false, failed: true };
-    }
-  }
-
-  /**
-   * `socket`: the stream under `ws`. Data frames are finished WebSocket frames (built once per frame for every client,
-   * compressed when `windowBits` says the client accepted permessage-deflate) that the writer writes to it directly,
-   * coalesced per turn; `ws` itself only writes control frames (pings, pongs, the close), always whole, between them.
-   */
-  function open(ws: WebSocket, user: AuthenticatedUser | undefined, socket: Duplex, windowBits: number | undefined) {
-    const output = writer.attach({ ws, socket, windowBits });
-    clients.set(ws, output);
-    alive.add(ws);
-    const send = (frame: ServerFrame) => output.send(frame);
-    const refuseFrame = (code: RealtimeErrorCode, message: string) => send({ type: 'error', error: { code, message } });
-    const session = hub.connect({
-      send,
-      userId: user?.userId,
-      transport: 'websocket',
-      ...(user?.channels === undefined ? {} : { channels: user.channels }),
-      close: () => output.close(SERVICE_RESTART, 'session ended'),
-    });
-    report({ type: 'connect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
-    const expiresIn = user?.expiresAt === undefined ? undefined : Math.max(0, user.expiresAt - Date.now());
-    const expiry =
-      expiresIn === undefined || expiresIn > MAX_TIMER_MS
-        ? undefined
-        : setTimeout(() => output.close(CLOSE_CODES.UNAUTHORIZED, 'token expired'), expiresIn);
-    // A host that cuts connections after a while: end first, as a restart, so the client resumes elsewhere at once.
-    const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => output.close(SERVICE_RESTART, 'max duration'), maxDurationMs);
-
-    // Never throws: every failure is answered or reported (the pacer relies on it). Returns the frame's handling when
-    // it is asynchronous (the pacer waits for it, fan-out included, before it reads its clock).
-    const handle = ({ data, isBinary }: { data: RawData; isBinary: boolean }): unknown => {
-      const size = byteLength(data);
-      if (closing) return; // Shutting down: the client re-sends what was not acked to the next server.
-      if (size > maxMessageBytes) {
-        report({ type: 'refused', transport: 'websocket', code: 'message_too_large', userId: user?.userId });
-        return refuseFrame('message_too_large', `A ${size}-byte message was refused: the limit is ${maxMessageBytes} bytes. Send smaller payloads (store large data elsewhere and send a reference).`);
-      }
-      if (isBinary) return refuseFrame('bad_frame', 'Binary messages are not part of the protocol: send JSON text frames.');
-      let frame: ClientFrame;
-      try {
-        frame = JSON.parse(rawToString(data)) as ClientFrame;
-      } catch {
-        return refuseFrame('bad_frame', 'The message is not valid JSON: send one JSON protocol frame per message.');
-      }
-      // The hub checks the frame's shape (answering bad ones with `bad_frame`) and keeps one session's frames in order.
-      try {
-        const pending = session.receive(frame);
-        if (pending) {
-          const tracked = pending.catch(onError).finally(() => inFlight.delete(tracked));
-          inFlight.add(tracked);
-          return tracked;
-        }
-      } catch (error) {
-        onError(error);
-      }
-    };
-    const input = pacer.attach(ws, handle);
-    ws.on('pong', () => alive.add(ws));
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      alive.add(ws);
-      input.receive({ data, isBinary });
-    });
-    // ws always follows 'error' with 'close'; the listener keeps the error from being thrown.
-    ws.on('error', () => {});
-    ws.on('close', () => {
-      clearTimeout(expiry);
-      clearTimeout(lifetime);
-      clients.delete(ws);
-      output.release();
-      input.release();
-      session.close();
-      report({ type: 'disconnect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
     });
   }
 
@@ -333,13 +237,13 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
         server?.off('upgrade', onUpgrade);
         if (pinger) clearInterval(pinger);
         // Let frames already being handled finish, so every publish that was stored is also acked (bounded).
-        await Promise.race([Promise.allSettled([...inFlight]), delay(CLOSE_GRACE_MS)]);
+        await Promise.race([Promise.allSettled([...context.inFlight]), delay(CLOSE_GRACE_MS)]);
         const gone = [...clients].map(
           ([ws, output]) =>
             new Promise<void>((resolve) => {
               ws.once('close', () => resolve());
               // What was sent before (acks of the frames just handled) goes out ahead of the close frame.
-              output.close(SERVICE_RESTART, 'server shutting down');
+              output.close(SERVER_CLOSE_CODES.SERVICE_RESTART, 'server shutting down');
             }),
         );
         const cut = setTimeout(() => clients.forEach((_output, ws) => ws.terminate()), CLOSE_GRACE_MS);
@@ -352,6 +256,22 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
   };
 }
 
+/**
+ * The close of a refused connection. The reason of a 4401 is the code, so a client can tell an expired token from a
+ * missing one; a refused origin stops the client (1008); a throwing `authenticate` is the server's failure (1011).
+ */
+function closeFor(refusal: AdmissionRefusal): [code: number, reason: string] {
+  if (refusal.code === 'server_error') return [SERVER_CLOSE_CODES.INTERNAL_ERROR, 'authentication failed'];
+  if (refusal.code === 'forbidden') return [SERVER_CLOSE_CODES.POLICY_VIOLATION, refusal.check === 'origin' ? 'origin not allowed' : 'forbidden'];
+  return [SERVER_CLOSE_CODES.UNAUTHORIZED, refusal.code];
+}
+
+/** Refuses an upgrade before it is one: a bare HTTP answer with core's status for `code`. */
+function refuseUpgrade(socket: Duplex, code: 'unavailable') {
+  const status = httpStatusOf(code);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -361,22 +281,8 @@ function headerValue(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
-function refuse(socket: Duplex, status: string) {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 function pathname(request: IncomingMessage): string {
   return new URL(request.url ?? '/', 'http://localhost').pathname;
-}
-
-function byteLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-  return data.byteLength;
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }
 
 function nonNegative(value: number, name: string): number {

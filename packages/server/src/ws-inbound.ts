@@ -17,13 +17,13 @@
 // beyond what the hub itself orders (its per-session chain).
 
 /** Waiting frames of one socket past which it is paused (not read) until they are handled. */
-export const PAUSE_AT_FRAMES = 64;
+const PAUSE_AT_FRAMES = 64;
 /** Frames handled between two looks at the clock at first; then learned (see the top of this file), within 1–256. */
 const INITIAL_BATCH = 8;
 const MAX_BATCH = 256;
 
 /** A socket that can stop and start being read (`ws`'s `pause`/`resume`). */
-export interface Pausable {
+interface Pausable {
   pause(): void;
   resume(): void;
 }
@@ -40,7 +40,7 @@ export interface InboundPacerOptions {
 }
 
 /** One socket's input. */
-export interface InboundPort<M> {
+interface InboundPort<M> {
   /** A frame from the client: handled now, or queued behind this socket's earlier ones. */
   receive(message: M): void;
   /** The socket closed: what waits is dropped (unacknowledged publishes are resent by the client on reconnect). */

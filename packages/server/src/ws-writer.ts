@@ -16,6 +16,7 @@ import type { ServerFrame } from '@realtime-kit/core';
 import type { WebSocket } from 'ws';
 import { encodeFrame } from './encode-frame.js';
 import { compressedFrame, type ResolvedCompression } from './ws-compression.js';
+import { SERVER_CLOSE_CODES } from './server-close-codes.js';
 
 /**
  * Default write window: 0, the end of the event-loop turn. What the hub fans out while the loop handles one round of
@@ -40,8 +41,6 @@ export const FLUSH_AT_BYTES = 64 * 1024;
 const CONCAT_UP_TO_BYTES = 64 * 1024;
 /** Checking the clock after every socket would cost more than it saves; sockets written between two checks. */
 const SOCKETS_PER_CLOCK_CHECK = 8;
-/** 1013 Try Again Later: the client read too slowly; it reconnects and resumes from its last seq. */
-const TRY_AGAIN_LATER = 1013;
 const OPEN = 1;
 
 /** What the writer needs, resolved by the endpoint. */
@@ -181,7 +180,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
           // What the kernel has not taken yet plus what waits here: the client is not reading, so it resumes later.
           if (ws.bufferedAmount + output.bytes > maxBufferedBytes) {
             clear(output);
-            ws.close(TRY_AGAIN_LATER, 'slow consumer');
+            ws.close(SERVER_CLOSE_CODES.TRY_AGAIN_LATER, 'slow consumer');
           }
         },
         flush() {

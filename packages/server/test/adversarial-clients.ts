@@ -6,7 +6,7 @@ import { EventSource, type FetchLike } from 'eventsource';
 import { io, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import { WebSocket } from 'ws';
-import type { SocketClientToServerEvents, SocketServerToClientEvents } from '../src/socket-io/socket-server.js';
+import type { SocketClientToServerEvents, SocketServerToClientEvents } from '../src/socket-io/socket-events.js';
 import { onCleanup, until, type Stack } from './adversarial-stack.js';
 
 type Welcome = Extract<ServerFrame, { type: 'welcome' }>;

@@ -233,6 +233,8 @@ async function startHost(handler: (request: Request) => Promise<Response>): Prom
 }
 
 async function sseHost() {
+  // Declared before the endpoint whose authenticate counts on it; the host exists only once the endpoint does.
+  // eslint-disable-next-line prefer-const
   let host: Host | undefined;
   const sse = createSSEEndpoint({
     heartbeatMs: false,

@@ -8,7 +8,8 @@ import { TYPING_EVENT, type ClientFrame, type HubMessage, type ServerFrame } fro
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtime, type ServerEvent } from '../src/index.js';
-import { createSocketServer, type SocketClientToServerEvents, type SocketServerToClientEvents, type SocketTypingEvent } from '../src/socket-io/socket-server.js';
+import type { SocketClientToServerEvents, SocketServerToClientEvents, SocketTypingEvent } from '../src/socket-io/socket-events.js';
+import { createSocketServer } from '../src/socket-io/socket-server.js';
 
 type NativeSocket = Socket<SocketServerToClientEvents, SocketClientToServerEvents>;
 

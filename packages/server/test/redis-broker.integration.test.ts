@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { createMemoryBroker, isRealtimeError, RealtimeError, type ChannelBroker, type HubMessage } from '@realtime-kit/core';
-import { createRedisBroker, createRedisStore, type RedisBroker, type RedisStore } from '../src/redis/redis-broker.js';
+import { createRedisBroker, type RedisBroker } from '../src/redis/redis-broker.js';
+import { createRedisStore, type RedisStore } from '../src/redis/redis-key-value-store.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 const WAIT = { timeout: 10_000, interval: 20 } as const;
@@ -85,7 +86,7 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
   it('keeps data exactly as published, with the cid key only when given', async () => {
     const broker = factory.create();
     const channel = uniqueChannel();
-    const data = { text: 'héllo "wörld" \\ 🚀', n: 1.5, big: 12345678901234567, nested: [null, true, { a: '' }] };
+    const data = { text: 'héllo "wörld" \\ 🚀', n: 1.5, big: 12345678901234568, nested: [null, true, { a: '' }] };
     await broker.publish(channel, { event: 'chat.message', data, cid: 'c-1' });
     await broker.publish(channel, { event: 'plain', data: 'str' });
     const { messages } = await broker.history(channel, 0);

@@ -1,7 +1,7 @@
 // Two server instances (each its own http server, WebSocket endpoint and `createRealtime({ redis })` with its own
 // Redis connections) sharing one real redis-server on a loopback port. Clients are the real channel client over
 // websocketTransport; a TCP "load balancer" in front lets one client move from instance A to instance B.
-import type { PublishReceipt, RealtimeError } from '@realtime-kit/core';
+import type { PublishReceipt } from '@realtime-kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtime, type Realtime, type ServerEvent } from '../src/index.js';
 import { useRedis } from './redis-server.js';

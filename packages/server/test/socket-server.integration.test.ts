@@ -18,16 +18,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '../src/events.js';
 import { createRedisBroker, type RedisBroker } from '../src/redis/redis-broker.js';
-import {
-  createSocketServer,
-  type SocketClientToServerEvents,
-  type SocketErrorEvent,
-  type SocketPresenceEvent,
-  type SocketServer,
-  type SocketServerOptions,
-  type SocketServerToClientEvents,
-  type SocketTypingEvent,
-} from '../src/socket-io/socket-server.js';
+import type { SocketClientToServerEvents, SocketErrorEvent, SocketPresenceEvent, SocketServerToClientEvents, SocketTypingEvent } from '../src/socket-io/socket-events.js';
+import { createSocketServer, type SocketServer, type SocketServerOptions } from '../src/socket-io/socket-server.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 const WAIT = { timeout: 10_000, interval: 10 };

@@ -7,7 +7,7 @@ import { createChannelHub, createMemoryBroker, type ChannelBroker, type MemoryBr
 import { EventSource, type FetchLike } from 'eventsource';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '../src/events.js';
-import { createSSEEndpoint, type SSEEndpoint, type SSEEndpointOptions } from '../src/sse-endpoint.js';
+import { createSSEEndpoint, type SSEEndpoint, type SSEEndpointOptions } from '../src/sse-endpoint/sse-endpoint.js';
 import { serveFetch } from './fetch-bridge.js';
 
 const WAIT = { timeout: 10_000, interval: 20 };

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import type { ServerFrame } from '@realtime-kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWebSocketEndpoint } from '../src/index.js';
-import { cleanup, onCleanup, rawSocket, startEndpoint, WAIT } from './ws-helpers.js';
+import { cleanup, rawSocket, startEndpoint, WAIT } from './ws-helpers.js';
 
 afterEach(cleanup);
 

@@ -27,7 +27,7 @@ export interface RunResult {
   logFile: string;
 }
 
-export class CommandError extends Error {}
+class CommandError extends Error {}
 
 /** Runs a command to completion. Rejects on a non-zero exit or a timeout, with the end of its output. */
 export function run(command: string, args: string[], options: RunOptions): Promise<RunResult> {
@@ -151,6 +151,6 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   }
 }
 
-export function tail(text: string, lines: number): string {
+function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -30,7 +30,7 @@ export interface HttpRefusal {
 }
 
 /** Longest error body read: a refusal is a short JSON object; anything longer is not one of ours. */
-const MAX_BODY_CHARS = 16 * 1024;
+const MAX_BODY_CHARS = 16_384;
 
 /** Reads a refusing response's typed JSON error body; undefined when it has none (or is not JSON). Never throws. */
 export async function readRefusalBody(response: Response): Promise<HttpRefusalBody | undefined> {

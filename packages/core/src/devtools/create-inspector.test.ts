@@ -8,7 +8,7 @@ import type { WebSocketLike } from '../websocket/types.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { SSEConnection } from '../sse/types.js';
 import { createTestTransport } from '../testing/create-test-transport.js';
-import { fallbackTransport } from '../wrappers/fallback.js';
+import { fallbackTransport } from '../wrappers/fallback/index.js';
 import { createInspector } from './create-inspector.js';
 import type { Inspector } from './types.js';
 

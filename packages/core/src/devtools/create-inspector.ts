@@ -1,52 +1,18 @@
 import type { Channel } from '../channel/types.js';
-import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/status.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
-import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import { createEventLog, type WritableEventLog } from './event-log.js';
-import { watchInspectables, type ClientTap, type Inspectable, type InspectableClient } from './registry.js';
-import { sizeOf, toJSONSafe } from './lib/payload.js';
-import type {
-  ChaosAction,
-  ChaosControls,
-  ChaosState,
-  EventLog,
-  InspectedChannel,
-  InspectedConnection,
-  Inspector,
-  InspectorOptions,
-  TimelineEntry,
-} from './types.js';
+import { snapshotConnection } from './connection-snapshot.js';
+import { createEventLog } from './event-log.js';
+import { NO_CHAOS, errorOf, inspectableId, stateOf, type InspectorEntry } from './inspector-entry.js';
+import { toJSONSafe } from './lib/payload.js';
+import { watchInspectables, type Inspectable } from './registry.js';
+import { tapClient } from './tap-client.js';
+import { tapRawConnection } from './tap-raw-connection.js';
+import type { EventLog, InspectedChannel, InspectedConnection, Inspector, InspectorOptions, TimelineEntry } from './types.js';
 
 /** Default of {@link InspectorOptions.maxEvents}. */
 export const DEFAULT_MAX_EVENTS = 500;
 /** Default of {@link InspectorOptions.maxTimeline}. */
 export const DEFAULT_MAX_TIMELINE = 50;
-
-const ALL_CHAOS: readonly ChaosAction[] = Object.freeze(['disconnect', 'offline', 'online', 'delay', 'drop', 'heal']);
-const RAW_CHAOS: readonly ChaosAction[] = Object.freeze(['disconnect']);
-
-// Ids survive inspectors (a panel closed and opened again shows the same ids), never the target.
-const ids = new WeakMap<Inspectable, string>();
-let lastId = 0;
-function idOf(target: Inspectable): string {
-  let id = ids.get(target);
-  if (id === undefined) {
-    id = `${target.kind}-${++lastId}`;
-    ids.set(target, id);
-  }
-  return id;
-}
-
-interface Entry {
-  readonly id: string;
-  readonly target: Inspectable;
-  readonly log: WritableEventLog;
-  readonly timeline: TimelineEntry[];
-  readonly chaos: ChaosControls;
-  chaosState: ChaosState;
-  snapshot: InspectedConnection | null;
-  detach(): void;
-}
 
 /**
  * Starts inspecting every realtime-kit connection of this page: channel clients (`createRealtimeClient`, so every
@@ -70,14 +36,15 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
   if (!(Number.isInteger(maxEvents) && maxEvents > 0)) throw new RangeError(`createInspector: maxEvents must be a positive integer (got ${String(maxEvents)}).`);
   if (!(Number.isInteger(maxTimeline) && maxTimeline > 0)) throw new RangeError(`createInspector: maxTimeline must be a positive integer (got ${String(maxTimeline)}).`);
   const now = options.now ?? Date.now;
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, InspectorEntry>();
   const listeners = new Set<() => void>();
+  const watchedChannels = new Map<Channel, () => void>();
   let list: readonly InspectedConnection[] = Object.freeze([]);
   let dirty = true;
   let scheduled = false;
   let closed = false;
 
-  function changed(entry?: Entry) {
+  function changed(entry?: InspectorEntry) {
     if (entry) entry.snapshot = null;
     dirty = true;
     if (scheduled || closed) return;
@@ -88,7 +55,7 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     });
   }
 
-  function statusChanged(entry: Entry) {
+  function statusChanged(entry: InspectorEntry) {
     const state = stateOf(entry.target);
     const last = entry.timeline.at(-1);
     if (!last || last.status !== state.status || last.attempt !== state.attempt) {
@@ -99,45 +66,18 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
   }
 
   function add(target: Inspectable) {
-    const id = idOf(target);
+    const id = inspectableId(target);
     if (entries.has(id)) return;
     const log = createEventLog({ maxEvents, now });
-    let entry!: Entry;
+    let entry!: InspectorEntry;
     const base = { id, target, log, timeline: [] as TimelineEntry[], snapshot: null, chaosState: NO_CHAOS };
     let attach: (() => void) | undefined;
     if (target.kind === 'client') {
-      const tapped = attachClient(target, () => entry, { changed, statusChanged, now });
+      const tapped = tapClient(target, () => entry, { changed, statusChanged, now });
       attach = tapped.attach;
       entry = { ...base, chaos: tapped.chaos, detach: tapped.detach };
     } else {
-      const { connection } = target;
-      const offState = connection.subscribe(() => statusChanged(entry));
-      const offEvents =
-        target.kind === 'sse'
-          ? target.connection.on('*', (message) =>
-              log.record({ direction: 'in', type: 'message', event: message.event, size: sizeOf(message.data), payload: message.data }),
-            )
-          : target.connection.on('message', (data) =>
-              log.record({ direction: 'in', type: 'message', size: sizeOf(data), payload: readRaw(data) }),
-            );
-      const unsupported = (action: ChaosAction) => () => {
-        throw new TypeError(`Inspector: ${id} is a raw ${target.kind} connection; it supports disconnect() only, not ${action}().`);
-      };
-      entry = {
-        ...base,
-        chaos: {
-          disconnect: () => connection.reconnect(),
-          offline: unsupported('offline'),
-          online: unsupported('online'),
-          delay: unsupported('delay'),
-          drop: unsupported('drop'),
-          heal: unsupported('heal'),
-        },
-        detach() {
-          offState();
-          offEvents();
-        },
-      };
+      entry = { ...base, ...tapRawConnection(target, id, log, () => statusChanged(entry)) };
     }
     entries.set(id, entry);
     attach?.();
@@ -145,61 +85,26 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
   }
 
   function remove(target: Inspectable) {
-    const entry = entries.get(idOf(target));
+    const entry = entries.get(inspectableId(target));
     if (!entry || entry.target !== target) return;
     entries.delete(entry.id);
     entry.detach();
     changed();
   }
 
-  function snapshotOf(entry: Entry): InspectedConnection {
-    if (entry.snapshot) return entry.snapshot;
-    const { target } = entry;
-    const state = stateOf(target);
-    let channels: readonly InspectedChannel[] = NO_CHANNELS;
-    let outbox = 0;
-    let url: string | null;
-    let transport: string;
-    if (target.kind === 'client') {
-      const client = target.client;
-      // A transport that switches (fallbackTransport) names the one in use: "fallback (sse)".
-      transport = state.transport ? `${client.transport.kind} (${state.transport})` : client.transport.kind;
-      const maybeUrl = (client.transport as { url?: unknown }).url;
-      url = typeof maybeUrl === 'string' ? maybeUrl : null;
-      channels = Object.freeze(target.channels().map((channel) => channelOf(entry, channel)));
-      outbox = target.outbox();
-    } else {
-      transport = target.kind;
-      url = target.connection.url;
-    }
-    entry.snapshot = Object.freeze({
-      id: entry.id,
-      kind: target.kind,
-      transport,
-      url,
-      status: state.status,
-      attempt: state.attempt,
-      retryAt: state.retryAt,
-      error: errorOf(state),
-      lastEventId: state.lastEventId,
-      timeline: Object.freeze([...entry.timeline]),
-      channels,
-      outbox,
-      chaos: entry.chaosState,
-      supports: target.kind === 'client' ? ALL_CHAOS : RAW_CHAOS,
-    });
+  function snapshotOf(entry: InspectorEntry): InspectedConnection {
+    entry.snapshot ??= snapshotConnection(entry, (channel) => channelOf(entry, channel));
     return entry.snapshot;
   }
 
-  const watchedChannels = new Map<Channel, () => void>();
-  function channelOf(entry: Entry, channel: Channel): InspectedChannel {
+  function channelOf(entry: InspectorEntry, channel: Channel): InspectedChannel {
     // A channel's state store has no side effects (unlike its events or presence, which subscribe on the server).
     if (!watchedChannels.has(channel)) watchedChannels.set(channel, channel.subscribe(() => changed(entry)));
     const { subscribed, lastSeq, pending } = channel.getSnapshot();
     return Object.freeze({ name: channel.name, subscribed, lastSeq, pending, members: channel.presence.members() });
   }
 
-  function entryOf(id: string): Entry {
+  function entryOf(id: string): InspectorEntry {
     const entry = entries.get(id);
     if (!entry) throw new RangeError(`Inspector: no connection "${id}" is listed (it closed, or the inspector was closed).`);
     return entry;
@@ -236,162 +141,6 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
       for (const entry of entries.values()) entry.detach();
       entries.clear();
       listeners.clear();
-    },
-  };
-}
-
-const NO_CHAOS: ChaosState = Object.freeze({ offline: false, delayMs: 0, dropping: 0 });
-const NO_CHANNELS: readonly InspectedChannel[] = Object.freeze([]);
-
-function stateOf(target: Inspectable): ConnectionState {
-  return target.kind === 'client' ? target.client.getSnapshot() : target.connection.getSnapshot();
-}
-
-function errorOf(state: ConnectionState): TimelineEntry['error'] {
-  return state.error ? Object.freeze({ code: state.error.code, message: state.error.message }) : null;
-}
-
-/** A WebSocket message as the log shows it: JSON text parsed, binary as its size. */
-function readRaw(data: unknown): unknown {
-  if (typeof data !== 'string') return toJSONSafe(data);
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return data;
-  }
-}
-
-interface ClientHooks {
-  changed(entry: Entry): void;
-  statusChanged(entry: Entry): void;
-  now(): number;
-}
-
-/** The tap and chaos of one client. */
-function attachClient(
-  target: InspectableClient,
-  self: () => Entry,
-  hooks: ClientHooks,
-): Pick<Entry, 'chaos' | 'detach'> & { attach(): void } {
-  const { client } = target;
-  /** Frames held by `delay`, in arrival order; each has a timer that releases the oldest. */
-  const held: ServerFrame[] = [];
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  let lastDue = 0;
-  let deliver: ((frame: ServerFrame) => void) | null = null;
-  let offlineState: ConnectionState | null = null;
-  /** The transport was idle when `offline()` ran: `online()` must not start it. */
-  let idleBeforeOffline = false;
-
-  const chaos = (): ChaosState => self().chaosState;
-  const setChaos = (next: Partial<ChaosState>) => {
-    const entry = self();
-    entry.chaosState = Object.freeze({ ...entry.chaosState, ...next });
-    hooks.changed(entry);
-  };
-  const record = (direction: 'in' | 'out', frame: ServerFrame | ClientFrame, fault?: 'dropped' | 'delayed') => {
-    const { type } = frame;
-    const event = 'event' in frame && typeof frame.event === 'string' ? frame.event : undefined;
-    const channel = 'channel' in frame && typeof frame.channel === 'string' ? frame.channel : undefined;
-    self().log.record({ direction, type, event, channel, size: sizeOf(frame), payload: frame, fault });
-  };
-
-  function release(count: number) {
-    for (const frame of held.splice(0, count)) if (!chaos().offline) deliver?.(frame);
-    hooks.changed(self());
-  }
-
-  function hold(frame: ServerFrame) {
-    const due = Math.max(hooks.now() + chaos().delayMs, lastDue);
-    lastDue = due;
-    held.push(frame);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      release(1);
-    }, due - hooks.now());
-    timers.add(timer);
-  }
-
-  const tap: ClientTap = {
-    get state() {
-      return offlineState;
-    },
-    status: () => hooks.statusChanged(self()),
-    receive(frame, next) {
-      deliver = next;
-      const { offline, dropping, delayMs } = chaos();
-      if (offline) return record('in', frame, 'dropped');
-      if (dropping > 0 && frame.type === 'message') {
-        record('in', frame, 'dropped');
-        return setChaos({ dropping: dropping - 1 });
-      }
-      if (delayMs > 0 || held.length > 0) {
-        record('in', frame, 'delayed');
-        return hold(frame);
-      }
-      record('in', frame);
-      next(frame);
-      hooks.changed(self());
-    },
-    send(frame, next) {
-      if (chaos().offline) return false;
-      const sent = next(frame);
-      if (sent) {
-        record('out', frame);
-        hooks.changed(self());
-      }
-      return sent;
-    },
-  };
-
-  function heal() {
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-    lastDue = 0;
-    setChaos({ delayMs: 0, dropping: 0 });
-    release(held.length);
-  }
-
-  function online() {
-    if (!chaos().offline) return;
-    setChaos({ offline: false });
-    // Reconnect while the client still shows offline, so the session it sees next is a fresh one that resumes.
-    if (!idleBeforeOffline && !client.closed) client.transport.reconnect();
-    offlineState = null;
-    target.inspect(tap);
-    hooks.statusChanged(self());
-  }
-
-  return {
-    attach: () => target.inspect(tap),
-    chaos: {
-      disconnect() {
-        if (client.transport.getSnapshot().status !== 'idle') client.transport.reconnect();
-      },
-      offline() {
-        if (chaos().offline) return;
-        const { attempt, status } = client.transport.getSnapshot();
-        idleBeforeOffline = status === 'idle';
-        offlineState = Object.freeze({ ...INITIAL_CONNECTION_STATE, status: 'offline', attempt });
-        setChaos({ offline: true });
-        target.inspect(tap);
-        hooks.statusChanged(self());
-      },
-      online,
-      delay(ms) {
-        if (!(ms >= 0 && Number.isFinite(ms))) throw new RangeError(`Inspector chaos.delay(ms): ms must be a finite number >= 0 (got ${String(ms)}).`);
-        setChaos({ delayMs: ms });
-      },
-      drop(count = 1) {
-        if (!(Number.isInteger(count) && count >= 0)) throw new RangeError(`Inspector chaos.drop(count): count must be an integer >= 0 (got ${String(count)}).`);
-        setChaos({ dropping: chaos().dropping + count });
-      },
-      heal,
-    },
-    detach() {
-      heal();
-      online();
-      target.inspect(null);
     },
   };
 }

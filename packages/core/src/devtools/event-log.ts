@@ -2,7 +2,7 @@ import { emitToListeners } from '../lib/report-listener-error.js';
 import type { EventLog, EventLogSnapshot, InspectedEvent } from './types.js';
 
 /** An event before the log numbers and timestamps it. */
-export type EventDraft = Omit<InspectedEvent, 'seq' | 'at'>;
+type EventDraft = Omit<InspectedEvent, 'seq' | 'at'>;
 
 /** The inspector's side of an {@link EventLog}. */
 export interface WritableEventLog extends EventLog {

@@ -107,7 +107,7 @@ describe('createSSEConnection: events', () => {
     connection.on('message', (message) => plain.push(message.data));
     await flush();
     server.send({ event: 'price', data: { usd: 10 } });
-    server.send({ data: 'hello' === 'hello' ? { text: 'hello' } : null });
+    server.send({ data: { text: 'hello' } });
     server.send({ id: '3', event: 'price', data: { usd: 11 } });
     await flush();
     expect(prices).toEqual([{ usd: 10 }, { usd: 11 }]);

@@ -3,9 +3,11 @@ import { INITIAL_CONNECTION_STATE, type ConnectionState } from '../connection/st
 import { RealtimeError } from '../errors.js';
 import { reportListenerError } from '../lib/report-listener-error.js';
 import type { ServerFrame } from '../protocol/frames.js';
-import type { ChannelHub, HubSession } from '../protocol/hub.js';
+import type { ChannelHub } from '../protocol/hub.js';
 import { createStore } from '../store.js';
 import { createTestLink, linkInternals, type TestLink } from './create-test-link.js';
+import { createAttemptTimer } from './memory-transport/attempt-timer.js';
+import { createMemorySession } from './memory-transport/memory-session.js';
 
 /** Options for {@link createMemoryTransport}. */
 export interface MemoryTransportOptions {
@@ -44,12 +46,30 @@ export function createMemoryTransport(hub: ChannelHub, options: MemoryTransportO
   const state = createStore<ConnectionState>(INITIAL_CONNECTION_STATE);
   const frameListeners = new Set<(frame: ServerFrame) => void>();
   let wanted = false;
-  let session: HubSession | null = null;
-  /** Bumped whenever a session ends, so frames and callbacks of an old session are ignored. */
-  let generation = 0;
   let attempt = 0;
-  let cancelAttempt: (() => void) | null = null;
   let detach: (() => void) | null = null;
+  const timer = createAttemptTimer(open);
+  const session = createMemorySession(hub, wire, options.userId, {
+    receive(frame) {
+      for (const listener of [...frameListeners]) {
+        try {
+          listener(frame);
+        } catch (error) {
+          reportListenerError(error);
+        }
+      }
+    },
+    endedByServer() {
+      attempt += 1;
+      const error = new RealtimeError('network', 'The server ended the session (restart).', { retryable: true });
+      if (!link.connected) {
+        setState({ status: link.isOffline ? 'offline' : 'reconnecting', error, attempt });
+        return;
+      }
+      setState({ status: 'reconnecting', error, attempt, retryInMs: retryMs, retryAt: Date.now() + retryMs });
+      timer.schedule(retryMs);
+    },
+  });
 
   function setState(next: Partial<ConnectionState>) {
     state.set((previous) => ({ ...previous, retryInMs: null, retryAt: null, ...next }));
@@ -60,74 +80,15 @@ export function createMemoryTransport(hub: ChannelHub, options: MemoryTransportO
     setState({ status: link.isOffline ? 'offline' : 'reconnecting', error, attempt });
   }
 
-  function schedule(delayMs: number) {
-    cancelAttempt?.();
-    if (delayMs > 0) {
-      const timer = setTimeout(run, delayMs);
-      cancelAttempt = () => clearTimeout(timer);
-    } else {
-      let cancelled = false;
-      queueMicrotask(() => {
-        if (!cancelled) run();
-      });
-      cancelAttempt = () => {
-        cancelled = true;
-      };
-    }
-    function run() {
-      cancelAttempt = null;
-      open();
-    }
-  }
-
   function open() {
-    if (!wanted || session) return;
+    if (!wanted || session.current) return;
     if (!link.connected) {
       waitingState(new RealtimeError('network', 'The test link is down (chaos.disconnect / chaos.offline).', { retryable: true }));
       return;
     }
-    const current = ++generation;
-    session = hub.connect({
-      userId: options.userId,
-      send(frame) {
-        if (current !== generation) return;
-        wire.deliver(JSON.stringify(frame), (text) => receive(current, text));
-      },
-      close() {
-        if (current !== generation) return;
-        session = null;
-        generation += 1;
-        attempt += 1;
-        const error = new RealtimeError('network', 'The server ended the session (restart).', { retryable: true });
-        if (!link.connected) {
-          setState({ status: link.isOffline ? 'offline' : 'reconnecting', error, attempt });
-          return;
-        }
-        setState({ status: 'reconnecting', error, attempt, retryInMs: retryMs, retryAt: Date.now() + retryMs });
-        schedule(retryMs);
-      },
-    });
+    session.open();
     attempt = 0;
     setState({ status: 'open', error: null, attempt: 0 });
-  }
-
-  function receive(current: number, text: string) {
-    if (current !== generation) return;
-    const frame = JSON.parse(text) as ServerFrame;
-    for (const listener of [...frameListeners]) {
-      try {
-        listener(frame);
-      } catch (error) {
-        reportListenerError(error);
-      }
-    }
-  }
-
-  function endSession() {
-    const ending = session;
-    session = null;
-    generation += 1;
-    ending?.close();
   }
 
   function start() {
@@ -136,18 +97,23 @@ export function createMemoryTransport(hub: ChannelHub, options: MemoryTransportO
       linkChanged() {
         if (!wanted) return;
         if (!link.connected) {
-          const hadSession = session !== null;
-          endSession();
-          cancelAttempt?.();
-          cancelAttempt = null;
+          const hadSession = session.current !== null;
+          session.end();
+          timer.cancel();
           if (hadSession || state.getSnapshot().status !== 'offline') {
             waitingState(new RealtimeError('network', 'The test link went down (chaos.disconnect / chaos.offline).', { retryable: true }));
           }
-        } else if (!session) {
-          schedule(0);
+        } else if (!session.current) {
+          timer.schedule(0);
         }
       },
     });
+  }
+
+  function connecting() {
+    attempt = 0;
+    setState({ status: 'connecting', error: null, attempt: 0 });
+    timer.schedule(0);
   }
 
   return {
@@ -155,37 +121,33 @@ export function createMemoryTransport(hub: ChannelHub, options: MemoryTransportO
     subscribe: state.subscribe,
     getSnapshot: state.getSnapshot,
     get sessionId() {
-      return session?.id ?? null;
+      return session.current?.id ?? null;
     },
     connect() {
       if (wanted) return;
       start();
-      attempt = 0;
-      setState({ status: 'connecting', error: null, attempt: 0 });
-      schedule(0);
+      connecting();
     },
     reconnect() {
       start();
-      endSession();
-      attempt = 0;
-      setState({ status: 'connecting', error: null, attempt: 0 });
-      schedule(0);
+      session.end();
+      connecting();
     },
     close() {
       wanted = false;
-      cancelAttempt?.();
-      cancelAttempt = null;
-      endSession();
+      timer.cancel();
+      session.end();
       detach?.();
       detach = null;
       attempt = 0;
       setState({ status: 'closed', error: null, attempt: 0 });
     },
     send(frame) {
-      if (!session || state.getSnapshot().status !== 'open') return false;
+      const current = session.current;
+      if (!current || state.getSnapshot().status !== 'open') return false;
       // Encoded as on a real wire: data that is not JSON fails here, not silently later.
       const copy = JSON.parse(JSON.stringify(frame)) as typeof frame;
-      const result = session.receive(copy);
+      const result = current.receive(copy);
       if (result) result.catch(reportListenerError);
       return true;
     },

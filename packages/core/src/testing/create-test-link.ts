@@ -1,3 +1,5 @@
+import { createFaultPipeline } from './test-link/fault-pipeline.js';
+
 /**
  * The wire between memory transports and their hub, with fault injection on the server→client direction.
  * One link can carry many transports (tabs, users); faults count frames across all of them, in send order.
@@ -34,7 +36,7 @@ export interface TestLink {
 }
 
 /** What a memory transport needs from its link; not public. */
-export interface LinkEndpoint {
+interface LinkEndpoint {
   /** Connectivity changed (`connected` / `isOffline`). */
   linkChanged(): void;
 }
@@ -54,11 +56,6 @@ export function linkInternals(link: TestLink): LinkInternals {
   return internals;
 }
 
-interface Pending {
-  ready: boolean;
-  readonly run: () => void;
-}
-
 /**
  * Creates a {@link TestLink}: a perfect wire until you inject faults.
  * @example
@@ -68,76 +65,9 @@ interface Pending {
  */
 export function createTestLink(): TestLink {
   const endpoints = new Set<LinkEndpoint>();
+  const faults = createFaultPipeline();
   let down = false;
   let offline = false;
-  let dropCount = 0;
-  let duplicateCount = 0;
-  let reorderCount = 0;
-  let reorderBatch: (() => void)[] = [];
-  let reorderTarget = 0;
-  let reorderTimer: ReturnType<typeof setTimeout> | undefined;
-  let delayMs = 0;
-  let queue: Pending[] = [];
-  let pumpScheduled = false;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-
-  function pump() {
-    while (queue[0]?.ready) queue.shift()!.run();
-  }
-
-  function schedulePump() {
-    if (pumpScheduled) return;
-    pumpScheduled = true;
-    queueMicrotask(() => {
-      pumpScheduled = false;
-      pump();
-    });
-  }
-
-  function enqueue(run: () => void) {
-    const pending: Pending = { ready: delayMs <= 0, run };
-    queue.push(pending);
-    if (pending.ready) {
-      schedulePump();
-      return;
-    }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      pending.ready = true;
-      pump();
-    }, delayMs);
-    timers.add(timer);
-  }
-
-  function releaseReorder() {
-    if (reorderTimer !== undefined) clearTimeout(reorderTimer);
-    reorderTimer = undefined;
-    const batch = reorderBatch.reverse();
-    reorderBatch = [];
-    reorderTarget = 0;
-    for (const run of batch) enqueue(run);
-  }
-
-  function reorderStage(run: () => void) {
-    if (reorderTarget === 0) {
-      if (reorderCount === 0) return enqueue(run);
-      reorderTarget = reorderCount;
-      reorderCount = 0;
-      reorderTimer = setTimeout(releaseReorder, 0);
-    }
-    reorderBatch.push(run);
-    if (reorderBatch.length >= reorderTarget) releaseReorder();
-  }
-
-  function loseInFlight() {
-    queue = [];
-    reorderBatch = [];
-    reorderTarget = 0;
-    if (reorderTimer !== undefined) clearTimeout(reorderTimer);
-    reorderTimer = undefined;
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-  }
 
   function changed() {
     for (const endpoint of [...endpoints]) endpoint.linkChanged();
@@ -151,28 +81,23 @@ export function createTestLink(): TestLink {
 
   const link: TestLink = {
     drop(n) {
-      dropCount += count(n, 1, 'drop');
+      faults.drop(count(n, 1, 'drop'));
     },
     duplicate(n) {
-      duplicateCount += count(n, 1, 'duplicate');
+      faults.duplicate(count(n, 1, 'duplicate'));
     },
     reorder(n) {
-      reorderCount += count(n, 2, 'reorder');
+      faults.reorder(count(n, 2, 'reorder'));
     },
     delay(ms) {
       if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`chaos.delay: ms must be a finite number >= 0 (got ${String(ms)}).`);
-      delayMs = ms;
+      faults.delay(ms);
     },
-    heal() {
-      dropCount = 0;
-      duplicateCount = 0;
-      reorderCount = 0;
-      delayMs = 0;
-    },
+    heal: faults.heal,
     disconnect() {
       if (down) return;
       down = true;
-      loseInFlight();
+      faults.loseInFlight();
       changed();
     },
     reconnect() {
@@ -183,7 +108,7 @@ export function createTestLink(): TestLink {
     offline() {
       if (offline) return;
       offline = true;
-      loseInFlight();
+      faults.loseInFlight();
       changed();
     },
     online() {
@@ -205,14 +130,7 @@ export function createTestLink(): TestLink {
       return () => void endpoints.delete(endpoint);
     },
     deliver(text, receive) {
-      if (!link.connected) return;
-      if (dropCount > 0) {
-        dropCount -= 1;
-        return;
-      }
-      const copies = duplicateCount > 0 ? 2 : 1;
-      if (copies === 2) duplicateCount -= 1;
-      for (let i = 0; i < copies; i += 1) reorderStage(() => receive(text));
+      if (link.connected) faults.carry(() => receive(text));
     },
   });
   return link;

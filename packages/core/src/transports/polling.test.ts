@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRealtimeClient } from '../channel/client.js';
-import type { RealtimeError } from '../errors.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersInEachTest, watchRoom } from '../../test/watch-room.js';
 import { SESSION_HEADER, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
 import { createTestNetwork } from '../testing/create-test-network.js';
 import { pollingTransport } from './polling.js';
@@ -26,6 +25,8 @@ interface Session {
  */
 function createPollingServer() {
   const sessions: Session[] = [];
+  /** Sessions the server forgot (ended, expired, restarted): their polls and POSTs get 410 `session_gone`. */
+  const gone = new Set<string>();
   const posted: ClientFrame[] = [];
   const log: Extract<ServerFrame, { type: 'message' }>[] = [];
 
@@ -52,8 +53,12 @@ function createPollingServer() {
     return json(session.queue.splice(0));
   }
 
+  const sessionGone = () => new Response(JSON.stringify({ error: { code: 'session_gone', message: 'No open session with that token.' } }), { status: 410, headers: { 'content-type': 'application/json' } });
+
   const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(String(input), 'https://app.test');
+    const named = init.method === 'POST' ? new Headers(init.headers).get(SESSION_HEADER) : url.searchParams.get('session');
+    if (named !== null && gone.has(named)) return sessionGone();
     if (init.method === 'POST') {
       const session = sessions.find((candidate) => candidate.id === new Headers(init.headers).get(SESSION_HEADER));
       if (session === undefined) return new Response(null, { status: 404 });
@@ -85,27 +90,23 @@ function createPollingServer() {
     for (const session of sessions) if (session.channels.has(channel)) push(session, message);
   }
 
-  return { fetch: fetch as typeof globalThis.fetch, sessions, posted, publish };
+  /** The server forgets a session: its held poll is answered `[]`, and every later request naming it gets 410. */
+  function forget(session: Session) {
+    gone.add(session.id);
+    session.channels.clear();
+    session.wake?.();
+  }
+
+  return { fetch: fetch as typeof globalThis.fetch, sessions, posted, publish, forget };
 }
 
 function setup() {
   const server = createPollingServer();
   const transport = pollingTransport({ url: 'https://app.test/api/realtime', fetch: server.fetch, backoff: BACKOFF, network: createTestNetwork() });
-  const errors: RealtimeError[] = [];
-  transport.onError((error) => errors.push(error));
-  const client = createRealtimeClient({ transport });
-  const received: unknown[] = [];
-  client.channel('room').subscribe('message', (message) => received.push(message.data));
-  return { ...server, client, errors, received, status: () => client.getSnapshot().status };
+  return { ...server, ...watchRoom(transport) };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('pollingTransport: a dead poll is noticed within 45 s', () => {
   it('gives up on a poll unanswered for 40 s (pollTimeoutMs), opens a new session and resumes what was missed', async () => {
@@ -141,6 +142,28 @@ describe('pollingTransport: a dead poll is noticed within 45 s', () => {
     expect(status()).toBe('open');
     expect(sessions).toHaveLength(1);
     expect(errors).toEqual([]);
+    client.close();
+  });
+});
+
+describe('pollingTransport: a session the server forgot', () => {
+  it('is answered 410 session_gone: the client opens a new session and resumes what was missed', async () => {
+    const { publish, sessions, posted, forget, errors, received, status, client } = setup();
+    await vi.advanceTimersByTimeAsync(0);
+    publish('room', { n: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(received).toEqual([{ n: 1 }]);
+
+    forget(sessions[0]!);
+    publish('room', { n: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(errors.map((error) => error.code)).toEqual(['session_gone']);
+    // session_gone retries at once (core's status table): no backoff before the new session.
+    expect(sessions).toHaveLength(2);
+    expect(status()).toBe('open');
+    expect(posted.filter((frame) => frame.type === 'subscribe').at(-1)).toMatchObject({ channel: 'room', after: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(received).toEqual([{ n: 1 }, { n: 2 }]);
     client.close();
   });
 });

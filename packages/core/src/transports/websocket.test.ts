@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRealtimeClient } from '../channel/client.js';
-import type { RealtimeError } from '../errors.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersInEachTest, watchRoom } from '../../test/watch-room.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { createTestNetwork } from '../testing/create-test-network.js';
 import type { WebSocketLike } from '../websocket/types.js';
@@ -78,21 +77,10 @@ function createProtocolServer() {
 function setup() {
   const fake = createProtocolServer();
   const transport = websocketTransport({ url: 'wss://api.test/realtime', WebSocket: fake.WebSocket, backoff: BACKOFF, network: createTestNetwork() });
-  const errors: RealtimeError[] = [];
-  transport.onError((error) => errors.push(error));
-  const client = createRealtimeClient({ transport });
-  const received: unknown[] = [];
-  client.channel('room').subscribe('message', (message) => received.push(message.data));
-  return { ...fake, transport, client, errors, received, status: () => client.getSnapshot().status };
+  return { ...fake, transport, ...watchRoom(transport) };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('websocketTransport: heartbeat by default', () => {
   it('notices a link that carries nothing for 35 s, reconnects and resumes what was missed', async () => {

@@ -3,7 +3,8 @@ import { isRealtimeError, RealtimeError, type RealtimeErrorCode } from '../error
 import { createTestNetwork } from '../testing/create-test-network.js';
 import { BACKOFF, createFakeWebSockets, flush, HEARTBEAT, setup } from './test-setup.js';
 import type { WebSocketConstructorLike, WebSocketOptions } from './types.js';
-import { createWebSocketConnection, withQueryParam } from './websocket-connection.js';
+import { withQueryParam } from './socket-attempts.js';
+import { createWebSocketConnection } from './websocket-connection.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -27,6 +27,6 @@ export function useStoreSelector<T, S>(store: Store<T>, selector: (value: T) => 
 }
 
 /** Equal when both arrays hold the same items in the same order (`Object.is` each). */
-export function shallowEqualArrays<T>(a: readonly T[], b: readonly T[]): boolean {
+function shallowEqualArrays<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, index) => Object.is(item, b[index]));
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryStore } from '../store/memory-store.js';
-import type { KeyValueStore } from '../store/types.js';
+import { createMemoryStore } from '../key-value/memory-store.js';
+import type { KeyValueStore } from '../key-value/key-value-store.js';
 import { createStreamTokens } from './stream-tokens.js';
 
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { base64url } from 'jose';
-import type { KeyValueStore } from '../store/types.js';
+import type { KeyValueStore } from '../key-value/key-value-store.js';
 import type { AuthenticatedUser } from './user.js';
 import type { AuthFailure } from './jwt.js';
 

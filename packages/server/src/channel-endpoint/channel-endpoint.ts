@@ -1,20 +1,19 @@
-import { createChannelHub, httpStatusOf, SESSION_HEADER } from '@realtime-kit/core';
-import type { ChannelBroker, ChannelHub, ClientFrame, HubSession, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
-import { readAuthResult, type AuthenticationResult } from '../auth/result.js';
-import type { AuthenticatedUser } from '../auth/user.js';
-import { encodeRetry } from '../encode-event.js';
-import { encodeWholeFrameEvent } from '../encode-frame.js';
-import { createEventStream, writeEncoded } from '../event-stream.js';
-import { eventReporter, type ServerEventListener } from '../events.js';
-import { discardBody, isJsonContentType, readBody } from '../http/read-body.js';
+import { SESSION_HEADER } from '@realtime-kit/core';
+import type { ChannelBroker, ChannelHub, ClientFrame } from '@realtime-kit/core';
+import type { AuthenticationResult } from '../auth/result.js';
+import { createAdmission, type AdmissionVerdict } from '../endpoint/admission.js';
+import type { ServerEventListener, ServerTransport } from '../events.js';
+import { discardBody, isJsonContentType, readBody, refuseUnread } from '../http/read-body.js';
+import { isHttpRefusalCode, refusalResponse, type HttpRefusal } from '../http/refusal-response.js';
 import type { Realtime } from '../realtime.js';
-import { sessionRegistry, type HttpSession, type SessionAnswer } from './http-sessions.js';
-import { createPollingQueue } from './polling-queue.js';
+import { createLongPollSessions, longPollResponse } from './long-poll-sessions.js';
+import { sessionRegistry, type CarrierContext, type SessionAnswer } from './session-registry.js';
+import { CLOSE_RETRY_MS, openStreamSession } from './stream-session.js';
+
+export { POLL_BATCH_HEADER } from './long-poll-sessions.js';
 
 /** The request header naming the session a POSTed frame belongs to (as `sseTransport` sends it). */
 export const CHANNEL_SESSION_HEADER = SESSION_HEADER;
-/** The response header numbering a poll's answer: the client acknowledges it with `ack=<n>` on its next poll. */
-export const POLL_BATCH_HEADER = 'x-realtime-batch';
 /** Default largest accepted POST body: 64 KiB. */
 export const DEFAULT_MAX_POST_BYTES = 64 * 1024;
 /** Default most frames in one POST. */
@@ -39,10 +38,11 @@ export interface ChannelEndpointOptions {
   /**
    * Identifies the user of every GET and POST (from a cookie or `Authorization` header). Return null (or a typed
    * refusal such as `{ ok: false, error: { code: 'token_expired' } }`) to refuse with 401 and that code. A POST must
-   * come from the user who opened the session. Without it, every session is anonymous.
+   * come from the user who opened the session. A user's `expiresAt` ends the session then (an `error` frame
+   * `token_expired` first): the client opens a new one with fresh credentials. Without it, every session is anonymous.
    */
   authenticate?: (request: Request) => Promise<AuthenticationResult> | AuthenticationResult;
-  /** Whether a browser page from `origin` (null when the request has none) may use the endpoint; else 403 `forbidden`. */
+  /** Whether a browser page from `origin` (null when the request has none) may use the endpoint; else 403 `forbidden` (a throw too). */
   checkOrigin?: (origin: string | null) => boolean;
   /** Audit trail: connect, disconnect, auth failure, refused input. Default `realtime.onEvent`. */
   onEvent?: ServerEventListener;
@@ -88,9 +88,6 @@ export interface ChannelEndpoint {
   close(): Promise<void>;
 }
 
-/** The `retry:` hint streams get when the endpoint closes: browsers come back (to another instance) after 1 s. */
-const CLOSE_RETRY_MS = 1000;
-
 /**
  * The server side of `sseTransport` and `pollingTransport`, as Fetch-API route handlers (Next.js
  * `app/api/realtime/route.ts`):
@@ -104,212 +101,79 @@ const CLOSE_RETRY_MS = 1000;
  * instance holding it and a secret) that the client sends with every POST (`x-realtime-session`) and poll. **No sticky
  * sessions needed**: with Redis (`createRealtime` with `REDIS_URL`), a POST or poll reaching another instance is
  * routed to the one holding the session, so round-robin balancers and serverless hosts work (a stream is one
- * running function). Errors are JSON `{ error: { code, message } }` with the statuses of core's shared table
- * (`httpStatusOf`): 400 `bad_frame`, 401 `unauthorized`, 410 `session_gone` (the session is gone: the client starts a
- * new one at once and resumes), 413 `message_too_large`, 415 `bad_frame` (not JSON), 429 `rate_limited` (too many
- * polling sessions), 503 `unavailable`.
+ * running function). Errors are JSON `{ error: { code, message } }` with the status of core's `httpStatusOf`: 400
+ * `bad_frame`, 401 `unauthorized`, 403 `forbidden`, 410 `session_gone` (the request names no session, or one no
+ * server knows: it ended, expired or its server restarted; the client opens a new one at once and resumes), 413
+ * `message_too_large`, 415 `bad_frame` (not JSON), 429 `rate_limited` (too many polling sessions), 503 `unavailable`.
  */
 export function createChannelEndpoint(options: ChannelEndpointOptions = {}): ChannelEndpoint {
-  const hub = options.hub ?? options.realtime?.hub ?? createChannelHub<ChannelBroker>();
+  const admission = createAdmission(options, 'channel endpoint');
+  const { hub } = admission;
   const maxBodyBytes = positive(options.maxBodyBytes ?? DEFAULT_MAX_POST_BYTES, 'maxBodyBytes');
   const maxDurationMs = options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
-  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel endpoint:', error));
   const pollWaitMs = Math.min(positive(options.polling?.waitMs ?? DEFAULT_POLL_WAIT_MS, 'polling.waitMs'), maxDurationMs ?? Infinity);
-  const pollSessionTimeoutMs = positive(options.polling?.sessionTimeoutMs ?? DEFAULT_POLL_SESSION_TIMEOUT_MS, 'polling.sessionTimeoutMs');
-  const pollMaxQueuedBytes = positive(options.polling?.maxQueuedBytes ?? DEFAULT_POLL_MAX_QUEUED_BYTES, 'polling.maxQueuedBytes');
-  const maxPollSessions = positive(options.polling?.maxSessions ?? DEFAULT_MAX_POLL_SESSIONS, 'polling.maxSessions');
-  const maxPollSessionsPerUser = positive(options.polling?.maxSessionsPerUser ?? DEFAULT_MAX_POLL_SESSIONS_PER_USER, 'polling.maxSessionsPerUser');
-  const report = eventReporter(options.onEvent ?? options.realtime?.onEvent, onError);
-  const registry = sessionRegistry(hub, onError);
-  /** This endpoint's own sessions (the registry may hold other endpoints' too). */
-  const mine = new Set<HttpSession>();
-  const pollingByUser = new Map<string, number>();
-  let pollingCount = 0;
+  const context: CarrierContext = { hub, registry: sessionRegistry(hub, admission.onError), admission, mine: new Set() };
+  const { registry } = context;
+  const longPolls = createLongPollSessions(context, {
+    waitMs: pollWaitMs,
+    sessionTimeoutMs: positive(options.polling?.sessionTimeoutMs ?? DEFAULT_POLL_SESSION_TIMEOUT_MS, 'polling.sessionTimeoutMs'),
+    maxQueuedBytes: positive(options.polling?.maxQueuedBytes ?? DEFAULT_POLL_MAX_QUEUED_BYTES, 'polling.maxQueuedBytes'),
+    maxSessions: positive(options.polling?.maxSessions ?? DEFAULT_MAX_POLL_SESSIONS, 'polling.maxSessions'),
+    maxSessionsPerUser: positive(options.polling?.maxSessionsPerUser ?? DEFAULT_MAX_POLL_SESSIONS_PER_USER, 'polling.maxSessionsPerUser'),
+  });
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
   const shuttingDown = () =>
-    Response.json(
-      { error: { code: 'unavailable', message: 'This server is shutting down: retry, and you will reach another instance.' } },
-      { status: 503, headers: { 'Retry-After': String(Math.ceil(CLOSE_RETRY_MS / 1000)) } },
-    );
+    refusalResponse({ code: 'unavailable', message: 'This server is shutting down: retry, and you will reach another instance.', retryAfterMs: CLOSE_RETRY_MS });
 
-  async function identify(request: Request, transport: 'sse' | 'sse-post' | 'polling'): Promise<{ user: AuthenticatedUser | undefined } | Response> {
-    const origin = request.headers.get('origin');
-    if (options.checkOrigin && !options.checkOrigin(origin)) {
-      report({ type: 'auth_failure', transport, code: 'forbidden', reason: `origin ${String(origin)} not allowed` });
-      return refuse(403, 'forbidden', `Requests from origin ${String(origin)} are not allowed.`);
-    }
-    if (!options.authenticate) return { user: undefined };
-    try {
-      const verdict = readAuthResult(await options.authenticate(request), 'The request was not authenticated: sign in again, then reconnect.');
-      if (verdict.ok) return { user: verdict.user };
-      report({ type: 'auth_failure', transport, code: verdict.code, reason: verdict.message });
-      return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
-    } catch (error) {
-      onError(error);
-      return refuse(500, 'server_error', 'Authentication failed on the server.');
-    }
-  }
-
-  function track(session: HttpSession) {
-    mine.add(session);
-    registry.add(session);
-  }
-
-  function untrack(session: HttpSession) {
-    mine.delete(session);
-    registry.delete(session.secret);
-  }
-
-  function openStream(request: Request, user: AuthenticatedUser | undefined): Response {
-    const stream = createEventStream(request, { heartbeatMs: options.heartbeatMs });
-    // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent).
-    const send = (frame: ServerFrame) => {
-      const id = frame.type === 'message' ? `${encodeURIComponent(frame.channel)}:${frame.seq}` : undefined;
-      writeEncoded(stream, encodeWholeFrameEvent(frame, 'frame', id));
-    };
-    const { token, secret } = registry.mint();
-    const hubSession = hub.connect({ send, userId: user?.userId, transport: 'sse', session: token, close: () => stream.close(), ...scope(user) });
-    const ended = new Promise<void>((resolve) => stream.onClose(() => resolve()));
-    const endWithRetry = (retryMs: number) => {
-      writeEncoded(stream, encodeRetry(retryMs));
-      stream.close();
-    };
-    const session: HttpSession = {
-      secret,
-      userId: user?.userId,
-      hub: hubSession,
-      end() {
-        endWithRetry(CLOSE_RETRY_MS);
-        return ended;
-      },
-    };
-    track(session);
-    // A host that cuts responses after a while: end first, so the client comes back at once and resumes.
-    const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => endWithRetry(0), maxDurationMs);
-    report({ type: 'connect', transport: 'sse', connectionId: hubSession.id, userId: user?.userId });
-    stream.onClose(() => {
-      clearTimeout(lifetime);
-      untrack(session);
-      hubSession.close();
-      report({ type: 'disconnect', transport: 'sse', connectionId: hubSession.id, userId: user?.userId });
+  function identify(request: Request, transport: ServerTransport): Promise<AdmissionVerdict> {
+    const { authenticate } = options;
+    return admission.admit(request.headers.get('origin'), {
+      transport,
+      authenticate: authenticate && (() => authenticate(request)),
+      refusal: 'The request was not authenticated: sign in again, then reconnect.',
     });
-    return stream.response;
-  }
-
-  /** A new polling session, answered with its `welcome` (batch 1). */
-  async function openPolling(user: AuthenticatedUser | undefined): Promise<Response> {
-    const userId = user?.userId;
-    if (pollingCount >= maxPollSessions) return refuse(503, 'unavailable', 'This server holds as many polling sessions as it may: retry shortly.', 1);
-    if (userId !== undefined && (pollingByUser.get(userId) ?? 0) >= maxPollSessionsPerUser) {
-      return refuse(429, 'rate_limited', `At most ${maxPollSessionsPerUser} polling sessions per user: close some first.`, Math.ceil(pollSessionTimeoutMs / 1000));
-    }
-    const queue = createPollingQueue(pollMaxQueuedBytes);
-    const { token, secret } = registry.mint();
-    let expiry: ReturnType<typeof setTimeout> | undefined;
-    let ended = false;
-    const endPolling = () => {
-      if (ended) return;
-      ended = true;
-      clearTimeout(expiry);
-      queue.end();
-      untrack(session);
-      pollingCount -= 1;
-      if (userId !== undefined) pollingByUser.set(userId, (pollingByUser.get(userId) ?? 1) - 1);
-      if (pollingByUser.get(userId ?? '') === 0) pollingByUser.delete(userId ?? '');
-      hubSession.close();
-      report({ type: 'disconnect', transport: 'polling', connectionId: hubSession.id, userId });
-    };
-    const hubSession: HubSession = hub.connect({
-      userId,
-      transport: 'polling',
-      session: token,
-      ...scope(user),
-      send(frame) {
-        if (!ended && !queue.push(JSON.stringify(frame))) endPolling();
-      },
-      close: endPolling,
-    });
-    const session: HttpSession = {
-      secret,
-      userId,
-      hub: hubSession,
-      polling: queue,
-      touch() {
-        clearTimeout(expiry);
-        expiry = setTimeout(endPolling, pollSessionTimeoutMs);
-        (expiry as { unref?: () => void }).unref?.();
-      },
-      end() {
-        endPolling();
-        return Promise.resolve();
-      },
-    };
-    track(session);
-    pollingCount += 1;
-    if (userId !== undefined) pollingByUser.set(userId, (pollingByUser.get(userId) ?? 0) + 1);
-    session.touch!();
-    report({ type: 'connect', transport: 'polling', connectionId: hubSession.id, userId });
-    // The welcome is waiting already: it goes out at once as the first batch.
-    const first = await queue.take(0, pollWaitMs);
-    return pollAnswer({ status: 200, batch: first.batch, frames: first.frames });
   }
 
   async function handleGet(request: Request): Promise<Response> {
     const params = new URL(request.url).searchParams;
     const polling = params.get('transport') === 'polling';
     const identity = await identify(request, polling ? 'polling' : 'sse');
-    if (identity instanceof Response) return identity;
+    if (!identity.ok) return refusalResponse(identity);
     if (closing) return shuttingDown();
-    if (!polling) return openStream(request, identity.user);
+    if (!polling) return openStreamSession(context, request, identity.user, { heartbeatMs: options.heartbeatMs, maxDurationMs });
     const token = params.get('session');
-    if (token === null) return openPolling(identity.user);
+    if (token === null) return longPolls.open(identity.user);
     const rawAck = params.get('ack');
     const ack = rawAck === null ? undefined : Number(rawAck);
-    if (ack !== undefined && !(Number.isSafeInteger(ack) && ack >= 0)) return refuse(400, 'bad_frame', '"ack" must be the number of the last batch received.');
+    if (ack !== undefined && !(Number.isSafeInteger(ack) && ack >= 0)) return refusalResponse({ code: 'bad_frame', message: '"ack" must be the number of the last batch received.' });
     const answer = await registry.request(token, { rk: 'poll', userId: identity.user?.userId, ack, waitMs: pollWaitMs }, request.signal);
     return fromAnswer(answer);
   }
 
   async function handlePost(request: Request): Promise<Response> {
     const identity = await identify(request, 'sse-post');
-    if (identity instanceof Response) {
-      discardBody(request);
-      return identity;
-    }
+    if (!identity.ok) return refuseUnread(request, identity);
+    const userId = identity.user?.userId;
     const token = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
-    if (token === null) {
-      discardBody(request);
-      return refuse(httpStatusOf('session_gone'), 'session_gone', 'No session named (x-realtime-session): open the event stream first.');
-    }
+    if (token === null) return refuseUnread(request, { code: 'session_gone', message: 'No session named (x-realtime-session): open the event stream first.' });
     const gone = registry.check(token);
     if (gone) {
       discardBody(request);
       return fromAnswer(gone);
     }
     if (!isJsonContentType(request)) {
-      discardBody(request);
-      report({ type: 'refused', transport: 'sse-post', code: 'bad_frame', userId: identity.user?.userId });
-      return refuse(415, 'bad_frame', 'POST frames as JSON: send Content-Type: application/json.');
+      admission.report({ type: 'refused', transport: 'sse-post', code: 'bad_frame', userId });
+      return refuseUnread(request, { code: 'bad_frame', precise: 'unsupported_media_type', message: 'POST frames as JSON: send Content-Type: application/json.' });
     }
     const body = await readBody(request, maxBodyBytes);
     if (!body.ok) {
-      report({ type: 'refused', transport: 'sse-post', code: body.code, userId: identity.user?.userId });
-      return refuse(body.status, body.code, body.code === 'message_too_large' ? `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.` : body.message);
+      admission.report({ type: 'refused', transport: 'sse-post', code: body.code, userId });
+      return refusalResponse(body.code === 'message_too_large' ? { code: body.code, message: `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.` } : body);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.text);
-    } catch {
-      return refuse(400, 'bad_frame', 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.');
-    }
-    const frames = Array.isArray(parsed) ? parsed : [parsed];
-    if (frames.length > DEFAULT_MAX_POST_FRAMES) return refuse(400, 'bad_frame', `At most ${DEFAULT_MAX_POST_FRAMES} frames per POST.`);
-    if (!frames.every((frame) => typeof frame === 'object' && frame !== null && !Array.isArray(frame) && typeof (frame as { type?: unknown }).type === 'string')) {
-      return refuse(400, 'bad_frame', 'Every frame must be a JSON object with a string "type".');
-    }
-    const answer = await registry.request(token, { rk: 'frames', userId: identity.user?.userId, frames: frames as ClientFrame[] });
-    return fromAnswer(answer);
+    const frames = readFrames(body.text);
+    if (!Array.isArray(frames)) return refusalResponse(frames);
+    return fromAnswer(await registry.request(token, { rk: 'frames', userId, frames }));
   }
 
   function tracked(handled: Promise<Response>): Promise<Response> {
@@ -338,38 +202,38 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     close() {
       closing ??= (async () => {
         await Promise.allSettled([...inFlight]);
-        await Promise.all([...mine].map((session) => session.end()));
+        await Promise.all([...context.mine].map((session) => session.end()));
       })();
       return closing;
     },
   };
 }
 
-/** The credentials' channel scope, for `hub.connect`. */
-function scope(user: AuthenticatedUser | undefined): { channels?: readonly string[] } {
-  return user?.channels === undefined ? {} : { channels: user.channels };
+/** A POST body as the frames it carries, in order, or why it is not. */
+function readFrames(text: string): ClientFrame[] | HttpRefusal {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { code: 'bad_frame', message: 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.' };
+  }
+  const frames = Array.isArray(parsed) ? parsed : [parsed];
+  if (frames.length > DEFAULT_MAX_POST_FRAMES) return { code: 'bad_frame', message: `At most ${DEFAULT_MAX_POST_FRAMES} frames per POST.` };
+  if (!frames.every((frame) => typeof frame === 'object' && frame !== null && !Array.isArray(frame) && typeof (frame as { type?: unknown }).type === 'string')) {
+    return { code: 'bad_frame', message: 'Every frame must be a JSON object with a string "type".' };
+  }
+  return frames as ClientFrame[];
 }
 
-/** A poll's frames (already encoded as JSON text) as one JSON array, numbered; never cached by a proxy. */
-function pollAnswer(answer: SessionAnswer): Response {
-  const frames = answer.frames ?? [];
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (answer.batch) headers[POLL_BATCH_HEADER] = String(answer.batch);
-  return new Response(`[${frames.join(',')}]`, { status: 200, headers });
-}
-
+/** The HTTP answer of a request to a session (answered here or by the instance holding it). */
 function fromAnswer(answer: SessionAnswer): Response {
-  if (answer.status === 200) return pollAnswer(answer);
+  if (answer.status === 200) return longPollResponse(answer);
   if (answer.status === 204) return new Response(null, { status: 204 });
-  return refuse(answer.status, answer.error?.code ?? 'server_error', answer.error?.message ?? 'The request failed.');
+  const code = answer.error && isHttpRefusalCode(answer.error.code) ? answer.error.code : 'server_error';
+  return refusalResponse({ code, message: answer.error?.message ?? 'The request failed.' });
 }
 
 function positive(value: number, name: string): number {
   if (!Number.isFinite(value) || value <= 0) throw new RangeError(`createChannelEndpoint: ${name} must be a positive, finite number; got ${String(value)}.`);
   return value;
-}
-
-function refuse(status: number, code: RealtimeErrorCode, message: string, retryAfterSeconds?: number): Response {
-  const headers = retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) };
-  return Response.json({ error: { code, message } }, { status, headers });
 }

@@ -1,7 +1,8 @@
-import type { RealtimeErrorCode } from '@realtime-kit/core';
 import { isEncryptedChannel, sealData, type EncryptedEnvelope } from '@realtime-kit/core/encryption';
-import { readAuthResult, type AuthenticationResult } from '../auth/result.js';
-import { discardBody, readBody } from '../http/read-body.js';
+import type { AuthenticationResult } from '../auth/result.js';
+import { checkCredentials } from '../endpoint/admission.js';
+import { readBody, refuseUnread } from '../http/read-body.js';
+import { refusalResponse } from '../http/refusal-response.js';
 
 /** Bytes of a master key (and of every channel key derived from it). */
 const KEY_BYTES = 32;
@@ -80,40 +81,35 @@ export function createChannelKeyHandler(options: ChannelKeyHandlerOptions): (req
 
   return async function handleChannelKey(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      discardBody(request);
-      return Response.json(
-        { error: { code: 'http_error', message: 'Channel keys are requested with a POST of JSON { channel }.' } },
-        { status: 405, headers: { allow: 'POST', 'cache-control': 'no-store' } },
-      );
+      const refusal = { code: 'bad_frame', precise: 'method_not_allowed', named: 'http_error', message: 'Channel keys are requested with a POST of JSON { channel }.' } as const;
+      return refuseUnread(request, refusal, { allow: 'POST' });
     }
+    // The credentials are in the headers: a stranger is refused before a byte of the body is read.
+    const { authenticate } = options;
+    const verdict = await checkCredentials(
+      { transport: 'http', authenticate: authenticate && (() => authenticate(request)), refusal: 'Not signed in: the request carried no valid credentials.' },
+      { onError },
+    );
+    if (!verdict.ok) return refuseUnread(request, verdict);
+    const userId = verdict.user?.userId;
     try {
-      // The credentials are in the headers: a stranger is refused before a byte of the body is read.
-      let userId: string | undefined;
-      if (options.authenticate) {
-        const verdict = readAuthResult(await options.authenticate(request), 'Not signed in: the request carried no valid credentials.');
-        if (!verdict.ok) {
-          discardBody(request);
-          return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
-        }
-        userId = verdict.user.userId;
-      }
       const body = await readBody(request, maxBodyBytes);
-      if (!body.ok) return refuse(body.status, body.code, body.message);
+      if (!body.ok) return refusalResponse(body);
       const channel = readChannel(body.text);
-      if (channel === undefined) return refuse(400, 'bad_frame', 'Post JSON { "channel": "private-encrypted-…" }.');
+      if (channel === undefined) return refusalResponse({ code: 'bad_frame', message: 'Post JSON { "channel": "private-encrypted-…" }.' });
       if (!isEncrypted(channel)) {
-        return refuse(400, 'bad_frame', `"${channel}" is not an end-to-end encrypted channel (its name does not start with "private-encrypted-"): it has no key.`);
+        const message = `"${channel}" is not an end-to-end encrypted channel (its name does not start with "private-encrypted-"): it has no key.`;
+        return refusalResponse({ code: 'bad_frame', message });
       }
       if (options.authorizeChannel && (await options.authorizeChannel({ userId }, channel, request)) !== true) {
-        return refuse(403, 'forbidden', `${userId === undefined ? 'This request' : `User "${userId}"`} may not use "${channel}".`);
+        return refusalResponse({ code: 'forbidden', message: `${userId === undefined ? 'This request' : `User "${userId}"`} may not use "${channel}".` });
       }
       hmacKey ??= importHmacKey(master);
       const key = await deriveWith(await hmacKey, channel);
       return Response.json({ channel, key }, { status: 200, headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       onError(error);
-      discardBody(request);
-      return refuse(500, 'server_error', 'The channel key could not be issued (the server failed; see its logs).');
+      return refuseUnread(request, { code: 'server_error', message: 'The channel key could not be issued (the server failed; see its logs).' });
     }
   };
 }
@@ -146,10 +142,6 @@ export async function deriveChannelKey(masterKey: string, channel: string): Prom
  */
 export async function sealForChannel(masterKey: string, channel: string, event: string, data: unknown): Promise<EncryptedEnvelope> {
   return sealData(await deriveChannelKey(masterKey, channel), channel, event, data);
-}
-
-function refuse(status: number, code: RealtimeErrorCode, message: string): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store' } });
 }
 
 function readChannel(text: string): string | undefined {

@@ -1,3 +1,5 @@
+import { refusalResponse } from './refusal-response.js';
+
 /**
  * Which browser origins may connect: `'*'` (any), a list of exact origins (`'https://app.example.com'`) and
  * anchored regular expressions (`/^https:\/\/[a-z0-9-]+\.example\.com$/`), or a predicate.
@@ -78,7 +80,7 @@ function anchoredPattern(pattern: RegExp): RegExp {
 }
 
 function jsonForbidden(headers: Record<string, string> = {}): Response {
-  return Response.json({ error: { code: 'forbidden', message: FORBIDDEN_MESSAGE } }, { status: 403, headers });
+  return refusalResponse({ code: 'forbidden', message: FORBIDDEN_MESSAGE }, headers);
 }
 
 /**

@@ -1,8 +1,9 @@
-/** A request body refused by {@link readBody}, ready to answer as JSON `{ error: { code, message } }`. */
-export interface BodyRefusal {
+import { refusalResponse, type HttpRefusal } from './refusal-response.js';
+
+/** A request body refused by {@link readBody}, ready to answer with `refusalResponse`. */
+interface BodyRefusal {
   readonly ok: false;
-  /** 413 past the byte budget; 400 when the body is not UTF-8 or could not be read (the client went away). */
-  readonly status: 413 | 400;
+  /** `message_too_large` (413) past the byte budget; `bad_frame` (400) when the body is not UTF-8 or could not be read. */
   readonly code: 'message_too_large' | 'bad_frame';
   readonly message: string;
 }
@@ -21,7 +22,7 @@ export type BodyResult = { readonly ok: true; readonly text: string } | BodyRefu
  *
  * ```ts
  * const body = await readBody(request, 64 * 1024)
- * if (!body.ok) return Response.json({ error: { code: body.code, message: body.message } }, { status: body.status })
+ * if (!body.ok) return refusalResponse(body)
  * const input: unknown = JSON.parse(body.text)
  * ```
  *
@@ -29,7 +30,7 @@ export type BodyResult = { readonly ok: true; readonly text: string } | BodyRefu
  */
 export async function readBody(request: Request, maxBytes: number): Promise<BodyResult> {
   if (!Number.isFinite(maxBytes) || maxBytes <= 0) throw new RangeError(`readBody: maxBytes must be a positive, finite number; got ${String(maxBytes)}.`);
-  const tooLarge: BodyRefusal = { ok: false, status: 413, code: 'message_too_large', message: `The request body is larger than ${maxBytes} bytes.` };
+  const tooLarge: BodyRefusal = { ok: false, code: 'message_too_large', message: `The request body is larger than ${maxBytes} bytes.` };
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     discardBody(request);
@@ -86,6 +87,12 @@ export function isJsonContentType(request: Request): boolean {
   return type !== null && type.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
+/** Answers a refusal without reading the body (see {@link discardBody}). */
+export function refuseUnread(request: Request, refusal: HttpRefusal, headers?: HeadersInit): Response {
+  discardBody(request);
+  return refusalResponse(refusal, headers);
+}
+
 function unreadable(message: string): BodyRefusal {
-  return { ok: false, status: 400, code: 'bad_frame', message };
+  return { ok: false, code: 'bad_frame', message };
 }

@@ -1,4 +1,7 @@
-import type { BucketSpec, KeyValueStore } from '../store/types.js';
+import { refusalResponse } from '../http/refusal-response.js';
+import type { BucketSpec, KeyValueStore } from '../key-value/key-value-store.js';
+
+export { retryAfterSeconds } from '../http/refusal-response.js';
 
 /** Which bucket refused: the connection's, the user's or the client IP's. */
 export type LimitScope = 'connection' | 'user' | 'ip';
@@ -115,19 +118,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 }
 
 /**
- * Milliseconds to whole seconds for an HTTP `Retry-After` header: rounded up, at least 1.
- *
- * ```ts
- * retryAfterSeconds(1200) // 2
- * retryAfterSeconds(0)    // 1
- * ```
- */
-export function retryAfterSeconds(ms: number): number {
-  if (!Number.isFinite(ms)) return 1;
-  return Math.max(1, Math.ceil(ms / 1000));
-}
-
-/**
  * A 429 response for a refusal: JSON `{ error: { code: 'rate_limited', message, retryAfterMs } }` with
  * `Retry-After` in seconds.
  *
@@ -137,11 +127,6 @@ export function retryAfterSeconds(ms: number): number {
  * ```
  */
 export function tooManyRequests(verdict: LimitRefusal): Response {
-  return Response.json(
-    { error: { code: verdict.error.code, message: verdict.error.message, retryAfterMs: verdict.retryAfterMs } },
-    {
-      status: 429,
-      headers: { 'Retry-After': String(retryAfterSeconds(verdict.retryAfterMs)), 'Cache-Control': 'no-store' },
-    },
-  );
+  const { code, message } = verdict.error;
+  return refusalResponse({ code, message, retryAfterMs: verdict.retryAfterMs, fields: { retryAfterMs: verdict.retryAfterMs } });
 }

@@ -1,7 +1,8 @@
 import type Pusher from 'pusher';
-import type { RealtimeErrorCode } from '@realtime-kit/core';
-import { readAuthResult, type AuthRefusalCode } from '../auth/result.js';
-import { discardBody, readBody } from '../http/read-body.js';
+import type { AuthRefusalCode } from '../auth/result.js';
+import { checkCredentials } from '../endpoint/admission.js';
+import { readBody, refuseUnread } from '../http/read-body.js';
+import { refusalResponse } from '../http/refusal-response.js';
 
 /** Who is asking, as your `authenticate` says. `userInfo` becomes the presence member's `user_info`. */
 export interface PusherUser {
@@ -85,42 +86,37 @@ export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandl
 
   return async function handlePusherAuth(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      discardBody(request);
-      return Response.json({ error: { code: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' } }, { status: 405, headers: { allow: 'POST', 'cache-control': 'no-store' } });
+      return refuseUnread(request, { code: 'bad_frame', precise: 'method_not_allowed', named: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' }, { allow: 'POST' });
     }
-    let user: PusherUser;
-    try {
-      // The credentials are in the headers (a session cookie, a bearer token): a stranger is refused before a
-      // byte of the body is read.
-      const verdict = readAuthResult(await options.authenticate(request), 'Not signed in: the request carried no valid credentials.');
-      if (!verdict.ok) {
-        discardBody(request);
-        return refuse(verdict.code === 'forbidden' ? 403 : 401, verdict.code, verdict.message);
-      }
-      user = verdict.user as PusherUser;
-      if (typeof user.userId !== 'string' || user.userId === '') throw new TypeError('authenticate() returned a user without a userId string.');
-    } catch (error) {
-      onError(error);
-      discardBody(request);
-      return refuse(500, 'server_error', 'The channel could not be authorized (the server failed; see its logs).');
+    // The credentials are in the headers (a session cookie, a bearer token): a stranger is refused before a byte of
+    // the body is read.
+    const verdict = await checkCredentials(
+      { transport: 'http', authenticate: () => options.authenticate(request), refusal: 'Not signed in: the request carried no valid credentials.' },
+      { onError },
+    );
+    if (!verdict.ok) return refuseUnread(request, verdict);
+    const user = verdict.user as PusherUser;
+    if (typeof user.userId !== 'string' || user.userId === '') {
+      onError(new TypeError('authenticate() returned a user without a userId string.'));
+      return refuseUnread(request, { code: 'server_error', message: 'The channel could not be authorized (the server failed; see its logs).' });
     }
     const body = await readBody(request, maxBodyBytes);
-    if (!body.ok) return refuse(body.status, body.code, body.message);
+    if (!body.ok) return refusalResponse(body);
     const fields = readFields(body.text, request.headers.get('content-type'));
     const socketId = fields.get('socket_id');
     const channel = fields.get('channel_name');
     if (socketId === undefined || !SOCKET_ID.test(socketId)) {
-      return refuse(400, 'bad_frame', 'socket_id is missing or is not a Pusher socket id ("123.456"): post socket_id and channel_name as pusher-js does.');
+      return refusalResponse({ code: 'bad_frame', message: 'socket_id is missing or is not a Pusher socket id ("123.456"): post socket_id and channel_name as pusher-js does.' });
     }
-    if (channel === undefined || channel === '') return refuse(400, 'bad_frame', 'channel_name is missing.');
+    if (channel === undefined || channel === '') return refusalResponse({ code: 'bad_frame', message: 'channel_name is missing.' });
     const presence = channel.startsWith('presence-');
     if (!presence && !channel.startsWith('private-')) {
-      return refuse(400, 'bad_frame', `"${channel}" is a public channel: it needs no authorization (only private- and presence- channels do).`);
+      return refusalResponse({ code: 'bad_frame', message: `"${channel}" is a public channel: it needs no authorization (only private- and presence- channels do).` });
     }
 
     try {
       if (options.authorizeChannel && !(await options.authorizeChannel(user, channel, request))) {
-        return refuse(403, 'forbidden', `User "${user.userId}" may not subscribe to "${channel}".`);
+        return refusalResponse({ code: 'forbidden', message: `User "${user.userId}" may not subscribe to "${channel}".` });
       }
       const signed = presence
         ? pusher.authorizeChannel(socketId, channel, { user_id: user.userId, ...(user.userInfo === undefined ? {} : { user_info: user.userInfo }) })
@@ -128,14 +124,11 @@ export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandl
       return Response.json(signed, { status: 200, headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       onError(error);
-      return refuse(500, 'server_error', 'The channel could not be authorized (the server failed; see its logs).');
+      return refusalResponse({ code: 'server_error', message: 'The channel could not be authorized (the server failed; see its logs).' });
     }
   };
 }
 
-function refuse(status: number, code: RealtimeErrorCode, message: string): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store' } });
-}
 
 /** The fields of a form-encoded body (what pusher-js posts) or of a JSON object. */
 function readFields(text: string, contentType: string | null): Map<string, string> {

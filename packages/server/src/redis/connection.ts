@@ -6,7 +6,7 @@ import { RealtimeError } from '@realtime-kit/core';
  * Options for every connection the kit opens itself: commands fail at once while Redis is unreachable instead of
  * waiting in an offline queue, and a command in flight when the connection drops is rejected, not silently re-sent.
  */
-export const FAIL_FAST = { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false } as const;
+const FAIL_FAST = { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false } as const;
 
 /** The broker's pub/sub connection: fail fast too, and always re-subscribe after a reconnect. */
 export const SUBSCRIBER_OPTIONS = { ...FAIL_FAST, autoResubscribe: true } as const;
@@ -72,7 +72,7 @@ const connecting = new WeakMap<Redis, Promise<void>>();
  * attempt is bounded by ioredis' `connectTimeout`); while Redis is unreachable (`reconnecting`, `end`) it rejects at
  * once instead of queueing.
  */
-export async function whenReady(client: Redis): Promise<void> {
+async function whenReady(client: Redis): Promise<void> {
   if (client.status === 'ready') return;
   if (client.status === 'wait') client.connect().catch(noop);
   if (client.status !== 'wait' && client.status !== 'connecting' && client.status !== 'connect') {

@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   RealtimeError,
-  createEpoch,
-  readHistoryQuery,
-  reportListenerError,
-  toBrokerListener,
   type BrokerListener,
-  type BrokerSubscription,
   type ChannelBroker,
   type ChannelHistory,
   type HistoryQuery,
@@ -15,12 +10,14 @@ import {
   type MessageDraft,
   type PublishOutcome,
 } from '@realtime-kit/core';
-import { checkPrefix, command, encodeName, isRecord, noop, openCommandConnection, quit, SUBSCRIBER_OPTIONS, unavailable, type Connection } from './connection.js';
+import { createChannelTurns } from './channel-turns.js';
+import { checkPrefix, isRecord, noop, openCommandConnection, quit, SUBSCRIBER_OPTIONS, type Connection } from './connection.js';
+import { createMessageLog } from './message-log.js';
+import { createPubSubSubscriptions, type RedisBrokerSubscription } from './pubsub-subscriptions.js';
 import { createRedisCluster, type RedisCluster } from './redis-cluster.js';
-import { historyScript, latestScript, publishScript, releaseScript } from './scripts.js';
+import { channelKeys } from './redis-keys.js';
 
-export { createRedisStore } from './redis-store.js';
-export type { RedisStore, RedisStoreOptions } from './redis-store.js';
+export type { RedisBrokerSubscription } from './pubsub-subscriptions.js';
 
 /**
  * Options for {@link createRedisBroker}.
@@ -64,18 +61,6 @@ export interface RedisBrokerOptions {
 }
 
 /**
- * A live subscription of a {@link RedisBroker}: `ready` is always a promise (the confirmed Redis `SUBSCRIBE`).
- * @example
- * const subscription = broker.subscribe('room:1', (message) => console.log(message.seq, message.data))
- * await subscription.ready // messages published from now on arrive
- * subscription.close()
- */
-export interface RedisBrokerSubscription extends BrokerSubscription {
-  /** Resolves once Redis confirmed the `SUBSCRIBE`; rejects with `RealtimeError('unavailable')` when it could not. */
-  readonly ready: Promise<void>;
-}
-
-/**
  * A {@link ChannelBroker} over Redis (see {@link createRedisBroker}): every method answers asynchronously.
  * @example
  * const broker: RedisBroker = createRedisBroker({ redis: 'redis://127.0.0.1:6379' })
@@ -103,41 +88,6 @@ const DEFAULT_CID_TTL_SECONDS = 86_400;
 /** Default time a Redis channel log is kept after its last publish or read: a day. */
 export const DEFAULT_REDIS_RETENTION_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_LOCK_LEASE_MS = 10_000;
-/** How long `exclusive` tries to take a channel's lock before giving up (`unavailable`). */
-const LOCK_WAIT_MS = 10_000;
-
-/** Parses a stored message JSON into a frozen {@link HubMessage} with the memory broker's key order; `undefined` if malformed. */
-function parseMessage(text: string): HubMessage | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(raw) || raw.type !== 'message') return undefined;
-  const { channel, id, seq, event, data, cid, at, from } = raw;
-  if (typeof channel !== 'string' || typeof id !== 'string' || typeof seq !== 'number' || typeof event !== 'string' || typeof at !== 'number') {
-    return undefined;
-  }
-  if (cid !== undefined && typeof cid !== 'string') return undefined;
-  return Object.freeze({
-    type: 'message',
-    channel,
-    id,
-    seq,
-    event,
-    data,
-    ...(cid === undefined ? {} : { cid }),
-    at,
-    ...(typeof from === 'string' ? { from } : {}),
-  });
-}
-
-interface ChannelSubscription {
-  readonly listeners: Set<BrokerListener>;
-  /** The pending or confirmed `SUBSCRIBE`; `undefined` after it failed (the next local subscriber retries it). */
-  ready: Promise<void> | undefined;
-}
 
 function positiveInteger(fn: string, name: string, value: number, allowZero = false): number {
   if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -193,26 +143,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     owned: true,
   };
   subscriber.client.on('error', noop);
-
-  /** Local subscriptions by pub/sub channel name. */
-  const subscriptions = new Map<string, ChannelSubscription>();
-  /** Pub/sub names whose `UNSUBSCRIBE` could not be sent (connection down): ioredis re-subscribes them on reconnect. */
-  const stale = new Set<string>();
-  /** Tasks waiting for (or holding) each channel's turn on this instance. */
-  const turns = new Map<string, Promise<unknown>>();
   let closed: Promise<void> | undefined;
-
-  const keys = (channel: string) => {
-    const base = `${prefix}:{${encodeName(channel)}}`;
-    return {
-      seq: `${base}:seq`,
-      log: `${base}:log`,
-      epoch: `${base}:epoch`,
-      pub: `${base}:pub`,
-      lock: `${base}:lock`,
-      presence: `${base}:presence`,
-      cid: (cid: string) => `${base}:cid:${encodeName(cid)}`,
-    };
+  const keys = (channel: string) => channelKeys(prefix, channel);
+  const ensureOpen = (what: string) => {
+    if (closed) throw new RealtimeError('closed', `${what}: the Redis broker is closed.`);
   };
 
   const cluster = createRedisCluster({
@@ -222,208 +156,30 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     heartbeatMs: options.heartbeatMs,
     keys: (channel) => ({ presence: keys(channel).presence, pub: keys(channel).pub }),
   });
+  const subscriptions = createPubSubSubscriptions(subscriber.client, (text) => cluster.parse(text), () => closed !== undefined);
+  const log = createMessageLog({ commands: commands.client, keys, logSize, cidTtlSeconds, retentionMs, now, createId });
+  const turns = createChannelTurns(commands.client, (channel) => keys(channel).lock, lockLeaseMs, () => ensureOpen('Could not run a channel turn'));
 
-  function unsubscribe(pubName: string) {
-    if (subscriber.client.status !== 'ready') {
-      stale.add(pubName);
-      return;
-    }
-    subscriber.client.unsubscribe(pubName).catch(() => {
-      if (!subscriptions.has(pubName)) stale.add(pubName);
-    });
-  }
-
-  subscriber.client.on('ready', () => {
-    if (closed) return;
-    for (const pubName of [...stale]) {
-      stale.delete(pubName);
-      if (!subscriptions.has(pubName)) unsubscribe(pubName);
-    }
-  });
-
-  subscriber.client.on('message', (pubName: string, text: string) => {
-    const entry = subscriptions.get(pubName);
-    if (!entry || entry.listeners.size === 0) return;
-    if (text.startsWith('m')) {
-      const newline = text.indexOf('\n');
-      const message = newline < 0 ? undefined : parseMessage(text.slice(newline + 1));
-      if (!message) return;
-      const epoch = text.slice(1, newline);
-      for (const listener of [...entry.listeners]) {
-        try {
-          listener.message(message, epoch);
-        } catch (thrown) {
-          reportListenerError(thrown);
-        }
-      }
-      return;
-    }
-    const event = cluster.parse(text);
-    if (!event) return;
-    for (const listener of [...entry.listeners]) {
-      try {
-        listener.cluster?.(event);
-      } catch (thrown) {
-        reportListenerError(thrown);
-      }
-    }
-  });
-
-  function ensureOpen(what: string) {
-    if (closed) throw new RealtimeError('closed', `${what}: the Redis broker is closed.`);
-  }
-
-  function startSubscribe(pubName: string, entry: ChannelSubscription): Promise<void> {
-    const ready = command(subscriber.client, `Could not subscribe to a channel`, async () => {
-      await subscriber.client.subscribe(pubName);
-    });
-    ready.catch(() => {
-      if (entry.ready === ready) entry.ready = undefined;
-    });
-    return ready;
-  }
-
-  async function lock(channel: string): Promise<string> {
-    const key = keys(channel).lock;
-    const token = randomUUID();
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt += 1) {
-      const taken = await command(commands.client, `Could not take the turn of "${channel}"`, () => commands.client.set(key, token, 'PX', lockLeaseMs, 'NX'));
-      if (taken === 'OK') return token;
-      if (Date.now() > deadline) throw unavailable(`Could not take the turn of "${channel}"`, new Error(`another instance held it for ${LOCK_WAIT_MS} ms`));
-      // Short, jittered waits: the holder is usually done within a round trip or two.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())));
-    }
-  }
-
-  const broker: RedisBroker = {
+  return {
     cluster,
     async publish(channel, draft, publishOptions = {}) {
       ensureOpen('Could not publish');
-      const { event, data, cid, from } = draft;
-      const id = createId();
-      const at = now();
-      const head = `{"type":"message","channel":${JSON.stringify(channel)},"id":${JSON.stringify(id)},"seq":`;
-      const body = JSON.stringify({ event, data, ...(cid === undefined ? {} : { cid }), at, ...(from === undefined ? {} : { from }) });
-      const tail = `,${body.slice(1)}`;
-      const k = keys(channel);
-      const fence = publishOptions.fence ?? '';
-      const scriptKeys = [k.seq, k.log, k.epoch, ...(cid === undefined ? [] : [k.cid(cid)]), ...(fence === '' ? [] : [k.lock])];
-      const reply = await command(commands.client, `Could not publish to "${channel}"`, () =>
-        publishScript.run(commands.client, scriptKeys, [head, tail, logSize, k.pub, id, cidTtlSeconds, createEpoch(), retentionMs, fence, cid === undefined ? '0' : '1', event]),
-      );
-      if (!Array.isArray(reply) || reply.length === 0) {
-        throw unavailable(`Could not publish to "${channel}"`, new Error('Unexpected reply from the publish script.'));
-      }
-      const [fresh, value, epochValue] = reply as [unknown, unknown, unknown];
-      if (fresh === -1) throw unavailable(`Could not publish to "${channel}"`, new Error('the channel turn passed to another instance (the lease ran out)'));
-      const text = String(value);
-      const epoch = typeof epochValue === 'string' && epochValue !== '' ? { epoch: epochValue } : {};
-      if (fresh === 1) return { id, seq: Number(text), fresh: true, ...epoch };
-      const colon = text.indexOf(':');
-      return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)), fresh: false, ...epoch };
+      return log.publish(channel, draft, publishOptions.fence ?? '');
     },
-
     async history(channel, query) {
       ensureOpen('Could not read history');
-      const k = keys(channel);
-      const { after, before, limit } = readHistoryQuery(query);
-      let args: (string | number)[];
-      if (after !== undefined) {
-        // `after` at or past the largest safe integer (or NaN): the head only.
-        args = !(after < Number.MAX_SAFE_INTEGER) || limit === 0 ? ['edge', '', ''] : ['after', after < 0 ? '-' : `(0-${Math.floor(after)}`, limit ?? ''];
-      } else if (limit === 0) {
-        args = ['edge', '', ''];
-      } else {
-        const bound = before === undefined || !(before < Number.MAX_SAFE_INTEGER) ? '+' : before <= 1 ? '' : `(0-${Math.floor(before)}`;
-        args = bound === '' ? ['edge', '', ''] : ['before', bound, limit ?? ''];
-      }
-      const reply = await command(commands.client, `Could not read the history of "${channel}"`, () =>
-        historyScript.run(commands.client, [k.seq, k.log, k.epoch], [...args, createEpoch(), retentionMs]),
-      );
-      if (!Array.isArray(reply) || reply.length < 2) {
-        throw unavailable(`Could not read the history of "${channel}"`, new Error('Unexpected reply from the history script.'));
-      }
-      const [headText, epoch, ...texts] = reply as unknown[];
-      const messages: HubMessage[] = [];
-      for (const text of texts) {
-        const message = typeof text === 'string' ? parseMessage(text) : undefined;
-        if (message) messages.push(message);
-      }
-      if (args[0] === 'before') messages.reverse();
-      return { messages, head: Number(headText), epoch: String(epoch) };
+      return log.history(channel, query);
     },
-
     async latest(channel, event) {
       ensureOpen('Could not read the latest message');
-      const reply = await command(commands.client, `Could not read the latest "${event}" of "${channel}"`, () =>
-        latestScript.run(commands.client, [keys(channel).log], [event]),
-      );
-      return typeof reply === 'string' ? parseMessage(reply) : undefined;
+      return log.latest(channel, event);
     },
-
     async lookup(channel, cid) {
       ensureOpen('Could not look up a publish');
-      const k = keys(channel);
-      const [text, epoch] = await command(commands.client, `Could not look up a publish on "${channel}"`, () => commands.client.mget(k.cid(cid), k.epoch));
-      if (text === null || text === undefined) return undefined;
-      const colon = text.indexOf(':');
-      return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)), ...(epoch ? { epoch } : {}) };
+      return log.lookup(channel, cid);
     },
-
-    exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T> {
-      // One task per channel on this instance at a time (no lock contention among our own), the lock for the others.
-      const previous = turns.get(channel) ?? Promise.resolve();
-      const run = previous.then(async () => {
-        ensureOpen('Could not run a channel turn');
-        const token = await lock(channel);
-        try {
-          return await task(token);
-        } finally {
-          await releaseScript.run(commands.client, [keys(channel).lock], [token]).catch(noop);
-        }
-      });
-      const tail = run.then(noop, noop);
-      turns.set(channel, tail);
-      void tail.then(() => {
-        if (turns.get(channel) === tail) turns.delete(channel);
-      });
-      return run;
-    },
-
-    subscribe(channel, listener) {
-      const pubName = keys(channel).pub;
-      if (closed) {
-        const ready = Promise.reject(new RealtimeError('closed', `Could not subscribe to "${channel}": the Redis broker is closed.`));
-        ready.catch(noop);
-        return { ready, close: noop };
-      }
-      let entry = subscriptions.get(pubName);
-      if (!entry) {
-        entry = { listeners: new Set(), ready: undefined };
-        subscriptions.set(pubName, entry);
-      }
-      const current = entry;
-      // A fresh object per subscription, so subscribing one listener twice is two subscriptions.
-      const own: BrokerListener = { ...toBrokerListener(listener) };
-      current.listeners.add(own);
-      stale.delete(pubName);
-      current.ready ??= startSubscribe(pubName, current);
-      const ready = current.ready;
-      let active = true;
-      return {
-        ready,
-        close() {
-          if (!active) return;
-          active = false;
-          current.listeners.delete(own);
-          if (current.listeners.size > 0 || subscriptions.get(pubName) !== current) return;
-          subscriptions.delete(pubName);
-          if (!closed) unsubscribe(pubName);
-        },
-      };
-    },
-
+    exclusive: (channel, task) => turns.exclusive(channel, task),
+    subscribe: (channel, listener) => subscriptions.subscribe(channel, keys(channel).pub, listener),
     close() {
       closed ??= (async () => {
         subscriptions.clear();
@@ -433,5 +189,4 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       return closed;
     },
   };
-  return broker;
 }

@@ -1,4 +1,5 @@
 export { DEFAULT_CONNECTION_STATE_RECOVERY, createSocketServer } from './socket-server.js';
+export type { SocketServerOptions, SocketServer } from './socket-server.js';
 export type {
   SocketRefusal,
   SocketAuthRefusal,
@@ -18,6 +19,4 @@ export type {
   SocketServerData,
   RealtimeSocketIOServer,
   SocketServerRedis,
-  SocketServerOptions,
-  SocketServer,
-} from './socket-server.js';
+} from './socket-events.js';

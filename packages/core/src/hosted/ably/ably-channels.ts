@@ -24,6 +24,8 @@ export function createAblyChannels(context: AblyContext, parts: () => AblyChanne
   function entryFor(name: string): ChannelEntry {
     const existing = context.channels.get(name);
     if (existing) return existing;
+    // Assigned below; the handlers defined first read it only once messages flow.
+    // eslint-disable-next-line prefer-const
     let entry!: ChannelEntry;
     const onMessage = (message: Ably.InboundMessage) => {
       if (!entry.active) return;

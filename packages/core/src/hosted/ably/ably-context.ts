@@ -6,7 +6,7 @@ import type { AblyChannelLike, AblyRealtimeLike } from './ably-types.js';
 export type MessageFrame = Extract<ServerFrame, { type: 'message' }>;
 
 /** One Ably connection's presence on a channel (Ably keys members by connection and clientId). */
-export interface ConnectionPresence {
+interface ConnectionPresence {
   readonly clientId: string;
   readonly data: unknown;
   readonly status: PresenceStatus;

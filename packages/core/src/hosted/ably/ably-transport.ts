@@ -2,7 +2,7 @@
 // passes in the Realtime client it created.
 import type { ServerFrame } from '../../protocol/frames.js';
 import { createTransportListeners } from '../../transports/transport-events.js';
-import { createFrameSender } from '../shared/frame-sender.js';
+import { hostedTransportMembers } from '../shared/hosted-transport-members.js';
 import { createAblyChannels } from './ably-channels.js';
 import { createAblyConnection } from './ably-connection.js';
 import type { AblyContext, AblySettings } from './ably-context.js';
@@ -14,7 +14,6 @@ import {
   DEFAULT_ABLY_HISTORY_MAX_PAGES,
   DEFAULT_ABLY_HISTORY_PAGE_LIMIT,
   DEFAULT_ABLY_REPLAY_LIMIT,
-  type ABLY_SIGNAL_NAME,
   type AblyRealtimeLike,
   type AblyTransport,
   type AblyTransportOptions,
@@ -34,7 +33,7 @@ import {
  *   reported (`channel.onGap`).
  * - **Presence** is Ably presence with `clientId` as the user id: one member per clientId, `connections` counting its
  *   Ably connections; our data and status travel inside the presence data.
- * - **Signals** are Ably messages named {@link ABLY_SIGNAL_NAME} with `extras: { ephemeral: true }`: never stored, and
+ * - **Signals** are Ably messages named `ABLY_SIGNAL_NAME` with `extras: { ephemeral: true }`: never stored, and
  *   never delivered back to the sending connection.
  * - **Errors**: Ably's `ErrorInfo` codes become `RealtimeError` codes (40142 → `token_expired`, other 401xx →
  *   `unauthorized`, 4016x and 403 → `forbidden`, 429xx → `rate_limited`, …), in the connection state and in `nack`s.
@@ -65,13 +64,8 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
   return {
     kind: 'ably',
     ably,
-    subscribe: connection.state.subscribe,
-    getSnapshot: connection.state.getSnapshot,
-    connect: connection.connect,
-    close: connection.close,
-    reconnect: connection.reconnect,
-    send: createFrameSender(
-      connection.isOpen,
+    ...hostedTransportMembers(
+      connection,
       {
         subscribe: channels.subscribe,
         unsubscribe: channels.unsubscribe,
@@ -83,13 +77,13 @@ export function ablyTransport(ably: AblyRealtimeLike, options: AblyTransportOpti
         },
       },
       emit,
+      (listener) => {
+        const off = addFrameListener(listener);
+        const welcome = connection.welcome();
+        if (welcome !== null && connection.isOpen()) listener(welcome);
+        return off;
+      },
     ),
-    onFrame(listener) {
-      const off = addFrameListener(listener);
-      const welcome = connection.welcome();
-      if (welcome !== null && connection.isOpen()) listener(welcome);
-      return off;
-    },
   };
 }
 

@@ -3,10 +3,10 @@ import type { Channel as PusherChannel, Members, PresenceChannel } from 'pusher-
 import type { RealtimeError } from '../../errors.js';
 import type { ClientFrame, PresenceMember, PresenceStatus, ServerFrame } from '../../protocol/frames.js';
 
-export type ChannelKind = 'public' | 'private' | 'presence';
+type ChannelKind = 'public' | 'private' | 'presence';
 
 /** One connection's (tab's) presence on a channel, as it announced it. */
-export interface TabPresence {
+interface TabPresence {
   readonly entered: boolean;
   readonly data: unknown;
   readonly status: PresenceStatus;

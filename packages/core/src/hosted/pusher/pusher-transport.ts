@@ -6,11 +6,10 @@ import type { RealtimeError } from '../../errors.js';
 import { randomId } from '../../lib/random-id.js';
 import type { ServerFrame } from '../../protocol/frames.js';
 import { createTransportListeners } from '../../transports/transport-events.js';
-import { createFrameSender } from '../shared/frame-sender.js';
+import { hostedTransportMembers } from '../shared/hosted-transport-members.js';
 import { installChannelAuthorizer } from './pusher-authorizer.js';
 import { createPusherChannels } from './pusher-channels.js';
 import { createPusherConnection } from './pusher-connection.js';
-import type { PUSHER_PRESENCE_EVENT, PUSHER_SIGNAL_EVENT, PUSHER_UNANNOUNCED_MEMBER_MS } from './pusher-constants.js';
 import type { ChannelEntry, PusherContext } from './pusher-context.js';
 import { connectionRefusal, pusherErrorCode, readPusherError } from './pusher-errors.js';
 import { createPusherPresence } from './pusher-presence.js';
@@ -74,11 +73,11 @@ export interface PusherTransport extends Transport {
  *   resubscribe starts at the live edge (no `gap` is reported, since Pusher cannot tell). Refetch from your API
  *   after a reconnect when that matters. Sequence numbers are counted by the transport, per channel.
  * - **Presence** needs a `presence-` channel. Pusher fixes `user_info` when it authorizes the channel, so
- *   `enter(data)`, `update` and status travel as the client event {@link PUSHER_PRESENCE_EVENT}, and every
+ *   `enter(data)`, `update` and status travel as the client event `PUSHER_PRESENCE_EVENT`, and every
  *   connection announces itself again when a new one arrives. Members are deduplicated by user id with a count
  *   of entered connections. A Pusher member that never announces (a plain pusher-js client) is listed after
- *   {@link PUSHER_UNANNOUNCED_MEMBER_MS} with its `user_info` as data.
- * - **Signals** are the client event {@link PUSHER_SIGNAL_EVENT}; `from` is the sender's user id on presence
+ *   `PUSHER_UNANNOUNCED_MEMBER_MS` with its `user_info` as data.
+ * - **Signals** are the client event `PUSHER_SIGNAL_EVENT`; `from` is the sender's user id on presence
  *   channels (from Pusher), its announced user id or socket id elsewhere. Not on public channels.
  * - **Limits.** Client events count against Pusher's limit (10 per second per connection by default). Pusher
  *   confirms nothing, so a publish is acked once pusher-js sent it: an event Pusher then drops for the rate limit
@@ -131,13 +130,8 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
   return {
     kind: 'pusher',
     pusher,
-    subscribe: connection.state.subscribe,
-    getSnapshot: connection.state.getSnapshot,
-    connect: connection.connect,
-    close: connection.close,
-    reconnect: connection.reconnect,
-    send: createFrameSender(
-      connection.isOpen,
+    ...hostedTransportMembers(
+      connection,
       {
         subscribe: channels.subscribe,
         unsubscribe: channels.unsubscribe,
@@ -146,8 +140,8 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
         signal: publisher.signal,
       },
       emit,
+      addFrameListener,
     ),
-    onFrame: addFrameListener,
     onError: addErrorListener,
   };
 }

@@ -4,7 +4,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import { randomId } from '../../lib/random-id.js';
 import type { ServerFrame } from '../../protocol/frames.js';
 import { createTransportListeners } from '../../transports/transport-events.js';
-import { createFrameSender } from '../shared/frame-sender.js';
+import { hostedTransportMembers } from '../shared/hosted-transport-members.js';
 import { createSupabaseLifecycle } from './supabase-channel-lifecycle.js';
 import { createSupabaseChannels, type SupabaseChannelParts } from './supabase-channels.js';
 import { createSupabaseConnection } from './supabase-connection.js';
@@ -14,8 +14,6 @@ import { createSupabasePublisher } from './supabase-publish.js';
 import {
   DEFAULT_PRESENCE_MIN_INTERVAL_MS,
   SUPABASE_PRESENCE_LIMIT,
-  type SUPABASE_SIGNAL_EVENT,
-  type SupabasePostgresChange,
   type SupabaseRealtimeHost,
   type SupabaseTransport,
   type SupabaseTransportOptions,
@@ -32,8 +30,8 @@ import {
  * - **Presence** is keyed by `userId`: one member per user, `connections` counting their tabs. Presence changes
  *   are throttled under the project's per-client presence limit (see `presenceLimit`).
  * - **Postgres changes** listed in `postgresChanges` arrive as `postgres:INSERT|UPDATE|DELETE` messages
- *   ({@link SupabasePostgresChange}).
- * - **Signals** travel as Broadcasts named {@link SUPABASE_SIGNAL_EVENT}.
+ *   (`SupabasePostgresChange`).
+ * - **Signals** travel as Broadcasts named `SUPABASE_SIGNAL_EVENT`.
  *
  * Supabase keeps no history: broadcasts sent while this client was disconnected are gone, and a resubscribe
  * resumes from the live edge without a `gap` (the adapter cannot know what it missed). Refetch what matters when
@@ -81,13 +79,8 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
   return {
     kind: 'supabase',
     realtime,
-    subscribe: connection.state.subscribe,
-    getSnapshot: connection.state.getSnapshot,
-    connect: connection.connect,
-    close: connection.close,
-    reconnect: connection.reconnect,
-    send: createFrameSender(
-      connection.isOpen,
+    ...hostedTransportMembers(
+      connection,
       {
         subscribe: channels.subscribe,
         unsubscribe: channels.unsubscribe,
@@ -96,8 +89,8 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
         signal: publisher.signal,
       },
       emit,
+      addFrameListener,
     ),
-    onFrame: addFrameListener,
   };
 }
 

@@ -1,0 +1,1 @@
+export { fallbackTransport, type FallbackTransport, type FallbackTransportOptions } from './fallback-transport.js';

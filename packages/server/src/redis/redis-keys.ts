@@ -1,0 +1,26 @@
+import { encodeName } from './connection.js';
+
+/** The Redis keys and pub/sub name of one channel, all in one hash slot (`{…}`). */
+export interface ChannelKeys {
+  readonly seq: string;
+  readonly log: string;
+  readonly epoch: string;
+  readonly pub: string;
+  readonly lock: string;
+  readonly presence: string;
+  cid(cid: string): string;
+}
+
+/** The keys of `channel` under `prefix`. */
+export function channelKeys(prefix: string, channel: string): ChannelKeys {
+  const base = `${prefix}:{${encodeName(channel)}}`;
+  return {
+    seq: `${base}:seq`,
+    log: `${base}:log`,
+    epoch: `${base}:epoch`,
+    pub: `${base}:pub`,
+    lock: `${base}:lock`,
+    presence: `${base}:presence`,
+    cid: (cid: string) => `${base}:cid:${encodeName(cid)}`,
+  };
+}
