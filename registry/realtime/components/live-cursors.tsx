@@ -114,14 +114,15 @@ function LiveCursors({
   // ---- rendering ------------------------------------------------------------------------------------------
   const resolvedLocale = useLocale(locale)
   const names = others.map((member) => nameOf(member))
+  // Names compared by value (read back from their JSON), not by array identity.
+  const namesKey = JSON.stringify(names)
   const list = React.useMemo(
     () =>
       new Intl.ListFormat(resolvedLocale, {
         style: "long",
         type: "conjunction",
-      }).format(names),
-    // Names compared by value, not by array identity.
-    [resolvedLocale, names.join("\u0000")]
+      }).format(JSON.parse(namesKey) as string[]),
+    [resolvedLocale, namesKey]
   )
 
   return (

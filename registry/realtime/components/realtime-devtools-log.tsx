@@ -59,13 +59,14 @@ function RealtimeDevtoolsLog({
     [locale]
   )
   const filterId = React.useId()
-  const events = snapshot?.events ?? []
+  const events = snapshot?.events
   const visible = React.useMemo(() => {
     const needle = deferredFilter.trim().toLowerCase()
+    const all = events ?? []
     const matching =
       needle === ""
-        ? events
-        : events.filter((event) => searchText(event).includes(needle))
+        ? all
+        : all.filter((event) => searchText(event).includes(needle))
     // Newest first: what just happened is at the top, without scrolling.
     return [...matching].reverse()
   }, [events, deferredFilter])

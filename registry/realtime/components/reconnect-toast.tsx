@@ -126,7 +126,10 @@ function useReconnectToasts(
   // function does not re-issue the toast on every render.
   const labelsKey = JSON.stringify(labelOverrides ?? {})
   const labels = React.useMemo<ReconnectToastLabels>(
-    () => ({ ...defaultLabels, ...labelOverrides }),
+    () => ({
+      ...defaultLabels,
+      ...(JSON.parse(labelsKey) as Partial<ReconnectToastLabels>),
+    }),
     [labelsKey]
   )
   const retry = onRetry ?? feedback.reconnect

@@ -227,16 +227,12 @@ function useStreamTask({
   })
   closeRef.current = sse.close
 
+  // Keyed by the names' values: a new `eventNames` object with the same names does not refold the stream.
+  const { step, progress, done, error } = names
   const task = React.useMemo(
-    () => reduceTask(plannedSteps, sse.messages, names),
-    [
-      plannedSteps,
-      sse.messages,
-      names.step,
-      names.progress,
-      names.done,
-      names.error,
-    ]
+    () =>
+      reduceTask(plannedSteps, sse.messages, { step, progress, done, error }),
+    [plannedSteps, sse.messages, step, progress, done, error]
   )
 
   const phase: StreamProgressPhase = streamPhase({

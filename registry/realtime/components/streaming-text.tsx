@@ -147,11 +147,17 @@ function useStreamedText({
   closeRef.current = sse.close
 
   const foldRef = React.useRef<Folded>(EMPTY_FOLD)
+  // Keyed by the names' values: a new `eventNames` object with the same names does not refold the stream.
+  const { token, done, error } = names
   const folded = React.useMemo(() => {
-    const next = foldTokens(foldRef.current, sse.messages, names)
+    const next = foldTokens(foldRef.current, sse.messages, {
+      token,
+      done,
+      error,
+    })
     foldRef.current = next
     return next
-  }, [sse.messages, names.token, names.done, names.error])
+  }, [sse.messages, token, done, error])
   const { text } = folded
 
   const phase: StreamingTextPhase = streamPhase({

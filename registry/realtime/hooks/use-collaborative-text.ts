@@ -49,6 +49,7 @@ function useCollaborativeText({
     seedText(created, TEXT_FIELD, initialTextRef.current)
     return created
     // Keyed by the channel name only: a new channel is a new document; the initial text is read once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [channelName])
   const ytext = doc.getText(TEXT_FIELD)
   const sync = useBinding(doc, channel, userId)

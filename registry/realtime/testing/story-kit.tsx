@@ -35,12 +35,12 @@ export const withTestTransport: Decorator = (Story, context) => {
 }
 
 /** The user id the story's own client connects as under {@link withChannelTransport}. */
-export const STORY_USER_ID = "you"
+const STORY_USER_ID = "you"
 
 const storyTransports = new WeakMap<TestTransport, MemoryTransport>()
 
 /** The transport the story renders with under {@link withChannelTransport}: one per kit, so re-renders keep the client. */
-export function storyTransportOf(kit: TestTransport): MemoryTransport {
+function storyTransportOf(kit: TestTransport): MemoryTransport {
   let transport = storyTransports.get(kit)
   if (!transport) {
     transport = kit.createTransport({ userId: STORY_USER_ID })

@@ -93,10 +93,15 @@ function LiveCounter<T = unknown>({
   }
 
   const resolvedLocale = useLocale(locale)
+  // formatOptions is compared by value (read back from its JSON) so an inline object does not rebuild the
+  // formatter every render.
   const formatOptionsKey = JSON.stringify(formatOptions ?? {})
   const formatter = React.useMemo(
-    () => new Intl.NumberFormat(resolvedLocale, formatOptions),
-    // formatOptions is compared by value so an inline object does not rebuild the formatter every render.
+    () =>
+      new Intl.NumberFormat(
+        resolvedLocale,
+        JSON.parse(formatOptionsKey) as Intl.NumberFormatOptions
+      ),
     [resolvedLocale, formatOptionsKey]
   )
   const formatted = formatter.format(target)

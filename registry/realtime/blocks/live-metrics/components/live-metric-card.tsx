@@ -197,9 +197,10 @@ function useMetricFormat(
   options: Intl.NumberFormatOptions | undefined,
   locale: string
 ) {
+  // By value (read back from its JSON): an inline `format` object must not rebuild the formatters every render.
   const formatKey = JSON.stringify(options ?? {})
   return React.useMemo(() => {
-    const coarseOptions = options ?? {}
+    const coarseOptions = JSON.parse(formatKey) as Intl.NumberFormatOptions
     const fineOptions: Intl.NumberFormatOptions = {
       ...coarseOptions,
       minimumFractionDigits: undefined,
@@ -228,7 +229,6 @@ function useMetricFormat(
           : set.plain.format(Math.abs(value))
       },
     }
-    // By value: an inline `format` object must not rebuild the formatters every render.
   }, [locale, formatKey])
 }
 
