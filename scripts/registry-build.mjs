@@ -2,7 +2,9 @@
 /**
  * Builds the shadcn registry from its typed source (registry/registry.ts):
  *   1. validates it with shadcn's own schema, plus checks shadcn does not make (files exist, every bare
- *      import is a declared dependency, every `@/registry/...` import is a registry dependency);
+ *      import is a declared dependency, every `@/registry/...` import is a registry dependency, every
+ *      `@/components/ui/<name>` import is a plain-name registry dependency on one of shadcn's primitives that
+ *      registry/shadcn-ui/ vendors, so the stand-in registry of the tests can serve it);
  *   2. writes registry.json with cross-item URLs under the base URL;
  *   3. runs `shadcn build` into the output folder (one <item>.json per item, plus registry.json).
  *
@@ -29,6 +31,8 @@ const { values } = parseArgs({
 });
 
 const { DEFAULT_REGISTRY_URL, defineRegistry } = await tsImport('../registry/registry.ts', import.meta.url);
+const { shadcnPrimitives } = await tsImport('../registry/shadcn-ui/registry.ts', import.meta.url);
+const primitiveNames = new Set(shadcnPrimitives.map((item) => item.name));
 const baseUrl = (values.url ?? process.env.REALTIME_KIT_REGISTRY_URL ?? DEFAULT_REGISTRY_URL).replace(/\/+$/, '');
 const outDir = path.resolve(root, values.out ?? DEFAULT_OUT);
 
@@ -68,10 +72,26 @@ function checkItems(registry, baseUrl) {
   for (const item of registry.items) for (const file of item.files ?? []) fileToItem.set(file.path.replace(/\.tsx?$/, ''), item.name);
 
   const problems = [];
+  // The shadcn CLI rewrites an item's imports to the files it installs by matching file names (a .tsx before a .ts),
+  // across every item of one `add`: two files with one name would have their imports crossed.
+  const byName = new Map();
+  for (const item of registry.items) {
+    for (const file of item.files ?? []) {
+      const name = path.basename(file.path).replace(/\.[jt]sx?$/, '');
+      const other = byName.get(name);
+      if (other && other !== file.path) problems.push(`${file.path} and ${other} share the name "${name}": the shadcn CLI would mix up their imports`);
+      byName.set(name, file.path);
+    }
+  }
   for (const item of registry.items) {
     const deps = new Set(item.dependencies ?? []);
     const registryDeps = new Set(item.registryDependencies ?? []);
     for (const dep of registryDeps) {
+      if (!/^https?:/.test(dep)) {
+        // A plain name is one of shadcn's own items, fetched from ui.shadcn.com (or the tests' stand-in).
+        if (!primitiveNames.has(dep)) problems.push(`${item.name}: registry dependency ${dep} is not a shadcn primitive vendored in registry/shadcn-ui/registry.ts`);
+        continue;
+      }
       const name = dep.startsWith(`${baseUrl}/`) ? dep.slice(baseUrl.length + 1).replace(/\.json$/, '') : null;
       if (name === null || !names.has(name)) problems.push(`${item.name}: registry dependency ${dep} is not an item of this registry`);
     }
@@ -91,7 +111,12 @@ function checkItems(registry, baseUrl) {
           else if (target !== item.name && !registryDeps.has(`${baseUrl}/${target}.json`)) {
             problems.push(`${item.name}: imports ${specifier} but does not list ${target} in registryDependencies`);
           }
-        } else if (!specifier.startsWith('@/')) {
+        } else if (specifier.startsWith('@/components/ui/')) {
+          const primitive = specifier.slice('@/components/ui/'.length);
+          if (!registryDeps.has(primitive)) problems.push(`${item.name}: imports ${specifier} but does not list "${primitive}" in registryDependencies`);
+        } else if (specifier.startsWith('@/')) {
+          problems.push(`${item.name}: imports ${specifier}, which shadcn cannot map (use @/registry/realtime/... or @/components/ui/...)`);
+        } else {
           const pkg = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
           if (pkg !== 'react' && pkg !== 'react-dom' && !deps.has(pkg)) {
             problems.push(`${item.name}: imports ${specifier} but does not list ${pkg} in dependencies`);

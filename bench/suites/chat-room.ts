@@ -12,6 +12,7 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser } from 'playwright';
 import { build, defaultClientConditions } from 'vite';
+import { registryAliases } from '../../registry/aliases.js';
 import { median, type BenchRow } from '../lib/result.js';
 
 const MESSAGES = Number(process.env.CHAT_BENCH_MESSAGES ?? 100_000);
@@ -43,7 +44,7 @@ async function buildPage(): Promise<{ dir: string; files: Map<string, { type: st
     base: '/',
     plugins: [react(), tailwindcss()],
     resolve: {
-      alias: { '@/registry': path.join(REPO_DIR, 'registry') },
+      alias: registryAliases(REPO_DIR),
       conditions: ['source', ...defaultClientConditions],
     },
     define: { 'process.env.NODE_ENV': '"production"' },

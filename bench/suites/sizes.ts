@@ -3,10 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { BENCH_DIR, bundleSize, describeInputs, type BundleSize } from '../lib/bundle.js';
 import type { BenchRow } from '../lib/result.js';
+import { registryAliases } from '../../registry/aliases.js';
 
-/** Where `@/registry/...` imports point: the repository's registry folder. */
+/** Where `@/registry/...` (and the shadcn primitives' `@/components/ui/...`) imports point: registry/aliases.ts. */
 const REPO_DIR = resolve(BENCH_DIR, '..');
-const REGISTRY_ALIAS = { '@/registry': join(REPO_DIR, 'registry') } as const;
+const REGISTRY_ALIAS = registryAliases(REPO_DIR);
 
 /** Left out of the registry item bundles and measured on their own: the app installs them as separate dependencies. */
 const ITEM_EXTERNALS = ['motion', 'lucide-react', 'sonner'] as const;
@@ -240,8 +241,20 @@ async function registryEntries(): Promise<string[]> {
     });
 }
 
-/** Dependencies that are not the item's own code: ours, and what every shadcn app already has for `cn` and variants. */
-const SHARED_DEPENDENCIES = ['@realtime-kit/core', '@realtime-kit/react', 'clsx', 'tailwind-merge', 'class-variance-authority'];
+/**
+ * Dependencies that are not the item's own code: ours, and what every shadcn app already has for `cn` and variants,
+ * and shadcn's primitives (the app's own `components/ui`, and radix-ui under them).
+ */
+const SHARED_DEPENDENCIES = [
+  '@realtime-kit/core',
+  '@realtime-kit/react',
+  'clsx',
+  'tailwind-merge',
+  'class-variance-authority',
+  'radix-ui',
+  '@/components/ui',
+  '@/lib/utils',
+];
 
 /** `{ package: [named imports] }` for the imports of `file` from `packages` (type-only imports are left out). */
 function namedImports(file: string, packages: readonly string[]): Map<string, string[]> {

@@ -14,12 +14,13 @@ const entries: Record<string, string> = {
   'polling/index': 'src/transports/polling.ts',
   'cross-tab/index': 'src/wrappers/cross-tab/index.ts',
   'devtools/index': 'src/devtools/index.ts',
+  'yjs/index': 'src/yjs/index.ts',
 };
 
 export default defineConfig({
   entry: entries,
-  // An optional peer: only the socket-io entry refers to it, and only its types.
-  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js'],
+  // Optional peers, each imported only by its own entry (yjs by the yjs entry), never bundled.
+  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs'],
   format: ['esm'],
   dts: true,
   clean: true,

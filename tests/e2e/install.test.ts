@@ -1,8 +1,11 @@
 /**
  * What a new user does, end to end, against local stand-ins for the two things that are not public yet:
  *
- *   - the shadcn registry: built with scripts/registry-build.mjs for a loopback base URL and served by a tiny
+ *   - the realtime-kit registry: built with scripts/registry-build.mjs for a loopback base URL and served by a tiny
  *     in-process HTTP server;
+ *   - shadcn's own registry (ui.shadcn.com/r), which serves the primitives items depend on by plain name
+ *     ("button"): scripts/shadcn-stand-in.mjs builds it from the vendored copies in registry/shadcn-ui/, served by
+ *     the same server under /shadcn/r, and the shadcn CLI is pointed at it with REGISTRY_URL;
  *   - the npm packages: @realtime-kit/{core,react,server} packed with pnpm and published to a throwaway
  *     verdaccio, which proxies every other package to the machine's npm registry.
  *
@@ -115,6 +118,9 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 const server = await serveStatic(TMP);
 const REGISTRY_URL = `${server.origin}/r`;
+/** The stand-in for ui.shadcn.com/r: what the shadcn CLI reads plain-name dependencies from (`REGISTRY_URL`). */
+const SHADCN_REGISTRY_URL = `${server.origin}/shadcn/r`;
+const SHADCN_STAND_IN = path.join(TMP, 'shadcn', 'r');
 
 interface RegistryFile {
   path: string;
@@ -142,6 +148,13 @@ try {
     logDir: LOGS,
     label: 'registry-build',
   });
+  await run(process.execPath, ['scripts/shadcn-stand-in.mjs', '--out', SHADCN_STAND_IN], {
+    cwd: REPO,
+    env: cleanEnv(),
+    timeoutMs: 3 * MIN,
+    logDir: LOGS,
+    label: 'shadcn-stand-in',
+  });
   registryBuildMs = performance.now() - started;
   const registry = JSON.parse(readFileSync(path.join(TMP, 'r', 'registry.json'), 'utf8')) as { items: RegistryItem[] };
   items = registry.items;
@@ -158,6 +171,25 @@ const components = itemsToAdd.filter((item) => COMPONENT_TYPES.has(item.type));
 /** The built item (with its files' content) as served. */
 function builtItem(name: string): RegistryItem {
   return JSON.parse(readFileSync(path.join(TMP, 'r', `${name}.json`), 'utf8')) as RegistryItem;
+}
+
+/** The shadcn primitives an item depends on by plain name ("button"), as the stand-in serves them. */
+function primitivesOf(item: RegistryItem): RegistryItem[] {
+  return (item.registryDependencies ?? [])
+    .filter((dependency) => !/^https?:/.test(dependency))
+    .map((name) => JSON.parse(readFileSync(path.join(SHADCN_STAND_IN, 'styles', 'new-york-v4', `${name}.json`), 'utf8')) as RegistryItem);
+}
+
+/** A file's code without its "use client" directive, which the CLI drops for apps whose components.json says `rsc: false`. */
+const withoutDirective = (text: string) => text.replace(/^(["'])use client\1;?\n+/, '');
+
+/** A primitive landed in the app as shadcn's flow writes it: at components/ui/<name>.tsx, with the served content. */
+function expectPrimitiveInstalled(item: string, primitive: RegistryItem, root: string) {
+  for (const file of primitive.files ?? []) {
+    const target = path.join(root, installedPath(file));
+    expect(existsSync(target), `${item}: shadcn primitive ${primitive.name} at ${path.relative(root, target)}`).toBe(true);
+    expect(withoutDirective(readFileSync(target, 'utf8')), `${item}: ${primitive.name} is the stand-in's copy`).toBe(withoutDirective(file.content ?? ''));
+  }
 }
 
 /** Where `shadcn add` puts a file, per the components.json files below (Next: no src/ dir; Vite: under src/). */
@@ -215,6 +247,8 @@ function step(key: string, name: string, timeout: number, body: (context: TestCo
 function appEnv(): NodeJS.ProcessEnv {
   if (!registry) throw new Error('the local registry is not running');
   return cleanEnv({
+    // The shadcn CLI fetches plain-name dependencies from here instead of ui.shadcn.com.
+    REGISTRY_URL: SHADCN_REGISTRY_URL,
     npm_config_registry: registry.url,
     npm_config_cache: NPM_CACHE,
     npm_config_yes: 'true',
@@ -249,6 +283,13 @@ describe('a new user installs realtime-kit into a fresh Next.js app', () => {
       for (const dependency of builtItem(item.name).registryDependencies ?? []) {
         if (/^https?:/.test(dependency)) expect(dependency.startsWith(`${REGISTRY_URL}/`), `${item.name} → ${dependency}`).toBe(true);
       }
+    }
+    // Plain names ("button") are shadcn's: the stand-in serves each one an item asks for, where the CLI looks.
+    const primitives = new Set(items.flatMap((item) => (item.registryDependencies ?? []).filter((dependency) => !/^https?:/.test(dependency))));
+    expect(primitives.size, 'items depend on shadcn primitives').toBeGreaterThan(0);
+    for (const name of primitives) {
+      const response = await fetch(`${SHADCN_REGISTRY_URL}/styles/new-york-v4/${name}.json`);
+      expect(response.status, `the stand-in serves ${name}`).toBe(200);
     }
   });
 
@@ -348,6 +389,7 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
         const content = readFileSync(target, 'utf8');
         expect(content, `${name}: imports rewritten to the app's aliases`).not.toContain('@/registry/');
       }
+      for (const primitive of primitivesOf(item)) expectPrimitiveInstalled(name, primitive, APP);
       const manifest = JSON.parse(readFileSync(path.join(APP, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
       for (const dependency of item.dependencies ?? []) {
         const bare = dependency.replace(/(.)@.*$/, '$1');
@@ -486,6 +528,7 @@ export default defineConfig({
         expect(existsSync(target), `${item.name}: ${path.relative(VITE_APP, target)} exists`).toBe(true);
         expect(readFileSync(target, 'utf8'), `${item.name}: imports rewritten`).not.toContain('@/registry/');
       }
+      for (const primitive of primitivesOf(item)) expectPrimitiveInstalled(item.name, primitive, path.join(VITE_APP, 'src'));
     }
   });
 

@@ -3,7 +3,7 @@
  * (smooth waves, no Math.random), so every client sees the same numbers and a reconnecting client resumes from its
  * `Last-Event-ID` (the sample's second) without the server keeping any state.
  */
-import type { LiveMetricsSample } from '@/registry/realtime/blocks/live-metrics';
+import type { LiveMetricsSample } from '@/registry/realtime/blocks/live-metrics/live-metrics';
 
 /** How many samples a new client gets at once, so its charts start full. */
 export const DEMO_METRICS_HISTORY = 30;

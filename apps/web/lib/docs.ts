@@ -465,7 +465,7 @@ export function Notes({ me, doc }: { me: { id: string; name: string }; doc: { id
   )
 }
 
-// On the wire (lib/yjs-channel.ts): 'yjs-update' messages are published (stored, replayed on reconnect);
+// On the wire (bindYjsToChannel from @realtime-kit/core/yjs): 'yjs-update' messages are published (stored, replayed on reconnect);
 // a newcomer signals 'yjs-sync-request' with its state vector and present peers answer 'yjs-sync' with the diff;
 // carets are 'yjs-caret' signals carrying Yjs relative positions.`,
     props: [

@@ -1,6 +1,7 @@
-// The collaborative editor's Yjs-over-channel binding (registry/realtime/lib/yjs-channel.ts) over the real wire:
+// The collaborative editor's Yjs-over-channel binding (@realtime-kit/core/yjs) over the real wire:
 // RealtimeClients on websocketTransport against createWebSocketEndpoint on 127.0.0.1, with the server's default
-// rate limits — what the docs demo runs on. The textarea side is covered by the item's stories.
+// rate limits — what the docs demo runs on. The textarea side is covered by the item's stories; the binding's unit
+// tests (in-memory hub) and the text, caret and base64 helpers' tests live beside it in packages/core/src/yjs/.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRealtimeClient, type NetworkEvent, type RealtimeClient } from '@realtime-kit/core';
@@ -14,15 +15,11 @@ import {
   applyTextEdit,
   bindYjsToChannel,
   decodeCaret,
-  diffText,
   encodeCaret,
-  fromBase64,
   resolvePosition,
   seedText,
-  toBase64,
-  transformIndex,
   type YjsChannelBinding,
-} from '../../../registry/realtime/lib/yjs-channel';
+} from '@realtime-kit/core/yjs';
 
 const WAIT = { timeout: 5000, interval: 10 };
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -166,39 +163,5 @@ describe('bindYjsToChannel over WebSocket', () => {
     applyTextEdit(ada.text, { index: 0, remove: 0, insert: 'oh, ' });
     expect([resolvePosition(ada.doc, ada.text, caret.anchor), resolvePosition(ada.doc, ada.text, caret.head)]).toEqual([10, 15]);
     expect(decodeCaret({ anchor: 'not base64!', head: '' })).toBeNull();
-  });
-});
-
-describe('yjs-channel helpers', () => {
-  it('seeds the same initial text once, however many clients seed it', () => {
-    const a = new Y.Doc();
-    const b = new Y.Doc();
-    seedText(a, 'text', 'Notes');
-    seedText(b, 'text', 'Notes');
-    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    expect(a.getText('text').toString()).toBe('Notes');
-    expect(b.getText('text').toString()).toBe('Notes');
-  });
-
-  it('diffs at the caret and never splits a surrogate pair', () => {
-    expect(diffText('aa', 'aaa', 2)).toEqual({ index: 1, remove: 0, insert: 'a' });
-    expect(diffText('aa', 'aaa', 3)).toEqual({ index: 2, remove: 0, insert: 'a' });
-    expect(diffText('abc', 'ac', 1)).toEqual({ index: 1, remove: 1, insert: '' });
-    expect(diffText('a😀b', 'a😃b', 3)).toEqual({ index: 1, remove: 2, insert: '😃' });
-    expect(diffText('same', 'same', 2)).toEqual({ index: 2, remove: 0, insert: '' });
-  });
-
-  it('maps an index through a Yjs delta', () => {
-    expect(transformIndex(5, [{ insert: 'abc' }])).toBe(8);
-    expect(transformIndex(5, [{ retain: 5 }, { insert: 'abc' }])).toBe(5);
-    expect(transformIndex(5, [{ retain: 1 }, { delete: 2 }, { insert: 'xyz' }])).toBe(6);
-    expect(transformIndex(5, [{ retain: 3 }, { delete: 10 }])).toBe(3);
-  });
-
-  it('round-trips base64 and rejects what is not', () => {
-    const bytes = Uint8Array.from({ length: 70_000 }, (_, index) => index % 256);
-    expect(fromBase64(toBase64(bytes))).toEqual(bytes);
-    expect(fromBase64('%%%')).toBeNull();
   });
 });

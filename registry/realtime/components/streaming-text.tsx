@@ -1,13 +1,23 @@
-'use client';
+"use client"
 
-import * as React from 'react';
-import { RotateCcw, Square } from 'lucide-react';
-import { useSSE, type SSEMessage, type UseSSEOptions } from '@realtime-kit/react';
+import * as React from "react"
+import { useSSE, type UseSSEOptions } from "@realtime-kit/react"
+import { RotateCcw, Square } from "lucide-react"
 
-import { useLocale } from '@/registry/realtime/hooks/use-locale';
-import { useRetryCountdown } from '@/registry/realtime/hooks/use-retry-countdown';
-import { cn } from '@/registry/realtime/lib/utils';
-import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-phase';
+import { Button } from "@/components/ui/button"
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import { useRetryCountdown } from "@/registry/realtime/hooks/use-retry-countdown"
+import { useSentenceAnnouncements } from "@/registry/realtime/hooks/use-sentence-announcements"
+import {
+  EMPTY_FOLD,
+  foldTokens,
+  type Folded,
+} from "@/registry/realtime/lib/fold-tokens"
+import {
+  streamPhase,
+  type StreamPhase,
+} from "@/registry/realtime/lib/stream-phase"
+import { cn } from "@/registry/realtime/lib/utils"
 
 /*
  * The event protocol. Every event's data is JSON; send them with `createEventStream(request).send(...)` from
@@ -24,138 +34,164 @@ import { streamPhase, type StreamPhase } from '@/registry/realtime/lib/stream-ph
  */
 
 /** `token` event data. */
-type StreamingTextToken = string | { text: string };
+type StreamingTextToken = string | { text: string }
 /** `error` event data. */
 interface StreamingTextErrorEvent {
-  message?: string;
+  message?: string
 }
 
 /** What the component is showing, also set as `data-state` on the root. */
-type StreamingTextPhase = StreamPhase;
+type StreamingTextPhase = StreamPhase
 
 interface StreamingTextLabels {
-  connecting: string;
-  streaming: string;
+  connecting: string
+  streaming: string
   /** Followed by the countdown ("in 3s") while waiting, or "…" while an attempt is in flight. */
-  reconnecting: string;
-  offline: string;
-  stopped: string;
-  done: string;
-  error: string;
-  stop: string;
-  retry: string;
-  retryNow: string;
-  regenerate: string;
+  reconnecting: string
+  offline: string
+  stopped: string
+  done: string
+  error: string
+  stop: string
+  retry: string
+  retryNow: string
+  regenerate: string
 }
 
 const defaultLabels: StreamingTextLabels = {
-  connecting: 'Connecting…',
-  streaming: 'Writing…',
-  reconnecting: 'Connection lost. Reconnecting',
-  offline: 'You are offline. It continues when the network is back.',
-  stopped: 'Stopped',
-  done: 'Done',
-  error: 'Something went wrong',
-  stop: 'Stop',
-  retry: 'Retry',
-  retryNow: 'Retry now',
-  regenerate: 'Regenerate',
-};
+  connecting: "Connecting…",
+  streaming: "Writing…",
+  reconnecting: "Connection lost. Reconnecting",
+  offline: "You are offline. It continues when the network is back.",
+  stopped: "Stopped",
+  done: "Done",
+  error: "Something went wrong",
+  stop: "Stop",
+  retry: "Retry",
+  retryNow: "Retry now",
+  regenerate: "Regenerate",
+}
 
 /** The names of the three protocol events, if your server uses others. */
 interface StreamingTextEventNames {
-  token: string;
-  done: string;
-  error: string;
+  token: string
+  done: string
+  error: string
 }
 
-const defaultEventNames: StreamingTextEventNames = { token: 'token', done: 'done', error: 'error' };
+const defaultEventNames: StreamingTextEventNames = {
+  token: "token",
+  done: "done",
+  error: "error",
+}
 
-interface StreamingTextProps extends Omit<React.ComponentProps<'div'>, 'children'> {
+interface StreamingTextProps extends Omit<
+  React.ComponentProps<"div">,
+  "children"
+> {
   /** The Server-Sent Events endpoint streaming the text (see the protocol above), or `null` to wait. */
-  url: string | null;
+  url: string | null
   /** Replace any of the default texts, e.g. to translate them. */
-  labels?: Partial<StreamingTextLabels>;
+  labels?: Partial<StreamingTextLabels>
   /** Locale for splitting the text into sentences for screen readers, and for the countdown. Default: the user's. */
-  locale?: string;
+  locale?: string
   /** Show the Stop / Retry / Regenerate buttons. Default true. */
-  controls?: boolean;
+  controls?: boolean
   /** Called by Retry and Regenerate. Default: forget this text and stream afresh (`useSSE().reset()`). */
-  onRetry?: () => void;
+  onRetry?: () => void
   /** Called by Stop, after the stream is closed, with the text so far (e.g. to tell your server to stop generating). */
-  onStop?: (text: string) => void;
+  onStop?: (text: string) => void
   /** Called once when a `done` event arrives, with the whole text. */
-  onDone?: (text: string) => void;
+  onDone?: (text: string) => void
   /** Event names, if your server's differ from `token` / `done` / `error`. */
-  eventNames?: Partial<StreamingTextEventNames>;
+  eventNames?: Partial<StreamingTextEventNames>
   /** Any other `useSSE` option (method and body for POST endpoints, headers, backoff…). */
-  sseOptions?: Omit<UseSSEOptions<unknown>, 'events' | 'onMessage'>;
+  sseOptions?: Omit<UseSSEOptions<unknown>, "events" | "onMessage">
 }
-
-interface Folded {
-  /** The messages array this was folded from, and how many of them: lets the next fold read only what is new. */
-  messages: readonly SSEMessage<unknown>[];
-  text: string;
-  seen: Set<string>;
-  done: boolean;
-  failed: StreamingTextErrorEvent | null;
-}
-
-const EMPTY_FOLD: Folded = { messages: [], text: '', seen: new Set(), done: false, failed: null };
 
 /**
- * Folds token events into the text, skipping ids already seen. Incremental: when `messages` only grew since `previous`,
- * just the new ones are read, so a long answer costs the same per frame as a short one.
+ * The stream and the text folded from it: closed at `done` or `error` (so the end of the response is not taken for a
+ * dropped connection), `onDone` called once per finished run, and `stop` to close it early.
  */
-function foldTokens(previous: Folded, messages: readonly SSEMessage<unknown>[], names: StreamingTextEventNames): Folded {
-  const grew = messages.length >= previous.messages.length && previous.messages.length > 0 && messages[0] === previous.messages[0];
-  const start = grew ? previous.messages.length : 0;
-  const seen = grew ? previous.seen : new Set<string>();
-  let text = grew ? previous.text : '';
-  let done = grew ? previous.done : false;
-  let failed = grew ? previous.failed : null;
-  for (let index = start; index < messages.length; index++) {
-    const { event, data, id } = messages[index]!;
-    if (event === names.token) {
-      if (id !== undefined && id !== '') {
-        if (seen.has(id)) continue;
-        seen.add(id);
-      }
-      const piece = typeof data === 'string' ? data : typeof data === 'object' && data !== null && 'text' in data ? data.text : '';
-      if (typeof piece === 'string') text += piece;
-    } else if (event === names.done) {
-      done = true;
-    } else if (event === names.error) {
-      failed = typeof data === 'object' && data !== null ? (data as StreamingTextErrorEvent) : {};
+function useStreamedText({
+  url,
+  names,
+  sseOptions,
+  onDone,
+  onStop,
+}: {
+  url: string | null
+  names: StreamingTextEventNames
+  sseOptions: StreamingTextProps["sseOptions"]
+  onDone: StreamingTextProps["onDone"]
+  onStop: StreamingTextProps["onStop"]
+}) {
+  const closeRef = React.useRef<() => void>(() => {})
+  const textRef = React.useRef("")
+  const callbacks = React.useRef({ onDone, onStop })
+  React.useLayoutEffect(() => {
+    callbacks.current = { onDone, onStop }
+  })
+
+  const sse = useSSE<unknown>(url, {
+    // Every token of the answer is kept: the text is folded from them.
+    maxMessages: 100_000,
+    ...sseOptions,
+    events: [names.token, names.done, names.error],
+    onMessage: (message) => {
+      // The answer is over: stop here, so the end of the response is not taken for a dropped connection.
+      if (message.event === names.done || message.event === names.error)
+        closeRef.current()
+    },
+  })
+  closeRef.current = sse.close
+
+  const foldRef = React.useRef<Folded>(EMPTY_FOLD)
+  // Keyed by the names' values: a new `eventNames` object with the same names does not refold the stream.
+  const { token, done, error } = names
+  const folded = React.useMemo(() => {
+    const next = foldTokens(foldRef.current, sse.messages, {
+      token,
+      done,
+      error,
+    })
+    foldRef.current = next
+    return next
+  }, [sse.messages, token, done, error])
+  const { text } = folded
+
+  const phase: StreamingTextPhase = streamPhase({
+    url,
+    status: sse.status,
+    error: sse.error,
+    done: folded.done,
+    failed: Boolean(folded.failed),
+  })
+  const busy =
+    phase === "connecting" ||
+    phase === "streaming" ||
+    phase === "reconnecting" ||
+    phase === "offline"
+
+  React.useLayoutEffect(() => {
+    textRef.current = text
+  })
+  const doneReported = React.useRef(false)
+  React.useEffect(() => {
+    if (phase !== "done") {
+      doneReported.current = false
+      return
     }
-  }
-  return { messages, text, seen, done, failed };
-}
+    if (doneReported.current) return
+    doneReported.current = true
+    callbacks.current.onDone?.(text)
+  }, [phase, text])
 
-/** Text that ends a sentence: terminal punctuation (and closing quotes), then whitespace. */
-const SENTENCE_END = /[.!?…。！？؟।]['"”’»)\]]*\s+$/u;
-/** Past this many characters without a sentence end (code, a list), announce up to the last space anyway. */
-const MAX_CHUNK = 280;
-
-/**
- * How much of `pending` (text not yet announced) is whole sentences: the length to announce now. With `final`, all of it.
- */
-function completeLength(pending: string, segmenter: Intl.Segmenter | null, final: boolean): number {
-  if (final) return pending.length;
-  let complete = 0;
-  if (segmenter) {
-    const segments = [...segmenter.segment(pending)];
-    const last = segments.at(-1);
-    if (last) complete = SENTENCE_END.test(last.segment) ? pending.length : last.index;
-  } else {
-    const match = /^[\s\S]*[.!?…。！？؟।]['"”’»)\]]*\s+/u.exec(pending);
-    complete = match ? match[0].length : 0;
+  const stop = () => {
+    sse.close()
+    callbacks.current.onStop?.(textRef.current)
   }
-  if (complete === 0 && pending.length > MAX_CHUNK) {
-    const space = pending.lastIndexOf(' ');
-    complete = space > 0 ? space + 1 : pending.length;
-  }
-  return complete;
+  return { sse, folded, phase, busy, stop }
 }
 
 /**
@@ -185,114 +221,50 @@ function StreamingText({
   className,
   ...props
 }: StreamingTextProps) {
-  const labels = { ...defaultLabels, ...labelOverrides };
-  const names = { ...defaultEventNames, ...eventNames };
-  const closeRef = React.useRef<() => void>(() => {});
-  const textRef = React.useRef('');
-  const callbacks = React.useRef({ onDone, onStop });
-  React.useLayoutEffect(() => {
-    callbacks.current = { onDone, onStop };
-  });
+  const labels = { ...defaultLabels, ...labelOverrides }
+  const names = { ...defaultEventNames, ...eventNames }
+  const { sse, folded, phase, busy, stop } = useStreamedText({
+    url,
+    names,
+    sseOptions,
+    onDone,
+    onStop,
+  })
+  const { text } = folded
 
-  const sse = useSSE<unknown>(url, {
-    // Every token of the answer is kept: the text is folded from them.
-    maxMessages: 100_000,
-    ...sseOptions,
-    events: [names.token, names.done, names.error],
-    onMessage: (message) => {
-      // The answer is over: stop here, so the end of the response is not taken for a dropped connection.
-      if (message.event === names.done || message.event === names.error) closeRef.current();
-    },
-  });
-  closeRef.current = sse.close;
+  const resolvedLocale = useLocale(locale)
+  const announced = useSentenceAnnouncements(text, busy, resolvedLocale)
 
-  const foldRef = React.useRef<Folded>(EMPTY_FOLD);
-  const folded = React.useMemo(() => {
-    const next = foldTokens(foldRef.current, sse.messages, names);
-    foldRef.current = next;
-    return next;
-  }, [sse.messages, names.token, names.done, names.error]);
-  const { text } = folded;
+  const retry = onRetry ?? sse.reset
 
-  const phase: StreamingTextPhase = streamPhase({ url, status: sse.status, error: sse.error, done: folded.done, failed: Boolean(folded.failed) });
-  const busy = phase === 'connecting' || phase === 'streaming' || phase === 'reconnecting' || phase === 'offline';
-
-  React.useLayoutEffect(() => {
-    textRef.current = text;
-  });
-  const doneReported = React.useRef(false);
-  React.useEffect(() => {
-    if (phase !== 'done') {
-      doneReported.current = false;
-      return;
-    }
-    if (doneReported.current) return;
-    doneReported.current = true;
-    callbacks.current.onDone?.(text);
-  }, [phase, text]);
-
-  const resolvedLocale = useLocale(locale);
-  const segmenter = React.useMemo(
-    () => (typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(resolvedLocale, { granularity: 'sentence' }) : null),
-    [resolvedLocale],
-  );
-  const relative = React.useMemo(
-    () => new Intl.RelativeTimeFormat(resolvedLocale, { numeric: 'always', style: 'narrow' }),
-    [resolvedLocale],
-  );
-  const seconds = useRetryCountdown(phase === 'reconnecting' ? sse.retryAt : null);
-
-  // Sentences announced so far. Only the last few stay in the (visually hidden) live region: additions are what is read.
-  const [announced, setAnnounced] = React.useState<{ upTo: number; chunks: { key: number; text: string }[] }>({
-    upTo: 0,
-    chunks: [],
-  });
-  React.useEffect(() => {
-    setAnnounced((current) => {
-      // A fresh run (Retry) starts over.
-      const base = text.length < current.upTo ? { upTo: 0, chunks: [] } : current;
-      const pending = text.slice(base.upTo);
-      const final = !busy;
-      const length = pending.trim() === '' ? 0 : completeLength(pending, segmenter, final);
-      if (length === 0) return base;
-      const chunk = pending.slice(0, length).trim();
-      const key = (base.chunks.at(-1)?.key ?? 0) + 1;
-      return { upTo: base.upTo + length, chunks: [...base.chunks.slice(-2), { key, text: chunk }] };
-    });
-  }, [text, busy, segmenter]);
-
-  const stop = () => {
-    sse.close();
-    callbacks.current.onStop?.(textRef.current);
-  };
-  const retry = onRetry ?? sse.reset;
-
-  const statusText = phase === 'idle' ? '' : labels[phase];
+  const statusText = phase === "idle" ? "" : labels[phase]
   // The failed run's own message, or why the connection was refused (e.g. a 401).
-  const errorMessage = phase === 'error' ? (folded.failed?.message ?? sse.error?.message) : undefined;
+  const errorMessage =
+    phase === "error"
+      ? (folded.failed?.message ?? sse.error?.message)
+      : undefined
   // One button stays in place and changes role (Stop → Retry / Regenerate), so keyboard focus is never dropped.
-  const primary =
-    busy
-      ? { label: labels.stop, icon: Square, onClick: stop }
-      : phase === 'error' || phase === 'stopped'
-        ? { label: labels.retry, icon: RotateCcw, onClick: retry }
-        : phase === 'done'
-          ? { label: labels.regenerate, icon: RotateCcw, onClick: retry }
-          : null;
-  const PrimaryIcon = primary?.icon;
+  const primary = busy
+    ? { label: labels.stop, icon: Square, onClick: stop }
+    : phase === "error" || phase === "stopped"
+      ? { label: labels.retry, icon: RotateCcw, onClick: retry }
+      : phase === "done"
+        ? { label: labels.regenerate, icon: RotateCcw, onClick: retry }
+        : null
+  const PrimaryIcon = primary?.icon
 
   return (
     <div
       data-slot="streaming-text"
       data-state={phase}
-      className={cn('flex w-full min-w-0 flex-col gap-3', className)}
+      className={cn("flex w-full min-w-0 flex-col gap-3", className)}
       {...props}
     >
       <div
         data-slot="streaming-text-content"
         aria-busy={busy}
         dir="auto"
-        className="min-h-[1.625em] text-start leading-relaxed break-words whitespace-pre-wrap [overflow-wrap:anywhere]"
+        className="min-h-[1.625em] text-start leading-relaxed [overflow-wrap:anywhere] break-words whitespace-pre-wrap"
       >
         {text}
         {busy && (
@@ -300,76 +272,135 @@ function StreamingText({
             aria-hidden="true"
             data-slot="streaming-text-caret"
             className={cn(
-              'ms-0.5 inline-block h-[1.1em] w-[0.45em] translate-y-[0.2em] rounded-[1px] bg-foreground/80',
+              "ms-0.5 inline-block h-[1.1em] w-[0.45em] translate-y-[0.2em] rounded-[1px] bg-foreground/80",
               // Blinks while text arrives; holds still while it waits for the connection, and under reduced motion.
-              (phase === 'streaming' || phase === 'connecting') && 'motion-safe:animate-pulse',
+              (phase === "streaming" || phase === "connecting") &&
+                "motion-safe:animate-pulse"
             )}
           />
         )}
       </div>
 
-      <div aria-live="polite" data-slot="streaming-text-announcer" className="sr-only">
-        {announced.chunks.map((chunk) => (
+      <div
+        aria-live="polite"
+        data-slot="streaming-text-announcer"
+        className="sr-only"
+      >
+        {announced.map((chunk) => (
           <p key={chunk.key}>{chunk.text}</p>
         ))}
       </div>
 
       {/* Always rendered (and at least a button tall), so starting, stopping or finishing never moves what follows. */}
-      {(controls || statusText !== '') && (
-        <div data-slot="streaming-text-footer" className="flex min-h-8 flex-wrap items-center justify-between gap-x-3 gap-y-2">
-          <div className="min-w-0 text-sm">
-            <p
-              role="status"
-              aria-live="polite"
-              data-slot="streaming-text-status"
-              className={cn('break-words text-muted-foreground', phase === 'error' && 'text-destructive')}
-            >
-              {statusText}
-              {phase === 'reconnecting' && (
-                // Visual only: the live region announces the state once, not every second.
-                <span aria-hidden="true" className="tabular-nums">
-                  {seconds === null ? '…' : ` ${relative.format(seconds, 'second')}`}
-                </span>
-              )}
-            </p>
-            {errorMessage && (
-              <p data-slot="streaming-text-error" className="break-words text-muted-foreground">
-                <bdi>{errorMessage}</bdi>
-              </p>
-            )}
-          </div>
+      {(controls || statusText !== "") && (
+        <div
+          data-slot="streaming-text-footer"
+          className="flex min-h-8 flex-wrap items-center justify-between gap-x-3 gap-y-2"
+        >
+          <StreamingTextStatus
+            phase={phase}
+            text={statusText}
+            errorMessage={errorMessage}
+            retryAt={phase === "reconnecting" ? sse.retryAt : null}
+            locale={resolvedLocale}
+          />
           {controls && primary && PrimaryIcon && (
             <div className="flex shrink-0 gap-2">
-              {phase === 'reconnecting' && (
-                <button
+              {phase === "reconnecting" && (
+                <Button
                   type="button"
+                  variant="outline"
+                  size="sm"
                   data-slot="streaming-text-retry-now"
                   onClick={sse.reconnect}
-                  className={buttonClass}
                 >
-                  <RotateCcw aria-hidden="true" className="size-3.5 rtl:-scale-x-100" />
+                  <RotateCcw
+                    aria-hidden="true"
+                    className="size-3.5 rtl:-scale-x-100"
+                  />
                   {labels.retryNow}
-                </button>
+                </Button>
               )}
-              <button key="primary" type="button" data-slot="streaming-text-action" onClick={primary.onClick} className={buttonClass}>
+              <Button
+                key="primary"
+                type="button"
+                variant="outline"
+                size="sm"
+                data-slot="streaming-text-action"
+                onClick={primary.onClick}
+              >
                 <PrimaryIcon
                   aria-hidden="true"
-                  className={cn('size-3.5', PrimaryIcon === Square ? 'fill-current' : 'rtl:-scale-x-100')}
+                  className={cn(
+                    "size-3.5",
+                    PrimaryIcon === Square ? "fill-current" : "rtl:-scale-x-100"
+                  )}
                 />
                 {primary.label}
-              </button>
+              </Button>
             </div>
           )}
         </div>
       )}
     </div>
-  );
+  )
 }
 
-const buttonClass =
-  'inline-flex h-8 items-center gap-1.5 rounded-md border bg-background px-3 text-sm font-medium shadow-xs outline-none transition-colors hover:bg-accent hover:text-accent-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50';
+/** The status line (a polite live region) with the retry countdown (visual only) and the error's own words. */
+function StreamingTextStatus({
+  phase,
+  text,
+  errorMessage,
+  retryAt,
+  locale,
+}: {
+  phase: StreamingTextPhase
+  text: string
+  errorMessage: string | undefined
+  retryAt: number | null
+  locale: string
+}) {
+  const seconds = useRetryCountdown(retryAt)
+  const relative = React.useMemo(
+    () =>
+      new Intl.RelativeTimeFormat(locale, {
+        numeric: "always",
+        style: "narrow",
+      }),
+    [locale]
+  )
+  return (
+    <div className="min-w-0 text-sm">
+      <p
+        role="status"
+        aria-live="polite"
+        data-slot="streaming-text-status"
+        className={cn(
+          "break-words text-muted-foreground",
+          phase === "error" && "text-destructive"
+        )}
+      >
+        {text}
+        {phase === "reconnecting" && (
+          // Visual only: the live region announces the state once, not every second.
+          <span aria-hidden="true" className="tabular-nums">
+            {seconds === null ? "…" : ` ${relative.format(seconds, "second")}`}
+          </span>
+        )}
+      </p>
+      {errorMessage && (
+        <p
+          data-slot="streaming-text-error"
+          className="break-words text-muted-foreground"
+        >
+          <bdi>{errorMessage}</bdi>
+        </p>
+      )}
+    </div>
+  )
+}
 
-export { StreamingText };
+export { StreamingText }
 export type {
   StreamingTextProps,
   StreamingTextPhase,
@@ -377,4 +408,4 @@ export type {
   StreamingTextEventNames,
   StreamingTextToken,
   StreamingTextErrorEvent,
-};
+}

@@ -1,9 +1,9 @@
-'use client';
+"use client"
 
-import * as React from 'react';
+import * as React from "react"
 
-const noopSubscribe = () => () => {};
-const getBrowserLocale = () => navigator.language;
+const noopSubscribe = () => () => {}
+const getBrowserLocale = () => navigator.language
 
 /**
  * The locale to format numbers and times with: `preferred` when given, else the browser's.
@@ -12,8 +12,12 @@ const getBrowserLocale = () => navigator.language;
  * browser's takes over right after hydration. Pass `preferred` (e.g. from `Accept-Language`) to render
  * the right locale from the first byte.
  */
-export function useLocale(preferred?: string, serverLocale = 'en-US'): string {
-  const getServerLocale = React.useCallback(() => serverLocale, [serverLocale]);
-  const browser = React.useSyncExternalStore(noopSubscribe, getBrowserLocale, getServerLocale);
-  return preferred ?? browser;
+export function useLocale(preferred?: string, serverLocale = "en-US"): string {
+  const getServerLocale = React.useCallback(() => serverLocale, [serverLocale])
+  const browser = React.useSyncExternalStore(
+    noopSubscribe,
+    getBrowserLocale,
+    getServerLocale
+  )
+  return preferred ?? browser
 }

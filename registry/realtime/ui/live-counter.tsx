@@ -1,43 +1,50 @@
-'use client';
+"use client"
 
-import * as React from 'react';
-import { useMotionValueEvent, useReducedMotionConfig, useSpring } from 'motion/react';
-import { useSSE, type UseSSEOptions } from '@realtime-kit/react';
+import * as React from "react"
+import { useSSE, type UseSSEOptions } from "@realtime-kit/react"
+import {
+  useMotionValueEvent,
+  useReducedMotionConfig,
+  useSpring,
+} from "motion/react"
 
-import { useLocale } from '@/registry/realtime/hooks/use-locale';
-import { cn } from '@/registry/realtime/lib/utils';
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import { cn } from "@/registry/realtime/lib/utils"
 
-type SpringOptions = NonNullable<Parameters<typeof useSpring>[1]>;
+type SpringOptions = NonNullable<Parameters<typeof useSpring>[1]>
 
-interface LiveCounterProps<T = unknown> extends Omit<React.ComponentProps<'div'>, 'children'> {
+interface LiveCounterProps<T = unknown> extends Omit<
+  React.ComponentProps<"div">,
+  "children"
+> {
   /** The Server-Sent Events endpoint, or `null` to stay idle and show `initialValue`. */
-  url: string | null;
+  url: string | null
   /** The event name that carries the number. Default `"message"` (events the server sent without a name). */
-  event?: string;
+  event?: string
   /** Turn an event's data into the number to show. Default: the data itself, or `data[field]` when `field` is set. */
-  select?: (data: T) => number;
+  select?: (data: T) => number
   /** Read this key of the event's JSON data. Use it from Server Components, which cannot pass `select`. */
-  field?: string;
+  field?: string
   /**
    * The number rendered before the first event, on the server too: pass the value you already know
    * so the page does not flash from 0. Default 0.
    */
-  initialValue?: number;
+  initialValue?: number
   /** BCP 47 locale for `Intl.NumberFormat`. Default: the browser's (the server renders with `en-US`, then it switches). */
-  locale?: string;
+  locale?: string
   /** `Intl.NumberFormat` options, e.g. `{ notation: 'compact' }` or `{ style: 'currency', currency: 'EUR' }`. */
-  formatOptions?: Intl.NumberFormatOptions;
+  formatOptions?: Intl.NumberFormatOptions
   /** What the number counts, read before it by screen readers ("Viewers: 1,204"). */
-  label?: string;
+  label?: string
   /** Spring settings for the animation. Ignored when the user prefers reduced motion: the number jumps. */
-  spring?: SpringOptions;
+  spring?: SpringOptions
   /** Announce each new value politely to screen readers. Turn off for numbers that change every second. Default true. */
-  announce?: boolean;
+  announce?: boolean
   /** Any other `useSSE` option (headers, parse, withCredentials, backoff…). */
-  sseOptions?: Omit<UseSSEOptions<T>, 'events'>;
+  sseOptions?: Omit<UseSSEOptions<T>, "events">
 }
 
-const defaultSpring: SpringOptions = { stiffness: 120, damping: 20, mass: 0.6 };
+const defaultSpring: SpringOptions = { stiffness: 120, damping: 20, mass: 0.6 }
 
 /**
  * A number that follows a Server-Sent Events stream and springs to each new value.
@@ -53,7 +60,7 @@ const defaultSpring: SpringOptions = { stiffness: 120, damping: 20, mass: 0.6 };
  */
 function LiveCounter<T = unknown>({
   url,
-  event = 'message',
+  event = "message",
   select,
   field,
   initialValue = 0,
@@ -66,83 +73,117 @@ function LiveCounter<T = unknown>({
   className,
   ...props
 }: LiveCounterProps<T>) {
-  const { data, status } = useSSE<T>(url, { ...sseOptions, events: [event], maxMessages: 1 });
+  const { data, status } = useSSE<T>(url, {
+    ...sseOptions,
+    events: [event],
+    maxMessages: 1,
+  })
 
-  const reduceMotion = useReducedMotionConfig() ?? false;
+  const reduceMotion = useReducedMotionConfig() ?? false
 
   // Keep the last valid number: a malformed event should not send the counter back to its initial value.
-  const [target, setTarget] = React.useState(initialValue);
+  const [target, setTarget] = React.useState(initialValue)
   // While animating, the value it left from also reserves its width, so a shrinking number does not
   // pull the text after it along frame by frame.
-  const [from, setFrom] = React.useState<number | null>(null);
-  const next = data === undefined ? undefined : toNumber(data, select, field);
+  const [from, setFrom] = React.useState<number | null>(null)
+  const next = data === undefined ? undefined : toNumber(data, select, field)
   if (next !== undefined && next !== target) {
-    setTarget(next);
-    setFrom(reduceMotion ? null : target);
+    setTarget(next)
+    setFrom(reduceMotion ? null : target)
   }
 
-  const resolvedLocale = useLocale(locale);
-  const formatOptionsKey = JSON.stringify(formatOptions ?? {});
+  const resolvedLocale = useLocale(locale)
+  // formatOptions is compared by value (read back from its JSON) so an inline object does not rebuild the
+  // formatter every render.
+  const formatOptionsKey = JSON.stringify(formatOptions ?? {})
   const formatter = React.useMemo(
-    () => new Intl.NumberFormat(resolvedLocale, formatOptions),
-    // formatOptions is compared by value so an inline object does not rebuild the formatter every render.
-    [resolvedLocale, formatOptionsKey],
-  );
-  const formatted = formatter.format(target);
+    () =>
+      new Intl.NumberFormat(
+        resolvedLocale,
+        JSON.parse(formatOptionsKey) as Intl.NumberFormatOptions
+      ),
+    [resolvedLocale, formatOptionsKey]
+  )
+  const formatted = formatter.format(target)
 
-  const value = useSpring(initialValue, springOptions);
+  const value = useSpring(initialValue, springOptions)
   // The animated text is written straight to the DOM each frame (no re-render, and only motion's hooks are bundled,
   // not its components). React renders the first value only, so it never writes over a frame in progress.
-  const [firstText] = React.useState(formatted);
-  const valueRef = React.useRef<HTMLSpanElement>(null);
+  const [firstText] = React.useState(formatted)
+  const valueRef = React.useRef<HTMLSpanElement>(null)
   const show = React.useCallback((text: string) => {
-    if (valueRef.current && valueRef.current.textContent !== text) valueRef.current.textContent = text;
-  }, []);
+    if (valueRef.current && valueRef.current.textContent !== text)
+      valueRef.current.textContent = text
+  }, [])
   // Read by the per-frame callback: the latest formatter, target and rounding, without re-subscribing.
-  const frame = React.useRef({ formatter, target, decimals: decimalsOf(target), animating: false });
+  const frame = React.useRef({
+    formatter,
+    target,
+    decimals: decimalsOf(target),
+    animating: false,
+  })
   React.useLayoutEffect(() => {
     // In-between frames show as many decimals as the values animated between, not 1,234.567.
-    const decimals = Math.max(decimalsOf(target), from === null ? 0 : decimalsOf(from));
-    frame.current = { formatter, target, decimals, animating: from !== null };
-  }, [formatter, target, from]);
+    const decimals = Math.max(
+      decimalsOf(target),
+      from === null ? 0 : decimalsOf(from)
+    )
+    frame.current = { formatter, target, decimals, animating: from !== null }
+  }, [formatter, target, from])
 
-  useMotionValueEvent(value, 'change', (latest) => {
-    const { formatter: format, target: end, decimals, animating } = frame.current;
-    const rounded = roundTo(latest, decimals);
-    show(format.format(rounded));
+  useMotionValueEvent(value, "change", (latest) => {
+    const {
+      formatter: format,
+      target: end,
+      decimals,
+      animating,
+    } = frame.current
+    const rounded = roundTo(latest, decimals)
+    show(format.format(rounded))
     if (animating && rounded === roundTo(end, decimals)) {
-      frame.current.animating = false;
-      setFrom(null);
+      frame.current.animating = false
+      setFrom(null)
     }
-  });
+  })
 
   React.useEffect(() => {
-    show(formatter.format(roundTo(value.get(), frame.current.decimals)));
-  }, [formatter, show, value]);
+    show(formatter.format(roundTo(value.get(), frame.current.decimals)))
+  }, [formatter, show, value])
 
   React.useEffect(() => {
-    if (reduceMotion) value.jump(target);
-    else value.set(target);
-  }, [target, reduceMotion, value]);
+    if (reduceMotion) value.jump(target)
+    else value.set(target)
+  }, [target, reduceMotion, value])
 
   return (
     <div
       data-slot="live-counter"
       data-state={status}
-      className={cn('inline-flex items-baseline font-semibold tabular-nums', className)}
+      className={cn(
+        "inline-flex items-baseline font-semibold tabular-nums",
+        className
+      )}
       {...props}
     >
       {/* One grid cell: the animated number over invisible copies of where it goes (and comes from), which set the width. */}
       <span aria-hidden="true" className="inline-grid justify-items-end">
         <span className="invisible col-start-1 row-start-1">{formatted}</span>
-        {from !== null && <span className="invisible col-start-1 row-start-1">{formatter.format(from)}</span>}
-        <span ref={valueRef} data-slot="live-counter-value" className="col-start-1 row-start-1">
+        {from !== null && (
+          <span className="invisible col-start-1 row-start-1">
+            {formatter.format(from)}
+          </span>
+        )}
+        <span
+          ref={valueRef}
+          data-slot="live-counter-value"
+          className="col-start-1 row-start-1"
+        >
           {firstText}
         </span>
       </span>
       <span
-        role={announce ? 'status' : undefined}
-        aria-live={announce ? 'polite' : undefined}
+        role={announce ? "status" : undefined}
+        aria-live={announce ? "polite" : undefined}
         aria-atomic="true"
         data-slot="live-counter-announcer"
         className="sr-only"
@@ -150,27 +191,34 @@ function LiveCounter<T = unknown>({
         {label ? `${label}: ${formatted}` : formatted}
       </span>
     </div>
-  );
+  )
 }
 
 function decimalsOf(value: number): number {
-  if (Number.isInteger(value)) return 0;
-  const [, fraction = ''] = String(value).split('.');
-  return Math.min(fraction.replace(/e.*$/, '').length, 20);
+  if (Number.isInteger(value)) return 0
+  const [, fraction = ""] = String(value).split(".")
+  return Math.min(fraction.replace(/e.*$/, "").length, 20)
 }
 
 function roundTo(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
+  const factor = 10 ** decimals
+  return Math.round(value * factor) / factor
 }
 
-function toNumber<T>(data: T, select: ((data: T) => number) | undefined, field: string | undefined): number | undefined {
-  let value: unknown = data;
-  if (select) value = select(data);
-  else if (field !== undefined && typeof data === 'object' && data !== null) value = (data as Record<string, unknown>)[field];
-  const number = typeof value === 'string' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+function toNumber<T>(
+  data: T,
+  select: ((data: T) => number) | undefined,
+  field: string | undefined
+): number | undefined {
+  let value: unknown = data
+  if (select) value = select(data)
+  else if (field !== undefined && typeof data === "object" && data !== null)
+    value = (data as Record<string, unknown>)[field]
+  const number = typeof value === "string" ? Number(value) : value
+  return typeof number === "number" && Number.isFinite(number)
+    ? number
+    : undefined
 }
 
-export { LiveCounter };
-export type { LiveCounterProps };
+export { LiveCounter }
+export type { LiveCounterProps }

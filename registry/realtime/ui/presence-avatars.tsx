@@ -1,236 +1,92 @@
-'use client';
+"use client"
 
-import * as React from 'react';
-import { cva, type VariantProps } from 'class-variance-authority';
-import { usePresence, type Channel, type PresenceMember, type PresenceStatus } from '@realtime-kit/react';
+import * as React from "react"
+import {
+  usePresence,
+  type Channel,
+  type PresenceMember,
+} from "@realtime-kit/react"
+import { type VariantProps } from "class-variance-authority"
 
-import { useLocale } from '@/registry/realtime/hooks/use-locale';
-import { cn } from '@/registry/realtime/lib/utils';
-
-/** What a member shares in presence for an avatar: `usePresence(room, { data: { name, avatarUrl } })`. */
-interface PresenceAvatarData {
-  /** Shown in the tooltip and read by screen readers; initials come from it. Default: the user id. */
-  name?: string;
-  /** Your app's user id, when presence is keyed by something else (anonymous connections): picks the colour. */
-  id?: string;
-  /** A picture; the coloured initials show while it loads, and instead of it when it fails. */
-  avatarUrl?: string;
-}
+import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import { cn } from "@/registry/realtime/lib/utils"
+import {
+  hueOf,
+  initialsOf,
+  PresenceAvatar,
+  PresenceAvatarOverflow,
+  presenceAvatarVariants,
+  type PresenceAvatarData,
+  type PresenceAvatarProps,
+  type PresenceAvatarSize,
+  type PresenceTooltipAlign,
+  type PresenceTooltipSide,
+} from "@/registry/realtime/ui/presence-avatar"
 
 /** The texts of the component. Override any of them to translate. */
 interface PresenceAvatarsLabels {
   /** Names the group, e.g. "3 people here". */
-  group: (count: number) => string;
+  group: (count: number) => string
   /** Appended to your own name: "Ada (you)". */
-  you: string;
+  you: string
   /** Status words, appended to a name: "Ada, idle". */
-  idle: string;
-  away: string;
+  idle: string
+  away: string
   /** The overflow chip: "+3" is shown, this is read ("3 more: Alan, Barbara and Linus"). */
-  more: (count: number, names: string) => string;
+  more: (count: number, names: string) => string
   /** Announced when people arrive (names already joined with the locale's "and"). */
-  joined: (names: string, count: number) => string;
+  joined: (names: string, count: number) => string
   /** Announced when people leave. */
-  left: (names: string, count: number) => string;
+  left: (names: string, count: number) => string
 }
 
 const defaultLabels: PresenceAvatarsLabels = {
-  group: (count) => (count === 1 ? '1 person here' : `${count} people here`),
-  you: '(you)',
-  idle: 'idle',
-  away: 'away',
+  group: (count) => (count === 1 ? "1 person here" : `${count} people here`),
+  you: "(you)",
+  idle: "idle",
+  away: "away",
   more: (count, names) => `${count} more: ${names}`,
   joined: (names) => `${names} joined`,
   left: (names) => `${names} left`,
-};
+}
 
-const presenceAvatarVariants = cva(
-  'group/avatar relative inline-flex shrink-0 select-none items-center justify-center rounded-full font-medium outline-none ring-2 ring-background focus-visible:z-20 focus-visible:ring-[3px] focus-visible:ring-ring',
-  {
-    variants: {
-      size: {
-        sm: 'size-6 text-[0.625rem]',
-        default: 'size-8 text-xs',
-        lg: 'size-10 text-sm',
-      },
-    },
-    defaultVariants: { size: 'default' },
-  },
-);
-
-type PresenceAvatarSize = NonNullable<VariantProps<typeof presenceAvatarVariants>['size']>;
-
-/** Where tooltips open: `bottom` for avatars at the top of a panel, so the tooltip is not clipped. */
-type PresenceTooltipSide = 'top' | 'bottom';
-
-/** How tooltips line up with their avatar: `end` keeps them inside a container whose end the stack sits at. */
-type PresenceTooltipAlign = 'start' | 'center' | 'end';
-
-const tooltipClass =
-  'pointer-events-none invisible absolute z-30 w-max max-w-56 rounded-md bg-foreground px-2 py-1 text-start text-xs font-normal whitespace-normal text-background opacity-0 shadow-md transition-opacity group-hover/avatar:visible group-hover/avatar:opacity-100 group-focus-visible/avatar:visible group-focus-visible/avatar:opacity-100';
 /** How far avatars overlap, per size (the list is padded by as much, so the first one is not pulled out). */
 const overlap: Record<PresenceAvatarSize, { item: string; list: string }> = {
-  sm: { item: '-ms-1', list: 'ps-1' },
-  default: { item: '-ms-1.5', list: 'ps-1.5' },
-  lg: { item: '-ms-2', list: 'ps-2' },
-};
-
-const tooltipSide: Record<PresenceTooltipSide, string> = { top: 'bottom-full mb-2', bottom: 'top-full mt-2' };
-const tooltipAlign: Record<PresenceTooltipAlign, string> = {
-  start: 'start-0',
-  center: 'start-1/2 -translate-x-1/2 rtl:translate-x-1/2',
-  end: 'end-0',
-};
-
-/** Escape hides a focused avatar's tooltip (WCAG 1.4.13): the focus leaves it. */
-function dismissOnEscape(event: React.KeyboardEvent<HTMLElement>) {
-  if (event.key === 'Escape') event.currentTarget.blur();
+  sm: { item: "-ms-1", list: "ps-1" },
+  default: { item: "-ms-1.5", list: "ps-1.5" },
+  lg: { item: "-ms-2", list: "ps-2" },
 }
 
-/**
- * A hue from a user id: the same person gets the same colour on every screen. FNV-1a with a final avalanche, so
- * similar ids ("ada", "alan") land far apart on the hue circle (the same hash as the `user-color` helper, so a
- * user's avatar and cursor share a hue).
- */
-function hueOf(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < id.length; index += 1) {
-    hash ^= id.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 15;
-  hash = Math.imul(hash, 0x2c1b3c6d);
-  hash ^= hash >>> 12;
-  return (hash >>> 0) % 360;
-}
-
-/** Up to two initials, from the first and last word ("Ada Lovelace" → "AL", "أحمد" → "أ"). */
-function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/u).filter(Boolean);
-  if (words.length === 0) return '?';
-  const first = Array.from(words[0] as string)[0] ?? '';
-  const last = words.length > 1 ? (Array.from(words[words.length - 1] as string)[0] ?? '') : '';
-  return (first + last).toLocaleUpperCase();
-}
-
-interface PresenceAvatarProps extends Omit<React.ComponentProps<'span'>, 'children'>, VariantProps<typeof presenceAvatarVariants> {
-  /** Whose avatar: picks the colour of the initials. */
-  userId: string;
-  name: string;
-  avatarUrl?: string;
-  status?: PresenceStatus;
-  /** The accessible name; default `name`. */
-  label?: string;
-  /** Show a tooltip with `label` on hover and keyboard focus (and make the avatar focusable). Default false. */
-  tooltip?: boolean;
-  /** Where the tooltip opens. Default `bottom` (stacks usually sit at the top of a page or panel). */
-  side?: PresenceTooltipSide;
-  /** How the tooltip lines up with the avatar. Default `start`, so a stack at the start edge keeps it on screen. */
-  align?: PresenceTooltipAlign;
-}
-
-/**
- * One avatar: a picture, or initials on a colour derived from the user id. Idle and away members are dimmed and
- * get a status ring. With `tooltip`, it is focusable and shows its label on hover and focus.
- */
-function PresenceAvatar({
-  userId,
-  name,
-  avatarUrl,
-  status = 'active',
-  label = name,
-  tooltip = false,
-  side = 'bottom',
-  align = 'start',
-  size,
-  className,
-  style,
-  ...props
-}: PresenceAvatarProps) {
-  const [failed, setFailed] = React.useState<string | null>(null);
-  const showImage = avatarUrl !== undefined && failed !== avatarUrl;
-  const dimmed = status !== 'active';
-  return (
-    <span
-      role="img"
-      aria-label={label}
-      tabIndex={tooltip ? 0 : undefined}
-      onKeyDown={tooltip ? dismissOnEscape : undefined}
-      data-slot="presence-avatar"
-      data-status={status}
-      className={cn(
-        presenceAvatarVariants({ size }),
-        // Initials on the user's colour, readable in both themes; idle and away members turn hollow and grey.
-        dimmed
-          ? 'border border-dashed border-muted-foreground/70 bg-background text-muted-foreground'
-          : 'bg-[oklch(0.9_0.06_var(--avatar-hue))] text-[oklch(0.34_0.09_var(--avatar-hue))] dark:bg-[oklch(0.42_0.08_var(--avatar-hue))] dark:text-[oklch(0.97_0.02_var(--avatar-hue))]',
-        className,
-      )}
-      style={{ '--avatar-hue': hueOf(userId), ...style } as React.CSSProperties}
-      {...props}
-    >
-      <span aria-hidden="true">{initialsOf(name)}</span>
-      {showImage && (
-        // eslint-disable-next-line @next/next/no-img-element -- a plain img: the registry does not assume Next.js.
-        <img
-          src={avatarUrl}
-          alt=""
-          draggable={false}
-          onError={() => setFailed(avatarUrl)}
-          data-slot="presence-avatar-image"
-          className={cn('absolute inset-0 size-full rounded-full object-cover', dimmed && 'opacity-50 grayscale')}
-        />
-      )}
-      {dimmed && (
-        <span
-          aria-hidden="true"
-          data-slot="presence-avatar-status"
-          className={cn(
-            'absolute -end-0.5 -bottom-0.5 size-2.5 rounded-full ring-2 ring-background',
-            status === 'idle' ? 'bg-amber-500' : 'border-2 border-muted-foreground bg-background',
-          )}
-        />
-      )}
-      {tooltip && (
-        <span
-          aria-hidden="true"
-          data-slot="presence-avatar-tooltip"
-          className={cn(tooltipClass, tooltipSide[side], tooltipAlign[align])}
-        >
-          {label}
-        </span>
-      )}
-    </span>
-  );
-}
-
-interface PresenceAvatarsProps<D extends PresenceAvatarData = PresenceAvatarData>
-  extends Omit<React.ComponentProps<'div'>, 'children'>,
+interface PresenceAvatarsProps<
+  D extends PresenceAvatarData = PresenceAvatarData,
+>
+  extends
+    Omit<React.ComponentProps<"div">, "children">,
     VariantProps<typeof presenceAvatarVariants> {
   /** Watch this channel's presence (without entering it). Ignored when `members` is given. */
-  channel?: Pick<Channel, 'presence' | 'userId'>;
+  channel?: Pick<Channel, "presence" | "userId">
   /** The members to show, e.g. `usePresence(room).members`. Wins over `channel`. */
-  members?: readonly PresenceMember<D>[];
+  members?: readonly PresenceMember<D>[]
   /** Which member is you (marked "(you)" and listed first). Default: the channel's own user. */
-  isSelf?: (member: PresenceMember<D>) => boolean;
+  isSelf?: (member: PresenceMember<D>) => boolean
   /** Show at most this many avatars, then "+N". Default 4. */
-  max?: number;
+  max?: number
   /** A member's display name. Default `member.data.name`, else the user id. */
-  getName?: (member: PresenceMember<D>) => string;
+  getName?: (member: PresenceMember<D>) => string
   /** Announce joins and leaves to screen readers (batched, so a flickering connection is not announced). Default true. */
-  announce?: boolean;
+  announce?: boolean
   /** How long changes settle before they are announced. Default 1500 ms. */
-  announceDelayMs?: number;
+  announceDelayMs?: number
   /** Locale for joining names ("Ada and Grace"). Default: the reader's. */
-  locale?: string;
-  labels?: Partial<PresenceAvatarsLabels>;
+  locale?: string
+  labels?: Partial<PresenceAvatarsLabels>
   /** Where tooltips open. Default `bottom`; `top` for a stack at the bottom of a panel. */
-  side?: PresenceTooltipSide;
+  side?: PresenceTooltipSide
   /** How tooltips line up with their avatar. Default `start`; `end` for a stack at the end of a container. */
-  align?: PresenceTooltipAlign;
+  align?: PresenceTooltipAlign
 }
 
-const NO_MEMBERS: readonly PresenceMember<never>[] = [];
+const NO_MEMBERS: readonly PresenceMember<never>[] = []
 
 /**
  * An overlapping stack of the people in a channel, from presence.
@@ -245,20 +101,32 @@ const NO_MEMBERS: readonly PresenceMember<never>[] = [];
  * <PresenceAvatars channel={room} />                       // watch a room
  * <PresenceAvatars members={usePresence(room, { data: me }).members} max={3} />
  */
-function PresenceAvatars<D extends PresenceAvatarData = PresenceAvatarData>({ channel, members, ...props }: PresenceAvatarsProps<D>) {
-  if (members !== undefined || channel === undefined) return <PresenceAvatarStack {...props} members={members ?? NO_MEMBERS} />;
-  return <ChannelPresenceAvatars {...props} channel={channel} />;
+function PresenceAvatars<D extends PresenceAvatarData = PresenceAvatarData>({
+  channel,
+  members,
+  ...props
+}: PresenceAvatarsProps<D>) {
+  if (members !== undefined || channel === undefined)
+    return <PresenceAvatarStack {...props} members={members ?? NO_MEMBERS} />
+  return <ChannelPresenceAvatars {...props} channel={channel} />
 }
 
 function ChannelPresenceAvatars<D extends PresenceAvatarData>({
   channel,
   isSelf,
   ...props
-}: Omit<PresenceAvatarsProps<D>, 'members'> & { channel: Pick<Channel, 'presence' | 'userId'> }) {
-  const { members } = usePresence<D>(channel, { enter: false });
-  const selfId = channel.userId;
-  const self = React.useCallback((member: PresenceMember<D>) => member.userId === selfId, [selfId]);
-  return <PresenceAvatarStack {...props} members={members} isSelf={isSelf ?? self} />;
+}: Omit<PresenceAvatarsProps<D>, "members"> & {
+  channel: Pick<Channel, "presence" | "userId">
+}) {
+  const { members } = usePresence<D>(channel, { enter: false })
+  const selfId = channel.userId
+  const self = React.useCallback(
+    (member: PresenceMember<D>) => member.userId === selfId,
+    [selfId]
+  )
+  return (
+    <PresenceAvatarStack {...props} members={members} isSelf={isSelf ?? self} />
+  )
 }
 
 function PresenceAvatarStack<D extends PresenceAvatarData>({
@@ -270,55 +138,79 @@ function PresenceAvatarStack<D extends PresenceAvatarData>({
   announceDelayMs = 1500,
   locale,
   labels: labelOverrides,
-  side = 'bottom',
-  align = 'start',
+  side = "bottom",
+  align = "start",
   size,
   className,
   ...props
-}: Omit<PresenceAvatarsProps<D>, 'channel' | 'members'> & { members: readonly PresenceMember<D>[] }) {
-  const labels = { ...defaultLabels, ...labelOverrides };
-  const spacing = overlap[size ?? 'default'];
-  const resolvedLocale = useLocale(locale);
-  const list = React.useMemo(() => new Intl.ListFormat(resolvedLocale, { type: 'conjunction' }), [resolvedLocale]);
+}: Omit<PresenceAvatarsProps<D>, "channel" | "members"> & {
+  members: readonly PresenceMember<D>[]
+}) {
+  const labels = { ...defaultLabels, ...labelOverrides }
+  const spacing = overlap[size ?? "default"]
+  const resolvedLocale = useLocale(locale)
+  const list = React.useMemo(
+    () => new Intl.ListFormat(resolvedLocale, { type: "conjunction" }),
+    [resolvedLocale]
+  )
   const nameOf = React.useCallback(
-    (member: PresenceMember<D>) => getName?.(member) ?? (member.data?.name || member.userId),
-    [getName],
-  );
+    (member: PresenceMember<D>) =>
+      getName?.(member) ?? (member.data?.name || member.userId),
+    [getName]
+  )
 
   // You first, then everyone else in the order they arrived.
   const ordered = React.useMemo(() => {
-    const own = members.filter((member) => isSelf?.(member));
-    return own.length === 0 ? members : [...own, ...members.filter((member) => !isSelf?.(member))];
-  }, [members, isSelf]);
-  const limit = Math.max(1, max);
+    const own = members.filter((member) => isSelf?.(member))
+    return own.length === 0
+      ? members
+      : [...own, ...members.filter((member) => !isSelf?.(member))]
+  }, [members, isSelf])
+  const limit = Math.max(1, max)
   // "+1" hides no more than an avatar would show: show the last one instead.
-  const visible = ordered.length <= limit + 1 ? ordered : ordered.slice(0, limit);
-  const hidden = ordered.slice(visible.length);
+  const visible =
+    ordered.length <= limit + 1 ? ordered : ordered.slice(0, limit)
+  const hidden = ordered.slice(visible.length)
 
   const describe = (member: PresenceMember<D>) => {
-    let label = nameOf(member);
-    if (isSelf?.(member)) label += ` ${labels.you}`;
-    if (member.status !== 'active') label += `, ${labels[member.status]}`;
-    return label;
-  };
+    let label = nameOf(member)
+    if (isSelf?.(member)) label += ` ${labels.you}`
+    if (member.status !== "active") label += `, ${labels[member.status]}`
+    return label
+  }
 
   const announcement = useJoinLeaveAnnouncement(ordered, {
     enabled: announce,
     delayMs: announceDelayMs,
     isSelf,
     describe: (joined, left) => {
-      const parts: string[] = [];
-      if (joined.length > 0) parts.push(labels.joined(list.format(joined.map(nameOf)), joined.length));
-      if (left.length > 0) parts.push(labels.left(list.format(left.map(nameOf)), left.length));
-      return parts.join('. ');
+      const parts: string[] = []
+      if (joined.length > 0)
+        parts.push(
+          labels.joined(list.format(joined.map(nameOf)), joined.length)
+        )
+      if (left.length > 0)
+        parts.push(labels.left(list.format(left.map(nameOf)), left.length))
+      return parts.join(". ")
     },
-  });
+  })
 
   return (
-    <div data-slot="presence-avatars" className={cn('inline-flex items-center', className)} {...props}>
-      <ul aria-label={labels.group(ordered.length)} className={cn('flex items-center', spacing.list)}>
+    <div
+      data-slot="presence-avatars"
+      className={cn("inline-flex items-center", className)}
+      {...props}
+    >
+      <ul
+        aria-label={labels.group(ordered.length)}
+        className={cn("flex items-center", spacing.list)}
+      >
         {visible.map((member, index) => (
-          <li key={member.userId} className={cn('flex', spacing.item)} style={{ zIndex: visible.length - index }}>
+          <li
+            key={member.userId}
+            className={cn("flex", spacing.item)}
+            style={{ zIndex: visible.length - index }}
+          >
             <PresenceAvatar
               userId={member.data?.id ?? member.userId}
               name={nameOf(member)}
@@ -333,52 +225,34 @@ function PresenceAvatarStack<D extends PresenceAvatarData>({
           </li>
         ))}
         {hidden.length > 0 && (
-          <li className={cn('flex', spacing.item)}>
-            <PresenceAvatarOverflow size={size} side={side} align={align} label={labels.more(hidden.length, list.format(hidden.map(describe)))}>
+          <li className={cn("flex", spacing.item)}>
+            <PresenceAvatarOverflow
+              size={size}
+              side={side}
+              align={align}
+              label={labels.more(
+                hidden.length,
+                list.format(hidden.map(describe))
+              )}
+            >
               +{hidden.length}
             </PresenceAvatarOverflow>
           </li>
         )}
       </ul>
       {announce && (
-        <span role="status" aria-live="polite" aria-atomic="true" data-slot="presence-avatars-announcer" className="sr-only">
+        <span
+          role="status"
+          aria-live="polite"
+          aria-atomic="true"
+          data-slot="presence-avatars-announcer"
+          className="sr-only"
+        >
           {announcement}
         </span>
       )}
     </div>
-  );
-}
-
-/** The "+N" chip; its label (tooltip and accessible name) lists the hidden members. */
-function PresenceAvatarOverflow({
-  label,
-  side = 'bottom',
-  align = 'start',
-  size,
-  className,
-  children,
-  ...props
-}: React.ComponentProps<'span'> & VariantProps<typeof presenceAvatarVariants> & { label: string; side?: PresenceTooltipSide; align?: PresenceTooltipAlign }) {
-  return (
-    <span
-      role="img"
-      aria-label={label}
-      tabIndex={0}
-      onKeyDown={dismissOnEscape}
-      data-slot="presence-avatars-overflow"
-      className={cn(presenceAvatarVariants({ size }), 'bg-secondary text-secondary-foreground tabular-nums', className)}
-      {...props}
-    >
-      <span aria-hidden="true">{children}</span>
-      <span
-        aria-hidden="true"
-        data-slot="presence-avatar-tooltip"
-        className={cn(tooltipClass, tooltipSide[side], tooltipAlign[align])}
-      >
-        {label}
-      </span>
-    </span>
-  );
+  )
 }
 
 /**
@@ -388,33 +262,58 @@ function PresenceAvatarOverflow({
  */
 function useJoinLeaveAnnouncement<M extends PresenceMember<unknown>>(
   members: readonly M[],
-  options: { enabled: boolean; delayMs: number; isSelf?: (member: M) => boolean; describe: (joined: M[], left: M[]) => string },
+  options: {
+    enabled: boolean
+    delayMs: number
+    isSelf?: (member: M) => boolean
+    describe: (joined: M[], left: M[]) => string
+  }
 ): string {
-  const [announcement, setAnnouncement] = React.useState('');
-  const baseline = React.useRef<Map<string, M> | null>(null);
-  const latest = React.useRef(options);
+  const [announcement, setAnnouncement] = React.useState("")
+  const baseline = React.useRef<Map<string, M> | null>(null)
+  const latest = React.useRef(options)
   React.useLayoutEffect(() => {
-    latest.current = options;
-  });
-  const { enabled, delayMs } = options;
+    latest.current = options
+  })
+  const { enabled, delayMs } = options
 
   React.useEffect(() => {
-    if (!enabled) return;
+    if (!enabled) return
     const timer = setTimeout(() => {
-      const current = new Map(members.map((member) => [member.userId, member]));
-      const before = baseline.current;
-      baseline.current = current;
-      if (before === null) return;
-      const { isSelf, describe } = latest.current;
-      const joined = [...current.values()].filter((member) => !before.has(member.userId) && !isSelf?.(member));
-      const left = [...before.values()].filter((member) => !current.has(member.userId) && !isSelf?.(member));
-      if (joined.length > 0 || left.length > 0) setAnnouncement(describe(joined, left));
-    }, delayMs);
-    return () => clearTimeout(timer);
-  }, [members, enabled, delayMs]);
+      const current = new Map(members.map((member) => [member.userId, member]))
+      const before = baseline.current
+      baseline.current = current
+      if (before === null) return
+      const { isSelf, describe } = latest.current
+      const joined = [...current.values()].filter(
+        (member) => !before.has(member.userId) && !isSelf?.(member)
+      )
+      const left = [...before.values()].filter(
+        (member) => !current.has(member.userId) && !isSelf?.(member)
+      )
+      if (joined.length > 0 || left.length > 0)
+        setAnnouncement(describe(joined, left))
+    }, delayMs)
+    return () => clearTimeout(timer)
+  }, [members, enabled, delayMs])
 
-  return announcement;
+  return announcement
 }
 
-export { PresenceAvatars, PresenceAvatar, PresenceAvatarOverflow, presenceAvatarVariants, hueOf, initialsOf };
-export type { PresenceAvatarsProps, PresenceAvatarProps, PresenceAvatarData, PresenceAvatarsLabels, PresenceAvatarSize, PresenceTooltipSide, PresenceTooltipAlign };
+export {
+  PresenceAvatars,
+  PresenceAvatar,
+  PresenceAvatarOverflow,
+  presenceAvatarVariants,
+  hueOf,
+  initialsOf,
+}
+export type {
+  PresenceAvatarsProps,
+  PresenceAvatarProps,
+  PresenceAvatarData,
+  PresenceAvatarsLabels,
+  PresenceAvatarSize,
+  PresenceTooltipSide,
+  PresenceTooltipAlign,
+}

@@ -1,6 +1,6 @@
 /**
  * Builds a browser page from a TSX entry that imports registry items, in memory: esbuild for the script (registry
- * sources resolved through the `@/registry/*` alias, as Storybook's vite config and the root tsconfig do;
+ * sources and shadcn's primitives resolved through registry/aliases.ts, as Storybook's vite config does;
  * @realtime-kit/* from their built dist, as an app installing them gets), Tailwind v4 for the styles (the
  * registry's theme tokens, utilities from the files actually bundled). No files are written.
  */
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { compile, optimize } from '@tailwindcss/node';
 import { Scanner } from '@tailwindcss/oxide';
+
+import { registryAliases } from '../../../registry/aliases.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const registryDir = path.join(repoRoot, 'registry');
@@ -21,12 +23,23 @@ export interface PageBundle {
   readonly sources: readonly string[];
 }
 
-/** `@/registry/…` → `<repo>/registry/…`, resolved like any relative import (extensions, index files). */
+const aliases = Object.entries(registryAliases(repoRoot));
+
+/**
+ * `@/registry/…`, `@/components/ui/…` and `@/lib/utils` → the repo's files (registry/aliases.ts), resolved like any
+ * relative import (extensions, index files).
+ */
 const registryAlias: Plugin = {
   name: 'registry-alias',
   setup(context) {
-    context.onResolve({ filter: /^@\/registry\// }, async (args) => {
-      const result = await context.resolve(`./${args.path.slice('@/registry/'.length)}`, { kind: args.kind, resolveDir: registryDir });
+    context.onResolve({ filter: /^@\/(registry|components\/ui|lib\/utils)(\/|$)/ }, async (args) => {
+      const match = aliases.find(([prefix]) => args.path === prefix || args.path.startsWith(`${prefix}/`));
+      if (!match) return undefined;
+      const [prefix, target] = match;
+      const rest = args.path.slice(prefix.length).replace(/^\//, '');
+      const resolveDir = rest === '' ? path.dirname(target) : target;
+      const request = `./${rest === '' ? path.basename(target) : rest}`;
+      const result = await context.resolve(request, { kind: args.kind, resolveDir });
       return result.errors.length > 0 ? { errors: result.errors } : { path: result.path };
     });
   },

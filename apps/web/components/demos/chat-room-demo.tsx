@@ -4,7 +4,7 @@ import * as React from 'react';
 import { RealtimeProvider, useConnectionState } from '@realtime-kit/react';
 
 import { ChatRoom, type ChatMessage, type ChatUser } from '@/registry/realtime/blocks/chat-room/chat-room';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 import { usePostChatFromServer } from '@/lib/use-post-chat';
 import { createDemoTransport } from '@/lib/demo-transport';
 
@@ -46,9 +46,9 @@ export function ChatRoomDemo() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <DemoButton onClick={() => void postFromServer()} disabled={posting === 'posting'}>
+        <Button variant="outline" size="sm" onClick={() => void postFromServer()} disabled={posting === 'posting'}>
           Post from the server
-        </DemoButton>
+        </Button>
         <p className="text-sm text-muted-foreground" role="status">
           {posting === 'failed'
             ? 'The route handler could not publish: is the app running with server.mjs?'

@@ -6,7 +6,7 @@ import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider } from '@realtime-kit/react';
 
 import { CollaborativeEditor, type CollaborativeEditorUser } from '@/registry/realtime/components/collaborative-editor';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 
 /** Everyone on this page (every tab, every visitor) edits this one document. */
 const CHANNEL = 'demo:doc';
@@ -65,9 +65,9 @@ export function CollaborativeEditorDemo() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <DemoButton onClick={toggleB}>
+        <Button variant="outline" size="sm" onClick={toggleB}>
           {bOnline ? 'Take window B offline' : 'Bring window B online'}
-        </DemoButton>
+        </Button>
         <p className="text-sm text-muted-foreground">Open this page in a second tab to edit with yourself.</p>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">

@@ -3,7 +3,7 @@
 import { useSSE } from '@realtime-kit/react';
 
 import { ConnectionDot, type ConnectionDotState } from '@/registry/realtime/ui/connection-dot';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 
 const states: ConnectionDotState[] = ['idle', 'connecting', 'open', 'reconnecting', 'offline', 'closed', 'error'];
 
@@ -14,8 +14,8 @@ export function ConnectionDotDemo() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <ConnectionDot connection={connection} variant="outline" />
-        <DemoButton onClick={close}>Disconnect</DemoButton>
-        <DemoButton onClick={reconnect}>Reconnect</DemoButton>
+        <Button variant="outline" size="sm" onClick={close}>Disconnect</Button>
+        <Button variant="outline" size="sm" onClick={reconnect}>Reconnect</Button>
       </div>
       <div>
         <p className="mb-2 text-sm text-muted-foreground">Every state, from the status prop:</p>

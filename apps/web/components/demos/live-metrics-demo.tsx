@@ -1,4 +1,4 @@
-import { LiveMetrics, type LiveMetric } from '@/registry/realtime/blocks/live-metrics';
+import { LiveMetrics, type LiveMetric } from '@/registry/realtime/blocks/live-metrics/live-metrics';
 
 const metrics: LiveMetric[] = [
   { key: 'cpu', label: 'CPU', format: { style: 'unit', unit: 'percent', maximumFractionDigits: 0 }, trend: 'down-is-good', min: 0, max: 100 },

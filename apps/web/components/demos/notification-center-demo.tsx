@@ -5,8 +5,8 @@ import { Toaster } from 'sonner';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider } from '@realtime-kit/react';
 
-import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center';
-import { DemoButton } from '@/components/demo-button';
+import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center/notification-center';
+import { Button } from '@/components/ui/button';
 
 /** The channel `app/api/demo/notifications/route.ts` publishes to. */
 const CHANNEL = 'demo:notifications';
@@ -68,9 +68,15 @@ export function NotificationCenterDemo() {
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="flex flex-wrap gap-2">
             {kinds.map(({ kind, label }) => (
-              <DemoButton key={kind} onClick={() => void send(kind)} disabled={sending === 'sending'}>
+              <Button
+                key={kind}
+                variant="outline"
+                size="sm"
+                onClick={() => void send(kind)}
+                disabled={sending === 'sending'}
+              >
                 {label}
-              </DemoButton>
+              </Button>
             ))}
           </div>
           {initial === null ? (

@@ -6,7 +6,7 @@ import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider, useChannel, usePresence } from '@realtime-kit/react';
 
 import { PresenceAvatars } from '@/registry/realtime/ui/presence-avatars';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 
 const ROOM = 'demo:presence';
 const people = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Linus Torvalds', 'Margaret Hamilton', 'Ken Thompson', 'Radia Perlman'];
@@ -48,15 +48,15 @@ export function PresenceAvatarsDemo() {
         <Room />
       </RealtimeProvider>
       <div className="flex flex-wrap gap-2">
-        <DemoButton onClick={join} disabled={count >= people.length}>
+        <Button variant="outline" size="sm" onClick={join} disabled={count >= people.length}>
           Someone joins
-        </DemoButton>
-        <DemoButton onClick={leave} disabled={count === 0}>
+        </Button>
+        <Button variant="outline" size="sm" onClick={leave} disabled={count === 0}>
           Someone leaves
-        </DemoButton>
-        <DemoButton onClick={cycleStatus} disabled={count === 0}>
+        </Button>
+        <Button variant="outline" size="sm" onClick={cycleStatus} disabled={count === 0}>
           First guest: active → idle → away
-        </DemoButton>
+        </Button>
       </div>
       <p className="text-xs text-muted-foreground">
         Guests are real connections to this app's server. Tab to an avatar (or hover it) for its name; joins and leaves are announced

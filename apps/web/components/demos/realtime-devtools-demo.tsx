@@ -5,7 +5,7 @@ import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider, useChannel, useConnectionState, useEvent } from '@realtime-kit/react';
 
 import { RealtimeDevtools } from '@/registry/realtime/components/realtime-devtools';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 import { usePostChatFromServer } from '@/lib/use-post-chat';
 
 /** The channel `app/api/demo/chat/route.ts` publishes to. */
@@ -49,9 +49,9 @@ export function RealtimeDevtoolsDemo() {
     <RealtimeProvider transport={transport}>
       <div className="space-y-4">
         <div className="flex flex-wrap items-center gap-3">
-          <DemoButton onClick={() => void postFromServer()} disabled={posting === 'posting'}>
+          <Button variant="outline" size="sm" onClick={() => void postFromServer()} disabled={posting === 'posting'}>
             Post from the server
-          </DemoButton>
+          </Button>
           <p className="text-sm text-muted-foreground" role="status">
             {posting === 'failed'
               ? 'The route handler could not publish: is the app running with server.mjs?'

@@ -3,7 +3,7 @@
 import * as React from 'react';
 import { useSSE } from '@realtime-kit/react';
 
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 import { createSimulatedNetwork } from '@/lib/simulated-network';
 
 /**
@@ -24,7 +24,9 @@ export function useSimulatedConnection() {
 
   const controls = (
     <div className="flex flex-wrap gap-2">
-      <DemoButton
+      <Button
+        variant="outline"
+        size="sm"
         aria-pressed={outage}
         onClick={() => {
           const next = !outage;
@@ -35,8 +37,10 @@ export function useSimulatedConnection() {
         }}
       >
         {outage ? 'End the outage' : 'Simulate an outage'}
-      </DemoButton>
-      <DemoButton
+      </Button>
+      <Button
+        variant="outline"
+        size="sm"
         aria-pressed={offline}
         onClick={() => {
           setOffline(!offline);
@@ -44,8 +48,10 @@ export function useSimulatedConnection() {
         }}
       >
         {offline ? 'Go back online' : 'Go offline'}
-      </DemoButton>
-      <DemoButton
+      </Button>
+      <Button
+        variant="outline"
+        size="sm"
         onClick={() => {
           setOutage(false);
           simulated.setOutage(false);
@@ -53,7 +59,7 @@ export function useSimulatedConnection() {
         }}
       >
         Blip (drop and reconnect at once)
-      </DemoButton>
+      </Button>
     </div>
   );
 

@@ -3,7 +3,7 @@
 import * as React from 'react';
 
 import { StreamProgress } from '@/registry/realtime/components/stream-progress';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 import { DEMO_TASK_STEPS } from '@/lib/demo-task';
 
 type Mode = 'ok' | 'drop' | 'fail';
@@ -22,9 +22,9 @@ export function StreamProgressDemo() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap gap-2">
-        <DemoButton onClick={() => start('ok')}>Start</DemoButton>
-        <DemoButton onClick={() => start('drop')}>Start, drop the connection once</DemoButton>
-        <DemoButton onClick={() => start('fail')}>Start, then fail</DemoButton>
+        <Button variant="outline" size="sm" onClick={() => start('ok')}>Start</Button>
+        <Button variant="outline" size="sm" onClick={() => start('drop')}>Start, drop the connection once</Button>
+        <Button variant="outline" size="sm" onClick={() => start('fail')}>Start, then fail</Button>
       </div>
       <StreamProgress
         url={url}

@@ -3,7 +3,7 @@
 import * as React from 'react';
 
 import { StreamingText } from '@/registry/realtime/components/streaming-text';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 
 type Mode = 'ok' | 'drop' | 'fail' | 'ar';
 
@@ -19,10 +19,10 @@ export function StreamingTextDemo() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap gap-2">
-        <DemoButton onClick={() => start('ok')}>Ask</DemoButton>
-        <DemoButton onClick={() => start('drop')}>Ask, drop the connection once</DemoButton>
-        <DemoButton onClick={() => start('fail')}>Ask, then fail</DemoButton>
-        <DemoButton onClick={() => start('ar')}>Ask in Arabic</DemoButton>
+        <Button variant="outline" size="sm" onClick={() => start('ok')}>Ask</Button>
+        <Button variant="outline" size="sm" onClick={() => start('drop')}>Ask, drop the connection once</Button>
+        <Button variant="outline" size="sm" onClick={() => start('fail')}>Ask, then fail</Button>
+        <Button variant="outline" size="sm" onClick={() => start('ar')}>Ask in Arabic</Button>
       </div>
       <StreamingText
         url={url}

@@ -6,7 +6,7 @@ import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider, useChannel } from '@realtime-kit/react';
 
 import { TypingIndicator } from '@/registry/realtime/ui/typing-indicator';
-import { DemoButton } from '@/components/demo-button';
+import { Button } from '@/components/ui/button';
 
 const ROOM = 'demo:typing';
 const people = ['Ada', 'Grace', 'Alan', 'Barbara', 'Linus', 'Margaret'];
@@ -72,12 +72,12 @@ export function TypingIndicatorDemo() {
         <Watcher />
       </RealtimeProvider>
       <div className="flex flex-wrap gap-2">
-        <DemoButton onClick={() => startTyping(1)}>Ada types</DemoButton>
-        <DemoButton onClick={() => startTyping(2)}>Ada and Grace type</DemoButton>
-        <DemoButton onClick={() => startTyping(people.length)}>Everyone types</DemoButton>
-        <DemoButton onClick={stopAll} disabled={typing === 0}>
+        <Button variant="outline" size="sm" onClick={() => startTyping(1)}>Ada types</Button>
+        <Button variant="outline" size="sm" onClick={() => startTyping(2)}>Ada and Grace type</Button>
+        <Button variant="outline" size="sm" onClick={() => startTyping(people.length)}>Everyone types</Button>
+        <Button variant="outline" size="sm" onClick={stopAll} disabled={typing === 0}>
           Stop
-        </DemoButton>
+        </Button>
       </div>
       <p className="text-xs text-muted-foreground">
         Guests are real connections to this app's server. Someone whose signals stop (a closed tab) drops off after 5 s on their own.

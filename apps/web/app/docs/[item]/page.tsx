@@ -63,6 +63,12 @@ export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
   const docs = itemDocs[name];
   if (!item || !docs) notFound();
   const demo = demos[name];
+  // Dependencies on our items are URLs; plain names ("button") are shadcn's own primitives.
+  const dependencies = item.registryDependencies ?? [];
+  const ownItems = dependencies
+    .filter((dep) => dep.startsWith(`${REGISTRY_URL}/`))
+    .map((dep) => dep.replace(`${REGISTRY_URL}/`, '').replace(/\.json$/, ''));
+  const primitives = dependencies.filter((dep) => !/^https?:/.test(dep));
 
   return (
     <article className="space-y-10">
@@ -80,16 +86,35 @@ export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
         {item.dependencies && item.dependencies.length > 0 && (
           <p className="text-sm text-muted-foreground">
             Installs {item.dependencies.map((dep, i) => [i > 0 && ', ', <code key={dep}>{dep}</code>])}
-            {item.registryDependencies && item.registryDependencies.length > 0 && (
+            {ownItems.length > 0 && (
               <>
                 {' '}and the items{' '}
-                {item.registryDependencies.map((dep, i) => {
-                  const depName = dep.replace(`${REGISTRY_URL}/`, '').replace(/\.json$/, '');
-                  return [i > 0 && ', ', <a key={dep} href={`/docs/${depName}`} className="underline underline-offset-4">{depName}</a>];
-                })}
+                {ownItems.map((depName, i) => [
+                  i > 0 && ', ',
+                  <a key={depName} href={`/docs/${depName}`} className="underline underline-offset-4">
+                    {depName}
+                  </a>,
+                ])}
               </>
             )}
             .
+          </p>
+        )}
+        {primitives.length > 0 && (
+          <p className="text-sm text-muted-foreground">
+            Built on shadcn&apos;s{' '}
+            {primitives.map((primitive, i) => [
+              i > 0 && ', ',
+              <a
+                key={primitive}
+                href={`https://ui.shadcn.com/docs/components/${primitive}`}
+                className="underline underline-offset-4"
+              >
+                {primitive}
+              </a>,
+            ])}
+            : <code>shadcn add</code> installs the ones you do not have yet and keeps the ones already in your{' '}
+            <code>components/ui</code> (it asks before overwriting), so your theme applies.
           </p>
         )}
       </section>

@@ -1,0 +1,182 @@
+import type { RegistryItem } from "shadcn/schema"
+
+import { local, REACT_PACKAGE } from "./local"
+
+/** Blocks: whole features in parts (`components/`, `hooks/`, `lib/` beside the main file), installed as one. */
+export const blockItems: RegistryItem[] = [
+  {
+    name: "chat-room",
+    type: "registry:block",
+    title: "Chat room",
+    description:
+      "A complete chat on one channel, for any transport: virtualized messages that follow the bottom, history on scroll-up, optimistic sends with retry, offline queueing, typing, presence and read receipts.",
+    dependencies: [REACT_PACKAGE, "@tanstack/react-virtual", "lucide-react"],
+    registryDependencies: [
+      "button",
+      "textarea",
+      local("utils"),
+      local("use-locale"),
+      local("presence-avatars"),
+      local("typing-indicator"),
+    ],
+    // One block in parts, as shadcn's own blocks are: parts under components/, hooks/ and lib/ install into the
+    // app's components, hooks and lib folders, and their imports are rewritten to match.
+    files: [
+      {
+        path: "registry/realtime/blocks/chat-room/chat-room.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-list.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-message.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-composer.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-messages.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-receipts.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-announcements.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/lib/chat-room-messages.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "chat"],
+    docs: "Render it inside <RealtimeProvider transport={…}> with a sized parent (default height 32rem). Publish `message` events ({ text, author, sentAt }) from your server to post into the room.",
+  },
+  {
+    name: "live-metrics",
+    type: "registry:block",
+    title: "Live metrics",
+    description:
+      "Metric cards that follow a Server-Sent Events stream: the value in the reader’s locale, the change with icon, sign and colour, and a streaming SVG area chart of the last N samples with a text summary and a hidden data table.",
+    dependencies: [REACT_PACKAGE, "lucide-react", "motion"],
+    registryDependencies: [
+      "badge",
+      "button",
+      local("utils"),
+      local("use-locale"),
+      local("connection-dot"),
+    ],
+    files: [
+      {
+        path: "registry/realtime/blocks/live-metrics/live-metrics.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/live-metrics/components/live-metric-card.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/live-metrics/components/live-metrics-sparkline.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/live-metrics/lib/live-metrics-labels.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "dashboard"],
+    docs: "Stream `metrics` events ({ at, values: { cpu: 42, … } }) with createEventStream() from @realtime-kit/server; send the last samples on connect so charts start full. The protocol is documented at the top of the file.",
+  },
+  {
+    name: "notification-center",
+    type: "registry:block",
+    title: "Notification center",
+    description:
+      "A bell with an unread badge and a keyboard-friendly panel: history plus live notifications from a channel, relative times, mark read / all read, a sonner toast per new one, and desktop notifications with a clear permission flow.",
+    dependencies: [REACT_PACKAGE, "lucide-react", "sonner"],
+    registryDependencies: [
+      "badge",
+      "button",
+      "popover",
+      local("utils"),
+      local("use-locale"),
+    ],
+    files: [
+      {
+        path: "registry/realtime/blocks/notification-center/notification-center.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/notification-center/components/notification-center-list.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/notification-center/components/notification-center-desktop.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/notification-center/hooks/use-desktop-notifications.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/notification-center/hooks/use-notifications.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/notification-center/lib/notification-center-items.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "notifications"],
+    docs: "Render it inside <RealtimeProvider transport={…}> next to a sonner <Toaster />, and publish `notification` events ({ title, body? }) to the user’s channel from your server.",
+  },
+  {
+    name: "live-form",
+    type: "registry:block",
+    title: "Live form",
+    description:
+      "A form checked on the server as you type (debounced, stale requests cancelled, each field announced), submitted with useActionState and useOptimistic: instant feedback, live progress over Server-Sent Events, success or an error with Retry, no double submit. Posts without JavaScript too.",
+    dependencies: ["lucide-react"],
+    registryDependencies: [
+      "button",
+      "input",
+      "label",
+      local("utils"),
+      local("stream-progress"),
+    ],
+    files: [
+      {
+        path: "registry/realtime/blocks/live-form/live-form.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/live-form/components/live-form-field.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/live-form/components/live-form-footer.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/live-form/hooks/use-field-checks.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/live-form/lib/live-form-state.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "forms"],
+    docs: 'Pass a Server Action as `action` (it validates again and returns { status: "invalid" | "working" | "success" | "error", … }) and per-field `validators` that fetch with the given AbortSignal. A `working` state’s `progressUrl` streams the stream-progress protocol. The contract is documented at the top of the file.',
+  },
+]

@@ -1,0 +1,173 @@
+"use client"
+
+import * as React from "react"
+import { useVirtualizer } from "@tanstack/react-virtual"
+
+import type {
+  ChatHistoryState,
+  ChatMessage,
+  ChatRow,
+} from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
+
+/** Within this distance (px) of the bottom, the list follows new messages. */
+const STICK_THRESHOLD = 48
+/** Within this distance (px) of the top, older messages are loaded. */
+const LOAD_THRESHOLD = 160
+/** The row above the list (loading / beginning of the conversation) is this tall, always: no shift when it changes. */
+export const TOP_ROW_PX = 40
+/** A row's height before it is measured (one line of text with its author line). */
+const ESTIMATED_ROW_PX = 56
+/** The viewport the first render fills before the scroll element is measured: a tall room, so nothing is missing. */
+const INITIAL_VIEWPORT_PX = 1000
+
+interface ChatRoomScrollOptions {
+  rows: readonly ChatRow[]
+  history: readonly ChatMessage[]
+  setHistory: React.Dispatch<React.SetStateAction<readonly ChatMessage[]>>
+  loadHistory:
+    | ((before: ChatMessage | undefined) => Promise<readonly ChatMessage[]>)
+    | undefined
+}
+
+/**
+ * The message list's scrolling: a virtualizer over the rows, following the bottom while the reader is there (and
+ * counting what arrives while they are not), and older messages loaded at the top without moving what they read.
+ */
+export function useChatRoomScroll({
+  rows,
+  history,
+  setHistory,
+  loadHistory,
+}: ChatRoomScrollOptions) {
+  const scrollRef = React.useRef<HTMLDivElement>(null)
+  /** Follow new messages: true while the reader is at the bottom. */
+  const stuck = React.useRef(true)
+  const [atBottom, setAtBottom] = React.useState(true)
+  const [unseen, setUnseen] = React.useState(0)
+  /** Set before prepending history: where the content was, to put the reader back in the same place. */
+  const anchor = React.useRef<{ height: number; top: number } | null>(null)
+  const [historyState, setHistoryState] = React.useState<ChatHistoryState>(
+    loadHistory ? "idle" : "done"
+  )
+
+  const getItemKey = React.useCallback(
+    (index: number) => rows[index]?.key ?? index,
+    [rows]
+  )
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    // Render the newest rows on the very first render (a chat opens at the bottom), not only once the scroll element
+    // has been measured and scrolled a few frames later: the first paint already shows the latest messages.
+    initialOffset: () => rows.length * ESTIMATED_ROW_PX,
+    initialRect: { width: 0, height: INITIAL_VIEWPORT_PX },
+    // Stable between renders: a new function would make the virtualizer re-measure every row on every render.
+    getItemKey,
+    overscan: 8,
+    scrollMargin: TOP_ROW_PX,
+    paddingEnd: 12,
+  })
+
+  const scrollToBottom = React.useCallback(() => {
+    const element = scrollRef.current
+    if (!element) return
+    stuck.current = true
+    element.scrollTop = element.scrollHeight
+    setAtBottom(true)
+    setUnseen(0)
+  }, [])
+
+  /** A load in flight: scroll events keep coming before the state says so, and must not start a second one. */
+  const loading = React.useRef(false)
+  const loadOlder = React.useCallback(async () => {
+    if (!loadHistory || loading.current || historyState === "done") return
+    loading.current = true
+    setHistoryState("loading")
+    try {
+      const older = await loadHistory(history[0])
+      if (older.length === 0) {
+        setHistoryState("done")
+        return
+      }
+      const element = scrollRef.current
+      if (element)
+        anchor.current = {
+          height: element.scrollHeight,
+          top: element.scrollTop,
+        }
+      setHistory((current) => {
+        const known = new Set(current.map((message) => message.id))
+        return [
+          ...older.filter((message) => !known.has(message.id)),
+          ...current,
+        ]
+      })
+      setHistoryState("idle")
+    } catch {
+      setHistoryState("error")
+    } finally {
+      loading.current = false
+    }
+  }, [loadHistory, historyState, history, setHistory])
+
+  const onScroll = React.useCallback(() => {
+    const element = scrollRef.current
+    if (!element) return
+    const distance =
+      element.scrollHeight - element.scrollTop - element.clientHeight
+    const bottom = distance <= STICK_THRESHOLD
+    stuck.current = bottom
+    setAtBottom(bottom)
+    if (bottom) setUnseen(0)
+    // After a failure, only the Retry button asks again (not every scroll event).
+    if (element.scrollTop <= LOAD_THRESHOLD && historyState === "idle")
+      void loadOlder()
+  }, [loadOlder, historyState])
+
+  // After every render: keep the place after history was prepended, or follow the bottom.
+  React.useLayoutEffect(() => {
+    const element = scrollRef.current
+    if (!element) return
+    if (anchor.current) {
+      element.scrollTop =
+        anchor.current.top + (element.scrollHeight - anchor.current.height)
+      anchor.current = null
+    } else if (
+      stuck.current &&
+      element.scrollHeight - element.scrollTop - element.clientHeight > 1
+    ) {
+      element.scrollTop = element.scrollHeight
+    }
+  })
+
+  // Nothing to scroll yet (an empty or short room): load older messages until it fills or history ends.
+  React.useEffect(() => {
+    const element = scrollRef.current
+    if (
+      element &&
+      historyState === "idle" &&
+      element.scrollTop <= LOAD_THRESHOLD
+    )
+      void loadOlder()
+  }, [historyState, rows.length, loadOlder])
+
+  /** New messages arrived: counted for the "New messages" button while the reader is scrolled up. */
+  const addUnseen = React.useCallback((count: number) => {
+    if (!stuck.current) setUnseen((current) => current + count)
+  }, [])
+
+  return {
+    scrollRef,
+    virtualizer,
+    onScroll,
+    atBottom,
+    unseen,
+    addUnseen,
+    scrollToBottom,
+    historyState,
+    loadOlder,
+  }
+}
+
+export type ChatRoomScroll = ReturnType<typeof useChatRoomScroll>

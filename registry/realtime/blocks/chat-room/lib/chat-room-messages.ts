@@ -1,0 +1,186 @@
+import type {
+  ConnectionStatus,
+  OptimisticStatus,
+  RealtimeError,
+} from "@realtime-kit/react"
+
+/** Who is chatting: your app's user. `id` marks your own messages; `name` and `avatarUrl` are shown to the others. */
+export interface ChatUser {
+  id: string
+  name: string
+  avatarUrl?: string
+}
+
+/** What a `message` event carries on the channel. */
+export interface ChatMessageData {
+  text: string
+  author: ChatUser
+  /** When the author sent it (ms since epoch), shown in the reader's locale. */
+  sentAt: number
+}
+
+/** A stored message, e.g. from your database for `initialMessages` and `loadHistory`. `id` is the channel message id. */
+export interface ChatMessage extends ChatMessageData {
+  id: string
+  /** Its channel `seq`, when known: `loadHistory` can page back from it with `realtime.history(channel, { before: seq })`. */
+  seq?: number
+}
+
+/** The channel's events: publish `message` with {@link ChatMessageData} from your server to post into the room. */
+export type ChatRoomEvents = { message: ChatMessageData }
+
+/** What each member shares in presence. */
+export interface ChatPresenceData {
+  id: string
+  name: string
+  avatarUrl?: string
+}
+
+/** The texts of the chat. Override any of them to translate. */
+export interface ChatRoomLabels {
+  /** Names the message list. */
+  messages: string
+  /** Names the text field. */
+  message: string
+  placeholder: string
+  send: string
+  /** Under the field while connected. */
+  hint: string
+  connecting: string
+  /** Under the field while the connection is down: it must say that messages still go out. */
+  reconnecting: string
+  offline: string
+  closed: string
+  /** Your name on your own messages. */
+  you: string
+  /** The author of a message published without one (e.g. by your server). */
+  anonymous: string
+  sending: string
+  /** A pending message while offline. */
+  queued: string
+  failed: string
+  retry: string
+  seenBy: (names: string) => string
+  newMessages: (count: number) => string
+  jumpToLatest: string
+  loadingHistory: string
+  historyFailed: string
+  beginning: string
+  empty: string
+  emptyHint: string
+}
+
+export const defaultChatRoomLabels: ChatRoomLabels = {
+  messages: "Messages",
+  message: "Message",
+  placeholder: "Write a message…",
+  send: "Send",
+  hint: "Enter to send, Shift+Enter for a new line",
+  connecting: "Connecting…",
+  reconnecting:
+    "Reconnecting… Messages you send now go out when the connection is back.",
+  offline:
+    "You are offline. Messages you send now go out when you are back online.",
+  closed: "Disconnected. Messages cannot be sent.",
+  you: "You",
+  anonymous: "Someone",
+  sending: "Sending…",
+  queued: "Waiting for the connection",
+  failed: "Not sent",
+  retry: "Retry",
+  seenBy: (names) => `Seen by ${names}`,
+  newMessages: (count) =>
+    count === 1 ? "1 new message" : `${count} new messages`,
+  jumpToLatest: "Jump to latest",
+  loadingHistory: "Loading earlier messages…",
+  historyFailed: "Could not load earlier messages.",
+  beginning: "This is the beginning of the conversation.",
+  empty: "No messages yet",
+  emptyHint: "Say hello to get the conversation going.",
+}
+
+/** One row of the list: a stored message, or one of yours on its way. */
+export interface ChatRow {
+  readonly key: string
+  readonly id: string | undefined
+  readonly message: ChatMessageData
+  readonly status: OptimisticStatus
+  readonly own: boolean
+  /** Came in live (not from history): news to announce. */
+  readonly live: boolean
+  readonly retry: (() => void) | undefined
+  /** A refusal that Retry cannot fix (a server rule, an invalid payload, no right to post): what the server said. */
+  readonly refusal?:
+    { readonly message: string; readonly issues: readonly string[] } | undefined
+}
+
+/** Where the history stands: more may be loaded, is loading, failed, or there is none before the first row. */
+export type ChatHistoryState = "idle" | "loading" | "error" | "done"
+
+/** Consecutive messages of one author within this time share one header. */
+const GROUP_MS = 5 * 60_000
+
+/** Whether `row` continues `previous` (same author, soon after): it shows without its own header. */
+export function continuesGroup(row: ChatRow, previous: ChatRow | undefined) {
+  return (
+    previous !== undefined &&
+    previous.message.author?.id === row.message.author?.id &&
+    row.message.sentAt - previous.message.sentAt < GROUP_MS
+  )
+}
+
+/** The line under the composer for a connection status. */
+export function connectionText(
+  status: ConnectionStatus,
+  labels: ChatRoomLabels
+): string {
+  switch (status) {
+    case "open":
+      return labels.hint
+    case "idle":
+    case "connecting":
+      return labels.connecting
+    case "reconnecting":
+      return labels.reconnecting
+    case "offline":
+      return labels.offline
+    case "closed":
+      return labels.closed
+  }
+}
+
+/** The server's words (without the channel the client appends for developers) and, for a payload, what was wrong. */
+export function refusalOf(
+  error: Error | undefined,
+  channel: string
+): ChatRow["refusal"] {
+  const { message = "", issues = [] } = (error ?? {}) as Partial<RealtimeError>
+  const suffix = ` (channel "${channel}")`
+  const described = issues.map((issue) =>
+    issue.path?.length
+      ? `${issue.path.join(".")}: ${issue.message}`
+      : issue.message
+  )
+  return {
+    message: message.endsWith(suffix)
+      ? message.slice(0, -suffix.length)
+      : message,
+    issues: described,
+  }
+}
+
+export function findLast<T>(
+  items: readonly T[],
+  predicate: (item: T) => boolean
+): T | undefined {
+  for (let index = items.length - 1; index >= 0; index -= 1) {
+    const item = items[index] as T
+    if (predicate(item)) return item
+  }
+  return undefined
+}
+
+/** A long message cut for the screen-reader log. */
+export function excerpt(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text
+}

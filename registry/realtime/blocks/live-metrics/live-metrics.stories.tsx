@@ -1,0 +1,562 @@
+import type { TestTransport } from "@realtime-kit/core/testing"
+import type { Meta, StoryObj } from "@storybook/react-vite"
+import { expect, userEvent, waitFor, within } from "storybook/test"
+
+import {
+  LiveMetrics,
+  type LiveMetric,
+} from "@/registry/realtime/blocks/live-metrics/live-metrics"
+import {
+  kitOf,
+  slowBackoff,
+  testTransportLoader,
+  withTestTransport,
+} from "@/registry/realtime/testing/story-kit"
+
+const serverMetrics: LiveMetric[] = [
+  {
+    key: "cpu",
+    label: "CPU",
+    format: { style: "unit", unit: "percent", maximumFractionDigits: 0 },
+    trend: "down-is-good",
+    min: 0,
+    max: 100,
+  },
+  {
+    key: "rps",
+    label: "Requests / s",
+    format: { notation: "compact", maximumFractionDigits: 1 },
+    trend: "up-is-good",
+  },
+  {
+    key: "memory",
+    label: "Memory",
+    format: { style: "unit", unit: "gigabyte", maximumFractionDigits: 1 },
+    trend: "neutral",
+  },
+]
+
+const meta = {
+  title: "Realtime/LiveMetrics",
+  component: LiveMetrics,
+  loaders: [testTransportLoader],
+  decorators: [withTestTransport],
+  args: {
+    url: "/metrics",
+    title: "api-1",
+    metrics: serverMetrics,
+    window: 20,
+    locale: "en-US",
+    className: "max-w-3xl",
+    sseOptions: { backoff: slowBackoff },
+  },
+} satisfies Meta<typeof LiveMetrics>
+
+export default meta
+type Story = StoryObj<typeof meta>
+
+/** A fixed clock for the samples: 12:00:00 UTC, one sample a second. */
+const START = Date.UTC(2026, 0, 15, 12, 0, 0)
+
+/** Deterministic, wavy values (no Math.random in tests). */
+function sampleAt(index: number) {
+  return {
+    cpu: Math.round(40 + 18 * Math.sin(index / 3) + 6 * Math.sin(index * 1.7)),
+    rps: Math.round(1200 + 300 * Math.cos(index / 4) + 40 * index),
+    memory: 3.2 + 0.05 * index,
+  }
+}
+
+/** Opens the stream and sends `count` samples, one second apart. */
+async function stream(kit: TestTransport, count: number, from = 0) {
+  await kit.server.waitForConnections(1)
+  for (let index = from; index < from + count; index++) {
+    kit.server.send({
+      id: String(index),
+      event: "metrics",
+      data: { at: START + index * 1000, values: sampleAt(index) },
+    })
+  }
+}
+
+const root = (canvasElement: HTMLElement) =>
+  canvasElement.querySelector<HTMLElement>('[data-slot="live-metrics"]')!
+const cards = (canvasElement: HTMLElement) => [
+  ...canvasElement.querySelectorAll<HTMLElement>(
+    '[data-slot="live-metrics-card"]'
+  ),
+]
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve))
+/** The big number of a card. */
+const valueOf = (card: HTMLElement | undefined) =>
+  card?.querySelector('[data-slot="live-metrics-value"]')?.textContent
+
+/** Waits until the first card's hidden table holds `rows` samples: everything sent so far has been rendered. */
+async function rendered(canvasElement: HTMLElement, rows: number) {
+  await waitFor(() =>
+    expect(
+      cards(canvasElement)[0]?.querySelectorAll(
+        '[data-slot="live-metrics-table"] tbody tr'
+      )
+    ).toHaveLength(rows)
+  )
+}
+
+/** Waiting for the server: a skeleton in each card, the grid marked busy. */
+export const Connecting: Story = {
+  beforeEach: ({ loaded }) => kitOf({ loaded }).server.respondWith("hang"),
+  play: async ({ canvas, canvasElement }) => {
+    await expect(root(canvasElement)).toHaveAttribute(
+      "data-state",
+      "connecting"
+    )
+    await expect(
+      canvasElement.querySelector('[data-slot="live-metrics-grid"]')
+    ).toHaveAttribute("aria-busy", "true")
+    for (const card of cards(canvasElement))
+      await expect(card).toHaveAttribute("data-state", "loading")
+    await expect(canvas.queryByRole("img")).toBeNull()
+    await expect(canvas.getByRole("status")).toHaveTextContent("Connecting…")
+    // The labels are known before any data.
+    await expect(canvas.getByText("Requests / s")).toBeVisible()
+  },
+}
+
+/** The skeleton is exactly the size of a card with data: nothing moves when the first sample lands. */
+export const SkeletonKeepsSize: Story = {
+  // The first connect hangs (left), the second streams (right).
+  beforeEach: ({ loaded }) =>
+    kitOf({ loaded }).server.respondWith("hang", { times: 1 }),
+  render: (args) => (
+    <div className="grid grid-cols-2 gap-6">
+      <LiveMetrics
+        {...args}
+        url="/metrics?host=a"
+        title="Connecting"
+        metrics={serverMetrics.slice(0, 1)}
+      />
+      <LiveMetrics
+        {...args}
+        url="/metrics?host=b"
+        title="Live"
+        metrics={serverMetrics.slice(0, 1)}
+      />
+    </div>
+  ),
+  play: async ({ canvasElement, loaded }) => {
+    await stream(kitOf({ loaded }), 5)
+    const [loading, live] = cards(canvasElement)
+    await waitFor(() => expect(live).toHaveAttribute("data-state", "live"))
+    await expect(loading).toHaveAttribute("data-state", "loading")
+    await expect(loading!.getBoundingClientRect().height).toBe(
+      live!.getBoundingClientRect().height
+    )
+  },
+}
+
+/** Samples stream in: value in the locale with its unit, the change with icon, sign and words, a chart with a summary. */
+export const Live: Story = {
+  play: async ({ canvas, canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await stream(kit, 12)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    const cpu = within(cards(canvasElement)[0]!)
+    // index 11: cpu 40 + 18 sin(11/3) + 6 sin(18.7) ≈ 31; index 10: ≈ 27 → up 4 (bad for CPU)
+    const last = sampleAt(11)
+    const before = sampleAt(10)
+    await rendered(canvasElement, 12)
+    await expect(valueOf(cards(canvasElement)[0])).toBe(`${last.cpu}%`)
+    const cpuDelta = canvasElement.querySelector(
+      '[data-slot="live-metrics-delta"]'
+    )!
+    const up = last.cpu > before.cpu
+    await expect(cpuDelta).toHaveAttribute("data-direction", up ? "up" : "down")
+    await expect(cpuDelta).toHaveAttribute("data-tone", up ? "bad" : "good")
+    await expect(cpuDelta).toHaveTextContent(
+      `${up ? "+" : "-"}${Math.abs(last.cpu - before.cpu)}%`
+    )
+    await expect(cpuDelta).toHaveTextContent(
+      `${up ? "up" : "down"} ${Math.abs(last.cpu - before.cpu)}% from ${before.cpu}%`
+    )
+    // Compact notation and units.
+    await expect(valueOf(cards(canvasElement)[1])).toBe(
+      new Intl.NumberFormat("en-US", {
+        notation: "compact",
+        maximumFractionDigits: 1,
+      }).format(last.rps)
+    )
+    await expect(valueOf(cards(canvasElement)[2])).toBe("3.8 GB")
+    // A change below the value's rounding keeps two significant digits instead of a bare "0 GB".
+    const memoryDelta = canvasElement.querySelectorAll(
+      '[data-slot="live-metrics-delta"]'
+    )[2]!
+    await expect(memoryDelta).toHaveTextContent("+0.05 GB")
+    await expect(memoryDelta).toHaveTextContent("up 0.05 GB from 3.7 GB")
+    // The chart's text alternative compares with the start of the window.
+    const first = sampleAt(0)
+    const direction =
+      last.cpu > first.cpu ? "up" : last.cpu < first.cpu ? "down" : "unchanged"
+    const chart = cpu!.getByRole("img")
+    await expect(chart).toHaveAccessibleName(
+      direction === "unchanged"
+        ? `CPU ${last.cpu}%, unchanged over the last 11 seconds`
+        : `CPU ${last.cpu}%, ${direction} from ${first.cpu}% over the last 11 seconds`
+    )
+    // And the numbers behind it, in a table for screen readers.
+    const table = cpu!.getByRole("table", { name: "CPU, recent values" })
+    await expect(within(table).getAllByRole("row")).toHaveLength(13)
+    // Values are not announced as they tick: only the connection status is a live region.
+    await expect(canvas.getAllByRole("status")).toHaveLength(1)
+    await expect(canvas.getByRole("status")).toHaveTextContent("Live")
+  },
+}
+
+/** The charts keep a fixed window: 40 samples in, the last 20 shown (plus one off the edge to scroll in from). */
+export const FixedWindow: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    await stream(kitOf({ loaded }), 40)
+    const table = await waitFor(() => {
+      const found = canvasElement.querySelector<HTMLElement>(
+        '[data-slot="live-metrics-table"]'
+      )
+      if (!found) throw new Error("no table yet")
+      return found
+    })
+    await waitFor(() =>
+      expect(within(table).getAllByRole("row")).toHaveLength(21)
+    )
+    await expect(
+      within(cards(canvasElement)[0]!).getByRole("img")
+    ).toHaveAccessibleName(/over the last 19 seconds$/)
+  },
+}
+
+/** Each new sample scrolls the chart one step, and nothing around it moves. */
+export const Scrolls: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await stream(kit, 10)
+    await rendered(canvasElement, 10)
+    await nextFrame()
+    const card = cards(canvasElement)[0]!
+    const before = card.getBoundingClientRect()
+    const series = card.querySelector<SVGGElement>(
+      '[data-slot="live-metrics-series"]'
+    )!
+    kit.server.send({
+      id: "10",
+      event: "metrics",
+      data: {
+        at: START + 10_000,
+        values: { cpu: 99, rps: 99_000_000, memory: 120 },
+      },
+    })
+    await waitFor(() =>
+      expect(series.getAnimations().length).toBeGreaterThan(0)
+    )
+    await expect(valueOf(card)).toBe("99%")
+    // It starts one step to the end side, the new sample's dot beyond the edge, and slides into place.
+    const [slide] = series.getAnimations()
+    const chart = card
+      .querySelector('[data-slot="live-metrics-chart"]')!
+      .getBoundingClientRect()
+    const latest = () =>
+      card
+        .querySelector('[data-slot="live-metrics-latest"]')!
+        .getBoundingClientRect()
+    slide!.pause()
+    slide!.currentTime = 0
+    await expect(latest().left).toBeGreaterThan(chart.right)
+    slide!.finish()
+    await expect(latest().right).toBeLessThanOrEqual(chart.right)
+    await expect(latest().left).toBeGreaterThan(chart.right - 12)
+    const after = card.getBoundingClientRect()
+    await expect([after.width, after.height]).toEqual([
+      before.width,
+      before.height,
+    ])
+  },
+}
+
+/** With reduced motion the chart redraws in place: no animation. */
+export const ReducedMotion: Story = {
+  globals: { reducedMotion: "reduce" },
+  play: async ({ canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await stream(kit, 10)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    const card = cards(canvasElement)[0]!
+    kit.server.send({
+      id: "10",
+      event: "metrics",
+      data: { at: START + 10_000, values: { cpu: 77, rps: 1, memory: 1 } },
+    })
+    await waitFor(() => expect(valueOf(card)).toBe("77%"))
+    await nextFrame()
+    await expect(
+      card
+        .querySelector<SVGGElement>('[data-slot="live-metrics-series"]')!
+        .getAnimations()
+    ).toHaveLength(0)
+  },
+}
+
+/** Connected, no sample yet: each card says so, and so does its chart. */
+export const NoDataYet: Story = {
+  play: async ({ canvas, canvasElement, loaded }) => {
+    await kitOf({ loaded }).server.waitForConnections(1)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "waiting")
+    )
+    await expect(canvas.getAllByText("No data yet")).toHaveLength(3)
+    await expect(
+      canvas.getByRole("img", { name: "CPU: No data yet" })
+    ).toBeVisible()
+    await expect(
+      canvasElement.querySelector('[data-slot="live-metrics-grid"]')
+    ).toHaveAttribute("aria-busy", "false")
+  },
+}
+
+/** The stream dropped: the values stay, marked with the time they are from. */
+export const Reconnecting: Story = {
+  play: async ({ canvas, canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await stream(kit, 8)
+    await rendered(canvasElement, 8)
+    kit.chaos.disconnect()
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "reconnecting")
+    )
+    await expect(canvas.getByRole("status")).toHaveTextContent("Reconnecting…")
+    const time = new Intl.DateTimeFormat("en-US", {
+      timeStyle: "medium",
+    }).format(START + 7000)
+    await expect(canvas.getByText(`Showing values from ${time}`)).toBeVisible()
+    await expect(valueOf(cards(canvasElement)[0])).toBe(`${sampleAt(7).cpu}%`)
+    for (const card of cards(canvasElement))
+      await expect(card).toHaveAttribute("data-stale", "true")
+  },
+}
+
+/** Back online, the stream resumes and the hint goes away. */
+export const Recovers: Story = {
+  play: async ({ canvas, canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await stream(kit, 8)
+    await rendered(canvasElement, 8)
+    kit.chaos.offline()
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "offline")
+    )
+    await expect(canvas.getByText(/^Showing values from/)).toBeVisible()
+    kit.chaos.online()
+    await stream(kit, 1, 8)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    await expect(canvas.queryByText(/^Showing values from/)).toBeNull()
+    await expect(kit.server.requests.at(-1)?.lastEventId).toBe("7")
+  },
+}
+
+/** Offline: the last values stay; the connection waits for the network. */
+export const Offline: Story = {
+  play: async ({ canvas, canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await stream(kit, 8)
+    await rendered(canvasElement, 8)
+    kit.chaos.offline()
+    await waitFor(() =>
+      expect(canvas.getByRole("status")).toHaveTextContent("Offline")
+    )
+    await expect(canvas.getByText(/^Showing values from/)).toBeVisible()
+    await expect(
+      within(cards(canvasElement)[0]!).getByRole("img")
+    ).toHaveAccessibleName(/^CPU \d+%/)
+  },
+}
+
+/** The server refused (401): an error with Retry, which connects again. */
+export const Failed: Story = {
+  beforeEach: ({ loaded }) =>
+    kitOf({ loaded }).server.respondWith({ status: 401 }, { times: 1 }),
+  play: async ({ canvas, canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "error")
+    )
+    await expect(canvas.getByText("Metrics are unavailable.")).toBeVisible()
+    await expect(canvas.getByRole("status")).toHaveTextContent(
+      "Connection failed"
+    )
+    await userEvent.click(canvas.getByRole("button", { name: "Retry" }))
+    await stream(kit, 3)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    await expect(canvas.queryByRole("button", { name: "Retry" })).toBeNull()
+  },
+}
+
+const manyMetrics: LiveMetric[] = Array.from({ length: 10 }, (_, index) => ({
+  key: `m${index}`,
+  label: [
+    "CPU",
+    "Memory",
+    "Disk I/O",
+    "Network in",
+    "Network out",
+    "Requests / s",
+    "Errors / s",
+    "p95 latency",
+    "Queue depth",
+    "Cache hit rate",
+  ][index]!,
+  format:
+    index === 7
+      ? { style: "unit", unit: "millisecond" }
+      : index === 9
+        ? { style: "percent" }
+        : { notation: "compact" },
+  trend: index === 6 || index === 7 ? "down-is-good" : "neutral",
+}))
+
+/** Ten metrics wrap onto several rows; nothing overflows. */
+export const ManyMetrics: Story = {
+  args: { metrics: manyMetrics, className: "max-w-4xl" },
+  play: async ({ canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await kit.server.waitForConnections(1)
+    for (let index = 0; index < 6; index++) {
+      const values = Object.fromEntries(
+        manyMetrics.map((metric, m) => [
+          metric.key,
+          m === 9 ? 0.9 + index / 100 : (m + 1) * 1000 + index * 37,
+        ])
+      )
+      kit.server.send({
+        event: "metrics",
+        data: { at: START + index * 1000, values },
+      })
+    }
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    const all = cards(canvasElement)
+    await expect(all).toHaveLength(10)
+    const rows = new Set(
+      all.map((card) => Math.round(card.getBoundingClientRect().top))
+    )
+    await expect(rows.size).toBeGreaterThan(1)
+    const grid = canvasElement.querySelector<HTMLElement>(
+      '[data-slot="live-metrics-grid"]'
+    )!
+    await expect(grid.scrollWidth).toBeLessThanOrEqual(grid.clientWidth)
+    await expect(valueOf(all[9])).toBe("95%")
+  },
+}
+
+/** German formatting: a space before the percent sign, comma decimals, "Mio." for compact millions. */
+export const Locale: Story = {
+  args: {
+    locale: "de-DE",
+    title: "Produktion",
+    metrics: [
+      {
+        key: "cpu",
+        label: "CPU",
+        format: { style: "unit", unit: "percent", maximumFractionDigits: 1 },
+        min: 0,
+        max: 100,
+      },
+      { key: "rps", label: "Anfragen", format: { notation: "compact" } },
+    ],
+    labels: {
+      noData: "Noch keine Daten",
+      summary: ({ label, value, from, direction, span }) =>
+        from && direction && span
+          ? `${label} ${value}, ${direction === "up" ? "gestiegen" : direction === "down" ? "gesunken" : "unverändert"} von ${from} in den letzten ${span}`
+          : `${label} ${value}`,
+    },
+  },
+  play: async ({ canvas, canvasElement, loaded }) => {
+    const kit = kitOf({ loaded })
+    await kit.server.waitForConnections(1)
+    kit.server.send({
+      event: "metrics",
+      data: { at: START, values: { cpu: 38.5, rps: 1_250_000 } },
+    })
+    kit.server.send({
+      event: "metrics",
+      data: { at: START + 60_000, values: { cpu: 42.25, rps: 2_400_000 } },
+    })
+    await rendered(canvasElement, 2)
+    // German puts a no-break space before "%" and "Mio.": compare with spaces made plain.
+    const plain = (text: string | null | undefined) => text?.replace(/\s/g, " ")
+    await expect(plain(valueOf(cards(canvasElement)[0]))).toBe("42,3 %")
+    await expect(plain(valueOf(cards(canvasElement)[1]))).toBe("2,4 Mio.")
+    await expect(
+      plain(canvas.getAllByRole("img")[0]!.getAttribute("aria-label"))
+    ).toBe("CPU 42,3 %, gestiegen von 38,5 % in den letzten 60 Sekunden")
+  },
+}
+
+/** Right to left, Arabic digits: the chart runs from the right, and the layout mirrors. */
+export const RightToLeft: Story = {
+  globals: { direction: "rtl" },
+  args: {
+    locale: "ar-EG",
+    title: "الخادم ١",
+    metrics: [
+      {
+        key: "cpu",
+        label: "المعالج",
+        format: { style: "unit", unit: "percent", maximumFractionDigits: 0 },
+        trend: "down-is-good",
+        min: 0,
+        max: 100,
+      },
+      {
+        key: "rps",
+        label: "الطلبات / ث",
+        format: { notation: "compact" },
+        trend: "up-is-good",
+      },
+    ],
+  },
+  play: async ({ canvasElement, loaded }) => {
+    await stream(kitOf({ loaded }), 10)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    const cpu = new Intl.NumberFormat("ar-EG", {
+      style: "unit",
+      unit: "percent",
+      maximumFractionDigits: 0,
+    }).format(sampleAt(9).cpu)
+    await expect(valueOf(cards(canvasElement)[0])).toBe(cpu)
+    const [card] = cards(canvasElement)
+    const label = within(card!).getByText("المعالج").getBoundingClientRect()
+    // The label starts at the right edge of the card.
+    await expect(label.right).toBeGreaterThan(
+      card!.getBoundingClientRect().right - 40
+    )
+  },
+}
+
+/** Dark theme. */
+export const Dark: Story = {
+  globals: { theme: "dark" },
+  play: async ({ canvasElement, loaded }) => {
+    await stream(kitOf({ loaded }), 12)
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    await expect(document.documentElement).toHaveClass("dark")
+  },
+}
