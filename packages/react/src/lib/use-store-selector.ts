@@ -25,8 +25,3 @@ export function useStoreSelector<T, S>(store: Store<T>, selector: (value: T) => 
   const getServerSnapshot = () => select(serverValue);
   return useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
 }
-
-/** Equal when both arrays hold the same items in the same order (`Object.is` each). */
-function shallowEqualArrays<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, index) => Object.is(item, b[index]));
-}
