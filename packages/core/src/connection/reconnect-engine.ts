@@ -181,7 +181,8 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
     failures += 1;
     error = given.error;
     const delay = retryPolicy(given, failures, sessionMs, reauthenticated);
-    reauthenticated = given.action === 'reauthenticate' && delay !== null;
+    // Fresh credentials are asked for unless they were just refused as well (then the policy stopped).
+    reauthenticated = given.action === 'reauthenticate' && !reauthenticated;
     if (delay === null) return stop();
     retryTimer = setTimeout(beginAttempt, delay);
     enter('backoff', delay);
