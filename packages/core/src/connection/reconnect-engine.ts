@@ -105,9 +105,8 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   let current: Attempt | null = null;
   let controller: AbortController | undefined;
   let openedAt: number | null = null;
-  /** The last failure asked for fresh credentials and none were accepted since: another refusal stops. */
+  /** The last failure asked for fresh credentials, got a retry, and none were accepted since: another refusal stops. */
   let reauthenticated = false;
-  /** The backoff's timer (clearing one that already ran is harmless). */
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let unwatchNetwork: (() => void) | null = null;
   const resumeFrom = options.lastEventId?.() ?? null;
@@ -181,14 +180,13 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
     failures += 1;
     error = given.error;
     const delay = retryPolicy(given, failures, sessionMs, reauthenticated);
-    // Fresh credentials are asked for unless they were just refused as well (then the policy stopped).
     reauthenticated = given.action === 'reauthenticate' && !reauthenticated;
     if (delay === null) return stop();
     retryTimer = setTimeout(beginAttempt, delay);
     enter('backoff', delay);
   }
 
-  /** Ends the current attempt, if any, and stops a backoff's timer. */
+  /** Ends the current attempt, if any, and stops a backoff's timer (clearing one that already ran is harmless). */
   function endAttempt(why: AttemptEnd) {
     const ending = current;
     current = null;
