@@ -84,8 +84,8 @@ export interface ReconnectEngine extends Store<ConnectionState> {
  * that is decided here, the same for all.
  *
  * - A failed attempt is retried after the verdict's delay (a server's `Retry-After`), else after a backoff with full
- *   jitter; `reauthenticate` retries at once (with fresh credentials); `stop` closes. When is decided by
- *   {@link createRetryPacing}.
+ *   jitter; `reauthenticate` retries at once (with fresh credentials); `stop` closes. {@link createRetryPolicy}
+ *   decides; {@link reactToNetwork} says what network events do.
  * - Offline: the attempt ends and nothing runs until the network is back, then it connects at once (waiting out a
  *   backoff would only delay recovery). The page becoming visible ends a backoff early too.
  * - The first store subscriber starts an idle connection (lazy connections).

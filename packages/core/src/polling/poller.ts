@@ -5,11 +5,11 @@ import { addListener } from '../lib/add-listener.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
 import { sameFields } from '../lib/same-fields.js';
 import { createStore, type Store } from '../store.js';
-import { toPollError } from './poll-error.js';
+import { toPollError } from './to-poll-error.js';
 import { mergePollSettings, pollIntervalMs, pollRetryDelay, pollsBlocked } from './poll-settings.js';
 
 export { DEFAULT_POLL_INTERVAL_MS } from './poll-settings.js';
-export { toPollError } from './poll-error.js';
+export { toPollError } from './to-poll-error.js';
 
 /**
  * What a poller shows: `idle` (nobody subscribed, or never started), `loading` (running, no result yet), `ok` /

@@ -4,7 +4,7 @@ import { createReconnectEngine, type Attempt, type AttemptVerdict } from '../con
 import { classifySSEOutcome, type SSEOutcome } from './classify-sse-outcome.js';
 import { createEventStreamParser, type EventStreamEvent } from './event-stream-parser.js';
 import { createSSEListeners } from './sse-listeners.js';
-import { prepareSSERequest } from './sse-request.js';
+import { prepareSSERequest } from './prepare-sse-request.js';
 import type { SSEConnection, SSEOptions } from './types.js';
 
 /**
