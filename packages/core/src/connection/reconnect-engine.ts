@@ -2,13 +2,14 @@ import { setInspectable, type Inspectable } from '../devtools/registry.js';
 import { browserNetwork, type NetworkEvent, type NetworkSource } from '../env/network.js';
 import type { RealtimeError } from '../errors.js';
 import { assertNever } from '../lib/assert-never.js';
+import { sameFields } from '../lib/same-fields.js';
 import { createStore, type Store } from '../store.js';
 import { backoff, type BackoffOptions } from './backoff.js';
 import { toConnectionStatus, type ConnectionPhase } from './machine.js';
+import { createRetryPolicy } from './retry-policy.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from './status.js';
 
-/** How long a session must last for the retries granted at once to start over (see `hurried`). */
-export const STABLE_SESSION_MS = 10_000;
+export { STABLE_SESSION_MS } from './retry-policy.js';
 
 /** What to do when an attempt ends: try again (after `delayMs`, or a backoff), try again now with fresh credentials, or stop. */
 export type AttemptVerdict =
@@ -83,7 +84,8 @@ export interface ReconnectEngine extends Store<ConnectionState> {
  * that is decided here, the same for all.
  *
  * - A failed attempt is retried after the verdict's delay (a server's `Retry-After`), else after a backoff with full
- *   jitter; `reauthenticate` retries at once (with fresh credentials); `stop` closes.
+ *   jitter; `reauthenticate` retries at once (with fresh credentials); `stop` closes. {@link createRetryPolicy}
+ *   decides; {@link reactToNetwork} says what network events do.
  * - Offline: the attempt ends and nothing runs until the network is back, then it connects at once (waiting out a
  *   backoff would only delay recovery). The page becoming visible ends a backoff early too.
  * - The first store subscriber starts an idle connection (lazy connections).
@@ -94,25 +96,19 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   // Invalid backoff options would otherwise throw later, inside an async failure path.
   backoff(1, { ...options.backoff, random: () => 0 });
   const retryDelay = options.retryDelay ?? ((failures: number) => backoff(failures, options.backoff));
-
+  let retryPolicy = createRetryPolicy(retryDelay);
   let phase: ConnectionPhase = 'idle';
   let failures = 0;
   let error: RealtimeError | null = null;
   let retryInMs: number | null = null;
   let retryAt: number | null = null;
-  let current: { attempt: Attempt; controller: AbortController } | null = null;
-  /** The last failure asked for fresh credentials: a second such failure in a row stops. */
-  let reauthenticated = false;
-  /**
-   * Retries granted at once (fresh credentials, a session the server forgot) whose next session did not last
-   * {@link STABLE_SESSION_MS}: from the second, they wait a backoff, so a server that refuses every new session the
-   * same way (a POST reaching an instance without the session, over and over) meets a backoff, not a hot loop.
-   */
-  let hurried = 0;
+  let current: Attempt | null = null;
+  let controller: AbortController | undefined;
   let openedAt: number | null = null;
+  /** The last failure asked for fresh credentials, got a retry, and none were accepted since: another refusal stops. */
+  let reauthenticated = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let unwatchNetwork: (() => void) | null = null;
-
   const resumeFrom = options.lastEventId?.() ?? null;
   const initial = resumeFrom === null ? INITIAL_CONNECTION_STATE : Object.freeze({ ...INITIAL_CONNECTION_STATE, lastEventId: resumeFrom });
   const store = createStore<ConnectionState>(initial, {
@@ -122,154 +118,97 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   });
 
   function publish() {
-    const previous = store.getSnapshot();
     const status = toConnectionStatus(phase, failures);
-    const lastEventId = options.lastEventId?.() ?? null;
-    if (
-      previous.status === status &&
-      previous.error === error &&
-      previous.attempt === failures &&
-      previous.retryInMs === retryInMs &&
-      previous.retryAt === retryAt &&
-      previous.lastEventId === lastEventId
-    ) {
-      return;
-    }
+    const next: ConnectionState = { status, error, attempt: failures, retryInMs, retryAt, lastEventId: options.lastEventId?.() ?? null };
+    if (sameFields(store.getSnapshot(), next)) return;
     // Listed for devtools while running (an idle one is not started by an inspector's subscribe).
     if (options.inspectable) setInspectable(options.inspectable(), status !== 'closed');
-    store.set(Object.freeze({ status, error, attempt: failures, retryInMs, retryAt, lastEventId }));
+    store.set(Object.freeze(next));
+  }
+
+  /** Moves to `next` and publishes; `delay` is the wait of a backoff (no other phase has a retry due). */
+  function enter(next: ConnectionPhase, delay: number | null = null) {
+    phase = next;
+    retryInMs = delay;
+    retryAt = delay === null ? null : now() + delay;
+    publish();
   }
 
   function start() {
     failures = 0;
     error = null;
     reauthenticated = false;
-    hurried = 0;
-    unwatchNetwork ??= network.subscribe(onNetworkEvent);
+    retryPolicy = createRetryPolicy(retryDelay);
+    unwatchNetwork ??= network.subscribe((event) => reactToNetwork(event, phase, goOffline, beginAttempt, options));
     beginAttempt();
   }
 
   function beginAttempt() {
-    clearRetryTimer();
+    clearTimeout(retryTimer);
     if (!network.isOnline()) return goOffline();
-    const controller = new AbortController();
+    controller = new AbortController();
+    const live = () => current === attempt;
     const attempt: Attempt = {
       signal: controller.signal,
-      live: () => current?.attempt === attempt,
+      live,
       open(credentialsAccepted = true) {
-        if (current?.attempt !== attempt) return;
-        phase = 'open';
+        if (!live()) return;
         failures = 0;
+        error = null;
         openedAt = now();
         if (credentialsAccepted) reauthenticated = false;
-        error = null;
-        retryInMs = null;
-        retryAt = null;
-        publish();
+        enter('open');
       },
       acceptCredentials() {
-        if (current?.attempt !== attempt) return;
+        if (!live()) return;
         // The server took this session's credentials and spoke: a later refusal is news, answered at once again.
         reauthenticated = false;
-        hurried = 0;
+        retryPolicy = createRetryPolicy(retryDelay);
       },
       fail(verdict) {
-        if (current?.attempt === attempt) settle(verdict);
+        if (live()) settle(verdict);
       },
     };
-    current = { attempt, controller };
-    phase = 'connecting';
-    retryInMs = null;
-    retryAt = null;
-    publish();
+    current = attempt;
+    enter('connecting');
     options.begin(attempt);
   }
 
   function settle(given: AttemptVerdict) {
-    if (openedAt !== null && now() - openedAt >= STABLE_SESSION_MS) hurried = 0;
+    const sessionMs = openedAt === null ? 0 : now() - openedAt;
     endAttempt('failed');
     failures += 1;
     error = given.error;
-    // Fresh credentials were refused as well: asking again would loop.
-    const verdict: AttemptVerdict = given.action === 'reauthenticate' && reauthenticated ? { action: 'stop', error: given.error } : given;
-    reauthenticated = verdict.action === 'reauthenticate';
-    switch (verdict.action) {
-      case 'stop':
-        stopWatchingNetwork();
-        phase = 'closed';
-        retryInMs = null;
-        retryAt = null;
-        publish();
-        return;
-      case 'reauthenticate':
-        return scheduleRetry(atOnce());
-      case 'retry':
-        return scheduleRetry(verdict.delayMs === 0 ? atOnce() : (verdict.delayMs ?? retryDelay(failures)));
-      default:
-        assertNever(verdict);
-    }
+    const delay = retryPolicy(given, failures, sessionMs, reauthenticated);
+    reauthenticated = given.action === 'reauthenticate' && !reauthenticated;
+    if (delay === null) return stop();
+    retryTimer = setTimeout(beginAttempt, delay);
+    enter('backoff', delay);
   }
 
-  function atOnce(): number {
-    hurried += 1;
-    return hurried === 1 ? 0 : retryDelay(hurried - 1);
-  }
-
-  function scheduleRetry(delay: number) {
-    phase = 'backoff';
-    retryInMs = delay;
-    retryAt = now() + delay;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      beginAttempt();
-    }, delay);
-    publish();
-  }
-
+  /** Ends the current attempt, if any, and stops a backoff's timer (clearing one that already ran is harmless). */
   function endAttempt(why: AttemptEnd) {
     const ending = current;
     current = null;
     openedAt = null;
-    if (ending === null) return;
-    ending.controller.abort();
-    options.end?.(ending.attempt, why);
-  }
-
-  function clearRetryTimer() {
+    if (ending !== null) {
+      controller?.abort();
+      options.end?.(ending, why);
+    }
     clearTimeout(retryTimer);
-    retryTimer = undefined;
   }
 
-  function stopWatchingNetwork() {
+  /** Stops for good: no more network events, phase `closed`. */
+  function stop() {
     unwatchNetwork?.();
     unwatchNetwork = null;
+    enter('closed');
   }
 
   function goOffline() {
     endAttempt('offline');
-    clearRetryTimer();
-    phase = 'offline';
-    retryInMs = null;
-    retryAt = null;
-    publish();
+    enter('offline');
     options.wentOffline?.();
-  }
-
-  function onNetworkEvent(event: NetworkEvent) {
-    switch (event) {
-      case 'offline':
-        if (phase === 'connecting' || phase === 'open' || phase === 'backoff') goOffline();
-        return;
-      case 'online':
-        if (phase === 'offline' || phase === 'backoff') beginAttempt();
-        return;
-      case 'visible':
-        if (phase === 'backoff') beginAttempt();
-        else if (phase === 'open') options.visibleWhileOpen?.();
-        return;
-      default:
-        assertNever(event);
-    }
   }
 
   return {
@@ -289,25 +228,42 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
     },
     reconnect() {
       endAttempt('reconnect');
-      clearRetryTimer();
-      unwatchNetwork ??= network.subscribe(onNetworkEvent);
-      failures = 0;
-      error = null;
-      reauthenticated = false;
-      hurried = 0;
-      beginAttempt();
+      start();
     },
     close() {
       endAttempt('close');
-      clearRetryTimer();
-      stopWatchingNetwork();
-      phase = 'closed';
       failures = 0;
       error = null;
-      retryInMs = null;
-      retryAt = null;
-      publish();
+      stop();
     },
     refresh: publish,
   };
+}
+
+/**
+ * What a network event does to a connection in `phase`. Offline ends an attempt or a backoff. Online ends the
+ * offline wait or a backoff at once (waiting out a backoff would only delay recovery), and so does the page becoming
+ * visible; visible while open asks for a probe (a socket asleep with the device may be dead).
+ */
+function reactToNetwork(
+  event: NetworkEvent,
+  phase: ConnectionPhase,
+  goOffline: () => void,
+  attemptNow: () => void,
+  options: Pick<ReconnectEngineOptions, 'visibleWhileOpen'>,
+) {
+  switch (event) {
+    case 'offline':
+      if (phase === 'connecting' || phase === 'open' || phase === 'backoff') goOffline();
+      return;
+    case 'online':
+      if (phase === 'offline' || phase === 'backoff') attemptNow();
+      return;
+    case 'visible':
+      if (phase === 'backoff') attemptNow();
+      else if (phase === 'open') options.visibleWhileOpen?.();
+      return;
+    default:
+      assertNever(event);
+  }
 }

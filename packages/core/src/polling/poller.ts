@@ -1,11 +1,15 @@
-import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from '../connection/backoff.js';
+import type { BackoffOptions } from '../connection/backoff.js';
 import { browserNetwork, type NetworkEvent, type NetworkSource } from '../env/network.js';
 import { RealtimeError } from '../errors.js';
+import { addListener } from '../lib/add-listener.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
+import { sameFields } from '../lib/same-fields.js';
 import { createStore, type Store } from '../store.js';
+import { toPollError } from './to-poll-error.js';
+import { mergePollSettings, pollIntervalMs, pollRetryDelay, pollsBlocked } from './poll-settings.js';
 
-/** Default of {@link PollerOptions.intervalMs}: one poll every 5 s. */
-export const DEFAULT_POLL_INTERVAL_MS = 5000;
+export { DEFAULT_POLL_INTERVAL_MS } from './poll-settings.js';
+export { toPollError } from './to-poll-error.js';
 
 /**
  * What a poller shows: `idle` (nobody subscribed, or never started), `loading` (running, no result yet), `ok` /
@@ -115,11 +119,11 @@ export function idlePollState<T>(): PollState<T> {
  */
 export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<T> = {}): Poller<T> {
   const { network = browserNetwork, now = Date.now, ...initial } = options;
-  let settings: PollerSettings<T> = {};
-  applySettings(initial);
+  let settings = mergePollSettings<T>({}, initial);
 
   let running = false;
   let offNetwork: (() => void) | undefined;
+  /** The wait for the next poll (clearing one that already ran is harmless). */
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: { controller: AbortController; promise: Promise<void> } | null = null;
   let paused = false;
@@ -134,48 +138,18 @@ export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<
 
   const store = createStore<PollState<T>>(IDLE, { onFirstSubscribe: start, onLastUnsubscribe: stop });
 
-  function applySettings(next: PollerSettings<T>) {
-    const merged = { ...settings, ...next };
-    const intervalMs = merged.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-      throw new RangeError(`createPoller: intervalMs must be a positive, finite number (got ${String(intervalMs)}).`);
-    }
-    // Fail now, not on the first error, when the backoff options are inconsistent.
-    if (merged.backoff !== false) backoff(1, { ...backoffFor(intervalMs, merged.backoff), random: () => 0 });
-    settings = merged;
-  }
-
-  function intervalMs() {
-    return settings.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  }
-
-  function blocked() {
-    if (!network.isOnline()) return true;
-    return (settings.pauseWhenHidden ?? true) && (settings.isHidden ?? documentHidden)();
-  }
-
   function publish() {
     const status: PollStatus = !running ? 'idle' : paused ? 'paused' : (outcome ?? 'loading');
     const fetching = inFlight !== null;
     const nextPollAt = running && !paused && !fetching ? deadline : null;
-    const previous = store.getSnapshot();
-    if (
-      previous.status === status &&
-      previous.data === data &&
-      previous.error === error &&
-      previous.updatedAt === updatedAt &&
-      previous.nextPollAt === nextPollAt &&
-      previous.failures === failures &&
-      previous.fetching === fetching
-    ) {
-      return;
-    }
-    store.set(Object.freeze({ status, data, error, updatedAt, nextPollAt, failures, fetching }));
+    const next = { status, data, error, updatedAt, nextPollAt, failures, fetching };
+    if (!sameFields(store.getSnapshot(), next)) store.set(Object.freeze(next));
   }
 
-  function clearTimer() {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+  /** Polls wait (offline, or hidden): no deadline shows. */
+  function pause() {
+    paused = true;
+    publish();
   }
 
   function start() {
@@ -190,7 +164,7 @@ export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<
     paused = false;
     offNetwork?.();
     offNetwork = undefined;
-    clearTimer();
+    clearTimeout(timer);
     const current = inFlight;
     inFlight = null;
     current?.controller.abort(new RealtimeError('closed', 'The poller stopped: its last subscriber left.'));
@@ -199,55 +173,39 @@ export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<
 
   function onNetwork(event: NetworkEvent) {
     if (!running) return;
-    if (event === 'offline') {
-      clearTimer();
-      paused = true;
-      publish();
-      return;
-    }
-    resume();
+    if (event !== 'offline') return resume();
+    clearTimeout(timer);
+    pause();
   }
 
   /** Polls now when a poll is due, else waits for the deadline; pauses instead while offline or hidden. */
   function resume() {
     if (!running || inFlight) return;
     const at = now();
-    const due = lastSettledAt === null || deadline === null || at >= deadline || at - lastSettledAt >= intervalMs();
-    if (due && !blocked()) {
-      paused = false;
-      void poll();
-      return;
-    }
-    schedule();
+    const due = lastSettledAt === null || deadline === null || at >= deadline || at - lastSettledAt >= pollIntervalMs(settings);
+    if (!due || pollsBlocked(network, settings)) return schedule();
+    paused = false;
+    void poll();
   }
 
   /** Waits for the deadline (a timer, even for a deadline already reached: a `hasMore` chain never starves timers). */
   function schedule() {
-    clearTimer();
-    if (blocked()) {
-      paused = true;
-      publish();
-      return;
-    }
+    clearTimeout(timer);
+    if (pollsBlocked(network, settings)) return pause();
     paused = false;
     timer = setTimeout(onTimer, Math.max(0, (deadline ?? now()) - now()));
     publish();
   }
 
   function onTimer() {
-    timer = undefined;
     if (!running) return;
-    if (blocked()) {
-      paused = true;
-      publish();
-      return;
-    }
+    if (pollsBlocked(network, settings)) return pause();
     void poll();
   }
 
   function poll(): Promise<void> {
     if (inFlight) return inFlight.promise;
-    clearTimer();
+    clearTimeout(timer);
     const controller = new AbortController();
     const promise = settle(controller);
     inFlight = { controller, promise };
@@ -275,21 +233,16 @@ export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<
       error = null;
       failures = 0;
       updatedAt = lastSettledAt;
-      deadline = settings.hasMore?.(result.data) ? lastSettledAt : lastSettledAt + intervalMs();
+      deadline = settings.hasMore?.(result.data) ? lastSettledAt : lastSettledAt + pollIntervalMs(settings);
     } else {
       outcome = 'error';
       error = result.error;
       failures += 1;
-      deadline = lastSettledAt + retryDelay();
+      deadline = lastSettledAt + pollRetryDelay(settings, failures);
     }
     if (running) schedule();
     publish();
     emitToListeners(resultListeners, result);
-  }
-
-  function retryDelay() {
-    const interval = intervalMs();
-    return settings.backoff === false ? interval : interval + backoff(failures, backoffFor(interval, settings.backoff));
   }
 
   return {
@@ -297,47 +250,16 @@ export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<
     getSnapshot: store.getSnapshot,
     refresh: poll,
     setOptions(next) {
-      const before = intervalMs();
+      const before = pollIntervalMs(settings);
       const hiddenBefore = settings.pauseWhenHidden;
-      applySettings(next);
-      const intervalChanged = intervalMs() !== before;
+      settings = mergePollSettings(settings, next);
+      const intervalChanged = pollIntervalMs(settings) !== before;
       // A waiting success deadline follows the new interval; a backoff deadline keeps its jittered retry.
       if (intervalChanged && lastSettledAt !== null && outcome === 'ok' && deadline !== lastSettledAt) {
-        deadline = lastSettledAt + intervalMs();
+        deadline = lastSettledAt + pollIntervalMs(settings);
       }
       if (running && (intervalChanged || settings.pauseWhenHidden !== hiddenBefore)) resume();
     },
-    onResult(listener) {
-      const entry = (value: PollOutcome<T>) => listener(value);
-      resultListeners.add(entry);
-      return () => {
-        resultListeners.delete(entry);
-      };
-    },
+    onResult: (listener) => addListener(resultListeners, listener),
   };
-}
-
-/** The backoff options for a given interval: the documented defaults, overridden by what the user gave. */
-function backoffFor(intervalMs: number, given: BackoffOptions | undefined): BackoffOptions {
-  return { minMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs), factor: DEFAULT_BACKOFF.factor, ...given };
-}
-
-function documentHidden(): boolean {
-  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
-}
-
-/**
- * What a fetcher's rejection becomes: a {@link RealtimeError} as it is; a `SyntaxError` (a body that is not JSON)
- * `bad_data`; anything else (a `fetch` that could not reach the server, …) `network`. Every one is retried.
- */
-export function toPollError(thrown: unknown): RealtimeError {
-  if (thrown instanceof RealtimeError) return thrown;
-  const detail = thrown instanceof Error ? thrown.message : String(thrown);
-  if (thrown instanceof SyntaxError) {
-    return new RealtimeError('bad_data', `The poll's response could not be parsed (${detail}): it is retried with backoff.`, {
-      cause: thrown,
-      retryable: true,
-    });
-  }
-  return new RealtimeError('network', `The poll failed (${detail}): it is retried with backoff.`, { cause: thrown, retryable: true });
 }

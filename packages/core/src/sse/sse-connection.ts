@@ -1,19 +1,17 @@
 import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from '../connection/backoff.js';
 import { readRefusalBody } from '../connection/http-refusal.js';
 import { createReconnectEngine, type Attempt, type AttemptVerdict } from '../connection/reconnect-engine.js';
-import { RealtimeError } from '../errors.js';
-import { emitToListeners } from '../lib/report-listener-error.js';
 import { classifySSEOutcome, type SSEOutcome } from './classify-sse-outcome.js';
 import { createEventStreamParser, type EventStreamEvent } from './event-stream-parser.js';
-import type { SSEConnection, SSEErrorEvent, SSEListener, SSEMessage, SSEOptions, SSEParse } from './types.js';
+import { createSSEListeners } from './sse-listeners.js';
+import { prepareSSERequest } from './prepare-sse-request.js';
+import type { SSEConnection, SSEOptions } from './types.js';
 
 /**
  * Default of {@link SSEOptions.heartbeatTimeoutMs}: three of `createEventStream`'s 15 s heartbeats may go missing
  * before a stream is presumed dead, so a stream a proxy keeps open after its server is gone is noticed within 45 s.
  */
 export const DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS = 45_000;
-
-type ErrorListener = (error: SSEErrorEvent) => void;
 
 /**
  * A server-sent events connection over `fetch`, with what `EventSource` lacks: headers (fresh per
@@ -29,7 +27,7 @@ type ErrorListener = (error: SSEErrorEvent) => void;
  * prices.subscribe(() => console.log(prices.getSnapshot().status));
  */
 export function createSSEConnection<T = unknown>(url: string, options: SSEOptions<T> = {}): SSEConnection<T> {
-  return createSSEStream(url, options).connection;
+  return composeSSEConnection(url, options)[0];
 }
 
 /**
@@ -43,110 +41,92 @@ export function createSSEStream<T = unknown>(
   url: string,
   options: SSEOptions<T> = {},
 ): { readonly connection: SSEConnection<T>; interrupt(verdict: AttemptVerdict): void } {
+  let current: Attempt | null = null;
+  const [connection, settle] = composeSSEConnection(url, options, (attempt) => {
+    current = attempt;
+  });
+  return {
+    connection,
+    interrupt(verdict) {
+      if (current?.live()) settle(current, verdict);
+    },
+  };
+}
+
+/**
+ * The SSE connection to `url`, and how to end one of its attempts with a verdict (telling the `'error'` listeners);
+ * `began` hears of every attempt. The parts it composes: {@link createSSEListeners} (`on` and parsed delivery),
+ * {@link prepareSSERequest} (the request), the reconnect engine (the lifecycle); the attempt itself (request,
+ * verdict, reading the stream, heartbeat timeout) is here.
+ */
+function composeSSEConnection<T>(
+  url: string,
+  options: SSEOptions<T>,
+  began?: (attempt: Attempt) => void,
+): readonly [connection: SSEConnection<T>, settle: (attempt: Attempt, verdict: AttemptVerdict) => void] {
   if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
     throw new TypeError('createSSEConnection: this runtime has no global fetch; pass options.fetch.');
   }
-  const heartbeatOption = options.heartbeatTimeoutMs ?? DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS;
-  // `false` and 0 turn it off, as `heartbeatMs` does on the server.
-  const heartbeatMs = heartbeatOption === false || heartbeatOption === 0 ? null : heartbeatOption;
-  if (heartbeatMs !== null && !(heartbeatMs > 0 && Number.isFinite(heartbeatMs))) {
-    throw new RangeError(`createSSEConnection: heartbeatTimeoutMs must be a positive number (got ${heartbeatMs}).`);
-  }
-
+  const heartbeatMs = heartbeatTimeout(options.heartbeatTimeoutMs);
   // Resolved per call, so a fetch polyfilled after import is used and `window.fetch` keeps its `this`.
   const fetchImpl: (input: string, init: RequestInit) => Promise<Response> =
     options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? (() => Date.now());
-  const parseData = toDataParser(options.parse ?? 'json');
   const context = { url, now };
 
   let lastEventId: string | null = options.lastEventId || null;
   /** `lastEventId` changed while parsing the current chunk and is not in the state yet. */
   let resumePointMoved = false;
   let serverRetryMs: number | null = null;
+  /** The heartbeat timeout (clearing one that already ran is harmless). */
   let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  const messageListeners = new Map<string, Set<SSEListener<T>>>();
-  const errorListeners = new Set<ErrorListener>();
+  const [on, deliver, emitError] = createSSEListeners<T>(url, options.parse ?? 'json');
 
-  let current: Attempt | null = null;
   const engine = createReconnectEngine({
     begin(attempt) {
-      current = attempt;
+      began?.(attempt);
       void run(attempt);
     },
-    end() {
-      clearTimeout(heartbeatTimer);
-      heartbeatTimer = undefined;
-    },
-    retryDelay: (failures) => backoff(failures, currentBackoff()),
+    end: () => clearTimeout(heartbeatTimer),
+    retryDelay: (failures) => backoff(failures, withRetryHint(options.backoff, serverRetryMs)),
     lastEventId: () => lastEventId,
     inspectable: () => inspectable,
-    ...(options.network ? { network: options.network } : {}),
+    network: options.network,
     now,
-    ...(options.backoff ? { backoff: options.backoff } : {}),
+    backoff: options.backoff,
   });
 
   async function run(attempt: Attempt) {
-    let init: RequestInit;
-    try {
-      init = await prepareRequest(attempt.signal);
-    } catch (cause) {
-      fail(attempt, { type: 'request-error', cause });
-      return;
-    }
-    if (!attempt.live()) return;
-    armHeartbeat(attempt);
+    // One try for both steps: the step that threw names the outcome.
+    let failing: 'request-error' | 'fetch-error' = 'request-error';
     let response: Response;
     try {
+      const init = await prepareSSERequest(options, attempt.signal, () => lastEventId);
+      if (!attempt.live()) return;
+      armHeartbeat(attempt);
+      failing = 'fetch-error';
       response = await fetchImpl(url, init);
     } catch (cause) {
-      fail(attempt, { type: 'fetch-error', cause });
-      return;
+      return fail(attempt, { type: failing, cause });
     }
-    if (!attempt.live()) {
-      discard(response);
-      return;
-    }
+    if (!attempt.live()) return discard(response);
     const opens = response.status === 200 || response.status === 204;
     const body = opens ? undefined : await readRefusalBody(response);
     if (!attempt.live()) return;
     const verdict = classifySSEOutcome({ type: 'response', status: response.status, headers: response.headers, ...(body ? { body } : {}) }, context);
     if (verdict.action !== 'open') {
       discard(response);
-      settle(attempt, verdict);
-      return;
+      return settle(attempt, verdict);
     }
     armHeartbeat(attempt);
     attempt.open();
-    if (!attempt.live()) {
-      discard(response);
-      return;
-    }
+    if (!attempt.live()) return discard(response);
     await read(attempt, response.body);
-  }
-
-  async function prepareRequest(signal: AbortSignal): Promise<RequestInit> {
-    const headers = new Headers(typeof options.headers === 'function' ? await options.headers() : options.headers);
-    headers.set('Accept', 'text/event-stream');
-    if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-cache');
-    // Read after the headers function resolved: an event may have arrived meanwhile.
-    if (lastEventId !== null) headers.set('Last-Event-ID', lastEventId);
-    const body = typeof options.body === 'function' ? options.body() : options.body;
-    return {
-      method: options.method ?? 'GET',
-      headers,
-      body: body ?? null,
-      credentials: options.withCredentials ? 'include' : 'same-origin',
-      signal,
-    };
   }
 
   async function read(attempt: Attempt, body: ReadableStream<Uint8Array> | null) {
     const live = attempt.live;
-    if (body === null) {
-      fail(attempt, { type: 'stream-end' });
-      return;
-    }
+    if (body === null) return fail(attempt, { type: 'stream-end' });
     const reader = body.getReader();
     // Aborting the fetch errors undici's body, but a custom fetch may ignore the signal: cancel explicitly.
     const cancel = () => void reader.cancel().catch(() => {});
@@ -166,11 +146,8 @@ export function createSSEStream<T = unknown>(
       for (;;) {
         const { done, value } = await reader.read();
         if (!live()) return;
-        if (done) {
-          // The parser keeps an unterminated last event buffered; it is dropped, not flushed (WHATWG).
-          fail(attempt, { type: 'stream-end' });
-          return;
-        }
+        // The parser keeps an unterminated last event buffered; it is dropped, not flushed (WHATWG).
+        if (done) return fail(attempt, { type: 'stream-end' });
         armHeartbeat(attempt);
         parser.feed(decoder.decode(value, { stream: true }));
         if (!live()) return;
@@ -193,28 +170,7 @@ export function createSSEStream<T = unknown>(
       // Published once the chunk is parsed: a chunk of 500 events is one state change, not 500.
       resumePointMoved = true;
     }
-    const event = raw.event ?? 'message';
-    const id = raw.id === undefined || raw.id === '' ? undefined : raw.id;
-    let data: T;
-    try {
-      data = parseData(raw.data, event);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      const failure = new RealtimeError(
-        'bad_data',
-        process.env.NODE_ENV !== 'production'
-          ? `Could not parse the data of a "${event}" event from ${url}: ${reason}. The event was skipped and the ` +
-            'stream goes on; fix the payload on the server or pass a parse option that accepts it.'
-          : `${url} "${event}" ${reason}`,
-        { cause, raw: raw.data },
-      );
-      emitError(id === undefined ? { error: failure, event, raw: raw.data } : { error: failure, event, id, raw: raw.data });
-      return;
-    }
-    const message: SSEMessage<T> = id === undefined ? { event, data } : { id, event, data };
-    // 'error' is the channel of SSEErrorEvents and '*' is every event: such names reach '*' only.
-    if (event !== 'error' && event !== '*') emit(messageListeners.get(event), message);
-    emit(messageListeners.get('*'), message);
+    deliver(raw);
   }
 
   function fail(attempt: Attempt, outcome: Exclude<SSEOutcome, { type: 'response' }>) {
@@ -226,47 +182,10 @@ export function createSSEStream<T = unknown>(
     emitError({ error: verdict.error });
   }
 
-  function currentBackoff(): BackoffOptions | undefined {
-    if (serverRetryMs === null) return options.backoff;
-    const maxMs = Math.max(options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs, serverRetryMs);
-    return { ...options.backoff, minMs: serverRetryMs, maxMs };
-  }
-
   function armHeartbeat(attempt: Attempt) {
     if (heartbeatMs === null) return;
     clearTimeout(heartbeatTimer);
-    heartbeatTimer = setTimeout(() => {
-      heartbeatTimer = undefined;
-      fail(attempt, { type: 'heartbeat-timeout', timeoutMs: heartbeatMs });
-    }, heartbeatMs);
-  }
-
-  function emit(listeners: Set<SSEListener<T>> | undefined, message: SSEMessage<T>) {
-    emitToListeners(listeners, message);
-  }
-
-  function emitError(event: SSEErrorEvent) {
-    emitToListeners(errorListeners, event);
-  }
-
-  function on(event: string, listener: SSEListener<T> | ErrorListener): () => void {
-    let remove: () => void;
-    if (event === 'error') {
-      // A wrapper per call, so adding the same function twice needs two removals (as `subscribe`).
-      const entry: ErrorListener = (value) => (listener as ErrorListener)(value);
-      errorListeners.add(entry);
-      remove = () => errorListeners.delete(entry);
-    } else {
-      const entry: SSEListener<T> = (value) => (listener as SSEListener<T>)(value);
-      let listeners = messageListeners.get(event);
-      if (listeners === undefined) messageListeners.set(event, (listeners = new Set()));
-      listeners.add(entry);
-      remove = () => {
-        listeners.delete(entry);
-        if (listeners.size === 0 && messageListeners.get(event) === listeners) messageListeners.delete(event);
-      };
-    }
-    return remove;
+    heartbeatTimer = setTimeout(() => fail(attempt, { type: 'heartbeat-timeout', timeoutMs: heartbeatMs }), heartbeatMs);
   }
 
   const connection: SSEConnection<T> = {
@@ -286,18 +205,25 @@ export function createSSEStream<T = unknown>(
 
   const inspectable = { kind: 'sse', connection } as const;
   if (options.autoConnect ?? true) engine.connect();
-  return {
-    connection,
-    interrupt(verdict) {
-      if (current?.live()) settle(current, verdict);
-    },
-  };
+  return [connection, settle];
 }
 
-function toDataParser<T>(parse: SSEParse<T>): (raw: string, event: string) => T {
-  if (parse === 'json') return (raw) => JSON.parse(raw) as T;
-  if (parse === 'text') return (raw) => raw as T;
-  return parse;
+/** The heartbeat timeout in ms, or null when turned off; throws now for a value that is neither. */
+function heartbeatTimeout(option: number | false | undefined): number | null {
+  const timeoutMs = option ?? DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS;
+  // `false` and 0 turn it off, as `heartbeatMs` does on the server.
+  if (timeoutMs === false || timeoutMs === 0) return null;
+  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new RangeError(`createSSEConnection: heartbeatTimeoutMs must be a positive number (got ${timeoutMs}).`);
+  }
+  return timeoutMs;
+}
+
+/** The backoff after the server's `retry:` field: at least that long, and capped no lower. */
+function withRetryHint(given: BackoffOptions | undefined, serverRetryMs: number | null): BackoffOptions | undefined {
+  if (serverRetryMs === null) return given;
+  const maxMs = Math.max(given?.maxMs ?? DEFAULT_BACKOFF.maxMs, serverRetryMs);
+  return { ...given, minMs: serverRetryMs, maxMs };
 }
 
 /** Releases a response that will not be read, so its connection can close or be reused. */
