@@ -8,7 +8,7 @@ export { backoff, DEFAULT_BACKOFF } from './connection/backoff.js';
 export type { BackoffOptions } from './connection/backoff.js';
 export { browserNetwork } from './env/network.js';
 export type { NetworkEvent, NetworkSource } from './env/network.js';
-export { createSSEConnection } from './sse/sse-connection.js';
+export { createSSEConnection, DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS } from './sse/sse-connection.js';
 export type {
   HeadersInput,
   SSEConnection,

@@ -86,7 +86,7 @@ export interface Poller<T> extends Store<PollState<T>> {
   onResult(listener: (outcome: PollOutcome<T>) => void): () => void;
 }
 
-const IDLE: PollState<never> = Object.freeze({
+const IDLE: PollState<never> = /* @__PURE__ */ Object.freeze({
   status: 'idle',
   data: undefined,
   error: null,
