@@ -11,7 +11,7 @@ import type { SSEConnection, SSEOptions } from './types.js';
  * Default of {@link SSEOptions.heartbeatTimeoutMs}: three of `createEventStream`'s 15 s heartbeats may go missing
  * before a stream is presumed dead, so a stream a proxy keeps open after its server is gone is noticed within 45 s.
  */
-const DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS = 45_000;
+export const DEFAULT_SSE_HEARTBEAT_TIMEOUT_MS = 45_000;
 
 /**
  * A server-sent events connection over `fetch`, with what `EventSource` lacks: headers (fresh per
