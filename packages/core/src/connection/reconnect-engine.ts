@@ -5,7 +5,7 @@ import { assertNever } from '../lib/assert-never.js';
 import { sameFields } from '../lib/same-fields.js';
 import { createStore, type Store } from '../store.js';
 import { backoff, type BackoffOptions } from './backoff.js';
-import { toConnectionStatus, type ConnectionPhase } from './machine.js';
+import { toConnectionStatus, type ConnectionPhase } from './connection-phase.js';
 import { createRetryPolicy } from './retry-policy.js';
 import { INITIAL_CONNECTION_STATE, type ConnectionState } from './status.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONNECTION_STATUSES } from './status.js';
-import { toConnectionStatus, type ConnectionPhase } from './machine.js';
+import { toConnectionStatus, type ConnectionPhase } from './connection-phase.js';
 
 describe('toConnectionStatus', () => {
   it('maps every internal phase onto a public status', () => {
