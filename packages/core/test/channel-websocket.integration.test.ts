@@ -204,7 +204,9 @@ describe('websocketTransport + createRealtimeClient over a real ws server', () =
 
   it('keeps the connection alive with protocol ping/pong frames, and reconnects when pongs stop', async () => {
     const server = await startHubServer();
-    const { client, transport, errors } = clientFor(server.url, { heartbeat: { intervalMs: 40, timeoutMs: 150 } });
+    // timeoutMs bounds the handshake too: 400 ms, not less, so a busy machine running the suite in parallel does not
+    // time out every reconnect's handshake (it did at 150 ms in 2 of ~10 full runs; alone it never failed).
+    const { client, transport, errors } = clientFor(server.url, { heartbeat: { intervalMs: 40, timeoutMs: 400 } });
     const received = collect(client, 'room');
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('open'), WAIT);
 
@@ -217,8 +219,8 @@ describe('websocketTransport + createRealtimeClient over a real ws server', () =
     server.mute = true;
     await vi.waitFor(() => expect(errors.map((error) => error.code)).toContain('heartbeat_timeout'), WAIT);
     server.mute = false;
-    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
+    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), { ...WAIT, timeout: 15_000 });
     server.hub.publish('room', 'back', 1);
     await vi.waitFor(() => expect(received).toHaveLength(1), WAIT);
-  });
+  }, 30_000);
 });
