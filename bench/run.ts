@@ -9,7 +9,16 @@ import path from 'node:path';
 import { renderChart, renderMarkdown, renderTable, type BenchReport } from './lib/report.js';
 import type { BenchRow } from './lib/result.js';
 
-const SUITES = ['sizes', 'sse-parse', 'server', 'compression', 'fanout', 'cluster', 'react-commits', 'chat-room'] as const;
+const SUITES = [
+  'sizes',
+  'sse-parse',
+  'server',
+  'compression',
+  'fanout',
+  'cluster',
+  'react-commits',
+  'chat-room',
+] as const;
 type Suite = (typeof SUITES)[number];
 
 const here = import.meta.dirname;
@@ -76,7 +85,10 @@ function versions(): Record<string, string> {
   };
   const chromium = (() => {
     try {
-      return execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      return execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
     } catch {
       return 'not found';
     }

@@ -15,7 +15,12 @@ const CI_RUN = path.join(ROOT, '.ci', 'run');
 function ciRun(env) {
   const fake = fakeBin(['npm']);
   const child = spawn(CI_RUN, [], {
-    env: { PATH: `${fake.bin}${path.delimiter}${process.env.PATH}`, HOME: process.env.HOME ?? '/tmp', FAKE_LOG: fake.log, ...env },
+    env: {
+      PATH: `${fake.bin}${path.delimiter}${process.env.PATH}`,
+      HOME: process.env.HOME ?? '/tmp',
+      FAKE_LOG: fake.log,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -42,7 +47,10 @@ describe.runIf(process.platform !== 'win32').concurrent('.ci/run', () => {
   });
 
   it('repeats the summary when npm prints error lines after it (setup failed)', async () => {
-    const run = await ciRun({ FAKE_NPM_OUTPUT: 'setup: Chromium missing\n0 passed, 1 failed\nnpm error Lifecycle script `test` failed\n', FAKE_NPM_EXIT: '1' });
+    const run = await ciRun({
+      FAKE_NPM_OUTPUT: 'setup: Chromium missing\n0 passed, 1 failed\nnpm error Lifecycle script `test` failed\n',
+      FAKE_NPM_EXIT: '1',
+    });
     expect(run.status).toBe(1);
     expect(run.last).toBe('0 passed, 1 failed');
   });
@@ -57,7 +65,11 @@ describe.runIf(process.platform !== 'win32').concurrent('.ci/run', () => {
   });
 
   it('stops the command at CI_TIMEOUT and still ends with the summary line', async () => {
-    const run = await ciRun({ FAKE_NPM_OUTPUT: 'test-all: turbo run ...\n', FAKE_NPM_SLEEP_MS: '30000', CI_TIMEOUT: '1' });
+    const run = await ciRun({
+      FAKE_NPM_OUTPUT: 'test-all: turbo run ...\n',
+      FAKE_NPM_SLEEP_MS: '30000',
+      CI_TIMEOUT: '1',
+    });
     expect(run.status).toBe(124);
     expect(run.last).toBe('0 passed, 1 failed');
   });

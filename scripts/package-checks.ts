@@ -36,7 +36,10 @@ type AttwResult =
 
 /** The functions the checks need, imported by the calling test from `publint`, `publint/utils` and `@arethetypeswrong/core`. */
 interface PackageCheckTools<Package> {
-  publint(options: { pack: { tarball: ArrayBuffer }; level: 'warning' }): Promise<{ messages: PublintMessage[]; pkg: Record<string, unknown> }>;
+  publint(options: {
+    pack: { tarball: ArrayBuffer };
+    level: 'warning';
+  }): Promise<{ messages: PublintMessage[]; pkg: Record<string, unknown> }>;
   formatMessage(message: PublintMessage, pkg: Record<string, unknown>): string | undefined;
   createPackageFromTarballData(tarball: Uint8Array): Package;
   checkPackage(pkg: Package): Promise<AttwResult>;
@@ -80,10 +83,14 @@ export function describePackageChecks<Package>({ pkgDir, client, tools }: Packag
     });
 
     it('packs only dist and package metadata', () => {
-      const stray = packed.files.filter((file) => !/^(dist\/|package\.json$|README\.md$|LICENSE(\.md)?$|CHANGELOG\.md$)/.test(file));
+      const stray = packed.files.filter(
+        (file) => !/^(dist\/|package\.json$|README\.md$|LICENSE(\.md)?$|CHANGELOG\.md$)/.test(file),
+      );
       expect(stray, 'files outside dist/ in the tarball').toEqual([]);
       expect(packed.files).toContain('dist/index.js');
-      expect(JSON.stringify(packed.manifest), 'workspace: ranges must be rewritten by pnpm pack').not.toContain('workspace:');
+      expect(JSON.stringify(packed.manifest), 'workspace: ranges must be rewritten by pnpm pack').not.toContain(
+        'workspace:',
+      );
     });
 
     it('declares "type": "module" and "sideEffects": false', () => {
@@ -92,8 +99,13 @@ export function describePackageChecks<Package>({ pkgDir, client, tools }: Packag
     });
 
     it('passes publint with no errors or warnings', async () => {
-      const { messages, pkg } = await tools.publint({ pack: { tarball: toArrayBuffer(packed.tarball) }, level: 'warning' });
-      const problems = messages.map((message) => `${message.type} ${message.code}: ${tools.formatMessage(message, pkg) ?? message.path.join('.')}`);
+      const { messages, pkg } = await tools.publint({
+        pack: { tarball: toArrayBuffer(packed.tarball) },
+        level: 'warning',
+      });
+      const problems = messages.map(
+        (message) => `${message.type} ${message.code}: ${tools.formatMessage(message, pkg) ?? message.path.join('.')}`,
+      );
       expect(problems).toEqual([]);
     }, 60_000);
 
@@ -111,7 +123,9 @@ export function describePackageChecks<Package>({ pkgDir, client, tools }: Packag
       if (client) {
         for (const entry of entries) {
           const firstLine = (await packed.read(entry)).split('\n', 1)[0];
-          expect(firstLine, `${entry} must start with the directive (tsup drops it; keep the banner)`).toBe("'use client';");
+          expect(firstLine, `${entry} must start with the directive (tsup drops it; keep the banner)`).toBe(
+            "'use client';",
+          );
         }
       } else {
         for (const file of packed.files.filter((name) => /\.(c|m)?js$/.test(name))) {
@@ -127,7 +141,9 @@ export function describePackageChecks<Package>({ pkgDir, client, tools }: Packag
 function relevantProblems(result: Exclude<AttwResult, { types: false }>): AttwProblem[] {
   const visibleIn = (index: number, kinds: (kind: string) => boolean) =>
     Object.values(result.entrypoints).some((entrypoint) =>
-      Object.entries(entrypoint.resolutions).some(([kind, resolution]) => kinds(kind) && resolution.visibleProblems?.includes(index)),
+      Object.entries(entrypoint.resolutions).some(
+        ([kind, resolution]) => kinds(kind) && resolution.visibleProblems?.includes(index),
+      ),
     );
   return result.problems.filter((problem, index) => {
     if (problem.resolutionKind) return !ESM_ONLY_IGNORED_RESOLUTIONS.includes(problem.resolutionKind);
@@ -169,7 +185,10 @@ async function newestMtime(dir: string): Promise<{ file: string; mtimeMs: number
 }
 
 async function pack(pkgDir: string, destination: string): Promise<Packed> {
-  const { stdout } = await run('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: pkgDir, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('pnpm', ['pack', '--json', '--pack-destination', destination], {
+    cwd: pkgDir,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const report = JSON.parse(stdout) as { filename: string; files: { path: string }[] };
   const tarball = new Uint8Array(await readFile(report.filename));
   await run('tar', ['-xzf', report.filename, '-C', destination]);

@@ -42,11 +42,14 @@ if (!parsed.success) fail(`registry/registry.ts does not match shadcn's registry
 checkItems(registry, baseUrl);
 
 // With --out, build from a temporary registry.json: the committed one always carries the default URL.
-const registryFile = values.out ? path.join(mkdtempSync(path.join(tmpdir(), 'realtime-registry-')), 'registry.json') : path.join(root, 'registry.json');
+const registryFile = values.out
+  ? path.join(mkdtempSync(path.join(tmpdir(), 'realtime-registry-')), 'registry.json')
+  : path.join(root, 'registry.json');
 writeFileSync(registryFile, `${JSON.stringify(registry, null, 2)}\n`);
 
 // Start from an empty folder so a removed item does not linger in the output.
-if (existsSync(outDir)) for (const file of readdirSync(outDir)) if (file.endsWith('.json')) rmSync(path.join(outDir, file));
+if (existsSync(outDir))
+  for (const file of readdirSync(outDir)) if (file.endsWith('.json')) rmSync(path.join(outDir, file));
 mkdirSync(outDir, { recursive: true });
 
 const shadcn = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'shadcn.cmd' : 'shadcn');
@@ -69,7 +72,8 @@ console.log(`registry: ${registry.items.length} items → ${path.relative(root, 
 function checkItems(registry, baseUrl) {
   const names = new Set(registry.items.map((item) => item.name));
   const fileToItem = new Map();
-  for (const item of registry.items) for (const file of item.files ?? []) fileToItem.set(file.path.replace(/\.tsx?$/, ''), item.name);
+  for (const item of registry.items)
+    for (const file of item.files ?? []) fileToItem.set(file.path.replace(/\.tsx?$/, ''), item.name);
 
   const problems = [];
   // The shadcn CLI rewrites an item's imports to the files it installs by matching file names (a .tsx before a .ts),
@@ -79,7 +83,8 @@ function checkItems(registry, baseUrl) {
     for (const file of item.files ?? []) {
       const name = path.basename(file.path).replace(/\.[jt]sx?$/, '');
       const other = byName.get(name);
-      if (other && other !== file.path) problems.push(`${file.path} and ${other} share the name "${name}": the shadcn CLI would mix up their imports`);
+      if (other && other !== file.path)
+        problems.push(`${file.path} and ${other} share the name "${name}": the shadcn CLI would mix up their imports`);
       byName.set(name, file.path);
     }
   }
@@ -89,11 +94,15 @@ function checkItems(registry, baseUrl) {
     for (const dep of registryDeps) {
       if (!/^https?:/.test(dep)) {
         // A plain name is one of shadcn's own items, fetched from ui.shadcn.com (or the tests' stand-in).
-        if (!primitiveNames.has(dep)) problems.push(`${item.name}: registry dependency ${dep} is not a shadcn primitive vendored in registry/shadcn-ui/registry.ts`);
+        if (!primitiveNames.has(dep))
+          problems.push(
+            `${item.name}: registry dependency ${dep} is not a shadcn primitive vendored in registry/shadcn-ui/registry.ts`,
+          );
         continue;
       }
       const name = dep.startsWith(`${baseUrl}/`) ? dep.slice(baseUrl.length + 1).replace(/\.json$/, '') : null;
-      if (name === null || !names.has(name)) problems.push(`${item.name}: registry dependency ${dep} is not an item of this registry`);
+      if (name === null || !names.has(name))
+        problems.push(`${item.name}: registry dependency ${dep} is not an item of this registry`);
     }
     for (const file of item.files ?? []) {
       const absolute = path.join(root, file.path);
@@ -104,7 +113,9 @@ function checkItems(registry, baseUrl) {
       const source = readFileSync(absolute, 'utf8');
       for (const [, specifier] of source.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
         if (specifier.startsWith('.')) {
-          problems.push(`${item.name}: relative import ${specifier} (use @/registry/realtime/... so shadcn can rewrite it)`);
+          problems.push(
+            `${item.name}: relative import ${specifier} (use @/registry/realtime/... so shadcn can rewrite it)`,
+          );
         } else if (specifier.startsWith('@/registry/')) {
           const target = fileToItem.get(specifier.slice(2));
           if (!target) problems.push(`${item.name}: imports ${specifier}, which no item ships`);
@@ -113,9 +124,14 @@ function checkItems(registry, baseUrl) {
           }
         } else if (specifier.startsWith('@/components/ui/')) {
           const primitive = specifier.slice('@/components/ui/'.length);
-          if (!registryDeps.has(primitive)) problems.push(`${item.name}: imports ${specifier} but does not list "${primitive}" in registryDependencies`);
+          if (!registryDeps.has(primitive))
+            problems.push(
+              `${item.name}: imports ${specifier} but does not list "${primitive}" in registryDependencies`,
+            );
         } else if (specifier.startsWith('@/')) {
-          problems.push(`${item.name}: imports ${specifier}, which shadcn cannot map (use @/registry/realtime/... or @/components/ui/...)`);
+          problems.push(
+            `${item.name}: imports ${specifier}, which shadcn cannot map (use @/registry/realtime/... or @/components/ui/...)`,
+          );
         } else {
           const pkg = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
           if (pkg !== 'react' && pkg !== 'react-dom' && !deps.has(pkg)) {

@@ -24,7 +24,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { planSystemDeps, MANAGERS } from './lib/system-deps.mjs';
-import { childEnv, findChromium, findOnPath, LOCAL_PNPM_DIR, MIN_NODE, PNPM_VERSION, pnpmVersion, ROOT, since } from './lib/toolchain.mjs';
+import {
+  childEnv,
+  findChromium,
+  findOnPath,
+  LOCAL_PNPM_DIR,
+  MIN_NODE,
+  PNPM_VERSION,
+  pnpmVersion,
+  ROOT,
+  since,
+} from './lib/toolchain.mjs';
 
 const { values } = parseArgs({
   options: { 'for-tests': { type: 'boolean', default: false }, 'need-chromium': { type: 'boolean', default: false } },
@@ -44,7 +54,12 @@ function log(message) {
 
 // 1. Node
 const current = process.versions.node.split('.').map(Number);
-const tooOld = current[0] !== MIN_NODE[0] ? current[0] < MIN_NODE[0] : current[1] !== MIN_NODE[1] ? current[1] < MIN_NODE[1] : current[2] < MIN_NODE[2];
+const tooOld =
+  current[0] !== MIN_NODE[0]
+    ? current[0] < MIN_NODE[0]
+    : current[1] !== MIN_NODE[1]
+      ? current[1] < MIN_NODE[1]
+      : current[2] < MIN_NODE[2];
 if (tooOld) fail(`Node ${process.versions.node} is too old: this repo needs Node >= ${MIN_NODE.join('.')}.`);
 
 // 2. Chromium and redis-server, for the tests only
@@ -55,11 +70,17 @@ let pnpm = pnpmVersion();
 if (pnpm !== PNPM_VERSION) {
   log(`pnpm is ${pnpm ? `at ${pnpm}` : 'missing'}; installing pnpm@${PNPM_VERSION} with npm...`);
   const npmArgs = ['--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`];
-  const global = spawnSync('npm', ['install', '--global', ...npmArgs], { stdio: 'inherit', env: childEnv(), timeout: 300_000 });
+  const global = spawnSync('npm', ['install', '--global', ...npmArgs], {
+    stdio: 'inherit',
+    env: childEnv(),
+    timeout: 300_000,
+  });
   pnpm = global.status === 0 ? pnpmVersion() : null;
   if (pnpm !== PNPM_VERSION) {
     // No write access to the global prefix, or another pnpm earlier on PATH: install it next to the repo.
-    log(`global install ${global.status === 0 ? `left pnpm at ${pnpm ?? 'nothing'} on PATH` : 'failed'}; installing into ${LOCAL_PNPM_DIR}`);
+    log(
+      `global install ${global.status === 0 ? `left pnpm at ${pnpm ?? 'nothing'} on PATH` : 'failed'}; installing into ${LOCAL_PNPM_DIR}`,
+    );
     mkdirSync(LOCAL_PNPM_DIR, { recursive: true });
     const local = spawnSync('npm', ['install', '--prefix', LOCAL_PNPM_DIR, '--no-save', ...npmArgs], {
       stdio: 'inherit',
@@ -69,7 +90,9 @@ if (pnpm !== PNPM_VERSION) {
     pnpm = local.status === 0 ? pnpmVersion() : null;
   }
   if (pnpm !== PNPM_VERSION) {
-    fail(`could not get pnpm ${PNPM_VERSION} (found ${pnpm ?? 'none'}). Install it yourself: npm install --global pnpm@${PNPM_VERSION}`);
+    fail(
+      `could not get pnpm ${PNPM_VERSION} (found ${pnpm ?? 'none'}). Install it yourself: npm install --global pnpm@${PNPM_VERSION}`,
+    );
   }
 }
 
@@ -124,7 +147,11 @@ function systemPackages() {
     const installStart = performance.now();
     for (const line of plan.announce.split('\n')) log(line);
     for (const step of plan.steps) {
-      log(`$ ${Object.entries(plan.env).map(([key, value]) => `${key}=${value} `).join('')}${[step.command, ...step.args].join(' ')}`);
+      log(
+        `$ ${Object.entries(plan.env)
+          .map(([key, value]) => `${key}=${value} `)
+          .join('')}${[step.command, ...step.args].join(' ')}`,
+      );
       // No stdin: apt must never wait for an answer; its own output goes straight through so progress shows.
       const result = spawnSync(step.command, step.args, {
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -145,7 +172,9 @@ function systemPackages() {
     const after = systemFacts();
     const still = planSystemDeps(after);
     if (still.action !== 'none') {
-      fail(`apt-get installed ${plan.packages.join(' ')}, but ${still.missing.join(' and ')} is still not found on PATH.\n${plan.help}`);
+      fail(
+        `apt-get installed ${plan.packages.join(' ')}, but ${still.missing.join(' and ')} is still not found on PATH.\n${plan.help}`,
+      );
     }
     log(`installed ${plan.packages.join(' ')} in ${since(installStart)}`);
     Object.assign(facts, after);

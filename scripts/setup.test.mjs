@@ -17,7 +17,10 @@ import { PNPM_VERSION, ROOT } from './lib/toolchain.mjs';
 const repo = mkdtempSync(path.join(os.tmpdir(), 'setup-test-repo-'));
 cpSync(path.join(ROOT, 'scripts'), path.join(repo, 'scripts'), { recursive: true });
 const { packageManager, engines } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'setup-test', type: 'module', packageManager, engines }));
+writeFileSync(
+  path.join(repo, 'package.json'),
+  JSON.stringify({ name: 'setup-test', type: 'module', packageManager, engines }),
+);
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 const SUMMARY = '0 passed, 1 failed';
@@ -73,9 +76,14 @@ describe.concurrent('setup.mjs --for-tests with Chromium and redis-server missin
     expect(out).toContain('npm test needs Chromium (the Storybook and cross-tab tests run in it) and redis-server');
     expect(out).toContain('Running as root with apt-get, so installing chromium redis-server now');
     expect(out).toContain('setup: installed chromium redis-server in');
-    expect(out).toContain(`setup: Chromium: ${path.join(run.bin, 'chromium')}; redis-server: ${path.join(run.bin, 'redis-server')}`);
+    expect(out).toContain(
+      `setup: Chromium: ${path.join(run.bin, 'chromium')}; redis-server: ${path.join(run.bin, 'redis-server')}`,
+    );
     // Then pnpm and the packages, as before.
-    expect(run.calls.filter((call) => call.name === 'pnpm').map((call) => call.args)).toContainEqual(['install', '--frozen-lockfile']);
+    expect(run.calls.filter((call) => call.name === 'pnpm').map((call) => call.args)).toContainEqual([
+      'install',
+      '--frozen-lockfile',
+    ]);
     expect(run.last).toMatch(/^setup: ready: node /);
     expect(ran(run, 'sudo')).toBe(false);
   });
@@ -134,14 +142,21 @@ describe.concurrent('setup.mjs --for-tests with Chromium and redis-server missin
   });
 
   it('--need-chromium, the old flag, behaves the same', async () => {
-    const run = await setup({ commands: ['apt-get', 'pnpm'], flags: ['--need-chromium'], facts: { isRoot: false, platform: 'linux' } });
+    const run = await setup({
+      commands: ['apt-get', 'pnpm'],
+      flags: ['--need-chromium'],
+      facts: { isRoot: false, platform: 'linux' },
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('sudo apt-get update && sudo apt-get install -y chromium redis-server');
     expect(run.last).toBe(SUMMARY);
   });
 
   it('a CHROMIUM_PATH that points nowhere: stops, installs nothing even as root', async () => {
-    const run = await setup({ commands: ['apt-get', 'pnpm', 'redis-server'], env: { CHROMIUM_PATH: '/nonexistent/chrome' } });
+    const run = await setup({
+      commands: ['apt-get', 'pnpm', 'redis-server'],
+      env: { CHROMIUM_PATH: '/nonexistent/chrome' },
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('CHROMIUM_PATH is set to "/nonexistent/chrome"');
     expect(run.last).toBe(SUMMARY);
@@ -159,7 +174,10 @@ describe.concurrent('setup.mjs when nothing is missing, or not for the tests', (
   });
 
   it('Chromium from CHROMIUM_PATH counts, wherever it is', async () => {
-    const run = await setup({ commands: ['apt-get', 'pnpm', 'redis-server'], env: { CHROMIUM_PATH: process.execPath } });
+    const run = await setup({
+      commands: ['apt-get', 'pnpm', 'redis-server'],
+      env: { CHROMIUM_PATH: process.execPath },
+    });
     expect(run.status).toBe(0);
     expect(aptCalls(run)).toEqual([]);
     expect(run.stdout.join('\n')).toContain(`setup: Chromium: ${process.execPath};`);

@@ -28,7 +28,8 @@ const outDir = path.resolve(values.out);
 const { SHADCN_STYLE, shadcnPrimitives } = await tsImport('../registry/shadcn-ui/registry.ts', import.meta.url);
 const registry = { name: 'shadcn', homepage: 'https://ui.shadcn.com', items: shadcnPrimitives };
 const parsed = registrySchema.safeParse(registry);
-if (!parsed.success) fail(`registry/shadcn-ui/registry.ts does not match shadcn's registry schema:\n${parsed.error.message}`);
+if (!parsed.success)
+  fail(`registry/shadcn-ui/registry.ts does not match shadcn's registry schema:\n${parsed.error.message}`);
 
 const styleDir = path.join(outDir, 'styles', SHADCN_STYLE);
 rmSync(styleDir, { recursive: true, force: true });
@@ -38,7 +39,10 @@ try {
   const registryFile = path.join(work, 'registry.json');
   writeFileSync(registryFile, `${JSON.stringify(registry, null, 2)}\n`);
   const shadcn = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'shadcn.cmd' : 'shadcn');
-  const result = spawnSync(shadcn, ['build', registryFile, '--output', styleDir, '--cwd', root], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(shadcn, ['build', registryFile, '--output', styleDir, '--cwd', root], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (result.status !== 0 || /Something went wrong/.test(result.stdout + result.stderr)) {
     fail(`shadcn build failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
   }
@@ -47,7 +51,10 @@ try {
 }
 // `shadcn build` also copies the registry index into the folder; the real style folders have none.
 rmSync(path.join(styleDir, 'registry.json'), { force: true });
-writeFileSync(path.join(outDir, 'styles', 'index.json'), `${JSON.stringify([{ name: 'new-york', label: 'New York' }], null, 2)}\n`);
+writeFileSync(
+  path.join(outDir, 'styles', 'index.json'),
+  `${JSON.stringify([{ name: 'new-york', label: 'New York' }], null, 2)}\n`,
+);
 console.log(`shadcn stand-in: ${shadcnPrimitives.length} primitives → ${path.relative(root, styleDir) || styleDir}`);
 
 function fail(message) {

@@ -19,15 +19,33 @@ const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 const servers = [
-  { name: 'storybook', code: 35, port: 6006, command: ['pnpm', 'storybook'], url: 'http://localhost:6006', probe: '/index.json' },
-  { name: 'web', code: 36, port: 3000, command: ['pnpm', '--filter', 'web', 'dev'], url: 'http://localhost:3000', probe: '/' },
+  {
+    name: 'storybook',
+    code: 35,
+    port: 6006,
+    command: ['pnpm', 'storybook'],
+    url: 'http://localhost:6006',
+    probe: '/index.json',
+  },
+  {
+    name: 'web',
+    code: 36,
+    port: 3000,
+    command: ['pnpm', '--filter', 'web', 'dev'],
+    url: 'http://localhost:3000',
+    probe: '/',
+  },
 ];
 const width = Math.max(...servers.map((server) => server.name.length));
 
 // The packages' dist/ is what apps/web imports; turbo makes this a no-op when nothing changed.
 if (!values['no-build']) {
   const turbo = path.join(ROOT, 'node_modules', '.bin', 'turbo');
-  const build = spawnSync(turbo, ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], { cwd: ROOT, env, stdio: 'inherit' });
+  const build = spawnSync(turbo, ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], {
+    cwd: ROOT,
+    env,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) {
     console.error('start: building the packages failed (see above).');
     process.exit(build.status ?? 1);
@@ -36,7 +54,9 @@ if (!values['no-build']) {
 
 for (const server of servers) {
   if (await portInUse(server.port)) {
-    console.error(`start: port ${server.port} (${server.name}) is already in use. Stop whatever is using it and try again.`);
+    console.error(
+      `start: port ${server.port} (${server.name}) is already in use. Stop whatever is using it and try again.`,
+    );
     process.exit(1);
   }
 }
@@ -46,7 +66,12 @@ let exitCode = 0;
 
 for (const server of servers) {
   // Own process group, so a signal reaches pnpm and everything it started (node, esbuild, next-server).
-  const child = spawn(server.command[0], server.command.slice(1), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(server.command[0], server.command.slice(1), {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   server.child = child;
   const prefix = paint(server.code, `[${server.name.padEnd(width)}]`);
   for (const stream of [child.stdout, child.stderr]) {

@@ -23,7 +23,12 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { childEnv, findChromium, ROOT, since } from './lib/toolchain.mjs';
 
-const TASKS = (process.env.TEST_ALL_TASKS ?? 'build typecheck typecheck:registry lint test build-storybook test-storybook test-scripts').split(/\s+/).filter(Boolean);
+const TASKS = (
+  process.env.TEST_ALL_TASKS ??
+  'build typecheck typecheck:registry lint test build-storybook test-storybook test-scripts'
+)
+  .split(/\s+/)
+  .filter(Boolean);
 const TIMEOUT_MS = Number(process.env.TEST_ALL_TIMEOUT_MIN ?? 60) * 60_000;
 const started = performance.now();
 const isTestTask = (task) => /^test(?:$|[-:])/.test(task);
@@ -86,7 +91,11 @@ for (const task of tasks.sort((a, b) => a.taskId.localeCompare(b.taskId))) {
     let note = '';
     if (!ok && taskFailed === 0) {
       taskFailed = 1;
-      note = !ran ? ' - not run: a dependency failed' : reports.length === 0 ? ` - exit ${exitCode}, no report` : ` - exit ${exitCode}, no failed test in the report`;
+      note = !ran
+        ? ' - not run: a dependency failed'
+        : reports.length === 0
+          ? ` - exit ${exitCode}, no report`
+          : ` - exit ${exitCode}, no failed test in the report`;
     } else if (ok && reports.length === 0) {
       taskFailed = 1;
       note = ' - passed but wrote no .reports/*.json (add the json reporter to its vitest config)';
@@ -97,7 +106,9 @@ for (const task of tasks.sort((a, b) => a.taskId.localeCompare(b.taskId))) {
     if (taskFailed > 0) failures.push(task.taskId);
   } else {
     if (!ok) failed += 1;
-    lines.push(`  ${task.taskId.padEnd(44)} ${ok ? 'ok' : ran ? `FAILED (exit ${exitCode})` : 'FAILED (not run: a dependency failed)'}${cached}`);
+    lines.push(
+      `  ${task.taskId.padEnd(44)} ${ok ? 'ok' : ran ? `FAILED (exit ${exitCode})` : 'FAILED (not run: a dependency failed)'}${cached}`,
+    );
     if (!ok) failures.push(task.taskId);
   }
 }
@@ -108,7 +119,9 @@ if (turboExit !== 0 && failed === 0) {
   failures.push(`turbo (exit ${turboExit}${summary ? '' : ', no run summary'})`);
 }
 
-console.log(`\ntest-all: ${tasks.length} tasks in ${since(started)} (tests count one each; a failed build or typecheck counts as one failure)`);
+console.log(
+  `\ntest-all: ${tasks.length} tasks in ${since(started)} (tests count one each; a failed build or typecheck counts as one failure)`,
+);
 for (const line of lines) console.log(line);
 if (failures.length > 0) console.log(`test-all: failed: ${failures.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
@@ -160,7 +173,12 @@ function statTime(file) {
 
 function run(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env: taskEnv, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: taskEnv,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    });
     const stop = (signal) => {
       try {
         process.kill(-child.pid, signal);

@@ -36,7 +36,11 @@ function RealtimePanel({ active }: { active: boolean }) {
 
   return (
     <AddonPanel active={active}>
-      {snapshot ? <PanelBody snapshot={snapshot} onSelect={select} onCommand={command} /> : <Muted>Waiting for the story…</Muted>}
+      {snapshot ? (
+        <PanelBody snapshot={snapshot} onSelect={select} onCommand={command} />
+      ) : (
+        <Muted>Waiting for the story…</Muted>
+      )}
     </AddonPanel>
   );
 }
@@ -54,7 +58,10 @@ function PanelBody({ snapshot, onSelect, onCommand }: PanelBodyProps) {
   if (snapshot.connections.length === 0) return <Muted>This story has no live realtime connection.</Muted>;
   return (
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(12rem, 18rem) 1fr', height: '100%', fontSize: 12 }}>
-      <ul aria-label="Connections" style={{ listStyle: 'none', margin: 0, padding: 0, borderInlineEnd: border, overflowY: 'auto' }}>
+      <ul
+        aria-label="Connections"
+        style={{ listStyle: 'none', margin: 0, padding: 0, borderInlineEnd: border, overflowY: 'auto' }}
+      >
         {snapshot.connections.map((connection) => (
           <li key={connection.id}>
             <button
@@ -79,20 +86,33 @@ function PanelBody({ snapshot, onSelect, onCommand }: PanelBodyProps) {
               <span style={{ color: theme.textMutedColor }}>
                 {connection.status}
                 {connection.attempt > 0 && ` · attempt ${connection.attempt}`}
-                {connection.kind === 'client' && ` · ${connection.channels.length} channels · outbox ${connection.outbox}`}
+                {connection.kind === 'client' &&
+                  ` · ${connection.channels.length} channels · outbox ${connection.outbox}`}
               </span>
             </button>
           </li>
         ))}
       </ul>
       <div style={{ overflowY: 'auto', padding: 10 }}>
-        {selected ? <ConnectionView connection={selected} log={snapshot.log} onCommand={onCommand} /> : <Muted>Select a connection.</Muted>}
+        {selected ? (
+          <ConnectionView connection={selected} log={snapshot.log} onCommand={onCommand} />
+        ) : (
+          <Muted>Select a connection.</Muted>
+        )}
       </div>
     </div>
   );
 }
 
-function ConnectionView({ connection, log, onCommand }: { connection: Connection; log: DevtoolsSnapshot['log']; onCommand: PanelBodyProps['onCommand'] }) {
+function ConnectionView({
+  connection,
+  log,
+  onCommand,
+}: {
+  connection: Connection;
+  log: DevtoolsSnapshot['log'];
+  onCommand: PanelBodyProps['onCommand'];
+}) {
   const theme = useTheme();
   const [dropCount, setDropCount] = React.useState(3);
   const { id } = connection;
@@ -106,12 +126,19 @@ function ConnectionView({ connection, log, onCommand }: { connection: Connection
         </button>
         {client && (
           <>
-            <button type="button" aria-pressed={connection.chaos.offline} onClick={() => onCommand({ id, action: connection.chaos.offline ? 'online' : 'offline' })}>
+            <button
+              type="button"
+              aria-pressed={connection.chaos.offline}
+              onClick={() => onCommand({ id, action: connection.chaos.offline ? 'online' : 'offline' })}
+            >
               {connection.chaos.offline ? 'Go online' : 'Go offline'}
             </button>
             <label>
               Latency{' '}
-              <select value={connection.chaos.delayMs} onChange={(event) => onCommand({ id, action: 'delay', ms: Number(event.target.value) })}>
+              <select
+                value={connection.chaos.delayMs}
+                onChange={(event) => onCommand({ id, action: 'delay', ms: Number(event.target.value) })}
+              >
                 {[...new Set([...LATENCIES, connection.chaos.delayMs])].map((ms) => (
                   <option key={ms} value={ms}>
                     {ms === 0 ? 'none' : `${ms} ms`}
@@ -121,7 +148,13 @@ function ConnectionView({ connection, log, onCommand }: { connection: Connection
             </label>
             <label>
               Drop next{' '}
-              <input type="number" min={1} value={dropCount} onChange={(event) => setDropCount(Math.max(1, Number(event.target.value) || 1))} style={{ width: 48 }} />
+              <input
+                type="number"
+                min={1}
+                value={dropCount}
+                onChange={(event) => setDropCount(Math.max(1, Number(event.target.value) || 1))}
+                style={{ width: 48 }}
+              />
             </label>
             <button type="button" onClick={() => onCommand({ id, action: 'drop', count: dropCount })}>
               Drop
@@ -186,12 +219,17 @@ function ConnectionView({ connection, log, onCommand }: { connection: Connection
               <li key={event.seq} style={{ borderTop: `1px solid ${theme.appBorderColor}`, padding: '3px 0' }}>
                 <details>
                   <summary style={{ cursor: 'pointer' }}>
-                    <span aria-label={event.direction === 'in' ? 'in' : 'out'}>{event.direction === 'in' ? '↓' : '↑'}</span> {event.type}
+                    <span aria-label={event.direction === 'in' ? 'in' : 'out'}>
+                      {event.direction === 'in' ? '↓' : '↑'}
+                    </span>{' '}
+                    {event.type}
                     {event.event && ` ${event.event}`}
                     {event.channel && ` · ${event.channel}`}
                     {event.fault && ` · ${event.fault}`} · {event.size} B · {new Date(event.at).toLocaleTimeString()}
                   </summary>
-                  <pre style={{ margin: '4px 0', whiteSpace: 'pre-wrap' }}>{JSON.stringify(event.payload, null, 2)}</pre>
+                  <pre style={{ margin: '4px 0', whiteSpace: 'pre-wrap' }}>
+                    {JSON.stringify(event.payload, null, 2)}
+                  </pre>
                 </details>
               </li>
             ))}

@@ -50,7 +50,12 @@ export interface BundleSize {
  */
 export async function bundleSize(entrySource: string, options: BundleOptions = {}): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: entrySource, resolveDir: options.resolveDir ?? BENCH_DIR, loader: 'tsx', sourcefile: 'entry.tsx' },
+    stdin: {
+      contents: entrySource,
+      resolveDir: options.resolveDir ?? BENCH_DIR,
+      loader: 'tsx',
+      sourcefile: 'entry.tsx',
+    },
     bundle: true,
     minify: true,
     format: 'esm',

@@ -8,7 +8,12 @@ const TSX = import.meta.resolve('tsx');
 export type Children = Set<ChildProcess>;
 
 /** Forks `script` (TypeScript, run with tsx and the `source` condition) with an IPC channel, tracked in `children`. */
-export function forkChild(children: Children, script: string, args: readonly string[], options: { execArgv?: readonly string[]; env?: ForkOptions['env'] } = {}): ChildProcess {
+export function forkChild(
+  children: Children,
+  script: string,
+  args: readonly string[],
+  options: { execArgv?: readonly string[]; env?: ForkOptions['env'] } = {},
+): ChildProcess {
   const child = fork(script, [...args], {
     execArgv: ['--conditions=source', '--import', TSX, ...(options.execArgv ?? [])],
     ...(options.env ? { env: options.env } : {}),

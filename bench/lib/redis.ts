@@ -20,7 +20,11 @@ export async function startRedis(children: Children): Promise<BenchRedis> {
       probe.close(() => resolve(free));
     });
   });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   track(children, child);
   child.on('error', () => {});
   const deadline = Date.now() + 10_000;

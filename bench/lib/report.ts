@@ -21,7 +21,9 @@ function figure(value: Figure | undefined): string {
 function cells(row: BenchRow): Record<(typeof COLUMNS)[number], string> {
   const ratio = ratioOf(row);
   const met = isMet(row);
-  const target = row.target ? `${row.target.kind === 'ratio' ? 'ratio' : 'ours'} ${row.target.op} ${row.target.value}` : 'report';
+  const target = row.target
+    ? `${row.target.kind === 'ratio' ? 'ratio' : 'ours'} ${row.target.op} ${row.target.value}`
+    : 'report';
   return {
     measure: row.measure,
     ours: figure(row.ours),
@@ -37,7 +39,11 @@ export function renderTable(report: BenchReport): string {
   const rows = report.rows.map(cells);
   const widths = COLUMNS.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
   const line = (values: readonly string[]) => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ');
-  return [line(COLUMNS), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(COLUMNS.map((column) => row[column])))].join('\n');
+  return [
+    line(COLUMNS),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(COLUMNS.map((column) => row[column]))),
+  ].join('\n');
 }
 
 /** BENCHMARKS.md: the table, the machine, the versions, the chart and the notes. */
@@ -94,7 +100,12 @@ export function goalScore(row: BenchRow): number | undefined {
   if (measured === undefined || !Number.isFinite(measured)) return undefined;
   // A goal of 0 (e.g. "0 dropped") is met exactly at 0: score it against 1 so it plots.
   const goal = row.target.value === 0 ? 1 : row.target.value;
-  const score = row.target.op === '<=' ? (row.target.value === 0 ? measured + 0.1 : measured / goal) : goal / Math.max(measured, 1e-9);
+  const score =
+    row.target.op === '<='
+      ? row.target.value === 0
+        ? measured + 0.1
+        : measured / goal
+      : goal / Math.max(measured, 1e-9);
   return Math.max(score, 1e-3);
 }
 
@@ -113,7 +124,8 @@ export function renderSvg(report: BenchReport): string {
   const height = top + rows.length * (barHeight + gap) + 40;
   const min = Math.log10(0.05);
   const max = Math.log10(20);
-  const x = (score: number) => left + ((Math.log10(Math.min(Math.max(score, 0.05), 20)) - min) / (max - min)) * (width - left - right);
+  const x = (score: number) =>
+    left + ((Math.log10(Math.min(Math.max(score, 0.05), 20)) - min) / (max - min)) * (width - left - right);
   const goalX = x(1);
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const bars = rows
@@ -133,7 +145,10 @@ export function renderSvg(report: BenchReport): string {
     })
     .join('\n');
   const ticks = [0.1, 0.25, 0.5, 1, 2, 4, 10]
-    .map((tick) => `<line x1="${x(tick)}" x2="${x(tick)}" y1="${top - 6}" y2="${height - 34}" stroke="#e2e8f0"/><text x="${x(tick)}" y="${height - 18}" font-size="11" text-anchor="middle" fill="#64748b">${tick}</text>`)
+    .map(
+      (tick) =>
+        `<line x1="${x(tick)}" x2="${x(tick)}" y1="${top - 6}" y2="${height - 34}" stroke="#e2e8f0"/><text x="${x(tick)}" y="${height - 18}" font-size="11" text-anchor="middle" fill="#64748b">${tick}</text>`,
+    )
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">
 <rect width="100%" height="100%" fill="#ffffff"/>

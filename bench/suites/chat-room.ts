@@ -55,7 +55,11 @@ async function buildPage(): Promise<{ dir: string; files: Map<string, { type: st
   for (const result of outputs) {
     if (!('output' in result)) continue;
     for (const chunk of result.output) {
-      const type = chunk.fileName.endsWith('.css') ? 'text/css' : chunk.fileName.endsWith('.html') ? 'text/html' : 'text/javascript';
+      const type = chunk.fileName.endsWith('.css')
+        ? 'text/css'
+        : chunk.fileName.endsWith('.html')
+          ? 'text/html'
+          : 'text/javascript';
       files.set(`/${chunk.fileName}`, { type, body: Buffer.from(readFileSync(path.join(dir, chunk.fileName))) });
     }
   }
@@ -63,7 +67,11 @@ async function buildPage(): Promise<{ dir: string; files: Map<string, { type: st
   return { dir, files };
 }
 
-async function runPage(browser: Browser, files: Map<string, { type: string; body: Buffer }>, mode: Mode): Promise<PageResult> {
+async function runPage(
+  browser: Browser,
+  files: Map<string, { type: string; body: Buffer }>,
+  mode: Mode,
+): Promise<PageResult> {
   const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
   try {
     const errors: string[] = [];
@@ -74,8 +82,12 @@ async function runPage(browser: Browser, files: Map<string, { type: string; body
       if (!file) return route.fulfill({ status: 404, body: 'not found' });
       return route.fulfill({ contentType: file.type, body: file.body });
     });
-    await page.goto(`${ORIGIN}/?${new URLSearchParams({ mode, n: String(MESSAGES), scrollMs: String(SCROLL_MS) }).toString()}`);
-    await page.waitForFunction(() => typeof (window as unknown as { __bench?: unknown }).__bench === 'function', null, { timeout: 120_000 });
+    await page.goto(
+      `${ORIGIN}/?${new URLSearchParams({ mode, n: String(MESSAGES), scrollMs: String(SCROLL_MS) }).toString()}`,
+    );
+    await page.waitForFunction(() => typeof (window as unknown as { __bench?: unknown }).__bench === 'function', null, {
+      timeout: 120_000,
+    });
     const result = await page.evaluate(() => (window as unknown as { __bench: () => Promise<PageResult> }).__bench());
     if (errors.length > 0) throw new Error(`chat-room: the ${mode} page threw: ${errors.join('; ')}`);
     return result;
@@ -86,9 +98,12 @@ async function runPage(browser: Browser, files: Map<string, { type: string; body
 
 const p95 = (frames: readonly number[]) => {
   const sorted = [...frames].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] as number);
+  return sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] as number);
 };
-const fps = (frames: readonly number[]) => (frames.length === 0 ? 0 : (1000 * frames.length) / frames.reduce((sum, ms) => sum + ms, 0));
+const fps = (frames: readonly number[]) =>
+  frames.length === 0 ? 0 : (1000 * frames.length) / frames.reduce((sum, ms) => sum + ms, 0);
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 function describe(label: string, results: readonly PageResult[]): string {

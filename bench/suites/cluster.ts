@@ -89,13 +89,19 @@ interface PresenceSample {
 async function startPresenceRig(mode: PresenceMode, redis: BenchRedis): Promise<PresenceRig> {
   const servers: { child: ChildProcess; url: string }[] = [];
   const overRedis = mode === 'two' || mode === 'one-redis';
-  for (let i = 0; i < (mode === 'two' || mode === 'split' ? 2 : 1); i++) servers.push(await startServer(children, overRedis ? { redisUrl: redis.url } : {}));
+  for (let i = 0; i < (mode === 'two' || mode === 'split' ? 2 : 1); i++)
+    servers.push(await startServer(children, overRedis ? { redisUrl: redis.url } : {}));
   // A channel per rig: the rigs over Redis share one redis-server, and must not see each other's members.
   const channel = `room-${mode}`;
   const { connections, members } = PRESENCE;
   const configs: PresenceClientsConfig[] =
     mode === 'split'
-      ? servers.map((server) => ({ urls: [server.url], connections: connections / servers.length, members: members / servers.length, channel }))
+      ? servers.map((server) => ({
+          urls: [server.url],
+          connections: connections / servers.length,
+          members: members / servers.length,
+          channel,
+        }))
       : [{ urls: servers.map((server) => server.url), connections, members, channel }];
   const clients: ChildProcess[] = [];
   for (const config of configs) {
@@ -109,12 +115,22 @@ async function startPresenceRig(mode: PresenceMode, redis: BenchRedis): Promise<
 let presenceRound = 0;
 
 /** One run: the server clocks start, every member updates its data, the clocks stop once every connection has every last update. */
-async function measurePresence(rig: PresenceRig, redis: Redis, load: { updates: number; intervalMs: number } = PRESENCE): Promise<PresenceSample> {
+async function measurePresence(
+  rig: PresenceRig,
+  redis: Redis,
+  load: { updates: number; intervalMs: number } = PRESENCE,
+): Promise<PresenceSample> {
   const round = presenceRound++;
   const redisBefore = await redisCpu(redis);
   await Promise.all(rig.servers.map((server) => ask(server, { type: 'cpu-start' }, 'cpu-started')));
   const done = Promise.all(rig.clients.map((clients) => next<FromPresenceClients, 'done'>(clients, 'done')));
-  for (const clients of rig.clients) clients.send({ type: 'run', round, updates: load.updates, intervalMs: load.intervalMs } satisfies ToPresenceClients);
+  for (const clients of rig.clients)
+    clients.send({
+      type: 'run',
+      round,
+      updates: load.updates,
+      intervalMs: load.intervalMs,
+    } satisfies ToPresenceClients);
   const results = await done;
   const cpu = await Promise.all(rig.servers.map((server) => ask(server, { type: 'cpu-stop' }, 'cpu')));
   const redisMicros = (await redisCpu(redis)) - redisBefore;
@@ -241,6 +257,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const rows = await run();
   for (const row of rows) {
     const ratio = row.peer ? ` → ${(row.ours.value / row.peer.value).toFixed(2)}×` : '';
-    console.log(`${row.measure}: ours ${row.ours.value} ${row.ours.unit}${row.peer ? `, ${row.peer.name} ${row.peer.value} ${row.peer.unit}` : ''}${ratio}\n  ${row.note ?? ''}`);
+    console.log(
+      `${row.measure}: ours ${row.ours.value} ${row.ours.unit}${row.peer ? `, ${row.peer.name} ${row.peer.value} ${row.peer.unit}` : ''}${ratio}\n  ${row.note ?? ''}`,
+    );
   }
 }

@@ -58,7 +58,24 @@ function prng(seed: number): () => number {
   return () => (state = (state * 1_664_525 + 1_013_904_223) >>> 0) / 2 ** 32;
 }
 
-const WORDS = ['order', 'shipped', 'pending', 'north', 'south', 'revenue', 'active', 'latency', 'deploy', 'review', 'merged', 'queue', 'the', 'a', 'is', 'to'];
+const WORDS = [
+  'order',
+  'shipped',
+  'pending',
+  'north',
+  'south',
+  'revenue',
+  'active',
+  'latency',
+  'deploy',
+  'review',
+  'merged',
+  'queue',
+  'the',
+  'a',
+  'is',
+  'to',
+];
 const NAMES = ['ada', 'grace', 'linus', 'margaret', 'ken', 'barbara', 'dennis', 'frances'];
 
 /** The data of message `n` of a kind: about 150 B, 2 KB or 20 KB of JSON. */
@@ -69,8 +86,14 @@ export function payload(kind: Kind, n: number): Record<string, unknown> {
   const id = () => Math.floor(random() * 2 ** 32).toString(36);
   const at = new Date(1_763_000_000_000 + Math.floor(random() * 1e9)).toISOString();
   if (kind === 'chat') return { id: `msg_${id()}`, user: pick(NAMES), text: sentence(12), at };
-  const metric = () => ({ name: `${pick(WORDS)}.${pick(WORDS)}`, value: Math.round(random() * 1e6) / 100, delta: Math.round((random() - 0.5) * 1e4) / 100, unit: pick(['ms', 'req/s', '%', 'MB']) });
-  if (kind === 'snapshot') return { dashboard: 'ops', at, status: pick(['ok', 'degraded']), metrics: Array.from({ length: 29 }, metric) };
+  const metric = () => ({
+    name: `${pick(WORDS)}.${pick(WORDS)}`,
+    value: Math.round(random() * 1e6) / 100,
+    delta: Math.round((random() - 0.5) * 1e4) / 100,
+    unit: pick(['ms', 'req/s', '%', 'MB']),
+  });
+  if (kind === 'snapshot')
+    return { dashboard: 'ops', at, status: pick(['ok', 'degraded']), metrics: Array.from({ length: 29 }, metric) };
   return {
     id: `doc_${id()}`,
     title: sentence(6),
@@ -120,7 +143,8 @@ async function serverChild(mode: Mode): Promise<void> {
   });
   let realtime: Realtime | undefined;
   let sio: SocketIOServer | undefined;
-  if (mode === 'sio-on') sio = new SocketIOServer(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: true });
+  if (mode === 'sio-on')
+    sio = new SocketIOServer(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: true });
   else {
     // logSize 1: the channel log would otherwise hold the last 1000 broadcasts and blur the memory figure.
     realtime = await createRealtime({ redis: false, rateLimit: false, logSize: 1 });
@@ -216,8 +240,12 @@ async function clientsChild(mode: Mode, url: string, count: number): Promise<voi
   for (let i = 0; i < count; i++) await (mode === 'sio-on' ? openSocketIO() : openRealtime());
 
   // engine.io-client runs over `ws` in Node: its socket says what was negotiated.
-  const sioExtensions = (socket: SocketIOClient) => (socket.io.engine.transport as unknown as { ws?: WebSocket }).ws?.extensions ?? '';
-  const deflating = mode === 'sio-on' ? sio.filter((socket) => sioExtensions(socket).includes('permessage-deflate')).length : rk.filter((ws) => ws.extensions.includes('permessage-deflate')).length;
+  const sioExtensions = (socket: SocketIOClient) =>
+    (socket.io.engine.transport as unknown as { ws?: WebSocket }).ws?.extensions ?? '';
+  const deflating =
+    mode === 'sio-on'
+      ? sio.filter((socket) => sioExtensions(socket).includes('permessage-deflate')).length
+      : rk.filter((ws) => ws.extensions.includes('permessage-deflate')).length;
   tell({ type: 'ready', deflating });
 
   process.on('message', (message: ToClients) => {
@@ -236,20 +264,31 @@ const SELF = fileURLToPath(import.meta.url);
 const children = new Set<ChildProcess>();
 
 function start(role: 'server' | 'clients', args: readonly string[]): ChildProcess {
-  return forkChild(children, SELF, args, { execArgv: ['--expose-gc'], env: { ...process.env, COMPRESSION_BENCH_ROLE: role } });
+  return forkChild(children, SELF, args, {
+    execArgv: ['--expose-gc'],
+    env: { ...process.env, COMPRESSION_BENCH_ROLE: role },
+  });
 }
 
 const stop = stopChild;
 
 /** The next message of `type` from `child`, within {@link WAIT_MS}; a client's `failed` rejects. */
-function next<M extends FromServer | FromClients, T extends M['type']>(child: ChildProcess, type: T): Promise<Extract<M, { type: T }>> {
+function next<M extends FromServer | FromClients, T extends M['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<M, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)), WAIT_MS);
+    const timer = setTimeout(
+      () => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)),
+      WAIT_MS,
+    );
     const onMessage = (message: M) => {
       if (message.type === type) done(undefined, message as Extract<M, { type: T }>);
-      else if (message.type === 'failed') done(new Error(`Clients failed while waiting for '${type}': ${(message as { reason: string }).reason}`));
+      else if (message.type === 'failed')
+        done(new Error(`Clients failed while waiting for '${type}': ${(message as { reason: string }).reason}`));
     };
-    const onExit = (code: number | null) => done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
+    const onExit = (code: number | null) =>
+      done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
     function done(error: Error | undefined, message?: Extract<M, { type: T }>) {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -361,7 +400,15 @@ function spread(values: readonly number[]): string {
 
 type Series = Record<Mode, number[]>;
 
-function compare(measure: string, unit: string, series: Series, ours: Mode, peer: Mode, target: BenchRow['target'], note: string): BenchRow {
+function compare(
+  measure: string,
+  unit: string,
+  series: Series,
+  ours: Mode,
+  peer: Mode,
+  target: BenchRow['target'],
+  note: string,
+): BenchRow {
   return {
     measure,
     ours: { value: fixed(median(series[ours])), unit },
@@ -426,7 +473,15 @@ export async function run(): Promise<BenchRow[]> {
           { kind: 'ratio', op: '<=', value: kind === 'chat' ? 1 : 0.5 },
           `${setup} Server sockets' bytesWritten / deliveries (WebSocket headers included). ${kind === 'chat' ? 'Under the 1 KiB threshold: must not grow. ' : ''}${sio} ${negotiated}`,
         ),
-        compare(`WebSocket bytes/delivery with compression vs Socket.IO, ${label}`, 'B', b, 'rk-on', 'sio-on', undefined, `${setup} ${takeover}`),
+        compare(
+          `WebSocket bytes/delivery with compression vs Socket.IO, ${label}`,
+          'B',
+          b,
+          'rk-on',
+          'sio-on',
+          undefined,
+          `${setup} ${takeover}`,
+        ),
         compare(
           `server CPU µs/delivery with compression, ${label}`,
           'µs',
@@ -467,7 +522,8 @@ export async function run(): Promise<BenchRow[]> {
 
 const role = process.env.COMPRESSION_BENCH_ROLE;
 if (role === 'server') await serverChild(process.argv[2] as Mode);
-else if (role === 'clients') await clientsChild(process.argv[2] as Mode, process.argv[3] as string, Number(process.argv[4]));
+else if (role === 'clients')
+  await clientsChild(process.argv[2] as Mode, process.argv[3] as string, Number(process.argv[4]));
 else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const kill = () => children.forEach((child) => child.kill('SIGKILL'));
   process.once('exit', kill);
@@ -478,5 +534,8 @@ else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).h
     });
   }
   const rows = await run();
-  for (const row of rows) console.log(`${row.measure}: ours ${row.ours.value} ${row.ours.unit}, ${row.peer?.name ?? ''} ${row.peer?.value ?? ''} → ${row.peer ? (row.ours.value / row.peer.value).toFixed(2) : ''}\n  ${row.note ?? ''}`);
+  for (const row of rows)
+    console.log(
+      `${row.measure}: ours ${row.ours.value} ${row.ours.unit}, ${row.peer?.name ?? ''} ${row.peer?.value ?? ''} → ${row.peer ? (row.ours.value / row.peer.value).toFixed(2) : ''}\n  ${row.note ?? ''}`,
+    );
 }

@@ -57,9 +57,19 @@ type ToServer = { readonly type: 'run'; readonly kind: Kind } | { readonly type:
 type FromServer =
   | { readonly type: 'listening'; readonly port: number }
   | { readonly type: 'running' }
-  | { readonly type: 'stopped'; readonly micros: number; readonly delayP99: number; readonly delayMax: number; readonly publishErrors: number };
+  | {
+      readonly type: 'stopped';
+      readonly micros: number;
+      readonly delayP99: number;
+      readonly delayMax: number;
+      readonly publishErrors: number;
+    };
 type ToClients = { readonly type: 'expect'; readonly perClient: number };
-type FromClients = { readonly type: 'ready' } | { readonly type: 'expecting' } | { readonly type: 'done' } | { readonly type: 'failed'; readonly reason: string };
+type FromClients =
+  | { readonly type: 'ready' }
+  | { readonly type: 'expecting' }
+  | { readonly type: 'done' }
+  | { readonly type: 'failed'; readonly reason: string };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The server child: one mode on 127.0.0.1; publishes on command, reporting its CPU time and event-loop delay.
@@ -75,7 +85,12 @@ async function serverChild(mode: Mode): Promise<void> {
   else {
     // logSize 1: only the fan-out is measured, not a log of thousands of messages.
     realtime = await createRealtime({ redis: false, rateLimit: false, logSize: 1 });
-    createWebSocketEndpoint({ server, path: '/realtime', realtime, ...(mode === 'rk-off' ? { coalesceMs: false } : {}) });
+    createWebSocketEndpoint({
+      server,
+      path: '/realtime',
+      realtime,
+      ...(mode === 'rk-off' ? { coalesceMs: false } : {}),
+    });
   }
   let cpu: NodeJS.CpuUsage | undefined;
   let publishErrors = 0;
@@ -108,7 +123,13 @@ async function serverChild(mode: Mode): Promise<void> {
     else {
       const used = process.cpuUsage(cpu);
       delay.disable();
-      reply({ type: 'stopped', micros: used.user + used.system, delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6, publishErrors });
+      reply({
+        type: 'stopped',
+        micros: used.user + used.system,
+        delayP99: delay.percentile(99) / 1e6,
+        delayMax: delay.max / 1e6,
+        publishErrors,
+      });
     }
   });
   process.on('disconnect', () => process.exit(0));
@@ -154,7 +175,9 @@ async function clientsChild(mode: Mode, url: string, count: number): Promise<voi
       socket.on('disconnect', () => lost('a Socket.IO client disconnected'));
     });
   for (let i = 0; i < count; i += 25) {
-    await Promise.all(Array.from({ length: Math.min(25, count - i) }, () => (mode === 'sio' ? openSocketIO() : openRealtime())));
+    await Promise.all(
+      Array.from({ length: Math.min(25, count - i) }, () => (mode === 'sio' ? openSocketIO() : openRealtime())),
+    );
   }
   tell({ type: 'ready' });
   process.on('message', (message: ToClients) => {
@@ -176,14 +199,22 @@ function start(role: 'server' | 'clients', args: readonly string[]): ChildProces
 }
 
 /** The next message of `type` from `child`, within {@link WAIT_MS}; a client's `failed` rejects. */
-function next<M extends FromServer | FromClients, T extends M['type']>(child: ChildProcess, type: T): Promise<Extract<M, { type: T }>> {
+function next<M extends FromServer | FromClients, T extends M['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<M, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)), WAIT_MS);
+    const timer = setTimeout(
+      () => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)),
+      WAIT_MS,
+    );
     const onMessage = (message: M) => {
       if (message.type === type) done(undefined, message as Extract<M, { type: T }>);
-      else if (message.type === 'failed') done(new Error(`Clients failed while waiting for '${type}': ${(message as { reason: string }).reason}`));
+      else if (message.type === 'failed')
+        done(new Error(`Clients failed while waiting for '${type}': ${(message as { reason: string }).reason}`));
     };
-    const onExit = (code: number | null) => done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
+    const onExit = (code: number | null) =>
+      done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
     function done(error: Error | undefined, message?: Extract<M, { type: T }>) {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -251,7 +282,15 @@ function spread(values: readonly number[]): string {
 
 type Series = Record<Mode, number[]>;
 
-function compare(measure: string, unit: string, series: Series, ours: Mode, peer: Mode, target: BenchRow['target'], note: string): BenchRow {
+function compare(
+  measure: string,
+  unit: string,
+  series: Series,
+  ours: Mode,
+  peer: Mode,
+  target: BenchRow['target'],
+  note: string,
+): BenchRow {
   return {
     measure,
     ours: { value: fixed(median(series[ours])), unit },
@@ -287,7 +326,10 @@ export async function run(): Promise<BenchRow[]> {
     const burstSetup = `${burst.rounds} rounds ${burst.intervalMs} ms apart of ${burst.perRound} publishes in one macrotask, to ${SUBSCRIBERS} subscribers of one channel (${burst.rounds * burst.perRound * SUBSCRIBERS} deliveries); server CPU (user+system) / deliveries.`;
     const pacedSetup = `${paced.rounds} publishes ${paced.intervalMs} ms apart, one per turn, to ${SUBSCRIBERS} subscribers; server CPU / deliveries.`;
     const delays = (kind: Kind) =>
-      MODES.map((mode) => `${MODE_NAMES[mode]} p99 ${fixed(median(p99[kind][mode]))} ms, max ${fixed(median(max[kind][mode]))} ms`).join('; ');
+      MODES.map(
+        (mode) =>
+          `${MODE_NAMES[mode]} p99 ${fixed(median(p99[kind][mode]))} ms, max ${fixed(median(max[kind][mode]))} ms`,
+      ).join('; ');
     const off = `coalesceMs: false writes each frame to its socket as it is sent (one write per frame and socket, as the endpoint did before coalescing), still from the frame bytes built once per broadcast.`;
     return [
       compare(
@@ -325,7 +367,8 @@ export async function run(): Promise<BenchRow[]> {
 
 const role = process.env.FANOUT_BENCH_ROLE;
 if (role === 'server') await serverChild(process.argv[2] as Mode);
-else if (role === 'clients') await clientsChild(process.argv[2] as Mode, process.argv[3] as string, Number(process.argv[4]));
+else if (role === 'clients')
+  await clientsChild(process.argv[2] as Mode, process.argv[3] as string, Number(process.argv[4]));
 else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const kill = () => children.forEach((child) => child.kill('SIGKILL'));
   process.once('exit', kill);
@@ -336,5 +379,8 @@ else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).h
     });
   }
   const rows = await run();
-  for (const row of rows) console.log(`${row.measure}: ours ${row.ours.value} ${row.ours.unit}, ${row.peer?.name ?? ''} ${row.peer?.value ?? ''} → ${row.peer ? (row.ours.value / row.peer.value).toFixed(2) : ''}\n  ${row.note ?? ''}`);
+  for (const row of rows)
+    console.log(
+      `${row.measure}: ours ${row.ours.value} ${row.ours.unit}, ${row.peer?.name ?? ''} ${row.peer?.value ?? ''} → ${row.peer ? (row.ours.value / row.peer.value).toFixed(2) : ''}\n  ${row.note ?? ''}`,
+    );
 }

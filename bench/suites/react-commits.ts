@@ -199,9 +199,7 @@ async function runPage(browser: Browser, script: string, mode: Mode): Promise<Pa
     });
     await page.goto(`${ORIGIN}/?${query.toString()}`);
     await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
-    const result = await page.evaluate(() =>
-      (window as unknown as { __bench: () => Promise<PageResult> }).__bench(),
-    );
+    const result = await page.evaluate(() => (window as unknown as { __bench: () => Promise<PageResult> }).__bench());
     if (errors.length > 0) throw new Error(`react-commits: the ${mode} page threw: ${errors.join('; ')}`);
     if (result.sent !== Math.round((RATE * DURATION_MS) / 1000)) {
       throw new Error(`react-commits: the ${mode} page sent ${result.sent} events`);
@@ -220,7 +218,13 @@ function describe(label: string, results: readonly PageResult[]): string {
     `${label}: commits/s ${results.map((r) => fixed(r.commitsDuring / (r.sendMs / 1000))).join('/')}, ` +
     `shown ${results.map((r) => r.shown).join('/')} of ${results[0]?.sent ?? 0}, ` +
     `settle ${fixed(m((r) => r.settleMs))} ms, batches ${fixed(m((r) => r.batches))}, ` +
-    `frames ${fixed(m((r) => r.frames))} (p95 ${fixed(m((r) => r.frameP95Ms), 1)} ms, max ${fixed(m((r) => r.frameMaxMs), 1)} ms), ` +
+    `frames ${fixed(m((r) => r.frames))} (p95 ${fixed(
+      m((r) => r.frameP95Ms),
+      1,
+    )} ms, max ${fixed(
+      m((r) => r.frameMaxMs),
+      1,
+    )} ms), ` +
     `long tasks ${fixed(m((r) => r.longTasks))} (${fixed(m((r) => r.longTaskMs))} ms)`
   );
 }

@@ -14,7 +14,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { forkChild, stopChild } from '../lib/children.js';
 import { startRedis } from '../lib/redis.js';
 import { isMet, median, ratioOf, type BenchRow } from '../lib/result.js';
-import type { ClientConfig, ClientKind, FromClients, FromServer, ServerConfig, ToClients, ToServer } from '../lib/server/protocol.js';
+import type {
+  ClientConfig,
+  ClientKind,
+  FromClients,
+  FromServer,
+  ServerConfig,
+  ToClients,
+  ToServer,
+} from '../lib/server/protocol.js';
 
 const QUICK = process.env.SERVER_BENCH_QUICK === '1';
 const SCALE = QUICK ? 0.1 : 1;
@@ -39,13 +47,20 @@ async function stopAll(): Promise<void> {
 }
 
 /** The next message of `type` from `child`, within {@link WAIT_MS}. */
-function next<M extends FromServer | FromClients, T extends M['type']>(child: ChildProcess, type: T): Promise<Extract<M, { type: T }>> {
+function next<M extends FromServer | FromClients, T extends M['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<M, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)), WAIT_MS);
+    const timer = setTimeout(
+      () => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)),
+      WAIT_MS,
+    );
     const onMessage = (message: M) => {
       if (message.type === type) done(undefined, message as Extract<M, { type: T }>);
     };
-    const onExit = (code: number | null) => done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
+    const onExit = (code: number | null) =>
+      done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
     function done(error: Error | undefined, message?: Extract<M, { type: T }>) {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -74,7 +89,10 @@ interface Rig {
   readonly n: number;
 }
 
-async function startServer(config: ServerConfig, execArgv: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(
+  config: ServerConfig,
+  execArgv: readonly string[] = [],
+): Promise<{ child: ChildProcess; port: number }> {
   const child = start(SERVER_SCRIPT, config, execArgv);
   const { port } = await next<FromServer, 'listening'>(child, 'listening');
   return { child, port };
@@ -87,7 +105,11 @@ async function startClients(kind: ClientKind, url: string, count: number): Promi
 }
 
 function urlOf(kind: ClientKind, port: number): string {
-  return kind === 'sse' ? `http://127.0.0.1:${port}/sse` : kind === 'sio' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}/realtime`;
+  return kind === 'sse'
+    ? `http://127.0.0.1:${port}/sse`
+    : kind === 'sio'
+      ? `http://127.0.0.1:${port}`
+      : `ws://127.0.0.1:${port}/realtime`;
 }
 
 /** One server and `n` clients over `processes` client processes. */
@@ -95,7 +117,8 @@ async function startRig(config: ServerConfig, kind: ClientKind, n: number, proce
   const server = await startServer(config);
   const clients: ChildProcess[] = [];
   // One process after another: each connects in batches, so the accept backlog never overflows.
-  for (let i = 0; i < processes; i++) clients.push(await startClients(kind, urlOf(kind, server.port), share(n, processes, i)));
+  for (let i = 0; i < processes; i++)
+    clients.push(await startClients(kind, urlOf(kind, server.port), share(n, processes, i)));
   return { servers: [server.child], clients, n };
 }
 
@@ -163,7 +186,10 @@ async function stopRig(rig: Rig): Promise<void> {
 }
 
 /** Runs `ours` and `peer` once per round, alternating which goes first, and returns both series. */
-async function interleaved(ours: () => Promise<number>, peer: () => Promise<number>): Promise<{ ours: number[]; peer: number[] }> {
+async function interleaved(
+  ours: () => Promise<number>,
+  peer: () => Promise<number>,
+): Promise<{ ours: number[]; peer: number[] }> {
   const result = { ours: [] as number[], peer: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     if (round % 2 === 0) {
@@ -231,18 +257,34 @@ async function thousand(): Promise<BenchRow[]> {
   for (const rig of [node, sio, web, plain]) await measure(rig, 30, 5);
 
   kernelShares.clear();
-  const nodeVsSio = await interleaved(() => perDelivery(node), () => perDelivery(sio));
+  const nodeVsSio = await interleaved(
+    () => perDelivery(node),
+    () => perDelivery(sio),
+  );
   const pacedKernel = kernelNote(node, sio);
-  const webVsPlain = await interleaved(() => perDelivery(web), () => perDelivery(plain));
+  const webVsPlain = await interleaved(
+    () => perDelivery(web),
+    () => perDelivery(plain),
+  );
   const webKernel = kernelNote(web, plain);
   kernelShares.clear();
-  const burstSeries = await interleaved(() => perSecond(node), () => perSecond(sio));
+  const burstSeries = await interleaved(
+    () => perSecond(node),
+    () => perSecond(sio),
+  );
   const burstKernel = kernelNote(node, sio);
   await Promise.all([node, sio, web, plain].map(stopRig));
 
   const pacedNote = `${paced.count} broadcasts ${paced.intervalMs} ms apart to ${n} clients (beyond the 4 ms write window, so every delivery is its own write); server CPU (user+system) / deliveries.`;
   return [
-    row(`server CPU µs/delivery, SSE on a Node response, N=${label(n)}`, 'µs', SIO, nodeVsSio, { kind: 'ratio', op: '<=', value: 0.85 }, `${pacedNote} Ours: createNodeEventStream, encodeEvent once per broadcast. ${pacedKernel}`),
+    row(
+      `server CPU µs/delivery, SSE on a Node response, N=${label(n)}`,
+      'µs',
+      SIO,
+      nodeVsSio,
+      { kind: 'ratio', op: '<=', value: 0.85 },
+      `${pacedNote} Ours: createNodeEventStream, encodeEvent once per broadcast. ${pacedKernel}`,
+    ),
     row(
       `server CPU µs/delivery, SSE in a route handler (Web stream), N=${label(n)}`,
       'µs',
@@ -274,7 +316,10 @@ async function fiveThousand(): Promise<BenchRow[]> {
   };
   for (const rig of [node, sio]) await measure(rig, 10, 50);
   kernelShares.clear();
-  const series = await interleaved(() => perDelivery(node), () => perDelivery(sio));
+  const series = await interleaved(
+    () => perDelivery(node),
+    () => perDelivery(sio),
+  );
   await Promise.all([node, sio].map(stopRig));
   return [
     row(
@@ -342,13 +387,19 @@ async function overRedis(): Promise<BenchRow[]> {
     const b = await startServer({ mode: 'rk-ws', redisUrl: redis.url });
     const dual: Rig = {
       servers: [a.child, b.child],
-      clients: [await startClients('rk', urlOf('rk', a.port), share(n, 2, 0)), await startClients('rk', urlOf('rk', b.port), share(n, 2, 1))],
+      clients: [
+        await startClients('rk', urlOf('rk', a.port), share(n, 2, 0)),
+        await startClients('rk', urlOf('rk', b.port), share(n, 2, 1)),
+      ],
       n,
     };
     const one = await startServer({ mode: 'rk-ws' });
     const single: Rig = {
       servers: [one.child],
-      clients: [await startClients('rk', urlOf('rk', one.port), share(n, 2, 0)), await startClients('rk', urlOf('rk', one.port), share(n, 2, 1))],
+      clients: [
+        await startClients('rk', urlOf('rk', one.port), share(n, 2, 0)),
+        await startClients('rk', urlOf('rk', one.port), share(n, 2, 1)),
+      ],
       n,
     };
     const details = { dual: [] as Measured[], single: [] as Measured[] };
@@ -358,7 +409,10 @@ async function overRedis(): Promise<BenchRow[]> {
       return m.micros / m.deliveries;
     };
     for (const rig of [dual, single]) await measure(rig, 20, 20);
-    const series = await interleaved(() => perDelivery(dual, details.dual), () => perDelivery(single, details.single));
+    const series = await interleaved(
+      () => perDelivery(dual, details.dual),
+      () => perDelivery(single, details.single),
+    );
     await Promise.all([dual, single].map(stopRig));
 
     const latency = (runs: readonly Measured[]) => {

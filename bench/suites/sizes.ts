@@ -154,7 +154,9 @@ function sizeNote(label: string, size: BundleSize): string {
 }
 
 function overBudgetNote(size: BundleSize, budget: number): string {
-  return size.gzipBytes <= budget ? '' : `; over budget (${kb(size.gzipBytes)} > ${kb(budget)}), largest inputs: ${describeInputs(size.inputs)}`;
+  return size.gzipBytes <= budget
+    ? ''
+    : `; over budget (${kb(size.gzipBytes)} > ${kb(budget)}), largest inputs: ${describeInputs(size.inputs)}`;
 }
 
 async function hookRow(
@@ -165,7 +167,9 @@ async function hookRow(
 ): Promise<BenchRow> {
   assertDistBuilt();
   const ours = await bundleSize(oursEntry);
-  const measured = await Promise.all(peers.map(async (peer) => ({ name: peer.name, size: await bundleSize(peer.entry) })));
+  const measured = await Promise.all(
+    peers.map(async (peer) => ({ name: peer.name, size: await bundleSize(peer.entry) })),
+  );
   const smallest = measured.reduce((a, b) => (b.size.gzipBytes < a.size.gzipBytes ? b : a));
   return {
     measure,
@@ -194,7 +198,10 @@ export function webSocketRow(): Promise<BenchRow> {
 export function channelRow(): Promise<BenchRow> {
   return hookRow(MEASURES.channel, ENTRIES.channel, BUDGETS.channel, [
     { name: 'ably + ably/react (AblyProvider, ChannelProvider, useChannel, usePresence)', entry: ENTRIES.peerAbly },
-    { name: '@liveblocks/react + client (LiveblocksProvider, RoomProvider, useOthers, useMyPresence)', entry: ENTRIES.peerLiveblocks },
+    {
+      name: '@liveblocks/react + client (LiveblocksProvider, RoomProvider, useOthers, useMyPresence)',
+      entry: ENTRIES.peerLiveblocks,
+    },
   ]);
 }
 
@@ -213,7 +220,9 @@ export async function treeShakingRow(): Promise<BenchRow & { readonly hits: read
     note:
       `${markerCount} markers of WebSocket, Socket.io, presence, outbox and IndexedDB-outbox code, each checked against a bundle ` +
       `of that code (development bundles, which keep the messages); ${sizeNote('our useSSE-only development bundle', ours)}` +
-      (hits.length > 0 ? `, found: ${hits.map((hit) => `${hit.group}: ${JSON.stringify(hit.marker)}`).join(', ')}` : '') +
+      (hits.length > 0
+        ? `, found: ${hits.map((hit) => `${hit.group}: ${JSON.stringify(hit.marker)}`).join(', ')}`
+        : '') +
       `; peer: ${sizeNote('useEventSource bundle', peer)}, ${peerHits.length}/${PEER_WEBSOCKET_MARKERS.markers.length} of its ` +
       `WebSocket markers (${PEER_WEBSOCKET_MARKERS.markers.map((m) => JSON.stringify(m)).join(', ')}) present: it ships its WebSocket code`,
     hits,
@@ -231,11 +240,15 @@ const COMPONENT_TYPES: ReadonlySet<string> = new Set(['registry:ui', 'registry:c
 
 /** Every component item's entry file (the one named after the item), from the registry's typed source. */
 async function registryEntries(): Promise<string[]> {
-  const { registryItems } = (await import(join(REPO_DIR, 'registry/registry.ts'))) as typeof import('../../registry/registry.js');
+  const { registryItems } = (await import(
+    join(REPO_DIR, 'registry/registry.ts')
+  )) as typeof import('../../registry/registry.js');
   return registryItems()
     .filter((item) => COMPONENT_TYPES.has(item.type))
     .map((item) => {
-      const entry = item.files?.find((file) => /\.tsx$/.test(file.path) && file.path.split('/').pop() === `${item.name}.tsx`) ?? item.files?.[0];
+      const entry =
+        item.files?.find((file) => /\.tsx$/.test(file.path) && file.path.split('/').pop() === `${item.name}.tsx`) ??
+        item.files?.[0];
       if (!entry) throw new Error(`registry item ${item.name} lists no files`);
       return entry.path;
     });
@@ -258,7 +271,13 @@ const SHARED_DEPENDENCIES = [
 
 /** `{ package: [named imports] }` for the imports of `file` from `packages` (type-only imports are left out). */
 function namedImports(file: string, packages: readonly string[]): Map<string, string[]> {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.TSX,
+  );
   const found = new Map<string, string[]>();
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
@@ -269,7 +288,8 @@ function namedImports(file: string, packages: readonly string[]): Map<string, st
     const names = found.get(specifier) ?? [];
     const bindings = clause.namedBindings;
     if (bindings !== undefined && ts.isNamedImports(bindings)) {
-      for (const element of bindings.elements) if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
+      for (const element of bindings.elements)
+        if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
     }
     if (names.length > 0) found.set(specifier, names);
   }
@@ -296,7 +316,9 @@ async function externalDependencyNotes(files: readonly string[]): Promise<string
   for (const [specifier, { names, resolveDir }] of imports) {
     const list = [...names].sort();
     const size = await bundleSize(`export { ${list.join(', ')} } from '${specifier}';`, { resolveDir });
-    notes.push(`${specifier} { ${list.join(', ')} }: ${size.gzipBytes} B gz / ${size.minBytes} B min, external, not counted`);
+    notes.push(
+      `${specifier} { ${list.join(', ')} }: ${size.gzipBytes} B gz / ${size.minBytes} B min, external, not counted`,
+    );
   }
   return notes;
 }
@@ -341,7 +363,11 @@ export async function registryRows(): Promise<BenchRow[]> {
         note: `${itemNote('ours', item)} | ${itemNote('magicui NumberTicker (vendored, bench/peers)', peer)}`,
       });
     } else {
-      rows.push({ measure: `registry item bundle: ${name}`, ours: { value: item.total.gzipBytes, unit: 'B' }, note: itemNote('ours', item) });
+      rows.push({
+        measure: `registry item bundle: ${name}`,
+        ours: { value: item.total.gzipBytes, unit: 'B' },
+        note: itemNote('ours', item),
+      });
     }
   }
   return rows;

@@ -123,10 +123,7 @@ async function runPeer(chunks: readonly Uint8Array[], mode: DataMode): Promise<S
   const started = performance.now();
   const body = responseOf(chunks).body;
   if (body === null) throw new Error('sse-parse: the peer response has no body');
-  const reader = body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
+  const reader = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -39,14 +39,19 @@ const CEILINGS = { sse: 7080, webSocket: 7060, channel: 13_060 } as const;
 function report(row: BenchRow, limit: number): void {
   const peer = row.peer ? `, ${row.peer.name}: ${row.peer.value} ${row.peer.unit}` : '';
   const goal = row.target ? `, goal ${row.target.value} ${row.ours.unit}` : '';
-  console.log(`${row.measure}: ${row.ours.value} ${row.ours.unit} (ceiling ${limit}${goal}${peer})\n  ${row.note ?? ''}`);
+  console.log(
+    `${row.measure}: ${row.ours.value} ${row.ours.unit} (ceiling ${limit}${goal}${peer})\n  ${row.note ?? ''}`,
+  );
 }
 
 async function expectWithinCeiling(measure: () => Promise<BenchRow>, ceiling: number, budget: number): Promise<void> {
   const row = await measure();
   report(row, ceiling);
   expect(row.target?.value).toBe(budget);
-  expect(row.ours.value, `${row.measure} is ${row.ours.value} B min+gzip, over its ${ceiling} B ceiling (goal ${budget} B). ${row.note ?? ''}`).toBeLessThanOrEqual(ceiling);
+  expect(
+    row.ours.value,
+    `${row.measure} is ${row.ours.value} B min+gzip, over its ${ceiling} B ceiling (goal ${budget} B). ${row.note ?? ''}`,
+  ).toBeLessThanOrEqual(ceiling);
 }
 
 describe('bundle size budgets (min+gzip of the built packages)', () => {

@@ -8,7 +8,14 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  external: ['react', 'react-dom', 'react/jsx-runtime', '@realtime-kit/core', '@realtime-kit/core/socket-io', 'socket.io-client'],
+  external: [
+    'react',
+    'react-dom',
+    'react/jsx-runtime',
+    '@realtime-kit/core',
+    '@realtime-kit/core/socket-io',
+    'socket.io-client',
+  ],
   // tsup drops module-level directives silently; the banner keeps the entry a client module.
   banner: { js: "'use client';" },
 });

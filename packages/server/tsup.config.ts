@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'redis/index': 'src/redis/index.ts', 'socket-io/index': 'src/socket-io/index.ts', 'pusher/index': 'src/pusher/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'redis/index': 'src/redis/index.ts',
+    'socket-io/index': 'src/socket-io/index.ts',
+    'pusher/index': 'src/pusher/index.ts',
+  },
   format: ['esm'],
   dts: true,
   clean: true,

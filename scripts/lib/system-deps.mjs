@@ -69,7 +69,10 @@ export function planSystemDeps(facts) {
       `Point it at a Chromium or Chrome binary, or unset it to use ${CHROMIUM_NAMES[0]} from PATH.`,
     ];
     if (missing.includes('redis-server')) {
-      lines.push(`redis-server is missing too (${DEPS['redis-server'].why}):`, ...manualCommands(system, ['redis-server'], facts.isRoot).map(indent));
+      lines.push(
+        `redis-server is missing too (${DEPS['redis-server'].why}):`,
+        ...manualCommands(system, ['redis-server'], facts.isRoot).map(indent),
+      );
     }
     return { action: 'stop', system: 'chromium-path', missing, message: lines.join('\n') };
   }
@@ -86,7 +89,15 @@ export function planSystemDeps(facts) {
         { command: 'apt-get', args: ['update', '-q'], timeoutMs: APT_UPDATE_TIMEOUT_MS },
         {
           command: 'apt-get',
-          args: ['install', '-y', '-q', '--no-install-recommends', '-o', `DPkg::Lock::Timeout=${APT_LOCK_WAIT_S}`, ...packages],
+          args: [
+            'install',
+            '-y',
+            '-q',
+            '--no-install-recommends',
+            '-o',
+            `DPkg::Lock::Timeout=${APT_LOCK_WAIT_S}`,
+            ...packages,
+          ],
           timeoutMs: APT_INSTALL_TIMEOUT_MS,
         },
       ],
@@ -109,8 +120,8 @@ export function planSystemDeps(facts) {
   else if (system === 'brew') {
     const brew = facts.managers.includes('brew') ? 'Homebrew' : 'Homebrew (not on PATH: https://brew.sh)';
     lines.push(`Install ${them(missing)} with ${brew}:`);
-  }
-  else lines.push(`Install ${them(missing)} with this system's package manager (no apt-get, dnf or Homebrew on PATH):`);
+  } else
+    lines.push(`Install ${them(missing)} with this system's package manager (no apt-get, dnf or Homebrew on PATH):`);
   lines.push(...manualCommands(system, missing, facts.isRoot).map(indent));
   lines.push('then run npm test again.');
   if (missing.includes('chromium')) lines.push(chromiumHint(facts.platform));
@@ -140,7 +151,9 @@ function manualCommands(system, missing, isRoot) {
       ...(missing.includes('chromium') ? [`brew install --cask ${DEPS.chromium.packages.brew}`] : []),
     ];
   }
-  return missing.map((name) => (name === 'chromium' ? 'Chromium (or Google Chrome)' : 'redis-server (the package is usually named redis)'));
+  return missing.map((name) =>
+    name === 'chromium' ? 'Chromium (or Google Chrome)' : 'redis-server (the package is usually named redis)',
+  );
 }
 
 /** The CHROMIUM_PATH alternative, with where Chrome lives on that platform (it is not always on PATH). */

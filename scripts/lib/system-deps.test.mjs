@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { APT_INSTALL_TIMEOUT_MS, APT_UPDATE_TIMEOUT_MS, MAC_CHROMIUM, planSystemDeps, systemOf } from './system-deps.mjs';
+import {
+  APT_INSTALL_TIMEOUT_MS,
+  APT_UPDATE_TIMEOUT_MS,
+  MAC_CHROMIUM,
+  planSystemDeps,
+  systemOf,
+} from './system-deps.mjs';
 
 /** A Debian container as root with nothing installed; each test changes what it is about. */
 function facts(overrides = {}) {
@@ -8,7 +14,9 @@ function facts(overrides = {}) {
 
 describe('planSystemDeps', () => {
   it('does nothing when Chromium and redis-server are both there', () => {
-    expect(planSystemDeps(facts({ chromium: '/usr/bin/chromium', redisServer: '/usr/bin/redis-server' }))).toEqual({ action: 'none' });
+    expect(planSystemDeps(facts({ chromium: '/usr/bin/chromium', redisServer: '/usr/bin/redis-server' }))).toEqual({
+      action: 'none',
+    });
   });
 
   it('installs with apt-get as root: update, then install without recommends, non-interactive, bounded in time', () => {
@@ -61,7 +69,9 @@ describe('planSystemDeps', () => {
     expect(plan).toMatchObject({ action: 'stop', system: 'brew' });
     expect(plan.message).toContain('brew install redis');
     expect(plan.message).toContain('brew install --cask chromium');
-    expect(plan.message).toContain('export CHROMIUM_PATH="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"');
+    expect(plan.message).toContain(
+      'export CHROMIUM_PATH="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"',
+    );
     expect(plan.message).toContain(MAC_CHROMIUM);
     expect(plan.message).not.toContain('sudo');
     expect(plan.message).not.toContain('https://brew.sh');

@@ -57,7 +57,10 @@ let base: string;
 
 beforeAll(async () => {
   // Compression on: large frames are deflated once by the endpoint itself, and Chromium must inflate them.
-  endpoint = createWebSocketEndpoint({ authenticate: (token) => (token ? { userId: token } : null), compression: true });
+  endpoint = createWebSocketEndpoint({
+    authenticate: (token) => (token ? { userId: token } : null),
+    compression: true,
+  });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const serve = (file: string) => {
@@ -69,8 +72,10 @@ beforeAll(async () => {
       }
     };
     if (url.pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    if (url.pathname.startsWith('/core/')) return serve(path.join(coreDist, path.normalize(url.pathname.slice('/core/'.length))));
-    if (url.pathname.startsWith('/parser/')) return serve(path.join(parserDist, path.normalize(url.pathname.slice('/parser/'.length))));
+    if (url.pathname.startsWith('/core/'))
+      return serve(path.join(coreDist, path.normalize(url.pathname.slice('/core/'.length))));
+    if (url.pathname.startsWith('/parser/'))
+      return serve(path.join(parserDist, path.normalize(url.pathname.slice('/parser/'.length))));
     res.writeHead(404).end();
   });
   server.on('upgrade', (request, socket, head) => endpoint.handleUpgrade(request, socket, head));
@@ -96,8 +101,10 @@ const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 10_000
   return Date.now() - started;
 };
 
-const isLeader = (page: Page) => page.evaluate(() => (window as never as { rk: { transport: { leader: boolean } } }).rk.transport.leader);
-const received = (page: Page) => page.evaluate(() => [...(window as never as { rk: { received: number[] } }).rk.received]);
+const isLeader = (page: Page) =>
+  page.evaluate(() => (window as never as { rk: { transport: { leader: boolean } } }).rk.transport.leader);
+const received = (page: Page) =>
+  page.evaluate(() => [...(window as never as { rk: { received: number[] } }).rk.received]);
 const ready = (page: Page) => page.evaluate(() => (window as never as { rk: { ready(): boolean } }).rk.ready());
 
 async function leaderOf(pages: Page[]): Promise<Page[]> {
@@ -128,7 +135,11 @@ describe('shareAcrossTabs in Chromium', () => {
     };
     await publish(10);
     const everything = () => Array.from({ length: published }, (_, i) => i + 1);
-    await until(async () => (await Promise.all(pages.map(received))).every((seqs) => seqs.length === published), 10_000, 'first messages');
+    await until(
+      async () => (await Promise.all(pages.map(received))).every((seqs) => seqs.length === published),
+      10_000,
+      'first messages',
+    );
 
     // Close the leader while messages keep coming.
     const [first] = await leaderOf(pages);
@@ -136,12 +147,20 @@ describe('shareAcrossTabs in Chromium', () => {
     const pump = setInterval(() => void publish(1), 20);
     const closedAt = Date.now();
     await first!.close();
-    await until(async () => (await leaderOf(rest)).length === 1 && (await Promise.all(rest.map(ready))).every(Boolean), 5000, 'a new leader');
+    await until(
+      async () => (await leaderOf(rest)).length === 1 && (await Promise.all(rest.map(ready))).every(Boolean),
+      5000,
+      'a new leader',
+    );
     const handover = Date.now() - closedAt;
     await new Promise((resolve) => setTimeout(resolve, 200));
     clearInterval(pump);
     await publish(3);
-    await until(async () => (await Promise.all(rest.map(received))).every((seqs) => seqs.length === published), 10_000, 'every message after the handover');
+    await until(
+      async () => (await Promise.all(rest.map(received))).every((seqs) => seqs.length === published),
+      10_000,
+      'every message after the handover',
+    );
     for (const seqs of await Promise.all(rest.map(received))) expect(seqs).toEqual(everything());
     expect(handover).toBeLessThan(1000);
     await until(() => endpoint.clients === 1, 5000, 'the old connection to go');
@@ -153,11 +172,19 @@ describe('shareAcrossTabs in Chromium', () => {
     const frozenAt = Date.now();
     await second!.evaluate(() => document.dispatchEvent(new Event('freeze')));
     const others = rest.filter((page) => page !== second);
-    await until(async () => (await leaderOf(others)).length === 1 && (await Promise.all(others.map(ready))).every(Boolean), 5000, 'a leader after the freeze');
+    await until(
+      async () => (await leaderOf(others)).length === 1 && (await Promise.all(others.map(ready))).every(Boolean),
+      5000,
+      'a leader after the freeze',
+    );
     expect(Date.now() - frozenAt).toBeLessThan(1000);
     await publish(5);
     await second!.evaluate(() => document.dispatchEvent(new Event('resume')));
-    await until(async () => (await Promise.all(rest.map(received))).every((seqs) => seqs.length === published), 10_000, 'every message after the freeze');
+    await until(
+      async () => (await Promise.all(rest.map(received))).every((seqs) => seqs.length === published),
+      10_000,
+      'every message after the freeze',
+    );
     for (const seqs of await Promise.all(rest.map(received))) expect(seqs).toEqual(everything());
     expect(await leaderOf(rest)).toHaveLength(1);
     await until(() => endpoint.clients === 1, 5000, 'one connection after the freeze');
@@ -165,11 +192,23 @@ describe('shareAcrossTabs in Chromium', () => {
 
     // A 20 KB document crosses the wire compressed (permessage-deflate, the endpoint's own frames) and every tab
     // reads it intact.
-    const doc = { rows: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `row ${i}`, status: i % 3 ? 'ok' : 'late', value: i * 7 })) };
+    const doc = {
+      rows: Array.from({ length: 200 }, (_, i) => ({
+        id: i,
+        name: `row ${i}`,
+        status: i % 3 ? 'ok' : 'late',
+        value: i * 7,
+      })),
+    };
     published += 1;
     await endpoint.publish('room', 'document', doc);
-    const documents = (page: Page) => page.evaluate(() => [...(window as never as { rk: { documents: string[] } }).rk.documents]);
-    await until(async () => (await Promise.all(rest.map(documents))).every((list) => list.length === 1), 10_000, 'the compressed document');
+    const documents = (page: Page) =>
+      page.evaluate(() => [...(window as never as { rk: { documents: string[] } }).rk.documents]);
+    await until(
+      async () => (await Promise.all(rest.map(documents))).every((list) => list.length === 1),
+      10_000,
+      'the compressed document',
+    );
     for (const list of await Promise.all(rest.map(documents))) expect(list).toEqual([JSON.stringify(doc)]);
   }, 90_000);
 });

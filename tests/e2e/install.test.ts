@@ -43,13 +43,15 @@ const RENDER: Record<string, string> = {
   'stream-progress': '<StreamProgress url={null} title="Deploying" steps={[{ id: "build", label: "Build" }]} />',
   'reconnect-toast': '<ReconnectToaster />',
   'streaming-text': '<StreamingText url={null} />',
-  'live-metrics': '<LiveMetrics url={null} metrics={[{ key: "cpu", label: "CPU", format: { style: "unit", unit: "percent" } }]} />',
+  'live-metrics':
+    '<LiveMetrics url={null} metrics={[{ key: "cpu", label: "CPU", format: { style: "unit", unit: "percent" } }]} />',
   'notification-center': '<NotificationCenter channel="e2e:notifications" />',
   'chat-room': '<ChatRoom channel="e2e:room" user={{ id: "e2e", name: "E2E" }} />',
   'live-cursors': '<LiveCursors channel="e2e:cursors" user={{ id: "e2e", name: "E2E" }} />',
   'collaborative-editor': '<CollaborativeEditor channel="e2e:doc" user={{ id: "e2e", name: "E2E" }} />',
   // An inline Server Action in the Next page (the progressive-enhancement path); a no-op directive under Vite.
-  'live-form': '<LiveForm fields={[{ name: "email", label: "Email", type: "email" }]} action={async () => { "use server"; return { status: "success", message: "Sent" }; }} />',
+  'live-form':
+    '<LiveForm fields={[{ name: "email", label: "Email", type: "email" }]} action={async () => { "use server"; return { status: "success", message: "Sent" }; }} />',
   // `enabled`: the test builds for production, where the devtools render nothing by default.
   'realtime-devtools': '<RealtimeDevtools enabled />',
 };
@@ -107,7 +109,11 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   }
   // verdaccio and npm talk TLS to the upstream registry: keep a custom CA bundle working under turbo's strict env.
   if (!env.NODE_EXTRA_CA_CERTS) {
-    const cafile = spawnSync('npm', ['config', 'get', 'cafile'], { env, encoding: 'utf8', timeout: 30_000 }).stdout?.trim();
+    const cafile = spawnSync('npm', ['config', 'get', 'cafile'], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    }).stdout?.trim();
     if (cafile && cafile !== 'null' && existsSync(cafile)) env.NODE_EXTRA_CA_CERTS = cafile;
   }
   return { ...env, NEXT_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', ...extra };
@@ -165,7 +171,9 @@ try {
 
 const dependedOn = new Set(items.flatMap((item) => item.registryDependencies ?? []));
 /** Every item, except the pure `utils` lib when another item pulls it in (the app gets lib/utils by hand). */
-const itemsToAdd = items.filter((item) => !(item.name === 'utils' && item.type === 'registry:lib' && dependedOn.has(`${REGISTRY_URL}/utils.json`)));
+const itemsToAdd = items.filter(
+  (item) => !(item.name === 'utils' && item.type === 'registry:lib' && dependedOn.has(`${REGISTRY_URL}/utils.json`)),
+);
 const components = itemsToAdd.filter((item) => COMPONENT_TYPES.has(item.type));
 
 /** The built item (with its files' content) as served. */
@@ -177,7 +185,12 @@ function builtItem(name: string): RegistryItem {
 function primitivesOf(item: RegistryItem): RegistryItem[] {
   return (item.registryDependencies ?? [])
     .filter((dependency) => !/^https?:/.test(dependency))
-    .map((name) => JSON.parse(readFileSync(path.join(SHADCN_STAND_IN, 'styles', 'new-york-v4', `${name}.json`), 'utf8')) as RegistryItem);
+    .map(
+      (name) =>
+        JSON.parse(
+          readFileSync(path.join(SHADCN_STAND_IN, 'styles', 'new-york-v4', `${name}.json`), 'utf8'),
+        ) as RegistryItem,
+    );
 }
 
 /** A file's code without its "use client" directive, which the CLI drops for apps whose components.json says `rsc: false`. */
@@ -187,8 +200,12 @@ const withoutDirective = (text: string) => text.replace(/^(["'])use client\1;?\n
 function expectPrimitiveInstalled(item: string, primitive: RegistryItem, root: string) {
   for (const file of primitive.files ?? []) {
     const target = path.join(root, installedPath(file));
-    expect(existsSync(target), `${item}: shadcn primitive ${primitive.name} at ${path.relative(root, target)}`).toBe(true);
-    expect(withoutDirective(readFileSync(target, 'utf8')), `${item}: ${primitive.name} is the stand-in's copy`).toBe(withoutDirective(file.content ?? ''));
+    expect(existsSync(target), `${item}: shadcn primitive ${primitive.name} at ${path.relative(root, target)}`).toBe(
+      true,
+    );
+    expect(withoutDirective(readFileSync(target, 'utf8')), `${item}: ${primitive.name} is the stand-in's copy`).toBe(
+      withoutDirective(file.content ?? ''),
+    );
   }
 }
 
@@ -200,9 +217,13 @@ function installedPath(file: RegistryFile, root = ''): string {
 function installedPathInRoot(file: RegistryFile): string {
   if (file.target) return file.target.replace(/^~\//, '');
   const dir =
-    { 'registry:ui': 'components/ui', 'registry:lib': 'lib', 'registry:hook': 'hooks', 'registry:component': 'components', 'registry:block': 'components' }[
-      file.type
-    ] ?? 'components';
+    {
+      'registry:ui': 'components/ui',
+      'registry:lib': 'lib',
+      'registry:hook': 'hooks',
+      'registry:component': 'components',
+      'registry:block': 'components',
+    }[file.type] ?? 'components';
   const last = dir.split('/').pop()!;
   const segments = file.path.split('/');
   const index = segments.lastIndexOf(last);
@@ -268,24 +289,31 @@ afterAll(async () => {
   await server.close();
   if (process.env.E2E_KEEP) console.log(`e2e: kept ${TMP}`);
   else rmSync(TMP, { recursive: true, force: true });
-  const shown = Object.entries({ 'registry-build': registryBuildMs, ...timings }).map(([key, ms]) => `${key} ${(ms / 1000).toFixed(1)}s`);
+  const shown = Object.entries({ 'registry-build': registryBuildMs, ...timings }).map(
+    ([key, ms]) => `${key} ${(ms / 1000).toFixed(1)}s`,
+  );
   console.log(`e2e timings: ${shown.join(', ')}`);
 }, 2 * MIN);
 
 describe('a new user installs realtime-kit into a fresh Next.js app', () => {
   step('registry', 'builds the registry for a loopback URL and serves it', 30_000, async () => {
     if (registryError) throw registryError;
-    const served = await fetch(`${REGISTRY_URL}/registry.json`).then((response) => response.json() as Promise<{ items: RegistryItem[] }>);
+    const served = await fetch(`${REGISTRY_URL}/registry.json`).then(
+      (response) => response.json() as Promise<{ items: RegistryItem[] }>,
+    );
     expect(served.items.map((item) => item.name)).toEqual(items.map((item) => item.name));
     for (const item of items) {
       expect(existsSync(path.join(TMP, 'r', `${item.name}.json`)), `${item.name}.json was built`).toBe(true);
       // Cross-item links must point at this server, not the default localhost:3000.
       for (const dependency of builtItem(item.name).registryDependencies ?? []) {
-        if (/^https?:/.test(dependency)) expect(dependency.startsWith(`${REGISTRY_URL}/`), `${item.name} → ${dependency}`).toBe(true);
+        if (/^https?:/.test(dependency))
+          expect(dependency.startsWith(`${REGISTRY_URL}/`), `${item.name} → ${dependency}`).toBe(true);
       }
     }
     // Plain names ("button") are shadcn's: the stand-in serves each one an item asks for, where the CLI looks.
-    const primitives = new Set(items.flatMap((item) => (item.registryDependencies ?? []).filter((dependency) => !/^https?:/.test(dependency))));
+    const primitives = new Set(
+      items.flatMap((item) => (item.registryDependencies ?? []).filter((dependency) => !/^https?:/.test(dependency))),
+    );
     expect(primitives.size, 'items depend on shadcn primitives').toBeGreaterThan(0);
     for (const name of primitives) {
       const response = await fetch(`${SHADCN_REGISTRY_URL}/styles/new-york-v4/${name}.json`);
@@ -295,7 +323,9 @@ describe('a new user installs realtime-kit into a fresh Next.js app', () => {
 
   step('publish', 'publishes @realtime-kit/{core,react,server} to a local npm registry', 5 * MIN, async () => {
     const env = cleanEnv();
-    const uplink = spawnSync('npm', ['config', 'get', 'registry'], { env, encoding: 'utf8', timeout: 30_000 }).stdout.trim() || 'https://registry.npmjs.org/';
+    const uplink =
+      spawnSync('npm', ['config', 'get', 'registry'], { env, encoding: 'utf8', timeout: 30_000 }).stdout.trim() ||
+      'https://registry.npmjs.org/';
     registry = await startRegistry({ dir: path.join(TMP, 'verdaccio'), uplink, env, logDir: LOGS });
     const token = await registry.addUser('e2e', `e2e-${process.pid}-${Date.now()}`);
 
@@ -304,13 +334,27 @@ describe('a new user installs realtime-kit into a fresh Next.js app', () => {
     for (const name of PACKAGES) {
       const dir = path.join(REPO, 'packages', name);
       if (!existsSync(path.join(dir, 'dist', 'index.js'))) {
-        throw new Error(`packages/${name}/dist is missing: build the packages first (turbo runs e2e#test after ^build)`);
+        throw new Error(
+          `packages/${name}/dist is missing: build the packages first (turbo runs e2e#test after ^build)`,
+        );
       }
       const before = new Set(readdirSync(tarballs));
-      await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, env, timeoutMs: 2 * MIN, logDir: LOGS, label: `pack-${name}` });
+      await run('pnpm', ['pack', '--pack-destination', tarballs], {
+        cwd: dir,
+        env,
+        timeoutMs: 2 * MIN,
+        logDir: LOGS,
+        label: `pack-${name}`,
+      });
       const tarball = readdirSync(tarballs).find((file) => file.endsWith('.tgz') && !before.has(file));
       expect(tarball, `pnpm pack wrote a tarball for ${name}`).toBeDefined();
-      await exec(`publish-${name}`, 'npm', ['publish', path.join(tarballs, tarball!), '--access', 'public', `--${registry.nerf}:_authToken=${token}`], 2 * MIN, tarballs);
+      await exec(
+        `publish-${name}`,
+        'npm',
+        ['publish', path.join(tarballs, tarball!), '--access', 'public', `--${registry.nerf}:_authToken=${token}`],
+        2 * MIN,
+        tarballs,
+      );
     }
 
     // What npm now sees: real semver ranges (no workspace: protocol), dist-only exports.
@@ -325,7 +369,22 @@ describe('a new user installs realtime-kit into a fresh Next.js app', () => {
     await exec(
       'create-next-app',
       'npx',
-      ['--yes', CREATE_NEXT_APP, 'app', '--ts', '--tailwind', '--no-linter', '--app', '--no-src-dir', '--import-alias', '@/*', '--use-npm', '--yes', '--disable-git', '--no-agent-feedback'],
+      [
+        '--yes',
+        CREATE_NEXT_APP,
+        'app',
+        '--ts',
+        '--tailwind',
+        '--no-linter',
+        '--app',
+        '--no-src-dir',
+        '--import-alias',
+        '@/*',
+        '--use-npm',
+        '--yes',
+        '--disable-git',
+        '--no-agent-feedback',
+      ],
       7 * MIN,
       TMP,
     );
@@ -361,7 +420,13 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
           // baseColor "" keeps `add` from fetching ui.shadcn.com/r/colors/*.
           tailwind: { config: '', css: 'app/globals.css', baseColor: '', cssVariables: true, prefix: '' },
           iconLibrary: 'lucide',
-          aliases: { components: '@/components', utils: '@/lib/utils', ui: '@/components/ui', lib: '@/lib', hooks: '@/hooks' },
+          aliases: {
+            components: '@/components',
+            utils: '@/lib/utils',
+            ui: '@/components/ui',
+            lib: '@/lib',
+            hooks: '@/hooks',
+          },
         },
         null,
         2,
@@ -373,39 +438,63 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
   });
 
   describe.each(itemsToAdd.map((item) => [item.name, item] as const))('shadcn add %s', (name, item) => {
-    it(`adds ${name} by URL and writes its files`, async (context) => {
-      needs(context, 'app');
-      const started = performance.now();
-      // -o: lib/utils.ts (written by hand above) may differ from the item's copy; without it, add asks and,
-      // with no TTY, exits 0 having written nothing.
-      const { output } = await exec(`add-${name}`, 'npx', ['--yes', SHADCN, 'add', `${REGISTRY_URL}/${name}.json`, '--yes', '--overwrite'], 4 * MIN);
-      timings[`add-${name}`] = performance.now() - started;
-      expect(output).not.toMatch(/Something went wrong/i);
+    it(
+      `adds ${name} by URL and writes its files`,
+      async (context) => {
+        needs(context, 'app');
+        const started = performance.now();
+        // -o: lib/utils.ts (written by hand above) may differ from the item's copy; without it, add asks and,
+        // with no TTY, exits 0 having written nothing.
+        const { output } = await exec(
+          `add-${name}`,
+          'npx',
+          ['--yes', SHADCN, 'add', `${REGISTRY_URL}/${name}.json`, '--yes', '--overwrite'],
+          4 * MIN,
+        );
+        timings[`add-${name}`] = performance.now() - started;
+        expect(output).not.toMatch(/Something went wrong/i);
 
-      const built = builtItem(name);
-      for (const file of built.files ?? []) {
-        const target = path.join(APP, installedPath(file));
-        expect(existsSync(target), `${name}: ${path.relative(APP, target)} exists`).toBe(true);
-        const content = readFileSync(target, 'utf8');
-        expect(content, `${name}: imports rewritten to the app's aliases`).not.toContain('@/registry/');
-      }
-      for (const primitive of primitivesOf(item)) expectPrimitiveInstalled(name, primitive, APP);
-      const manifest = JSON.parse(readFileSync(path.join(APP, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-      for (const dependency of item.dependencies ?? []) {
-        const bare = dependency.replace(/(.)@.*$/, '$1');
-        expect({ ...manifest.dependencies, ...manifest.devDependencies }, `${name}: npm dependency ${bare} installed`).toHaveProperty([bare]);
-      }
-      added.add(name);
-    }, 5 * MIN);
+        const built = builtItem(name);
+        for (const file of built.files ?? []) {
+          const target = path.join(APP, installedPath(file));
+          expect(existsSync(target), `${name}: ${path.relative(APP, target)} exists`).toBe(true);
+          const content = readFileSync(target, 'utf8');
+          expect(content, `${name}: imports rewritten to the app's aliases`).not.toContain('@/registry/');
+        }
+        for (const primitive of primitivesOf(item)) expectPrimitiveInstalled(name, primitive, APP);
+        const manifest = JSON.parse(readFileSync(path.join(APP, 'package.json'), 'utf8')) as {
+          dependencies?: Record<string, string>;
+          devDependencies?: Record<string, string>;
+        };
+        for (const dependency of item.dependencies ?? []) {
+          const bare = dependency.replace(/(.)@.*$/, '$1');
+          expect(
+            { ...manifest.dependencies, ...manifest.devDependencies },
+            `${name}: npm dependency ${bare} installed`,
+          ).toHaveProperty([bare]);
+        }
+        added.add(name);
+      },
+      5 * MIN,
+    );
   });
 
   step('packages', 'installs the published packages and imports them in Node', 4 * MIN, async (context) => {
     needs(context, 'app');
-    await exec('install-packages', 'npm', ['install', ...PACKAGES.map((name) => `@realtime-kit/${name}@0.1.0`)], 3 * MIN);
+    await exec(
+      'install-packages',
+      'npm',
+      ['install', ...PACKAGES.map((name) => `@realtime-kit/${name}@0.1.0`)],
+      3 * MIN,
+    );
     for (const name of PACKAGES) {
-      const installed = JSON.parse(readFileSync(path.join(APP, 'node_modules', '@realtime-kit', name, 'package.json'), 'utf8')) as { version: string };
+      const installed = JSON.parse(
+        readFileSync(path.join(APP, 'node_modules', '@realtime-kit', name, 'package.json'), 'utf8'),
+      ) as { version: string };
       expect(installed.version).toBe('0.1.0');
-      expect(existsSync(path.join(APP, 'node_modules', '@realtime-kit', name, 'src')), `${name} ships no src/`).toBe(false);
+      expect(existsSync(path.join(APP, 'node_modules', '@realtime-kit', name, 'src')), `${name} ships no src/`).toBe(
+        false,
+      );
     }
     const script = `for (const name of ${JSON.stringify(PACKAGES)}) {
   const mod = await import('@realtime-kit/' + name);
@@ -422,12 +511,16 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
     const imports: string[] = [];
     const sections: string[] = [];
     for (const item of rendered) {
-      const file = (builtItem(item.name).files ?? []).find((candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name);
+      const file = (builtItem(item.name).files ?? []).find(
+        (candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name,
+      );
       expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
       const specifier = `@/${installedPath(file!).replace(/\.tsx$/, '')}`;
       const { jsx, tag } = renderJsx(item.name);
       imports.push(`import { ${tag} } from '${specifier}';`);
-      sections.push(`      <section aria-label="${item.name}" className="flex flex-col gap-2">\n        <h2 className="text-sm font-medium">${item.name}</h2>\n        ${jsx}\n      </section>`);
+      sections.push(
+        `      <section aria-label="${item.name}" className="flex flex-col gap-2">\n        <h2 className="text-sm font-medium">${item.name}</h2>\n        ${jsx}\n      </section>`,
+      );
     }
     mkdirSync(path.join(APP, 'components'), { recursive: true });
     writeFileSync(path.join(APP, 'components', 'realtime-shell.tsx'), REALTIME_SHELL);
@@ -468,23 +561,38 @@ ${sections.join('\n')}
 });
 
 describe('a new user installs realtime-kit into a fresh Vite React app', () => {
-  step('vite-app', `creates a Vite React app with ${CREATE_VITE}, Tailwind and the @/ alias, as shadcn's Vite guide says`, 6 * MIN, async (context) => {
-    needs(context, 'publish');
-    await exec('create-vite', 'npx', ['--yes', CREATE_VITE, 'app-vite', '--template', 'react-ts', '--no-interactive'], 3 * MIN, TMP);
-    expect(existsSync(path.join(VITE_APP, 'src', 'main.tsx'))).toBe(true);
-    writeFileSync(path.join(VITE_APP, '.npmrc'), `registry=${registry!.url}\n@realtime-kit:registry=${registry!.url}\n`);
-    const withAlias = (file: string) => {
-      const target = path.join(VITE_APP, file);
-      // The templates' tsconfig files carry comments: strip them before parsing.
-      const json = JSON.parse(readFileSync(target, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '')) as { compilerOptions?: Record<string, unknown> };
-      json.compilerOptions = { ...json.compilerOptions, paths: { '@/*': ['./src/*'] } };
-      writeFileSync(target, `${JSON.stringify(json, null, 2)}\n`);
-    };
-    withAlias('tsconfig.json');
-    withAlias('tsconfig.app.json');
-    writeFileSync(
-      path.join(VITE_APP, 'vite.config.ts'),
-      `import { fileURLToPath, URL } from 'node:url';
+  step(
+    'vite-app',
+    `creates a Vite React app with ${CREATE_VITE}, Tailwind and the @/ alias, as shadcn's Vite guide says`,
+    6 * MIN,
+    async (context) => {
+      needs(context, 'publish');
+      await exec(
+        'create-vite',
+        'npx',
+        ['--yes', CREATE_VITE, 'app-vite', '--template', 'react-ts', '--no-interactive'],
+        3 * MIN,
+        TMP,
+      );
+      expect(existsSync(path.join(VITE_APP, 'src', 'main.tsx'))).toBe(true);
+      writeFileSync(
+        path.join(VITE_APP, '.npmrc'),
+        `registry=${registry!.url}\n@realtime-kit:registry=${registry!.url}\n`,
+      );
+      const withAlias = (file: string) => {
+        const target = path.join(VITE_APP, file);
+        // The templates' tsconfig files carry comments: strip them before parsing.
+        const json = JSON.parse(readFileSync(target, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '')) as {
+          compilerOptions?: Record<string, unknown>;
+        };
+        json.compilerOptions = { ...json.compilerOptions, paths: { '@/*': ['./src/*'] } };
+        writeFileSync(target, `${JSON.stringify(json, null, 2)}\n`);
+      };
+      withAlias('tsconfig.json');
+      withAlias('tsconfig.app.json');
+      writeFileSync(
+        path.join(VITE_APP, 'vite.config.ts'),
+        `import { fileURLToPath, URL } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -494,33 +602,52 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
 });
 `,
-    );
-    writeFileSync(path.join(VITE_APP, 'src', 'index.css'), `@import "tailwindcss";\n`);
-    writeFileSync(
-      path.join(VITE_APP, 'components.json'),
-      `${JSON.stringify(
-        {
-          $schema: 'https://ui.shadcn.com/schema.json',
-          style: 'new-york',
-          rsc: false,
-          tsx: true,
-          tailwind: { config: '', css: 'src/index.css', baseColor: '', cssVariables: true, prefix: '' },
-          iconLibrary: 'lucide',
-          aliases: { components: '@/components', utils: '@/lib/utils', ui: '@/components/ui', lib: '@/lib', hooks: '@/hooks' },
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    mkdirSync(path.join(VITE_APP, 'src', 'lib'), { recursive: true });
-    writeFileSync(path.join(VITE_APP, 'src', 'lib', 'utils.ts'), UTILS_SOURCE);
-    await exec('vite-install', 'npm', ['install', 'tailwindcss', '@tailwindcss/vite', 'clsx', 'tailwind-merge'], 4 * MIN, VITE_APP);
-  });
+      );
+      writeFileSync(path.join(VITE_APP, 'src', 'index.css'), `@import "tailwindcss";\n`);
+      writeFileSync(
+        path.join(VITE_APP, 'components.json'),
+        `${JSON.stringify(
+          {
+            $schema: 'https://ui.shadcn.com/schema.json',
+            style: 'new-york',
+            rsc: false,
+            tsx: true,
+            tailwind: { config: '', css: 'src/index.css', baseColor: '', cssVariables: true, prefix: '' },
+            iconLibrary: 'lucide',
+            aliases: {
+              components: '@/components',
+              utils: '@/lib/utils',
+              ui: '@/components/ui',
+              lib: '@/lib',
+              hooks: '@/hooks',
+            },
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      mkdirSync(path.join(VITE_APP, 'src', 'lib'), { recursive: true });
+      writeFileSync(path.join(VITE_APP, 'src', 'lib', 'utils.ts'), UTILS_SOURCE);
+      await exec(
+        'vite-install',
+        'npm',
+        ['install', 'tailwindcss', '@tailwindcss/vite', 'clsx', 'tailwind-merge'],
+        4 * MIN,
+        VITE_APP,
+      );
+    },
+  );
 
   step('vite-add', 'adds every registry item by URL in one `shadcn add`', 6 * MIN, async (context) => {
     needs(context, 'vite-app');
     const urls = itemsToAdd.map((item) => `${REGISTRY_URL}/${item.name}.json`);
-    const { output } = await exec('vite-add', 'npx', ['--yes', SHADCN, 'add', ...urls, '--yes', '--overwrite'], 5 * MIN, VITE_APP);
+    const { output } = await exec(
+      'vite-add',
+      'npx',
+      ['--yes', SHADCN, 'add', ...urls, '--yes', '--overwrite'],
+      5 * MIN,
+      VITE_APP,
+    );
     expect(output).not.toMatch(/Something went wrong/i);
     for (const item of itemsToAdd) {
       for (const file of builtItem(item.name).files ?? []) {
@@ -528,31 +655,38 @@ export default defineConfig({
         expect(existsSync(target), `${item.name}: ${path.relative(VITE_APP, target)} exists`).toBe(true);
         expect(readFileSync(target, 'utf8'), `${item.name}: imports rewritten`).not.toContain('@/registry/');
       }
-      for (const primitive of primitivesOf(item)) expectPrimitiveInstalled(item.name, primitive, path.join(VITE_APP, 'src'));
+      for (const primitive of primitivesOf(item))
+        expectPrimitiveInstalled(item.name, primitive, path.join(VITE_APP, 'src'));
     }
   });
 
-  step('vite-build', 'renders every component in App.tsx, typechecks with the template\'s tsc -b and builds with vite build', 6 * MIN, async (context) => {
-    needs(context, 'vite-add');
-    const imports: string[] = [];
-    const sections: string[] = [];
-    const slots: Record<string, string> = {};
-    for (const item of components) {
-      const file = (builtItem(item.name).files ?? []).find((candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name);
-      expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
-      const { jsx, tag } = renderJsx(item.name);
-      imports.push(`import { ${tag} } from '@/${installedPath(file!).replace(/\.tsx$/, '')}';`);
-      sections.push(`      <section aria-label="${item.name}">\n        ${jsx}\n      </section>`);
-      const source = (builtItem(item.name).files ?? []).map((entry) => entry.content ?? '').join('\n');
-      const slot = source.includes(`data-slot="${item.name}"`) ? item.name : /data-slot="([\w-]+)"/.exec(source)?.[1];
-      if (slot) slots[item.name] = slot;
-    }
-    mkdirSync(path.join(VITE_APP, 'src', 'components'), { recursive: true });
-    writeFileSync(path.join(VITE_APP, 'src', 'components', 'realtime-shell.tsx'), REALTIME_SHELL);
-    imports.push(`import { RealtimeShell } from '@/components/realtime-shell';`);
-    writeFileSync(
-      path.join(VITE_APP, 'src', 'App.tsx'),
-      `${imports.join('\n')}
+  step(
+    'vite-build',
+    "renders every component in App.tsx, typechecks with the template's tsc -b and builds with vite build",
+    6 * MIN,
+    async (context) => {
+      needs(context, 'vite-add');
+      const imports: string[] = [];
+      const sections: string[] = [];
+      const slots: Record<string, string> = {};
+      for (const item of components) {
+        const file = (builtItem(item.name).files ?? []).find(
+          (candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name,
+        );
+        expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
+        const { jsx, tag } = renderJsx(item.name);
+        imports.push(`import { ${tag} } from '@/${installedPath(file!).replace(/\.tsx$/, '')}';`);
+        sections.push(`      <section aria-label="${item.name}">\n        ${jsx}\n      </section>`);
+        const source = (builtItem(item.name).files ?? []).map((entry) => entry.content ?? '').join('\n');
+        const slot = source.includes(`data-slot="${item.name}"`) ? item.name : /data-slot="([\w-]+)"/.exec(source)?.[1];
+        if (slot) slots[item.name] = slot;
+      }
+      mkdirSync(path.join(VITE_APP, 'src', 'components'), { recursive: true });
+      writeFileSync(path.join(VITE_APP, 'src', 'components', 'realtime-shell.tsx'), REALTIME_SHELL);
+      imports.push(`import { RealtimeShell } from '@/components/realtime-shell';`);
+      writeFileSync(
+        path.join(VITE_APP, 'src', 'App.tsx'),
+        `${imports.join('\n')}
 
 export default function App() {
   return (
@@ -562,14 +696,22 @@ ${sections.join('\n')}
   );
 }
 `,
-    );
-    await exec('vite-install-packages', 'npm', ['install', '@realtime-kit/core@0.1.0', '@realtime-kit/react@0.1.0'], 3 * MIN, VITE_APP);
-    await exec('vite-build', 'npm', ['run', 'build'], 5 * MIN, VITE_APP);
-    const assets = path.join(VITE_APP, 'dist', 'assets');
-    const bundle = readdirSync(assets)
-      .filter((file) => file.endsWith('.js'))
-      .map((file) => readFileSync(path.join(assets, file), 'utf8'))
-      .join('\n');
-    for (const [name, slot] of Object.entries(slots)) expect(bundle, `${name}'s data-slot is in the bundle`).toContain(slot);
-  });
+      );
+      await exec(
+        'vite-install-packages',
+        'npm',
+        ['install', '@realtime-kit/core@0.1.0', '@realtime-kit/react@0.1.0'],
+        3 * MIN,
+        VITE_APP,
+      );
+      await exec('vite-build', 'npm', ['run', 'build'], 5 * MIN, VITE_APP);
+      const assets = path.join(VITE_APP, 'dist', 'assets');
+      const bundle = readdirSync(assets)
+        .filter((file) => file.endsWith('.js'))
+        .map((file) => readFileSync(path.join(assets, file), 'utf8'))
+        .join('\n');
+      for (const [name, slot] of Object.entries(slots))
+        expect(bundle, `${name}'s data-slot is in the bundle`).toContain(slot);
+    },
+  );
 });

@@ -52,10 +52,16 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   mkdirSync(reportDir, { recursive: true });
-  const [bundle, started] = await Promise.all([buildPage(path.join(here, 'pages', 'presence-room.tsx'), HTML), startRedis()]);
+  const [bundle, started] = await Promise.all([
+    buildPage(path.join(here, 'pages', 'presence-room.tsx'), HTML),
+    startRedis(),
+  ]);
   redis = started;
   const page = { html: HTML, js: bundle.js, css: bundle.css };
-  [instanceA, instanceB] = await Promise.all([startInstance({ redisUrl: redis.url, page }), startInstance({ redisUrl: redis.url, page })]);
+  [instanceA, instanceB] = await Promise.all([
+    startInstance({ redisUrl: redis.url, page }),
+    startInstance({ redisUrl: redis.url, page }),
+  ]);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
 }, 30_000);
 
@@ -66,9 +72,16 @@ afterAll(async () => {
   await redis?.stop();
 }, 20_000);
 
-async function openAs(user: { id: string; name: string }, instance: RealtimeInstance): Promise<{ page: Page; log: PageLog }> {
+async function openAs(
+  user: { id: string; name: string },
+  instance: RealtimeInstance,
+): Promise<{ page: Page; log: PageLog }> {
   // One context per user: separate profiles, as two people on two machines.
-  const context = await browser!.newContext({ viewport: { width: 520, height: 220 }, deviceScaleFactor: 2, locale: 'en-US' });
+  const context = await browser!.newContext({
+    viewport: { width: 520, height: 220 },
+    deviceScaleFactor: 2,
+    locale: 'en-US',
+  });
   contexts.push(context);
   const page = await context.newPage();
   const log: PageLog = { label: `${user.id}@${instance.port}`, sockets: [], errors: [], console: [], frames: [] };
@@ -87,7 +100,9 @@ async function openAs(user: { id: string; name: string }, instance: RealtimeInst
     socket.on('framereceived', (frame) => keep(log.frames, `← ${String(frame.payload).slice(0, 300)}`));
     socket.on('close', () => keep(log.frames, '× closed'));
   });
-  await page.goto(`${instance.origin}/?user=${user.id}&name=${encodeURIComponent(user.name)}&room=${encodeURIComponent(ROOM)}`);
+  await page.goto(
+    `${instance.origin}/?user=${user.id}&name=${encodeURIComponent(user.name)}&room=${encodeURIComponent(ROOM)}`,
+  );
   return { page, log };
 }
 
@@ -108,7 +123,8 @@ function describeLogs(logs: PageLog[]): string {
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, logs: PageLog[]): Promise<number> {
   const started = Date.now();
   while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describeLogs(logs)}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describeLogs(logs)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return Date.now() - started;
@@ -122,7 +138,8 @@ const avatars = (page: Page) => page.getByRole('list', { name: /^\d+ (people|per
 /** The avatar whose accessible name is exactly `label` ("Bob Kahn", "Ada Lovelace (you)", "Bob Kahn, away"). */
 const avatar = (page: Page, label: string) => avatars(page).getByRole('img', { name: label, exact: true });
 /** Someone's avatar in any status: "Bob Kahn", "Bob Kahn, idle", "Bob Kahn, away". */
-const anyAvatarOf = (page: Page, name: string) => avatars(page).getByRole('img', { name: new RegExp(`^${name}(, (idle|away))?$`) });
+const anyAvatarOf = (page: Page, name: string) =>
+  avatars(page).getByRole('img', { name: new RegExp(`^${name}(, (idle|away))?$`) });
 const typingStatus = (page: Page) => page.locator('[data-slot="typing-indicator"]').getByRole('status');
 const presenceAnnouncer = (page: Page) => page.locator('[data-slot="presence-avatars"]').getByRole('status');
 
@@ -163,22 +180,42 @@ describe('presence and typing across two server instances over Redis', () => {
     const input = one.page.getByRole('textbox', { name: 'Message' });
     await input.pressSequentially('Hello Bob', { delay: 30 });
     const typedAt = Date.now();
-    const shownIn = await until('"Ada Lovelace is typing…" on B', hasText(typingStatus(two.page), `${ada.name} is typing…`), 3000, logs);
+    const shownIn = await until(
+      '"Ada Lovelace is typing…" on B',
+      hasText(typingStatus(two.page), `${ada.name} is typing…`),
+      3000,
+      logs,
+    );
     await expect(typingStatus(two.page).getAttribute('aria-live')).resolves.toBe('polite');
     await expect(typingStatus(one.page).textContent()).resolves.toBe('');
     await two.page.screenshot({ path: path.join(reportDir, '3-bob-sees-ada-typing.png') });
 
     // She goes quiet (text still in the field): B drops her on the typing timeout (5 s after her one signal), not at once.
-    await until('the indicator on B to clear after Ada went quiet', hasText(typingStatus(two.page), ''), TYPING_TIMEOUT_MS + 3000, logs);
+    await until(
+      'the indicator on B to clear after Ada went quiet',
+      hasText(typingStatus(two.page), ''),
+      TYPING_TIMEOUT_MS + 3000,
+      logs,
+    );
     const quietAfter = Date.now() - typedAt;
     expect(quietAfter).toBeGreaterThan(TYPING_TIMEOUT_MS - 2500);
 
     // She types again and sends: the stop signal crosses over at once, well before any timeout.
     await input.pressSequentially(' again', { delay: 30 });
-    await until('"Ada Lovelace is typing…" on B again', hasText(typingStatus(two.page), `${ada.name} is typing…`), 3000, logs);
+    await until(
+      '"Ada Lovelace is typing…" on B again',
+      hasText(typingStatus(two.page), `${ada.name} is typing…`),
+      3000,
+      logs,
+    );
     await input.press('Enter');
     await expect(input.inputValue()).resolves.toBe('');
-    const stoppedIn = await until('the indicator on B to clear after Ada sent', hasText(typingStatus(two.page), ''), 2000, logs);
+    const stoppedIn = await until(
+      'the indicator on B to clear after Ada sent',
+      hasText(typingStatus(two.page), ''),
+      2000,
+      logs,
+    );
 
     // Bob closes his tab. His hidden tab may first tell the others he is away (usePresence's activity tracking);
     // once his socket is gone, Ada's avatars keep him through the client's grace period, then drop him, and say so.
@@ -198,7 +235,12 @@ describe('presence and typing across two server instances over Redis', () => {
     expect(leftAfter).toBeGreaterThanOrEqual(PRESENCE_GRACE_MS - 500);
     await expect(one.page.getByRole('list', { name: '1 person here' }).isVisible()).resolves.toBe(true);
     await expect(avatar(one.page, `${ada.name} (you)`).isVisible()).resolves.toBe(true);
-    await until('"Bob Kahn left" to be announced on A', hasText(presenceAnnouncer(one.page), `${bob.name} left`), 4000, logs);
+    await until(
+      '"Bob Kahn left" to be announced on A',
+      hasText(presenceAnnouncer(one.page), `${bob.name} left`),
+      4000,
+      logs,
+    );
     expect(b.endpoint.clients).toBe(0);
     await one.page.screenshot({ path: path.join(reportDir, '4-ada-after-bob-left.png') });
 

@@ -35,7 +35,11 @@ export default function RootLayout({ children }: LayoutProps<'/'>) {
               All items
             </Link>
             {FEATURED.map(([name, title]) => (
-              <Link key={name} href={`/docs/${name}`} className="hidden text-muted-foreground hover:text-foreground sm:inline">
+              <Link
+                key={name}
+                href={`/docs/${name}`}
+                className="hidden text-muted-foreground hover:text-foreground sm:inline"
+              >
                 {title}
               </Link>
             ))}

@@ -22,7 +22,12 @@ const INCREMENTS = [3, 1, 4, 1, 5, 9, 2, 6];
 // One hub per server process. On globalThis, because route handlers and pages are separate bundles
 // that would each get their own copy of a module-level variable.
 const globalHub = globalThis as typeof globalThis & { __realtimeKitCounterHub?: Hub };
-const hub: Hub = (globalHub.__realtimeKitCounterHub ??= { clients: new Set(), total: 12_480, ticks: 0, timer: undefined });
+const hub: Hub = (globalHub.__realtimeKitCounterHub ??= {
+  clients: new Set(),
+  total: 12_480,
+  ticks: 0,
+  timer: undefined,
+});
 
 /** What a page can render on the server, so the counter starts at the right number. */
 export function counterSnapshot(): CounterSnapshot {

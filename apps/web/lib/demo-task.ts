@@ -23,19 +23,26 @@ export function demoTaskScript({ fail = false }: { fail?: boolean } = {}): DemoT
   const events: Omit<DemoTaskEvent, 'id'>[] = [];
   const totalTicks = DEMO_TASK_STEPS.reduce((sum, step) => sum + step.ticks, 0);
   let ticks = 0;
-  for (const step of DEMO_TASK_STEPS) events.push({ event: 'step', data: { id: step.id, label: step.label, status: 'pending' } });
+  for (const step of DEMO_TASK_STEPS)
+    events.push({ event: 'step', data: { id: step.id, label: step.label, status: 'pending' } });
   for (const [index, step] of DEMO_TASK_STEPS.entries()) {
     events.push({ event: 'step', data: { id: step.id, status: 'active' } });
     for (let tick = 1; tick <= step.ticks; tick++) {
       if (fail && index === DEMO_TASK_STEPS.length - 1 && tick === step.ticks) {
-        events.push({ event: 'step', data: { id: step.id, status: 'error', detail: 'Region eu-west-1 refused the upload' } });
+        events.push({
+          event: 'step',
+          data: { id: step.id, status: 'error', detail: 'Region eu-west-1 refused the upload' },
+        });
         events.push({ event: 'error', data: { message: 'Deploy failed: region eu-west-1 refused the upload.' } });
         return events.map((event, i) => ({ ...event, id: String(i) }));
       }
       ticks += 1;
       events.push({ event: 'progress', data: { value: ticks, max: totalTicks } });
     }
-    events.push({ event: 'step', data: { id: step.id, status: 'done', detail: `${step.ticks} ${step.ticks === 1 ? 'task' : 'tasks'}` } });
+    events.push({
+      event: 'step',
+      data: { id: step.id, status: 'done', detail: `${step.ticks} ${step.ticks === 1 ? 'task' : 'tasks'}` },
+    });
   }
   events.push({ event: 'done', data: { message: 'Deployed in 12 s' } });
   return events.map((event, i) => ({ ...event, id: String(i) }));

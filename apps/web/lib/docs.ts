@@ -21,22 +21,43 @@ export const itemDocs: Record<string, ItemDoc> = {
 
 <div className={cn('p-2', isActive && 'bg-accent', className)} />`,
     propsHeading: 'Parameters',
-    props: [{ name: '...inputs', type: 'ClassValue[]', description: 'Class names, conditionals, arrays; later Tailwind utilities win.' }],
+    props: [
+      {
+        name: '...inputs',
+        type: 'ClassValue[]',
+        description: 'Class names, conditionals, arrays; later Tailwind utilities win.',
+      },
+    ],
   },
   'use-locale': {
     usage: `const locale = useLocale()            // 'en-US' on the server, the browser's after hydration
 const locale = useLocale(fromHeaders) // the right locale from the first byte`,
     propsHeading: 'Parameters',
     props: [
-      { name: 'preferred', type: 'string', description: 'Use this locale instead of the browser’s (e.g. from Accept-Language).' },
-      { name: 'serverLocale', type: 'string', default: "'en-US'", description: 'What the server and hydration render with.' },
+      {
+        name: 'preferred',
+        type: 'string',
+        description: 'Use this locale instead of the browser’s (e.g. from Accept-Language).',
+      },
+      {
+        name: 'serverLocale',
+        type: 'string',
+        default: "'en-US'",
+        description: 'What the server and hydration render with.',
+      },
     ],
   },
   'use-retry-countdown': {
     usage: `const { retryAt } = useConnectionState(connection)
 const seconds = useRetryCountdown(retryAt) // 3, 2, 1, 0 — null when not reconnecting`,
     propsHeading: 'Parameters',
-    props: [{ name: 'retryAt', type: 'number | null', description: 'Wall-clock time (ms) of the next attempt, from useConnectionState().' }],
+    props: [
+      {
+        name: 'retryAt',
+        type: 'number | null',
+        description: 'Wall-clock time (ms) of the next attempt, from useConnectionState().',
+      },
+    ],
   },
   'stream-phase': {
     usage: `import { streamPhase } from '@/lib/stream-phase';
@@ -67,13 +88,40 @@ export function Status() {
   return <ConnectionDot connection={connection} variant="outline" />
 }`,
     props: [
-      { name: 'connection', type: 'SSEConnection | null', description: 'The connection to show, e.g. useSSE(url).connection. Without it: online/offline.' },
-      { name: 'status', type: "ConnectionStatus | 'error'", description: 'Show this state instead of reading a connection.' },
-      { name: 'labels', type: 'Partial<Record<state, string>>', description: 'Replace the texts, e.g. to translate them.' },
-      { name: 'showCountdown', type: 'boolean', default: 'true', description: 'Show “in 3s” while reconnecting (visual only, not announced).' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the countdown (Intl.RelativeTimeFormat).' },
+      {
+        name: 'connection',
+        type: 'SSEConnection | null',
+        description: 'The connection to show, e.g. useSSE(url).connection. Without it: online/offline.',
+      },
+      {
+        name: 'status',
+        type: "ConnectionStatus | 'error'",
+        description: 'Show this state instead of reading a connection.',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<Record<state, string>>',
+        description: 'Replace the texts, e.g. to translate them.',
+      },
+      {
+        name: 'showCountdown',
+        type: 'boolean',
+        default: 'true',
+        description: 'Show “in 3s” while reconnecting (visual only, not announced).',
+      },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Locale of the countdown (Intl.RelativeTimeFormat).',
+      },
       { name: 'hideLabel', type: 'boolean', default: 'false', description: 'Keep the label for screen readers only.' },
-      { name: 'variant', type: "'default' | 'outline'", default: "'default'", description: 'Plain, or a pill with a border.' },
+      {
+        name: 'variant',
+        type: "'default' | 'outline'",
+        default: "'default'",
+        description: 'Plain, or a pill with a border.',
+      },
       { name: 'size', type: "'sm' | 'default' | 'lg'", default: "'default'", description: 'Text and dot size.' },
     ],
   },
@@ -93,14 +141,35 @@ export function Status() {
     props: [
       { name: 'url', type: 'string | null', description: 'The Server-Sent Events endpoint.' },
       { name: 'event', type: 'string', default: "'message'", description: 'The event name carrying the number.' },
-      { name: 'field', type: 'string', description: 'Read this key of the event data (usable from Server Components).' },
-      { name: 'select', type: '(data) => number', description: 'Compute the number from the event data (Client Components).' },
-      { name: 'initialValue', type: 'number', default: '0', description: 'Rendered on the server and until the first event.' },
+      {
+        name: 'field',
+        type: 'string',
+        description: 'Read this key of the event data (usable from Server Components).',
+      },
+      {
+        name: 'select',
+        type: '(data) => number',
+        description: 'Compute the number from the event data (Client Components).',
+      },
+      {
+        name: 'initialValue',
+        type: 'number',
+        default: '0',
+        description: 'Rendered on the server and until the first event.',
+      },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale for Intl.NumberFormat.' },
-      { name: 'formatOptions', type: 'Intl.NumberFormatOptions', description: 'e.g. { notation: "compact" } or a currency.' },
+      {
+        name: 'formatOptions',
+        type: 'Intl.NumberFormatOptions',
+        description: 'e.g. { notation: "compact" } or a currency.',
+      },
       { name: 'label', type: 'string', description: 'What it counts, for screen readers (“Viewers: 12”).' },
       { name: 'announce', type: 'boolean', default: 'true', description: 'Announce each new value politely.' },
-      { name: 'spring', type: 'SpringOptions', description: 'Animation feel; ignored under reduced motion (the number jumps).' },
+      {
+        name: 'spring',
+        type: 'SpringOptions',
+        description: 'Animation feel; ignored under reduced motion (the number jumps).',
+      },
     ],
   },
   'stream-progress': {
@@ -117,14 +186,26 @@ stream.send({ id: '3', event: 'done', data: { message: 'Deployed' } })
 // page
 <StreamProgress url={\`/api/jobs/\${id}/events\`} title="Deploying" />`,
     props: [
-      { name: 'url', type: 'string | null', description: 'The endpoint streaming step / progress / done / error events.' },
+      {
+        name: 'url',
+        type: 'string | null',
+        description: 'The endpoint streaming step / progress / done / error events.',
+      },
       { name: 'title', type: 'ReactNode', description: 'Heading; also names the progress bar.' },
       { name: 'steps', type: '{ id, label }[]', description: 'Known steps, shown as pending before the first event.' },
       { name: 'onRetry', type: '() => void', default: 'reset()', description: 'What Retry does after an error.' },
       { name: 'onDone', type: '(result) => void', description: 'Called once when the task is done.' },
-      { name: 'labels', type: 'Partial<StreamProgressLabels>', description: 'Replace the texts, e.g. to translate them.' },
+      {
+        name: 'labels',
+        type: 'Partial<StreamProgressLabels>',
+        description: 'Replace the texts, e.g. to translate them.',
+      },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the percentage and countdown.' },
-      { name: 'eventNames', type: 'Partial<{ step, progress, done, error }>', description: 'If your server names events differently.' },
+      {
+        name: 'eventNames',
+        type: 'Partial<{ step, progress, done, error }>',
+        description: 'If your server names events differently.',
+      },
     ],
   },
   'use-connection-feedback': {
@@ -134,9 +215,23 @@ const feedback = useConnectionFeedback(connection, { delayMs: 1500 })
 const seconds = useRetryCountdown(feedback.retryAt)`,
     propsHeading: 'Parameters',
     props: [
-      { name: 'connection', type: 'SSEConnection | RealtimeClient | null', description: 'The connection; without it, the provider’s client (or just online/offline).' },
-      { name: 'options.delayMs', type: 'number', default: '1500', description: 'How long a problem must last before it is shown. Failures show at once.' },
-      { name: 'options.restoredMs', type: 'number', default: '3000', description: 'How long the “restored” phase lasts after a problem that was shown.' },
+      {
+        name: 'connection',
+        type: 'SSEConnection | RealtimeClient | null',
+        description: 'The connection; without it, the provider’s client (or just online/offline).',
+      },
+      {
+        name: 'options.delayMs',
+        type: 'number',
+        default: '1500',
+        description: 'How long a problem must last before it is shown. Failures show at once.',
+      },
+      {
+        name: 'options.restoredMs',
+        type: 'number',
+        default: '3000',
+        description: 'How long the “restored” phase lasts after a problem that was shown.',
+      },
     ],
   },
   'connection-banner': {
@@ -162,20 +257,49 @@ export function LiveOrders() {
 // Or app-wide, fixed to the viewport, for the provider's channel client:
 <ConnectionBanner connection={useRealtimeClient()} placement="bottom" />`,
     props: [
-      { name: 'connection', type: 'SSEConnection | RealtimeClient | null', description: 'useSSE(url).connection or a channel client. Without it: the provider’s client, or online/offline.' },
-      { name: 'delayMs', type: 'number', default: '1500', description: 'A problem shorter than this shows nothing. Failures show at once.' },
-      { name: 'restoredMs', type: 'number', default: '3000', description: 'How long “Reconnected” / “Back online” stays.' },
+      {
+        name: 'connection',
+        type: 'SSEConnection | RealtimeClient | null',
+        description:
+          'useSSE(url).connection or a channel client. Without it: the provider’s client, or online/offline.',
+      },
+      {
+        name: 'delayMs',
+        type: 'number',
+        default: '1500',
+        description: 'A problem shorter than this shows nothing. Failures show at once.',
+      },
+      {
+        name: 'restoredMs',
+        type: 'number',
+        default: '3000',
+        description: 'How long “Reconnected” / “Back online” stays.',
+      },
       { name: 'placement', type: "'top' | 'bottom'", default: "'top'", description: 'Edge it floats over.' },
-      { name: 'strategy', type: "'fixed' | 'absolute'", default: "'fixed'", description: 'Over the viewport, or over the nearest positioned parent. It never pushes content.' },
-      { name: 'onRetry', type: '() => void', default: 'connection.reconnect()', description: 'What “Retry now” / “Retry” does.' },
-      { name: 'labels', type: 'Partial<ConnectionBannerLabels>', description: 'Replace the texts, e.g. to translate them.' },
+      {
+        name: 'strategy',
+        type: "'fixed' | 'absolute'",
+        default: "'fixed'",
+        description: 'Over the viewport, or over the nearest positioned parent. It never pushes content.',
+      },
+      {
+        name: 'onRetry',
+        type: '() => void',
+        default: 'connection.reconnect()',
+        description: 'What “Retry now” / “Retry” does.',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<ConnectionBannerLabels>',
+        description: 'Replace the texts, e.g. to translate them.',
+      },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the countdown.' },
     ],
   },
   'reconnect-toast': {
     accessibility: [
       'One toast, updated in place (one announcement per state, not per second).',
-      'Sonner\'s toasts are reachable with its hotkey (Alt+T) and honour reduced motion.',
+      "Sonner's toasts are reachable with its hotkey (Alt+T) and honour reduced motion.",
     ],
     usage: `'use client'
 import { useSSE } from '@realtime-kit/react'
@@ -190,14 +314,36 @@ export function ConnectionToasts() {
 // Or with the <Toaster /> your app already renders (even if it mounts later):
 useReconnectToasts(connection)`,
     props: [
-      { name: 'connection', type: 'SSEConnection | RealtimeClient | null', description: 'The connection to report on.' },
+      {
+        name: 'connection',
+        type: 'SSEConnection | RealtimeClient | null',
+        description: 'The connection to report on.',
+      },
       { name: 'delayMs', type: 'number', default: '1500', description: 'A problem shorter than this raises no toast.' },
       { name: 'restoredMs', type: 'number', default: '3000', description: 'How long the “Reconnected” toast stays.' },
-      { name: 'onRetry', type: '() => void', default: 'connection.reconnect()', description: 'What the toast’s Retry button does.' },
-      { name: 'id', type: 'string', default: 'one per hook', description: 'The one toast id every state updates in place.' },
+      {
+        name: 'onRetry',
+        type: '() => void',
+        default: 'connection.reconnect()',
+        description: 'What the toast’s Retry button does.',
+      },
+      {
+        name: 'id',
+        type: 'string',
+        default: 'one per hook',
+        description: 'The one toast id every state updates in place.',
+      },
       { name: 'toasterId', type: 'string', description: 'Hook: send the toasts to the <Toaster id={…}> with this id.' },
-      { name: 'labels', type: 'Partial<ReconnectToastLabels>', description: 'Replace the texts, e.g. to translate them.' },
-      { name: '...ToasterProps', type: 'ToasterProps', description: 'ReconnectToaster: any sonner Toaster prop (position, richColors…).' },
+      {
+        name: 'labels',
+        type: 'Partial<ReconnectToastLabels>',
+        description: 'Replace the texts, e.g. to translate them.',
+      },
+      {
+        name: '...ToasterProps',
+        type: 'ToasterProps',
+        description: 'ReconnectToaster: any sonner Toaster prop (position, richColors…).',
+      },
     ],
   },
   'streaming-text': {
@@ -220,11 +366,33 @@ stream.close()
       { name: 'controls', type: 'boolean', default: 'true', description: 'Show Stop, Retry and Regenerate.' },
       { name: 'onStop', type: '(text) => void', description: 'After Stop closed the stream, with the text so far.' },
       { name: 'onDone', type: '(text) => void', description: 'Called once when the answer is complete.' },
-      { name: 'onRetry', type: '() => void', default: 'reset()', description: 'What Retry / Regenerate does. Default: stream afresh.' },
-      { name: 'labels', type: 'Partial<StreamingTextLabels>', description: 'Replace the texts, e.g. to translate them.' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Sentence splitting for screen readers, and the countdown.' },
-      { name: 'eventNames', type: 'Partial<{ token, done, error }>', description: 'If your server names events differently.' },
-      { name: 'sseOptions', type: 'UseSSEOptions', description: 'method and body for POST endpoints, headers, backoff…' },
+      {
+        name: 'onRetry',
+        type: '() => void',
+        default: 'reset()',
+        description: 'What Retry / Regenerate does. Default: stream afresh.',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<StreamingTextLabels>',
+        description: 'Replace the texts, e.g. to translate them.',
+      },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Sentence splitting for screen readers, and the countdown.',
+      },
+      {
+        name: 'eventNames',
+        type: 'Partial<{ token, done, error }>',
+        description: 'If your server names events differently.',
+      },
+      {
+        name: 'sseOptions',
+        type: 'UseSSEOptions',
+        description: 'method and body for POST endpoints, headers, backoff…',
+      },
     ],
   },
   'presence-avatars': {
@@ -247,17 +415,65 @@ export function WhoIsHere({ me }: { me: { name: string; avatarUrl?: string } }) 
 <PresenceAvatars channel={room} />`,
     props: [
       { name: 'channel', type: 'Channel', description: 'Watch this channel’s presence without entering it.' },
-      { name: 'members', type: 'PresenceMember<{ name?, avatarUrl? }>[]', description: 'The members to show (wins over channel), e.g. usePresence(room).members.' },
-      { name: 'isSelf', type: '(member) => boolean', default: 'channel user', description: 'Which member is you: listed first and marked “(you)”.' },
-      { name: 'max', type: 'number', default: '4', description: 'Avatars shown before the “+N” chip, which names the rest.' },
-      { name: 'getName', type: '(member) => string', default: 'data.name', description: 'A member’s display name; initials come from it.' },
+      {
+        name: 'members',
+        type: 'PresenceMember<{ name?, avatarUrl? }>[]',
+        description: 'The members to show (wins over channel), e.g. usePresence(room).members.',
+      },
+      {
+        name: 'isSelf',
+        type: '(member) => boolean',
+        default: 'channel user',
+        description: 'Which member is you: listed first and marked “(you)”.',
+      },
+      {
+        name: 'max',
+        type: 'number',
+        default: '4',
+        description: 'Avatars shown before the “+N” chip, which names the rest.',
+      },
+      {
+        name: 'getName',
+        type: '(member) => string',
+        default: 'data.name',
+        description: 'A member’s display name; initials come from it.',
+      },
       { name: 'size', type: "'sm' | 'default' | 'lg'", default: "'default'", description: 'Avatar size.' },
-      { name: 'side', type: "'top' | 'bottom'", default: "'bottom'", description: 'Where the name tooltip opens (top for a stack at the bottom of a panel).' },
-      { name: 'align', type: "'start' | 'center' | 'end'", default: "'start'", description: 'How tooltips line up with their avatar (end for a stack at the end of a header).' },
-      { name: 'announce', type: 'boolean', default: 'true', description: 'Announce joins and leaves politely, batched.' },
-      { name: 'announceDelayMs', type: 'number', default: '1500', description: 'How long changes settle before they are announced.' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for joining names (Intl.ListFormat).' },
-      { name: 'labels', type: 'Partial<PresenceAvatarsLabels>', description: 'Replace the texts (“(you)”, idle, away, joined, left…).' },
+      {
+        name: 'side',
+        type: "'top' | 'bottom'",
+        default: "'bottom'",
+        description: 'Where the name tooltip opens (top for a stack at the bottom of a panel).',
+      },
+      {
+        name: 'align',
+        type: "'start' | 'center' | 'end'",
+        default: "'start'",
+        description: 'How tooltips line up with their avatar (end for a stack at the end of a header).',
+      },
+      {
+        name: 'announce',
+        type: 'boolean',
+        default: 'true',
+        description: 'Announce joins and leaves politely, batched.',
+      },
+      {
+        name: 'announceDelayMs',
+        type: 'number',
+        default: '1500',
+        description: 'How long changes settle before they are announced.',
+      },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Locale for joining names (Intl.ListFormat).',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<PresenceAvatarsLabels>',
+        description: 'Replace the texts (“(you)”, idle, away, joined, left…).',
+      },
     ],
   },
   'typing-indicator': {
@@ -277,13 +493,31 @@ const { typing, keystroke, stop } = useTyping(room)
 <TypingIndicator typing={typing} getName={(id) => users[id]?.name} />
 <textarea onChange={(e) => { setText(e.target.value); keystroke() }} />`,
     props: [
-      { name: 'channel', type: 'Channel', description: 'Follow this channel’s typists (useTyping); names from presence data.name.' },
+      {
+        name: 'channel',
+        type: 'Channel',
+        description: 'Follow this channel’s typists (useTyping); names from presence data.name.',
+      },
       { name: 'typing', type: 'string[]', description: 'User ids typing now (wins over channel).' },
-      { name: 'getName', type: '(userId) => string | undefined', default: 'the id', description: 'Display name for a user id.' },
+      {
+        name: 'getName',
+        type: '(userId) => string | undefined',
+        default: 'the id',
+        description: 'Display name for a user id.',
+      },
       { name: 'maxNames', type: 'number', default: '3', description: 'Names shown before “and N others”.' },
-      { name: 'announce', type: 'boolean', default: 'true', description: 'Announce changes politely to screen readers.' },
+      {
+        name: 'announce',
+        type: 'boolean',
+        default: 'true',
+        description: 'Announce changes politely to screen readers.',
+      },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale for the list (Intl.ListFormat).' },
-      { name: 'labels', type: 'Partial<TypingIndicatorLabels>', description: 'Replace the sentence and “N others”, e.g. to translate.' },
+      {
+        name: 'labels',
+        type: 'Partial<TypingIndicatorLabels>',
+        description: 'Replace the sentence and “N others”, e.g. to translate.',
+      },
     ],
   },
   'chat-room': {
@@ -315,14 +549,34 @@ export function Room({ me, history }: { me: { id: string; name: string }; histor
 
 // Post from the server: publish('room:42', 'message', { text, author: { id, name }, sentAt: Date.now() })`,
     props: [
-      { name: 'channel', type: 'string', description: 'The channel name. Messages are `message` events: { text, author, sentAt }.' },
-      { name: 'user', type: '{ id, name, avatarUrl? }', description: 'You: your messages are those with author.id === user.id; shared in presence.' },
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'The channel name. Messages are `message` events: { text, author, sentAt }.',
+      },
+      {
+        name: 'user',
+        type: '{ id, name, avatarUrl? }',
+        description: 'You: your messages are those with author.id === user.id; shared in presence.',
+      },
       { name: 'title', type: 'ReactNode', default: 'channel', description: 'Heading of the room.' },
-      { name: 'initialMessages', type: 'ChatMessage[]', description: 'Messages you already have, oldest first ({ id, text, author, sentAt }).' },
-      { name: 'loadHistory', type: '(before?: ChatMessage) => Promise<ChatMessage[]>', description: 'Older messages on scroll-up; the scroll position stays put.' },
+      {
+        name: 'initialMessages',
+        type: 'ChatMessage[]',
+        description: 'Messages you already have, oldest first ({ id, text, author, sentAt }).',
+      },
+      {
+        name: 'loadHistory',
+        type: '(before?: ChatMessage) => Promise<ChatMessage[]>',
+        description: 'Older messages on scroll-up; the scroll position stays put.',
+      },
       { name: 'maxLength', type: 'number', default: '2000', description: 'Longest message, in characters.' },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale for times and name lists.' },
-      { name: 'labels', type: 'Partial<ChatRoomLabels>', description: 'Replace any text (offline notice, “Seen by”, “New messages”…), e.g. to translate.' },
+      {
+        name: 'labels',
+        type: 'Partial<ChatRoomLabels>',
+        description: 'Replace any text (offline notice, “Seen by”, “New messages”…), e.g. to translate.',
+      },
     ],
   },
   'live-metrics': {
@@ -350,13 +604,30 @@ export async function GET(request: Request) {
   ]}
 />`,
     props: [
-      { name: 'url', type: 'string | null', description: 'The Server-Sent Events endpoint streaming `metrics` events.' },
-      { name: 'metrics', type: 'LiveMetric[]', description: '{ key, label, format?, trend?, min?, max?, color? } per card, in order.' },
+      {
+        name: 'url',
+        type: 'string | null',
+        description: 'The Server-Sent Events endpoint streaming `metrics` events.',
+      },
+      {
+        name: 'metrics',
+        type: 'LiveMetric[]',
+        description: '{ key, label, format?, trend?, min?, max?, color? } per card, in order.',
+      },
       { name: 'title', type: 'ReactNode', description: 'Heading of the block; the connection status sits beside it.' },
       { name: 'window', type: 'number', default: '30', description: 'How many samples each chart shows.' },
       { name: 'event', type: 'string', default: "'metrics'", description: 'The event name carrying samples.' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of values, changes and times (Intl).' },
-      { name: 'labels', type: 'Partial<LiveMetricsLabels>', description: 'Replace any text (the chart summary, “No data yet”…), e.g. to translate.' },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Locale of values, changes and times (Intl).',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<LiveMetricsLabels>',
+        description: 'Replace any text (the chart summary, “No data yet”…), e.g. to translate.',
+      },
       { name: 'sseOptions', type: 'UseSSEOptions', description: 'Headers, credentials, backoff… passed to useSSE.' },
     ],
   },
@@ -389,16 +660,52 @@ export function Notifications({ userId, history }: { userId: string; history: No
 
 // Notify from the server: publish(\`notifications:\${userId}\`, 'notification', { title: 'Deploy finished', body: 'acme.dev is live' })`,
     props: [
-      { name: 'channel', type: 'string', description: 'The user’s channel; notifications are `notification` events: { title, body?, id?, at? }.' },
-      { name: 'initial', type: 'NotificationCenterItem[]', description: 'History shown before live ones (any order; newest first on screen).' },
-      { name: 'onMarkRead', type: '(ids: string[]) => void', description: 'Persist read state: one id, or every unread one for “Mark all as read”.' },
-      { name: 'toasts', type: 'boolean', default: 'true', description: 'A sonner toast per new notification while the panel is closed (needs <Toaster />).' },
-      { name: 'desktop', type: 'boolean', default: 'true', description: 'Offer desktop notifications, shown while the tab is hidden once allowed.' },
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'The user’s channel; notifications are `notification` events: { title, body?, id?, at? }.',
+      },
+      {
+        name: 'initial',
+        type: 'NotificationCenterItem[]',
+        description: 'History shown before live ones (any order; newest first on screen).',
+      },
+      {
+        name: 'onMarkRead',
+        type: '(ids: string[]) => void',
+        description: 'Persist read state: one id, or every unread one for “Mark all as read”.',
+      },
+      {
+        name: 'toasts',
+        type: 'boolean',
+        default: 'true',
+        description: 'A sonner toast per new notification while the panel is closed (needs <Toaster />).',
+      },
+      {
+        name: 'desktop',
+        type: 'boolean',
+        default: 'true',
+        description: 'Offer desktop notifications, shown while the tab is hidden once allowed.',
+      },
       { name: 'max', type: 'number', default: '100', description: 'Keep at most this many notifications.' },
-      { name: 'align', type: "'start' | 'end'", default: "'end'", description: 'Which side of the bell the panel lines up with.' },
-      { name: 'event', type: 'string', default: "'notification'", description: 'The event name carrying notifications.' },
+      {
+        name: 'align',
+        type: "'start' | 'end'",
+        default: "'end'",
+        description: 'Which side of the bell the panel lines up with.',
+      },
+      {
+        name: 'event',
+        type: 'string',
+        default: "'notification'",
+        description: 'The event name carrying notifications.',
+      },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the count and relative times.' },
-      { name: 'labels', type: 'Partial<NotificationCenterLabels>', description: 'Replace any text (bell name, empty state, permission help…), e.g. to translate.' },
+      {
+        name: 'labels',
+        type: 'Partial<NotificationCenterLabels>',
+        description: 'Replace any text (bell name, empty state, permission help…), e.g. to translate.',
+      },
     ],
   },
   'user-color': {
@@ -408,7 +715,12 @@ const { solid, tint } = userColor(user.id) // the same colour for this id everyw
 <span style={{ backgroundColor: solid }} className="text-white">{user.name}</span>`,
     propsHeading: 'Parameters',
     props: [
-      { name: 'id', type: 'string', description: 'The user id. Returns { solid, tint, hue }: solid for arrows and tags (white text on it passes 4.5:1), tint for selections.' },
+      {
+        name: 'id',
+        type: 'string',
+        description:
+          'The user id. Returns { solid, tint, hue }: solid for arrows and tags (white text on it passes 4.5:1), tint for selections.',
+      },
     ],
   },
   'live-cursors': {
@@ -435,20 +747,54 @@ export function Board({ me }: { me: { id: string; name: string } }) {
 
 // Wire format: channel.signal('cursor', { x, y }) with x, y in 0..1 of the surface; null when the pointer leaves.`,
     props: [
-      { name: 'channel', type: 'string', description: 'The channel the cursors travel on (signals, never stored). Everyone on it sees each other.' },
-      { name: 'user', type: '{ id: string; name: string }', description: 'You: the id picks your colour, the name is your cursor’s tag. Sent as your presence data.' },
-      { name: 'children', type: 'ReactNode', description: 'The shared surface. The cursor layer is an absolute overlay on it: no layout shift, no pointer events.' },
-      { name: 'throttleMs', type: 'number', default: '80', description: 'At most one position per this many ms, sent on an animation frame (stays under the server’s default 20 frames/s).' },
-      { name: 'timeoutMs', type: 'number', default: '5000', description: 'Drop a cursor after this long without a signal; a still pointer re-sends every timeoutMs / 2.' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the screen-reader list of names (Intl.ListFormat).' },
-      { name: 'formatHere', type: '(names, list) => string', default: '“Ada and Grace are here”', description: 'The polite screen-reader text; the cursors themselves are aria-hidden.' },
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'The channel the cursors travel on (signals, never stored). Everyone on it sees each other.',
+      },
+      {
+        name: 'user',
+        type: '{ id: string; name: string }',
+        description: 'You: the id picks your colour, the name is your cursor’s tag. Sent as your presence data.',
+      },
+      {
+        name: 'children',
+        type: 'ReactNode',
+        description:
+          'The shared surface. The cursor layer is an absolute overlay on it: no layout shift, no pointer events.',
+      },
+      {
+        name: 'throttleMs',
+        type: 'number',
+        default: '80',
+        description:
+          'At most one position per this many ms, sent on an animation frame (stays under the server’s default 20 frames/s).',
+      },
+      {
+        name: 'timeoutMs',
+        type: 'number',
+        default: '5000',
+        description: 'Drop a cursor after this long without a signal; a still pointer re-sends every timeoutMs / 2.',
+      },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Locale of the screen-reader list of names (Intl.ListFormat).',
+      },
+      {
+        name: 'formatHere',
+        type: '(names, list) => string',
+        default: '“Ada and Grace are here”',
+        description: 'The polite screen-reader text; the cursors themselves are aria-hidden.',
+      },
     ],
   },
   'collaborative-editor': {
     accessibility: [
-      'A labelled textarea with the browser\'s own keyboard behaviour; undo and redo only take back your own edits.',
+      "A labelled textarea with the browser's own keyboard behaviour; undo and redo only take back your own edits.",
       'Only going offline and coming back are announced, not every remote edit; the character count is in your locale.',
-      'Other people\'s carets are decorative; the list of people editing is text.',
+      "Other people's carets are decorative; the list of people editing is text.",
     ],
     usage: `'use client'
 import { RealtimeProvider } from '@realtime-kit/react'
@@ -469,14 +815,41 @@ export function Notes({ me, doc }: { me: { id: string; name: string }; doc: { id
 // a newcomer signals 'yjs-sync-request' with its state vector and present peers answer 'yjs-sync' with the diff;
 // carets are 'yjs-caret' signals carrying Yjs relative positions.`,
     props: [
-      { name: 'channel', type: 'string', description: 'One document per channel, on the nearest RealtimeProvider’s client.' },
-      { name: 'user', type: '{ id: string; name: string }', description: 'You: the id picks your colour, the name labels your caret for the others.' },
-      { name: 'initialText', type: 'string', default: "''", description: 'What a new document starts with, read once. Every client must pass the same text: identical seeds merge into one copy.' },
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'One document per channel, on the nearest RealtimeProvider’s client.',
+      },
+      {
+        name: 'user',
+        type: '{ id: string; name: string }',
+        description: 'You: the id picks your colour, the name labels your caret for the others.',
+      },
+      {
+        name: 'initialText',
+        type: 'string',
+        default: "''",
+        description:
+          'What a new document starts with, read once. Every client must pass the same text: identical seeds merge into one copy.',
+      },
       { name: 'label', type: 'string', default: "'Shared document'", description: 'The textarea’s accessible name.' },
       { name: 'placeholder', type: 'string', description: 'Shown while the document is empty.' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Locale of the character count (graphemes: an emoji counts once).' },
-      { name: 'labels', type: 'Partial<CollaborativeEditorLabels>', description: 'Replace any text (status, “N characters”, people list), e.g. to translate.' },
-      { name: 'textareaClassName', type: 'string', description: 'Classes for the textarea (height, font); the caret overlay follows its computed style.' },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Locale of the character count (graphemes: an emoji counts once).',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<CollaborativeEditorLabels>',
+        description: 'Replace any text (status, “N characters”, people list), e.g. to translate.',
+      },
+      {
+        name: 'textareaClassName',
+        type: 'string',
+        description: 'Classes for the textarea (height, font); the caret overlay follows its computed style.',
+      },
     ],
   },
   'realtime-devtools': {
@@ -510,13 +883,39 @@ const inspector = createInspector({ maxEvents: 200 })
 inspector.chaos(inspector.getSnapshot()[0].id).drop(2) // watch the client resync
 inspector.close()                                      // every tap removed`,
     props: [
-      { name: 'enabled', type: 'boolean', default: "NODE_ENV !== 'production'", description: 'Render it. Off in production builds (Next.js and Vite replace NODE_ENV at build time) unless you pass true.' },
+      {
+        name: 'enabled',
+        type: 'boolean',
+        default: "NODE_ENV !== 'production'",
+        description:
+          'Render it. Off in production builds (Next.js and Vite replace NODE_ENV at build time) unless you pass true.',
+      },
       { name: 'defaultOpen', type: 'boolean', default: 'false', description: 'Open on mount.' },
-      { name: 'shortcut', type: 'string | null', default: "'ctrl+shift+d'", description: 'Key combination that toggles the panel (modifiers ctrl, shift, alt, meta joined with +); null for none.' },
-      { name: 'corner', type: "'bottom-end' | 'bottom-start' | 'top-end' | 'top-start'", default: "'bottom-end'", description: 'Where the button sits; logical, so `end` is on the left in right-to-left pages.' },
-      { name: 'maxEvents', type: 'number', default: '500', description: 'Events kept per connection while the panel is open (older ones are counted, not kept).' },
+      {
+        name: 'shortcut',
+        type: 'string | null',
+        default: "'ctrl+shift+d'",
+        description:
+          'Key combination that toggles the panel (modifiers ctrl, shift, alt, meta joined with +); null for none.',
+      },
+      {
+        name: 'corner',
+        type: "'bottom-end' | 'bottom-start' | 'top-end' | 'top-start'",
+        default: "'bottom-end'",
+        description: 'Where the button sits; logical, so `end` is on the left in right-to-left pages.',
+      },
+      {
+        name: 'maxEvents',
+        type: 'number',
+        default: '500',
+        description: 'Events kept per connection while the panel is open (older ones are counted, not kept).',
+      },
       { name: 'locale', type: 'string', default: 'browser', description: 'Locale for times, sizes and counts.' },
-      { name: 'labels', type: 'Partial<RealtimeDevtoolsLabels>', description: 'Replace any text (status names, tabs, buttons), e.g. to translate.' },
+      {
+        name: 'labels',
+        type: 'Partial<RealtimeDevtoolsLabels>',
+        description: 'Replace any text (status names, tabs, buttons), e.g. to translate.',
+      },
     ],
   },
   'live-form': {
@@ -560,16 +959,61 @@ export function SignUpForm() {
   )
 }`,
     props: [
-      { name: 'fields', type: 'LiveFormField[]', description: '{ name, label, type?, description?, required?, placeholder?, autoComplete?, minLength?, maxLength?, defaultValue? } per input, in order.' },
-      { name: 'action', type: '(state, formData) => Promise<LiveFormState>', description: 'Handles the submission; pass a Server Action directly. Returns { status: "invalid", fieldErrors } | { status: "working", progressUrl } | { status: "success", message } | { status: "error", message }, each with optional `values`.' },
-      { name: 'validators', type: 'Record<string, (value, { signal, values }) => Promise<LiveFormVerdict>>', description: 'Live checks per field name, answering { valid: true, message? } or { valid: false, message }. Pass `signal` to fetch: a newer value aborts it. Throwing means "could not check" (checked on submit).' },
-      { name: 'debounceMs', type: 'number', default: '300', description: 'Quiet time after the last keystroke before a check; blur checks at once.' },
-      { name: 'initialState', type: 'LiveFormState', default: "{ status: 'idle' }", description: 'Where the form starts, e.g. a state your page got from the server.' },
-      { name: 'permalink', type: 'string', description: 'The page URL, for posts made before hydration (React useActionState permalink).' },
-      { name: 'progress', type: 'StreamProgressProps', description: 'Passed to the progress card: title, planned steps, labels, sseOptions.' },
-      { name: 'onSuccess', type: '(message?: string) => void', description: 'Called once the work is done: a success state, or the stream’s done event.' },
-      { name: 'labels', type: 'Partial<LiveFormLabels>', description: 'Replace any text (submit, submitting, checking, retry…), e.g. to translate.' },
-      { name: 'children', type: 'ReactNode', description: 'Extra inputs (hidden fields, checkboxes) placed before the submit button; they are posted too.' },
+      {
+        name: 'fields',
+        type: 'LiveFormField[]',
+        description:
+          '{ name, label, type?, description?, required?, placeholder?, autoComplete?, minLength?, maxLength?, defaultValue? } per input, in order.',
+      },
+      {
+        name: 'action',
+        type: '(state, formData) => Promise<LiveFormState>',
+        description:
+          'Handles the submission; pass a Server Action directly. Returns { status: "invalid", fieldErrors } | { status: "working", progressUrl } | { status: "success", message } | { status: "error", message }, each with optional `values`.',
+      },
+      {
+        name: 'validators',
+        type: 'Record<string, (value, { signal, values }) => Promise<LiveFormVerdict>>',
+        description:
+          'Live checks per field name, answering { valid: true, message? } or { valid: false, message }. Pass `signal` to fetch: a newer value aborts it. Throwing means "could not check" (checked on submit).',
+      },
+      {
+        name: 'debounceMs',
+        type: 'number',
+        default: '300',
+        description: 'Quiet time after the last keystroke before a check; blur checks at once.',
+      },
+      {
+        name: 'initialState',
+        type: 'LiveFormState',
+        default: "{ status: 'idle' }",
+        description: 'Where the form starts, e.g. a state your page got from the server.',
+      },
+      {
+        name: 'permalink',
+        type: 'string',
+        description: 'The page URL, for posts made before hydration (React useActionState permalink).',
+      },
+      {
+        name: 'progress',
+        type: 'StreamProgressProps',
+        description: 'Passed to the progress card: title, planned steps, labels, sseOptions.',
+      },
+      {
+        name: 'onSuccess',
+        type: '(message?: string) => void',
+        description: 'Called once the work is done: a success state, or the stream’s done event.',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<LiveFormLabels>',
+        description: 'Replace any text (submit, submitting, checking, retry…), e.g. to translate.',
+      },
+      {
+        name: 'children',
+        type: 'ReactNode',
+        description: 'Extra inputs (hidden fields, checkboxes) placed before the submit button; they are posted too.',
+      },
     ],
   },
 };

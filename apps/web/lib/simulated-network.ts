@@ -24,7 +24,9 @@ export function createSimulatedNetwork(): SimulatedNetwork {
   return {
     fetch: (input, init) =>
       outage || offline
-        ? Promise.reject(new TypeError(offline ? 'Failed to fetch (simulated: offline)' : 'Failed to fetch (simulated outage)'))
+        ? Promise.reject(
+            new TypeError(offline ? 'Failed to fetch (simulated: offline)' : 'Failed to fetch (simulated outage)'),
+          )
         : fetch(input, init),
     network: {
       isOnline: () => !offline && browserNetwork.isOnline(),

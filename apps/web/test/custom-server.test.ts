@@ -16,7 +16,8 @@ const dir = path.resolve(import.meta.dirname, '..');
 let running: NextServer;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) throw new Error('apps/web is not built: run `pnpm --filter web build` first.');
+  if (!existsSync(path.join(dir, '.next', 'BUILD_ID')))
+    throw new Error('apps/web is not built: run `pnpm --filter web build` first.');
   running = await createNextServer({ app: next({ dev: false, dir }), port: 0, hostname: '127.0.0.1', shutdown: false });
 });
 
@@ -32,17 +33,30 @@ describe('createNextServer (server.mjs)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('</html>');
 
-    const transport = websocketTransport({ url: `ws://127.0.0.1:${running.port}/realtime`, WebSocket, heartbeat: false });
+    const transport = websocketTransport({
+      url: `ws://127.0.0.1:${running.port}/realtime`,
+      WebSocket,
+      heartbeat: false,
+    });
     const client = createRealtimeClient({ transport });
     const seen: ChannelMessage[] = [];
     const off = client.channel('demo:chat').subscribe('*', (message) => seen.push(message));
     try {
-      await vi.waitFor(() => expect(client.channel('demo:chat').getSnapshot().subscribed).toBe(true), { timeout: 10_000 });
+      await vi.waitFor(() => expect(client.channel('demo:chat').getSnapshot().subscribed).toBe(true), {
+        timeout: 10_000,
+      });
 
-      const published = await fetch(`${base}/api/demo/chat`, { method: 'POST', body: JSON.stringify({ text: 'hello from a route handler' }), headers: { 'content-type': 'application/json' } });
+      const published = await fetch(`${base}/api/demo/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'hello from a route handler' }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(published.status).toBe(200);
       expect(await published.json()).toMatchObject({ seq: 1, id: expect.any(String) });
-      await vi.waitFor(() => expect(seen.map((message) => message.data)).toEqual([{ text: 'hello from a route handler' }]), { timeout: 10_000 });
+      await vi.waitFor(
+        () => expect(seen.map((message) => message.data)).toEqual([{ text: 'hello from a route handler' }]),
+        { timeout: 10_000 },
+      );
 
       const refused = await fetch(`${base}/api/demo/chat`, { method: 'POST', body: JSON.stringify({ text: 42 }) });
       expect(refused.status).toBe(422);
@@ -60,14 +74,25 @@ describe('createNextServer (server.mjs)', () => {
     const listeners = [
       createRealtimeClient({ transport: sseTransport({ url: `${base}/api/realtime`, network: online }) }),
       createRealtimeClient({ transport: pollingTransport({ url: `${base}/api/realtime`, network: online }) }),
-      createRealtimeClient({ transport: websocketTransport({ url: `ws://127.0.0.1:${running.port}/realtime`, WebSocket, heartbeat: false }) }),
+      createRealtimeClient({
+        transport: websocketTransport({ url: `ws://127.0.0.1:${running.port}/realtime`, WebSocket, heartbeat: false }),
+      }),
     ];
     const seen = listeners.map(() => [] as unknown[]);
-    const offs = listeners.map((client, i) => client.channel('demo:fallback').subscribe('*', (message) => seen[i]!.push(message.data)));
+    const offs = listeners.map((client, i) =>
+      client.channel('demo:fallback').subscribe('*', (message) => seen[i]!.push(message.data)),
+    );
     try {
-      await vi.waitFor(() => expect(listeners.every((client) => client.channel('demo:fallback').getSnapshot().subscribed)).toBe(true), { timeout: 15_000 });
+      await vi.waitFor(
+        () => expect(listeners.every((client) => client.channel('demo:fallback').getSnapshot().subscribed)).toBe(true),
+        { timeout: 15_000 },
+      );
       // Each publishes once; everyone gets all three, whichever transport carried them.
-      await Promise.all(listeners.map((client, i) => client.channel('demo:fallback').publish('message', { from: ['sse', 'polling', 'websocket'][i] })));
+      await Promise.all(
+        listeners.map((client, i) =>
+          client.channel('demo:fallback').publish('message', { from: ['sse', 'polling', 'websocket'][i] }),
+        ),
+      );
       await vi.waitFor(() => expect(seen.map((data) => data.length)).toEqual([3, 3, 3]), { timeout: 15_000 });
       for (const data of seen) expect(data).toEqual(seen[2]);
     } finally {

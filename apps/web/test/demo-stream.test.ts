@@ -22,7 +22,11 @@ function collect(url: string) {
     seen.push(message);
     if (message.event === 'done' || message.event === 'error') conn.close();
   });
-  const text = () => seen.filter((m) => m.event === 'token').map((m) => m.data.text).join('');
+  const text = () =>
+    seen
+      .filter((m) => m.event === 'token')
+      .map((m) => m.data.text)
+      .join('');
   return { conn, seen, text, lastEventIds };
 }
 

@@ -10,7 +10,9 @@ describe('demo task script', () => {
     expect(script.map((e) => e.id)).toEqual(script.map((_, i) => String(i)));
     expect(script.at(-1)?.event).toBe('done');
     for (const step of DEMO_TASK_STEPS) {
-      expect(script).toContainEqual(expect.objectContaining({ event: 'step', data: expect.objectContaining({ id: step.id, status: 'done' }) }));
+      expect(script).toContainEqual(
+        expect.objectContaining({ event: 'step', data: expect.objectContaining({ id: step.id, status: 'done' }) }),
+      );
     }
     const last = script.filter((e) => e.event === 'progress').at(-1)?.data as { value: number; max: number };
     expect(last.value).toBe(last.max);
@@ -18,7 +20,10 @@ describe('demo task script', () => {
 
   it('fails in the last step with an error event when asked', () => {
     const script = demoTaskScript({ fail: true });
-    expect(script.at(-1)).toMatchObject({ event: 'error', data: { message: expect.stringContaining('Deploy failed') } });
+    expect(script.at(-1)).toMatchObject({
+      event: 'error',
+      data: { message: expect.stringContaining('Deploy failed') },
+    });
     expect(script.some((e) => e.event === 'done')).toBe(false);
   });
 
@@ -31,7 +36,6 @@ describe('demo task script', () => {
 });
 
 describe('counter hub', () => {
-
   /** A route-handler-shaped fetch: each request gets a stream joined to the hub, as /api/demo/counter does. */
   const routeFetch: typeof fetch = async (input, init) => {
     const request = new Request(new URL(String(input), 'http://demo.test'), init);
@@ -41,7 +45,10 @@ describe('counter hub', () => {
   };
 
   function watch() {
-    const conn = createSSEConnection<CounterSnapshot>('/api/demo/counter', { fetch: routeFetch, backoff: { minMs: 10, maxMs: 10 } });
+    const conn = createSSEConnection<CounterSnapshot>('/api/demo/counter', {
+      fetch: routeFetch,
+      backoff: { minMs: 10, maxMs: 10 },
+    });
     const seen: SSEMessage<CounterSnapshot>[] = [];
     conn.on('count', (message) => seen.push(message));
     return { conn, seen };

@@ -67,9 +67,18 @@ interface Peer {
   binding: YjsChannelBinding;
 }
 
-function joinPeer(url: string, id: string, options: { network?: ReturnType<typeof switchableNetwork>; seed?: string } = {}): Peer {
+function joinPeer(
+  url: string,
+  id: string,
+  options: { network?: ReturnType<typeof switchableNetwork>; seed?: string } = {},
+): Peer {
   const client = createRealtimeClient({
-    transport: websocketTransport({ url, WebSocket: WebSocket as never, network: options.network, backoff: { minMs: 20, maxMs: 50 } }),
+    transport: websocketTransport({
+      url,
+      WebSocket: WebSocket as never,
+      network: options.network,
+      backoff: { minMs: 20, maxMs: 50 },
+    }),
   });
   const channel = client.channel('doc:1');
   channel.presence.enter({ id, name: id });
@@ -117,7 +126,9 @@ describe('bindYjsToChannel over WebSocket', () => {
     await expect.poll(() => ada.text.length === 81 && ada.text.toString() === grace.text.toString(), WAIT).toBe(true);
     expect(ada.text.toString()).toBe(`${'a'.repeat(40)}|${'g'.repeat(40)}`);
     // 80 keystrokes in one tick: one update per client, not 80 (and well inside the server's rate limit).
-    const updates = (await realtime.broker.history('doc:1', 0)).messages.filter((message) => message.event === 'yjs-update');
+    const updates = (await realtime.broker.history('doc:1', 0)).messages.filter(
+      (message) => message.event === 'yjs-update',
+    );
     expect(updates.length).toBe(2);
   });
 
@@ -142,7 +153,9 @@ describe('bindYjsToChannel over WebSocket', () => {
     const merged = 'Shopping list: eggs milk tea';
     await expect.poll(() => [ada.text.toString(), grace.text.toString()], WAIT).toEqual([merged, merged]);
     await expect.poll(() => settled(grace), WAIT).toBe(true);
-    const updates = (await realtime.broker.history('doc:1', 0)).messages.filter((message) => message.event === 'yjs-update');
+    const updates = (await realtime.broker.history('doc:1', 0)).messages.filter(
+      (message) => message.event === 'yjs-update',
+    );
     // Ada's one edit, Grace's three offline edits as one message; the seeds were never sent (every client has them).
     expect(updates.length).toBe(2);
   });
@@ -158,10 +171,14 @@ describe('bindYjsToChannel over WebSocket', () => {
     expect(grace.client.channel('doc:1').signal('yjs-caret', encodeCaret(grace.text, 6, 11))).toBe(true);
     await expect.poll(() => received, WAIT).not.toBeNull();
     const caret = decodeCaret(received)!;
-    expect([resolvePosition(ada.doc, ada.text, caret.anchor), resolvePosition(ada.doc, ada.text, caret.head)]).toEqual([6, 11]);
+    expect([resolvePosition(ada.doc, ada.text, caret.anchor), resolvePosition(ada.doc, ada.text, caret.head)]).toEqual([
+      6, 11,
+    ]);
     // Text typed before it moves it along; the caret stays on "world".
     applyTextEdit(ada.text, { index: 0, remove: 0, insert: 'oh, ' });
-    expect([resolvePosition(ada.doc, ada.text, caret.anchor), resolvePosition(ada.doc, ada.text, caret.head)]).toEqual([10, 15]);
+    expect([resolvePosition(ada.doc, ada.text, caret.anchor), resolvePosition(ada.doc, ada.text, caret.head)]).toEqual([
+      10, 15,
+    ]);
     expect(decodeCaret({ anchor: 'not base64!', head: '' })).toBeNull();
   });
 });

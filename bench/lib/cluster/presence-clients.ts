@@ -5,7 +5,13 @@
  */
 import WebSocket from 'ws';
 import type { PresenceMember, ServerFrame } from '@realtime-kit/core';
-import { presenceUpdate, type FromPresenceClients, type PresenceClientsConfig, type PresenceUpdate, type ToPresenceClients } from './protocol.js';
+import {
+  presenceUpdate,
+  type FromPresenceClients,
+  type PresenceClientsConfig,
+  type PresenceUpdate,
+  type ToPresenceClients,
+} from './protocol.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as PresenceClientsConfig;
 const BATCH = 25;
@@ -33,7 +39,11 @@ let doneConnections = 0;
 let onReady: (() => void) | undefined;
 
 function checkReady() {
-  if (onReady && connections.length === config.connections && connections.every((c) => c.present.size >= config.members)) {
+  if (
+    onReady &&
+    connections.length === config.connections &&
+    connections.every((c) => c.present.size >= config.members)
+  ) {
     const ready = onReady;
     onReady = undefined;
     ready();
@@ -55,7 +65,13 @@ function onUpdate(connection: Connection, member: PresenceMember) {
 function finishRound() {
   const sorted = latencies.sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-  tell({ type: 'done', received, expected: config.members * updates * connections.length, p50: at(0.5), p99: at(0.99) });
+  tell({
+    type: 'done',
+    received,
+    expected: config.members * updates * connections.length,
+    p50: at(0.5),
+    p99: at(0.99),
+  });
 }
 
 function open(index: number): Promise<Connection> {
@@ -77,11 +93,21 @@ function open(index: number): Promise<Connection> {
         ws.send(JSON.stringify({ type: 'subscribe', channel: config.channel }));
       } else if (frame.type === 'subscribed') {
         if (connection.member) {
-          ws.send(JSON.stringify({ type: 'presence', channel: config.channel, action: 'enter', data: presenceUpdate(index, -1, 0) }));
+          ws.send(
+            JSON.stringify({
+              type: 'presence',
+              channel: config.channel,
+              action: 'enter',
+              data: presenceUpdate(index, -1, 0),
+            }),
+          );
         }
         resolve(connection);
       } else if (frame.type === 'error') {
-        tell({ type: 'failed', reason: `server error on connection ${index}: ${frame.error.code} ${frame.error.message}` });
+        tell({
+          type: 'failed',
+          reason: `server error on connection ${index}: ${frame.error.code} ${frame.error.message}`,
+        });
       }
     });
     ws.on('close', () => {

@@ -40,7 +40,8 @@ async function until(ready: () => boolean | Promise<boolean>, what: string): Pro
  * says `subscribed`, checks that exactly `expected` stored messages came first, and unsubscribes.
  */
 async function cycle(channel: Channel, expected: number, settle: () => Promise<void>): Promise<number> {
-  if (channel.getSnapshot().subscribed) throw new Error(`"${channel.name}" is still subscribed from the previous cycle`);
+  if (channel.getSnapshot().subscribed)
+    throw new Error(`"${channel.name}" is still subscribed from the previous cycle`);
   let got = 0;
   let began = 0;
   let off: () => void = () => {};
@@ -59,7 +60,10 @@ async function cycle(channel: Channel, expected: number, settle: () => Promise<v
     off = channel.subscribe('*', () => (got += 1));
   });
   off();
-  if (got !== expected) throw new Error(`A subscribe to "${channel.name}" delivered ${got} stored messages before "subscribed", expected ${expected}`);
+  if (got !== expected)
+    throw new Error(
+      `A subscribe to "${channel.name}" delivered ${got} stored messages before "subscribed", expected ${expected}`,
+    );
   await settle();
   return ms;
 }
@@ -85,7 +89,13 @@ interface RewindRun {
 }
 
 /** Counts (plain cycles, then rewind cycles), then times both interleaved, `rounds` rounds. */
-async function rewindRun(server: ChildProcess, plain: Channel, rewinding: Channel, rounds: number, settle: () => Promise<void>): Promise<RewindRun> {
+async function rewindRun(
+  server: ChildProcess,
+  plain: Channel,
+  rewinding: Channel,
+  rounds: number,
+  settle: () => Promise<void>,
+): Promise<RewindRun> {
   const { cycles } = REWIND;
   const counters = async (): Promise<Counted> => {
     const { reads, commands } = await ask(server, { type: 'counters' }, 'counters');
@@ -135,8 +145,15 @@ async function redisRoundTrip(url: string): Promise<number> {
  * The two rewind rows of one broker: extra broker round trips of a rewind-100 subscribe over a plain one (counted in the
  * server), and both subscribes' time to `subscribed` (timed in this process, interleaved).
  */
-export async function rewindRows(children: Children, broker: 'memory' | 'redis', redis: BenchRedis): Promise<BenchRow[]> {
-  const server = await startServer(children, broker === 'redis' ? { redisUrl: redis.url, instrument: true } : { instrument: true });
+export async function rewindRows(
+  children: Children,
+  broker: 'memory' | 'redis',
+  redis: BenchRedis,
+): Promise<BenchRow[]> {
+  const server = await startServer(
+    children,
+    broker === 'redis' ? { redisUrl: redis.url, instrument: true } : { instrument: true },
+  );
   const clients: RealtimeClient[] = [];
   const errors: RealtimeError[] = [];
   try {
@@ -164,17 +181,24 @@ export async function rewindRows(children: Children, broker: 'memory' | 'redis',
     // Cold: nobody else on the instance, so every subscribe starts the channel's state afresh (after the previous
     // unsubscribe released it).
     stopAnchor();
-    const released = () => until(async () => (await ask(server.child, { type: 'channels' }, 'channels')).count === 0, 'the channel to be released');
+    const released = () =>
+      until(
+        async () => (await ask(server.child, { type: 'channels' }, 'channels')).count === 0,
+        'the channel to be released',
+      );
     await released();
     const cold = await rewindRun(server.child, plain, rewinding, 1, released);
-    if (errors.length > 0) throw new Error(`Client errors: ${errors.map((error) => `${error.code}: ${error.message}`).join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(`Client errors: ${errors.map((error) => `${error.code}: ${error.message}`).join('; ')}`);
 
     const extra = (run: RewindRun) => total(run.counted.rewind.reads) - total(run.counted.plain.reads);
     const rtt = broker === 'redis' ? await redisRoundTrip(redis.url) : undefined;
     const label = broker === 'redis' ? 'Redis broker' : 'memory broker';
     const counts = (run: RewindRun) =>
       `broker calls: plain ${describe(run.counted.plain.reads)}; rewind ${describe(run.counted.rewind.reads)}` +
-      (broker === 'redis' ? `; Redis commands: plain ${describe(run.counted.plain.commands)}; rewind ${describe(run.counted.rewind.commands)}` : '');
+      (broker === 'redis'
+        ? `; Redis commands: plain ${describe(run.counted.plain.commands)}; rewind ${describe(run.counted.rewind.commands)}`
+        : '');
     const setup =
       `The real client (createRealtimeClient + websocketTransport over ws) against createRealtime({ redis: ${broker === 'redis' ? 'url' : 'false'} }) + ` +
       `createWebSocketEndpoint in another process; a channel with ${REWIND.seeded} stored messages; client.channel(name, { rewind: ${REWIND.rewind} }) ` +
@@ -190,7 +214,9 @@ export async function rewindRows(children: Children, broker: 'memory' | 'redis',
           `${setup} Broker calls the hub makes per subscribe + unsubscribe (history, latest, lookup, presence snapshots), counted in the server by ` +
           `wrapping realtime.broker; the figure is rewind's total minus plain's, the larger of warm and cold. Warm (another subscriber keeps the ` +
           `channel followed): ${counts(warm)}. Cold (nobody else subscribed; each subscribe starts the channel afresh): ${counts(cold)}.` +
-          (broker === 'redis' ? ' Redis commands counted on the command connection (heartbeats left out; SUBSCRIBE goes on the pub/sub connection, not counted).' : ''),
+          (broker === 'redis'
+            ? ' Redis commands counted on the command connection (heartbeats left out; SUBSCRIBE goes on the pub/sub connection, not counted).'
+            : ''),
       },
       {
         measure: `rewind ${REWIND.rewind} vs plain subscribe: time to subscribed, ${label}`,

@@ -12,14 +12,26 @@ const SERVER_SCRIPT = fileURLToPath(new URL('./server-process.ts', import.meta.u
 type Message = { readonly type: string };
 
 /** The next message of `type` from `child`, within {@link WAIT_MS}; a `failed` message or an exit rejects. */
-export function next<M extends Message, T extends M['type']>(child: ChildProcess, type: T): Promise<Extract<M, { type: T }>> {
+export function next<M extends Message, T extends M['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<M, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)), WAIT_MS);
+    const timer = setTimeout(
+      () => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)),
+      WAIT_MS,
+    );
     const onMessage = (message: M) => {
       if (message.type === type) done(undefined, message as Extract<M, { type: T }>);
-      else if (message.type === 'failed') done(new Error(`Child ${child.pid} failed while waiting for '${type}': ${(message as { reason?: string }).reason}`));
+      else if (message.type === 'failed')
+        done(
+          new Error(
+            `Child ${child.pid} failed while waiting for '${type}': ${(message as { reason?: string }).reason}`,
+          ),
+        );
     };
-    const onExit = (code: number | null) => done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
+    const onExit = (code: number | null) =>
+      done(new Error(`Child ${child.pid} exited (${code}) while waiting for '${type}'`));
     function done(error: Error | undefined, message?: Extract<M, { type: T }>) {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -33,14 +45,21 @@ export function next<M extends Message, T extends M['type']>(child: ChildProcess
 }
 
 /** Sends `message` to a server child and resolves with its `answer`. */
-export function ask<T extends FromServer['type']>(server: ChildProcess, message: ToServer, answer: T): Promise<Extract<FromServer, { type: T }>> {
+export function ask<T extends FromServer['type']>(
+  server: ChildProcess,
+  message: ToServer,
+  answer: T,
+): Promise<Extract<FromServer, { type: T }>> {
   const reply = next<FromServer, T>(server, answer);
   server.send(message);
   return reply;
 }
 
 /** Starts a server child (see `server-process.ts`) and resolves once it listens, with its WebSocket URL. */
-export async function startServer(children: Children, config: ClusterServerConfig): Promise<{ child: ChildProcess; url: string }> {
+export async function startServer(
+  children: Children,
+  config: ClusterServerConfig,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = forkChild(children, SERVER_SCRIPT, [JSON.stringify(config)]);
   const { port } = await next<FromServer, 'listening'>(child, 'listening');
   return { child, url: `ws://127.0.0.1:${port}/realtime` };

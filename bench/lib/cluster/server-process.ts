@@ -33,7 +33,11 @@ function commandKind(name: string, args: readonly unknown[]): string | undefined
   // The broker's scripts, told apart by their first key: `…:seq` is the history (or publish) script, `…:presence` the
   // presence announcement.
   const suffix = key.slice(key.lastIndexOf(':') + 1);
-  return suffix === 'seq' ? 'history script' : suffix === 'presence' ? 'presence announce script' : `${name} …:${suffix}`;
+  return suffix === 'seq'
+    ? 'history script'
+    : suffix === 'presence'
+      ? 'presence announce script'
+      : `${name} …:${suffix}`;
 }
 
 /** An ioredis client whose every command (pipelined ones included) is counted. */
@@ -80,7 +84,8 @@ function countReads(broker: ChannelBroker) {
   }
 }
 
-const redis = config.redisUrl === undefined ? false : config.instrument ? countingRedis(config.redisUrl) : config.redisUrl;
+const redis =
+  config.redisUrl === undefined ? false : config.instrument ? countingRedis(config.redisUrl) : config.redisUrl;
 // No rate limits: the suite measures the hub, and a subscribe limiter over Redis would add the same call to every subscribe.
 const realtime = await createRealtime({ redis, rateLimit: false, subscribeLimit: false });
 if (config.instrument) countReads(realtime.broker);
@@ -104,7 +109,10 @@ function voluntarySwitches(): number | undefined {
 async function seed(channel: string, total: number) {
   let head = 0;
   for (let n = 0; n < total; n++) {
-    const stored = await realtime.publish(channel, 'item', { n, text: 'an item of the feed, about as long as a chat line' });
+    const stored = await realtime.publish(channel, 'item', {
+      n,
+      text: 'an item of the feed, about as long as a chat line',
+    });
     head = stored.seq;
   }
   reply({ type: 'seeded', head });
@@ -119,7 +127,12 @@ process.on('message', (message: ToServer) => {
     case 'cpu-stop': {
       const used = process.cpuUsage(cpuStart);
       const wakes = voluntarySwitches();
-      return reply({ type: 'cpu', user: used.user, system: used.system, wakes: wakes === undefined || wakesStart === undefined ? undefined : wakes - wakesStart });
+      return reply({
+        type: 'cpu',
+        user: used.user,
+        system: used.system,
+        wakes: wakes === undefined || wakesStart === undefined ? undefined : wakes - wakesStart,
+      });
     }
     case 'seed':
       return void seed(message.channel, message.count);

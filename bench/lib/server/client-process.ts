@@ -54,7 +54,8 @@ function openSSE(): Promise<void> {
         for (;;) {
           const end = text.indexOf('\n\n', from);
           if (end < 0) break;
-          if (text.startsWith('id:', from) || text.startsWith('event:', from) || text.startsWith('data:', from)) count += 1;
+          if (text.startsWith('id:', from) || text.startsWith('event:', from) || text.startsWith('data:', from))
+            count += 1;
           from = end + 2;
         }
         tail = text.slice(from);

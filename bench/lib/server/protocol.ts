@@ -38,12 +38,18 @@ export type ToServer =
 
 export type FromServer =
   | { readonly type: 'listening'; readonly port: number }
-  | { readonly type: 'cpu'; readonly user: number; readonly system: number; readonly maxQueuedBytes: number; readonly publishErrors: number }
+  | {
+      readonly type: 'cpu';
+      readonly user: number;
+      readonly system: number;
+      readonly maxQueuedBytes: number;
+      readonly publishErrors: number;
+    }
   | { readonly type: 'rss'; readonly bytes: number; readonly heapBytes: number };
 
 export type ToClients =
   /** Resets the counters: `done` once every client got `perClient` more messages. */
-  | { readonly type: 'expect'; readonly perClient: number };
+  { readonly type: 'expect'; readonly perClient: number };
 
 export type FromClients =
   | { readonly type: 'ready' }
@@ -60,5 +66,10 @@ export type FromClients =
 
 /** The broadcast payload, a chat line of typical size; `t` is the send time (ms since epoch, sub-ms precision). */
 export function payload(n: number): { text: string; n: number; user: string; t: number } {
-  return { text: 'hello from the benchmark, a chat line of typical size', n, user: 'ada', t: performance.timeOrigin + performance.now() };
+  return {
+    text: 'hello from the benchmark, a chat line of typical size',
+    n,
+    user: 'ada',
+    t: performance.timeOrigin + performance.now(),
+  };
 }

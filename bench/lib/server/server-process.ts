@@ -76,7 +76,11 @@ const server = createServer((req, res) => {
     stream.comment('hi');
     void pipeResponse(res, stream.response);
   } else if (config.mode === 'sse-plain') {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+    });
     res.write(': hi\n\n');
     plain.add(res);
     res.once('close', () => plain.delete(res));
@@ -164,7 +168,8 @@ process.on('message', (message: ToServer) => {
     sample();
     const used = process.cpuUsage(cpuStart);
     reply({ type: 'cpu', user: used.user, system: used.system, maxQueuedBytes, publishErrors });
-  } else if (message.type === 'rss') void collectGarbage().then(() => {
+  } else if (message.type === 'rss')
+    void collectGarbage().then(() => {
       const usage = process.memoryUsage();
       reply({ type: 'rss', bytes: usage.rss, heapBytes: usage.heapUsed + usage.external });
     });

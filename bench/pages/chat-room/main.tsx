@@ -15,19 +15,29 @@ const count = Number(params.get('n') ?? '100000');
 const scrollMs = Number(params.get('scrollMs') ?? '3000');
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra', 'Barbara Liskov'];
-const WORDS = 'the build is green again after we moved the cache and the deploy went out before lunch so we can ship it'.split(' ');
+const WORDS =
+  'the build is green again after we moved the cache and the deploy went out before lunch so we can ship it'.split(' ');
 const BASE = Date.UTC(2026, 10, 1, 9, 0, 0);
 
 const messages: ChatMessage[] = Array.from({ length: count }, (_, index) => {
   const name = NAMES[index % NAMES.length] as string;
   const words = 4 + ((index * 7) % 24);
   const text = Array.from({ length: words }, (_, w) => WORDS[(index + w * 3) % WORDS.length]).join(' ');
-  return { id: `m${index}`, text: `${text} #${index}`, author: { id: `u${index % NAMES.length}`, name }, sentAt: BASE + index * 45_000 };
+  return {
+    id: `m${index}`,
+    text: `${text} #${index}`,
+    author: { id: `u${index % NAMES.length}`, name },
+    sentAt: BASE + index * 45_000,
+  };
 });
 const newest = `#${count - 1}`;
 
 const time = new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit' });
-const initials = (name: string) => name.split(' ').map((part) => part[0]).join('');
+const initials = (name: string) =>
+  name
+    .split(' ')
+    .map((part) => part[0])
+    .join('');
 
 /** The peer: what a chat without virtualization renders — every message in the DOM, scrolled to the bottom. */
 function PlainList() {
@@ -42,13 +52,17 @@ function PlainList() {
         <ul className="flex flex-col">
           {messages.map((message) => (
             <li key={message.id} className="flex gap-3 px-4 py-1.5">
-              <span className="flex size-8 shrink-0 items-center justify-center rounded-full bg-muted text-xs font-medium">{initials(message.author.name)}</span>
+              <span className="flex size-8 shrink-0 items-center justify-center rounded-full bg-muted text-xs font-medium">
+                {initials(message.author.name)}
+              </span>
               <div className="min-w-0">
                 <p className="flex items-baseline gap-2 text-sm">
                   <span className="font-medium">{message.author.name}</span>
                   <time className="text-xs text-muted-foreground">{time.format(message.sentAt)}</time>
                 </p>
-                <p dir="auto" className="text-sm break-words whitespace-pre-wrap">{message.text}</p>
+                <p dir="auto" className="text-sm break-words whitespace-pre-wrap">
+                  {message.text}
+                </p>
               </div>
             </li>
           ))}
@@ -62,7 +76,12 @@ const kit = createTestTransport();
 const app =
   mode === 'ours' ? (
     <RealtimeProvider transport={kit.createTransport({ userId: 'you' })}>
-      <ChatRoom channel="bench" user={{ id: 'you', name: 'You' }} initialMessages={messages} className="h-[600px] w-[720px]" />
+      <ChatRoom
+        channel="bench"
+        user={{ id: 'you', name: 'You' }}
+        initialMessages={messages}
+        className="h-[600px] w-[720px]"
+      />
     </RealtimeProvider>
   ) : (
     <PlainList />
@@ -82,7 +101,9 @@ async function firstPaint(): Promise<number> {
 }
 
 async function scrollToTop(): Promise<{ frames: number[]; distance: number }> {
-  const scroller = document.querySelector<HTMLElement>(mode === 'ours' ? '[data-slot="chat-room-scroller"]' : '[data-slot="plain-scroller"]');
+  const scroller = document.querySelector<HTMLElement>(
+    mode === 'ours' ? '[data-slot="chat-room-scroller"]' : '[data-slot="plain-scroller"]',
+  );
   if (!scroller) throw new Error('no scroller');
   // Both scroll the same distance (as far as the shorter of the two could go is unknown here, so a fixed one).
   const distance = Math.min(scroller.scrollHeight - scroller.clientHeight, 200_000);

@@ -35,7 +35,15 @@ export type {
   WebSocketOptions,
 } from './websocket/types.js';
 export { PROTOCOL_VERSION, SESSION_HEADER } from './protocol/frames.js';
-export type { ClientFrame, ClientFrameType, FrameError, PresenceMember, PresenceStatus, ServerFrame, ServerFrameType } from './protocol/frames.js';
+export type {
+  ClientFrame,
+  ClientFrameType,
+  FrameError,
+  PresenceMember,
+  PresenceStatus,
+  ServerFrame,
+  ServerFrameType,
+} from './protocol/frames.js';
 export { createChannelHub, DEFAULT_LOG_SIZE } from './protocol/hub.js';
 export type {
   ChannelHub,
@@ -53,7 +61,13 @@ export type {
   StoredInfo,
 } from './protocol/hub.js';
 export { DEFAULT_HUB_LIMITS, RESERVED_EVENT_PREFIX, measureData } from './protocol/hub-checks.js';
-export { createEpoch, createMemoryBroker, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOGS, DEFAULT_RETENTION_MS } from './protocol/memory-broker.js';
+export {
+  createEpoch,
+  createMemoryBroker,
+  DEFAULT_MAX_LOG_BYTES,
+  DEFAULT_MAX_LOGS,
+  DEFAULT_RETENTION_MS,
+} from './protocol/memory-broker.js';
 export type { MemoryBroker, MemoryBrokerOptions } from './protocol/memory-broker.js';
 // For brokers and transports written outside core: listener errors are reported, never swallowed.
 export { emitToListeners, reportListenerError } from './lib/report-listener-error.js';
@@ -102,7 +116,12 @@ export { indexedDBOutbox } from './outbox/indexeddb-outbox.js';
 export type { IndexedDBOutboxOptions } from './outbox/indexeddb-outbox.js';
 export { memoryOutbox } from './outbox/memory-outbox.js';
 export type { MemoryOutbox } from './outbox/memory-outbox.js';
-export { createTypingIndicator, TYPING_EVENT, DEFAULT_TYPING_TIMEOUT_MS, DEFAULT_TYPING_THROTTLE_MS } from './channel/typing.js';
+export {
+  createTypingIndicator,
+  TYPING_EVENT,
+  DEFAULT_TYPING_TIMEOUT_MS,
+  DEFAULT_TYPING_THROTTLE_MS,
+} from './channel/typing.js';
 export type { TypingIndicator, TypingOptions } from './channel/typing.js';
 export { createReadReceipts, READ_EVENT } from './channel/read-receipts.js';
 export type { ReadReceiptMap, ReadReceipts, ReadReceiptsOptions } from './channel/read-receipts.js';
@@ -110,7 +129,20 @@ export { DEFAULT_PRESENCE_GRACE_MS } from './channel/presence.js';
 export { mostPresent } from './protocol/most-present.js';
 export { createActivityMonitor, DEFAULT_IDLE_MS } from './env/activity.js';
 export type { ActivityOptions, ActivityTarget } from './env/activity.js';
-export { createPoller, DEFAULT_POLL_INTERVAL_MS, idlePollState, toPollError, type PollContext, type PollFetcher, type PollOutcome, type Poller, type PollerOptions, type PollerSettings, type PollState, type PollStatus } from './polling/poller.js';
+export {
+  createPoller,
+  DEFAULT_POLL_INTERVAL_MS,
+  idlePollState,
+  toPollError,
+  type PollContext,
+  type PollFetcher,
+  type PollOutcome,
+  type Poller,
+  type PollerOptions,
+  type PollerSettings,
+  type PollState,
+  type PollStatus,
+} from './polling/poller.js';
 // The connection cache framework bindings share connections through (keyed, ref-counted, disposed when unused).
 export { createConnectionCache, UNUSED_ENTRY_TTL_MS } from './cache/connection-cache.js';
 export type { CacheableConnection, ConnectionCache, ConnectionCacheEntry } from './cache/connection-cache.js';
@@ -119,7 +151,12 @@ export type { ConnectionViewOptions } from './cache/connection-view.js';
 export { createSharedSSE, IDLE_SSE_VIEW, sharedSSEKey } from './cache/shared-sse.js';
 export type { SharedSSE, SharedSSEOptions, SSEView } from './cache/shared-sse.js';
 export { createSharedWebSocket, IDLE_WEBSOCKET_VIEW, sharedWebSocketKey } from './cache/shared-websocket.js';
-export type { SharedWebSocket, SharedWebSocketOptions, WebSocketParse, WebSocketView } from './cache/shared-websocket.js';
+export type {
+  SharedWebSocket,
+  SharedWebSocketOptions,
+  WebSocketParse,
+  WebSocketView,
+} from './cache/shared-websocket.js';
 export { createSharedPoller } from './cache/shared-poller.js';
 export type { SharedPoller } from './cache/shared-poller.js';
 export { createClientCache } from './cache/client-cache.js';

@@ -29,7 +29,10 @@ async function startServer(options?: PusherTestServerOptions): Promise<PusherTes
 
 /** What a channel authorization endpoint answers: signed with the app secret, as the `pusher` package does. */
 function authorize(server: PusherTestServer, socketId: string, channel: string, user?: { id: string; info?: unknown }) {
-  const channelData = user === undefined || !channel.startsWith('presence-') ? undefined : JSON.stringify({ user_id: user.id, user_info: user.info });
+  const channelData =
+    user === undefined || !channel.startsWith('presence-')
+      ? undefined
+      : JSON.stringify({ user_id: user.id, user_info: user.info });
   const signed = channelData === undefined ? `${socketId}:${channel}` : `${socketId}:${channel}:${channelData}`;
   const auth = `${server.key}:${createHmac('sha256', server.secret).update(signed).digest('hex')}`;
   return channelData === undefined ? { auth } : { auth, channel_data: channelData };
@@ -55,7 +58,10 @@ function pusherFor(server: PusherTestServer, setup: ClientSetup = {}) {
     channelAuthorization: setup.channelAuthorization ?? {
       customHandler: ({ socketId, channelName }, callback) => {
         const answer = authorize(server, socketId, channelName, { id: user, info: setup.userInfo ?? { name: user } });
-        callback(null, setup.badSignature?.(channelName) ? { ...answer, auth: `${server.key}:${'0'.repeat(64)}` } : answer);
+        callback(
+          null,
+          setup.badSignature?.(channelName) ? { ...answer, auth: `${server.key}:${'0'.repeat(64)}` } : answer,
+        );
       },
     },
   });
@@ -102,7 +108,9 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     transport.connect();
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('open'), WAIT);
     expect(statuses).toEqual(['connecting', 'open']);
-    expect(frames).toEqual([{ type: 'welcome', v: 1, connectionId: pusher.connection.socket_id, heartbeatMs: 0, userId: 'ada' }]);
+    expect(frames).toEqual([
+      { type: 'welcome', v: 1, connectionId: pusher.connection.socket_id, heartbeatMs: 0, userId: 'ada' },
+    ]);
     expect(server.socketIds()).toEqual([pusher.connection.socket_id]);
     expect(transport.send({ type: 'ping', t: 7 })).toBe(true);
     expect(frames.at(-1)).toEqual({ type: 'pong', t: 7 });
@@ -163,7 +171,14 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     await vi.waitFor(() => expect(received).toHaveLength(2), WAIT);
     expect(received[0]).toMatchObject({ channel: 'news', seq: 1, event: 'headline', data: { text: 'raw' } });
     expect(received[0]!.id).toEqual(expect.any(String));
-    expect(received[1]).toEqual({ channel: 'news', id: 'msg-1', seq: 2, event: 'headline', data: { text: 'enveloped' }, at: 1234 });
+    expect(received[1]).toEqual({
+      channel: 'news',
+      id: 'msg-1',
+      seq: 2,
+      event: 'headline',
+      data: { text: 'enveloped' },
+      at: 1234,
+    });
     expect(errors).toEqual([]);
   });
 
@@ -172,7 +187,10 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     const { client } = clientFor(server);
     collect(client, 'news');
     await subscribed(client, 'news');
-    const error = await client.channel('news').publish('chat', { text: 'hi' }).catch((thrown: unknown) => thrown);
+    const error = await client
+      .channel('news')
+      .publish('chat', { text: 'hi' })
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RealtimeError);
     expect(error).toMatchObject({ code: 'forbidden' });
     expect((error as RealtimeError).message).toMatch(/publish from your server/i);
@@ -205,15 +223,28 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     const receipt = await bob.client.channel('private-room').publish('chat', { text: 'hi' }, { cid: 'cid-1' });
     expect(receipt).toEqual({ cid: 'cid-1', id: 'cid-1', seq: 1 });
     await vi.waitFor(() => expect(aliceGot).toHaveLength(1), WAIT);
-    expect(aliceGot[0]).toMatchObject({ channel: 'private-room', id: 'cid-1', cid: 'cid-1', seq: 1, event: 'chat', data: { text: 'hi' } });
-    expect(bobGot).toEqual([expect.objectContaining({ id: 'cid-1', cid: 'cid-1', seq: 1, event: 'chat', data: { text: 'hi' } })]);
-    expect(bob.frames.filter((frame) => frame.type === 'message' || frame.type === 'ack').map((frame) => frame.type)).toEqual(['message', 'ack']);
+    expect(aliceGot[0]).toMatchObject({
+      channel: 'private-room',
+      id: 'cid-1',
+      cid: 'cid-1',
+      seq: 1,
+      event: 'chat',
+      data: { text: 'hi' },
+    });
+    expect(bobGot).toEqual([
+      expect.objectContaining({ id: 'cid-1', cid: 'cid-1', seq: 1, event: 'chat', data: { text: 'hi' } }),
+    ]);
+    expect(
+      bob.frames.filter((frame) => frame.type === 'message' || frame.type === 'ack').map((frame) => frame.type),
+    ).toEqual(['message', 'ack']);
     expect(server.received.find((message) => message.event === 'client-chat')).toMatchObject({
       channel: 'private-room',
       data: { rk: 1, id: 'cid-1', cid: 'cid-1', data: { text: 'hi' } },
     });
 
-    const receipts = await Promise.all([1, 2, 3].map((n) => alice.client.channel('private-room').publish('chat', { n })));
+    const receipts = await Promise.all(
+      [1, 2, 3].map((n) => alice.client.channel('private-room').publish('chat', { n })),
+    );
     expect(receipts.map((r) => r.seq)).toEqual([2, 3, 4]);
     await vi.waitFor(() => expect(bobGot).toHaveLength(4), WAIT);
     expect(bobGot.map((m) => [m.seq, m.id])).toEqual([[1, 'cid-1'], ...receipts.map((r) => [r.seq, r.id])]);
@@ -253,22 +284,32 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     const { client } = clientFor(server);
     collect(client, 'private-room');
     await subscribed(client, 'private-room');
-    await expect(client.channel('private-room').publish('big', 'x'.repeat(11_000))).rejects.toMatchObject({ code: 'message_too_large' });
-    await expect(client.channel('private-room').publish('rk-signal', {})).rejects.toMatchObject({ code: 'invalid_payload' });
+    await expect(client.channel('private-room').publish('big', 'x'.repeat(11_000))).rejects.toMatchObject({
+      code: 'message_too_large',
+    });
+    await expect(client.channel('private-room').publish('rk-signal', {})).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
   });
 
   for (const style of ['subscription_error', 'error'] as const) {
     it(`a refused signature (Pusher answering with ${style === 'error' ? 'pusher:error' : 'pusher:subscription_error'}) reaches the channel's onError as unauthorized, and a later subscribe asks again`, async () => {
       const server = await startServer({ authErrorStyle: style });
       let bad = true;
-      const { client, transport, frames } = clientFor(server, { badSignature: (channel) => bad && channel === 'private-secret' });
+      const { client, transport, frames } = clientFor(server, {
+        badSignature: (channel) => bad && channel === 'private-secret',
+      });
       const channelErrors: RealtimeError[] = [];
       client.channel('private-secret').onError((error) => channelErrors.push(error));
       const received = collect(client, 'private-secret');
       await vi.waitFor(() => expect(channelErrors).toHaveLength(1), WAIT);
       expect(channelErrors[0]).toMatchObject({ name: 'RealtimeError', code: 'unauthorized' });
       expect(channelErrors[0]!.message).toContain('private-secret');
-      expect(frames).toContainEqual({ type: 'error', channel: 'private-secret', error: expect.objectContaining({ code: 'unauthorized' }) });
+      expect(frames).toContainEqual({
+        type: 'error',
+        channel: 'private-secret',
+        error: expect.objectContaining({ code: 'unauthorized' }),
+      });
       expect(client.channel('private-secret').getSnapshot().subscribed).toBe(false);
 
       // Fixed credentials: the next session subscribes again (pusher-js must not think it is still pending).
@@ -287,7 +328,13 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     room.presence.subscribe(() => {});
     room.presence.enter({ name: 'Alice' });
     await subscribed(alice.client, 'presence-room');
-    await vi.waitFor(() => expect(room.presence.getSnapshot()).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(room.presence.getSnapshot()).toEqual([
+          { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+        ]),
+      WAIT,
+    );
     expect(alice.client.userId).toBe('alice');
     expect(alice.frames.filter((frame) => frame.type === 'welcome').at(-1)).toMatchObject({ userId: 'alice' });
 
@@ -296,14 +343,38 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     bobRoom.presence.subscribe(() => {});
     bobRoom.presence.enter({ name: 'Bob' });
     await vi.waitFor(() => {
-      expect(room.presence.getSnapshot().find((m) => m.userId === 'bob')).toEqual({ userId: 'bob', data: { name: 'Bob' }, connections: 1, status: 'active' });
-      expect(bobRoom.presence.getSnapshot().find((m) => m.userId === 'alice')).toMatchObject({ data: { name: 'Alice' } });
+      expect(room.presence.getSnapshot().find((m) => m.userId === 'bob')).toEqual({
+        userId: 'bob',
+        data: { name: 'Bob' },
+        connections: 1,
+        status: 'active',
+      });
+      expect(bobRoom.presence.getSnapshot().find((m) => m.userId === 'alice')).toMatchObject({
+        data: { name: 'Alice' },
+      });
     }, WAIT);
     bobRoom.presence.setStatus('away');
-    await vi.waitFor(() => expect(room.presence.getSnapshot().find((m) => m.userId === 'bob')).toMatchObject({ data: { name: 'Bob' }, status: 'away' }), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(room.presence.getSnapshot().find((m) => m.userId === 'bob')).toMatchObject({
+          data: { name: 'Bob' },
+          status: 'away',
+        }),
+      WAIT,
+    );
 
     bob.client.close();
-    await vi.waitFor(() => expect(alice.frames).toContainEqual(expect.objectContaining({ type: 'presence', action: 'leave', member: expect.objectContaining({ userId: 'bob' }) })), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(alice.frames).toContainEqual(
+          expect.objectContaining({
+            type: 'presence',
+            action: 'leave',
+            member: expect.objectContaining({ userId: 'bob' }),
+          }),
+        ),
+      WAIT,
+    );
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   });
 
@@ -316,11 +387,23 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     const tabs = [clientFor(server, { user: 'alice' }), clientFor(server, { user: 'alice' })];
     for (const tab of tabs) tab.client.channel('presence-room').presence.enter({ name: 'Alice' });
     const alice = () => watched.presence.getSnapshot().find((m) => m.userId === 'alice');
-    await vi.waitFor(() => expect(alice()).toEqual({ userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' }), WAIT);
+    await vi.waitFor(
+      () => expect(alice()).toEqual({ userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' }),
+      WAIT,
+    );
     expect(server.members('presence-room').get('alice')).toMatchObject({ connections: 2 });
     // The watcher never entered: it is on Pusher's list, but not a member.
     expect(watched.presence.getSnapshot().map((m) => m.userId)).toEqual(['alice']);
-    await vi.waitFor(() => expect(tabs[0]!.client.channel('presence-room').presence.getSnapshot().find((m) => m.userId === 'alice')?.connections).toBe(2), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          tabs[0]!.client
+            .channel('presence-room')
+            .presence.getSnapshot()
+            .find((m) => m.userId === 'alice')?.connections,
+        ).toBe(2),
+      WAIT,
+    );
 
     tabs[1]!.client.close();
     await vi.waitFor(() => expect(alice()?.connections).toBe(1), WAIT);
@@ -337,7 +420,16 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     await subscribed(alice.client, 'presence-room');
     const { pusher } = pusherFor(server, { user: 'legacy', userInfo: { name: 'Legacy' } });
     pusher.subscribe('presence-room');
-    await vi.waitFor(() => expect(room.presence.getSnapshot().find((m) => m.userId === 'legacy')).toEqual({ userId: 'legacy', data: { name: 'Legacy' }, connections: 1, status: 'active' }), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(room.presence.getSnapshot().find((m) => m.userId === 'legacy')).toEqual({
+          userId: 'legacy',
+          data: { name: 'Legacy' },
+          connections: 1,
+          status: 'active',
+        }),
+      WAIT,
+    );
   });
 
   it('presence on a channel that is not presence- is refused with forbidden', async () => {
@@ -360,7 +452,11 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     await subscribed(alice.client, 'presence-room');
     await subscribed(bob.client, 'presence-room');
     expect(alice.client.channel('presence-room').signal('typing', { on: true })).toBe(true);
-    await vi.waitFor(() => expect(bobSignals).toEqual([{ channel: 'presence-room', event: 'typing', data: { on: true }, from: 'alice' }]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(bobSignals).toEqual([{ channel: 'presence-room', event: 'typing', data: { on: true }, from: 'alice' }]),
+      WAIT,
+    );
 
     // On a private channel Pusher adds no user_id: `from` is the user id the sender announced.
     const privateSignals: ChannelSignal[] = [];
@@ -369,7 +465,11 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     await subscribed(alice.client, 'private-room');
     await subscribed(bob.client, 'private-room');
     alice.client.channel('private-room').signal('cursor', { x: 1 });
-    await vi.waitFor(() => expect(privateSignals).toEqual([{ channel: 'private-room', event: 'cursor', data: { x: 1 }, from: 'alice' }]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(privateSignals).toEqual([{ channel: 'private-room', event: 'cursor', data: { x: 1 }, from: 'alice' }]),
+      WAIT,
+    );
     await sleep(50);
     expect(aliceSignals).toEqual([]);
 
@@ -405,15 +505,31 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     await vi.waitFor(() => expect(alice.transport.getSnapshot().status).toBe('reconnecting'), WAIT);
     expect(alice.transport.getSnapshot().error).toMatchObject({ code: 'network', retryable: true });
     expect(alice.client.channel('private-room').getSnapshot().subscribed).toBe(false);
-    await vi.waitFor(() => expect(alice.transport.getSnapshot()).toMatchObject({ status: 'open', error: null, attempt: 0 }), WAIT);
+    await vi.waitFor(
+      () => expect(alice.transport.getSnapshot()).toMatchObject({ status: 'open', error: null, attempt: 0 }),
+      WAIT,
+    );
     expect(statuses[0]).toBe('reconnecting');
     expect(alice.pusher.connection.socket_id).not.toBe(oldSocket);
     await subscribed(alice.client, 'private-room');
     expect(server.channelsOf(alice.pusher.connection.socket_id).sort()).toEqual(['presence-room', 'private-room']);
 
     await bob.client.channel('private-room').publish('chat', 2);
-    await vi.waitFor(() => expect(received.map((m) => [m.seq, m.data])).toEqual([[1, 1], [2, 2]]), WAIT);
-    await vi.waitFor(() => expect(bobRoom.presence.getSnapshot()).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(received.map((m) => [m.seq, m.data])).toEqual([
+          [1, 1],
+          [2, 2],
+        ]),
+      WAIT,
+    );
+    await vi.waitFor(
+      () =>
+        expect(bobRoom.presence.getSnapshot()).toEqual([
+          { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+        ]),
+      WAIT,
+    );
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   });
 
@@ -441,16 +557,53 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     await subscribed(client, 'presence-room');
     const socketId = transport.pusher.connection.socket_id;
     server.sendRaw('this is not json', socketId);
-    server.sendRaw(JSON.stringify({ event: 'client-rk-presence', channel: 'presence-room', data: '"garbage"', user_id: 'mallory' }), socketId);
-    server.sendRaw(JSON.stringify({ event: 'client-rk-signal', channel: 'presence-room', data: JSON.stringify({ event: 42 }), user_id: 'mallory' }), socketId);
-    server.sendRaw(JSON.stringify({ event: 'client-rk-presence', channel: 'presence-room', data: JSON.stringify({ tab: 1 }) }), socketId);
+    server.sendRaw(
+      JSON.stringify({ event: 'client-rk-presence', channel: 'presence-room', data: '"garbage"', user_id: 'mallory' }),
+      socketId,
+    );
+    server.sendRaw(
+      JSON.stringify({
+        event: 'client-rk-signal',
+        channel: 'presence-room',
+        data: JSON.stringify({ event: 42 }),
+        user_id: 'mallory',
+      }),
+      socketId,
+    );
+    server.sendRaw(
+      JSON.stringify({ event: 'client-rk-presence', channel: 'presence-room', data: JSON.stringify({ tab: 1 }) }),
+      socketId,
+    );
     server.sendRaw(JSON.stringify({ event: 'headline', channel: 'unknown-channel', data: '{}' }), socketId);
-    server.sendRaw(JSON.stringify({ event: 'headline', channel: 'presence-room', data: JSON.stringify({ rk: 1, id: 5, data: 'not an envelope' }) }), socketId);
+    server.sendRaw(
+      JSON.stringify({
+        event: 'headline',
+        channel: 'presence-room',
+        data: JSON.stringify({ rk: 1, id: 5, data: 'not an envelope' }),
+      }),
+      socketId,
+    );
     server.sendRaw(JSON.stringify({ event: 'pusher:error', data: { code: 4200, message: 'odd' } }), socketId);
-    server.sendRaw(JSON.stringify({ event: 'pusher_internal:member_added', channel: 'presence-room', data: JSON.stringify({ user_id: 'ghost' }) }), socketId);
+    server.sendRaw(
+      JSON.stringify({
+        event: 'pusher_internal:member_added',
+        channel: 'presence-room',
+        data: JSON.stringify({ user_id: 'ghost' }),
+      }),
+      socketId,
+    );
     server.trigger('presence-room', 'headline', 'fine');
-    await vi.waitFor(() => expect(received.map((m) => m.data)).toEqual([{ rk: 1, id: 5, data: 'not an envelope' }, 'fine']), WAIT);
-    expect(errors.map((error) => error.code).sort()).toEqual(['bad_frame', 'bad_frame', 'bad_frame', 'bad_frame', 'network']);
+    await vi.waitFor(
+      () => expect(received.map((m) => m.data)).toEqual([{ rk: 1, id: 5, data: 'not an envelope' }, 'fine']),
+      WAIT,
+    );
+    expect(errors.map((error) => error.code).sort()).toEqual([
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'network',
+    ]);
     expect(transport.getSnapshot().status).toBe('open');
   });
 
@@ -466,8 +619,11 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
         const socketId = form.get('socket_id') ?? '';
         seen.push({ channel, authorization: req.headers.authorization });
         if (req.headers.authorization === 'Bearer revoked') return void res.writeHead(403).end('{"error":"forbidden"}');
-        if (req.headers.authorization !== 'Bearer one' && req.headers.authorization !== 'Bearer two') return void res.writeHead(401).end();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(authorize(server, socketId, channel, { id: 'ada' })));
+        if (req.headers.authorization !== 'Bearer one' && req.headers.authorization !== 'Bearer two')
+          return void res.writeHead(401).end();
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(authorize(server, socketId, channel, { id: 'ada' })));
       });
     });
     await new Promise<void>((resolve) => authServer.listen(0, '127.0.0.1', resolve));
@@ -508,68 +664,76 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
   });
 });
 
-describePresenceContract('Pusher (pusher-js against the Pusher-protocol test server)', async (): Promise<PresenceHarness> => {
-  const server = await startPusherTestServer();
-  const clients: RealtimeClient[] = [];
-  const pushers: Pusher[] = [];
-  return {
-    channel: 'presence-room',
-    async client(userId, options) {
-      const pusher = new Pusher(server.key, {
-        ...server.clientOptions(),
-        channelAuthorization: {
-          customHandler: ({ socketId, channelName }, callback) => callback(null, authorize(server, socketId, channelName, { id: userId, info: { id: userId } })),
-        },
-      });
-      pushers.push(pusher);
-      const client = createRealtimeClient({ ...options, transport: pusherTransport(pusher) });
-      clients.push(client);
-      return client;
-    },
-    async close() {
-      for (const client of clients.splice(0)) client.close();
-      for (const pusher of pushers.splice(0)) pusher.disconnect();
-      await server.close();
-    },
-  };
-});
+describePresenceContract(
+  'Pusher (pusher-js against the Pusher-protocol test server)',
+  async (): Promise<PresenceHarness> => {
+    const server = await startPusherTestServer();
+    const clients: RealtimeClient[] = [];
+    const pushers: Pusher[] = [];
+    return {
+      channel: 'presence-room',
+      async client(userId, options) {
+        const pusher = new Pusher(server.key, {
+          ...server.clientOptions(),
+          channelAuthorization: {
+            customHandler: ({ socketId, channelName }, callback) =>
+              callback(null, authorize(server, socketId, channelName, { id: userId, info: { id: userId } })),
+          },
+        });
+        pushers.push(pusher);
+        const client = createRealtimeClient({ ...options, transport: pusherTransport(pusher) });
+        clients.push(client);
+        return client;
+      },
+      async close() {
+        for (const client of clients.splice(0)) client.close();
+        for (const pusher of pushers.splice(0)) pusher.disconnect();
+        await server.close();
+      },
+    };
+  },
+);
 
-describeMessagingContract('Pusher (pusher-js against the Pusher-protocol test server)', async (): Promise<MessagingHarness> => {
-  const server = await startPusherTestServer();
-  const clients: RealtimeClient[] = [];
-  const pushers: Pusher[] = [];
-  let peers = 0;
-  return {
-    // Clients may publish (client events) only on private- and presence- channels.
-    channel: (base) => `private-${base}`,
-    // Pusher keeps no history: what was published while a connection was down never reaches it.
-    capabilities: { missedWhileDown: 'lost' },
-    async peer() {
-      const user = `peer-${(peers += 1)}`;
-      const pusher = new Pusher(server.key, {
-        ...server.clientOptions(),
-        channelAuthorization: {
-          customHandler: ({ socketId, channelName }, callback) => callback(null, authorize(server, socketId, channelName, { id: user })),
-        },
-      });
-      pushers.push(pusher);
-      const client = createRealtimeClient({ transport: pusherTransport(pusher) });
-      clients.push(client);
-      return {
-        client,
-        async drop() {
-          const socketId = pusher.connection.socket_id;
-          server.setAvailable(false);
-          server.drop(socketId);
-          await vi.waitFor(() => expect(server.socketIds()).not.toContain(socketId), WAIT);
-          return () => server.setAvailable(true);
-        },
-      };
-    },
-    async close() {
-      for (const client of clients.splice(0)) client.close();
-      for (const pusher of pushers.splice(0)) pusher.disconnect();
-      await server.close();
-    },
-  };
-});
+describeMessagingContract(
+  'Pusher (pusher-js against the Pusher-protocol test server)',
+  async (): Promise<MessagingHarness> => {
+    const server = await startPusherTestServer();
+    const clients: RealtimeClient[] = [];
+    const pushers: Pusher[] = [];
+    let peers = 0;
+    return {
+      // Clients may publish (client events) only on private- and presence- channels.
+      channel: (base) => `private-${base}`,
+      // Pusher keeps no history: what was published while a connection was down never reaches it.
+      capabilities: { missedWhileDown: 'lost' },
+      async peer() {
+        const user = `peer-${(peers += 1)}`;
+        const pusher = new Pusher(server.key, {
+          ...server.clientOptions(),
+          channelAuthorization: {
+            customHandler: ({ socketId, channelName }, callback) =>
+              callback(null, authorize(server, socketId, channelName, { id: user })),
+          },
+        });
+        pushers.push(pusher);
+        const client = createRealtimeClient({ transport: pusherTransport(pusher) });
+        clients.push(client);
+        return {
+          client,
+          async drop() {
+            const socketId = pusher.connection.socket_id;
+            server.setAvailable(false);
+            server.drop(socketId);
+            await vi.waitFor(() => expect(server.socketIds()).not.toContain(socketId), WAIT);
+            return () => server.setAvailable(true);
+          },
+        };
+      },
+      async close() {
+        for (const client of clients.splice(0)) client.close();
+        for (const pusher of pushers.splice(0)) pusher.disconnect();
+        await server.close();
+      },
+    };
+  },
+);

@@ -133,10 +133,14 @@ describe('socketIOTransport + createRealtimeClient over a real socket.io server'
     const received = collect(alice.client, 'room');
     await vi.waitFor(() => expect(alice.client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
 
-    const receipts = await Promise.all([1, 2, 3, 4, 5].map((n) => bob.client.channel('room').publish('message', { n })));
+    const receipts = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => bob.client.channel('room').publish('message', { n })),
+    );
     expect(receipts.map((receipt) => receipt.seq)).toEqual([1, 2, 3, 4, 5]);
     await vi.waitFor(() => expect(received).toHaveLength(5), WAIT);
-    expect(received.map((message) => [message.seq, message.data])).toEqual(receipts.map((receipt, i) => [receipt.seq, { n: i + 1 }]));
+    expect(received.map((message) => [message.seq, message.data])).toEqual(
+      receipts.map((receipt, i) => [receipt.seq, { n: i + 1 }]),
+    );
     expect(received.map((message) => message.id)).toEqual(receipts.map((receipt) => receipt.id));
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   });
@@ -190,7 +194,9 @@ describe('socketIOTransport + createRealtimeClient over a real socket.io server'
     await vi.waitFor(() => expect(received).toHaveLength(1000), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const distinct = new Set(received.map((message) => message.seq)).size;
-    console.log(`[socket.io chaos] published 1000, received ${received.length} (${distinct} distinct), 20 restarts, ${authCalls} auth calls`);
+    console.log(
+      `[socket.io chaos] published 1000, received ${received.length} (${distinct} distinct), 20 restarts, ${authCalls} auth calls`,
+    );
     expect(received.map((message) => message.data)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(received.map((message) => message.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(authCalls).toBe(21);

@@ -10,7 +10,12 @@ import type { ChannelMessage, RealtimeClient } from '../src/channel/types.js';
 import type { RealtimeError } from '../src/errors.js';
 import type { ClientFrame } from '../src/protocol/frames.js';
 import { createChannelHub, type ChannelHub, type HubSession } from '../src/protocol/hub.js';
-import { SSE_SESSION_HEADER, sseTransport, type SSETransport, type SSETransportOptions } from '../src/transports/sse.js';
+import {
+  SSE_SESSION_HEADER,
+  sseTransport,
+  type SSETransport,
+  type SSETransportOptions,
+} from '../src/transports/sse.js';
 
 const WAIT = { timeout: 5000, interval: 5 };
 const online = { isOnline: () => true, subscribe: () => () => {} };
@@ -57,7 +62,13 @@ async function startHubServer(hub: ChannelHub = createChannelHub()): Promise<Hub
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       state.streams.add(res);
       const session = hub.connect({
-        send: (frame) => void (!res.writableEnded && res.write(`${frame.type === 'message' ? `id: ${frame.channel}:${frame.seq}\n` : ''}data: ${JSON.stringify(frame)}\n\n`)),
+        send: (frame) =>
+          void (
+            !res.writableEnded &&
+            res.write(
+              `${frame.type === 'message' ? `id: ${frame.channel}:${frame.seq}\n` : ''}data: ${JSON.stringify(frame)}\n\n`,
+            )
+          ),
         close: () => res.end(),
       });
       sessions.set(session.id, session);
@@ -135,7 +146,9 @@ describe('sseTransport over a real http server', () => {
     expect(welcomes).toHaveLength(1);
     for (let t = 1; t <= 20; t += 1) expect(transport.send({ type: 'ping', t })).toBe(true);
     await vi.waitFor(() => expect(server.posts.flatMap((post) => post.frames)).toHaveLength(20), WAIT);
-    expect(server.posts.flatMap((post) => post.frames).map((frame) => (frame as { t: number }).t)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(server.posts.flatMap((post) => post.frames).map((frame) => (frame as { t: number }).t)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     expect(server.posts.every((post) => post.session === welcomes[0])).toBe(true);
     transport.close();
     expect(transport.getSnapshot().status).toBe('closed');
@@ -218,7 +231,10 @@ describe('sseTransport over a real http server', () => {
     collect(client, 'room');
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
     refuseNext = true;
-    void client.channel('room').publish('chat', 'hello').catch(() => {});
+    void client
+      .channel('room')
+      .publish('chat', 'hello')
+      .catch(() => {});
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('closed'), WAIT);
     expect(transport.getSnapshot().error).toMatchObject({ code: 'not_found', status: 404, retryable: false });
     expect(errors.map((error) => error.code)).toContain('not_found');

@@ -56,7 +56,11 @@ function supabaseFor(server: PhoenixTestServer, key = server.apiKey): SupabaseCl
   return supabase;
 }
 
-function clientFor(server: PhoenixTestServer, options: SupabaseTransportOptions = {}, clientOptions: Partial<RealtimeClientOptions> = {}) {
+function clientFor(
+  server: PhoenixTestServer,
+  options: SupabaseTransportOptions = {},
+  clientOptions: Partial<RealtimeClientOptions> = {},
+) {
   const supabase = supabaseFor(server);
   const transport = supabaseTransport(supabase, options);
   const frames: ServerFrame[] = [];
@@ -103,7 +107,9 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('open'), WAIT);
     expect(statuses).toEqual(['connecting', 'open']);
     expect(server.connections()).toBe(1);
-    expect(frames).toEqual([{ type: 'welcome', v: 2, connectionId: expect.stringMatching(/^supabase-/), heartbeatMs: 0, userId: 'alice' }]);
+    expect(frames).toEqual([
+      { type: 'welcome', v: 2, connectionId: expect.stringMatching(/^supabase-/), heartbeatMs: 0, userId: 'alice' },
+    ]);
     expect(transport.send({ type: 'ping', t: 2 })).toBe(true);
     expect(frames.at(-1)).toEqual({ type: 'pong', t: 2 });
 
@@ -127,9 +133,15 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
       postgres_changes: [],
       private: false,
     });
-    const kinds = frames.filter((frame) => frame.type !== 'welcome').map((frame) => frame.type + ('action' in frame ? `:${frame.action}` : ''));
+    const kinds = frames
+      .filter((frame) => frame.type !== 'welcome')
+      .map((frame) => frame.type + ('action' in frame ? `:${frame.action}` : ''));
     expect(kinds).toEqual(['presence:sync', 'subscribed']);
-    expect(frames.find((frame) => frame.type === 'subscribed')).toEqual({ type: 'subscribed', channel: 'room:1', seq: 0 });
+    expect(frames.find((frame) => frame.type === 'subscribed')).toEqual({
+      type: 'subscribed',
+      channel: 'room:1',
+      seq: 0,
+    });
   });
 
   it('joins private channels and presence-less channels as the options say', async () => {
@@ -143,8 +155,12 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     collect(client, 'room:2');
     await subscribed(client, 'private:inbox');
     await subscribed(client, 'room:2');
-    const config = (topic: string) => server.received.find((message) => message.event === 'phx_join' && message.topic === topic)?.payload.config;
-    expect(config('realtime:private:inbox')).toMatchObject({ private: true, presence: { key: 'alice', enabled: false } });
+    const config = (topic: string) =>
+      server.received.find((message) => message.event === 'phx_join' && message.topic === topic)?.payload.config;
+    expect(config('realtime:private:inbox')).toMatchObject({
+      private: true,
+      presence: { key: 'alice', enabled: false },
+    });
     expect(config('realtime:room:2')).toMatchObject({ private: false, presence: { key: 'alice', enabled: true } });
     // Presence on a channel without it is refused, with the reason.
     const errors: RealtimeError[] = [];
@@ -200,7 +216,10 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     const writer = clientFor(server, { userId: 'writer' });
     const receipt = await writer.client.channel('news').publish('headline', { title: 'second' });
     expect(receipt).toMatchObject({ seq: 0, id: receipt.cid });
-    await vi.waitFor(() => expect(received.map((message) => message.data)).toEqual([{ title: 'hi' }, { title: 'second' }]), WAIT);
+    await vi.waitFor(
+      () => expect(received.map((message) => message.data)).toEqual([{ title: 'hi' }, { title: 'second' }]),
+      WAIT,
+    );
   });
 
   it('unsubscribes by leaving the Supabase channel, and a resubscribe right after joins it again', async () => {
@@ -252,9 +271,29 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     });
 
     const at = '2026-01-02T03:04:05.000Z';
-    expect(server.emitPostgresChange({ schema: 'public', table: 'messages', eventType: 'INSERT', new: { id: 1, room_id: 42, text: 'a' }, commitTimestamp: at })).toBe(1);
-    expect(server.emitPostgresChange({ schema: 'public', table: 'messages', eventType: 'INSERT', new: { id: 2, room_id: 7, text: 'b' } })).toBe(0);
-    server.emitPostgresChange({ schema: 'public', table: 'other', eventType: 'INSERT', new: { id: 3, room_id: 42, text: 'c' } });
+    expect(
+      server.emitPostgresChange({
+        schema: 'public',
+        table: 'messages',
+        eventType: 'INSERT',
+        new: { id: 1, room_id: 42, text: 'a' },
+        commitTimestamp: at,
+      }),
+    ).toBe(1);
+    expect(
+      server.emitPostgresChange({
+        schema: 'public',
+        table: 'messages',
+        eventType: 'INSERT',
+        new: { id: 2, room_id: 7, text: 'b' },
+      }),
+    ).toBe(0);
+    server.emitPostgresChange({
+      schema: 'public',
+      table: 'other',
+      eventType: 'INSERT',
+      new: { id: 3, room_id: 42, text: 'c' },
+    });
     server.emitPostgresChange({
       schema: 'public',
       table: 'messages',
@@ -263,16 +302,51 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
       old: { id: 1, room_id: 42, text: 'a' },
       commitTimestamp: at,
     });
-    server.emitPostgresChange({ schema: 'public', table: 'messages', eventType: 'UPDATE', new: { id: 2, room_id: 7, text: 'b2' }, old: { id: 2, room_id: 7 } });
-    server.emitPostgresChange({ schema: 'public', table: 'messages', eventType: 'DELETE', old: { id: 2, room_id: 7, text: 'b2' } });
-    server.emitPostgresChange({ schema: 'public', table: 'messages', eventType: 'DELETE', old: { id: 1, room_id: 42, text: 'a2' }, commitTimestamp: at });
+    server.emitPostgresChange({
+      schema: 'public',
+      table: 'messages',
+      eventType: 'UPDATE',
+      new: { id: 2, room_id: 7, text: 'b2' },
+      old: { id: 2, room_id: 7 },
+    });
+    server.emitPostgresChange({
+      schema: 'public',
+      table: 'messages',
+      eventType: 'DELETE',
+      old: { id: 2, room_id: 7, text: 'b2' },
+    });
+    server.emitPostgresChange({
+      schema: 'public',
+      table: 'messages',
+      eventType: 'DELETE',
+      old: { id: 1, room_id: 42, text: 'a2' },
+      commitTimestamp: at,
+    });
 
     await vi.waitFor(() => expect(changes).toHaveLength(3), WAIT);
     await sleep(100);
     expect(changes.map((message) => [message.seq, message.event, message.data])).toEqual([
-      [1, 'postgres:INSERT', { schema: 'public', table: 'messages', new: { id: 1, room_id: 42, text: 'a' }, old: {}, commitTimestamp: at }],
-      [2, 'postgres:UPDATE', { schema: 'public', table: 'messages', new: { id: 1, room_id: 42, text: 'a2' }, old: { id: 1, room_id: 42, text: 'a' }, commitTimestamp: at }],
-      [3, 'postgres:DELETE', { schema: 'public', table: 'messages', new: {}, old: { id: 1, room_id: 42, text: 'a2' }, commitTimestamp: at }],
+      [
+        1,
+        'postgres:INSERT',
+        { schema: 'public', table: 'messages', new: { id: 1, room_id: 42, text: 'a' }, old: {}, commitTimestamp: at },
+      ],
+      [
+        2,
+        'postgres:UPDATE',
+        {
+          schema: 'public',
+          table: 'messages',
+          new: { id: 1, room_id: 42, text: 'a2' },
+          old: { id: 1, room_id: 42, text: 'a' },
+          commitTimestamp: at,
+        },
+      ],
+      [
+        3,
+        'postgres:DELETE',
+        { schema: 'public', table: 'messages', new: {}, old: { id: 1, room_id: 42, text: 'a2' }, commitTimestamp: at },
+      ],
     ]);
     expect(changes.every((message) => message.at === Date.parse(at))).toBe(true);
     expect(new Set(changes.map((message) => message.id)).size).toBe(3);
@@ -290,31 +364,61 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
 
     aliceTab1.client.channel('lobby').presence.enter({ tab: 1 });
     bob.client.channel('lobby').presence.enter({ name: 'Bob' });
-    await vi.waitFor(() => expect(presence.members().map((member) => member.userId).sort()).toEqual(['alice', 'bob']), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          presence
+            .members()
+            .map((member) => member.userId)
+            .sort(),
+        ).toEqual(['alice', 'bob']),
+      WAIT,
+    );
     expect(byUser(presence.members()).alice).toMatchObject({ data: { tab: 1 }, connections: 1, status: 'active' });
 
     await sleep(20);
     aliceTab2.client.channel('lobby').presence.enter({ tab: 2 });
-    await vi.waitFor(() => expect(byUser(presence.members()).alice).toMatchObject({ connections: 2, data: { tab: 2 } }), WAIT);
+    await vi.waitFor(
+      () => expect(byUser(presence.members()).alice).toMatchObject({ connections: 2, data: { tab: 2 } }),
+      WAIT,
+    );
     expect(presence.members()).toHaveLength(2);
     // The server has two metas under the key "alice".
     expect(server.presence('realtime:lobby').alice?.metas).toHaveLength(2);
 
     // A user is as present as their most present tab.
     aliceTab2.client.channel('lobby').presence.setStatus('away');
-    await vi.waitFor(() => expect(server.presence('realtime:lobby').alice?.metas.map((meta) => meta.status).sort()).toEqual(['active', 'away']), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          server
+            .presence('realtime:lobby')
+            .alice?.metas.map((meta) => meta.status)
+            .sort(),
+        ).toEqual(['active', 'away']),
+      WAIT,
+    );
     expect(byUser(presence.members()).alice).toMatchObject({ connections: 2, status: 'active' });
     await sleep(300);
     aliceTab1.client.channel('lobby').presence.setStatus('idle');
-    await vi.waitFor(() => expect(byUser(presence.members()).alice).toMatchObject({ status: 'idle', data: { tab: 1 } }), WAIT);
+    await vi.waitFor(
+      () => expect(byUser(presence.members()).alice).toMatchObject({ status: 'idle', data: { tab: 1 } }),
+      WAIT,
+    );
 
     // One tab leaves: alice stays with one connection; the last one leaves: alice is gone.
     aliceTab2.client.channel('lobby').presence.leave();
-    await vi.waitFor(() => expect(byUser(presence.members()).alice).toMatchObject({ connections: 1, status: 'idle' }), WAIT);
+    await vi.waitFor(
+      () => expect(byUser(presence.members()).alice).toMatchObject({ connections: 1, status: 'idle' }),
+      WAIT,
+    );
     aliceTab1.client.close();
     await vi.waitFor(() => expect(presence.members().map((member) => member.userId)).toEqual(['bob']), WAIT);
     // Everyone sees the same set, its own member included.
-    await vi.waitFor(() => expect(bob.client.channel('lobby').presence.self()).toMatchObject({ userId: 'bob', data: { name: 'Bob' } }), WAIT);
+    await vi.waitFor(
+      () => expect(bob.client.channel('lobby').presence.self()).toMatchObject({ userId: 'bob', data: { name: 'Bob' } }),
+      WAIT,
+    );
     expect([...watcher.errors, ...bob.errors, ...aliceTab2.errors]).toEqual([]);
   });
 
@@ -340,13 +444,17 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     // Another burst spends the window's budget for updates (one call of the window is kept for a leave)...
     for (let n = 21; n <= 25; n += 1) channel.presence.update({ n });
     await vi.waitFor(() => expect(byUser(presence.members()).alice).toMatchObject({ data: { n: 25 } }), WAIT);
-    expect(server.count('presence', { topic: 'realtime:cursor', subtype: 'track' })).toBe(SUPABASE_PRESENCE_LIMIT.maxCalls - 1);
+    expect(server.count('presence', { topic: 'realtime:cursor', subtype: 'track' })).toBe(
+      SUPABASE_PRESENCE_LIMIT.maxCalls - 1,
+    );
     // ...so the next change waits for the window to pass instead of getting the channel closed.
     await sleep(300);
     channel.presence.update({ n: 26 });
     await sleep(500);
     expect(byUser(presence.members()).alice).toMatchObject({ data: { n: 25 } });
-    expect(server.count('presence', { topic: 'realtime:cursor', subtype: 'track' })).toBe(SUPABASE_PRESENCE_LIMIT.maxCalls - 1);
+    expect(server.count('presence', { topic: 'realtime:cursor', subtype: 'track' })).toBe(
+      SUPABASE_PRESENCE_LIMIT.maxCalls - 1,
+    );
     // The kept call lets the leave through at once.
     channel.presence.leave();
     await vi.waitFor(() => expect(presence.members().map((member) => member.userId)).toEqual([]), WAIT);
@@ -369,7 +477,9 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     for (let n = 1; n <= 5; n += 1) expect(await raw.track({ n })).toBe('ok');
     void raw.track({ n: 6 });
     await vi.waitFor(() => expect(statuses).toContain('CLOSED'), WAIT);
-    expect(system).toEqual([{ extension: 'system', status: 'error', message: 'Client presence rate limit exceeded', channel: 'limited' }]);
+    expect(system).toEqual([
+      { extension: 'system', status: 'error', message: 'Client presence rate limit exceeded', channel: 'limited' },
+    ]);
   });
 
   it('refuses publishes over the message quota with rate_limited, then rejoins the channel the server closed', async () => {
@@ -385,7 +495,13 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     await subscribed(bob.client, 'busy');
 
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => room.publish('tick', n)));
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
     for (const result of results.slice(3)) {
       expect((result as PromiseRejectedResult).reason).toMatchObject({ name: 'RealtimeError', code: 'rate_limited' });
     }
@@ -411,7 +527,10 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     await subscribed(bob.client, 'chat');
 
     expect(alice.client.channel('chat').signal('typing', { on: true })).toBe(true);
-    await vi.waitFor(() => expect(atBob).toEqual([{ channel: 'chat', event: 'typing', data: { on: true }, from: 'alice' }]), WAIT);
+    await vi.waitFor(
+      () => expect(atBob).toEqual([{ channel: 'chat', event: 'typing', data: { on: true }, from: 'alice' }]),
+      WAIT,
+    );
     expect(alice.client.channel('chat').signal('nobody-listens-here-either', 1)).toBe(true);
     await sleep(100);
     expect(atAlice).toEqual([]);
@@ -421,7 +540,10 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
 
   it('reports a refused join as a channel error with the mapped code, and does not keep retrying', async () => {
     const server = await startServer({
-      authorizeJoin: ({ topic }) => (topic === 'realtime:secret' ? 'Unauthorized: You do not have permissions to read from this Channel topic: secret' : null),
+      authorizeJoin: ({ topic }) =>
+        topic === 'realtime:secret'
+          ? 'Unauthorized: You do not have permissions to read from this Channel topic: secret'
+          : null,
     });
     const { client } = clientFor(server, { userId: 'alice' });
     const errors: RealtimeError[] = [];
@@ -477,7 +599,10 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     expect(alice.client.channel('room').getSnapshot().pending).toBe(1);
 
     server.setAvailable(true);
-    await vi.waitFor(() => expect(alice.transport.getSnapshot()).toMatchObject({ status: 'open', error: null, attempt: 0 }), WAIT);
+    await vi.waitFor(
+      () => expect(alice.transport.getSnapshot()).toMatchObject({ status: 'open', error: null, attempt: 0 }),
+      WAIT,
+    );
     await subscribed(alice.client, 'room');
     await subscribed(bob.client, 'room');
     const receipt = await whileDown;
@@ -490,7 +615,10 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
     expect(atAlice[0]).toMatchObject({ id: receipt.id, seq: receipt.seq });
 
     await bob.client.channel('room').publish('message', { text: 'after' });
-    await vi.waitFor(() => expect(atAlice.map((message) => message.data)).toEqual([{ text: 'sent while down' }, { text: 'after' }]), WAIT);
+    await vi.waitFor(
+      () => expect(atAlice.map((message) => message.data)).toEqual([{ text: 'sent while down' }, { text: 'after' }]),
+      WAIT,
+    );
     expect([...alice.errors, ...bob.errors]).toEqual([]);
   });
 
@@ -519,17 +647,27 @@ describe('supabaseTransport + createRealtimeClient over supabase-js and a Phoeni
  * The presence contract's harness over this transport: every `client(userId)` is a new supabase-js connection
  * with `supabaseTransport({ userId })`, on one Phoenix test server with Supabase's default presence limit.
  */
-async function supabasePresenceHarness(serverOptions: PhoenixTestServerOptions = {}, transportOptions: SupabaseTransportOptions = {}): Promise<PresenceHarness> {
+async function supabasePresenceHarness(
+  serverOptions: PhoenixTestServerOptions = {},
+  transportOptions: SupabaseTransportOptions = {},
+): Promise<PresenceHarness> {
   const server = await startPhoenixServer(serverOptions);
   const own: { client: RealtimeClient; supabase: SupabaseClient }[] = [];
   return {
     channel: 'presence-room',
     async client(userId, options = {}) {
       const supabase = createClient(server.url, server.apiKey, {
-        realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor, reconnectAfterMs: () => 50, timeout: 3_000 },
+        realtime: {
+          transport: WebSocket as unknown as WebSocketLikeConstructor,
+          reconnectAfterMs: () => 50,
+          timeout: 3_000,
+        },
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       });
-      const client = createRealtimeClient({ ...options, transport: supabaseTransport(supabase, { ...transportOptions, userId }) });
+      const client = createRealtimeClient({
+        ...options,
+        transport: supabaseTransport(supabase, { ...transportOptions, userId }),
+      });
       own.push({ client, supabase });
       return client;
     },
@@ -541,39 +679,49 @@ async function supabasePresenceHarness(serverOptions: PhoenixTestServerOptions =
   };
 }
 
-describePresenceContract('Supabase Realtime (supabase-js against the Phoenix test server)', () => supabasePresenceHarness());
+describePresenceContract('Supabase Realtime (supabase-js against the Phoenix test server)', () =>
+  supabasePresenceHarness(),
+);
 
-describeMessagingContract('Supabase Realtime (supabase-js against the Phoenix test server)', async (): Promise<MessagingHarness> => {
-  const server = await startPhoenixServer();
-  const own: { client: RealtimeClient; supabase: SupabaseClient }[] = [];
-  let peers = 0;
-  return {
-    channel: (base) => base,
-    // Supabase keeps no history: broadcasts sent while a connection was down never reach it.
-    capabilities: { missedWhileDown: 'lost' },
-    async peer() {
-      const tag = `peer-${(peers += 1)}`;
-      const supabase = createClient(server.url, server.apiKey, {
-        realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor, reconnectAfterMs: () => 50, timeout: 3_000, params: { peer: tag } },
-        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      });
-      const client = createRealtimeClient({ transport: supabaseTransport(supabase, { userId: tag }) });
-      own.push({ client, supabase });
-      return {
-        client,
-        async drop() {
-          const before = server.connections();
-          server.setAvailable(false);
-          server.dropConnections((params) => params.get('peer') === tag);
-          await vi.waitFor(() => expect(server.connections()).toBe(before - 1), WAIT);
-          return () => server.setAvailable(true);
-        },
-      };
-    },
-    async close() {
-      for (const { client } of own) client.close();
-      await Promise.all(own.splice(0).map(({ supabase }) => supabase.realtime.disconnect()));
-      await server.close();
-    },
-  };
-});
+describeMessagingContract(
+  'Supabase Realtime (supabase-js against the Phoenix test server)',
+  async (): Promise<MessagingHarness> => {
+    const server = await startPhoenixServer();
+    const own: { client: RealtimeClient; supabase: SupabaseClient }[] = [];
+    let peers = 0;
+    return {
+      channel: (base) => base,
+      // Supabase keeps no history: broadcasts sent while a connection was down never reach it.
+      capabilities: { missedWhileDown: 'lost' },
+      async peer() {
+        const tag = `peer-${(peers += 1)}`;
+        const supabase = createClient(server.url, server.apiKey, {
+          realtime: {
+            transport: WebSocket as unknown as WebSocketLikeConstructor,
+            reconnectAfterMs: () => 50,
+            timeout: 3_000,
+            params: { peer: tag },
+          },
+          auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        });
+        const client = createRealtimeClient({ transport: supabaseTransport(supabase, { userId: tag }) });
+        own.push({ client, supabase });
+        return {
+          client,
+          async drop() {
+            const before = server.connections();
+            server.setAvailable(false);
+            server.dropConnections((params) => params.get('peer') === tag);
+            await vi.waitFor(() => expect(server.connections()).toBe(before - 1), WAIT);
+            return () => server.setAvailable(true);
+          },
+        };
+      },
+      async close() {
+        for (const { client } of own) client.close();
+        await Promise.all(own.splice(0).map(({ supabase }) => supabase.realtime.disconnect()));
+        await server.close();
+      },
+    };
+  },
+);

@@ -9,7 +9,11 @@ import type { ChannelMessage, RealtimeClient } from '../src/channel/types.js';
 import type { RealtimeError } from '../src/errors.js';
 import type { ClientFrame } from '../src/protocol/frames.js';
 import { createChannelHub, type ChannelHub } from '../src/protocol/hub.js';
-import { websocketTransport, type WebSocketTransport, type WebSocketTransportOptions } from '../src/transports/websocket.js';
+import {
+  websocketTransport,
+  type WebSocketTransport,
+  type WebSocketTransportOptions,
+} from '../src/transports/websocket.js';
 
 const FAST_BACKOFF = { minMs: 10, maxMs: 50 };
 const WAIT = { timeout: 5000, interval: 5 };
@@ -131,7 +135,10 @@ describe('websocketTransport + createRealtimeClient over a real ws server', () =
       const statuses = new Set<string>();
       transport.subscribe(() => statuses.add(transport.getSnapshot().status));
       collect(client, 'room');
-      void client.channel('room').publish('message', { text: 'queued' }).catch(() => {});
+      void client
+        .channel('room')
+        .publish('message', { text: 'queued' })
+        .catch(() => {});
       await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('closed'), WAIT);
       expect(transport.getSnapshot().error?.code).toBe('unauthorized');
       expect(statuses.has('open')).toBe(false);
@@ -210,7 +217,10 @@ describe('websocketTransport + createRealtimeClient over a real ws server', () =
     const received = collect(client, 'room');
     await vi.waitFor(() => expect(transport.getSnapshot().status).toBe('open'), WAIT);
 
-    await vi.waitFor(() => expect(server.received.filter((frame) => frame.type === 'ping').length).toBeGreaterThanOrEqual(5), WAIT);
+    await vi.waitFor(
+      () => expect(server.received.filter((frame) => frame.type === 'ping').length).toBeGreaterThanOrEqual(5),
+      WAIT,
+    );
     const ping = server.received.find((frame) => frame.type === 'ping');
     expect(ping).toEqual({ type: 'ping', t: expect.any(Number) });
     expect(errors).toEqual([]);
@@ -219,7 +229,10 @@ describe('websocketTransport + createRealtimeClient over a real ws server', () =
     server.mute = true;
     await vi.waitFor(() => expect(errors.map((error) => error.code)).toContain('heartbeat_timeout'), WAIT);
     server.mute = false;
-    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), { ...WAIT, timeout: 15_000 });
+    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), {
+      ...WAIT,
+      timeout: 15_000,
+    });
     server.hub.publish('room', 'back', 1);
     await vi.waitFor(() => expect(received).toHaveLength(1), WAIT);
   }, 30_000);

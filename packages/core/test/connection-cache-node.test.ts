@@ -15,7 +15,9 @@ describe('the connection cache in plain Node', () => {
     expect(typeof document).toBe('undefined');
     await expect(import('react')).rejects.toThrow('error when mocking a module');
     const core = await import('../src/index.js');
-    expect(Object.keys(core)).toEqual(expect.arrayContaining(['createConnectionCache', 'createConnectionView', 'createSharedSSE']));
+    expect(Object.keys(core)).toEqual(
+      expect.arrayContaining(['createConnectionCache', 'createConnectionView', 'createSharedSSE']),
+    );
   });
 
   it('shares one SSE connection between two users of a key, streams to both and closes a tick after both leave', async () => {

@@ -42,7 +42,12 @@ const flush = async (): Promise<void> => {
 const HARNESSES: Record<string, (network: TestNetwork) => Harness> = {
   createSSEConnection(network) {
     const kit = createTestTransport();
-    const connection = createSSEConnection('/events', { fetch: kit.fetch, network, backoff: BACKOFF, autoConnect: false });
+    const connection = createSSEConnection('/events', {
+      fetch: kit.fetch,
+      network,
+      backoff: BACKOFF,
+      autoConnect: false,
+    });
     return {
       connection,
       accept: flush,
@@ -56,7 +61,13 @@ const HARNESSES: Record<string, (network: TestNetwork) => Harness> = {
   },
   createWebSocketConnection(network) {
     const fake = createFakeWebSockets();
-    const connection = createWebSocketConnection('wss://api.test/live', { WebSocket: fake.WebSocket, network, backoff: BACKOFF, heartbeat: false, autoConnect: false });
+    const connection = createWebSocketConnection('wss://api.test/live', {
+      WebSocket: fake.WebSocket,
+      network,
+      backoff: BACKOFF,
+      heartbeat: false,
+      autoConnect: false,
+    });
     return {
       connection,
       async accept() {
@@ -73,12 +84,22 @@ const HARNESSES: Record<string, (network: TestNetwork) => Harness> = {
   },
   sseTransport(network) {
     const endpoint = scriptedChannelEndpoint();
-    const connection = sseTransport({ url: 'http://realtime.test/api', fetch: endpoint.fetch, network, backoff: BACKOFF });
+    const connection = sseTransport({
+      url: 'http://realtime.test/api',
+      fetch: endpoint.fetch,
+      network,
+      backoff: BACKOFF,
+    });
     return { connection, accept: endpoint.accept, cut: endpoint.cut, attempts: endpoint.attempts, listed: false };
   },
   pollingTransport(network) {
     const endpoint = scriptedChannelEndpoint();
-    const connection = pollingTransport({ url: 'http://realtime.test/api', fetch: endpoint.fetch, network, backoff: BACKOFF });
+    const connection = pollingTransport({
+      url: 'http://realtime.test/api',
+      fetch: endpoint.fetch,
+      network,
+      backoff: BACKOFF,
+    });
     return { connection, accept: endpoint.accept, cut: endpoint.cut, attempts: endpoint.attempts, listed: false };
   },
 };
@@ -249,7 +270,8 @@ for (const [name, create] of Object.entries(HARNESSES)) {
 
     it(`is ${create(createTestNetwork()).listed ? '' : 'not '}listed for devtools while it runs`, async () => {
       const { connection, accept, listed } = start();
-      const isListed = () => listInspectables().some((target) => 'connection' in target && target.connection === connection);
+      const isListed = () =>
+        listInspectables().some((target) => 'connection' in target && target.connection === connection);
       connection.connect();
       await accept();
       expect(isListed()).toBe(listed);

@@ -53,9 +53,14 @@ describe('@realtime-kit/core runs in plain Node: no window, no document, no Reac
   });
 
   it('declares no React dependency', () => {
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     for (const field of ['dependencies', 'peerDependencies', 'devDependencies']) {
-      expect(Object.keys(manifest[field] ?? {}).filter((name) => /^react(-dom)?$|^@types\/react/.test(name))).toEqual([]);
+      expect(Object.keys(manifest[field] ?? {}).filter((name) => /^react(-dom)?$|^@types\/react/.test(name))).toEqual(
+        [],
+      );
     }
   });
 });

@@ -78,18 +78,28 @@ export class FakeAblyService {
   }
 
   /** Issues a token, as your auth server would with an API key (`auth.requestToken`). */
-  issueToken(params: { clientId?: string; ttlMs?: number; capability?: Record<string, string[]> } = {}): Ably.TokenDetails {
+  issueToken(
+    params: { clientId?: string; ttlMs?: number; capability?: Record<string, string[]> } = {},
+  ): Ably.TokenDetails {
     this.tokenCounter += 1;
     const token = `fake-token-${this.tokenCounter}`;
     const issued = Date.now();
     const expires = issued + (params.ttlMs ?? 3_600_000);
     const capability = params.capability ?? { '*': ['*'] };
     this.tokens.set(token, { clientId: params.clientId, expires, capability });
-    return { token, issued, expires, capability: JSON.stringify(capability), ...(params.clientId === undefined ? {} : { clientId: params.clientId }) };
+    return {
+      token,
+      issued,
+      expires,
+      capability: JSON.stringify(capability),
+      ...(params.clientId === undefined ? {} : { clientId: params.clientId }),
+    };
   }
 
   /** A signed TokenRequest, as `auth.createTokenRequest` on your server would make (the fake exchanges it for a token). */
-  createTokenRequest(params: { clientId?: string; ttlMs?: number; capability?: Record<string, string[]> } = {}): Ably.TokenRequest {
+  createTokenRequest(
+    params: { clientId?: string; ttlMs?: number; capability?: Record<string, string[]> } = {},
+  ): Ably.TokenRequest {
     const details = this.issueToken(params);
     return {
       keyName: this.keyName,
@@ -107,7 +117,8 @@ export class FakeAblyService {
     let token: string | undefined;
     if (typeof credential === 'string') token = credential;
     else if ('mac' in credential) {
-      if (credential.keyName !== this.keyName || !credential.mac.startsWith('fake-mac:')) return new ErrorInfo('Invalid key in request', 40101, 401);
+      if (credential.keyName !== this.keyName || !credential.mac.startsWith('fake-mac:'))
+        return new ErrorInfo('Invalid key in request', 40101, 401);
       token = credential.mac.slice('fake-mac:'.length);
     } else token = credential.token;
     const grant = token === undefined ? undefined : this.tokens.get(token);
@@ -119,7 +130,15 @@ export class FakeAblyService {
   channel(name: string): ServiceChannel {
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = { name, messages: [], ids: new Set(), attached: new Set(), members: new Map(), serial: 0, refusals: [] };
+      channel = {
+        name,
+        messages: [],
+        ids: new Set(),
+        attached: new Set(),
+        members: new Map(),
+        serial: 0,
+        refusals: [],
+      };
       this.channels.set(name, channel);
     }
     return channel;
@@ -181,7 +200,8 @@ export class FakeAblyService {
     const ephemeral = (message.extras as { ephemeral?: unknown } | undefined)?.ephemeral === true;
     if (!ephemeral) {
       channel.messages.push(inbound);
-      if (channel.messages.length > this.historySize) channel.messages.splice(0, channel.messages.length - this.historySize);
+      if (channel.messages.length > this.historySize)
+        channel.messages.splice(0, channel.messages.length - this.historySize);
     }
     for (const client of [...channel.attached]) {
       if (client === from && !client.echoMessages) continue;
@@ -231,7 +251,8 @@ export class FakeAblyService {
     const grant = client.grant;
     if (!grant) return false;
     for (const [pattern, operations] of Object.entries(grant.capability)) {
-      const matches = pattern === '*' || pattern === channel || (pattern.endsWith(':*') && channel.startsWith(pattern.slice(0, -1)));
+      const matches =
+        pattern === '*' || pattern === channel || (pattern.endsWith(':*') && channel.startsWith(pattern.slice(0, -1)));
       if (matches && (operations.includes('*') || operations.includes(operation))) return true;
     }
     return false;
@@ -244,7 +265,9 @@ export class FakeAblyService {
   }
 }
 
-type Delivery = { kind: 'message'; message: Ably.InboundMessage; ephemeral: boolean } | { kind: 'presence'; message: Ably.PresenceMessage };
+type Delivery =
+  | { kind: 'message'; message: Ably.InboundMessage; ephemeral: boolean }
+  | { kind: 'presence'; message: Ably.PresenceMessage };
 
 /** A minimal EventEmitter with ably's `on(listener)` / `on(event, listener)` / `off` shapes. */
 class Emitter<E extends string, V> {
@@ -252,13 +275,16 @@ class Emitter<E extends string, V> {
 
   on(first: E | E[] | Listener<V>, second?: Listener<V>): void {
     if (typeof first === 'function') this.listeners.push({ event: null, listener: first });
-    else if (second) for (const event of Array.isArray(first) ? first : [first]) this.listeners.push({ event, listener: second });
+    else if (second)
+      for (const event of Array.isArray(first) ? first : [first]) this.listeners.push({ event, listener: second });
   }
 
   off(first?: E | Listener<V>, second?: Listener<V>): void {
     if (first === undefined) this.listeners.length = 0;
     const keep = this.listeners.filter((entry) =>
-      typeof first === 'function' ? entry.listener !== first : !(entry.event === first && (second === undefined || entry.listener === second)),
+      typeof first === 'function'
+        ? entry.listener !== first
+        : !(entry.event === first && (second === undefined || entry.listener === second)),
     );
     this.listeners.splice(0, this.listeners.length, ...keep);
   }
@@ -276,7 +302,10 @@ export class FakeConnection implements Pick<Ably.Connection, 'state' | 'id' | 'o
 
   constructor(private readonly client: FakeRealtime) {}
 
-  on(first: Ably.ConnectionEvent | Ably.ConnectionEvent[] | Ably.connectionEventCallback, second?: Ably.connectionEventCallback): void {
+  on(
+    first: Ably.ConnectionEvent | Ably.ConnectionEvent[] | Ably.connectionEventCallback,
+    second?: Ably.connectionEventCallback,
+  ): void {
     this.emitter.on(first, second);
   }
 
@@ -296,13 +325,21 @@ export class FakeConnection implements Pick<Ably.Connection, 'state' | 'id' | 'o
   notify(current: Ably.ConnectionState, reason?: ErrorInfo, retryIn?: number): void {
     const previous = this.state;
     this.state = current;
-    const change: Ably.ConnectionStateChange = { current, previous, ...(reason ? { reason } : {}), ...(retryIn === undefined ? {} : { retryIn }) };
+    const change: Ably.ConnectionStateChange = {
+      current,
+      previous,
+      ...(reason ? { reason } : {}),
+      ...(retryIn === undefined ? {} : { retryIn }),
+    };
     this.emitter.emit(current, change);
   }
 }
 
 /** The fake `channel.presence`. */
-export class FakePresence implements Pick<Ably.RealtimePresence, 'enter' | 'update' | 'leave' | 'get' | 'subscribe' | 'unsubscribe'> {
+export class FakePresence implements Pick<
+  Ably.RealtimePresence,
+  'enter' | 'update' | 'leave' | 'get' | 'subscribe' | 'unsubscribe'
+> {
   private readonly listeners = new Set<Ably.messageCallback<Ably.PresenceMessage>>();
   /** What this connection entered with (re-entered after a non-resumed attach). */
   entered: { data: unknown } | null = null;
@@ -327,12 +364,19 @@ export class FakePresence implements Pick<Ably.RealtimePresence, 'enter' | 'upda
     client.service.presenceAction(client, this.channel.name, 'leave', data);
   }
 
-  get(params?: Ably.RealtimePresenceParams | null, callback?: Ably.StandardCallback<Ably.PresenceMessage[]>): Promise<Ably.PresenceMessage[]> {
+  get(
+    params?: Ably.RealtimePresenceParams | null,
+    callback?: Ably.StandardCallback<Ably.PresenceMessage[]>,
+  ): Promise<Ably.PresenceMessage[]> {
     if (callback) throw new Error('FakePresence.get: the v1 callback form is not supported (ably v2 removed it).');
     return (async () => {
       await this.channel.attach();
       const members = this.channel.client.service.presence(this.channel.name);
-      return members.filter((member) => (params?.clientId === undefined || member.clientId === params.clientId) && (params?.connectionId === undefined || member.connectionId === params.connectionId));
+      return members.filter(
+        (member) =>
+          (params?.clientId === undefined || member.clientId === params.clientId) &&
+          (params?.connectionId === undefined || member.connectionId === params.connectionId),
+      );
     })();
   }
 
@@ -341,7 +385,8 @@ export class FakePresence implements Pick<Ably.RealtimePresence, 'enter' | 'upda
     second?: Ably.messageCallback<Ably.PresenceMessage>,
   ): Promise<void> {
     const listener = typeof first === 'function' ? first : second;
-    if (typeof first !== 'function' && first !== undefined) throw new Error('FakePresence.subscribe: filtering by action is not modelled.');
+    if (typeof first !== 'function' && first !== undefined)
+      throw new Error('FakePresence.subscribe: filtering by action is not modelled.');
     if (listener) this.listeners.add(listener);
     await this.channel.attach();
   }
@@ -357,7 +402,8 @@ export class FakePresence implements Pick<Ably.RealtimePresence, 'enter' | 'upda
 
   private async act(action: 'enter' | 'update', data: unknown) {
     const { client } = this.channel;
-    if (!client.auth.clientId || client.auth.clientId === '*') throw new ErrorInfo('Presence requires an identified client (clientId)', 40012, 400);
+    if (!client.auth.clientId || client.auth.clientId === '*')
+      throw new ErrorInfo('Presence requires an identified client (clientId)', 40012, 400);
     await this.channel.attach();
     if (!client.service.allows(client, this.channel.name, 'presence')) {
       throw new ErrorInfo(`Action not permitted: presence on "${this.channel.name}"`, 40160, 401);
@@ -389,7 +435,10 @@ export class FakeChannel implements ChannelPick {
     this.presence = new FakePresence(this);
   }
 
-  on(first: Ably.ChannelEvent | Ably.ChannelEvent[] | Ably.channelEventCallback, second?: Ably.channelEventCallback): void {
+  on(
+    first: Ably.ChannelEvent | Ably.ChannelEvent[] | Ably.channelEventCallback,
+    second?: Ably.channelEventCallback,
+  ): void {
     this.emitter.on(first, second);
   }
 
@@ -401,7 +450,13 @@ export class FakeChannel implements ChannelPick {
     if (this.state === 'attached') return Promise.resolve(null);
     const connection = this.client.connection.state;
     if (connection === 'closing' || connection === 'closed' || connection === 'failed' || connection === 'suspended') {
-      return Promise.reject(new ErrorInfo(`Connection ${connection}: cannot attach "${this.name}"`, connection === 'suspended' ? 80002 : 80017, 400));
+      return Promise.reject(
+        new ErrorInfo(
+          `Connection ${connection}: cannot attach "${this.name}"`,
+          connection === 'suspended' ? 80002 : 80017,
+          400,
+        ),
+      );
     }
     if (this.attaching) return this.attaching;
     this.notify('attaching', false);
@@ -410,7 +465,8 @@ export class FakeChannel implements ChannelPick {
         if (this.attaching !== attempt) return;
         const state = this.client.connection.state;
         if (state !== 'connected') {
-          if (state === 'connecting' || state === 'disconnected' || state === 'initialized') return void this.client.whenConnected(tryNow);
+          if (state === 'connecting' || state === 'disconnected' || state === 'initialized')
+            return void this.client.whenConnected(tryNow);
           this.attaching = null;
           return reject(new ErrorInfo(`Connection ${state}: cannot attach "${this.name}"`, 80002, 400));
         }
@@ -443,7 +499,8 @@ export class FakeChannel implements ChannelPick {
     }
     const change = this.notify('attached', resumed);
     // RTP17i: members this connection had entered are entered again after a non-resumed attach.
-    if (!resumed && this.presence.entered) service.presenceAction(this.client, this.name, 'enter', this.presence.entered.data);
+    if (!resumed && this.presence.entered)
+      service.presenceAction(this.client, this.name, 'enter', this.presence.entered.data);
     return change;
   }
 
@@ -475,7 +532,11 @@ export class FakeChannel implements ChannelPick {
     else if (typeof first === 'function') this.listeners.delete(first);
   }
 
-  publish(first: string | Ably.Message | Ably.Message[], second?: unknown, third?: unknown): Promise<Ably.PublishResult> {
+  publish(
+    first: string | Ably.Message | Ably.Message[],
+    second?: unknown,
+    third?: unknown,
+  ): Promise<Ably.PublishResult> {
     if (typeof first === 'string' || Array.isArray(first) || second !== undefined || third !== undefined) {
       throw new Error('FakeChannel.publish: only publish(message) is modelled.');
     }
@@ -491,7 +552,8 @@ export class FakeChannel implements ChannelPick {
       const direction = params?.direction ?? 'backwards';
       let upTo = Number.POSITIVE_INFINITY;
       if (params?.untilAttach) {
-        if (this.state !== 'attached') throw new ErrorInfo(`option untilAttach requires the channel to be attached, was: ${this.state}`, 40000, 400);
+        if (this.state !== 'attached')
+          throw new ErrorInfo(`option untilAttach requires the channel to be attached, was: ${this.state}`, 40000, 400);
         if (direction !== 'backwards') throw new ErrorInfo('untilAttach requires direction "backwards"', 40000, 400);
         upTo = this.attachSerial;
       }
@@ -550,7 +612,10 @@ type RealtimePick = Pick<Ably.RealtimeClient, 'connect' | 'close'> & {
 export class FakeRealtime implements RealtimePick {
   readonly connection: FakeConnection;
   readonly auth: { clientId: string };
-  readonly channels: { get(name: string, options?: Ably.ChannelOptions): FakeChannel; all: Record<string, FakeChannel> };
+  readonly channels: {
+    get(name: string, options?: Ably.ChannelOptions): FakeChannel;
+    all: Record<string, FakeChannel>;
+  };
   readonly echoMessages: boolean;
   /** The token the current connection runs on. */
   grant: IssuedToken | null = null;
@@ -559,7 +624,12 @@ export class FakeRealtime implements RealtimePick {
   authCalls = 0;
   /** Which deliveries were held while `disconnected` (the service buffers them for a resume). */
   private readonly buffered: { channel: string; delivery: Delivery }[] = [];
-  private readonly queued: { channel: FakeChannel; message: Ably.Message; resolve: (result: Ably.PublishResult) => void; reject: (error: ErrorInfo) => void }[] = [];
+  private readonly queued: {
+    channel: FakeChannel;
+    message: Ably.Message;
+    resolve: (result: Ably.PublishResult) => void;
+    reject: (error: ErrorInfo) => void;
+  }[] = [];
   private readonly connectedWaiters: (() => void)[] = [];
   /** The service still holds this connection's state (a `disconnected` drop within the continuity window). */
   private resumable = false;
@@ -572,7 +642,8 @@ export class FakeRealtime implements RealtimePick {
     readonly service: FakeAblyService,
     readonly options: Ably.ClientOptions,
   ) {
-    if (options.authUrl !== undefined) throw new Error('FakeRealtime: use authCallback (the fake has no HTTP auth server).');
+    if (options.authUrl !== undefined)
+      throw new Error('FakeRealtime: use authCallback (the fake has no HTTP auth server).');
     this.connection = new FakeConnection(this);
     this.auth = { clientId: options.clientId ?? (undefined as unknown as string) };
     this.echoMessages = options.echoMessages ?? true;
@@ -612,13 +683,26 @@ export class FakeRealtime implements RealtimePick {
     let credential: Ably.TokenDetails | Ably.TokenRequest | string;
     try {
       // Like ably-js, a token is reused until it is known to have expired (or the service refused it).
-      credential = this.credential !== null && !renewed && (this.grant === null || this.grant.expires > Date.now()) ? this.credential : await this.requestToken();
+      credential =
+        this.credential !== null && !renewed && (this.grant === null || this.grant.expires > Date.now())
+          ? this.credential
+          : await this.requestToken();
       this.credential = credential;
     } catch (cause) {
       if (this.connection.state !== 'connecting') return;
       const info = cause instanceof ErrorInfo ? cause : new ErrorInfo(String(cause), 40170, 401);
-      if (info.statusCode === 403) return this.fail(new ErrorInfo('Client configured authentication provider returned 403, failing the connection', 80019, 403, info));
-      return this.disconnect(new ErrorInfo('Client configured authentication provider request failed', 80019, 401, info));
+      if (info.statusCode === 403)
+        return this.fail(
+          new ErrorInfo(
+            'Client configured authentication provider returned 403, failing the connection',
+            80019,
+            403,
+            info,
+          ),
+        );
+      return this.disconnect(
+        new ErrorInfo('Client configured authentication provider request failed', 80019, 401, info),
+      );
     }
     if (this.connection.state !== 'connecting') return;
     if (this.down) return this.disconnect(new ErrorInfo('Unable to connect (the network is down)', 80003, 503));
@@ -630,7 +714,11 @@ export class FakeRealtime implements RealtimePick {
       if (grant.code === 40142) return this.disconnect(grant);
       return this.fail(grant);
     }
-    if (this.options.clientId !== undefined && grant.clientId !== undefined && grant.clientId !== this.options.clientId) {
+    if (
+      this.options.clientId !== undefined &&
+      grant.clientId !== undefined &&
+      grant.clientId !== this.options.clientId
+    ) {
       return this.fail(new ErrorInfo(`Mismatched clientId: token is for "${grant.clientId}"`, 40102, 401));
     }
     this.grant = grant;
@@ -641,7 +729,9 @@ export class FakeRealtime implements RealtimePick {
       this.connection.id = `fake-conn-${connectionCounter}`;
     }
     this.resumable = false;
-    const resumeError = this.resumeFailed ? new ErrorInfo('Unable to recover connection: connection state expired', 80008, 400) : undefined;
+    const resumeError = this.resumeFailed
+      ? new ErrorInfo('Unable to recover connection: connection state expired', 80008, 400)
+      : undefined;
     this.resumeFailed = false;
     this.connection.notify('connected', resumeError);
     for (const waiter of this.connectedWaiters.splice(0)) waiter();
@@ -650,7 +740,11 @@ export class FakeRealtime implements RealtimePick {
         if (channel.state === 'attaching') continue;
         if (channel.state === 'suspended') channel.notify('attaching', false);
         if (!this.service.allows(this, channel.name, 'subscribe')) {
-          channel.notify('failed', false, new ErrorInfo(`Channel denied access based on given capability: "${channel.name}"`, 40160, 401));
+          channel.notify(
+            'failed',
+            false,
+            new ErrorInfo(`Channel denied access based on given capability: "${channel.name}"`, 40160, 401),
+          );
           continue;
         }
         channel.attached(resumed);
@@ -658,7 +752,8 @@ export class FakeRealtime implements RealtimePick {
     }
     const held = this.buffered.splice(0);
     if (resumed) for (const { channel, delivery } of held) this.deliverNow(channel, delivery);
-    for (const item of this.queued.splice(0)) this.publishNow(item.channel, item.message).then(item.resolve, item.reject);
+    for (const item of this.queued.splice(0))
+      this.publishNow(item.channel, item.message).then(item.resolve, item.reject);
   }
 
   private async requestToken(): Promise<Ably.TokenDetails | Ably.TokenRequest | string> {
@@ -726,7 +821,8 @@ export class FakeRealtime implements RealtimePick {
       this.connection.notify('closed');
       for (const channel of Object.values(this.channels.all)) {
         channel.presence.entered = null;
-        if (channel.state === 'attached' || channel.state === 'attaching' || channel.state === 'suspended') channel.notify('detached', false);
+        if (channel.state === 'attached' || channel.state === 'attaching' || channel.state === 'suspended')
+          channel.notify('detached', false);
       }
     }, 0);
   }
@@ -751,10 +847,15 @@ export class FakeRealtime implements RealtimePick {
    * `resumed: false`. It stays down until {@link restore} (or for `downMs`).
    */
   drop(mode: 'disconnected' | 'suspended', options: { downMs?: number; serverLostState?: boolean } = {}): void {
-    if (this.connection.state !== 'connected') throw new Error(`FakeRealtime.drop: the connection is ${this.connection.state}, not connected.`);
+    if (this.connection.state !== 'connected')
+      throw new Error(`FakeRealtime.drop: the connection is ${this.connection.state}, not connected.`);
     this.down = true;
     this.resumable = mode === 'disconnected' && options.serverLostState !== true;
-    this.connection.notify('disconnected', new ErrorInfo('Connection to server unavailable', 80003, 503), this.service.retryInMs);
+    this.connection.notify(
+      'disconnected',
+      new ErrorInfo('Connection to server unavailable', 80003, 503),
+      this.service.retryInMs,
+    );
     if (mode === 'disconnected' && options.serverLostState === true) {
       // The resume will fail in place: a new connection (80008) and channels that stay attached get an `update`
       // with `resumed: false`.
@@ -762,9 +863,14 @@ export class FakeRealtime implements RealtimePick {
       this.resumeFailed = true;
     } else if (mode === 'suspended') {
       this.loseState();
-      this.connection.notify('suspended', new ErrorInfo('Connection to server unavailable', 80002, 503), this.service.retryInMs);
+      this.connection.notify(
+        'suspended',
+        new ErrorInfo('Connection to server unavailable', 80002, 503),
+        this.service.retryInMs,
+      );
       for (const channel of Object.values(this.channels.all)) {
-        if (channel.state === 'attached' || channel.state === 'attaching') channel.notify('suspended', false, new ErrorInfo('Connection suspended', 80002, 503));
+        if (channel.state === 'attached' || channel.state === 'attaching')
+          channel.notify('suspended', false, new ErrorInfo('Connection suspended', 80002, 503));
       }
       this.rejectQueued(new ErrorInfo('Connection suspended', 80002, 503));
     }
@@ -791,7 +897,8 @@ export class FakeRealtime implements RealtimePick {
       setTimeout(() => this.deliverNow(channel, delivery), this.service.latencyMs);
       return;
     }
-    if (this.resumable && !(delivery.kind === 'message' && delivery.ephemeral)) this.buffered.push({ channel, delivery });
+    if (this.resumable && !(delivery.kind === 'message' && delivery.ephemeral))
+      this.buffered.push({ channel, delivery });
   }
 
   private deliverNow(name: string, delivery: Delivery): void {
@@ -807,12 +914,20 @@ export class FakeRealtime implements RealtimePick {
       // ably queues messages while the connection is not usable yet (queueMessages: true).
       return new Promise((resolve, reject) => this.queued.push({ channel, message, resolve, reject }));
     }
-    return Promise.reject(new ErrorInfo(`Connection ${state}: cannot publish`, state === 'suspended' ? 80002 : 80000, 400));
+    return Promise.reject(
+      new ErrorInfo(`Connection ${state}: cannot publish`, state === 'suspended' ? 80002 : 80000, 400),
+    );
   }
 
   private async publishNow(channel: FakeChannel, message: Ably.Message): Promise<Ably.PublishResult> {
-    if (channel.state === 'failed' || channel.state === 'suspended') throw new ErrorInfo(`Channel ${channel.state}: cannot publish`, 90001, 400);
-    if (!this.service.allows(this, channel.name, 'publish')) throw new ErrorInfo(`Unable to perform channel operation: publish on "${channel.name}" (permission denied)`, 40160, 401);
+    if (channel.state === 'failed' || channel.state === 'suspended')
+      throw new ErrorInfo(`Channel ${channel.state}: cannot publish`, 90001, 400);
+    if (!this.service.allows(this, channel.name, 'publish'))
+      throw new ErrorInfo(
+        `Unable to perform channel operation: publish on "${channel.name}" (permission denied)`,
+        40160,
+        401,
+      );
     const refusal = this.service.channel(channel.name).refusals.shift();
     if (refusal) throw refusal;
     const stored = this.service.store(this, channel.name, message);

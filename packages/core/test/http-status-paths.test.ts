@@ -31,18 +31,44 @@ const CASES: readonly { readonly name: string; readonly refusal: Refusal; readon
   { name: '401', refusal: { status: 401 }, outcome: { kind: 'stops', code: 'unauthorized' } },
   { name: '403 forbidden', refusal: { status: 403, code: 'forbidden' }, outcome: { kind: 'stops', code: 'forbidden' } },
   { name: '404', refusal: { status: 404 }, outcome: { kind: 'stops', code: 'not_found' } },
-  { name: '401 token_expired', refusal: { status: 401, code: 'token_expired' }, outcome: { kind: 'retries', code: 'token_expired', delayMs: 0 } },
-  { name: '410 session_gone', refusal: { status: 410, code: 'session_gone' }, outcome: { kind: 'retries', code: 'session_gone', delayMs: 0 } },
-  { name: '429 + Retry-After', refusal: { status: 429, headers: { 'retry-after': '7' } }, outcome: { kind: 'retries', code: 'rate_limited', delayMs: 7000 } },
+  {
+    name: '401 token_expired',
+    refusal: { status: 401, code: 'token_expired' },
+    outcome: { kind: 'retries', code: 'token_expired', delayMs: 0 },
+  },
+  {
+    name: '410 session_gone',
+    refusal: { status: 410, code: 'session_gone' },
+    outcome: { kind: 'retries', code: 'session_gone', delayMs: 0 },
+  },
+  {
+    name: '429 + Retry-After',
+    refusal: { status: 429, headers: { 'retry-after': '7' } },
+    outcome: { kind: 'retries', code: 'rate_limited', delayMs: 7000 },
+  },
   { name: '429', refusal: { status: 429 }, outcome: { kind: 'retries', code: 'rate_limited', delayMs: 1000 } },
-  { name: '503 + Retry-After', refusal: { status: 503, code: 'unavailable', headers: { 'retry-after': '3' } }, outcome: { kind: 'retries', code: 'unavailable', delayMs: 3000 } },
+  {
+    name: '503 + Retry-After',
+    refusal: { status: 503, code: 'unavailable', headers: { 'retry-after': '3' } },
+    outcome: { kind: 'retries', code: 'unavailable', delayMs: 3000 },
+  },
   { name: '500', refusal: { status: 500 }, outcome: { kind: 'retries', code: 'server_error', delayMs: 1000 } },
   { name: '400', refusal: { status: 400 }, outcome: { kind: 'rejects', code: 'http_error' } },
-  { name: '413', refusal: { status: 413, code: 'message_too_large' }, outcome: { kind: 'rejects', code: 'message_too_large' } },
+  {
+    name: '413',
+    refusal: { status: 413, code: 'message_too_large' },
+    outcome: { kind: 'rejects', code: 'message_too_large' },
+  },
 ];
 
 const URL_BASE = 'http://realtime.test/api/realtime';
-const welcome = (n: number) => ({ type: 'welcome', v: 2, connectionId: `c${n}`, heartbeatMs: 15_000, session: `i.s${n}` });
+const welcome = (n: number) => ({
+  type: 'welcome',
+  v: 2,
+  connectionId: `c${n}`,
+  heartbeatMs: 15_000,
+  session: `i.s${n}`,
+});
 
 /** A fetch that answers like `createChannelEndpoint`, except that requests on `path` get `refusal`. */
 function scriptedEndpoint(path: Path, refusal: Refusal) {
@@ -50,10 +76,15 @@ function scriptedEndpoint(path: Path, refusal: Refusal) {
   const requests: { kind: 'sse' | 'poll' | 'post'; opening: boolean; authorization: string | null }[] = [];
   let sessions = 0;
   const refuse = () =>
-    new Response(refusal.code === undefined ? null : JSON.stringify({ error: { code: refusal.code, message: `refused (${refusal.code})` } }), {
-      status: refusal.status,
-      headers: { ...(refusal.code === undefined ? {} : { 'content-type': 'application/json' }), ...refusal.headers },
-    });
+    new Response(
+      refusal.code === undefined
+        ? null
+        : JSON.stringify({ error: { code: refusal.code, message: `refused (${refusal.code})` } }),
+      {
+        status: refusal.status,
+        headers: { ...(refusal.code === undefined ? {} : { 'content-type': 'application/json' }), ...refusal.headers },
+      },
+    );
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(String(input));
     const method = init.method ?? 'GET';
@@ -79,7 +110,9 @@ function scriptedEndpoint(path: Path, refusal: Refusal) {
 
 /** A long poll that answers nothing until it is aborted. */
 function hang(signal: AbortSignal | null | undefined): Promise<Response> {
-  return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  return new Promise((_resolve, reject) =>
+    signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+  );
 }
 
 function setup(path: Path, refusal: Refusal) {
@@ -92,7 +125,9 @@ function setup(path: Path, refusal: Refusal) {
     headers: () => ({ authorization: `Bearer t${++token}` }),
     backoff: { minMs: 1000, maxMs: 30_000, factor: 2, random: () => 1 },
   };
-  const transport: Transport & { onError(listener: (error: RealtimeError) => void): () => void } = path.startsWith('sse')
+  const transport: Transport & { onError(listener: (error: RealtimeError) => void): () => void } = path.startsWith(
+    'sse',
+  )
     ? sseTransport(options)
     : pollingTransport(options);
   const errors: RealtimeError[] = [];
@@ -188,7 +223,9 @@ describe('one HTTP status table on every path (SSE GET, polling GET, POST of eit
         await vi.advanceTimersByTimeAsync(0);
         await vi.advanceTimersByTimeAsync(transport.getSnapshot().retryInMs ?? 0);
       }
-      const delays = states.filter((seen) => seen.status === 'reconnecting' && seen.retryInMs !== null).map((seen) => seen.retryInMs);
+      const delays = states
+        .filter((seen) => seen.status === 'reconnecting' && seen.retryInMs !== null)
+        .map((seen) => seen.retryInMs);
       expect(delays).toEqual([0, 1000, 2000, 4000]);
       expect(requests.filter((request) => request.kind === 'post')).toHaveLength(4);
       transport.close();

@@ -116,7 +116,10 @@ export async function startHubTestServer(hub: ChannelHub = createChannelHub()): 
 
   async function poll(token: string, res: ServerResponse) {
     const state = polling.get(token);
-    if (!state) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'session_gone', message: 'no such session' } }));
+    if (!state)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'session_gone', message: 'no such session' } }));
     state.held = res;
     // A poll cut before its answer ends the session, as a polling endpoint's session timeout would (sooner).
     res.once('close', () => {
@@ -142,7 +145,10 @@ export async function startHubTestServer(hub: ChannelHub = createChannelHub()): 
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const session = byToken.get(String(req.headers[SESSION_HEADER] ?? ''));
-    if (!session) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'session_gone', message: 'no such session' } }));
+    if (!session)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'session_gone', message: 'no such session' } }));
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ClientFrame | ClientFrame[];
     for (const frame of Array.isArray(body) ? body : [body]) void session.receive(frame);
     res.writeHead(204).end();
@@ -200,7 +206,10 @@ export async function startSocketIOHubServer(hub: ChannelHub = createChannelHub(
   const httpServer = http.createServer();
   const io = new SocketIOServer(httpServer, { allowRequest: (_req, done) => done(null, accepting) });
   io.on('connection', (socket) => {
-    const session = hub.connect({ send: (frame) => socket.emit(SOCKET_IO_FRAME_EVENT, frame), close: () => socket.disconnect(true) });
+    const session = hub.connect({
+      send: (frame) => socket.emit(SOCKET_IO_FRAME_EVENT, frame),
+      close: () => socket.disconnect(true),
+    });
     socket.on(SOCKET_IO_FRAME_EVENT, (frame: ClientFrame) => void session.receive(frame));
     socket.on('disconnect', () => session.close());
   });

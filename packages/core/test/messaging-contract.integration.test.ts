@@ -53,22 +53,37 @@ function harnessOver(server: DroppableServer, transportFor: (tag: string) => Tra
 
 describeMessagingContract('WebSocket (createChannelHub behind ws)', async () => {
   const server = await startHubTestServer();
-  return harnessOver(server, (tag) => websocketTransport({ url: `${server.wsUrl}?peer=${tag}`, WebSocket, backoff: FAST_BACKOFF }));
+  return harnessOver(server, (tag) =>
+    websocketTransport({ url: `${server.wsUrl}?peer=${tag}`, WebSocket, backoff: FAST_BACKOFF }),
+  );
 });
 
 describeMessagingContract('SSE + POST (createChannelHub behind an event stream)', async () => {
   const server = await startHubTestServer();
-  return harnessOver(server, (tag) => sseTransport({ url: `${server.httpUrl}?peer=${tag}`, backoff: FAST_BACKOFF, network: online }));
+  return harnessOver(server, (tag) =>
+    sseTransport({ url: `${server.httpUrl}?peer=${tag}`, backoff: FAST_BACKOFF, network: online }),
+  );
 });
 
 describeMessagingContract('long polling + POST (createChannelHub behind ?transport=polling)', async () => {
   const server = await startHubTestServer();
-  return harnessOver(server, (tag) => pollingTransport({ url: `${server.httpUrl}?peer=${tag}`, backoff: FAST_BACKOFF, network: online }));
+  return harnessOver(server, (tag) =>
+    pollingTransport({ url: `${server.httpUrl}?peer=${tag}`, backoff: FAST_BACKOFF, network: online }),
+  );
 });
 
 describeMessagingContract('Socket.io (createChannelHub on the rk event)', async () => {
   const server = await startSocketIOHubServer();
   return harnessOver(server, (tag) =>
-    socketIOTransport(io(server.url, { query: { peer: tag }, transports: ['websocket'], forceNew: true, reconnectionDelay: 10, reconnectionDelayMax: 50, autoConnect: false })),
+    socketIOTransport(
+      io(server.url, {
+        query: { peer: tag },
+        transports: ['websocket'],
+        forceNew: true,
+        reconnectionDelay: 10,
+        reconnectionDelayMax: 50,
+        autoConnect: false,
+      }),
+    ),
   );
 });

@@ -71,7 +71,11 @@ function contractSteps(WAIT: { timeout: number; interval: number }, offs: (() =>
   return { listen, subscribed, dropped };
 }
 
-export function describeMessagingContract(name: string, setup: () => Promise<MessagingHarness>, options: MessagingContractOptions = {}): void {
+export function describeMessagingContract(
+  name: string,
+  setup: () => Promise<MessagingHarness>,
+  options: MessagingContractOptions = {},
+): void {
   const WAIT = { timeout: options.timeoutMs ?? 10_000, interval: 10 };
 
   describe(`messaging contract over ${name}`, () => {
@@ -94,7 +98,10 @@ export function describeMessagingContract(name: string, setup: () => Promise<Mes
       const [a, b] = [harness.channel('order-a'), harness.channel('order-b')];
       const atA = await listen(bob, a);
       const atB = await listen(bob, b);
-      const publishes = [1, 2, 3].flatMap((n) => [alice.client.channel(a).publish('n', `a${n}`), alice.client.channel(b).publish('n', `b${n}`)]);
+      const publishes = [1, 2, 3].flatMap((n) => [
+        alice.client.channel(a).publish('n', `a${n}`),
+        alice.client.channel(b).publish('n', `b${n}`),
+      ]);
       await Promise.all(publishes);
       await vi.waitFor(() => expect(atA.messages.length + atB.messages.length).toBe(6), WAIT);
       await sleep(QUIET_MS);
@@ -113,15 +120,22 @@ export function describeMessagingContract(name: string, setup: () => Promise<Mes
       const own = await listen(alice, room);
       const other = await listen(bob, room);
       const receipts = [];
-      for (const n of [1, 2, 3]) receipts.push(await alice.client.channel(room).publish('chat', { n }, { cid: `acks-${n}` }));
+      for (const n of [1, 2, 3])
+        receipts.push(await alice.client.channel(room).publish('chat', { n }, { cid: `acks-${n}` }));
       expect(receipts.map((receipt) => receipt.cid)).toEqual(['acks-1', 'acks-2', 'acks-3']);
       await vi.waitFor(() => expect(other.messages).toHaveLength(3), WAIT);
       await vi.waitFor(() => expect(own.messages).toHaveLength(3), WAIT);
       await sleep(QUIET_MS);
-      expect(other.messages.map((message) => [message.id, message.cid, message.data])).toEqual(receipts.map((receipt, i) => [receipt.id, receipt.cid, { n: i + 1 }]));
+      expect(other.messages.map((message) => [message.id, message.cid, message.data])).toEqual(
+        receipts.map((receipt, i) => [receipt.id, receipt.cid, { n: i + 1 }]),
+      );
       // The publisher's own copy: once each, and where its receipt says.
-      expect(own.messages.map((message) => [message.id, message.cid, message.seq])).toEqual(receipts.map((receipt) => [receipt.id, receipt.cid, receipt.seq]));
-      expect(receipts.map((receipt) => receipt.seq)).toEqual([...receipts.map((receipt) => receipt.seq)].sort((x, y) => x - y));
+      expect(own.messages.map((message) => [message.id, message.cid, message.seq])).toEqual(
+        receipts.map((receipt) => [receipt.id, receipt.cid, receipt.seq]),
+      );
+      expect(receipts.map((receipt) => receipt.seq)).toEqual(
+        [...receipts.map((receipt) => receipt.seq)].sort((x, y) => x - y),
+      );
       expect(alice.client.channel(room).getSnapshot().pending).toBe(0);
     });
 
@@ -190,7 +204,11 @@ export function describeMessagingContract(name: string, setup: () => Promise<Mes
       // A round trip on bob's connection after the unsubscribe: the server has handled it once this is confirmed.
       await listen(bob, harness.channel('leave-barrier'));
       const seenByTransport: ServerFrame[] = [];
-      offs.push(bob.client.transport.onFrame((frame) => frame.type === 'message' && frame.channel === room && seenByTransport.push(frame)));
+      offs.push(
+        bob.client.transport.onFrame(
+          (frame) => frame.type === 'message' && frame.channel === room && seenByTransport.push(frame),
+        ),
+      );
       await alice.client.channel(room).publish('n', 2);
       await vi.waitFor(() => expect(data(atCarol.messages)).toEqual([1, 2]), WAIT);
       await sleep(QUIET_MS);

@@ -163,7 +163,13 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     if (url.searchParams.get('apikey') !== apiKey) return refuseUpgrade(socket, 401, { message: 'Invalid API key' });
     const vsn = url.searchParams.get('vsn') === '1.0.0' ? '1.0.0' : '2.0.0';
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection: Connection = { id: nextConnection++, params: url.searchParams, socket: ws, vsn, joins: new Map() };
+      const connection: Connection = {
+        id: nextConnection++,
+        params: url.searchParams,
+        socket: ws,
+        vsn,
+        joins: new Map(),
+      };
       connections.add(connection);
       ws.on('message', (data: RawData, isBinary: boolean) => onMessage(connection, data, isBinary));
       ws.on('close', () => {
@@ -183,7 +189,14 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
 
   // ---- encoding ----------------------------------------------------------------------------------------------
 
-  function send(connection: Connection, joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) {
+  function send(
+    connection: Connection,
+    joinRef: string | null,
+    ref: string | null,
+    topic: string,
+    event: string,
+    payload: unknown,
+  ) {
     if (connection.socket.readyState !== connection.socket.OPEN) return;
     const text =
       connection.vsn === '2.0.0'
@@ -192,7 +205,14 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     connection.socket.send(text);
   }
 
-  function reply(connection: Connection, joinRef: string | null, ref: string | null, topic: string, status: 'ok' | 'error', response: object) {
+  function reply(
+    connection: Connection,
+    joinRef: string | null,
+    ref: string | null,
+    topic: string,
+    status: 'ok' | 'error',
+    response: object,
+  ) {
     send(connection, joinRef, ref, topic, 'phx_reply', { status, response });
   }
 
@@ -223,7 +243,13 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     if (isBinary) {
       // A user broadcast push: kind, the five lengths, the payload encoding, then the strings and the payload.
       if (buffer[0] !== KIND_USER_BROADCAST_PUSH || buffer.length < 7) return null;
-      const [joinRefSize, refSize, topicSize, eventSize, metaSize] = [buffer[1]!, buffer[2]!, buffer[3]!, buffer[4]!, buffer[5]!];
+      const [joinRefSize, refSize, topicSize, eventSize, metaSize] = [
+        buffer[1]!,
+        buffer[2]!,
+        buffer[3]!,
+        buffer[4]!,
+        buffer[5]!,
+      ];
       const encoding = buffer[6];
       let offset = 7;
       const take = (size: number) => {
@@ -248,11 +274,29 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     }
     const parsed: unknown = JSON.parse(buffer.toString('utf8'));
     if (connection.vsn === '2.0.0' && Array.isArray(parsed)) {
-      const [joinRef, ref, topic, event, payload] = parsed as [string | null, string | null, string, string, Record<string, unknown>];
+      const [joinRef, ref, topic, event, payload] = parsed as [
+        string | null,
+        string | null,
+        string,
+        string,
+        Record<string, unknown>,
+      ];
       return { joinRef: joinRef ?? null, ref: ref ?? null, topic, event, payload: payload ?? {} };
     }
-    const message = parsed as { join_ref?: string | null; ref?: string | null; topic: string; event: string; payload?: Record<string, unknown> };
-    return { joinRef: message.join_ref ?? null, ref: message.ref ?? null, topic: message.topic, event: message.event, payload: message.payload ?? {} };
+    const message = parsed as {
+      join_ref?: string | null;
+      ref?: string | null;
+      topic: string;
+      event: string;
+      payload?: Record<string, unknown>;
+    };
+    return {
+      joinRef: message.join_ref ?? null,
+      ref: message.ref ?? null,
+      topic: message.topic,
+      event: message.event,
+      payload: message.payload ?? {},
+    };
   }
 
   // ---- channels ----------------------------------------------------------------------------------------------
@@ -295,7 +339,13 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     }
   }
 
-  function onJoin(connection: Connection, joinRef: string, ref: string | null, topic: string, payload: Record<string, unknown>) {
+  function onJoin(
+    connection: Connection,
+    joinRef: string,
+    ref: string | null,
+    topic: string,
+    payload: Record<string, unknown>,
+  ) {
     if (!topic.startsWith('realtime:') || topic === 'realtime:') {
       reply(connection, joinRef, ref, topic, 'error', { reason: 'TopicNameRequired: You must provide a topic name' });
       return;
@@ -306,14 +356,18 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
       send(connection, previous.joinRef, previous.joinRef, topic, 'phx_close', {});
       removeJoin(connection, previous);
     }
-    const config = (typeof payload.config === 'object' && payload.config !== null ? payload.config : {}) as PhoenixJoinConfig;
+    const config = (
+      typeof payload.config === 'object' && payload.config !== null ? payload.config : {}
+    ) as PhoenixJoinConfig;
     const accessToken = typeof payload.access_token === 'string' ? payload.access_token : null;
     const refusal = options.authorizeJoin?.({ topic, accessToken, config }) ?? null;
     if (refusal !== null) {
       reply(connection, joinRef, ref, topic, 'error', { reason: refusal });
       return;
     }
-    const postgresChanges = (config.postgres_changes ?? []).filter((params): params is PostgresChangesParams => params !== null);
+    const postgresChanges = (config.postgres_changes ?? []).filter(
+      (params): params is PostgresChangesParams => params !== null,
+    );
     const join: Join = {
       topic,
       joinRef,
@@ -368,7 +422,8 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     if (options.maxBroadcastsPerSecond !== undefined) {
       const now = performance.now();
       join.broadcasts = join.broadcasts.filter((at) => now - at < 1000);
-      if (join.broadcasts.length >= options.maxBroadcastsPerSecond) return shutdown(connection, join, 'Too many messages per second');
+      if (join.broadcasts.length >= options.maxBroadcastsPerSecond)
+        return shutdown(connection, join, 'Too many messages per second');
       join.broadcasts.push(now);
     }
     const userEvent = typeof payload.event === 'string' ? payload.event : '';
@@ -390,8 +445,13 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     return state;
   }
 
-  function presenceDiff(topic: string, joins: Record<string, { metas: Meta[] }>, leaves: Record<string, { metas: Meta[] }>) {
-    for (const member of members(topic)) send(member.connection, member.join.joinRef, null, topic, 'presence_diff', { joins, leaves });
+  function presenceDiff(
+    topic: string,
+    joins: Record<string, { metas: Meta[] }>,
+    leaves: Record<string, { metas: Meta[] }>,
+  ) {
+    for (const member of members(topic))
+      send(member.connection, member.join.joinRef, null, topic, 'presence_diff', { joins, leaves });
   }
 
   /** Supabase's `limit_client_presence_event`: a fixed window that opens with the first call after it expired. */
@@ -433,7 +493,11 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
       reply(connection, join.joinRef, ref, join.topic, 'ok', {});
       // A track that enables presence is followed by the full state (maybe_sync_presence).
       if (enabling) send(connection, join.joinRef, null, join.topic, 'presence_state', presenceState(join.topic));
-      presenceDiff(join.topic, { [join.presenceKey]: { metas: [meta] } }, previous ? { [join.presenceKey]: { metas: [previous] } } : {});
+      presenceDiff(
+        join.topic,
+        { [join.presenceKey]: { metas: [meta] } },
+        previous ? { [join.presenceKey]: { metas: [previous] } } : {},
+      );
       return;
     }
     if (event === 'untrack') {
@@ -464,7 +528,9 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     let delivered = 0;
     for (const connection of connections) {
       for (const join of connection.joins.values()) {
-        const ids = join.postgresChanges.filter((params) => matches(params, change, record, oldRecord)).map((params) => params.id);
+        const ids = join.postgresChanges
+          .filter((params) => matches(params, change, record, oldRecord))
+          .map((params) => params.id);
         if (ids.length === 0) continue;
         send(connection, join.joinRef, null, join.topic, 'postgres_changes', { ids, data });
         delivered += 1;
@@ -502,7 +568,8 @@ export async function startPhoenixServer(options: PhoenixTestServerOptions = {})
     presence: (topic) => presenceState(topic),
     emitPostgresChange,
     dropConnections(match) {
-      for (const connection of [...connections]) if (match === undefined || match(connection.params)) connection.socket.terminate();
+      for (const connection of [...connections])
+        if (match === undefined || match(connection.params)) connection.socket.terminate();
     },
     setAvailable(next) {
       available = next;

@@ -63,7 +63,11 @@ describePresenceContract('WebSocket (createChannelHub behind ws)', async (): Pro
   return {
     channel: 'room',
     async client(userId, options) {
-      const transport = websocketTransport({ url: `ws://127.0.0.1:${port}/realtime?user=${userId}`, WebSocket, backoff: FAST_BACKOFF });
+      const transport = websocketTransport({
+        url: `ws://127.0.0.1:${port}/realtime?user=${userId}`,
+        WebSocket,
+        backoff: FAST_BACKOFF,
+      });
       const client = createRealtimeClient({ ...options, transport });
       clients.push(client);
       return client;
@@ -78,7 +82,11 @@ describePresenceContract('Socket.io (createChannelHub on the rk event)', async (
   const server = new Server(httpServer);
   server.on('connection', (socket) => {
     const userId = typeof socket.handshake.auth.userId === 'string' ? socket.handshake.auth.userId : undefined;
-    const session = hub.connect({ userId, send: (frame) => socket.emit('rk', frame), close: () => socket.disconnect(true) });
+    const session = hub.connect({
+      userId,
+      send: (frame) => socket.emit('rk', frame),
+      close: () => socket.disconnect(true),
+    });
     socket.on('rk', (frame: ClientFrame) => void session.receive(frame));
     socket.on('disconnect', () => session.close());
   });

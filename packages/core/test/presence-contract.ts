@@ -23,9 +23,17 @@ export interface PresenceContractOptions {
 const GRACE_MS = 1500;
 const TYPING = { timeoutMs: 800, throttleMs: 100 } as const;
 
-const ids = (channel: Channel) => channel.presence.getSnapshot().map((member) => member.userId).sort();
+const ids = (channel: Channel) =>
+  channel.presence
+    .getSnapshot()
+    .map((member) => member.userId)
+    .sort();
 
-export function describePresenceContract(name: string, setup: () => Promise<PresenceHarness>, options: PresenceContractOptions = {}): void {
+export function describePresenceContract(
+  name: string,
+  setup: () => Promise<PresenceHarness>,
+  options: PresenceContractOptions = {},
+): void {
   const WAIT = { timeout: options.timeoutMs ?? 5000, interval: 10 };
 
   describe(`presence contract over ${name}`, () => {
@@ -56,12 +64,23 @@ export function describePresenceContract(name: string, setup: () => Promise<Pres
       await vi.waitFor(() => expect(ids(alice.room)).toEqual(['alice', 'bob']), WAIT);
       await vi.waitFor(() => expect(ids(bob.room)).toEqual(['alice', 'bob']), WAIT);
       await vi.waitFor(() => {
-        expect(alice.room.presence.getSnapshot().find((member) => member.userId === 'bob')).toMatchObject({ data: { name: 'Bob' }, status: 'active' });
-        expect(bob.room.presence.getSnapshot().find((member) => member.userId === 'alice')).toMatchObject({ data: { name: 'Alice' } });
+        expect(alice.room.presence.getSnapshot().find((member) => member.userId === 'bob')).toMatchObject({
+          data: { name: 'Bob' },
+          status: 'active',
+        });
+        expect(bob.room.presence.getSnapshot().find((member) => member.userId === 'alice')).toMatchObject({
+          data: { name: 'Alice' },
+        });
         expect(alice.room.presence.self()).toMatchObject({ userId: 'alice', data: { name: 'Alice' } });
       }, WAIT);
       alice.room.presence.update({ name: 'Alice L.' });
-      await vi.waitFor(() => expect(bob.room.presence.getSnapshot().find((member) => member.userId === 'alice')?.data).toEqual({ name: 'Alice L.' }), WAIT);
+      await vi.waitFor(
+        () =>
+          expect(bob.room.presence.getSnapshot().find((member) => member.userId === 'alice')?.data).toEqual({
+            name: 'Alice L.',
+          }),
+        WAIT,
+      );
     });
 
     it('removes a member who leaves, after the grace period', async () => {
@@ -99,7 +118,9 @@ export function describePresenceContract(name: string, setup: () => Promise<Pres
       off();
       expect(views.filter((view) => !view.includes('alice'))).toEqual([]);
       expect(ids(bob.room)).toEqual(['alice', 'bob']);
-      expect(bob.room.presence.getSnapshot().find((member) => member.userId === 'alice')?.data).toEqual({ name: 'Alice' });
+      expect(bob.room.presence.getSnapshot().find((member) => member.userId === 'alice')?.data).toEqual({
+        name: 'Alice',
+      });
     });
 
     it('tells the others when a member goes idle or away, and back', async () => {
@@ -146,7 +167,10 @@ export function describePresenceContract(name: string, setup: () => Promise<Pres
       aliceTyping.keystroke();
       await vi.waitFor(() => expect(bobSees.getSnapshot()).toEqual(['alice']), WAIT);
       const quietSince = Date.now();
-      await vi.waitFor(() => expect(bobSees.getSnapshot()).toEqual([]), { ...WAIT, timeout: WAIT.timeout + TYPING.timeoutMs });
+      await vi.waitFor(() => expect(bobSees.getSnapshot()).toEqual([]), {
+        ...WAIT,
+        timeout: WAIT.timeout + TYPING.timeoutMs,
+      });
       expect(Date.now() - quietSince).toBeGreaterThanOrEqual(TYPING.timeoutMs - 300);
       for (const off of offs) off();
     });

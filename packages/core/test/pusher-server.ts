@@ -41,7 +41,14 @@ export interface PusherTestServer {
   readonly secret: string;
   readonly port: number;
   /** Options for `new Pusher(key, …)` from pusher-js. */
-  clientOptions(): { cluster: string; wsHost: string; wsPort: number; forceTLS: false; enabledTransports: ['ws']; disableStats: true };
+  clientOptions(): {
+    cluster: string;
+    wsHost: string;
+    wsPort: number;
+    forceTLS: false;
+    enabledTransports: ['ws'];
+    disableStats: true;
+  };
   /** Options for `new Pusher(…)` from the `pusher` server package. */
   restOptions(): { appId: string; key: string; secret: string; host: string; port: string; useTLS: false };
   /** Socket ids of the open connections. */
@@ -147,7 +154,12 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
       }
       const rawId = isRecord(parsed) ? parsed.user_id : undefined;
       if (typeof rawId !== 'string' && typeof rawId !== 'number') {
-        return send(conn, 'pusher:subscription_error', { type: 'AuthError', error: 'channel_data must carry a user_id', status: 400 }, channel);
+        return send(
+          conn,
+          'pusher:subscription_error',
+          { type: 'AuthError', error: 'channel_data must carry a user_id', status: 400 },
+          channel,
+        );
       }
       userId = String(rawId);
       userInfo = isRecord(parsed) ? parsed.user_info : undefined;
@@ -172,7 +184,12 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
     }
     const hash: Record<string, unknown> = {};
     for (const [id, member] of members) hash[id] = member.info ?? null;
-    send(conn, 'pusher_internal:subscription_succeeded', { presence: { ids: [...members.keys()], hash, count: members.size } }, channel);
+    send(
+      conn,
+      'pusher_internal:subscription_succeeded',
+      { presence: { ids: [...members.keys()], hash, count: members.size } },
+      channel,
+    );
   }
 
   /** Removes `conn` from `channel`; the user's last connection leaving a presence channel is a member_removed. */
@@ -214,7 +231,11 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
     }
     if (event === 'pusher:ping') return send(conn, 'pusher:pong', {});
     if (event === 'pusher:pong') return;
-    received.push(channel === undefined ? { socketId: conn.socketId, event, data } : { socketId: conn.socketId, event, channel, data });
+    received.push(
+      channel === undefined
+        ? { socketId: conn.socketId, event, data }
+        : { socketId: conn.socketId, event, channel, data },
+    );
     if (event === 'pusher:subscribe') return subscribe(conn, isRecord(data) ? data : {});
     if (event === 'pusher:unsubscribe') {
       if (isRecord(data) && typeof data.channel === 'string') leave(conn, data.channel);
@@ -230,7 +251,8 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
       if (options.clientEventsPerSecond !== undefined) {
         const now = Date.now();
         while (conn.clientEvents.length > 0 && conn.clientEvents[0]! <= now - 1000) conn.clientEvents.shift();
-        if (conn.clientEvents.length >= options.clientEventsPerSecond) return sendError(conn, 'Client event rejected due to rate limit', 4301);
+        if (conn.clientEvents.length >= options.clientEventsPerSecond)
+          return sendError(conn, 'Client event rejected due to rate limit', 4301);
         conn.clientEvents.push(now);
       }
       // Relayed to the channel's other subscribers, never back to the sender; with user_id on presence channels.
@@ -253,25 +275,38 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
     if (req.method !== 'POST' || url.pathname !== `/apps/${appId}/events`) return reply(404, 'Not found');
     const params = Object.fromEntries(url.searchParams);
     if (params.auth_key !== key) return reply(401, 'Unknown auth_key');
-    if (!/^\d+$/.test(params.auth_timestamp ?? '') || Math.abs(Date.now() / 1000 - Number(params.auth_timestamp)) > 600) {
+    if (
+      !/^\d+$/.test(params.auth_timestamp ?? '') ||
+      Math.abs(Date.now() / 1000 - Number(params.auth_timestamp)) > 600
+    ) {
       return reply(401, 'Timestamp expired: auth_timestamp must be within 600 s of the server time');
     }
-    if (params.body_md5 !== createHash('md5').update(body, 'utf8').digest('hex')) return reply(401, 'body_md5 does not match the body');
+    if (params.body_md5 !== createHash('md5').update(body, 'utf8').digest('hex'))
+      return reply(401, 'body_md5 does not match the body');
     const { auth_signature: signature = '', ...signedParams } = params;
     const query = Object.keys(signedParams)
       .sort()
       .map((name) => `${name}=${signedParams[name]}`)
       .join('&');
     const expected = sign(['POST', url.pathname, query].join('\n'));
-    if (!safeEqual(signature, expected)) return reply(401, `Invalid signature: you should have sent HmacSHA256Hex(${JSON.stringify(`POST\n${url.pathname}\n${query}`)}, your_secret_key)`);
+    if (!safeEqual(signature, expected))
+      return reply(
+        401,
+        `Invalid signature: you should have sent HmacSHA256Hex(${JSON.stringify(`POST\n${url.pathname}\n${query}`)}, your_secret_key)`,
+      );
     let event: unknown;
     try {
       event = JSON.parse(body);
     } catch {
       return reply(400, 'The body is not JSON');
     }
-    if (!isRecord(event) || typeof event.name !== 'string' || typeof event.data !== 'string') return reply(400, 'An event needs a "name" and string "data"');
-    const channels = Array.isArray(event.channels) ? event.channels : typeof event.channel === 'string' ? [event.channel] : [];
+    if (!isRecord(event) || typeof event.name !== 'string' || typeof event.data !== 'string')
+      return reply(400, 'An event needs a "name" and string "data"');
+    const channels = Array.isArray(event.channels)
+      ? event.channels
+      : typeof event.channel === 'string'
+        ? [event.channel]
+        : [];
     if (channels.length === 0 || !channels.every((channel): channel is string => typeof channel === 'string')) {
       return reply(400, 'An event needs "channels"');
     }
@@ -297,7 +332,12 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
       const socketId = `${randomInt(1, 2 ** 31)}.${randomInt(1, 2 ** 31)}`;
       const conn: Conn = { socketId, ws, channels: new Map(), clientEvents: [] };
       if (url.pathname !== `/app/${key}`) {
-        ws.send(JSON.stringify({ event: 'pusher:error', data: { code: 4001, message: `App key ${url.pathname.slice(5)} not in this cluster` } }));
+        ws.send(
+          JSON.stringify({
+            event: 'pusher:error',
+            data: { code: 4001, message: `App key ${url.pathname.slice(5)} not in this cluster` },
+          }),
+        );
         ws.close(4001, 'App key not found');
         return;
       }
@@ -325,20 +365,30 @@ export async function startPusherTestServer(options: PusherTestServerOptions = {
     port,
     received,
     rest,
-    clientOptions: () => ({ cluster: 'test', wsHost: '127.0.0.1', wsPort: port, forceTLS: false, enabledTransports: ['ws'], disableStats: true }),
+    clientOptions: () => ({
+      cluster: 'test',
+      wsHost: '127.0.0.1',
+      wsPort: port,
+      forceTLS: false,
+      enabledTransports: ['ws'],
+      disableStats: true,
+    }),
     restOptions: () => ({ appId, key, secret, host: '127.0.0.1', port: String(port), useTLS: false }),
     socketIds: () => [...conns.keys()],
     channelsOf: (socketId) => [...(conns.get(socketId)?.channels.keys() ?? [])],
     members(channel) {
       const result = new Map<string, { info: unknown; connections: number }>();
-      for (const [id, member] of presence.get(channel) ?? []) result.set(id, { info: member.info, connections: member.sockets.size });
+      for (const [id, member] of presence.get(channel) ?? [])
+        result.set(id, { info: member.info, connections: member.sockets.size });
       return result;
     },
     trigger(channel, event, data) {
       broadcast(channel, undefined, event, data);
     },
     drop(socketId) {
-      for (const conn of socketId === undefined ? [...conns.values()] : [conns.get(socketId)].filter((c): c is Conn => c !== undefined)) {
+      for (const conn of socketId === undefined
+        ? [...conns.values()]
+        : [conns.get(socketId)].filter((c): c is Conn => c !== undefined)) {
         conn.ws.terminate();
       }
     },

@@ -74,7 +74,10 @@ async function framingServer(...writes: (string | Buffer)[]) {
 
 describe('SSE over real HTTP: the WHATWG event-stream format', () => {
   it('dispatches named events, unnamed events as "message", and joins multi-line data', async () => {
-    const { origin } = await framingServer('event: greeting\ndata: hello\n\n', 'data: line 1\ndata: line 2\ndata:\ndata: end\n\n');
+    const { origin } = await framingServer(
+      'event: greeting\ndata: hello\n\n',
+      'data: line 1\ndata: line 2\ndata:\ndata: end\n\n',
+    );
     const { messages } = client(`${origin}/events`);
     await vi.waitFor(() => expect(messages).toHaveLength(2), WAIT);
     expect(messages).toEqual([

@@ -11,7 +11,9 @@ const manifest = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
   publishConfig: { exports: Record<string, unknown> };
 };
 const entries = (tsupConfig as { entry: Record<string, string> }).entry;
-const subpaths = Object.entries(manifest.exports).filter((entry): entry is [string, Exclude<(typeof entry)[1], string>] => typeof entry[1] !== 'string');
+const subpaths = Object.entries(manifest.exports).filter(
+  (entry): entry is [string, Exclude<(typeof entry)[1], string>] => typeof entry[1] !== 'string',
+);
 
 describe('package subpaths', () => {
   it.each(subpaths)('%s: its source exists and tsup builds its dist entry from it', (_subpath, target) => {

@@ -52,7 +52,10 @@ afterEach(async () => {
   expect(unhandled).toEqual([]);
 });
 
-async function startServer(onConnection: (peer: Peer, index: number) => void = () => {}, port = 0): Promise<TestServer> {
+async function startServer(
+  onConnection: (peer: Peer, index: number) => void = () => {},
+  port = 0,
+): Promise<TestServer> {
   const server = http.createServer();
   const wss = new WebSocketServer({ server });
   const peers: Peer[] = [];
@@ -113,7 +116,9 @@ describe('WebSocket over a real ws server', () => {
   });
 
   it('queues sends until open, flushes them in order, then sends and receives directly', async () => {
-    const server = await startServer((peer) => peer.socket.on('message', (data) => peer.socket.send(`echo ${String(data)}`)));
+    const server = await startServer((peer) =>
+      peer.socket.on('message', (data) => peer.socket.send(`echo ${String(data)}`)),
+    );
     const { connection, messages, status } = client(server.url);
     connection.send('1');
     connection.send('2');
@@ -148,7 +153,10 @@ describe('WebSocket over a real ws server', () => {
       });
     });
     const { codes, messages, status } = client(server.url, { heartbeat: { intervalMs: 30, timeoutMs: 300 } });
-    await vi.waitFor(() => expect(server.peers[0]?.received.filter((m) => m === 'ping').length).toBeGreaterThanOrEqual(3), WAIT);
+    await vi.waitFor(
+      () => expect(server.peers[0]?.received.filter((m) => m === 'ping').length).toBeGreaterThanOrEqual(3),
+      WAIT,
+    );
     expect(status()).toBe('open');
     expect(codes()).toEqual([]);
     answering = false;
@@ -156,7 +164,10 @@ describe('WebSocket over a real ws server', () => {
     answering = true;
     await vi.waitFor(() => expect(server.peers.length).toBeGreaterThanOrEqual(2), WAIT);
     await vi.waitFor(() => expect(status()).toBe('open'), WAIT);
-    await vi.waitFor(() => expect(server.peers[0]?.closeInfo).toEqual({ code: 1000, reason: 'heartbeat timeout' }), WAIT);
+    await vi.waitFor(
+      () => expect(server.peers[0]?.closeInfo).toEqual({ code: 1000, reason: 'heartbeat timeout' }),
+      WAIT,
+    );
     expect(messages).toEqual([]);
   });
 });

@@ -93,7 +93,9 @@ describe('RealtimeProvider with a transport', () => {
   it('connects lazily: the first channel in use opens the session', async () => {
     const kit = createTestTransport();
     const { result } = renderHook(() => useConnectionState(), {
-      wrapper: ({ children }: { children: ReactNode }) => <RealtimeProvider transport={kit.transport}>{children}</RealtimeProvider>,
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <RealtimeProvider transport={kit.transport}>{children}</RealtimeProvider>
+      ),
     });
     await settle();
     expect(result.current.status).toBe('idle');
@@ -138,7 +140,9 @@ describe('RealtimeProvider with a client', () => {
     const kit = createTestTransport();
     const client = createRealtimeClient({ transport: kit.transport });
     const { result, unmount } = renderHook(() => useRealtimeClient(), {
-      wrapper: ({ children }: { children: ReactNode }) => <RealtimeProvider client={client}>{children}</RealtimeProvider>,
+      wrapper: ({ children }: { children: ReactNode }) => (
+        <RealtimeProvider client={client}>{children}</RealtimeProvider>
+      ),
     });
     expect(result.current).toBe(client);
     unmount();
@@ -153,7 +157,9 @@ describe('useRealtimeClient', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(() => renderHook(() => useRealtimeClient())).toThrowError(/RealtimeProvider transport=/);
     expect(() =>
-      renderHook(() => useRealtimeClient(), { wrapper: ({ children }: { children: ReactNode }) => <RealtimeProvider>{children}</RealtimeProvider> }),
+      renderHook(() => useRealtimeClient(), {
+        wrapper: ({ children }: { children: ReactNode }) => <RealtimeProvider>{children}</RealtimeProvider>,
+      }),
     ).toThrowError(/RealtimeProvider transport=/);
   });
 });

@@ -50,7 +50,8 @@ describe('server rendering', () => {
       const { status } = useConnectionState();
       return (
         <p>
-          {status}:{messages.length}:{items.map((item) => `${item.data.text}/${item.status}`).join()}:{members.length}:{ws.status}
+          {status}:{messages.length}:{items.map((item) => `${item.data.text}/${item.status}`).join()}:{members.length}:
+          {ws.status}
         </p>
       );
     }

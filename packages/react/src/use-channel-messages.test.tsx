@@ -18,7 +18,9 @@ afterEach(async () => {
 type Events = { tick: { n: number }; note: { text: string } };
 
 function wrapperFor(kit: TestTransport) {
-  return ({ children }: { children: ReactNode }) => <RealtimeProvider transport={kit.transport}>{children}</RealtimeProvider>;
+  return ({ children }: { children: ReactNode }) => (
+    <RealtimeProvider transport={kit.transport}>{children}</RealtimeProvider>
+  );
 }
 
 /**
@@ -50,7 +52,11 @@ describe('useChannelMessages', () => {
       });
       const ticks = useChannelMessages(room, 'tick', { maxMessages: 10_000 });
       shown = ticks;
-      return <p data-testid="count">{ticks.length}:{ticks.at(-1)?.data.n ?? 0}</p>;
+      return (
+        <p data-testid="count">
+          {ticks.length}:{ticks.at(-1)?.data.n ?? 0}
+        </p>
+      );
     }
     render(
       <RealtimeProvider transport={kit.transport}>
@@ -88,7 +94,9 @@ describe('useChannelMessages', () => {
     const burstCommits = commits - commitsBefore;
     expect(burstCommits).toBeGreaterThan(0);
     expect(burstCommits).toBeLessThanOrEqual(Math.max(60, elapsedFrames));
-    console.log(`useChannelMessages: 10,000 events, ${received} received, ${burstCommits} commits over ${elapsedFrames - 1} frames`);
+    console.log(
+      `useChannelMessages: 10,000 events, ${received} received, ${burstCommits} commits over ${elapsedFrames - 1} frames`,
+    );
   });
 
   it('keeps every message in order when several arrive in one frame, and trims to maxMessages', async () => {

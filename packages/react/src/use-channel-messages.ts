@@ -1,5 +1,11 @@
 import { useEffect, useMemo } from 'react';
-import { createMessageBuffer, type Channel, type ChannelMessage, type EventMap, type Throttle } from '@realtime-kit/core';
+import {
+  createMessageBuffer,
+  type Channel,
+  type ChannelMessage,
+  type EventMap,
+  type Throttle,
+} from '@realtime-kit/core';
 import { useGapListener, type ChannelGapOptions } from './lib/use-gap-listener.js';
 import { useStore } from './lib/use-store.js';
 
@@ -11,7 +17,11 @@ export interface UseChannelMessagesOptions extends ChannelGapOptions {
   throttle?: Throttle;
 }
 
-const EMPTY_SNAPSHOT = /* @__PURE__ */ Object.freeze({ messages: /* @__PURE__ */ Object.freeze([]) as readonly never[], latest: undefined, total: 0 });
+const EMPTY_SNAPSHOT = /* @__PURE__ */ Object.freeze({
+  messages: /* @__PURE__ */ Object.freeze([]) as readonly never[],
+  latest: undefined,
+  total: 0,
+});
 
 /**
  * The messages of `event` (or every event, with `'*'`) received on `channel` since mount, oldest first.

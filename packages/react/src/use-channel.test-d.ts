@@ -141,4 +141,3 @@ describe('rewind, occupancy, gaps and errors', () => {
     isRealtimeError(error, 'outbid');
   });
 });
-

@@ -52,7 +52,12 @@ describe('useChannel(name, { rewind })', () => {
   it('keeps one channel object per name, whatever the options and however often they are passed inline', () => {
     const kit = createTestTransport();
     const { result, rerender } = renderHook(
-      () => [useChannel('auction:7', { rewind: 5 }), useChannel('auction:7'), useChannel('auction:7', { rewind: 9 })] as const,
+      () =>
+        [
+          useChannel('auction:7', { rewind: 5 }),
+          useChannel('auction:7'),
+          useChannel('auction:7', { rewind: 9 }),
+        ] as const,
       { wrapper: wrapperFor(kit, false) },
     );
     const [first, plain, other] = result.current;
@@ -124,7 +129,14 @@ describe('useChannel(name, { rewind })', () => {
     const view = render(tree(<Bids id="first" rewind={3} />));
     await waitFor(() => expect(shown('first')).toBe('28,29,30'));
 
-    view.rerender(tree(<><Bids id="first" rewind={3} /><Bids id="later" rewind={3} /></>));
+    view.rerender(
+      tree(
+        <>
+          <Bids id="first" rewind={3} />
+          <Bids id="later" rewind={3} />
+        </>,
+      ),
+    );
     await settle();
     expect(shown('later')).toBe('');
     act(() => publishBids(kit, 31, 31));
@@ -142,7 +154,11 @@ describe('useChannel(name, { rewind })', () => {
   it('without rewind delivers live messages only', async () => {
     const kit = createTestTransport();
     publishBids(kit, 1, 30);
-    render(<RealtimeProvider transport={kit.transport}><Bids id="bids" /></RealtimeProvider>);
+    render(
+      <RealtimeProvider transport={kit.transport}>
+        <Bids id="bids" />
+      </RealtimeProvider>,
+    );
     await settle();
     expect(shown('bids')).toBe('');
     act(() => publishBids(kit, 31, 31));

@@ -21,7 +21,10 @@ import { useRealtimeClient } from './use-realtime-client.js';
  * const auction = useChannel<{ bid: Bid }>('auction:7', { rewind: 50 })  // the last 50 bids, then live ones
  * const bids = useChannelMessages(auction, 'bid')
  */
-export function useChannel<Events extends EventMap = EventMap>(name: string, options?: ChannelOptions): Channel<Events> {
+export function useChannel<Events extends EventMap = EventMap>(
+  name: string,
+  options?: ChannelOptions,
+): Channel<Events> {
   const client = useRealtimeClient();
   const rewind = options?.rewind;
   // Keyed by the option's value, not the object's identity: an inline `{ rewind: 50 }` is read once.

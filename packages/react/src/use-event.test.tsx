@@ -53,9 +53,12 @@ function wrapperFor(kit: TestTransport, strict = false) {
 describe('useChannel', () => {
   it('returns the same channel object on every render and for every component', () => {
     const kit = createTestTransport();
-    const { result, rerender } = renderHook(() => [useChannel('room:1'), useChannel('room:1'), useChannel('room:2')] as const, {
-      wrapper: wrapperFor(kit),
-    });
+    const { result, rerender } = renderHook(
+      () => [useChannel('room:1'), useChannel('room:1'), useChannel('room:2')] as const,
+      {
+        wrapper: wrapperFor(kit),
+      },
+    );
     const [first, again, other] = result.current;
     rerender();
     expect(result.current[0]).toBe(first);
@@ -111,7 +114,12 @@ describe('useEvent', () => {
     act(() => void kit.server.publish('room:1', 'message', { text: 'x' }));
     await waitFor(() => expect(second).toHaveBeenCalledTimes(1));
     expect(first).not.toHaveBeenCalled();
-    expect(second.mock.calls[0]?.[0]).toMatchObject({ channel: 'room:1', event: 'message', seq: 1, data: { text: 'x' } });
+    expect(second.mock.calls[0]?.[0]).toMatchObject({
+      channel: 'room:1',
+      event: 'message',
+      seq: 1,
+      data: { text: 'x' },
+    });
     expect(vi.mocked(room.subscribe)).toHaveBeenCalledTimes(1);
     expect(listeners.active).toBe(1);
     expect(frames.filter((frame) => frame.type === 'subscribe')).toHaveLength(1);
@@ -232,7 +240,9 @@ describe('useEvent', () => {
 describe('usePublish', () => {
   it('is stable and resolves with the receipt once stored', async () => {
     const kit = createTestTransport();
-    const { result, rerender } = renderHook(() => usePublish(useChannel<Events>('room:1')), { wrapper: wrapperFor(kit) });
+    const { result, rerender } = renderHook(() => usePublish(useChannel<Events>('room:1')), {
+      wrapper: wrapperFor(kit),
+    });
     const publish = result.current;
     rerender();
     expect(result.current).toBe(publish);

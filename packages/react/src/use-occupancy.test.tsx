@@ -57,7 +57,15 @@ describe('useOccupancy', () => {
     expect(shown()).toBe('3/1');
 
     // Alice enters too, in the watching tab: no new connection, one more member.
-    watcher.rerender(tab(kit.transport, <><Occupancy /><Member name="Alice" /></>));
+    watcher.rerender(
+      tab(
+        kit.transport,
+        <>
+          <Occupancy />
+          <Member name="Alice" />
+        </>,
+      ),
+    );
     await tick(300);
     expect(shown()).toBe('3/2');
 
@@ -82,7 +90,9 @@ describe('useOccupancy', () => {
     }
     render(tab(kit.transport, <Recorder />));
     await tick();
-    const tabs = Array.from({ length: 10 }, (_, i) => render(tab(kit.createTransport({ userId: `user-${i}` }), <Member name={`User ${i}`} />)));
+    const tabs = Array.from({ length: 10 }, (_, i) =>
+      render(tab(kit.createTransport({ userId: `user-${i}` }), <Member name={`User ${i}`} />)),
+    );
     await tick(1000);
     expect(seen.at(-1)).toBe('11/10');
     // unknown, 1/0, then at most four changes within the storm's second (and one at its end).

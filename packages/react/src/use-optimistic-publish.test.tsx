@@ -1,7 +1,15 @@
 import { StrictMode, useEffect, type ReactNode } from 'react';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealtimeClient, isRealtimeError, type RealtimeClient, type FrameError, type RealtimeError, type ServerFrame, type Transport } from '@realtime-kit/core';
+import {
+  createRealtimeClient,
+  isRealtimeError,
+  type RealtimeClient,
+  type FrameError,
+  type RealtimeError,
+  type ServerFrame,
+  type Transport,
+} from '@realtime-kit/core';
 import { createTestTransport, type TestTransport } from '@realtime-kit/core/testing';
 import { RealtimeProvider } from './realtime-provider.js';
 import { useChannel } from './use-channel.js';
@@ -25,7 +33,11 @@ function wrapperFor(source: { transport: Transport } | { client: RealtimeClient 
 }
 
 /** Renders a chat list and records every list it rendered, to prove no render ever showed a message twice. */
-function renderChat(wrapper: ReturnType<typeof wrapperFor>, initial: Message[] = [], onError?: (error: RealtimeError) => void) {
+function renderChat(
+  wrapper: ReturnType<typeof wrapperFor>,
+  initial: Message[] = [],
+  onError?: (error: RealtimeError) => void,
+) {
   const rendered: (readonly OptimisticItem<Message>[])[] = [];
   const view = renderHook(
     () => {
@@ -39,7 +51,11 @@ function renderChat(wrapper: ReturnType<typeof wrapperFor>, initial: Message[] =
   );
   const summary = () => view.result.current.items.map((item) => `${item.data.text}:${item.status}`);
   const everShownTwice = () =>
-    rendered.some((items) => new Set(items.map((item) => item.key)).size !== items.length || new Set(items.map((item) => item.data.text)).size !== items.length);
+    rendered.some(
+      (items) =>
+        new Set(items.map((item) => item.key)).size !== items.length ||
+        new Set(items.map((item) => item.data.text)).size !== items.length,
+    );
   return { ...view, rendered, summary, everShownTwice };
 }
 
@@ -87,7 +103,14 @@ describe('useOptimisticPublish', () => {
 
     await waitFor(() => expect(chat.summary()).toEqual(['history:sent', 'hi:sent']));
     const [stored] = kit.server.messages('room:42');
-    expect(chat.result.current.items[1]).toMatchObject({ cid, key: cid, id: stored?.id, seq: 1, error: undefined, retry: undefined });
+    expect(chat.result.current.items[1]).toMatchObject({
+      cid,
+      key: cid,
+      id: stored?.id,
+      seq: 1,
+      error: undefined,
+      retry: undefined,
+    });
     expect(stored).toMatchObject({ cid, data: { text: 'hi' } });
     expect(kit.server.messages('room:42')).toHaveLength(1);
     expect(chat.everShownTwice()).toBe(false);
@@ -210,7 +233,12 @@ describe('useOptimisticPublish', () => {
 
     act(() => chat.result.current.items.at(-1)?.retry?.());
     await waitFor(() => expect(chat.summary()).toEqual(['b1:sent', 'b2:sent', 'a2:sent', 'a1:sent']));
-    expect(kit.server.messages('room:42').map((message) => (message.data as Message).text)).toEqual(['b1', 'b2', 'a2', 'a1']);
+    expect(kit.server.messages('room:42').map((message) => (message.data as Message).text)).toEqual([
+      'b1',
+      'b2',
+      'a2',
+      'a1',
+    ]);
     // No render showed a stored item below one that was not.
     for (const items of chat.rendered) {
       const firstUnsent = items.findIndex((item) => item.status !== 'sent');
@@ -239,21 +267,38 @@ describe('useOptimisticPublish', () => {
 
   describe('offers retry() only when sending the same data again can succeed', () => {
     const refusals: { error: FrameError; retry: boolean; carries?: Partial<RealtimeError> }[] = [
-      { error: { code: 'rejected', message: 'Links are not allowed here.', details: { rule: 'no-links' } }, retry: false, carries: { details: { rule: 'no-links' } } },
       {
-        error: { code: 'invalid_payload', message: 'The message does not match its schema.', issues: [{ message: 'Required', path: ['text'] }] },
+        error: { code: 'rejected', message: 'Links are not allowed here.', details: { rule: 'no-links' } },
+        retry: false,
+        carries: { details: { rule: 'no-links' } },
+      },
+      {
+        error: {
+          code: 'invalid_payload',
+          message: 'The message does not match its schema.',
+          issues: [{ message: 'Required', path: ['text'] }],
+        },
         retry: false,
         carries: { issues: [{ message: 'Required', path: ['text'] }] },
       },
       { error: { code: 'forbidden', message: 'You may read this room but not write in it.' }, retry: false },
-      { error: { code: 'message_too_large', message: 'A 70000-byte message was refused: the limit is 65536 bytes.' }, retry: false },
+      {
+        error: { code: 'message_too_large', message: 'A 70000-byte message was refused: the limit is 65536 bytes.' },
+        retry: false,
+      },
       { error: { code: 'bad_frame', message: 'The publish frame is malformed.' }, retry: false },
-      { error: { code: 'rate_limited', message: 'Slow down.', retryAfterMs: 2000 }, retry: true, carries: { retryAfterMs: 2000 } },
+      {
+        error: { code: 'rate_limited', message: 'Slow down.', retryAfterMs: 2000 },
+        retry: true,
+        carries: { retryAfterMs: 2000 },
+      },
       { error: { code: 'unauthorized', message: 'Sign in again.' }, retry: true },
     ];
     for (const { error, retry, carries } of refusals) {
       it(`${error.code}: ${retry ? 'retry()' : 'no retry, the refusal in error'}`, async () => {
-        const kit = createTestTransport({ hub: { admit: (_session, frame) => (frame.type === 'publish' ? error : null) } });
+        const kit = createTestTransport({
+          hub: { admit: (_session, frame) => (frame.type === 'publish' ? error : null) },
+        });
         const chat = renderChat(wrapperFor(kit));
         await settle();
         act(() => void chat.result.current.send({ text: 'refused' }));
@@ -288,7 +333,10 @@ describe('useOptimisticPublish', () => {
     await waitFor(() => expect(chat.summary()).toEqual(['queued:sent', 'overflow:failed']));
     act(() => chat.result.current.items[1]?.retry?.());
     await waitFor(() => expect(chat.summary()).toEqual(['queued:sent', 'overflow:sent']));
-    expect(kit.server.messages('room:42').map((message) => (message.data as Message).text)).toEqual(['queued', 'overflow']);
+    expect(kit.server.messages('room:42').map((message) => (message.data as Message).text)).toEqual([
+      'queued',
+      'overflow',
+    ]);
     expect(chat.everShownTwice()).toBe(false);
     client.close();
   });

@@ -114,10 +114,13 @@ export function useOptimisticPublish<Events extends EventMap, E extends keyof Ev
   useEffect(() => {
     const update = (next: (previous: Base<T>) => Base<T>) =>
       setBase((previous) => (isFor(previous, anyChannel, event) ? next(previous) : previous));
-    const offMessages = anyChannel.subscribe(event, (message) => update((previous) => receive(previous, message as ChannelMessage<T>)));
+    const offMessages = anyChannel.subscribe(event, (message) =>
+      update((previous) => receive(previous, message as ChannelMessage<T>)),
+    );
     // A gap without an end is a reset: the log started over, and its seqs say nothing about what came before.
     const offGaps = anyChannel.onGap((gap) => {
-      if (gap.to === Number.POSITIVE_INFINITY) update((previous) => ({ ...previous, floor: sentCount(previous.items) }));
+      if (gap.to === Number.POSITIVE_INFINITY)
+        update((previous) => ({ ...previous, floor: sentCount(previous.items) }));
     });
     return () => {
       offMessages();
@@ -173,7 +176,9 @@ function initialBase<T>(channel: Channel, event: string, initial: readonly T[]):
   };
 }
 
-function item<T>(fields: Pick<OptimisticItem<T>, 'key' | 'data' | 'status'> & Partial<OptimisticItem<T>>): OptimisticItem<T> {
+function item<T>(
+  fields: Pick<OptimisticItem<T>, 'key' | 'data' | 'status'> & Partial<OptimisticItem<T>>,
+): OptimisticItem<T> {
   return { cid: undefined, id: undefined, seq: undefined, error: undefined, retry: undefined, ...fields };
 }
 
@@ -192,7 +197,8 @@ function place<T>(base: Base<T>, next: OptimisticItem<T>, order?: number): Base<
   if (next.status === 'sent') {
     // From the end: messages arrive in seq order, so this is nearly always the end.
     at = sent;
-    while (at > base.floor && (rest[at - 1]?.seq ?? Number.NEGATIVE_INFINITY) > (next.seq ?? Number.POSITIVE_INFINITY)) at -= 1;
+    while (at > base.floor && (rest[at - 1]?.seq ?? Number.NEGATIVE_INFINITY) > (next.seq ?? Number.POSITIVE_INFINITY))
+      at -= 1;
   } else {
     at = rest.length;
     const own = order ?? Number.POSITIVE_INFINITY;
@@ -217,7 +223,11 @@ function orderOf<T>(base: Base<T>, existing: OptimisticItem<T> | undefined): num
 function showAttempt<T>(base: Base<T>, attempt: Attempt<T>): Base<T> {
   const existing = base.items.find((candidate) => candidate.cid === attempt.cid);
   if (existing === undefined) {
-    return place(base, item({ key: attempt.cid, cid: attempt.cid, data: attempt.data, status: 'pending' }), attempt.order);
+    return place(
+      base,
+      item({ key: attempt.cid, cid: attempt.cid, data: attempt.data, status: 'pending' }),
+      attempt.order,
+    );
   }
   if (existing.status !== 'failed' || (base.failedAttempt.get(attempt.cid) ?? 0) >= attempt.attempt) return base;
   // A retry in flight: pending in place of the failure it retries.
@@ -241,7 +251,10 @@ function receive<T>(base: Base<T>, message: ChannelMessage<T>): Base<T> {
 function confirm<T>(base: Base<T>, attempt: Attempt<T>, receipt: PublishReceipt): Base<T> {
   const existing = base.items.find((candidate) => candidate.cid === attempt.cid);
   if (existing?.status === 'sent') return base; // the echo came first
-  return place(base, item({ key: attempt.cid, cid: attempt.cid, id: receipt.id, seq: receipt.seq, data: attempt.data, status: 'sent' }));
+  return place(
+    base,
+    item({ key: attempt.cid, cid: attempt.cid, id: receipt.id, seq: receipt.seq, data: attempt.data, status: 'sent' }),
+  );
 }
 
 function fail<T>(base: Base<T>, attempt: Attempt<T>, error: Error, retry: (() => void) | undefined): Base<T> {

@@ -37,7 +37,15 @@ function counter(delayMs = 0) {
   return { fetcher, stats };
 }
 
-function Poll({ id, fetcher, options }: { id: string | null; fetcher: (c: PollContext<number>) => Promise<number>; options?: UsePollingOptions<number> }) {
+function Poll({
+  id,
+  fetcher,
+  options,
+}: {
+  id: string | null;
+  fetcher: (c: PollContext<number>) => Promise<number>;
+  options?: UsePollingOptions<number>;
+}) {
   const { data, status } = usePolling(id, fetcher, { intervalMs: 1000, ...options });
   return (
     <p data-testid="poll">
@@ -64,10 +72,18 @@ describe('usePolling', () => {
   it('polls at once, then every intervalMs, and renders the result', async () => {
     const network = createTestNetwork();
     const { fetcher } = counter();
-    const { result } = renderHook(() => usePolling('interval', fetcher, { intervalMs: 1000 }), { wrapper: wrapperFor(network) });
+    const { result } = renderHook(() => usePolling('interval', fetcher, { intervalMs: 1000 }), {
+      wrapper: wrapperFor(network),
+    });
     expect(result.current.status).toBe('loading');
     await advance(0);
-    expect(result.current).toMatchObject({ status: 'ok', data: 1, error: null, updatedAt: Date.now(), nextPollAt: Date.now() + 1000 });
+    expect(result.current).toMatchObject({
+      status: 'ok',
+      data: 1,
+      error: null,
+      updatedAt: Date.now(),
+      nextPollAt: Date.now() + 1000,
+    });
     await advance(999);
     expect(fetcher).toHaveBeenCalledTimes(1);
     await advance(1);
@@ -111,7 +127,9 @@ describe('usePolling', () => {
   it('pauses while offline (the provider’s network) and polls at once when back online', async () => {
     const network = createTestNetwork();
     const { fetcher } = counter();
-    const { result } = renderHook(() => usePolling('offline', fetcher, { intervalMs: 1000 }), { wrapper: wrapperFor(network) });
+    const { result } = renderHook(() => usePolling('offline', fetcher, { intervalMs: 1000 }), {
+      wrapper: wrapperFor(network),
+    });
     await advance(0);
     act(() => network.goOffline());
     expect(result.current).toMatchObject({ status: 'paused', data: 1, nextPollAt: null });
@@ -126,7 +144,9 @@ describe('usePolling', () => {
   it('pauses while the page is hidden and polls at once when it becomes visible', async () => {
     const network = createTestNetwork();
     const { fetcher } = counter();
-    const { result } = renderHook(() => usePolling('hidden', fetcher, { intervalMs: 1000, isHidden }), { wrapper: wrapperFor(network) });
+    const { result } = renderHook(() => usePolling('hidden', fetcher, { intervalMs: 1000, isHidden }), {
+      wrapper: wrapperFor(network),
+    });
     await advance(0);
     hidden = true;
     await advance(5000);
@@ -207,7 +227,9 @@ describe('usePolling', () => {
   it('never overlaps requests: a slow answer delays the next poll, and refresh() joins the one in flight', async () => {
     const network = createTestNetwork();
     const { fetcher, stats } = counter(3000);
-    const { result } = renderHook(() => usePolling('slow', fetcher, { intervalMs: 1000 }), { wrapper: wrapperFor(network) });
+    const { result } = renderHook(() => usePolling('slow', fetcher, { intervalMs: 1000 }), {
+      wrapper: wrapperFor(network),
+    });
     await advance(0);
     const joined = result.current.refresh(); // the first request is still in flight: no second one
     await advance(3000);

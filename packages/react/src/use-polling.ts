@@ -68,7 +68,11 @@ const resolved = () => Promise.resolve();
  * // Or with the key (optional) in the options.
  * const { data } = usePolling(({ signal }) => fetch('/api/health', { signal }).then((r) => r.json()), { key: 'health' })
  */
-export function usePolling<T>(key: string | null, fetcher: PollFetcher<T>, options?: UsePollingOptions<T>): UsePollingResult<T>;
+export function usePolling<T>(
+  key: string | null,
+  fetcher: PollFetcher<T>,
+  options?: UsePollingOptions<T>,
+): UsePollingResult<T>;
 export function usePolling<T>(fetcher: PollFetcher<T>, options?: UsePollingOptions<T>): UsePollingResult<T>;
 export function usePolling<T>(
   first: string | null | PollFetcher<T>,
@@ -85,7 +89,9 @@ export function usePolling<T>(
   const network = options.network ?? config.network ?? browserNetwork;
   const active = given !== null && options.enabled !== false && typeof window !== 'undefined';
   const entry = active
-    ? cache.get(`${given}|${identityOf(network)}`, () => createSharedPoller<T>(fetcher, { ...settingsOf(options), network }))
+    ? cache.get(`${given}|${identityOf(network)}`, () =>
+        createSharedPoller<T>(fetcher, { ...settingsOf(options), network }),
+      )
     : null;
   const shared = entry?.resource;
 
@@ -97,7 +103,11 @@ export function usePolling<T>(
     shared.poller.setOptions(settingsOf(options));
   });
 
-  const state = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
+  const state = useSyncExternalStore(
+    entry ? entry.subscribe : noopSubscribe,
+    entry ? entry.getSnapshot : getIdle,
+    getIdle,
+  );
 
   useEffect(() => {
     if (!shared) return;

@@ -18,7 +18,14 @@ type Profile = { name: string };
 function Who({ name }: { name: string }) {
   const room = useChannel('room:9');
   const { members } = usePresence<Profile>(room, { data: { name } });
-  return <p data-testid={`seen-by-${name}`}>{members.map((member) => `${member.userId}=${member.data.name}`).sort().join(',')}</p>;
+  return (
+    <p data-testid={`seen-by-${name}`}>
+      {members
+        .map((member) => `${member.userId}=${member.data.name}`)
+        .sort()
+        .join(',')}
+    </p>
+  );
 }
 
 function tab(transport: Transport, children: ReactNode) {
@@ -42,7 +49,9 @@ describe('usePresence', () => {
       </StrictMode>,
     );
     await waitFor(() => expect(screen.getByTestId('seen-by-Alice').textContent).toBe('alice=Alice'));
-    expect(kit.server.presence('room:9')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]);
+    expect(kit.server.presence('room:9')).toEqual([
+      { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+    ]);
 
     const bob = render(tab(kit.createTransport({ userId: 'bob' }), <Who name="Bob" />));
     await waitFor(() => expect(screen.getByTestId('seen-by-Alice').textContent).toBe('alice=Alice,bob=Bob'));
@@ -60,17 +69,26 @@ describe('usePresence', () => {
 
   it('sends an update when the content of data changes, not its identity', async () => {
     const kit = createTestTransport({ userId: 'alice' });
-    const { result, rerender } = renderHook(({ name }) => usePresence<Profile>(useChannel('room:9'), { data: { name } }), {
-      wrapper: ({ children }: { children: ReactNode }) => tab(kit.transport, children),
-      initialProps: { name: 'Alice' },
-    });
-    await waitFor(() => expect(result.current.members).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]));
+    const { result, rerender } = renderHook(
+      ({ name }) => usePresence<Profile>(useChannel('room:9'), { data: { name } }),
+      {
+        wrapper: ({ children }: { children: ReactNode }) => tab(kit.transport, children),
+        initialProps: { name: 'Alice' },
+      },
+    );
+    await waitFor(() =>
+      expect(result.current.members).toEqual([
+        { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+      ]),
+    );
     const before = result.current;
     rerender({ name: 'Alice' });
     expect(result.current).toBe(before);
     rerender({ name: 'Alice B.' });
     await waitFor(() => expect(result.current.members[0]?.data).toEqual({ name: 'Alice B.' }));
-    expect(kit.server.presence('room:9')).toEqual([{ userId: 'alice', data: { name: 'Alice B.' }, connections: 1, status: 'active' }]);
+    expect(kit.server.presence('room:9')).toEqual([
+      { userId: 'alice', data: { name: 'Alice B.' }, connections: 1, status: 'active' },
+    ]);
   });
 
   it('counts one member for several components of the same user, until the last leaves', async () => {
@@ -84,7 +102,11 @@ describe('usePresence', () => {
         </>,
       ),
     );
-    await waitFor(() => expect(kit.server.presence('room:9')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]));
+    await waitFor(() =>
+      expect(kit.server.presence('room:9')).toEqual([
+        { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+      ]),
+    );
     rerender(tab(kit.transport, <Who name="Alice" />));
     await settle();
     expect(kit.server.presence('room:9')).toHaveLength(1);
@@ -103,14 +125,26 @@ describe('usePresence: self, selector, status, count', () => {
       renders += 1;
       const { members, self } = usePresence<Profile, string>(room, {
         data: { name: 'Alice' },
-        selector: (list) => list.map((member) => member.data.name).sort().join(','),
+        selector: (list) =>
+          list
+            .map((member) => member.data.name)
+            .sort()
+            .join(','),
       });
       return <p data-testid="names">{`${members}|${self?.userId ?? '-'}`}</p>;
     }
     function Count() {
       return <p data-testid="count">{usePresenceCount(useChannel('room:9'))}</p>;
     }
-    render(tab(kit.transport, <><Names /><Count /></>));
+    render(
+      tab(
+        kit.transport,
+        <>
+          <Names />
+          <Count />
+        </>,
+      ),
+    );
     await waitFor(() => expect(screen.getByTestId('names').textContent).toBe('Alice|alice'));
     await waitFor(() => expect(screen.getByTestId('count').textContent).toBe('1'));
     const bob = render(tab(kit.createTransport({ userId: 'bob' }), <Who name="Bob" />));
@@ -119,7 +153,9 @@ describe('usePresence: self, selector, status, count', () => {
     const before = renders;
     // Bob's second tab changes his member (connections 2) but not the selected names: no render.
     const bobTab2 = render(tab(kit.createTransport({ userId: 'bob' }), <Who name="Bob" />));
-    await waitFor(() => expect(kit.server.presence('room:9').find((member) => member.userId === 'bob')?.connections).toBe(2));
+    await waitFor(() =>
+      expect(kit.server.presence('room:9').find((member) => member.userId === 'bob')?.connections).toBe(2),
+    );
     await settle();
     expect(renders).toBe(before);
     bobTab2.unmount();

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import { createActivityMonitor, stableStringify, type ActivityOptions, type Channel, type PresenceMember } from '@realtime-kit/core';
+import {
+  createActivityMonitor,
+  stableStringify,
+  type ActivityOptions,
+  type Channel,
+  type PresenceMember,
+} from '@realtime-kit/core';
 import { useStoreSelector } from './lib/use-store-selector.js';
 
 /** Options for {@link usePresence}. */
@@ -30,7 +36,7 @@ export interface UsePresenceResult<D, S> {
 }
 
 const NO_MEMBERS: readonly PresenceMember<never>[] = /* @__PURE__ */ Object.freeze([]);
-const identity = <T,>(value: T) => value;
+const identity = <T>(value: T) => value;
 
 let sharedActivity: ReturnType<typeof createActivityMonitor> | null = null;
 
@@ -72,7 +78,8 @@ export function usePresence<D = unknown, S = readonly PresenceMember<D>[]>(
   const idleMs = typeof activity === 'object' ? activity.idleMs : undefined;
   useEffect(() => {
     if (!enter || activity === false) return;
-    const monitor = idleMs === undefined ? (sharedActivity ??= createActivityMonitor()) : createActivityMonitor({ idleMs });
+    const monitor =
+      idleMs === undefined ? (sharedActivity ??= createActivityMonitor()) : createActivityMonitor({ idleMs });
     const apply = () => presence.setStatus(monitor.getSnapshot());
     const off = monitor.subscribe(apply);
     apply();
@@ -86,7 +93,10 @@ export function usePresence<D = unknown, S = readonly PresenceMember<D>[]>(
   }, [presence, enter, activity === false, idleMs]);
 
   const members = useStoreSelector(
-    presence as unknown as { subscribe: (listener: () => void) => () => void; getSnapshot: () => readonly PresenceMember<D>[] },
+    presence as unknown as {
+      subscribe: (listener: () => void) => () => void;
+      getSnapshot: () => readonly PresenceMember<D>[];
+    },
     (selector ?? identity) as (members: readonly PresenceMember<D>[]) => S,
     NO_MEMBERS,
     isEqual,

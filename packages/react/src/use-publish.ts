@@ -16,5 +16,8 @@ export type PublishFunction<Events extends EventMap = EventMap> = <E extends key
  * await publish('message', { text })
  */
 export function usePublish<Events extends EventMap>(channel: Channel<Events>): PublishFunction<Events> {
-  return useCallback<PublishFunction<Events>>((event, data, options) => channel.publish(event, data, options), [channel]);
+  return useCallback<PublishFunction<Events>>(
+    (event, data, options) => channel.publish(event, data, options),
+    [channel],
+  );
 }

@@ -17,12 +17,19 @@ const wrapper = (transport: Transport) =>
   };
 
 describe('useReadReceipts', () => {
-  const messages = [{ id: 'm1', mine: false }, { id: 'm2', mine: true }, { id: 'm3', mine: false }, { id: 'm4', mine: false }];
+  const messages = [
+    { id: 'm1', mine: false },
+    { id: 'm2', mine: true },
+    { id: 'm3', mine: false },
+    { id: 'm4', mine: false },
+  ];
   const isOwn = (message: { mine: boolean }) => message.mine;
 
   it('counts unread messages after your last read (not your own), and says who has seen each message', async () => {
     const kit = createTestTransport({ userId: 'alice' });
-    const alice = renderHook(() => useReadReceipts(useChannel('room:1'), { messages, isOwn }), { wrapper: wrapper(kit.transport) });
+    const alice = renderHook(() => useReadReceipts(useChannel('room:1'), { messages, isOwn }), {
+      wrapper: wrapper(kit.transport),
+    });
     const bob = renderHook(() => useReadReceipts(useChannel('room:1'), { messages, isOwn, initial: { carol: 'm1' } }), {
       wrapper: wrapper(kit.createTransport({ userId: 'bob' })),
     });

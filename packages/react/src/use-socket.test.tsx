@@ -41,7 +41,12 @@ async function startServer(token?: string) {
   return { url: `http://127.0.0.1:${port}`, server, stop, connections: () => connections };
 }
 
-const OPTIONS: UseSocketOptions = { transports: ['websocket'], reconnectionDelay: 20, reconnectionDelayMax: 50, randomizationFactor: 0 };
+const OPTIONS: UseSocketOptions = {
+  transports: ['websocket'],
+  reconnectionDelay: 20,
+  reconnectionDelayMax: 50,
+  randomizationFactor: 0,
+};
 const WAIT = { timeout: 5000 };
 
 describe('useSocket + useSocketEvent over a real socket.io server', () => {

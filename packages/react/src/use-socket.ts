@@ -50,7 +50,11 @@ interface SharedSocket extends CacheableConnection<SocketView> {
 
 /** Every component's sockets, shared by key. */
 const cache = /* @__PURE__ */ createConnectionCache<SharedSocket>();
-const IDLE_VIEW: SocketView = /* @__PURE__ */ Object.freeze({ status: INITIAL_CONNECTION_STATE.status, error: null, recovered: false });
+const IDLE_VIEW: SocketView = /* @__PURE__ */ Object.freeze({
+  status: INITIAL_CONNECTION_STATE.status,
+  error: null,
+  recovered: false,
+});
 const noopSubscribe = () => () => {};
 const getIdle = () => IDLE_VIEW;
 
@@ -75,15 +79,25 @@ export function useSocket<ServerEvents extends EventsMap = EventsMap, ClientEven
   url: string | null,
   options: UseSocketOptions = {},
 ): UseSocketResult<ServerEvents, ClientEvents> {
-  const key = url === null ? null : `${url}|${identityOf(options.parser as object | undefined)}|${stableStringify(keyedOptions(options))}`;
-  const entry = key !== null && url !== null && typeof window !== 'undefined' ? cache.get(key, () => createSharedSocket(url, options)) : null;
+  const key =
+    url === null
+      ? null
+      : `${url}|${identityOf(options.parser as object | undefined)}|${stableStringify(keyedOptions(options))}`;
+  const entry =
+    key !== null && url !== null && typeof window !== 'undefined'
+      ? cache.get(key, () => createSharedSocket(url, options))
+      : null;
   const shared = entry?.resource;
 
   useLayoutEffect(() => {
     if (shared) shared.latest.current = options;
   });
 
-  const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
+  const view = useSyncExternalStore(
+    entry ? entry.subscribe : noopSubscribe,
+    entry ? entry.getSnapshot : getIdle,
+    getIdle,
+  );
   const socket = (shared?.socket ?? null) as Socket<ServerEvents, ClientEvents> | null;
   return useMemo(() => ({ socket, status: view.status, error: view.error, recovered: view.recovered }), [socket, view]);
 }
@@ -103,7 +117,10 @@ export function useSocketEvent<ServerEvents extends EventsMap, E extends keyof S
   });
   useEffect(() => {
     if (!socket) return;
-    const loose = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void; off(event: string, listener: (...args: unknown[]) => void): void };
+    const loose = socket as unknown as {
+      on(event: string, listener: (...args: unknown[]) => void): void;
+      off(event: string, listener: (...args: unknown[]) => void): void;
+    };
     const listener = (...args: unknown[]) => (latest.current as (...args: unknown[]) => void)(...args);
     loose.on(event, listener);
     return () => loose.off(event, listener);

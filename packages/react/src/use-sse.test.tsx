@@ -108,9 +108,12 @@ describe('useSSE', () => {
 
   it('keeps every event, bounded by maxMessages, and collects only the events asked for', async () => {
     const kit = createTestTransport();
-    const { result } = renderHook(() => useSSE<number>('/many', { maxMessages: 50, events: ['tick'], throttle: false }), {
-      wrapper: wrapperFor(kit),
-    });
+    const { result } = renderHook(
+      () => useSSE<number>('/many', { maxMessages: 50, events: ['tick'], throttle: false }),
+      {
+        wrapper: wrapperFor(kit),
+      },
+    );
     await act(() => kit.server.waitForConnections(1));
     act(() => {
       for (let n = 1; n <= 120; n++) kit.server.send({ event: n % 2 ? 'tick' : 'other', data: n });
@@ -169,7 +172,9 @@ describe('useSSE', () => {
 
   it('shows a resume point that came with no collected message at the next throttle tick', async () => {
     const kit = createTestTransport();
-    const { result } = renderHook(() => useSSE<number>('/filtered', { events: ['tick'], throttle: 40 }), { wrapper: wrapperFor(kit) });
+    const { result } = renderHook(() => useSSE<number>('/filtered', { events: ['tick'], throttle: 40 }), {
+      wrapper: wrapperFor(kit),
+    });
     await act(() => kit.server.waitForConnections(1));
     await waitFor(() => expect(result.current.status).toBe('open'));
     act(() => kit.server.send({ id: '7', event: 'other', data: 1 }));
@@ -199,7 +204,9 @@ describe('useSSE', () => {
   it('reports bad JSON through onError and keeps streaming', async () => {
     const kit = createTestTransport();
     const onError = vi.fn();
-    const { result } = renderHook(() => useSSE<number>('/bad', { onError, throttle: false }), { wrapper: wrapperFor(kit) });
+    const { result } = renderHook(() => useSSE<number>('/bad', { onError, throttle: false }), {
+      wrapper: wrapperFor(kit),
+    });
     await act(() => kit.server.waitForConnections(1));
     act(() => {
       kit.server.send({ data: '{not json' });

@@ -66,9 +66,15 @@ export function sharedSSECount(): number {
  */
 export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T> = {}): UseSSEResult<T> {
   const config = useRealtimeConfig();
-  const merged: UseSSEOptions<T> = { ...options, fetch: options.fetch ?? config.fetch, network: options.network ?? config.network };
+  const merged: UseSSEOptions<T> = {
+    ...options,
+    fetch: options.fetch ?? config.fetch,
+    network: options.network ?? config.network,
+  };
   const entry =
-    url !== null && typeof window !== 'undefined' ? cache.get(sharedSSEKey(url, merged), () => createSharedSSE<T>(url, merged)) : null;
+    url !== null && typeof window !== 'undefined'
+      ? cache.get(sharedSSEKey(url, merged), () => createSharedSSE<T>(url, merged))
+      : null;
   const shared = entry?.resource;
 
   const latestOptions = useRef(options);
@@ -77,7 +83,11 @@ export function useSSE<T = unknown>(url: string | null, options: UseSSEOptions<T
     if (shared) shared.latest.current = merged;
   });
 
-  const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
+  const view = useSyncExternalStore(
+    entry ? entry.subscribe : noopSubscribe,
+    entry ? entry.getSnapshot : getIdle,
+    getIdle,
+  );
 
   const events = options.events;
   const eventsKey = events ? events.join('\u0000') : '';

@@ -32,7 +32,9 @@ function Composer() {
 describe('useTyping', () => {
   it('shows another user typing, clears it when they send, expires it when they go quiet, and stops on unmount', async () => {
     const kit = createTestTransport({ userId: 'alice' });
-    const watcher = renderHook(() => useTyping(useChannel('room:1'), { timeoutMs: 400 }), { wrapper: wrapper(kit.createTransport({ userId: 'bob' })) });
+    const watcher = renderHook(() => useTyping(useChannel('room:1'), { timeoutMs: 400 }), {
+      wrapper: wrapper(kit.createTransport({ userId: 'bob' })),
+    });
     const alice = render(<Composer />, { wrapper: wrapper(kit.transport) });
     await waitFor(() => expect(kit.server.hub.sessions).toBe(2));
     await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
@@ -52,4 +54,3 @@ describe('useTyping', () => {
     await waitFor(() => expect(watcher.result.current.typing).toEqual([]), { timeout: 300 });
   });
 });
-

@@ -22,7 +22,10 @@ const NOBODY: readonly string[] = /* @__PURE__ */ Object.freeze([]);
  * <textarea onChange={(e) => { setText(e.target.value); keystroke() }} />
  * <button onClick={() => { send(text); stop() }}>Send</button>
  */
-export function useTyping(channel: Pick<Channel, 'signal' | 'onSignal' | 'userId'>, options: TypingOptions = {}): UseTypingResult {
+export function useTyping(
+  channel: Pick<Channel, 'signal' | 'onSignal' | 'userId'>,
+  options: TypingOptions = {},
+): UseTypingResult {
   const { timeoutMs, throttleMs } = options;
   const indicator = useMemo(
     () => createTypingIndicator(channel, { timeoutMs, throttleMs }),

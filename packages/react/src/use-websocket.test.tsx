@@ -130,7 +130,8 @@ describe('useWebSocket', () => {
     const first = vi.fn();
     const second = vi.fn();
     const { result, rerender } = renderHook(
-      ({ onMessage }) => useWebSocket<{ n: number }>('wss://example.test/chat', { WebSocket: fake.WebSocket, onMessage }),
+      ({ onMessage }) =>
+        useWebSocket<{ n: number }>('wss://example.test/chat', { WebSocket: fake.WebSocket, onMessage }),
       { initialProps: { onMessage: first } },
     );
     act(() => {
@@ -153,7 +154,9 @@ describe('useWebSocket', () => {
   it('reports text that is not JSON as bad_data and keeps going; parse "raw" keeps it', async () => {
     const fake = createFakeWebSockets();
     const onError = vi.fn();
-    const { result } = renderHook(() => useWebSocket<{ n: number }>('wss://example.test/json', { WebSocket: fake.WebSocket, onError, throttle: false }));
+    const { result } = renderHook(() =>
+      useWebSocket<{ n: number }>('wss://example.test/json', { WebSocket: fake.WebSocket, onError, throttle: false }),
+    );
     await microtasks();
     act(() => fake.sockets[0]?.accept());
     act(() => {
@@ -165,7 +168,9 @@ describe('useWebSocket', () => {
     expect(isRealtimeError(onError.mock.calls[0]?.[0], 'bad_data')).toBe(true);
     expect(onError.mock.calls[0]?.[0].raw).toBe('{not json');
 
-    const raw = renderHook(() => useWebSocket<string>('wss://example.test/raw', { WebSocket: fake.WebSocket, parse: 'raw', throttle: false }));
+    const raw = renderHook(() =>
+      useWebSocket<string>('wss://example.test/raw', { WebSocket: fake.WebSocket, parse: 'raw', throttle: false }),
+    );
     await microtasks();
     act(() => fake.sockets[1]?.accept());
     act(() => fake.sockets[1]?.receive('hello'));
@@ -175,7 +180,10 @@ describe('useWebSocket', () => {
   it('reconnects after a drop and on reconnect(); close() stops for good', async () => {
     const fake = createFakeWebSockets();
     const { result } = renderHook(() =>
-      useWebSocket('wss://example.test/r', { WebSocket: fake.WebSocket, backoff: { minMs: 10, maxMs: 10, factor: 1, random: () => 0 } }),
+      useWebSocket('wss://example.test/r', {
+        WebSocket: fake.WebSocket,
+        backoff: { minMs: 10, maxMs: 10, factor: 1, random: () => 0 },
+      }),
     );
     await microtasks();
     act(() => fake.sockets[0]?.accept());
@@ -196,7 +204,9 @@ describe('useWebSocket', () => {
   it('follows the provider network and feeds useConnectionState', async () => {
     const fake = createFakeWebSockets();
     const network = createTestNetwork();
-    const wrapper = ({ children }: { children: ReactNode }) => <RealtimeProvider network={network}>{children}</RealtimeProvider>;
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <RealtimeProvider network={network}>{children}</RealtimeProvider>
+    );
     const { result } = renderHook(
       () => {
         const ws = useWebSocket('wss://example.test/net', { WebSocket: fake.WebSocket });

@@ -71,7 +71,10 @@ export function sharedWebSocketCount(): number {
  * @example
  * const { status, lastMessage, send } = useWebSocket<Tick>('wss://example.com/ticks', { auth: getToken })
  */
-export function useWebSocket<T = unknown>(url: string | null, options: UseWebSocketOptions<T> = {}): UseWebSocketResult<T> {
+export function useWebSocket<T = unknown>(
+  url: string | null,
+  options: UseWebSocketOptions<T> = {},
+): UseWebSocketResult<T> {
   const config = useRealtimeConfig();
   const merged: UseWebSocketOptions<T> = { ...options, network: options.network ?? config.network };
   const entry =
@@ -86,7 +89,11 @@ export function useWebSocket<T = unknown>(url: string | null, options: UseWebSoc
     if (shared) shared.latest.current = merged;
   });
 
-  const view = useSyncExternalStore(entry ? entry.subscribe : noopSubscribe, entry ? entry.getSnapshot : getIdle, getIdle);
+  const view = useSyncExternalStore(
+    entry ? entry.subscribe : noopSubscribe,
+    entry ? entry.getSnapshot : getIdle,
+    getIdle,
+  );
 
   useEffect(() => {
     if (!shared) return;

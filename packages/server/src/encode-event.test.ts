@@ -35,8 +35,12 @@ describe('encodeEvent framing', () => {
   });
 
   it('writes id, event and retry before the data, in one block', () => {
-    expect(text({ id: '7', event: 'progress', retry: 2500, data: 'x' })).toBe('id: 7\nevent: progress\nretry: 2500\ndata: x\n\n');
-    expect(parse(encodeEvent({ id: '7', event: 'progress', data: 'x' }).bytes)).toEqual([{ id: '7', event: 'progress', data: 'x' }]);
+    expect(text({ id: '7', event: 'progress', retry: 2500, data: 'x' })).toBe(
+      'id: 7\nevent: progress\nretry: 2500\ndata: x\n\n',
+    );
+    expect(parse(encodeEvent({ id: '7', event: 'progress', data: 'x' }).bytes)).toEqual([
+      { id: '7', event: 'progress', data: 'x' },
+    ]);
   });
 
   it('splits multi-line data into one data: line per line, for LF, CRLF and CR alike', () => {
@@ -47,7 +51,17 @@ describe('encodeEvent framing', () => {
   });
 
   it('round-trips awkward payloads through a spec-compliant parser', () => {
-    const payloads = ['one', 'two\nlines', 'crlf\r\nline', 'cr\ronly', '\n\nleading', 'trailing\n\n', ' leading space', 'data: fake\n\nid: 9', ': not a comment'];
+    const payloads = [
+      'one',
+      'two\nlines',
+      'crlf\r\nline',
+      'cr\ronly',
+      '\n\nleading',
+      'trailing\n\n',
+      ' leading space',
+      'data: fake\n\nid: 9',
+      ': not a comment',
+    ];
     for (const data of payloads) {
       const [event] = parse(encodeEvent({ data }).bytes);
       expect(event?.data, JSON.stringify(data)).toBe(data.replace(/\r\n|\r/g, '\n'));

@@ -49,19 +49,28 @@ export function isEncodedEvent(value: unknown): value is EncodedEvent {
 /** @internal The UTF-8 bytes of one event frame, validated. */
 export function encodeEventBytes(event: ServerSentEvent): Uint8Array {
   if (typeof event !== 'object' || event === null) {
-    throw new RealtimeError('bad_frame', `send() takes an event object like { data }, or an EncodedEvent; got ${typeof event}.`);
+    throw new RealtimeError(
+      'bad_frame',
+      `send() takes an event object like { data }, or an EncodedEvent; got ${typeof event}.`,
+    );
   }
   const { id, event: type, data, retry } = event;
   let frame = '';
   if (id !== undefined) {
     if (typeof id !== 'string' || /[\r\n\0]/.test(id)) {
-      throw new RealtimeError('bad_frame', `Event id ${JSON.stringify(id)} is not valid: ids are strings without CR, LF or NULL.`);
+      throw new RealtimeError(
+        'bad_frame',
+        `Event id ${JSON.stringify(id)} is not valid: ids are strings without CR, LF or NULL.`,
+      );
     }
     frame += `id: ${id}\n`;
   }
   if (type !== undefined) {
     if (typeof type !== 'string' || /[\r\n]/.test(type)) {
-      throw new RealtimeError('bad_frame', `Event type ${JSON.stringify(type)} is not valid: event types are strings without CR or LF.`);
+      throw new RealtimeError(
+        'bad_frame',
+        `Event type ${JSON.stringify(type)} is not valid: event types are strings without CR or LF.`,
+      );
     }
     frame += `event: ${type}\n`;
   }
@@ -88,7 +97,10 @@ export function encodeComment(text = ''): Uint8Array {
 
 function retryLine(retry: number): string {
   if (!Number.isSafeInteger(retry) || retry < 0) {
-    throw new RealtimeError('bad_frame', `retry must be a non-negative integer number of milliseconds; got ${String(retry)}.`);
+    throw new RealtimeError(
+      'bad_frame',
+      `retry must be a non-negative integer number of milliseconds; got ${String(retry)}.`,
+    );
   }
   return `retry: ${retry}\n`;
 }
@@ -99,10 +111,17 @@ function serialize(data: unknown): string {
   try {
     text = JSON.stringify(data);
   } catch (cause) {
-    throw new RealtimeError('bad_frame', 'Event data could not be JSON-stringified (a cycle or a BigInt?). Send a string or a JSON-serializable value.', { cause });
+    throw new RealtimeError(
+      'bad_frame',
+      'Event data could not be JSON-stringified (a cycle or a BigInt?). Send a string or a JSON-serializable value.',
+      { cause },
+    );
   }
   if (text === undefined) {
-    throw new RealtimeError('bad_frame', `Event data of type ${typeof data} has no JSON form. Send a string or a JSON-serializable value (null for "no data").`);
+    throw new RealtimeError(
+      'bad_frame',
+      `Event data of type ${typeof data} has no JSON form. Send a string or a JSON-serializable value (null for "no data").`,
+    );
   }
   return text;
 }

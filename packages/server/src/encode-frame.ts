@@ -82,7 +82,8 @@ export function encodeWholeFrameEvent(frame: ServerFrame, format: FrameEventForm
     }
     return whole;
   }
-  if (lastEvent !== undefined && lastEvent.frame === frame && lastEvent.id === id && lastEvent.format === format) return lastEvent.bytes;
+  if (lastEvent !== undefined && lastEvent.frame === frame && lastEvent.id === id && lastEvent.format === format)
+    return lastEvent.bytes;
   const lines = encodeFrameEvent(frame, format);
   const end = encoder.encode(`id: ${id}\n\n`);
   const bytes = new Uint8Array(lines.byteLength + end.byteLength);

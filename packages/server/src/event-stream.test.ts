@@ -3,7 +3,13 @@ import { createChannelHub, isRealtimeError, type RealtimeError } from '@realtime
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeEvent } from './encode-event.js';
 import { encodeEventEnd, encodeFrame, encodeFrameEvent } from './encode-frame.js';
-import { createEventStream, DEFAULT_HEARTBEAT_MS, writeEncoded, type EventStreamCloseReason, type EventStreamInit } from './event-stream.js';
+import {
+  createEventStream,
+  DEFAULT_HEARTBEAT_MS,
+  writeEncoded,
+  type EventStreamCloseReason,
+  type EventStreamInit,
+} from './event-stream.js';
 
 const URL_ = 'http://127.0.0.1/api/events';
 
@@ -52,7 +58,9 @@ describe('createEventStream: the response', () => {
     stream.close();
     expect(stream.closed).toBe(true);
     expect(reasons).toEqual(['closed']);
-    expect(await stream.response.text()).toBe('event: progress\ndata: {"step":1}\n\nid: 2\ndata: two\ndata: lines\n\n: note\n\n');
+    expect(await stream.response.text()).toBe(
+      'event: progress\ndata: {"step":1}\n\nid: 2\ndata: two\ndata: lines\n\n: note\n\n',
+    );
   });
 
   it('opens with a retry hint when init.retry is set', async () => {
@@ -214,7 +222,10 @@ describe('createEventStream: client abort', () => {
     client.abort();
     expect(removed).not.toHaveBeenCalled();
     expect(after).toHaveBeenCalledWith('client_abort');
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('onClose callback threw'), expect.objectContaining({ message: 'boom' }));
+    expect(error).toHaveBeenCalledWith(
+      expect.stringContaining('onClose callback threw'),
+      expect.objectContaining({ message: 'boom' }),
+    );
   });
 });
 
@@ -331,7 +342,8 @@ describe('createEventStream: coalescing', () => {
     const streams = Array.from({ length: 20 }, () => open().stream);
     for (let n = 0; n < 5; n++) for (const stream of streams) stream.send({ data: n });
     for (const stream of streams) stream.close();
-    for (const stream of streams) expect(await stream.response.text()).toBe('data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n');
+    for (const stream of streams)
+      expect(await stream.response.text()).toBe('data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n');
   });
 });
 
@@ -340,14 +352,18 @@ describe('encode once per broadcast', () => {
     const hub = createChannelHub();
     const streams = Array.from({ length: 25 }, () => open().stream);
     for (const stream of streams) {
-      const session = hub.connect({ send: (frame) => void writeEncoded(stream, encodeFrameEvent(frame, 'frame'), encodeEventEnd()) });
+      const session = hub.connect({
+        send: (frame) => void writeEncoded(stream, encodeFrameEvent(frame, 'frame'), encodeEventEnd()),
+      });
       session.receive({ type: 'subscribe', channel: 'room' });
     }
     const payload = { text: 'to everyone' };
     const stringify = vi.spyOn(JSON, 'stringify');
     const encode = vi.spyOn(TextEncoder.prototype, 'encode');
     hub.publish('room', 'chat', payload);
-    const stringified = stringify.mock.calls.filter(([value]) => (value as { data?: unknown } | null)?.data === payload);
+    const stringified = stringify.mock.calls.filter(
+      ([value]) => (value as { data?: unknown } | null)?.data === payload,
+    );
     expect(stringified).toHaveLength(1);
     expect(encode).toHaveBeenCalledOnce();
     stringify.mockRestore();
@@ -367,7 +383,9 @@ describe('encode once per broadcast', () => {
     hub.publish('room', 'chat', { a: 1 }, { cid: 'c1' });
     const [message] = hub.broker.messages('room');
     const text = new TextDecoder().decode(encodeFrameEvent(message!, 'event'));
-    expect(text).toBe(`event: chat\ndata: ${JSON.stringify({ channel: 'room', seq: 1, id: message!.id, data: { a: 1 }, at: message!.at, cid: 'c1' })}\n`);
+    expect(text).toBe(
+      `event: chat\ndata: ${JSON.stringify({ channel: 'room', seq: 1, id: message!.id, data: { a: 1 }, at: message!.at, cid: 'c1' })}\n`,
+    );
     const gap = new TextDecoder().decode(encodeFrameEvent({ type: 'gap', channel: 'room', from: 1, to: 2 }, 'event'));
     expect(gap).toBe('event: rk:gap\ndata: {"type":"gap","channel":"room","from":1,"to":2}\n');
     expect(new TextDecoder().decode(encodeEventEnd('room:1'))).toBe('id: room:1\n\n');

@@ -157,15 +157,21 @@ export function writeEncoded(stream: EventStreamBase, ...chunks: Uint8Array[]): 
 function checkedInit(init: EventStreamInit) {
   const heartbeatMs = init.heartbeatMs === false ? 0 : (init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
   if (!Number.isFinite(heartbeatMs) || heartbeatMs < 0) {
-    throw new RangeError(`heartbeatMs must be a non-negative number of milliseconds (0 or false turns heartbeats off); got ${String(init.heartbeatMs)}.`);
+    throw new RangeError(
+      `heartbeatMs must be a non-negative number of milliseconds (0 or false turns heartbeats off); got ${String(init.heartbeatMs)}.`,
+    );
   }
   const maxQueuedBytes = init.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   if (!Number.isFinite(maxQueuedBytes) || maxQueuedBytes <= 0) {
-    throw new RangeError(`maxQueuedBytes must be a positive, finite number of bytes; got ${String(init.maxQueuedBytes)}.`);
+    throw new RangeError(
+      `maxQueuedBytes must be a positive, finite number of bytes; got ${String(init.maxQueuedBytes)}.`,
+    );
   }
   const coalesceMs = init.coalesceMs ?? DEFAULT_COALESCE_MS;
   if (!Number.isFinite(coalesceMs) || coalesceMs < 0) {
-    throw new RangeError(`coalesceMs must be a non-negative, finite number of milliseconds; got ${String(init.coalesceMs)}.`);
+    throw new RangeError(
+      `coalesceMs must be a non-negative, finite number of milliseconds; got ${String(init.coalesceMs)}.`,
+    );
   }
   const retryBlock = init.retry === undefined ? undefined : encodeRetry(init.retry);
   return { heartbeatMs, maxQueuedBytes, coalesceMs, retryBlock };
@@ -278,7 +284,8 @@ function createCore(sink: Sink, init: CoreInit): Core {
     flush,
     finish,
     startHeartbeat() {
-      if (init.heartbeatMs > 0 && closedReason === undefined) heartbeat = setInterval(() => writeOne(HEARTBEAT), init.heartbeatMs);
+      if (init.heartbeatMs > 0 && closedReason === undefined)
+        heartbeat = setInterval(() => writeOne(HEARTBEAT), init.heartbeatMs);
     },
   };
   rawWriters.set(stream, write);
@@ -373,7 +380,11 @@ export function createEventStream(request: Request, init: EventStreamInit = {}):
  * @throws {RealtimeError} `bad_frame` when `init.retry` is not a non-negative integer.
  * @throws {RangeError} when `heartbeatMs`, `maxQueuedBytes` or `coalesceMs` is out of range.
  */
-export function createNodeEventStream(req: IncomingMessage, res: ServerResponse, init: EventStreamInit = {}): NodeEventStream {
+export function createNodeEventStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  init: EventStreamInit = {},
+): NodeEventStream {
   const { heartbeatMs, maxQueuedBytes, coalesceMs, retryBlock } = checkedInit(init);
   const onClose = () => core.finish('client_abort', new Error('The client closed the connection.'));
   // While the socket is congested, sends pile up here and leave as one write on 'drain'.
@@ -391,7 +402,9 @@ export function createNodeEventStream(req: IncomingMessage, res: ServerResponse,
       heartbeatMs,
       coalesceMs,
       maxQueuedBytes,
-      lastEventId: init.lastEventId ?? readLastEventId(Array.isArray(header) ? (header[0] ?? null) : (header ?? null), req.url ?? '/'),
+      lastEventId:
+        init.lastEventId ??
+        readLastEventId(Array.isArray(header) ? (header[0] ?? null) : (header ?? null), req.url ?? '/'),
       onDrop: init.onDrop,
       release: () => {
         res.removeListener('close', onClose);

@@ -3,8 +3,18 @@
  * SSE + POST, Socket.io) reports the same shapes. `transport` says which endpoint saw it.
  */
 export type ServerEvent =
-  | { readonly type: 'connect'; readonly transport: ServerTransport; readonly connectionId: string; readonly userId: string | undefined }
-  | { readonly type: 'disconnect'; readonly transport: ServerTransport; readonly connectionId: string; readonly userId: string | undefined }
+  | {
+      readonly type: 'connect';
+      readonly transport: ServerTransport;
+      readonly connectionId: string;
+      readonly userId: string | undefined;
+    }
+  | {
+      readonly type: 'disconnect';
+      readonly transport: ServerTransport;
+      readonly connectionId: string;
+      readonly userId: string | undefined;
+    }
   | {
       readonly type: 'auth_failure';
       readonly transport: ServerTransport;
@@ -60,7 +70,10 @@ export type ServerTransport = 'websocket' | 'sse' | 'sse-post' | 'polling' | 'so
 export type ServerEventListener = (event: ServerEvent) => void;
 
 /** An `onEvent` caller that never throws into the endpoint (a throwing listener goes to `onError`). */
-export function eventReporter(listener: ServerEventListener | undefined, onError: (error: unknown) => void): (event: ServerEvent) => void {
+export function eventReporter(
+  listener: ServerEventListener | undefined,
+  onError: (error: unknown) => void,
+): (event: ServerEvent) => void {
   if (!listener) return () => {};
   return (event) => {
     try {

@@ -1,13 +1,19 @@
 import { createChannelHub, createMemoryBroker, type ChannelBroker } from '@realtime-kit/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createPollHandler, DEFAULT_POLL_MAX_MESSAGES, type PollAnswer, type PollHandlerOptions } from './history-poll-endpoint.js';
+import {
+  createPollHandler,
+  DEFAULT_POLL_MAX_MESSAGES,
+  type PollAnswer,
+  type PollHandlerOptions,
+} from './history-poll-endpoint.js';
 import { createRealtime } from './realtime.js';
 
 type Hub = ReturnType<typeof createChannelHub<ChannelBroker>>;
 
 function hubWith(count: number, options: { logSize?: number; channel?: string } = {}): Hub {
   const hub = createChannelHub<ChannelBroker>({ logSize: options.logSize });
-  for (let n = 1; n <= count; n++) hub.publish(options.channel ?? 'room:1', 'chat', { n }, n === 2 ? { cid: 'c-2' } : undefined);
+  for (let n = 1; n <= count; n++)
+    hub.publish(options.channel ?? 'room:1', 'chat', { n }, n === 2 ? { cid: 'c-2' } : undefined);
   return hub;
 }
 
@@ -32,16 +38,38 @@ describe('createPollHandler', () => {
     expect(body).toEqual({ channel: 'room:1', messages: expect.any(Array), seq: 5, epoch: EPOCH });
     expect(seqs(body)).toEqual([2, 3, 4, 5]);
     const stored = (hub.broker as ReturnType<typeof createMemoryBroker>).messages('room:1');
-    expect(body.messages[0]).toEqual({ id: stored[1]!.id, seq: 2, event: 'chat', data: { n: 2 }, cid: 'c-2', at: stored[1]!.at });
+    expect(body.messages[0]).toEqual({
+      id: stored[1]!.id,
+      seq: 2,
+      event: 'chat',
+      data: { n: 2 },
+      cid: 'c-2',
+      at: stored[1]!.at,
+    });
     expect(body.messages[1]).not.toHaveProperty('cid');
     expect(hub.sessions).toBe(0);
-    expect((await poll(handler, 'channel=room:1&after=5')).body).toEqual({ channel: 'room:1', messages: [], seq: 5, epoch: EPOCH });
+    expect((await poll(handler, 'channel=room:1&after=5')).body).toEqual({
+      channel: 'room:1',
+      messages: [],
+      seq: 5,
+      epoch: EPOCH,
+    });
   });
 
   it('without `after`, answers only the head: the starting point', async () => {
     const handler = createPollHandler({ hub: hubWith(3) });
-    expect((await poll(handler, 'channel=room:1')).body).toEqual({ channel: 'room:1', messages: [], seq: 3, epoch: EPOCH });
-    expect((await poll(handler, 'channel=empty')).body).toEqual({ channel: 'empty', messages: [], seq: 0, epoch: EPOCH });
+    expect((await poll(handler, 'channel=room:1')).body).toEqual({
+      channel: 'room:1',
+      messages: [],
+      seq: 3,
+      epoch: EPOCH,
+    });
+    expect((await poll(handler, 'channel=empty')).body).toEqual({
+      channel: 'empty',
+      messages: [],
+      seq: 0,
+      epoch: EPOCH,
+    });
   });
 
   it('says `gap` for what the log no longer holds', async () => {
@@ -52,7 +80,13 @@ describe('createPollHandler', () => {
     expect(body.seq).toBe(6);
 
     const nothingKept = createPollHandler({ hub: hubWith(4, { logSize: 0 }) });
-    expect((await poll(nothingKept, 'channel=room:1&after=2')).body).toEqual({ channel: 'room:1', messages: [], seq: 4, gap: { from: 3, to: 4 }, epoch: EPOCH });
+    expect((await poll(nothingKept, 'channel=room:1&after=2')).body).toEqual({
+      channel: 'room:1',
+      messages: [],
+      seq: 4,
+      gap: { from: 3, to: 4 },
+      epoch: EPOCH,
+    });
   });
 
   it('caps an answer at maxMessages and says `more`, so the client pages with the new seq', async () => {
@@ -81,7 +115,12 @@ describe('createPollHandler', () => {
     expect(first).toMatchObject({ gap: { from: 1, to: 3 }, seq: 5, more: true });
     expect(seqs(first)).toEqual([4, 5]);
     const second = (await poll(handler, `channel=room:1&after=${first.seq}`)).body;
-    expect(second).toEqual({ channel: 'room:1', messages: [expect.objectContaining({ seq: 6 })], seq: 6, epoch: EPOCH });
+    expect(second).toEqual({
+      channel: 'room:1',
+      messages: [expect.objectContaining({ seq: 6 })],
+      seq: 6,
+      epoch: EPOCH,
+    });
   });
 
   it('refuses a channel the hub does not authorize with 403 and the hub’s code', async () => {
@@ -91,7 +130,10 @@ describe('createPollHandler', () => {
       authorizeChannel: ({ userId }, channel) => channel === `private-user-${userId}`,
     });
     await realtime.publish('private-user-ann', 'note', { text: 'hi' });
-    const handler = createPollHandler({ realtime, authenticate: (request) => ({ userId: request.headers.get('x-user') ?? 'nobody' }) });
+    const handler = createPollHandler({
+      realtime,
+      authenticate: (request) => ({ userId: request.headers.get('x-user') ?? 'nobody' }),
+    });
     const ann = await poll(handler, 'channel=private-user-ann&after=0', { headers: { 'x-user': 'ann' } });
     expect(ann.status).toBe(200);
     expect(seqs(ann.body)).toEqual([1]);
@@ -124,7 +166,13 @@ describe('createPollHandler', () => {
       if (token === 'Bearer boom') throw new Error('verifier down');
       return null;
     };
-    const handler = createPollHandler({ hub: hubWith(1), authenticate, checkOrigin: (origin) => origin !== 'https://evil.example', onEvent, onError });
+    const handler = createPollHandler({
+      hub: hubWith(1),
+      authenticate,
+      checkOrigin: (origin) => origin !== 'https://evil.example',
+      onEvent,
+      onError,
+    });
     const none = await poll(handler, 'channel=room:1&after=0');
     expect([none.status, none.body.error?.code]).toEqual([401, 'unauthorized']);
     const expired = await poll(handler, 'channel=room:1&after=0', { headers: { authorization: 'Bearer old' } });
@@ -132,7 +180,9 @@ describe('createPollHandler', () => {
     const broken = await poll(handler, 'channel=room:1&after=0', { headers: { authorization: 'Bearer boom' } });
     expect([broken.status, broken.body.error?.code]).toEqual([500, 'server_error']);
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'verifier down' }));
-    const origin = await poll(handler, 'channel=room:1&after=0', { headers: { authorization: 'Bearer good', origin: 'https://evil.example' } });
+    const origin = await poll(handler, 'channel=room:1&after=0', {
+      headers: { authorization: 'Bearer good', origin: 'https://evil.example' },
+    });
     expect([origin.status, origin.body.error?.code]).toEqual([403, 'forbidden']);
     expect(onEvent.mock.calls.map(([event]) => [event.type, event.transport, event.code])).toEqual([
       ['auth_failure', 'http', 'unauthorized'],
@@ -146,7 +196,11 @@ describe('createPollHandler', () => {
 
   it('answers 429 rate_limited with Retry-After when the hub’s rate limit refuses the poll', async () => {
     // A poll is a subscribe: it spends the subscribe budget (separate from the publish budget).
-    const realtime = await createRealtime({ redis: false, rateLimit: false, subscribeLimit: { perConnection: false, perUser: { capacity: 1, refillPerSecond: 0.1 } } });
+    const realtime = await createRealtime({
+      redis: false,
+      rateLimit: false,
+      subscribeLimit: { perConnection: false, perUser: { capacity: 1, refillPerSecond: 0.1 } },
+    });
     const handler = createPollHandler({ realtime, authenticate: () => ({ userId: 'ann' }) });
     expect((await poll(handler, 'channel=room:1')).status).toBe(200);
     const limited = await poll(handler, 'channel=room:1');

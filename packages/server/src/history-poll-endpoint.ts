@@ -115,12 +115,16 @@ export function createHistoryPollEndpoint(options: HistoryPollEndpointOptions = 
       if (!admitted.ok) return refusalResponse({ code: admitted.code, message: admitted.message });
       const params = new URL(request.url).searchParams;
       const channel = params.get('channel');
-      if (channel === null || channel === '') return refusalResponse({ code: 'bad_frame', message: 'Name the channel: ?channel=<name>.' });
+      if (channel === null || channel === '')
+        return refusalResponse({ code: 'bad_frame', message: 'Name the channel: ?channel=<name>.' });
       const epoch = params.get('epoch') ?? undefined;
       const rawAfter = params.get('after');
       const after = rawAfter === null ? undefined : parseSeq(rawAfter);
       if (after === null) {
-        return refusalResponse({ code: 'bad_frame', message: `"after" must be the seq of the last message you have, a non-negative integer (got "${rawAfter}").` });
+        return refusalResponse({
+          code: 'bad_frame',
+          message: `"after" must be the seq of the last message you have, a non-negative integer (got "${rawAfter}").`,
+        });
       }
 
       const frames: ServerFrame[] = [];
@@ -135,7 +139,11 @@ export function createHistoryPollEndpoint(options: HistoryPollEndpointOptions = 
         },
       });
       try {
-        await session.receive({ type: 'subscribe', channel, ...(after === undefined ? {} : { after, ...(epoch ? { epoch } : {}) }) });
+        await session.receive({
+          type: 'subscribe',
+          channel,
+          ...(after === undefined ? {} : { after, ...(epoch ? { epoch } : {}) }),
+        });
       } catch (error) {
         onError(error);
         return refusalResponse({ code: 'server_error', message: 'The server failed to read the channel.' });
@@ -146,7 +154,12 @@ export function createHistoryPollEndpoint(options: HistoryPollEndpointOptions = 
     },
   };
 
-  function answer(channel: string, after: number | undefined, frames: readonly ServerFrame[], ended: boolean): Response {
+  function answer(
+    channel: string,
+    after: number | undefined,
+    frames: readonly ServerFrame[],
+    ended: boolean,
+  ): Response {
     const messages: PolledMessage[] = [];
     let gap: { from: number; to: number } | undefined;
     let cursor = after ?? 0;
@@ -168,7 +181,11 @@ export function createHistoryPollEndpoint(options: HistoryPollEndpointOptions = 
       if (frame.type === 'subscribed' && frame.channel === channel) {
         return ok({ channel, messages, seq: Math.max(frame.seq, cursor), ...(gap ? { gap } : {}), ...marks() });
       }
-      if ((frame.type === 'message' || frame.type === 'gap') && frame.channel === channel && messages.length >= maxMessages) {
+      if (
+        (frame.type === 'message' || frame.type === 'gap') &&
+        frame.channel === channel &&
+        messages.length >= maxMessages
+      ) {
         return ok({ channel, messages, seq: cursor, ...(gap ? { gap } : {}), more: true, ...marks() });
       }
       if (frame.type === 'gap' && frame.channel === channel) {

@@ -129,7 +129,8 @@ export async function createNextServer(options: NextServerOptions): Promise<Next
     })();
     return closing;
   };
-  const shutdownHook: ShutdownHandle | undefined = options.shutdown === false ? undefined : gracefulShutdown({ server, close: [{ close }, realtime] });
+  const shutdownHook: ShutdownHandle | undefined =
+    options.shutdown === false ? undefined : gracefulShutdown({ server, close: [{ close }, realtime] });
 
   return { server, endpoint, socketIO, realtime, port: (server.address() as AddressInfo).port, close };
 }

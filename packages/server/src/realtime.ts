@@ -118,7 +118,8 @@ export interface RealtimeOptions {
    * A function picks one per channel and event. Not applied on end-to-end encrypted (`private-encrypted-`)
    * channels: the server only sees ciphertext there, so it checks that payloads are sealed instead.
    */
-  schemas?: Readonly<Record<string, StandardSchemaV1>> | ((channel: string, event: string) => StandardSchemaV1 | undefined);
+  schemas?:
+    Readonly<Record<string, StandardSchemaV1>> | ((channel: string, event: string) => StandardSchemaV1 | undefined);
   /** Stream tokens (EventSource auth) live this long. Default 30 000. */
   streamTokenTtlMs?: number;
   /** Audit trail: publishes, limit hits, refusals. Endpoints given this `realtime` report connects and auth failures too. */
@@ -178,62 +179,49 @@ export interface Realtime {
 export async function createRealtime(options: RealtimeOptions = {}): Promise<Realtime> {
   const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] realtime:', error));
   const report = options.onEvent ? eventReporter(options.onEvent, onError) : undefined;
-  const redis = options.redis === undefined ? nonEmpty(process.env.REDIS_URL) : options.redis === false ? undefined : options.redis;
-  const closers: (() => Promise<void>)[] = [];
-
-  let broker = options.broker;
-  let store = options.store;
-  if (redis !== undefined && (!broker || !store)) {
-    // Loaded only when Redis is used, so ioredis stays an optional peer.
-    const { createRedisBroker, createRedisStore } = await loadRedis();
-    if (!broker) {
-      const redisBroker = createRedisBroker({ redis, logSize: options.logSize });
-      closers.push(() => redisBroker.close());
-      broker = redisBroker;
-    }
-    if (!store) {
-      const redisStore = createRedisStore(redis);
-      closers.push(() => redisStore.close());
-      store = redisStore;
-    }
-  }
-  const distributed = redis !== undefined && !options.broker;
-  broker ??= createMemoryBroker({ logSize: options.logSize });
-  store ??= createMemoryStore();
+  const { broker, store, distributed, closers } = await openStorage(options);
 
   const rateLimiter = limiterFor(store, options.rateLimit, DEFAULT_CONNECTION_LIMIT, DEFAULT_USER_LIMIT, 'rk:rl:');
-  const subscribeLimiter = limiterFor(store, options.subscribeLimit, DEFAULT_SUBSCRIBE_CONNECTION_LIMIT, DEFAULT_SUBSCRIBE_USER_LIMIT, 'rk:rl:sub:');
+  const subscribeLimiter = limiterFor(
+    store,
+    options.subscribeLimit,
+    DEFAULT_SUBSCRIBE_CONNECTION_LIMIT,
+    DEFAULT_SUBSCRIBE_USER_LIMIT,
+    'rk:rl:sub:',
+  );
   const validator = options.schemas ? createPayloadValidator(options.schemas) : undefined;
   const { authorizeChannel, beforePublish } = options;
-  const transportOf = (session: HubSessionInfo): ServerTransport => (session.transport as ServerTransport | undefined) ?? 'hub';
   const refused = (session: HubSessionInfo, code: RefusalCode, channel: string) =>
     report?.({ type: 'refused', transport: transportOf(session), code, channel, userId: session.userId });
 
-  const authorize = (session: HubSessionInfo, channel: string, action: HubAction): boolean | Promise<boolean> => {
-    if (!PROTECTED_CHANNEL_PREFIXES.some((prefix) => channel.startsWith(prefix))) return true;
-    const deny = () => {
-      report?.({ type: 'auth_failure', transport: transportOf(session), code: 'forbidden', reason: `channel "${channel}" not authorized for ${action}`, channel, userId: session.userId });
-      return false;
-    };
-    if (!authorizeChannel) return deny();
-    return Promise.resolve(authorizeChannel({ userId: session.userId, connectionId: session.id }, channel, action)).then((allowed) =>
-      allowed === true ? true : deny(),
-    );
-  };
+  const authorize = channelAuthorizer(authorizeChannel, report);
 
   // Synchronous, so a server without limits or schemas keeps handling frames without a promise per frame.
-  const admitSealed = (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): FrameError | undefined => {
+  const admitSealed = (
+    session: HubSessionInfo,
+    frame: Exclude<ClientFrame, { type: 'ping' }>,
+  ): FrameError | undefined => {
     const unsealed = refuseUnsealed(frame);
     if (unsealed) refused(session, 'invalid_payload', frame.channel);
     return unsealed;
   };
 
-  const admit = async (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>): Promise<FrameError | undefined> => {
-    const limiter = frame.type === 'subscribe' ? subscribeLimiter : frame.type === 'unsubscribe' ? undefined : rateLimiter;
+  const admit = async (
+    session: HubSessionInfo,
+    frame: Exclude<ClientFrame, { type: 'ping' }>,
+  ): Promise<FrameError | undefined> => {
+    const limiter =
+      frame.type === 'subscribe' ? subscribeLimiter : frame.type === 'unsubscribe' ? undefined : rateLimiter;
     if (limiter) {
       const verdict = await limiter.check({ connectionId: session.id, userId: session.userId });
       if (!verdict.ok) {
-        report?.({ type: 'limit', transport: transportOf(session), scope: verdict.scope, key: verdict.key, retryAfterMs: verdict.retryAfterMs });
+        report?.({
+          type: 'limit',
+          transport: transportOf(session),
+          scope: verdict.scope,
+          key: verdict.key,
+          retryAfterMs: verdict.retryAfterMs,
+        });
         return { ...verdict.error, retryAfterMs: verdict.retryAfterMs };
       }
     }
@@ -266,10 +254,20 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
       : undefined,
     onStored: report
       ? (session, stored) => {
-          if (stored.fresh) report({ type: 'publish', transport: session ? transportOf(session) : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
+          if (stored.fresh)
+            report({
+              type: 'publish',
+              transport: session ? transportOf(session) : 'server',
+              channel: stored.channel,
+              event: stored.event,
+              seq: stored.seq,
+              userId: session?.userId,
+            });
         }
       : undefined,
-    onRefused: report ? (session, refusal) => refused(session, refusal.error.code as RefusalCode, refusal.channel) : undefined,
+    onRefused: report
+      ? (session, refusal) => refused(session, refusal.error.code as RefusalCode, refusal.channel)
+      : undefined,
     onError: (error) => onError(error),
   });
 
@@ -289,12 +287,75 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
       return hub.publish(channel, event, data, publishOptions);
     },
     async history(channel, query = {}) {
-      return hub.history(channel, query.after !== undefined ? { after: query.after, limit: query.limit } : { before: query.before, limit: query.limit ?? 50 });
+      return hub.history(
+        channel,
+        query.after !== undefined
+          ? { after: query.after, limit: query.limit }
+          : { before: query.before, limit: query.limit ?? 50 },
+      );
     },
     close() {
       closed ??= Promise.all(closers.map((close) => close())).then(() => undefined);
       return closed;
     },
+  };
+}
+
+/** The broker and key-value store the options name, or Redis ones (from `redis` / `REDIS_URL`), or in-memory ones. */
+async function openStorage(options: RealtimeOptions) {
+  const redis =
+    options.redis === undefined ? nonEmpty(process.env.REDIS_URL) : options.redis === false ? undefined : options.redis;
+  const closers: (() => Promise<void>)[] = [];
+  let broker = options.broker;
+  let store = options.store;
+  if (redis !== undefined && (!broker || !store)) {
+    // Loaded only when Redis is used, so ioredis stays an optional peer.
+    const { createRedisBroker, createRedisStore } = await loadRedis();
+    if (!broker) {
+      const redisBroker = createRedisBroker({ redis, logSize: options.logSize });
+      closers.push(() => redisBroker.close());
+      broker = redisBroker;
+    }
+    if (!store) {
+      const redisStore = createRedisStore(redis);
+      closers.push(() => redisStore.close());
+      store = redisStore;
+    }
+  }
+  return {
+    broker: broker ?? createMemoryBroker({ logSize: options.logSize }),
+    store: store ?? createMemoryStore(),
+    distributed: redis !== undefined && !options.broker,
+    closers,
+  };
+}
+
+function transportOf(session: HubSessionInfo): ServerTransport {
+  return (session.transport as ServerTransport | undefined) ?? 'hub';
+}
+
+/** The hub's `authorize`: protected channels (`private-`, `presence-`, …) ask `authorizeChannel`; a denial is reported. */
+function channelAuthorizer(
+  authorizeChannel: RealtimeOptions['authorizeChannel'],
+  report: ServerEventListener | undefined,
+) {
+  return (session: HubSessionInfo, channel: string, action: HubAction): boolean | Promise<boolean> => {
+    if (!PROTECTED_CHANNEL_PREFIXES.some((prefix) => channel.startsWith(prefix))) return true;
+    const deny = () => {
+      report?.({
+        type: 'auth_failure',
+        transport: transportOf(session),
+        code: 'forbidden',
+        reason: `channel "${channel}" not authorized for ${action}`,
+        channel,
+        userId: session.userId,
+      });
+      return false;
+    };
+    if (!authorizeChannel) return deny();
+    return Promise.resolve(
+      authorizeChannel({ userId: session.userId, connectionId: session.id }, channel, action),
+    ).then((allowed) => (allowed === true ? true : deny()));
   };
 }
 
@@ -343,7 +404,12 @@ export function getRealtime(options?: RealtimeOptions): Promise<Realtime> {
  * }
  * ```
  */
-export async function publish(channel: string, event: string, data: unknown, options?: { cid?: string }): Promise<HubReceipt> {
+export async function publish(
+  channel: string,
+  event: string,
+  data: unknown,
+  options?: { cid?: string },
+): Promise<HubReceipt> {
   return (await getRealtime()).publish(channel, event, data, options);
 }
 
@@ -353,7 +419,10 @@ async function loadRedis(): Promise<typeof import('./redis/index.js')> {
     return await import('./redis/index.js');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes('ioredis')) {
+    if (
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      String((error as Error).message).includes('ioredis')
+    ) {
       throw new RealtimeError(
         'unavailable',
         'Redis is configured (REDIS_URL or the `redis` option) but the `ioredis` package is not installed: run `npm i ioredis` (or unset REDIS_URL to keep everything in this process).',

@@ -59,7 +59,9 @@ export function gracefulShutdown(options: GracefulShutdownOptions): ShutdownHand
       }, timeoutMs);
       timer.unref();
       // Stop accepting; open connections are ended by the endpoints below.
-      const serverClosed = options.server ? new Promise<void>((resolve) => options.server?.close(() => resolve())) : Promise.resolve();
+      const serverClosed = options.server
+        ? new Promise<void>((resolve) => options.server?.close(() => resolve()))
+        : Promise.resolve();
       for (const closable of options.close) {
         try {
           await closable.close();

@@ -2,12 +2,25 @@ import { constants, inflateRawSync } from 'node:zlib';
 import type { ServerFrame } from '@realtime-kit/core';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from './encode-frame.js';
-import { compressedFrame, DEFAULT_COMPRESSION_THRESHOLD, negotiatedWindowBits, resolveCompression } from './ws-compression.js';
+import {
+  compressedFrame,
+  DEFAULT_COMPRESSION_THRESHOLD,
+  negotiatedWindowBits,
+  resolveCompression,
+} from './ws-compression.js';
 
 const settings = resolveCompression(true)!;
 
 function message(data: unknown): ServerFrame {
-  return Object.freeze({ type: 'message', channel: 'room', seq: 1, id: 'm1', event: 'doc', data, at: 1_700_000_000_000 }) as ServerFrame;
+  return Object.freeze({
+    type: 'message',
+    channel: 'room',
+    seq: 1,
+    id: 'm1',
+    event: 'doc',
+    data,
+    at: 1_700_000_000_000,
+  }) as ServerFrame;
 }
 
 /** What a client does with a compressed frame: read the header, append 00 00 ff ff, inflate (RFC 7692 §7.2.2). */
@@ -24,7 +37,12 @@ function readFrame(bytes: Buffer, windowBits = 15): { fin: boolean; rsv1: boolea
   expect(bytes.byteLength).toBe(offset + length);
   const payload = Buffer.concat([bytes.subarray(offset), Buffer.from([0x00, 0x00, 0xff, 0xff])]);
   const first = bytes[0] as number;
-  return { fin: (first & 0x80) !== 0, rsv1: (first & 0x40) !== 0, opcode: first & 0x0f, text: inflateRawSync(payload, { windowBits, finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8') };
+  return {
+    fin: (first & 0x80) !== 0,
+    rsv1: (first & 0x40) !== 0,
+    opcode: first & 0x0f,
+    text: inflateRawSync(payload, { windowBits, finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8'),
+  };
 }
 
 /** Text that deflate shrinks but not to nothing: `n` pseudo-random words. */
@@ -40,7 +58,12 @@ function words(n: number, seed = 1): string {
 describe('resolveCompression', () => {
   it('is off unless asked for, and fills in the defaults', () => {
     expect(resolveCompression(undefined)).toBeUndefined();
-    expect(resolveCompression(true)).toEqual({ threshold: DEFAULT_COMPRESSION_THRESHOLD, level: 6, memLevel: 8, windowBits: 15 });
+    expect(resolveCompression(true)).toEqual({
+      threshold: DEFAULT_COMPRESSION_THRESHOLD,
+      level: 6,
+      memLevel: 8,
+      windowBits: 15,
+    });
     expect(resolveCompression(true)).toEqual(resolveCompression({}));
     expect(resolveCompression({ threshold: 0, level: 1 })).toMatchObject({ threshold: 0, level: 1 });
     expect(resolveCompression(false)).toBeUndefined();
@@ -55,8 +78,17 @@ describe('resolveCompression', () => {
 
 describe('negotiatedWindowBits', () => {
   it('reads the window from the handshake response, and nothing when the extension was not accepted', () => {
-    expect(negotiatedWindowBits(['HTTP/1.1 101 Switching Protocols', 'Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover'])).toBe(15);
-    expect(negotiatedWindowBits(['sec-websocket-extensions: permessage-deflate; server_no_context_takeover; server_max_window_bits=10'])).toBe(10);
+    expect(
+      negotiatedWindowBits([
+        'HTTP/1.1 101 Switching Protocols',
+        'Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover',
+      ]),
+    ).toBe(15);
+    expect(
+      negotiatedWindowBits([
+        'sec-websocket-extensions: permessage-deflate; server_no_context_takeover; server_max_window_bits=10',
+      ]),
+    ).toBe(10);
     expect(negotiatedWindowBits(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket'])).toBeUndefined();
   });
 });
@@ -95,7 +127,9 @@ describe('compressedFrame', () => {
     expect(narrow).not.toBe(wide);
     expect(readFrame(narrow, 9).text).toBe(encodeFrame(frame));
     // The configured window caps what a client may allow.
-    expect(readFrame(compressedFrame(message(words(3000, 5)), resolveCompression({ windowBits: 10 })!, 15)!, 10).text).toContain('"seq":1');
+    expect(
+      readFrame(compressedFrame(message(words(3000, 5)), resolveCompression({ windowBits: 10 })!, 15)!, 10).text,
+    ).toContain('"seq":1');
   });
 
   it('leaves a frame plain under the threshold, when deflate does not shrink it, or for an 8-bit window', () => {

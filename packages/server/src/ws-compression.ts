@@ -50,11 +50,18 @@ export interface ResolvedCompression {
  *
  * @throws {RangeError} when a setting is outside zlib's range.
  */
-export function resolveCompression(option: boolean | WebSocketCompressionOptions | undefined): ResolvedCompression | undefined {
+export function resolveCompression(
+  option: boolean | WebSocketCompressionOptions | undefined,
+): ResolvedCompression | undefined {
   if (option === false || option === undefined) return undefined;
   const settings = option === true ? {} : option;
   return {
-    threshold: integerIn(settings.threshold ?? DEFAULT_COMPRESSION_THRESHOLD, 0, Number.MAX_SAFE_INTEGER, 'compression.threshold'),
+    threshold: integerIn(
+      settings.threshold ?? DEFAULT_COMPRESSION_THRESHOLD,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      'compression.threshold',
+    ),
     level: integerIn(settings.level ?? DEFAULT_COMPRESSION_LEVEL, 0, 9, 'compression.level'),
     memLevel: integerIn(settings.memLevel ?? 8, 1, 9, 'compression.memLevel'),
     windowBits: integerIn(settings.windowBits ?? 15, 9, 15, 'compression.windowBits'),
@@ -67,7 +74,11 @@ export function resolveCompression(option: boolean | WebSocketCompressionOptions
  * itself only inflates what clients send: the endpoint never asks it to compress.
  */
 export function perMessageDeflateOptions(settings: ResolvedCompression): PerMessageDeflateOptions {
-  return { serverNoContextTakeover: true, threshold: settings.threshold, zlibDeflateOptions: { level: settings.level, memLevel: settings.memLevel } };
+  return {
+    serverNoContextTakeover: true,
+    threshold: settings.threshold,
+    zlibDeflateOptions: { level: settings.level, memLevel: settings.memLevel },
+  };
 }
 
 /**
@@ -132,7 +143,12 @@ function buildCompressedFrame(json: string, settings: ResolvedCompression, bits:
   if (bits < 9) return null;
   if (Buffer.byteLength(json, 'utf8') < settings.threshold) return null;
   const text = Buffer.from(json, 'utf8');
-  const deflated = deflateRawSync(text, { level: settings.level, memLevel: settings.memLevel, windowBits: bits, finishFlush: constants.Z_SYNC_FLUSH });
+  const deflated = deflateRawSync(text, {
+    level: settings.level,
+    memLevel: settings.memLevel,
+    windowBits: bits,
+    finishFlush: constants.Z_SYNC_FLUSH,
+  });
   // RFC 7692 §7.2.1: the message is the sync-flushed deflate stream without its final 00 00 ff ff.
   if (!deflated.subarray(-4).equals(SYNC_FLUSH_TAIL)) return null;
   const length = deflated.byteLength - 4;
@@ -153,6 +169,7 @@ function buildCompressedFrame(json: string, settings: ResolvedCompression, bits:
 }
 
 function integerIn(value: number, min: number, max: number, name: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}; got ${String(value)}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}; got ${String(value)}.`);
   return value;
 }

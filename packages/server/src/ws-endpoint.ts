@@ -10,7 +10,12 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from './endpoint/limits.js';
 import type { ServerEventListener } from './events.js';
 import type { Realtime } from './realtime.js';
 import { SERVER_CLOSE_CODES } from './server-close-codes.js';
-import { perMessageDeflateOptions, resolveCompression, windowBitsRecorder, type WebSocketCompressionOptions } from './ws-compression.js';
+import {
+  perMessageDeflateOptions,
+  resolveCompression,
+  windowBitsRecorder,
+  type WebSocketCompressionOptions,
+} from './ws-compression.js';
 import { openWebSocketSession, type WebSocketEndpointContext } from './ws-session.js';
 import { createInboundPacer } from './ws-inbound.js';
 import { createFrameWriter, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS } from './ws-writer.js';
@@ -44,7 +49,10 @@ export interface WebSocketEndpointOptions {
    * refuse: the socket is then closed with 4401 (`CLOSE_CODES.UNAUTHORIZED`) and the client asks `auth` for a
    * fresh token. A user's `expiresAt` closes the connection with 4401 then. Without it, every connection is anonymous.
    */
-  authenticate?: (token: string | null, request: IncomingMessage) => Promise<AuthenticationResult> | AuthenticationResult;
+  authenticate?: (
+    token: string | null,
+    request: IncomingMessage,
+  ) => Promise<AuthenticationResult> | AuthenticationResult;
   /**
    * Whether a browser page from `origin` (null for non-browser clients) may connect. Refused connections (a throw
    * too) are accepted and closed at once with 1008 (`policy_violation` on the client, which does not retry). Default: any.
@@ -150,10 +158,15 @@ export interface WebSocketEndpoint {
 export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}): WebSocketEndpoint {
   const maxMessageBytes = positive(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
   const maxBufferedBytes = positive(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes');
-  const pingIntervalMs = options.pingIntervalMs === false ? 0 : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
+  const pingIntervalMs =
+    options.pingIntervalMs === false
+      ? 0
+      : positive(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 'pingIntervalMs');
   const compression = resolveCompression(options.compression);
-  const maxDurationMs = options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
-  const coalesceMs = options.coalesceMs === false ? false : nonNegative(options.coalesceMs ?? DEFAULT_WS_COALESCE_MS, 'coalesceMs');
+  const maxDurationMs =
+    options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
+  const coalesceMs =
+    options.coalesceMs === false ? false : nonNegative(options.coalesceMs ?? DEFAULT_WS_COALESCE_MS, 'coalesceMs');
   const fanoutBudgetMs = positive(options.fanoutBudgetMs ?? DEFAULT_FANOUT_BUDGET_MS, 'fanoutBudgetMs');
   const admission = createAdmission(options, 'WebSocket endpoint');
   const { hub } = admission;
@@ -262,7 +275,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
  */
 function closeFor(refusal: AdmissionRefusal): [code: number, reason: string] {
   if (refusal.code === 'server_error') return [SERVER_CLOSE_CODES.INTERNAL_ERROR, 'authentication failed'];
-  if (refusal.code === 'forbidden') return [SERVER_CLOSE_CODES.POLICY_VIOLATION, refusal.check === 'origin' ? 'origin not allowed' : 'forbidden'];
+  if (refusal.code === 'forbidden')
+    return [SERVER_CLOSE_CODES.POLICY_VIOLATION, refusal.check === 'origin' ? 'origin not allowed' : 'forbidden'];
   return [SERVER_CLOSE_CODES.UNAUTHORIZED, refusal.code];
 }
 
@@ -286,11 +300,13 @@ function pathname(request: IncomingMessage): string {
 }
 
 function nonNegative(value: number, name: string): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative, finite number; got ${String(value)}.`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative, finite number; got ${String(value)}.`);
   return value;
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive, finite number; got ${String(value)}.`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive, finite number; got ${String(value)}.`);
   return value;
 }

@@ -140,7 +140,10 @@ export function createInboundPacer(options: InboundPacerOptions): InboundPacer {
           }
           // Their fan-out runs in microtasks: wait for it (or for the next turn, if a frame waits on I/O) before the
           // clock is read again, so a slice counts what its frames cost.
-          const settled = await Promise.race([Promise.allSettled(handled).then(() => true), nextTurn().then(() => false)]);
+          const settled = await Promise.race([
+            Promise.allSettled(handled).then(() => true),
+            nextTurn().then(() => false),
+          ]);
           if (!settled) {
             // Waiting on I/O says nothing about what a batch costs; this is a new turn, with a budget of its own.
             start = now();
@@ -161,7 +164,14 @@ export function createInboundPacer(options: InboundPacerOptions): InboundPacer {
       return waiting;
     },
     attach<M>(socket: Pausable, handle: (message: M) => unknown) {
-      const port: Port = { socket, handle: handle as (message: unknown) => unknown, queue: [], listed: false, paused: false, released: false };
+      const port: Port = {
+        socket,
+        handle: handle as (message: unknown) => unknown,
+        queue: [],
+        listed: false,
+        paused: false,
+        released: false,
+      };
       return {
         receive(message: M) {
           if (port.released) return;

@@ -30,7 +30,13 @@ export interface WebSocketEndpointContext {
  * accepted permessage-deflate) that the writer writes to it directly, coalesced per turn; `ws` itself only writes
  * control frames (pings, pongs, the close), always whole, between them.
  */
-export function openWebSocketSession(context: WebSocketEndpointContext, ws: WebSocket, user: AuthenticatedUser | undefined, socket: Duplex, windowBits: number | undefined): void {
+export function openWebSocketSession(
+  context: WebSocketEndpointContext,
+  ws: WebSocket,
+  user: AuthenticatedUser | undefined,
+  socket: Duplex,
+  windowBits: number | undefined,
+): void {
   const { admission, clients, alive, maxDurationMs } = context;
   const output = context.writer.attach({ ws, socket, windowBits });
   clients.set(ws, output);
@@ -43,11 +49,18 @@ export function openWebSocketSession(context: WebSocketEndpointContext, ws: WebS
     close: () => output.close(SERVER_CLOSE_CODES.SERVICE_RESTART, 'session ended'),
   });
   admission.report({ type: 'connect', transport: 'websocket', connectionId: session.id, userId: user?.userId });
-  const stopExpiry = admission.expireWith(user, 'websocket', () => output.close(SERVER_CLOSE_CODES.UNAUTHORIZED, 'token expired'));
+  const stopExpiry = admission.expireWith(user, 'websocket', () =>
+    output.close(SERVER_CLOSE_CODES.UNAUTHORIZED, 'token expired'),
+  );
   // A host that cuts connections after a while: end first, as a restart, so the client resumes elsewhere at once.
-  const lifetime = maxDurationMs === undefined ? undefined : setTimeout(() => output.close(SERVER_CLOSE_CODES.SERVICE_RESTART, 'max duration'), maxDurationMs);
+  const lifetime =
+    maxDurationMs === undefined
+      ? undefined
+      : setTimeout(() => output.close(SERVER_CLOSE_CODES.SERVICE_RESTART, 'max duration'), maxDurationMs);
 
-  const input = context.pacer.attach(ws, (message: { data: RawData; isBinary: boolean }) => handleMessage(context, output, session, user, message));
+  const input = context.pacer.attach(ws, (message: { data: RawData; isBinary: boolean }) =>
+    handleMessage(context, output, session, user, message),
+  );
   ws.on('pong', () => alive.add(ws));
   ws.on('message', (data: RawData, isBinary: boolean) => {
     alive.add(ws);
@@ -78,12 +91,16 @@ function handleMessage(
   { data, isBinary }: { data: RawData; isBinary: boolean },
 ): unknown {
   const { admission, maxMessageBytes, inFlight } = context;
-  const refuseFrame = (code: RealtimeErrorCode, message: string) => output.send({ type: 'error', error: { code, message } });
+  const refuseFrame = (code: RealtimeErrorCode, message: string) =>
+    output.send({ type: 'error', error: { code, message } });
   const size = byteLength(data);
   if (context.closing()) return; // Shutting down: the client re-sends what was not acked to the next server.
   if (size > maxMessageBytes) {
     admission.report({ type: 'refused', transport: 'websocket', code: 'message_too_large', userId: user?.userId });
-    return refuseFrame('message_too_large', `A ${size}-byte message was refused: the limit is ${maxMessageBytes} bytes. Send smaller payloads (store large data elsewhere and send a reference).`);
+    return refuseFrame(
+      'message_too_large',
+      `A ${size}-byte message was refused: the limit is ${maxMessageBytes} bytes. Send smaller payloads (store large data elsewhere and send a reference).`,
+    );
   }
   if (isBinary) return refuseFrame('bad_frame', 'Binary messages are not part of the protocol: send JSON text frames.');
   let frame: ClientFrame;

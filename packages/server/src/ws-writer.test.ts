@@ -3,13 +3,29 @@ import { constants, inflateRawSync } from 'node:zlib';
 import type { ServerFrame } from '@realtime-kit/core';
 import { describe, expect, it } from 'vitest';
 import { resolveCompression } from './ws-compression.js';
-import { createFrameWriter, FLUSH_AT_BYTES, textFrame, type FrameWriterOptions, type WriterTarget } from './ws-writer.js';
+import {
+  createFrameWriter,
+  FLUSH_AT_BYTES,
+  textFrame,
+  type FrameWriterOptions,
+  type WriterTarget,
+} from './ws-writer.js';
 
 // ws's own framing, the reference (its types do not declare `Sender`).
-const { Sender } = createRequire(import.meta.url)('ws') as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
+const { Sender } = createRequire(import.meta.url)('ws') as {
+  Sender: { frame(data: Buffer, options: object): Buffer[] };
+};
 
 function message(seq: number, data: unknown = `line ${seq}`): ServerFrame {
-  return Object.freeze({ type: 'message', channel: 'room', seq, id: `m${seq}`, event: 'chat', data, at: 1_700_000_000_000 }) as ServerFrame;
+  return Object.freeze({
+    type: 'message',
+    channel: 'room',
+    seq,
+    id: `m${seq}`,
+    event: 'chat',
+    data,
+    at: 1_700_000_000_000,
+  }) as ServerFrame;
 }
 
 /** Reads every WebSocket frame of `bytes` (server frames: unmasked), inflating compressed ones. */
@@ -31,7 +47,9 @@ function readFrames(bytes: Buffer): { compressed: boolean; text: string }[] {
     const payload = bytes.subarray(offset, offset + length);
     const compressed = (first & 0x40) !== 0;
     const text = compressed
-      ? inflateRawSync(Buffer.concat([payload, Buffer.from([0, 0, 0xff, 0xff])]), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8')
+      ? inflateRawSync(Buffer.concat([payload, Buffer.from([0, 0, 0xff, 0xff])]), {
+          finishFlush: constants.Z_SYNC_FLUSH,
+        }).toString('utf8')
       : payload.toString('utf8');
     frames.push({ compressed, text });
     at = offset + length;
@@ -112,7 +130,9 @@ describe('textFrame', () => {
     for (const data of ['hi', 'ünïcode 数据 '.repeat(20), 'x'.repeat(70_000)]) {
       const frame = message(1, data);
       const json = JSON.stringify(frame);
-      const expected = Buffer.concat(Sender.frame(Buffer.from(json), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
+      const expected = Buffer.concat(
+        Sender.frame(Buffer.from(json), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }),
+      );
       expect(textFrame(frame).equals(expected)).toBe(true);
     }
   });
@@ -156,7 +176,8 @@ describe('createFrameWriter', () => {
     const { writer, nextTurn } = manualWriter({ compression: resolveCompression(true) });
     const deflating = fakeTarget(15);
     const plain = fakeTarget();
-    const big = (seq: number) => message(seq, { rows: Array.from({ length: 60 }, (_, i) => ({ i, name: `row ${i}`, seq })) });
+    const big = (seq: number) =>
+      message(seq, { rows: Array.from({ length: 60 }, (_, i) => ({ i, name: `row ${i}`, seq })) });
     const frames = [message(1), big(2), message(3), big(4), big(5), message(6)];
     const toDeflating = writer.attach(deflating.target);
     const toPlain = writer.attach(plain.target);

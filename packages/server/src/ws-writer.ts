@@ -168,7 +168,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       return {
         send(frame) {
           if (output.released || ws.readyState !== OPEN) return;
-          const bytes = (target.windowBits !== undefined && compression ? compressedFrame(frame, compression, target.windowBits) : null) ?? textFrame(frame);
+          const bytes =
+            (target.windowBits !== undefined && compression
+              ? compressedFrame(frame, compression, target.windowBits)
+              : null) ?? textFrame(frame);
           output.queue.push(bytes);
           output.bytes += bytes.byteLength;
           if (coalesceMs === false || output.bytes >= FLUSH_AT_BYTES) write(output);
@@ -202,7 +205,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
 /** FIN + opcode 1 (text), unmasked: what `ws.send(text, { compress: false })` frames for a server. */
 const TEXT = 0x81;
 /** The last frames built, by identity: a broadcast sends one frame object to every subscriber in a row. */
-const recent: { frame: ServerFrame | undefined; bytes: Buffer }[] = Array.from({ length: 4 }, () => ({ frame: undefined, bytes: Buffer.alloc(0) }));
+const recent: { frame: ServerFrame | undefined; bytes: Buffer }[] = Array.from({ length: 4 }, () => ({
+  frame: undefined,
+  bytes: Buffer.alloc(0),
+}));
 let nextSlot = 0;
 
 /**

@@ -6,7 +6,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { DEFAULT_MAX_TOKEN_AGE_MS, MIN_JWT_SECRET_BYTES, createJwtVerifier, type JwtVerifierOptions } from '../src/auth/jwt.js';
+import {
+  DEFAULT_MAX_TOKEN_AGE_MS,
+  MIN_JWT_SECRET_BYTES,
+  createJwtVerifier,
+  type JwtVerifierOptions,
+} from '../src/auth/jwt.js';
 import type { ServerEvent } from '../src/index.js';
 import { cleanup, onCleanup, startEndpoint, WAIT } from './ws-helpers.js';
 
@@ -24,7 +29,11 @@ function sign(claims: { sub: string; iat?: number; exp?: number; role?: string }
 async function server(options: Partial<JwtVerifierOptions> = {}) {
   const jwt = createJwtVerifier({ secret: SECRET, ...options });
   const events: ServerEvent[] = [];
-  const running = await startEndpoint({ authenticate: (token) => jwt.verify(token), onEvent: (event) => events.push(event), onError: () => {} });
+  const running = await startEndpoint({
+    authenticate: (token) => jwt.verify(token),
+    onEvent: (event) => events.push(event),
+    onError: () => {},
+  });
   return { ...running, failures: () => events.flatMap((event) => (event.type === 'auth_failure' ? [event.code] : [])) };
 }
 
@@ -33,7 +42,9 @@ function attempt(url: string, token: string) {
   const socket = new WebSocket(`${url}?token=${token}`);
   onCleanup(() => socket.terminate());
   socket.on('error', () => {});
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   const outcome = new Promise<{ code: number; reason: string } | 'open'>((resolve) => {
     socket.on('message', (data) => {
       if ((JSON.parse(String(data)) as { type: string }).type === 'welcome') resolve('open');
@@ -87,7 +98,9 @@ describe('JWT: tokens without exp do not live forever', () => {
     expect(failures()).toEqual(['token_expired', 'unauthorized', 'unauthorized']);
 
     // Well-behaved clients: a fresh token with exp, and one with only iat (younger than the bound).
-    expect(await attempt(url, await sign({ sub: 'bob', iat: nowSeconds(), exp: nowSeconds() + 300 })).outcome).toBe('open');
+    expect(await attempt(url, await sign({ sub: 'bob', iat: nowSeconds(), exp: nowSeconds() + 300 })).outcome).toBe(
+      'open',
+    );
     expect(await attempt(url, await sign({ sub: 'carol', iat: nowSeconds() - 60 })).outcome).toBe('open');
     await vi.waitFor(() => expect(endpoint.clients).toBe(2), WAIT);
   });

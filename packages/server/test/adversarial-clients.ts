@@ -23,7 +23,11 @@ export interface ProtocolClient {
 }
 
 export const errorsOf = (client: { frames: ServerFrame[] }, channel?: string) =>
-  client.frames.flatMap((frame) => ((frame.type === 'error' || frame.type === 'nack') && (channel === undefined || frame.channel === channel) ? [frame] : []));
+  client.frames.flatMap((frame) =>
+    (frame.type === 'error' || frame.type === 'nack') && (channel === undefined || frame.channel === channel)
+      ? [frame]
+      : [],
+  );
 export const messagesOf = (client: { frames: ServerFrame[] }, channel: string) =>
   client.frames.flatMap((frame) => (frame.type === 'message' && frame.channel === channel ? [frame] : []));
 
@@ -34,7 +38,9 @@ async function welcomed(frames: ServerFrame[]): Promise<Welcome> {
 
 /** A raw client of the WebSocket endpoint (`token` becomes `?token=`). */
 export async function wsClient(stack: Stack, token?: string): Promise<ProtocolClient> {
-  const socket = new WebSocket(`${stack.base.replace('http', 'ws')}/realtime${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`);
+  const socket = new WebSocket(
+    `${stack.base.replace('http', 'ws')}/realtime${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`,
+  );
   onCleanup(() => socket.terminate());
   const frames: ServerFrame[] = [];
   let closed = false;
@@ -46,7 +52,8 @@ export async function wsClient(stack: Stack, token?: string): Promise<ProtocolCl
     name: 'websocket',
     frames,
     welcome,
-    send: async (...sent) => sent.forEach((frame) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame))),
+    send: async (...sent) =>
+      sent.forEach((frame) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame))),
     closed: () => closed,
   };
 }
@@ -72,7 +79,8 @@ export async function leanClient(stack: Stack) {
     else if (frame.type === 'ack') state.acks += 1;
     else if (frame.type === 'subscribed') state.subscribed += 1;
     else if (frame.type === 'pong') state.pongs.add(frame.t);
-    else if ((frame.type === 'error' || frame.type === 'nack') && state.refusals.length < 10) state.refusals.push(frame);
+    else if ((frame.type === 'error' || frame.type === 'nack') && state.refusals.length < 10)
+      state.refusals.push(frame);
   });
   socket.on('error', () => {});
   await until(() => expect(state.welcomed).toBe(true));
@@ -112,7 +120,10 @@ async function posting(stack: Stack, session: string, sent: (ClientFrame | strin
 }
 
 /** A client of the channel endpoint over SSE + POST; `query` is added to the stream's URL, `headers` to every request. */
-export async function sseSessionClient(stack: Stack, options: { query?: string; headers?: Record<string, string> } = {}): Promise<ProtocolClient> {
+export async function sseSessionClient(
+  stack: Stack,
+  options: { query?: string; headers?: Record<string, string> } = {},
+): Promise<ProtocolClient> {
   const frames: ServerFrame[] = [];
   const headers = options.headers ?? {};
   const withHeaders: FetchLike = (input, init) => {
@@ -120,7 +131,9 @@ export async function sseSessionClient(stack: Stack, options: { query?: string; 
     for (const [name, value] of Object.entries(headers)) sent.set(name, value);
     return fetch(String(input), { ...init, headers: sent } as RequestInit);
   };
-  const source = new EventSource(`${stack.base}/api/realtime${options.query ? `?${options.query}` : ''}`, { fetch: withHeaders });
+  const source = new EventSource(`${stack.base}/api/realtime${options.query ? `?${options.query}` : ''}`, {
+    fetch: withHeaders,
+  });
   onCleanup(() => source.close());
   let closed = false;
   source.onmessage = (event) => frames.push(JSON.parse(event.data) as ServerFrame);
@@ -130,11 +143,20 @@ export async function sseSessionClient(stack: Stack, options: { query?: string; 
     source.close();
   };
   const welcome = await welcomed(frames);
-  return { name: 'sse-post', frames, welcome, send: (...sent) => posting(stack, welcome.session!, sent, headers), closed: () => closed };
+  return {
+    name: 'sse-post',
+    frames,
+    welcome,
+    send: (...sent) => posting(stack, welcome.session!, sent, headers),
+    closed: () => closed,
+  };
 }
 
 /** A client of the channel endpoint over long polling: polls in the background, acknowledging each batch. */
-export async function pollingClient(stack: Stack, options: { query?: string; headers?: Record<string, string> } = {}): Promise<ProtocolClient> {
+export async function pollingClient(
+  stack: Stack,
+  options: { query?: string; headers?: Record<string, string> } = {},
+): Promise<ProtocolClient> {
   const headers = options.headers ?? {};
   const url = `${stack.base}/api/realtime?transport=polling${options.query ? `&${options.query}` : ''}`;
   const first = await fetch(url, { headers });
@@ -147,10 +169,13 @@ export async function pollingClient(stack: Stack, options: { query?: string; hea
   const aborter = new AbortController();
   const loop = (async () => {
     while (!aborter.signal.aborted) {
-      const response = await fetch(`${stack.base}/api/realtime?transport=polling&session=${encodeURIComponent(welcome.session!)}&ack=${batch}`, {
-        headers,
-        signal: aborter.signal,
-      }).catch(() => undefined);
+      const response = await fetch(
+        `${stack.base}/api/realtime?transport=polling&session=${encodeURIComponent(welcome.session!)}&ack=${batch}`,
+        {
+          headers,
+          signal: aborter.signal,
+        },
+      ).catch(() => undefined);
       if (!response) return;
       if (response.status !== 200) {
         closed = true;
@@ -166,14 +191,29 @@ export async function pollingClient(stack: Stack, options: { query?: string; hea
     aborter.abort();
     await loop;
   });
-  return { name: 'polling', frames, welcome, send: (...sent) => posting(stack, welcome.session!, sent, headers), closed: () => closed };
+  return {
+    name: 'polling',
+    frames,
+    welcome,
+    send: (...sent) => posting(stack, welcome.session!, sent, headers),
+    closed: () => closed,
+  };
 }
 
 export type NativeSocket = Socket<SocketServerToClientEvents, SocketClientToServerEvents>;
 
 /** A socket.io-client socket (over WebSocket) with `auth.token`; rejects on `connect_error`. */
-export async function ioSocket(stack: Stack, token?: string, setUp?: (socket: NativeSocket) => void): Promise<NativeSocket> {
-  const socket: NativeSocket = io(stack.base, { forceNew: true, transports: ['websocket'], reconnection: false, ...(token === undefined ? {} : { auth: { token } }) });
+export async function ioSocket(
+  stack: Stack,
+  token?: string,
+  setUp?: (socket: NativeSocket) => void,
+): Promise<NativeSocket> {
+  const socket: NativeSocket = io(stack.base, {
+    forceNew: true,
+    transports: ['websocket'],
+    reconnection: false,
+    ...(token === undefined ? {} : { auth: { token } }),
+  });
   setUp?.(socket);
   onCleanup(() => void socket.disconnect());
   await new Promise<void>((resolve, reject) => {
@@ -193,7 +233,10 @@ export async function ioClient(stack: Stack, token?: string): Promise<ProtocolCl
     socket,
     frames,
     welcome,
-    send: async (...sent) => sent.forEach((frame) => socket.emit('rk', (typeof frame === 'string' ? JSON.parse(frame) : frame) as ClientFrame)),
+    send: async (...sent) =>
+      sent.forEach((frame) =>
+        socket.emit('rk', (typeof frame === 'string' ? JSON.parse(frame) : frame) as ClientFrame),
+      ),
     closed: () => !socket.connected,
   };
 }
@@ -203,7 +246,10 @@ export async function ioClient(stack: Stack, token?: string): Promise<ProtocolCl
  * events, `42<id>[…]` / `43<id>[…]` acks), so an attacker can send payloads socket.io-client would not encode (its
  * `hasBinary` recursion overflows the stack on 6,000 levels). Records `rk` frames; `emit` sends raw JSON text.
  */
-export async function rawIoClient(stack: Stack, token?: string): Promise<ProtocolClient & { emitWithAck(event: string, json: string): Promise<unknown> }> {
+export async function rawIoClient(
+  stack: Stack,
+  token?: string,
+): Promise<ProtocolClient & { emitWithAck(event: string, json: string): Promise<unknown> }> {
   const socket = new WebSocket(`${stack.base.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
   onCleanup(() => socket.terminate());
   const frames: ServerFrame[] = [];
@@ -236,7 +282,8 @@ export async function rawIoClient(stack: Stack, token?: string): Promise<Protoco
     name: 'socket.io (raw)',
     frames,
     welcome,
-    send: async (...sent) => sent.forEach((frame) => socket.send(`42["rk",${typeof frame === 'string' ? frame : JSON.stringify(frame)}]`)),
+    send: async (...sent) =>
+      sent.forEach((frame) => socket.send(`42["rk",${typeof frame === 'string' ? frame : JSON.stringify(frame)}]`)),
     emitWithAck(event, json) {
       const id = nextAck;
       nextAck += 1;
@@ -276,7 +323,11 @@ export function liveClient(stack: Stack, query: string, types: string[], headers
   };
   for (const type of types) {
     source.addEventListener(type, (event) => {
-      received.push({ type, data: JSON.parse((event as MessageEvent<string>).data) as Record<string, unknown>, lastEventId: (event as MessageEvent).lastEventId });
+      received.push({
+        type,
+        data: JSON.parse((event as MessageEvent<string>).data) as Record<string, unknown>,
+        lastEventId: (event as MessageEvent).lastEventId,
+      });
     });
   }
   const errors: unknown[] = [];

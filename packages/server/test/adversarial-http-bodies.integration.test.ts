@@ -42,12 +42,15 @@ const keys = createChannelKeyHandler({
   },
   authorizeChannel: ({ userId }) => userId === 'ann',
 });
-const pusherAuth = createPusherAuthHandler(new Pusher({ appId: '1', key: 'app-key', secret: 'app-secret', cluster: 'eu' }), {
-  authenticate: (request) => {
-    const userId = userOf(request);
-    return userId ? { userId } : null;
+const pusherAuth = createPusherAuthHandler(
+  new Pusher({ appId: '1', key: 'app-key', secret: 'app-secret', cluster: 'eu' }),
+  {
+    authenticate: (request) => {
+      const userId = userOf(request);
+      return userId ? { userId } : null;
+    },
   },
-});
+);
 
 describe('a 150 MB chunked upload (no Content-Length) is refused at once, read no further, and costs no memory', () => {
   const cases = [
@@ -64,7 +67,10 @@ describe('a 150 MB chunked upload (no Content-Length) is refused at once, read n
       handler: pusherAuth,
       cap: DEFAULT_PUSHER_AUTH_MAX_BODY_BYTES,
       contentType: 'application/x-www-form-urlencoded',
-      wellBehaved: { body: 'socket_id=123.456&channel_name=private-room', contentType: 'application/x-www-form-urlencoded' },
+      wellBehaved: {
+        body: 'socket_id=123.456&channel_name=private-room',
+        contentType: 'application/x-www-form-urlencoded',
+      },
       served: (body: unknown) => expect(body).toEqual({ auth: expect.stringMatching(/^app-key:[0-9a-f]{64}$/) }),
     },
   ];
@@ -76,7 +82,9 @@ describe('a 150 MB chunked upload (no Content-Length) is refused at once, read n
 
       const signedIn = await attack(host, { 'content-type': contentType, cookie: 'session=ann' });
       expect(signedIn.status).toBe(413);
-      expect(signedIn.body).toEqual({ error: { code: 'message_too_large', message: expect.stringContaining(String(cap)) } });
+      expect(signedIn.body).toEqual({
+        error: { code: 'message_too_large', message: expect.stringContaining(String(cap)) },
+      });
       expectStoppedReading(signedIn, cap);
 
       const stranger = await attack(host, { 'content-type': contentType });
@@ -85,7 +93,10 @@ describe('a 150 MB chunked upload (no Content-Length) is refused at once, read n
       // Refused on the headers: nothing but the host's own read-ahead came off the socket.
       expectStoppedReading(stranger, 0);
 
-      const good = await post(host, wellBehaved.body, { 'content-type': wellBehaved.contentType, cookie: 'session=ann' });
+      const good = await post(host, wellBehaved.body, {
+        'content-type': wellBehaved.contentType,
+        cookie: 'session=ann',
+      });
       expect(good.status).toBe(200);
       served(good.body);
     });
@@ -93,7 +104,10 @@ describe('a 150 MB chunked upload (no Content-Length) is refused at once, read n
 
   it('createSSEEndpoint POST: signed in → 413, stranger → 401, both without reading the upload; then a publish is stored', async () => {
     const { sse, host } = await sseHost();
-    await warmUp(host, { body: JSON.stringify({ channel: 'warm-up', event: 'chat', data: 0 }), contentType: 'application/json' });
+    await warmUp(host, {
+      body: JSON.stringify({ channel: 'warm-up', event: 'chat', data: 0 }),
+      contentType: 'application/json',
+    });
 
     const signedIn = await attack(host, { 'content-type': 'application/json', cookie: 'session=ann' });
     expect(signedIn.status).toBe(413);
@@ -105,7 +119,10 @@ describe('a 150 MB chunked upload (no Content-Length) is refused at once, read n
     expect(stranger.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
     expectStoppedReading(stranger, 0);
 
-    const good = await post(host, JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }), { 'content-type': 'application/json', cookie: 'session=ann' });
+    const good = await post(host, JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }), {
+      'content-type': 'application/json',
+      cookie: 'session=ann',
+    });
     expect(good).toEqual({ status: 200, body: { id: expect.any(String), seq: 1 } });
     expect(sse.hub.broker.messages('room').map((message) => message.data)).toEqual(['hi']);
   });
@@ -116,23 +133,38 @@ describe('createSSEEndpoint POST refuses bodies that are not application/json (C
     const { sse, host } = await sseHost();
     const forged = JSON.stringify({ channel: 'room', event: 'chat', data: 'forged' });
     // What another site's page can send without a preflight: the browser adds the victim's cookie.
-    for (const contentType of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
+    for (const contentType of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      undefined,
+    ]) {
       const headers: Record<string, string> = { cookie: 'session=ann', origin: 'https://evil.example' };
       if (contentType !== undefined) headers['content-type'] = contentType;
       // A Blob without a type, so that fetch adds no Content-Type of its own when there is none.
       const refused = await post(host, new Blob([forged]), headers);
       expect(refused.status, String(contentType)).toBe(415);
-      expect(refused.body).toEqual({ error: { code: 'bad_frame', message: expect.stringContaining('Content-Type: application/json') } });
+      expect(refused.body).toEqual({
+        error: { code: 'bad_frame', message: expect.stringContaining('Content-Type: application/json') },
+      });
     }
     expect(sse.hub.broker.messages('room')).toEqual([]);
     // The refusal comes before authenticate: the forged requests never reached it.
     expect(host.authenticated).toBe(0);
 
     for (const contentType of ['application/json', 'application/json; charset=utf-8', 'Application/JSON']) {
-      const ok = await post(host, JSON.stringify({ channel: 'room', event: 'chat', data: contentType }), { 'content-type': contentType, cookie: 'session=ann' });
+      const ok = await post(host, JSON.stringify({ channel: 'room', event: 'chat', data: contentType }), {
+        'content-type': contentType,
+        cookie: 'session=ann',
+      });
       expect(ok.status, contentType).toBe(200);
     }
-    expect(sse.hub.broker.messages('room').map((message) => message.data)).toEqual(['application/json', 'application/json; charset=utf-8', 'Application/JSON']);
+    expect(sse.hub.broker.messages('room').map((message) => message.data)).toEqual([
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON',
+    ]);
   });
 });
 
@@ -217,7 +249,12 @@ async function startHost(handler: (request: Request) => Promise<Response>): Prom
     );
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-    const request = new Request(`${host.url}${req.url ?? '/'}`, { method: req.method, headers, body, duplex: 'half' } as RequestInit);
+    const request = new Request(`${host.url}${req.url ?? '/'}`, {
+      method: req.method,
+      headers,
+      body,
+      duplex: 'half',
+    } as RequestInit);
     const response = await handler(request);
     const text = await response.text();
     res.writeHead(response.status, { 'content-type': 'application/json', ...(ended ? {} : { connection: 'close' }) });
@@ -251,11 +288,16 @@ async function sseHost() {
 
 /** Loads every code path once, so the attacks measure the attack and not lazy loading. */
 async function warmUp(host: Host, good: { body: string; contentType: string }) {
-  for (let n = 0; n < 3; n += 1) expect((await post(host, good.body, { 'content-type': good.contentType, cookie: 'session=ann' })).status).toBe(200);
+  for (let n = 0; n < 3; n += 1)
+    expect((await post(host, good.body, { 'content-type': good.contentType, cookie: 'session=ann' })).status).toBe(200);
 }
 
 /** A small, well-formed POST with a Content-Length. */
-async function post(host: Host, body: string | Blob, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+async function post(
+  host: Host,
+  body: string | Blob,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${host.url}/`, { method: 'POST', headers, body });
   return { status: response.status, body: await response.json() };
 }
@@ -275,32 +317,34 @@ async function attack(host: Host, headers: Record<string, string>): Promise<Atta
   const chunk = Buffer.alloc(64 * 1024, 'a');
   const started = performance.now();
   try {
-    const answer = await new Promise<{ status: number; text: string; answeredInMs: number; sent: number }>((resolve, reject) => {
-      const req = httpRequest(`${host.url}/`, { method: 'POST', headers });
-      let sent = 0;
-      let answered = false;
-      req.on('response', (res) => {
-        answered = true;
-        const answeredInMs = performance.now() - started;
-        const parts: Buffer[] = [];
-        res.on('data', (part: Buffer) => parts.push(part));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), answeredInMs, sent });
-          req.destroy();
+    const answer = await new Promise<{ status: number; text: string; answeredInMs: number; sent: number }>(
+      (resolve, reject) => {
+        const req = httpRequest(`${host.url}/`, { method: 'POST', headers });
+        let sent = 0;
+        let answered = false;
+        req.on('response', (res) => {
+          answered = true;
+          const answeredInMs = performance.now() - started;
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), answeredInMs, sent });
+            req.destroy();
+          });
         });
-      });
-      req.on('error', (error) => {
-        if (!answered) reject(error);
-      });
-      const pump = () => {
-        while (!answered && sent < ATTACK_BYTES) {
-          sent += chunk.byteLength;
-          if (!req.write(chunk)) return void req.once('drain', pump);
-        }
-        if (!answered) req.end();
-      };
-      pump();
-    });
+        req.on('error', (error) => {
+          if (!answered) reject(error);
+        });
+        const pump = () => {
+          while (!answered && sent < ATTACK_BYTES) {
+            sent += chunk.byteLength;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          if (!answered) req.end();
+        };
+        pump();
+      },
+    );
     sample();
     clearInterval(sampler);
     gc();

@@ -77,10 +77,18 @@ describe(`createPollHandler: ${POLLS} polls of unique channel names`, () => {
 
     // Still serving: a message published now is polled, and a subscriber receives the next one.
     await stack.realtime.publish('room', 'chat', 'one');
-    expect((await pollMessages(stack, 'channel=room&after=0')).body).toMatchObject({ seq: 1, messages: [{ seq: 1, data: 'one' }] });
+    expect((await pollMessages(stack, 'channel=room&after=0')).body).toMatchObject({
+      seq: 1,
+      messages: [{ seq: 1, data: 'one' }],
+    });
     const client = await wsClient(stack);
-    await client.send({ type: 'subscribe', channel: 'room', after: 1 }, { type: 'publish', channel: 'room', event: 'chat', data: 'two', cid: 'two' });
-    await until(() => expect(client.frames).toContainEqual(expect.objectContaining({ type: 'message', seq: 2, data: 'two' })));
+    await client.send(
+      { type: 'subscribe', channel: 'room', after: 1 },
+      { type: 'publish', channel: 'room', event: 'chat', data: 'two', cid: 'two' },
+    );
+    await until(() =>
+      expect(client.frames).toContainEqual(expect.objectContaining({ type: 'message', seq: 2, data: 'two' })),
+    );
     // 20,000 HTTP requests from this same process: ~12 s here; bounded well under the file's 40 s.
   }, 120_000);
 });
@@ -111,8 +119,13 @@ describe('the memory broker drops logs past maxLogs and after retentionMs', () =
     expect(logsOf(stack)).toBe(100);
     // A subscribed log is in use: it stays while newer names push the others out.
     const keeper = await wsClient(stack);
-    await keeper.send({ type: 'subscribe', channel: 'kept', after: 0 }, { type: 'publish', channel: 'kept', event: 'chat', data: 'keep me', cid: 'k' });
-    await until(() => expect(keeper.frames).toContainEqual(expect.objectContaining({ type: 'message', channel: 'kept', seq: 1 })));
+    await keeper.send(
+      { type: 'subscribe', channel: 'kept', after: 0 },
+      { type: 'publish', channel: 'kept', event: 'chat', data: 'keep me', cid: 'k' },
+    );
+    await until(() =>
+      expect(keeper.frames).toContainEqual(expect.objectContaining({ type: 'message', channel: 'kept', seq: 1 })),
+    );
     await publishToNewNames(stack, 'second', 500);
     expect(logsOf(stack)).toBe(100);
     expect((await stack.realtime.history('kept')).messages.map((message) => message.data)).toEqual(['keep me']);
@@ -143,6 +156,8 @@ describe('the memory broker drops logs past maxLogs and after retentionMs', () =
     expect(logsHeld).toBe(200 + names);
     expect(logsOf(stack)).toBe(300);
     // What is left is the 300 new logs and noise (JIT code, limiter buckets): well under half of what the old ones cost.
-    expect(after - baseline, `heap ${mb(after - baseline)} over the baseline after retention`).toBeLessThan((held - baseline) / 2);
+    expect(after - baseline, `heap ${mb(after - baseline)} over the baseline after retention`).toBeLessThan(
+      (held - baseline) / 2,
+    );
   });
 });

@@ -23,7 +23,8 @@ const HEAP_BOUND = 3 * MB;
 /** A small `maxLogs`, so the logs the broker may keep are a known, small part of the heap. */
 const MAX_LOGS = 1000;
 /** Names as long as an attacker might make them cheaply (the limit is 256): 64 characters. */
-const name = (prefix: string, n: number) => `${prefix}:${String(n).padStart(8, '0')}:${'x'.repeat(64 - prefix.length - 10)}`;
+const name = (prefix: string, n: number) =>
+  `${prefix}:${String(n).padStart(8, '0')}:${'x'.repeat(64 - prefix.length - 10)}`;
 
 /** Everything a client can do to a channel, ending with leaving it. */
 const visit = (channel: string, n: number): ClientFrame[] => [
@@ -49,7 +50,9 @@ async function churnManyConnections(stack: Stack, prefix: string, count: number)
     while (next < count) {
       const first = next;
       next += perConnection;
-      const channels = Array.from({ length: Math.min(perConnection, count - first) }, (_, i) => name(prefix, first + i));
+      const channels = Array.from({ length: Math.min(perConnection, count - first) }, (_, i) =>
+        name(prefix, first + i),
+      );
       const client = await leanClient(stack);
       await client.run(channels.flatMap((channel, i) => visit(channel, first + i)));
       expect(client.state.refusals).toEqual([]);
@@ -99,8 +102,14 @@ describe(`${NAMES} unique channel names leave no state behind`, () => {
     const stack = await startStack({
       realtime: {
         broker: createMemoryBroker({ maxLogs: MAX_LOGS }),
-        rateLimit: { perConnection: { capacity: 4 * NAMES, refillPerSecond: DEFAULT_CONNECTION_LIMIT.refillPerSecond }, perUser: false },
-        subscribeLimit: { perConnection: { capacity: 2 * NAMES, refillPerSecond: DEFAULT_SUBSCRIBE_CONNECTION_LIMIT.refillPerSecond }, perUser: false },
+        rateLimit: {
+          perConnection: { capacity: 4 * NAMES, refillPerSecond: DEFAULT_CONNECTION_LIMIT.refillPerSecond },
+          perUser: false,
+        },
+        subscribeLimit: {
+          perConnection: { capacity: 2 * NAMES, refillPerSecond: DEFAULT_SUBSCRIBE_CONNECTION_LIMIT.refillPerSecond },
+          perUser: false,
+        },
       },
     });
     const client = await leanClient(stack);
@@ -108,7 +117,11 @@ describe(`${NAMES} unique channel names leave no state behind`, () => {
       for (let first = 0; first < count; first += 500) {
         const channels = Array.from({ length: Math.min(500, count - first) }, (_, i) => name(prefix, first + i));
         await client.run(
-          channels.flatMap((channel, i) => [...visit(channel, first + i), { type: 'signal', channel, event: 'cursor', data: i } as const, ...leave(channel)]),
+          channels.flatMap((channel, i) => [
+            ...visit(channel, first + i),
+            { type: 'signal', channel, event: 'cursor', data: i } as const,
+            ...leave(channel),
+          ]),
         );
       }
     };
@@ -141,12 +154,20 @@ describe(`${NAMES} unique channel names leave no state behind`, () => {
     const stack = await startStack();
     const client = await leanClient(stack);
     const leaves = (prefix: string, count: number) =>
-      client.run(Array.from({ length: count }, (_, n): ClientFrame => ({ type: 'presence', channel: name(prefix, n), action: 'leave' })));
+      client.run(
+        Array.from({ length: count }, (_, n): ClientFrame => ({
+          type: 'presence',
+          channel: name(prefix, n),
+          action: 'leave',
+        })),
+      );
     await leaves('warm', 2000);
     const before = await heapNow(stack);
     await leaves('attack', NAMES);
     const after = await heapNow(stack);
-    console.info(`[memory] ${NAMES} presence leaves on never-entered channels: heap ${mb(after - before)}, hub.channels ${stack.realtime.hub.channels}, logs ${logsOf(stack)}`);
+    console.info(
+      `[memory] ${NAMES} presence leaves on never-entered channels: heap ${mb(after - before)}, hub.channels ${stack.realtime.hub.channels}, logs ${logsOf(stack)}`,
+    );
     expect(client.state.refusals).toEqual([]);
     expect(stack.realtime.hub.channels).toBe(0);
     expect(logsOf(stack)).toBe(0);
@@ -170,7 +191,10 @@ describe('names and channel counts past the limits are refused, typed', () => {
     );
     await until(() => expect(errorsOf(attacker)).toHaveLength(6));
     for (const refusal of errorsOf(attacker)) {
-      expect(refusal).toEqual({ type: 'error', error: { code: 'bad_frame', message: expect.stringContaining('the limit is 256') } });
+      expect(refusal).toEqual({
+        type: 'error',
+        error: { code: 'bad_frame', message: expect.stringContaining('the limit is 256') },
+      });
       // The refusal does not send the name back (no 60 KB amplification per frame).
       expect(JSON.stringify(refusal).length).toBeLessThan(300);
     }
@@ -179,7 +203,9 @@ describe('names and channel counts past the limits are refused, typed', () => {
     // The longest allowed name works.
     const longest = 'c'.repeat(DEFAULT_HUB_LIMITS.maxChannelNameLength);
     await attacker.send({ type: 'subscribe', channel: longest });
-    await until(() => expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'subscribed', channel: longest })));
+    await until(() =>
+      expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'subscribed', channel: longest })),
+    );
     expect(attacker.closed()).toBe(false);
   });
 
@@ -187,9 +213,14 @@ describe('names and channel counts past the limits are refused, typed', () => {
     const stack = await startStack();
     const attacker = await wsClient(stack);
     const max = DEFAULT_HUB_LIMITS.maxChannelsPerSession;
-    await attacker.send(...Array.from({ length: max }, (_, n): ClientFrame => ({ type: 'subscribe', channel: `room:${n}` })));
+    await attacker.send(
+      ...Array.from({ length: max }, (_, n): ClientFrame => ({ type: 'subscribe', channel: `room:${n}` })),
+    );
     await until(() => expect(attacker.frames.filter((frame) => frame.type === 'subscribed')).toHaveLength(max));
-    await attacker.send({ type: 'subscribe', channel: 'one-too-many' }, { type: 'presence', channel: 'one-too-many', action: 'enter', data: {} });
+    await attacker.send(
+      { type: 'subscribe', channel: 'one-too-many' },
+      { type: 'presence', channel: 'one-too-many', action: 'enter', data: {} },
+    );
     const tooMany = { code: 'too_many_channels', message: expect.stringContaining(`at most ${max} channels`) };
     await until(() =>
       expect(errorsOf(attacker)).toEqual([
@@ -199,8 +230,14 @@ describe('names and channel counts past the limits are refused, typed', () => {
     );
     expect(stack.realtime.hub.channels).toBe(max);
     // Presence in a channel it is subscribed to costs no extra slot; leaving one channel frees one.
-    await attacker.send({ type: 'presence', channel: 'room:0', action: 'enter', data: {} }, { type: 'unsubscribe', channel: 'room:1' }, { type: 'subscribe', channel: 'one-too-many' });
-    await until(() => expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'subscribed', channel: 'one-too-many' })));
+    await attacker.send(
+      { type: 'presence', channel: 'room:0', action: 'enter', data: {} },
+      { type: 'unsubscribe', channel: 'room:1' },
+      { type: 'subscribe', channel: 'one-too-many' },
+    );
+    await until(() =>
+      expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'subscribed', channel: 'one-too-many' })),
+    );
     expect(errorsOf(attacker)).toHaveLength(2);
     expect(attacker.closed()).toBe(false);
     await attacker.send({ type: 'ping', t: 0 });
@@ -214,8 +251,15 @@ describe('names and channel counts past the limits are refused, typed', () => {
 /** A well-behaved client subscribes, publishes, and receives its message. */
 async function wellBehaved(stack: Stack) {
   const client = await wsClient(stack);
-  await client.send({ type: 'subscribe', channel: 'lobby' }, { type: 'publish', channel: 'lobby', event: 'chat', data: 'hello', cid: 'hello' });
-  await until(() => expect(client.frames).toContainEqual(expect.objectContaining({ type: 'message', channel: 'lobby', data: 'hello', cid: 'hello' })));
+  await client.send(
+    { type: 'subscribe', channel: 'lobby' },
+    { type: 'publish', channel: 'lobby', event: 'chat', data: 'hello', cid: 'hello' },
+  );
+  await until(() =>
+    expect(client.frames).toContainEqual(
+      expect.objectContaining({ type: 'message', channel: 'lobby', data: 'hello', cid: 'hello' }),
+    ),
+  );
   expect(client.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: 'hello' }));
   expect(errorsOf(client)).toEqual([]);
 }

@@ -20,7 +20,16 @@ import {
   wsClient,
   type ProtocolClient,
 } from './adversarial-clients.js';
-import { cleanup, deepJson, deepValue, sleep, startStack, storedMessages, until, type Stack } from './adversarial-stack.js';
+import {
+  cleanup,
+  deepJson,
+  deepValue,
+  sleep,
+  startStack,
+  storedMessages,
+  until,
+  type Stack,
+} from './adversarial-stack.js';
 import { useRedis } from './redis-server.js';
 
 afterEach(cleanup);
@@ -43,7 +52,8 @@ async function everyAttacker(stack: Stack) {
 async function subscribeAll(clients: ProtocolClient[], channel: string) {
   for (const client of clients) await client.send({ type: 'subscribe', channel });
   await until(() => {
-    for (const client of clients) expect(client.frames, client.name).toContainEqual(expect.objectContaining({ type: 'subscribed', channel }));
+    for (const client of clients)
+      expect(client.frames, client.name).toContainEqual(expect.objectContaining({ type: 'subscribed', channel }));
   });
 }
 
@@ -56,7 +66,9 @@ describe('publish: data 6,000 levels deep is refused at admission', () => {
     const subscribers = await everyCarrier(stack);
     await subscribeAll(subscribers, 'room');
     const nativeMessages: HubMessage[] = [];
-    const native = await ioSocket(stack, undefined, (socket) => socket.on('message', (message) => nativeMessages.push(message)));
+    const native = await ioSocket(stack, undefined, (socket) =>
+      socket.on('message', (message) => nativeMessages.push(message)),
+    );
     expect(await native.timeout(5000).emitWithAck('join', 'room')).toEqual({ ok: true, seq: 0 });
     const live = liveClient(stack, 'channels=room', ['chat', 'rk:subscribed', 'rk:error']);
     await until(() => expect(live.of('rk:subscribed')).toHaveLength(1));
@@ -68,12 +80,19 @@ describe('publish: data 6,000 levels deep is refused at admission', () => {
     }
     await until(() => {
       for (const [index, attacker] of attackers.entries()) {
-        expect(errorsOf(attacker), attacker.name).toEqual([{ type: 'nack', cid: `deep-${index}`, channel: 'room', error: DEPTH_REFUSAL }]);
+        expect(errorsOf(attacker), attacker.name).toEqual([
+          { type: 'nack', cid: `deep-${index}`, channel: 'room', error: DEPTH_REFUSAL },
+        ]);
       }
     });
-    expect(await livePublish(stack, `{"channel":"room","event":"chat","data":${DEEP}}`)).toEqual({ status: 400, body: { error: DEPTH_REFUSAL } });
+    expect(await livePublish(stack, `{"channel":"room","event":"chat","data":${DEEP}}`)).toEqual({
+      status: 400,
+      body: { error: DEPTH_REFUSAL },
+    });
     // The server's own publish is held to the same rule (typed, for the app's code).
-    await expect(stack.realtime.publish('room', 'chat', deepValue(DEPTH))).rejects.toMatchObject({ code: 'invalid_payload' });
+    await expect(stack.realtime.publish('room', 'chat', deepValue(DEPTH))).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
 
     // Nothing was stored: the log holds only the good message.
     expect(storedMessages(stack, 'room').map((message) => message.data)).toEqual(['before']);
@@ -81,14 +100,23 @@ describe('publish: data 6,000 levels deep is refused at admission', () => {
     // Later messages flow to every subscriber, from the server and from a well-behaved client.
     await stack.realtime.publish('room', 'chat', 'after');
     const good = await wsClient(stack);
-    await good.send({ type: 'subscribe', channel: 'room' }, { type: 'publish', channel: 'room', event: 'chat', data: { text: 'hello' }, cid: 'good' });
-    await until(() => expect(good.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: 'good', channel: 'room', seq: 3 })));
+    await good.send(
+      { type: 'subscribe', channel: 'room' },
+      { type: 'publish', channel: 'room', event: 'chat', data: { text: 'hello' }, cid: 'good' },
+    );
+    await until(() =>
+      expect(good.frames).toContainEqual(
+        expect.objectContaining({ type: 'ack', cid: 'good', channel: 'room', seq: 3 }),
+      ),
+    );
     await until(() => {
       for (const subscriber of subscribers) expect(seqs(subscriber, 'room'), subscriber.name).toEqual([1, 2, 3]);
       expect(nativeMessages.map((message) => message.seq)).toEqual([1, 2, 3]);
       expect(live.of('chat').map((event) => event.data.seq)).toEqual([1, 2, 3]);
     });
-    expect(messagesOf(good, 'room')).toEqual([expect.objectContaining({ seq: 3, data: { text: 'hello' }, cid: 'good' })]);
+    expect(messagesOf(good, 'room')).toEqual([
+      expect.objectContaining({ seq: 3, data: { text: 'hello' }, cid: 'good' }),
+    ]);
     for (const client of [...subscribers, ...attackers]) expect(client.closed(), client.name).toBe(false);
     expect(native.connected).toBe(true);
     expect(live.of('rk:error')).toEqual([]);
@@ -114,9 +142,11 @@ describe('presence: data 6,000 levels deep is refused at admission', () => {
     await subscribeAll([watcher], 'room');
 
     const attackers = await everyAttacker(stack);
-    for (const attacker of attackers) await attacker.send(`{"type":"presence","channel":"room","action":"enter","data":${DEEP}}`);
+    for (const attacker of attackers)
+      await attacker.send(`{"type":"presence","channel":"room","action":"enter","data":${DEEP}}`);
     await until(() => {
-      for (const attacker of attackers) expect(errorsOf(attacker), attacker.name).toEqual([{ type: 'error', channel: 'room', error: DEPTH_REFUSAL }]);
+      for (const attacker of attackers)
+        expect(errorsOf(attacker), attacker.name).toEqual([{ type: 'error', channel: 'room', error: DEPTH_REFUSAL }]);
     });
     // An update after a valid enter: refused, the member keeps its data.
     const [first] = attackers;
@@ -138,7 +168,11 @@ describe('presence: data 6,000 levels deep is refused at admission', () => {
     // A well-behaved member enters; everyone sees it, and nobody was cut off on the way.
     await newcomers[0]!.send({ type: 'presence', channel: 'room', action: 'enter', data: { name: 'ann' } });
     const entered = (client: ProtocolClient) =>
-      client.frames.flatMap((frame) => (frame.type === 'presence' && frame.action === 'enter' ? [(frame.member as PresenceMember<{ name: string }>).data.name] : []));
+      client.frames.flatMap((frame) =>
+        frame.type === 'presence' && frame.action === 'enter'
+          ? [(frame.member as PresenceMember<{ name: string }>).data.name]
+          : [],
+      );
     await until(() => {
       for (const client of [watcher, ...newcomers.slice(1)]) expect(entered(client), client.name).toContain('ann');
     });
@@ -154,14 +188,19 @@ describe('signals: data 6,000 levels deep is refused at admission', () => {
     const subscribers = await everyCarrier(stack);
     await subscribeAll(subscribers, 'room');
     const attackers = await everyAttacker(stack);
-    for (const attacker of attackers) await attacker.send(`{"type":"signal","channel":"room","event":"cursor","data":${DEEP}}`);
+    for (const attacker of attackers)
+      await attacker.send(`{"type":"signal","channel":"room","event":"cursor","data":${DEEP}}`);
     await until(() => {
-      for (const attacker of attackers) expect(errorsOf(attacker), attacker.name).toEqual([{ type: 'error', channel: 'room', error: DEPTH_REFUSAL }]);
+      for (const attacker of attackers)
+        expect(errorsOf(attacker), attacker.name).toEqual([{ type: 'error', channel: 'room', error: DEPTH_REFUSAL }]);
     });
     await attackers[0]!.send({ type: 'signal', channel: 'room', event: 'cursor', data: { x: 1 } });
     await until(() => {
       for (const subscriber of subscribers) {
-        expect(subscriber.frames.filter((frame) => frame.type === 'signal'), subscriber.name).toEqual([
+        expect(
+          subscriber.frames.filter((frame) => frame.type === 'signal'),
+          subscriber.name,
+        ).toEqual([
           { type: 'signal', channel: 'room', event: 'cursor', data: { x: 1 }, from: expect.stringMatching(/^anon-/) },
         ]);
       }
@@ -182,7 +221,10 @@ describe('Socket.io: data 6,000 levels deep, sent on the wire (rk frames and nat
       `{"type":"signal","channel":"room","event":"cursor","data":${DEEP}}`,
     );
     const native = {
-      publish: await attacker.emitWithAck('publish', `{"channel":"room","event":"chat","cid":"deep-native","data":${DEEP}}`),
+      publish: await attacker.emitWithAck(
+        'publish',
+        `{"channel":"room","event":"chat","cid":"deep-native","data":${DEEP}}`,
+      ),
       presence: await attacker.emitWithAck('presence', `{"channel":"room","action":"enter","data":${DEEP}}`),
     };
     await until(() => expect(errorsOf(attacker)).toHaveLength(3));
@@ -191,11 +233,18 @@ describe('Socket.io: data 6,000 levels deep, sent on the wire (rk frames and nat
     expect(storedMessages(stack, 'room')).toEqual([]);
     expect(stack.realtime.hub.presence('room')).toEqual([]);
     await attacker.send({ type: 'publish', channel: 'room', event: 'chat', data: 'after', cid: 'good' });
-    await until(() => expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: 'good', seq: 1 })));
+    await until(() =>
+      expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: 'good', seq: 1 })),
+    );
     await until(() => {
       for (const subscriber of subscribers) expect(seqs(subscriber, 'room'), subscriber.name).toEqual([1]);
     });
-    for (const subscriber of subscribers) expect(subscriber.frames.filter((frame) => frame.type === 'signal' || (frame.type === 'presence' && frame.action !== 'sync'))).toEqual([]);
+    for (const subscriber of subscribers)
+      expect(
+        subscriber.frames.filter(
+          (frame) => frame.type === 'signal' || (frame.type === 'presence' && frame.action !== 'sync'),
+        ),
+      ).toEqual([]);
     for (const client of [...subscribers, attacker]) expect(client.closed(), client.name).toBe(false);
 
     // Typed as on every other carrier: bad_frame, saying what is wrong (the nesting, not the size).
@@ -204,7 +253,10 @@ describe('Socket.io: data 6,000 levels deep, sent on the wire (rk frames and nat
       { type: 'error', channel: 'room', error: DEPTH_REFUSAL },
       { type: 'error', channel: 'room', error: DEPTH_REFUSAL },
     ]);
-    expect(native).toEqual({ publish: { ok: false, error: DEPTH_REFUSAL }, presence: { ok: false, error: DEPTH_REFUSAL } });
+    expect(native).toEqual({
+      publish: { ok: false, error: DEPTH_REFUSAL },
+      presence: { ok: false, error: DEPTH_REFUSAL },
+    });
   });
 });
 
@@ -232,7 +284,9 @@ describe('with Redis (createRealtime({ redis }) on a real redis-server)', () => 
       ]),
     );
     await attacker.send({ type: 'publish', channel: 'room', event: 'chat', data: 'after', cid: 'good' });
-    await until(() => expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: 'good', seq: 2 })));
+    await until(() =>
+      expect(attacker.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: 'good', seq: 2 })),
+    );
     await until(() => {
       for (const subscriber of subscribers) expect(seqs(subscriber, 'room'), subscriber.name).toEqual([1, 2]);
     });
@@ -240,7 +294,10 @@ describe('with Redis (createRealtime({ redis }) on a real redis-server)', () => 
     for (const query of ['channel=room&after=0', 'channel=room&after=1', 'channel=room&after=2', 'channel=room']) {
       expect((await pollMessages(stack, query)).status, query).toBe(200);
     }
-    expect((await pollMessages(stack, 'channel=room&after=0')).body).toMatchObject({ seq: 2, messages: [{ seq: 1 }, { seq: 2 }] });
+    expect((await pollMessages(stack, 'channel=room&after=0')).body).toMatchObject({
+      seq: 2,
+      messages: [{ seq: 1 }, { seq: 2 }],
+    });
     for (const client of [...subscribers, attacker]) expect(client.closed(), client.name).toBe(false);
   });
 });

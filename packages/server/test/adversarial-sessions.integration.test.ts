@@ -26,10 +26,18 @@ afterEach(cleanup);
 describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () => {
   it('others see an anonymous id of its own in presence, signals and messages: never its connectionId or session token', async () => {
     const stack = await startStack();
-    const observers = [await sseSessionClient(stack), await pollingClient(stack), await wsClient(stack), await ioClient(stack)];
+    const observers = [
+      await sseSessionClient(stack),
+      await pollingClient(stack),
+      await wsClient(stack),
+      await ioClient(stack),
+    ];
     for (const observer of observers) await observer.send({ type: 'subscribe', channel: 'room' });
     await until(() => {
-      for (const observer of observers) expect(observer.frames, observer.name).toContainEqual(expect.objectContaining({ type: 'subscribed', channel: 'room' }));
+      for (const observer of observers)
+        expect(observer.frames, observer.name).toContainEqual(
+          expect.objectContaining({ type: 'subscribed', channel: 'room' }),
+        );
     });
     const victims = [await sseSessionClient(stack), await pollingClient(stack)];
     for (const [index, victim] of victims.entries()) {
@@ -43,8 +51,14 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
     await until(() => {
       for (const observer of observers) {
         expect(messagesOf(observer, 'room'), observer.name).toHaveLength(2);
-        expect(observer.frames.filter((frame) => frame.type === 'signal'), observer.name).toHaveLength(2);
-        expect(observer.frames.filter((frame) => frame.type === 'presence' && frame.action === 'enter'), observer.name).toHaveLength(2);
+        expect(
+          observer.frames.filter((frame) => frame.type === 'signal'),
+          observer.name,
+        ).toHaveLength(2);
+        expect(
+          observer.frames.filter((frame) => frame.type === 'presence' && frame.action === 'enter'),
+          observer.name,
+        ).toHaveLength(2);
       }
     });
 
@@ -58,7 +72,13 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
         const message = messagesOf(observer, 'room').find((frame) => frame.cid === `victim-${index}`);
         const key = message?.from;
         expect(key, observer.name).toMatch(/^anon-[0-9a-f]{16}$/);
-        expect(observer.frames).toContainEqual({ type: 'signal', channel: 'room', event: 'cursor', data: { index }, from: key });
+        expect(observer.frames).toContainEqual({
+          type: 'signal',
+          channel: 'room',
+          event: 'cursor',
+          data: { index },
+          from: key,
+        });
         expect(observer.frames).toContainEqual({
           type: 'presence',
           channel: 'room',
@@ -67,7 +87,8 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
         });
         // Nothing any observer received mentions the victim's session.
         const everything = JSON.stringify(observer.frames.slice(1));
-        for (const leaked of [connectionId, session!, secret]) expect(everything.includes(leaked), `${observer.name} saw ${leaked}`).toBe(false);
+        for (const leaked of [connectionId, session!, secret])
+          expect(everything.includes(leaked), `${observer.name} saw ${leaked}`).toBe(false);
       }
       expect(stack.realtime.hub.presence('room').map((member) => member.userId)).not.toContain(connectionId);
     }
@@ -81,7 +102,10 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
     const watcher = await wsClient(stack);
     await watcher.send({ type: 'subscribe', channel: 'room' });
     for (const victim of [sseVictim, pollVictim]) {
-      await victim.send({ type: 'subscribe', channel: 'room' }, { type: 'presence', channel: 'room', action: 'enter', data: {} });
+      await victim.send(
+        { type: 'subscribe', channel: 'room' },
+        { type: 'presence', channel: 'room', action: 'enter', data: {} },
+      );
     }
     await until(() => expect(stack.realtime.hub.presence('room')).toHaveLength(2));
     const publicIds = stack.realtime.hub.presence('room').map((member) => member.userId);
@@ -89,7 +113,10 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
 
     const names = [
       attacker.welcome.connectionId,
-      ...[sseVictim, pollVictim].flatMap((victim) => [victim.welcome.connectionId, `${instance}.${victim.welcome.connectionId}`]),
+      ...[sseVictim, pollVictim].flatMap((victim) => [
+        victim.welcome.connectionId,
+        `${instance}.${victim.welcome.connectionId}`,
+      ]),
       ...publicIds.flatMap((id) => [id, `${instance}.${id}`]),
     ];
     const notFound = { error: { code: 'session_gone', message: expect.any(String) } };
@@ -111,14 +138,19 @@ describe('anonymous sessions of createChannelEndpoint cannot be borrowed', () =>
     // Nothing reached a session: no forged message stored, no answer on any victim's carrier.
     expect(storedMessages(stack, 'room')).toEqual([]);
     for (const client of [sseVictim, pollVictim, attacker]) {
-      expect(client.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack'), client.name).toEqual([]);
+      expect(
+        client.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack'),
+        client.name,
+      ).toEqual([]);
       expect(client.closed(), client.name).toBe(false);
     }
 
     // The secret token is what names a session: a frame POSTed with it is the victim's.
     for (const [index, victim] of [sseVictim, pollVictim].entries()) {
       await victim.send({ type: 'publish', channel: 'room', event: 'chat', data: 'mine', cid: `own-${index}` });
-      await until(() => expect(victim.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: `own-${index}` })));
+      await until(() =>
+        expect(victim.frames).toContainEqual(expect.objectContaining({ type: 'ack', cid: `own-${index}` })),
+      );
     }
     await until(() => expect(messagesOf(watcher, 'room').map((message) => message.cid)).toEqual(['own-0', 'own-1']));
   });
@@ -160,8 +192,12 @@ describe("a stream token's channels are enforced on every endpoint", () => {
       );
     }
     await until(() => {
-      expect(client.frames, client.name).toContainEqual(expect.objectContaining({ type: 'subscribed', channel: 'chat:1' }));
-      expect(client.frames, client.name).toContainEqual(expect.objectContaining({ type: 'ack', cid: `${client.name}-chat:1` }));
+      expect(client.frames, client.name).toContainEqual(
+        expect.objectContaining({ type: 'subscribed', channel: 'chat:1' }),
+      );
+      expect(client.frames, client.name).toContainEqual(
+        expect.objectContaining({ type: 'ack', cid: `${client.name}-chat:1` }),
+      );
       expect(errorsOf(client), client.name).toEqual(
         OTHERS.flatMap((channel) => [
           { type: 'error', channel, error: forbidden(channel) },
@@ -171,7 +207,12 @@ describe("a stream token's channels are enforced on every endpoint", () => {
         ]),
       );
     });
-    expect(client.frames.filter((frame) => frame.type === 'subscribed').map((frame) => (frame as { channel: string }).channel), client.name).toEqual(['chat:1']);
+    expect(
+      client.frames
+        .filter((frame) => frame.type === 'subscribed')
+        .map((frame) => (frame as { channel: string }).channel),
+      client.name,
+    ).toEqual(['chat:1']);
   }
 
   /** After the attempts: only chat:1 got a message; the others hold nothing from ann. */
@@ -198,14 +239,22 @@ describe("a stream token's channels are enforced on every endpoint", () => {
     const native = await ioSocket(stack, await scoped());
     expect(await native.timeout(5000).emitWithAck('join', 'chat:1')).toMatchObject({ ok: true });
     for (const channel of OTHERS) {
-      expect(await native.timeout(5000).emitWithAck('join', channel), channel).toEqual({ ok: false, error: forbidden(channel) });
-      expect(await native.timeout(5000).emitWithAck('publish', { channel, event: 'chat', data: 'x' }), channel).toEqual({ ok: false, error: forbidden(channel) });
+      expect(await native.timeout(5000).emitWithAck('join', channel), channel).toEqual({
+        ok: false,
+        error: forbidden(channel),
+      });
+      expect(await native.timeout(5000).emitWithAck('publish', { channel, event: 'chat', data: 'x' }), channel).toEqual(
+        { ok: false, error: forbidden(channel) },
+      );
     }
     await nothingElseStored(stack, clients.length);
 
     // The refusals are the token's, not authorizeChannel's: ann's unscoped credentials open private-ann.
     const unlimited = await wsClient(stack, await unscoped());
-    await unlimited.send({ type: 'subscribe', channel: 'private-ann' }, { type: 'publish', channel: 'private-ann', event: 'chat', data: 'mine', cid: 'mine' });
+    await unlimited.send(
+      { type: 'subscribe', channel: 'private-ann' },
+      { type: 'publish', channel: 'private-ann', event: 'chat', data: 'mine', cid: 'mine' },
+    );
     await until(() => expect(messagesOf(unlimited, 'private-ann').map((message) => message.data)).toEqual(['mine']));
     // The scoped subscribers never got it.
     for (const client of clients) expect(messagesOf(client, 'private-ann'), client.name).toEqual([]);
@@ -213,19 +262,33 @@ describe("a stream token's channels are enforced on every endpoint", () => {
 
   it('createSSEEndpoint (EventSource and POST) and the poll handler refuse the other channels forbidden', async () => {
     const { stack, scoped, unscoped } = await scopedStack();
-    const live = liveClient(stack, `channels=chat:1,chat:2,private-ann&token=${await scoped()}`, ['chat', 'rk:subscribed', 'rk:error']);
+    const live = liveClient(stack, `channels=chat:1,chat:2,private-ann&token=${await scoped()}`, [
+      'chat',
+      'rk:subscribed',
+      'rk:error',
+    ]);
     await until(() => {
       expect(live.of('rk:subscribed').map((event) => event.data.channel)).toEqual(['chat:1']);
-      expect(live.of('rk:error').map((event) => event.data)).toEqual(OTHERS.map((channel) => ({ type: 'error', channel, error: forbidden(channel) })));
+      expect(live.of('rk:error').map((event) => event.data)).toEqual(
+        OTHERS.map((channel) => ({ type: 'error', channel, error: forbidden(channel) })),
+      );
     });
     for (const channel of OTHERS) {
-      expect(await livePublish(stack, { channel, event: 'chat', data: 'x' }, `token=${await scoped()}`), channel).toEqual({
+      expect(
+        await livePublish(stack, { channel, event: 'chat', data: 'x' }, `token=${await scoped()}`),
+        channel,
+      ).toEqual({
         status: 403,
         body: { error: forbidden(channel) },
       });
-      expect(await pollMessages(stack, `channel=${channel}&after=0&token=${await scoped()}`), channel).toEqual({ status: 403, body: { error: forbidden(channel) } });
+      expect(await pollMessages(stack, `channel=${channel}&after=0&token=${await scoped()}`), channel).toEqual({
+        status: 403,
+        body: { error: forbidden(channel) },
+      });
     }
-    expect(await livePublish(stack, { channel: 'chat:1', event: 'chat', data: 'ok' }, `token=${await scoped()}`)).toMatchObject({ status: 200 });
+    expect(
+      await livePublish(stack, { channel: 'chat:1', event: 'chat', data: 'ok' }, `token=${await scoped()}`),
+    ).toMatchObject({ status: 200 });
     expect((await pollMessages(stack, `channel=chat:1&after=0&token=${await scoped()}`)).status).toBe(200);
     expect((await pollMessages(stack, `channel=private-ann&after=0&token=${await unscoped()}`)).status).toBe(200);
 
@@ -233,13 +296,16 @@ describe("a stream token's channels are enforced on every endpoint", () => {
     for (const channel of OTHERS) await stack.realtime.publish(channel, 'chat', `secret of ${channel}`);
     await stack.realtime.publish('chat:1', 'chat', 'public');
     await until(() => expect(live.of('chat').map((event) => event.data.data)).toEqual(['ok', 'public']));
-    expect(live.received.filter((event) => OTHERS.includes(String(event.data.channel)) && event.type !== 'rk:error')).toEqual([]);
+    expect(
+      live.received.filter((event) => OTHERS.includes(String(event.data.channel)) && event.type !== 'rk:error'),
+    ).toEqual([]);
   });
 
   it("createSSEEndpoint: a refused channel's head and epoch never reach the stream in its resume ids", async () => {
     const { stack, scoped, unscoped } = await scopedStack();
     // The channels ann may not read on these credentials hold messages: their count is not hers to learn.
-    for (const channel of [...OTHERS, 'private-bob']) for (let n = 0; n < 7; n += 1) await stack.realtime.publish(channel, 'chat', n);
+    for (const channel of [...OTHERS, 'private-bob'])
+      for (let n = 0; n < 7; n += 1) await stack.realtime.publish(channel, 'chat', n);
     const attempts = [
       // Refused by the token's scope.
       { query: `channels=chat:1,chat:2,private-ann&token=${await scoped()}`, refused: OTHERS },
@@ -258,7 +324,9 @@ describe("a stream token's channels are enforced on every endpoint", () => {
       const ids = live.received.map((event) => event.lastEventId).filter((id) => id !== '');
       expect(ids.length).toBeGreaterThanOrEqual(2);
       for (const id of ids) {
-        const named = decodeURIComponent(id).split(';').map((part) => part.slice(0, part.lastIndexOf(':')));
+        const named = decodeURIComponent(id)
+          .split(';')
+          .map((part) => part.slice(0, part.lastIndexOf(':')));
         if (named.some((channel) => refused.includes(channel))) leaks.push(decodeURIComponent(id));
       }
       live.source.close();

@@ -8,7 +8,11 @@ import { TYPING_EVENT, type ClientFrame, type HubMessage, type ServerFrame } fro
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtime, type ServerEvent } from '../src/index.js';
-import type { SocketClientToServerEvents, SocketServerToClientEvents, SocketTypingEvent } from '../src/socket-io/socket-events.js';
+import type {
+  SocketClientToServerEvents,
+  SocketServerToClientEvents,
+  SocketTypingEvent,
+} from '../src/socket-io/socket-events.js';
 import { createSocketServer } from '../src/socket-io/socket-server.js';
 
 type NativeSocket = Socket<SocketServerToClientEvents, SocketClientToServerEvents>;
@@ -34,7 +38,11 @@ async function start() {
     onError: () => {},
   });
   const http = createServer();
-  const server = createSocketServer(http, { realtime, authenticate: (token) => (token ? { userId: token } : null), onError: () => {} });
+  const server = createSocketServer(http, {
+    realtime,
+    authenticate: (token) => (token ? { userId: token } : null),
+    onError: () => {},
+  });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   cleanups.push(async () => {
     await server.close();
@@ -46,7 +54,12 @@ async function start() {
 }
 
 async function connect(url: string, token: string): Promise<NativeSocket> {
-  const socket: NativeSocket = io(url, { forceNew: true, transports: ['websocket'], reconnection: false, auth: { token } });
+  const socket: NativeSocket = io(url, {
+    forceNew: true,
+    transports: ['websocket'],
+    reconnection: false,
+    auth: { token },
+  });
   cleanups.push(() => void socket.disconnect());
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -55,7 +68,10 @@ async function connect(url: string, token: string): Promise<NativeSocket> {
   return socket;
 }
 
-function record<E extends keyof SocketServerToClientEvents>(socket: NativeSocket, event: E): Parameters<SocketServerToClientEvents[E]>[0][] {
+function record<E extends keyof SocketServerToClientEvents>(
+  socket: NativeSocket,
+  event: E,
+): Parameters<SocketServerToClientEvents[E]>[0][] {
   const seen: Parameters<SocketServerToClientEvents[E]>[0][] = [];
   socket.on(event, ((value: Parameters<SocketServerToClientEvents[E]>[0]) => seen.push(value)) as never);
   return seen;
@@ -84,13 +100,25 @@ describe('native typing is admitted like a protocol signal', () => {
     const refusals = record(mallory, 'realtime_error');
     for (const socket of [mallory, bob, carol]) await join(socket, 'room');
     watcher.send({ type: 'subscribe', channel: 'room' });
-    await vi.waitFor(() => expect(watcher.frames).toContainEqual({ type: 'subscribed', channel: 'room', seq: 0, epoch: expect.any(String) }), WAIT);
-    const typingSignals = () => watcher.frames.filter((frame) => frame.type === 'signal' && frame.event === TYPING_EVENT);
+    await vi.waitFor(
+      () =>
+        expect(watcher.frames).toContainEqual({
+          type: 'subscribed',
+          channel: 'room',
+          seq: 0,
+          epoch: expect.any(String),
+        }),
+      WAIT,
+    );
+    const typingSignals = () =>
+      watcher.frames.filter((frame) => frame.type === 'signal' && frame.event === TYPING_EVENT);
 
     const started = performance.now();
     for (let n = 0; n < FLOOD; n += 1) mallory.emit('typing', { channel: 'room', typing: n % 2 === 0 });
     // Answered after every typing before it went through the same queue (refused or not, it is an answer).
-    const marker = await mallory.timeout(20_000).emitWithAck('publish', { channel: 'room', event: 'marker', data: null });
+    const marker = await mallory
+      .timeout(20_000)
+      .emitWithAck('publish', { channel: 'room', event: 'marker', data: null });
     await sleep(200);
     const elapsedSeconds = (performance.now() - started) / 1000;
 
@@ -104,20 +132,40 @@ describe('native typing is admitted like a protocol signal', () => {
     expect(marker).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     // One admission for both kinds of subscriber: protocol subscribers see the same typing signals.
     expect(typingSignals()).toHaveLength(delivered);
-    expect(typingSignals()[0]).toEqual({ type: 'signal', channel: 'room', event: TYPING_EVENT, data: { typing: true }, from: 'mallory' });
+    expect(typingSignals()[0]).toEqual({
+      type: 'signal',
+      channel: 'room',
+      event: TYPING_EVENT,
+      data: { typing: true },
+      from: 'mallory',
+    });
 
     // The flooder is told, typed, with when to retry, but not once per emit.
     expect(refusals.length).toBeGreaterThanOrEqual(1);
     expect(refusals.length).toBeLessThan(100);
-    expect(refusals[0]).toEqual({ code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number), channel: 'room' });
+    expect(refusals[0]).toEqual({
+      code: 'rate_limited',
+      message: expect.any(String),
+      retryAfterMs: expect.any(Number),
+      channel: 'room',
+    });
     expect(events.filter((event) => event.type === 'limit').length).toBeGreaterThan(FLOOD - bound - 1);
 
     // A well-behaved typist is relayed at once, to native and protocol subscribers alike.
     bobTyping.length = 0;
     const before = typingSignals().length;
     carol.emit('typing', { channel: 'room', typing: true });
-    await vi.waitFor(() => expect(bobTyping).toEqual([{ channel: 'room', userId: 'carol', typing: true } satisfies SocketTypingEvent]), WAIT);
-    await vi.waitFor(() => expect(typingSignals().slice(before)).toEqual([expect.objectContaining({ from: 'carol', data: { typing: true } })]), WAIT);
+    await vi.waitFor(
+      () => expect(bobTyping).toEqual([{ channel: 'room', userId: 'carol', typing: true } satisfies SocketTypingEvent]),
+      WAIT,
+    );
+    await vi.waitFor(
+      () =>
+        expect(typingSignals().slice(before)).toEqual([
+          expect.objectContaining({ from: 'carol', data: { typing: true } }),
+        ]),
+      WAIT,
+    );
   });
 });
 
@@ -137,27 +185,54 @@ describe('channels named after Object.prototype members are ordinary channels', 
     for (const name of NAMES) {
       // Over the protocol: subscribed, then each message as an 'rk' frame, never as a native 'message' event.
       client.send({ type: 'subscribe', channel: name });
-      await vi.waitFor(() => expect(client.frames).toContainEqual({ type: 'subscribed', channel: name, seq: 0, epoch: expect.any(String) }), WAIT);
+      await vi.waitFor(
+        () =>
+          expect(client.frames).toContainEqual({
+            type: 'subscribed',
+            channel: name,
+            seq: 0,
+            epoch: expect.any(String),
+          }),
+        WAIT,
+      );
       // Natively: join, message, typing from another member, leave.
       expect(await join(bob, name)).toBe(0);
       expect(await join(carol, name)).toBe(0);
       await server.publish(name, 'chat', `to ${name}`);
-      await vi.waitFor(() => expect(client.frames).toContainEqual(expect.objectContaining({ type: 'message', channel: name, seq: 1, data: `to ${name}` })), WAIT);
+      await vi.waitFor(
+        () =>
+          expect(client.frames).toContainEqual(
+            expect.objectContaining({ type: 'message', channel: name, seq: 1, data: `to ${name}` }),
+          ),
+        WAIT,
+      );
       await vi.waitFor(() => expect(bobMessages.filter((message) => message.channel === name)).toHaveLength(1), WAIT);
-      expect(bobMessages.find((message) => message.channel === name)).toMatchObject({ seq: 1, event: 'chat', data: `to ${name}` });
+      expect(bobMessages.find((message) => message.channel === name)).toMatchObject({
+        seq: 1,
+        event: 'chat',
+        data: `to ${name}`,
+      });
       carol.emit('typing', { channel: name, typing: true });
       await vi.waitFor(() => expect(bobTyping).toContainEqual({ channel: name, userId: 'carol', typing: true }), WAIT);
       await expect(bob.timeout(5000).emitWithAck('leave', name)).resolves.toEqual({ ok: true });
       await server.publish(name, 'chat', 'after leave');
-      await vi.waitFor(() => expect(client.frames).toContainEqual(expect.objectContaining({ type: 'message', channel: name, seq: 2 })), WAIT);
-      expect(bobMessages.filter((message) => message.channel === name), name).toHaveLength(1);
+      await vi.waitFor(
+        () => expect(client.frames).toContainEqual(expect.objectContaining({ type: 'message', channel: name, seq: 2 })),
+        WAIT,
+      );
+      expect(
+        bobMessages.filter((message) => message.channel === name),
+        name,
+      ).toHaveLength(1);
       expect(annNative, name).toEqual([]);
     }
     await sleep(100);
     // Each channel's messages once, on the right path.
     expect(bobMessages.map((message) => message.channel)).toEqual(NAMES);
     const rkMessages = client.frames.filter((frame) => frame.type === 'message');
-    expect(rkMessages.map((frame) => frame.type === 'message' && `${frame.channel}:${frame.seq}`)).toEqual(NAMES.flatMap((name) => [`${name}:1`, `${name}:2`]));
+    expect(rkMessages.map((frame) => frame.type === 'message' && `${frame.channel}:${frame.seq}`)).toEqual(
+      NAMES.flatMap((name) => [`${name}:1`, `${name}:2`]),
+    );
 
     // Still serving an ordinary channel afterwards.
     await join(bob, 'room');

@@ -100,12 +100,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const realtime = await createRealtime({ redis: false, onError, ...options.realtime });
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/api/realtime') return void serveFetch(req, res, (request) => (request.method === 'POST' ? channels.POST(request) : channels.GET(request)));
-    if (path === '/api/live') return void serveFetch(req, res, (request) => (request.method === 'POST' ? sse.POST(request) : sse.GET(request)));
+    if (path === '/api/realtime')
+      return void serveFetch(req, res, (request) =>
+        request.method === 'POST' ? channels.POST(request) : channels.GET(request),
+      );
+    if (path === '/api/live')
+      return void serveFetch(req, res, (request) => (request.method === 'POST' ? sse.POST(request) : sse.GET(request)));
     if (path === '/api/messages') return void serveFetch(req, res, (request) => poll.GET(request));
     res.writeHead(404).end();
   });
-  const ws = createWebSocketEndpoint({ server, path: '/realtime', realtime, authenticate: options.authenticateToken, pingIntervalMs: false, onError });
+  const ws = createWebSocketEndpoint({
+    server,
+    path: '/realtime',
+    realtime,
+    authenticate: options.authenticateToken,
+    pingIntervalMs: false,
+    onError,
+  });
   const channels = createChannelEndpoint({
     realtime,
     authenticate: options.authenticateRequest,
@@ -113,7 +124,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     polling: { waitMs: 2000, ...options.polling },
     onError,
   });
-  const sse = createSSEEndpoint({ realtime, authenticate: options.authenticateRequest, heartbeatMs: false, retryMs: 60_000, onError });
+  const sse = createSSEEndpoint({
+    realtime,
+    authenticate: options.authenticateRequest,
+    heartbeatMs: false,
+    retryMs: 60_000,
+    onError,
+  });
   const poll = createPollHandler({ realtime, authenticate: options.authenticateRequest, onError });
   const socketServer = createSocketServer(server, {
     realtime,
@@ -134,6 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** The messages the stack's memory broker keeps for `channel`. */
-export const storedMessages = (stack: Stack, channel: string): readonly HubMessage[] => (stack.realtime.broker as unknown as MemoryBroker).messages(channel);
+export const storedMessages = (stack: Stack, channel: string): readonly HubMessage[] =>
+  (stack.realtime.broker as unknown as MemoryBroker).messages(channel);
 /** How many channel logs the stack's memory broker holds. */
 export const logsOf = (stack: Stack): number => (stack.realtime.broker as unknown as MemoryBroker).logs;

@@ -12,7 +12,11 @@ describe('onEvent reports each publish and each refusal once, with its transport
   it('over WebSocket, SSE + POST, long polling, Socket.io and the plain SSE endpoint', async () => {
     const events: ServerEvent[] = [];
     const stack = await startStack({
-      realtime: { rateLimit: false, schemas: { chat: z.object({ text: z.string() }) }, onEvent: (event) => events.push(event) },
+      realtime: {
+        rateLimit: false,
+        schemas: { chat: z.object({ text: z.string() }) },
+        onEvent: (event) => events.push(event),
+      },
       authenticateToken: userFromToken,
       authenticateRequest: userFromHeader,
     });
@@ -24,23 +28,79 @@ describe('onEvent reports each publish and each refusal once, with its transport
     ];
     for (const client of clients) {
       // One good publish, the same publish again (its cid: stored once), one the schema refuses.
-      await client.send({ type: 'publish', channel: 'room', event: 'chat', data: { text: 'hi' }, cid: `${client.name}-1` });
-      await client.send({ type: 'publish', channel: 'room', event: 'chat', data: { text: 'hi' }, cid: `${client.name}-1` });
-      await client.send({ type: 'publish', channel: 'room', event: 'chat', data: { text: 42 }, cid: `${client.name}-2` });
+      await client.send({
+        type: 'publish',
+        channel: 'room',
+        event: 'chat',
+        data: { text: 'hi' },
+        cid: `${client.name}-1`,
+      });
+      await client.send({
+        type: 'publish',
+        channel: 'room',
+        event: 'chat',
+        data: { text: 'hi' },
+        cid: `${client.name}-1`,
+      });
+      await client.send({
+        type: 'publish',
+        channel: 'room',
+        event: 'chat',
+        data: { text: 42 },
+        cid: `${client.name}-2`,
+      });
     }
-    await until(() => expect(clients.every((client) => client.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack').length === 3)).toBe(true));
-    expect((await livePublish(stack, { channel: 'room', event: 'chat', data: { text: 'hi' }, cid: 'live-1' }, '', { 'x-user': 'live-user' })).status).toBe(200);
-    expect((await livePublish(stack, { channel: 'room', event: 'chat', data: { text: 'hi' }, cid: 'live-1' }, '', { 'x-user': 'live-user' })).status).toBe(200);
-    expect((await livePublish(stack, { channel: 'room', event: 'chat', data: { text: 7 } }, '', { 'x-user': 'live-user' })).status).toBe(422);
+    await until(() =>
+      expect(
+        clients.every(
+          (client) => client.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack').length === 3,
+        ),
+      ).toBe(true),
+    );
+    expect(
+      (
+        await livePublish(stack, { channel: 'room', event: 'chat', data: { text: 'hi' }, cid: 'live-1' }, '', {
+          'x-user': 'live-user',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await livePublish(stack, { channel: 'room', event: 'chat', data: { text: 'hi' }, cid: 'live-1' }, '', {
+          'x-user': 'live-user',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await livePublish(stack, { channel: 'room', event: 'chat', data: { text: 7 } }, '', { 'x-user': 'live-user' }))
+        .status,
+    ).toBe(422);
     await stack.realtime.publish('room', 'chat', { text: 'from the server' });
 
-    const publishes = events.flatMap((event) => (event.type === 'publish' ? [`${event.transport}:${String(event.userId)}`] : []));
-    const refusals = events.flatMap((event) => (event.type === 'refused' ? [`${event.transport}:${event.code}:${String(event.userId)}`] : []));
+    const publishes = events.flatMap((event) =>
+      event.type === 'publish' ? [`${event.transport}:${String(event.userId)}`] : [],
+    );
+    const refusals = events.flatMap((event) =>
+      event.type === 'refused' ? [`${event.transport}:${event.code}:${String(event.userId)}`] : [],
+    );
     expect(publishes.sort()).toEqual(
-      ['websocket:ws-user', 'sse:sse-user', 'polling:poll-user', 'socket.io:io-user', 'http:live-user', 'server:undefined'].sort(),
+      [
+        'websocket:ws-user',
+        'sse:sse-user',
+        'polling:poll-user',
+        'socket.io:io-user',
+        'http:live-user',
+        'server:undefined',
+      ].sort(),
     );
     expect(refusals.sort()).toEqual(
-      ['websocket:invalid_payload:ws-user', 'sse:invalid_payload:sse-user', 'polling:invalid_payload:poll-user', 'socket.io:invalid_payload:io-user', 'http:invalid_payload:live-user'].sort(),
+      [
+        'websocket:invalid_payload:ws-user',
+        'sse:invalid_payload:sse-user',
+        'polling:invalid_payload:poll-user',
+        'socket.io:invalid_payload:io-user',
+        'http:invalid_payload:live-user',
+      ].sort(),
     );
   });
 });

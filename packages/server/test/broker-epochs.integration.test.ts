@@ -83,7 +83,8 @@ describe.each(factories)('ChannelBroker epochs and reads: $name', (factory) => {
     const broker = factory.create();
     const channel = uniqueChannel();
     for (let i = 1; i <= 10; i += 1) await broker.publish(channel, { event: 'e', data: i });
-    const seqs = async (query: Parameters<ChannelBroker['history']>[1]) => (await broker.history(channel, query)).messages.map((m) => m.seq);
+    const seqs = async (query: Parameters<ChannelBroker['history']>[1]) =>
+      (await broker.history(channel, query)).messages.map((m) => m.seq);
     expect(await seqs({ limit: 3 })).toEqual([8, 9, 10]);
     expect(await seqs({ before: 8, limit: 3 })).toEqual([5, 6, 7]);
     expect(await seqs({ before: 3, limit: 5 })).toEqual([1, 2]);
@@ -120,12 +121,18 @@ describe.each(factories)('ChannelBroker epochs and reads: $name', (factory) => {
       return name;
     };
     const other = broker.exclusive(uniqueChannel(), task('other', 5));
-    const results = await Promise.all([broker.exclusive(channel, task('a', 30)), broker.exclusive(channel, task('b', 5)), other]);
+    const results = await Promise.all([
+      broker.exclusive(channel, task('a', 30)),
+      broker.exclusive(channel, task('b', 5)),
+      other,
+    ]);
     expect(results).toEqual(['a', 'b', 'other']);
     expect(log.indexOf('b start')).toBeGreaterThan(log.indexOf('a end'));
     expect(log.indexOf('other start')).toBeLessThan(log.indexOf('a end'));
     // A failing task releases the turn.
-    await expect(broker.exclusive(channel, async () => Promise.reject(new Error('rule failed')))).rejects.toThrow('rule failed');
+    await expect(broker.exclusive(channel, async () => Promise.reject(new Error('rule failed')))).rejects.toThrow(
+      'rule failed',
+    );
     await expect(broker.exclusive(channel, async () => 'after')).resolves.toBe('after');
   });
 });
@@ -168,7 +175,10 @@ describe('createRedisBroker: turns and epochs across instances', () => {
     const client = new Redis(redisServer.current.url);
     await client.del(`rk:{${channel}}:seq`);
     client.disconnect();
-    await expect(broker.publish(channel, { event: 'e', data: 'again' })).resolves.toMatchObject({ seq: 1, fresh: true });
+    await expect(broker.publish(channel, { event: 'e', data: 'again' })).resolves.toMatchObject({
+      seq: 1,
+      fresh: true,
+    });
     const after = await broker.history(channel, 0);
     expect(after.epoch).not.toBe(epoch);
     expect(after.messages.map((message) => message.data)).toEqual(['again']);

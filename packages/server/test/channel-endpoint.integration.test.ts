@@ -54,7 +54,9 @@ function adapt(req: IncomingMessage, res: ServerResponse, endpoint: ChannelEndpo
     streamsOpened += 1;
     res.once('close', () => streams.delete(res));
   }
-  return serveFetch(req, res, (request) => (request.method === 'POST' ? endpoint.POST(request) : endpoint.GET(request)));
+  return serveFetch(req, res, (request) =>
+    request.method === 'POST' ? endpoint.POST(request) : endpoint.GET(request),
+  );
 }
 
 function clientFor(url: string) {
@@ -137,7 +139,9 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     }
     await Promise.all(publishes);
     await vi.waitFor(() => expect(seen).toHaveLength(1000), WAIT);
-    console.log(`[sse+post chaos] published 1000, stored ${hub.broker.head('load')}, received ${seen.length} (${new Set(seen.map((m) => m.seq)).size} distinct), 20 restarts`);
+    console.log(
+      `[sse+post chaos] published 1000, stored ${hub.broker.head('load')}, received ${seen.length} (${new Set(seen.map((m) => m.seq)).size} distinct), 20 restarts`,
+    );
     expect(seen.map((m) => m.data)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(hub.broker.head('load')).toBe(1000);
     // Both clients reconnected after each of the 20 restarts.
@@ -151,7 +155,11 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     collect(client, 'room');
     await vi.waitFor(() => expect(endpoint.sessions).toBe(1), WAIT);
     const json = { 'content-type': 'application/json' };
-    const unknown = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': 'nope' }, body: '{}' });
+    const unknown = await fetch(url, {
+      method: 'POST',
+      headers: { ...json, 'x-realtime-session': 'nope' },
+      body: '{}',
+    });
     expect(unknown.status).toBe(410);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('session_gone');
     // A real session token: read welcome from a second stream.
@@ -161,16 +169,34 @@ describe('createChannelEndpoint + sseTransport over real HTTP', () => {
     while (!text.includes('\n\n')) text += (await reader.read()).value ?? '';
     const welcome = JSON.parse(/data: (.*)/.exec(text)![1]!) as { connectionId: string; session: string };
     // The connection id (which audit logs show) is not the secret a POST must carry.
-    const byId = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.connectionId }, body: '{"type":"ping","t":1}' });
+    const byId = await fetch(url, {
+      method: 'POST',
+      headers: { ...json, 'x-realtime-session': welcome.connectionId },
+      body: '{"type":"ping","t":1}',
+    });
     expect(byId.status).toBe(410);
     // A body that is not declared JSON (what a cross-site form can send) is refused before it is read.
-    const plain = await fetch(url, { method: 'POST', headers: { 'x-realtime-session': welcome.session }, body: '{"type":"ping","t":1}' });
+    const plain = await fetch(url, {
+      method: 'POST',
+      headers: { 'x-realtime-session': welcome.session },
+      body: '{"type":"ping","t":1}',
+    });
     expect(plain.status).toBe(415);
-    expect(await plain.json()).toEqual({ error: { code: 'bad_frame', message: expect.stringContaining('application/json') } });
-    const bad = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.session }, body: '{not json' });
+    expect(await plain.json()).toEqual({
+      error: { code: 'bad_frame', message: expect.stringContaining('application/json') },
+    });
+    const bad = await fetch(url, {
+      method: 'POST',
+      headers: { ...json, 'x-realtime-session': welcome.session },
+      body: '{not json',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: { code: 'bad_frame', message: expect.any(String) } });
-    const good = await fetch(url, { method: 'POST', headers: { ...json, 'x-realtime-session': welcome.session }, body: JSON.stringify({ type: 'ping', t: 7 }) });
+    const good = await fetch(url, {
+      method: 'POST',
+      headers: { ...json, 'x-realtime-session': welcome.session },
+      body: JSON.stringify({ type: 'ping', t: 7 }),
+    });
     expect(good.status).toBe(204);
     while (!text.includes('"pong"')) text += (await reader.read()).value ?? '';
     await reader.cancel();
@@ -223,7 +249,12 @@ describe('createChannelEndpoint: close()', () => {
     await start(createChannelEndpoint({ hub, heartbeatMs: false }), port);
     const settled = await Promise.all(receipts);
     expect(settled.map((receipt) => receipt.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    expect(hub.broker.messages('orders').map((message) => message.data)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    await vi.waitFor(() => expect(seen.map((message) => message.data)).toEqual(Array.from({ length: 40 }, (_, i) => i)), WAIT);
+    expect(hub.broker.messages('orders').map((message) => message.data)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    await vi.waitFor(
+      () => expect(seen.map((message) => message.data)).toEqual(Array.from({ length: 40 }, (_, i) => i)),
+      WAIT,
+    );
   });
 });

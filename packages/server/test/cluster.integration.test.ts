@@ -15,12 +15,23 @@ afterEach(cleanup);
 
 async function instance(options: RealtimeOptions = {}, heartbeatMs = 1000) {
   const broker = createRedisBroker({ redis: redisServer.current.url, heartbeatMs });
-  const realtime = await createRealtime({ broker, redis: redisServer.current.url, rateLimit: false, subscribeLimit: false, onError: () => {}, ...options });
+  const realtime = await createRealtime({
+    broker,
+    redis: redisServer.current.url,
+    rateLimit: false,
+    subscribeLimit: false,
+    onError: () => {},
+    ...options,
+  });
   onCleanup(async () => {
     await realtime.close();
     await broker.close();
   });
-  const running = await startEndpoint({ realtime, onError: () => {}, authenticate: (token) => (token ? { userId: token } : null) });
+  const running = await startEndpoint({
+    realtime,
+    onError: () => {},
+    authenticate: (token) => (token ? { userId: token } : null),
+  });
   return { realtime, broker, ...running };
 }
 
@@ -38,17 +49,38 @@ describe('presence, signals and occupancy across instances', () => {
     const adaRoom = ada.client.channel('room');
     const entered = Date.now();
     adaRoom.presence.enter({ name: 'Ada' });
-    await vi.waitFor(() => expect(bobRoom.presence.members().map((member) => member.userId).sort()).toEqual(['ada', 'bob']), { timeout: 1000, interval: 5 });
+    await vi.waitFor(
+      () =>
+        expect(
+          bobRoom.presence
+            .members()
+            .map((member) => member.userId)
+            .sort(),
+        ).toEqual(['ada', 'bob']),
+      { timeout: 1000, interval: 5 },
+    );
     const seenIn = Date.now() - entered;
-    expect(bobRoom.presence.members().find((member) => member.userId === 'ada')).toMatchObject({ data: { name: 'Ada' }, connections: 1 });
+    expect(bobRoom.presence.members().find((member) => member.userId === 'ada')).toMatchObject({
+      data: { name: 'Ada' },
+      connections: 1,
+    });
     // Ada's second tab, on B: still one member, with two connections.
     const adaTab = user(b.url, 'ada');
     adaTab.client.channel('room').presence.enter({ name: 'Ada' });
-    await vi.waitFor(() => expect(bobRoom.presence.members().find((member) => member.userId === 'ada')?.connections).toBe(2), WAIT);
-    await vi.waitFor(() => expect(adaRoom.presence.members().find((member) => member.userId === 'ada')?.connections).toBe(2), WAIT);
+    await vi.waitFor(
+      () => expect(bobRoom.presence.members().find((member) => member.userId === 'ada')?.connections).toBe(2),
+      WAIT,
+    );
+    await vi.waitFor(
+      () => expect(adaRoom.presence.members().find((member) => member.userId === 'ada')?.connections).toBe(2),
+      WAIT,
+    );
     adaTab.client.close();
     adaRoom.presence.leave();
-    await vi.waitFor(() => expect(bobRoom.presence.members().map((member) => member.userId)).toEqual(['bob']), { timeout: 5000, interval: 10 });
+    await vi.waitFor(() => expect(bobRoom.presence.members().map((member) => member.userId)).toEqual(['bob']), {
+      timeout: 5000,
+      interval: 10,
+    });
     console.log(`[cluster] a member on A was seen on B after ${seenIn} ms`);
   });
 
@@ -61,7 +93,13 @@ describe('presence, signals and occupancy across instances', () => {
     const echoed: unknown[] = [];
     bob.client.channel('room').onSignal('cursor', (signal) => heard.push({ from: signal.from, data: signal.data }));
     ada.client.channel('room').onSignal('cursor', (signal) => echoed.push(signal));
-    await vi.waitFor(() => expect(bob.client.channel('room').getSnapshot().subscribed && ada.client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          bob.client.channel('room').getSnapshot().subscribed && ada.client.channel('room').getSnapshot().subscribed,
+        ).toBe(true),
+      WAIT,
+    );
     // Wait until A knows B follows the channel (its broker subscription is on).
     await new Promise((resolve) => setTimeout(resolve, 100));
     ada.client.channel('room').signal('cursor', { x: 1 });
@@ -96,11 +134,23 @@ describe('presence, signals and occupancy across instances', () => {
     const watcher = user(survivor.url, 'watcher');
     const room = watcher.client.channel('room');
     room.presence.enter({});
-    await vi.waitFor(() => expect(room.presence.members().map((member) => member.userId).sort()).toEqual(['ghost', 'watcher']), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          room.presence
+            .members()
+            .map((member) => member.userId)
+            .sort(),
+        ).toEqual(['ghost', 'watcher']),
+      WAIT,
+    );
     await victim.kill();
     const killed = Date.now();
     ghost.close();
-    await vi.waitFor(() => expect(room.presence.members().map((member) => member.userId)).toEqual(['watcher']), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(room.presence.members().map((member) => member.userId)).toEqual(['watcher']), {
+      timeout: 30_000,
+      interval: 100,
+    });
     const after = Date.now() - killed;
     console.log(`[cluster] a SIGKILLed instance's member was dropped after ${after} ms (default heartbeat 5 s)`);
     expect(after).toBeLessThan(30_000);
@@ -123,7 +173,9 @@ describe('beforePublish: the server rule, serial per channel across instances', 
     const bidders = [user(a.url, 'ann'), user(b.url, 'ben'), user(a.url, 'cat')];
     const outcomes: { winners: string[]; refusals: RealtimeError[] }[] = [];
     for (let round = 1; round <= 50; round += 1) {
-      const results = await Promise.allSettled(bidders.map((bidder) => bidder.client.channel('auction').publish('bid', { amount: round })));
+      const results = await Promise.allSettled(
+        bidders.map((bidder) => bidder.client.channel('auction').publish('bid', { amount: round })),
+      );
       const winners: string[] = [];
       const refusals: RealtimeError[] = [];
       results.forEach((result, index) => {
@@ -140,9 +192,13 @@ describe('beforePublish: the server rule, serial per channel across instances', 
       ]);
     }
     const stored = await a.realtime.history('auction', { limit: 100 });
-    expect(stored.messages.map((message) => (message.data as { amount: number }).amount)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(stored.messages.map((message) => (message.data as { amount: number }).amount)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     // Stamped by the server: the bidder is who published, whatever the client sent.
-    expect(stored.messages.every((message) => (message.data as { bidder?: string }).bidder === message.from)).toBe(true);
+    expect(stored.messages.every((message) => (message.data as { bidder?: string }).bidder === message.from)).toBe(
+      true,
+    );
   });
 
   it('a throwing rule refuses with server_error, reports it, and the connection goes on', async () => {

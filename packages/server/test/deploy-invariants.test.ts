@@ -10,8 +10,16 @@ const got = (n: number, seq: number, epoch = 'e1'): ReaderEvent => ({
   epoch,
   message: { channel: 'c', id: `m${seq}`, seq, event: 'm', data: n, cid: `w-${n}`, at: 0 } as ChannelMessage,
 });
-const reset = (from: number): ReaderEvent => ({ kind: 'gap', epoch: 'e2', gap: { channel: 'c', from, to: Number.POSITIVE_INFINITY, reason: 'reset' } });
-const trimmed = (from: number, to: number, epoch = 'e1'): ReaderEvent => ({ kind: 'gap', epoch, gap: { channel: 'c', from, to, reason: 'trimmed' } });
+const reset = (from: number): ReaderEvent => ({
+  kind: 'gap',
+  epoch: 'e2',
+  gap: { channel: 'c', from, to: Number.POSITIVE_INFINITY, reason: 'reset' },
+});
+const trimmed = (from: number, to: number, epoch = 'e1'): ReaderEvent => ({
+  kind: 'gap',
+  epoch,
+  gap: { channel: 'c', from, to, reason: 'trimmed' },
+});
 
 describe('checkReader', () => {
   it('passes a complete, ordered log', () => {
@@ -39,6 +47,8 @@ describe('checkReader', () => {
     expect(checkReader('r', acks, [got(0, 1), trimmed(2, 2), reset(3), got(3, 1, 'e2')]).problems).toEqual([
       expect.stringContaining('never got w#4'),
     ]);
-    expect(checkReader('r', acks, [got(0, 1), trimmed(2, 2), reset(3), got(3, 1, 'e2'), trimmed(2, 2, 'e2')]).problems).toEqual([]);
+    expect(
+      checkReader('r', acks, [got(0, 1), trimmed(2, 2), reset(3), got(3, 1, 'e2'), trimmed(2, 2, 'e2')]).problems,
+    ).toEqual([]);
   });
 });

@@ -32,7 +32,10 @@ interface Fleet {
 async function startFleet(count: number, mode: BalancerMode, env: InstanceEnv): Promise<Fleet> {
   const instances = await Promise.all(Array.from({ length: count }, () => startInstance(env)));
   cleanups.push(() => Promise.all(instances.map((instance) => instance.kill())));
-  const balancer = await startBalancer(mode, instances.map((instance) => instance.port));
+  const balancer = await startBalancer(
+    mode,
+    instances.map((instance) => instance.port),
+  );
   cleanups.push(() => balancer.close());
   return { instances, balancer };
 }
@@ -83,24 +86,42 @@ async function settleLane(lane: Lane, timeoutMs = 20_000): Promise<void> {
   const owed = () => {
     const newest = lane.acks.at(-1)?.epoch;
     const due = new Set(lane.acks.filter((ack) => ack.epoch === newest).map((ack) => ack.cid));
-    return [lane.reader, ...lane.writers].every((client) => [...due].every((cid) => client.received.some((message) => message.cid === cid)));
+    return [lane.reader, ...lane.writers].every((client) =>
+      [...due].every((cid) => client.received.some((message) => message.cid === cid)),
+    );
   };
   while (!owed() && Date.now() < deadline) await sleep(50);
 }
 
 /** Waits until every client of every lane shows exactly the members `present(lane)`; resolves with how long it took. */
-async function presenceConverges(lanes: readonly Lane[], within: number, present = (lane: Lane) => [...lane.writers, lane.reader]): Promise<number> {
+async function presenceConverges(
+  lanes: readonly Lane[],
+  within: number,
+  present = (lane: Lane) => [...lane.writers, lane.reader],
+): Promise<number> {
   const started = Date.now();
   const matches = () =>
     lanes.every((lane) => {
       const clients = [...lane.writers, lane.reader];
       const truth = new Set(present(lane).map((client) => client.name));
-      return presenceMatches(clients.map((client) => client.client.channel(lane.channel).presence.members()), truth);
+      return presenceMatches(
+        clients.map((client) => client.client.channel(lane.channel).presence.members()),
+        truth,
+      );
     });
   while (!matches()) {
     if (Date.now() - started > within) {
       const views = lanes.map((lane) =>
-        [...lane.writers, lane.reader].map((client) => `${client.name}: ${client.client.channel(lane.channel).presence.members().map((m) => m.userId).join(',')}`).join(' | '),
+        [...lane.writers, lane.reader]
+          .map(
+            (client) =>
+              `${client.name}: ${client.client
+                .channel(lane.channel)
+                .presence.members()
+                .map((m) => m.userId)
+                .join(',')}`,
+          )
+          .join(' | '),
       );
       throw new Error(`presence did not converge within ${within} ms:\n${views.join('\n')}`);
     }
@@ -119,24 +140,42 @@ async function runShape(shape: string, fleet: Fleet, chaos: (lanes: Lane[]) => P
   await Promise.all(lanes.map((lane) => settleLane(lane)));
   const presenceMs = await presenceConverges(lanes, CONVERGE_MS + 8000).catch((error: unknown) => {
     // What the servers said is the first thing to read when presence did not converge.
-    for (const instance of fleet.instances) console.error(`[matrix] instance ${instance.port} stderr:\n${instance.stderr.slice(-4000)}`);
+    for (const instance of fleet.instances)
+      console.error(`[matrix] instance ${instance.port} stderr:\n${instance.stderr.slice(-4000)}`);
     throw error;
   });
   const problems: string[] = [];
   for (const lane of lanes) {
     problems.push(...lane.refusals.map((refusal) => `${lane.kind}: refused ${refusal}`));
-    if (lane.acks.length !== 2 * MESSAGES_PER_WRITER) problems.push(`${lane.kind}: ${lane.acks.length} acked of ${2 * MESSAGES_PER_WRITER}`);
+    if (lane.acks.length !== 2 * MESSAGES_PER_WRITER)
+      problems.push(`${lane.kind}: ${lane.acks.length} acked of ${2 * MESSAGES_PER_WRITER}`);
     const reports = [lane.reader, ...lane.writers].map((client) => checkReader(client.name, lane.acks, client.events));
     for (const report of reports) problems.push(...report.problems);
     if (process.env.MATRIX_DEBUG && reports.some((report) => report.problems.length > 0)) {
       for (const client of [lane.reader, ...lane.writers]) {
-        console.log(client.name, client.events.map((event) => (event.kind === 'gap' ? `GAP(${event.gap.reason} ${event.gap.from})` : `${event.message.seq}@${String(event.epoch).slice(0, 4)}:${String(event.message.cid).replace(/^.*-(w\d)-.*-(\d+)$/, '$1.$2')}`)).join(' '));
+        console.log(
+          client.name,
+          client.events
+            .map((event) =>
+              event.kind === 'gap'
+                ? `GAP(${event.gap.reason} ${event.gap.from})`
+                : `${event.message.seq}@${String(event.epoch).slice(0, 4)}:${String(event.message.cid).replace(/^.*-(w\d)-.*-(\d+)$/, '$1.$2')}`,
+            )
+            .join(' '),
+        );
       }
     }
     const epochs = new Set(lane.acks.map((ack) => ack.epoch)).size;
     const clients = [lane.reader, ...lane.writers];
-    const line = reports.map((report, index) => `${report.delivered} delivered, ${report.gaps} gaps, ${report.resets} resets, ${report.excused} excused, ${clients[index]!.sessions()} sessions`).join(' / ');
-    console.log(`[matrix] ${shape} ${lane.kind}: acked ${lane.acks.length} in ${epochs} epoch(s); ${line}; presence converged in ${presenceMs} ms`);
+    const line = reports
+      .map(
+        (report, index) =>
+          `${report.delivered} delivered, ${report.gaps} gaps, ${report.resets} resets, ${report.excused} excused, ${clients[index]!.sessions()} sessions`,
+      )
+      .join(' / ');
+    console.log(
+      `[matrix] ${shape} ${lane.kind}: acked ${lane.acks.length} in ${epochs} epoch(s); ${line}; presence converged in ${presenceMs} ms`,
+    );
   }
   expect(problems.slice(0, 20)).toEqual([]);
   // A presence change now (every reader leaves, then comes back) shows everywhere within 2 s, cluster-wide.
@@ -179,25 +218,45 @@ describe('deployment matrix: every acked message once and in order (or a reporte
   }, 90_000);
 
   it('three instances over Redis behind a per-request round-robin balancer (no sticky sessions)', async () => {
-    const fleet = await startFleet(3, 'round-robin', { REDIS_URL: redisServer.current.url, CLUSTER_HEARTBEAT_MS: '1000' });
+    const fleet = await startFleet(3, 'round-robin', {
+      REDIS_URL: redisServer.current.url,
+      CLUSTER_HEARTBEAT_MS: '1000',
+    });
     await runShape('redis-round-robin', fleet, async () => {});
     // Every instance served requests: the sessions really were spread.
     for (const instance of fleet.instances) expect(fleet.balancer.counts.get(instance.port) ?? 0).toBeGreaterThan(10);
   }, 90_000);
 
   it('an instance SIGKILLed mid-run (three over Redis, round-robin): clients move on, nothing lost', async () => {
-    const fleet = await startFleet(3, 'round-robin', { REDIS_URL: redisServer.current.url, CLUSTER_HEARTBEAT_MS: '1000' });
+    const fleet = await startFleet(3, 'round-robin', {
+      REDIS_URL: redisServer.current.url,
+      CLUSTER_HEARTBEAT_MS: '1000',
+    });
     let died = 0;
     const ghosts: MatrixClient[] = [];
     await runShape('instance-kill', fleet, async (lanes) => {
       // A member connected straight to the instance that will die, who will never come back (its tab closed with it).
       for (const lane of lanes) {
-        const ghost = startMatrixClient('websocket', `127.0.0.1:${fleet.instances[1]!.port}`, `ghost-${lane.kind}`, lane.channel);
+        const ghost = startMatrixClient(
+          'websocket',
+          `127.0.0.1:${fleet.instances[1]!.port}`,
+          `ghost-${lane.kind}`,
+          lane.channel,
+        );
         cleanups.push(() => ghost.close());
         ghost.client.channel(lane.channel).presence.enter({ role: 'ghost' });
         ghosts.push(ghost);
       }
-      await waitFor(() => lanes.every((lane) => lane.reader.client.channel(lane.channel).presence.members().some((member) => member.userId.startsWith('ghost-'))), 5000);
+      await waitFor(
+        () =>
+          lanes.every((lane) =>
+            lane.reader.client
+              .channel(lane.channel)
+              .presence.members()
+              .some((member) => member.userId.startsWith('ghost-')),
+          ),
+        5000,
+      );
       await sleep(500);
       await fleet.instances[1]!.kill();
       died = Date.now();
@@ -205,7 +264,9 @@ describe('deployment matrix: every acked message once and in order (or a reporte
       fleet.balancer.setBackends([fleet.instances[0]!.port, fleet.instances[2]!.port]);
     });
     // runShape's last check saw the true set, without the ghosts: how long their instance's death took to show.
-    console.log(`[matrix] instance-kill: the dead instance's members were gone ${Date.now() - died} ms after the kill at most (heartbeat 1 s)`);
+    console.log(
+      `[matrix] instance-kill: the dead instance's members were gone ${Date.now() - died} ms after the kill at most (heartbeat 1 s)`,
+    );
   }, 90_000);
 
   it('Redis restarted without persistence mid-run (two instances): the logs start over, readers are told, presence comes back', async () => {
@@ -219,13 +280,18 @@ describe('deployment matrix: every acked message once and in order (or a reporte
   }, 90_000);
 
   it('streams cut every 2 s by maxDurationMs (two over Redis, round-robin): clients resume on any instance', async () => {
-    const fleet = await startFleet(2, 'round-robin', { REDIS_URL: redisServer.current.url, CLUSTER_HEARTBEAT_MS: '1000', MAX_DURATION_MS: '2000' });
+    const fleet = await startFleet(2, 'round-robin', {
+      REDIS_URL: redisServer.current.url,
+      CLUSTER_HEARTBEAT_MS: '1000',
+      MAX_DURATION_MS: '2000',
+    });
     const lanes = await runShape('stream-cut', fleet, async () => {
       await sleep(4500);
     });
     // The host really cut them: every streaming client started several sessions (polls are never longer anyway).
     for (const lane of lanes.filter((candidate) => candidate.kind !== 'polling')) {
-      for (const client of [lane.reader, ...lane.writers]) expect(client.sessions(), `${client.name} sessions`).toBeGreaterThanOrEqual(3);
+      for (const client of [lane.reader, ...lane.writers])
+        expect(client.sessions(), `${client.name} sessions`).toBeGreaterThanOrEqual(3);
     }
   }, 90_000);
 });

@@ -4,13 +4,25 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMemoryBroker, createRealtimeClient, isRealtimeError, type ChannelMessage, type RealtimeError } from '@realtime-kit/core';
+import {
+  createMemoryBroker,
+  createRealtimeClient,
+  isRealtimeError,
+  type ChannelMessage,
+  type RealtimeError,
+} from '@realtime-kit/core';
 import { encryptedTransport, isEncryptedEnvelope, openData } from '@realtime-kit/core/encryption';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { createChannelKeyHandler, createRealtime, deriveChannelKey, sealForChannel, type ServerEvent } from '../src/index.js';
+import {
+  createChannelKeyHandler,
+  createRealtime,
+  deriveChannelKey,
+  sealForChannel,
+  type ServerEvent,
+} from '../src/index.js';
 import { serveFetch } from './fetch-bridge.js';
 import { cleanup, FAST_BACKOFF, onCleanup, startEndpoint, WAIT } from './ws-helpers.js';
 
@@ -34,7 +46,11 @@ async function servers() {
     onEvent: (event) => events.push(event),
   });
   onCleanup(() => realtime.close());
-  const { url } = await startEndpoint({ realtime, authenticate: (token) => (token ? { userId: token } : null), onError: () => {} });
+  const { url } = await startEndpoint({
+    realtime,
+    authenticate: (token) => (token ? { userId: token } : null),
+    onError: () => {},
+  });
 
   const keys = createChannelKeyHandler({
     masterKey: MASTER,
@@ -61,7 +77,9 @@ async function servers() {
 /** A client of `userId` over encryptedTransport(websocketTransport), fetching keys from `keyUrl` as that user. */
 function join(url: string, keyUrl: string, userId: string, encrypted = true) {
   const socket = websocketTransport({ url, WebSocket, auth: () => userId, backoff: FAST_BACKOFF, heartbeat: false });
-  const transport = encrypted ? encryptedTransport(socket, { authEndpoint: keyUrl, headers: () => ({ authorization: `Bearer ${userId}` }) }) : socket;
+  const transport = encrypted
+    ? encryptedTransport(socket, { authEndpoint: keyUrl, headers: () => ({ authorization: `Bearer ${userId}` }) })
+    : socket;
   const client = createRealtimeClient({ transport });
   onCleanup(() => client.close());
   const received: ChannelMessage[] = [];
@@ -102,7 +120,9 @@ describe('encrypted channels over a WebSocket endpoint and a key endpoint', () =
     // The stored ciphertext opens with the channel key the endpoint hands out, and with nothing else.
     const key = await deriveChannelKey(MASTER, ROOM);
     expect(await openData(key, ROOM, 'message', stored[0]!.data)).toEqual(expected[0]);
-    await expect(openData(await deriveChannelKey(MASTER, `${ROOM}-2`), ROOM, 'message', stored[0]!.data)).rejects.toMatchObject({ code: 'decryption_failed' });
+    await expect(
+      openData(await deriveChannelKey(MASTER, `${ROOM}-2`), ROOM, 'message', stored[0]!.data),
+    ).rejects.toMatchObject({ code: 'decryption_failed' });
     // One key request per client (cached after that), each with the client's credentials.
     expect(keyRequests.sort()).toEqual(['Bearer ann', 'Bearer bob']);
   });
@@ -113,7 +133,13 @@ describe('encrypted channels over a WebSocket endpoint and a key endpoint', () =
     const bob = join(url, keyUrl, 'bob');
     await subscribed(ann, bob);
     ann.room.presence.enter({ name: 'Ann' });
-    await vi.waitFor(() => expect(bob.room.presence.members()).toEqual([expect.objectContaining({ userId: 'ann', data: { name: 'Ann' } })]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(bob.room.presence.members()).toEqual([
+          expect.objectContaining({ userId: 'ann', data: { name: 'Ann' } }),
+        ]),
+      WAIT,
+    );
     const members = realtime.hub.presence(ROOM);
     expect(members).toHaveLength(1);
     expect(isEncryptedEnvelope(members[0]!.data)).toBe(true);
@@ -124,20 +150,30 @@ describe('encrypted channels over a WebSocket endpoint and a key endpoint', () =
     const forgetful = join(url, keyUrl, 'ann', false);
     await subscribed(forgetful);
 
-    const refused = await forgetful.room.publish('message', { text: 'oops, plaintext' }).catch((error: unknown) => error);
+    const refused = await forgetful.room
+      .publish('message', { text: 'oops, plaintext' })
+      .catch((error: unknown) => error);
     expect(isRealtimeError(refused, 'invalid_payload')).toBe(true);
     expect((refused as RealtimeError).message).toMatch(/sealed payloads only/);
     forgetful.room.presence.enter({ name: 'Ann' });
     await vi.waitFor(() => expect(forgetful.errors.map((error) => error.code)).toEqual(['invalid_payload']), WAIT);
     expect(broker.messages(ROOM)).toEqual([]);
-    expect(events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code)).toEqual(['invalid_payload', 'invalid_payload']);
+    expect(
+      events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code),
+    ).toEqual(['invalid_payload', 'invalid_payload']);
 
     // A server-side publish of plaintext is refused too: seal it with sealForChannel.
-    await expect(realtime.publish(ROOM, 'message', { text: 'server plaintext' })).rejects.toMatchObject({ code: 'invalid_payload' });
+    await expect(realtime.publish(ROOM, 'message', { text: 'server plaintext' })).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
 
     // The schema is not skipped on other channels.
-    await expect(forgetful.client.channel('room:1').publish('message', { text: 42 })).rejects.toMatchObject({ code: 'invalid_payload' });
-    await expect(forgetful.client.channel('room:1').publish('message', { text: 'fine' })).resolves.toMatchObject({ seq: 1 });
+    await expect(forgetful.client.channel('room:1').publish('message', { text: 42 })).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
+    await expect(forgetful.client.channel('room:1').publish('message', { text: 'fine' })).resolves.toMatchObject({
+      seq: 1,
+    });
   });
 
   it('a user the key endpoint refuses can neither publish nor read: typed errors, nothing delivered', async () => {
@@ -146,7 +182,10 @@ describe('encrypted channels over a WebSocket endpoint and a key endpoint', () =
     const mallory = join(url, keyUrl, 'mallory');
     await subscribed(ann, mallory);
 
-    await expect(mallory.room.publish('message', { text: 'let me in' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('mallory') });
+    await expect(mallory.room.publish('message', { text: 'let me in' })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('mallory'),
+    });
     expect(broker.messages(ROOM)).toEqual([]);
 
     await ann.room.publish('message', { text: 'secret' });

@@ -58,7 +58,12 @@ function deferred<T>() {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref(),
+    ),
+  ]);
 }
 
 describe('createEventStream over real HTTP', () => {
@@ -199,7 +204,11 @@ describe('createNodeEventStream (Node response fast path)', () => {
     ]);
     expect(new Set(comments)).toEqual(new Set(['heartbeat']));
     // The retry hint and the first two events went out as one write.
-    expect(writes[0]).toBe(new TextEncoder().encode('retry: 1500\n\n').byteLength + encodeEvent({ id: '1', event: 'progress', data: { step: 1, resumedAfter: '0' } }).bytes.byteLength + encodeEvent({ id: '2', data: 'line one\r\nline two' }).bytes.byteLength);
+    expect(writes[0]).toBe(
+      new TextEncoder().encode('retry: 1500\n\n').byteLength +
+        encodeEvent({ id: '1', event: 'progress', data: { step: 1, resumedAfter: '0' } }).bytes.byteLength +
+        encodeEvent({ id: '2', data: 'line one\r\nline two' }).bytes.byteLength,
+    );
     expect(server.closed).toBe(true);
   });
 

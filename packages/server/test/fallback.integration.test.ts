@@ -12,7 +12,14 @@ import { sseTransport } from '@realtime-kit/core/sse-transport';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { createChannelEndpoint, createRealtime, createWebSocketEndpoint, type ChannelEndpoint, type Realtime, type WebSocketEndpoint } from '../src/index.js';
+import {
+  createChannelEndpoint,
+  createRealtime,
+  createWebSocketEndpoint,
+  type ChannelEndpoint,
+  type Realtime,
+  type WebSocketEndpoint,
+} from '../src/index.js';
 import { describePresenceContract } from '../../core/test/presence-contract.js';
 import { serveFetch } from './fetch-bridge.js';
 
@@ -43,10 +50,16 @@ afterEach(async () => {
   await Promise.all(stacks.splice(0).map((stack) => stack.stop()));
 });
 
-async function startStack(options: { authenticate?: (request: Request) => { userId: string } | null; polling?: { waitMs?: number } } = {}): Promise<Stack> {
+async function startStack(
+  options: { authenticate?: (request: Request) => { userId: string } | null; polling?: { waitMs?: number } } = {},
+): Promise<Stack> {
   const realtime = await createRealtime({ redis: false, rateLimit: false });
   const ws = createWebSocketEndpoint({ realtime, authenticate: (token) => (token ? { userId: token } : null) });
-  const httpEndpoint = createChannelEndpoint({ realtime, authenticate: options.authenticate, polling: options.polling });
+  const httpEndpoint = createChannelEndpoint({
+    realtime,
+    authenticate: options.authenticate,
+    polling: options.polling,
+  });
   const held = new Set<ServerResponse>();
   const stack: Stack = {
     realtime,
@@ -77,7 +90,9 @@ async function startStack(options: { authenticate?: (request: Request) => { user
         return;
       }
     }
-    await serveFetch(req, res, (request) => (request.method === 'POST' ? httpEndpoint.POST(request) : httpEndpoint.GET(request)));
+    await serveFetch(req, res, (request) =>
+      request.method === 'POST' ? httpEndpoint.POST(request) : httpEndpoint.GET(request),
+    );
   }
   stack.server.on('upgrade', (request, socket, head) => {
     if (stack.blockWebSocket) return void socket.destroy();
@@ -95,9 +110,17 @@ function chain(stack: Stack, user = 'ada', options: Parameters<typeof fallbackTr
   const headers = { 'x-user': user };
   return fallbackTransport(
     [
-      () => websocketTransport({ url: `ws://${stack.base}/realtime`, auth: () => user, WebSocket: WebSocket as never, backoff: FAST_BACKOFF, network: online }),
+      () =>
+        websocketTransport({
+          url: `ws://${stack.base}/realtime`,
+          auth: () => user,
+          WebSocket: WebSocket as never,
+          backoff: FAST_BACKOFF,
+          network: online,
+        }),
       () => sseTransport({ url: `http://${stack.base}/api/realtime`, headers, backoff: FAST_BACKOFF, network: online }),
-      () => pollingTransport({ url: `http://${stack.base}/api/realtime`, headers, backoff: FAST_BACKOFF, network: online }),
+      () =>
+        pollingTransport({ url: `http://${stack.base}/api/realtime`, headers, backoff: FAST_BACKOFF, network: online }),
     ],
     { openTimeoutMs: 1500, maxFailures: 2, probeIntervalMs: 300, lingerMs: 200, ...options },
   );
@@ -119,7 +142,9 @@ const byHeader = (request: Request) => {
 describe('long polling (pollingTransport + createChannelEndpoint ?transport=polling)', () => {
   it('subscribes, receives, publishes and is acked, like the other transports', async () => {
     const stack = await startStack({ authenticate: byHeader, polling: { waitMs: 200 } });
-    const { client, seqs } = connect(pollingTransport({ url: `http://${stack.base}/api/realtime`, headers: { 'x-user': 'ada' }, network: online }));
+    const { client, seqs } = connect(
+      pollingTransport({ url: `http://${stack.base}/api/realtime`, headers: { 'x-user': 'ada' }, network: online }),
+    );
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
     await stack.realtime.hub.publish('room', 'm', 1);
     const receipt = await client.channel('room').publish('m', 2);
@@ -137,10 +162,14 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
     const first = await fetch(`${url}?transport=polling`, { headers: { 'x-user': 'ada' } });
     const [welcome] = (await first.json()) as { type: string; connectionId: string; session: string }[];
     expect(welcome).toMatchObject({ type: 'welcome' });
-    const stolen = await fetch(`${url}?transport=polling&session=${welcome!.session}`, { headers: { 'x-user': 'eve' } });
+    const stolen = await fetch(`${url}?transport=polling&session=${welcome!.session}`, {
+      headers: { 'x-user': 'eve' },
+    });
     expect(stolen.status).toBe(401);
     // The connection id (which audit logs carry) does not name the session: only the secret token does.
-    const byId = await fetch(`${url}?transport=polling&session=${welcome!.connectionId}`, { headers: { 'x-user': 'ada' } });
+    const byId = await fetch(`${url}?transport=polling&session=${welcome!.connectionId}`, {
+      headers: { 'x-user': 'ada' },
+    });
     expect(byId.status).toBe(410);
     const unknown = await fetch(`${url}?transport=polling&session=nope`, { headers: { 'x-user': 'ada' } });
     expect(unknown.status).toBe(410);
@@ -151,7 +180,12 @@ describe('long polling (pollingTransport + createChannelEndpoint ?transport=poll
 
   it('ends a session nobody polls (presence leaves) and the client resumes on a new one with nothing lost', async () => {
     const stack = await startStack({ authenticate: byHeader, polling: { waitMs: 100 } });
-    const transport = pollingTransport({ url: `http://${stack.base}/api/realtime`, headers: { 'x-user': 'ada' }, network: online, backoff: FAST_BACKOFF });
+    const transport = pollingTransport({
+      url: `http://${stack.base}/api/realtime`,
+      headers: { 'x-user': 'ada' },
+      network: online,
+      backoff: FAST_BACKOFF,
+    });
     const { client, seqs } = connect(transport);
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);
     await stack.realtime.hub.publish('room', 'm', 1);
@@ -184,7 +218,11 @@ describe('fallbackTransport over real servers', () => {
       const kind = client.getSnapshot().transport;
       if (kind && seen.at(-1) !== kind) seen.push(kind);
     });
-    await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed && client.getSnapshot().transport === 'sse').toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(client.channel('room').getSnapshot().subscribed && client.getSnapshot().transport === 'sse').toBe(true),
+      WAIT,
+    );
 
     // Messages keep coming (server-side and the client's own) while the transport changes under them.
     let published = 0;
@@ -196,7 +234,10 @@ describe('fallbackTransport over real servers', () => {
     }, 5);
     await new Promise((resolve) => setTimeout(resolve, 150));
     stack.blockWebSocket = false;
-    await vi.waitFor(() => expect(client.getSnapshot()).toMatchObject({ status: 'open', transport: 'websocket' }), WAIT);
+    await vi.waitFor(
+      () => expect(client.getSnapshot()).toMatchObject({ status: 'open', transport: 'websocket' }),
+      WAIT,
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
     clearInterval(pump);
     await Promise.all(own);
@@ -229,24 +270,46 @@ describe('fallbackTransport over real servers', () => {
     const room = client.channel('room');
     room.presence.enter({ name: 'Grace' });
     await vi.waitFor(() => expect(client.getSnapshot().transport).toBe('sse'), WAIT);
-    await vi.waitFor(() => expect(stack.realtime.hub.presence('room').map((member) => member.userId)).toEqual(['grace']), WAIT);
+    await vi.waitFor(
+      () => expect(stack.realtime.hub.presence('room').map((member) => member.userId)).toEqual(['grace']),
+      WAIT,
+    );
 
-    const watcherTransport = sseTransport({ url: `http://${stack.base}/api/realtime`, headers: { 'x-user': 'watcher' }, network: online });
+    const watcherTransport = sseTransport({
+      url: `http://${stack.base}/api/realtime`,
+      headers: { 'x-user': 'watcher' },
+      network: online,
+    });
     const frames: string[] = [];
     watcherTransport.onFrame((frame) => {
-      if (frame.type === 'presence' && frame.action !== 'sync') frames.push(`${frame.action}:${frame.member.userId}:${frame.member.connections}`);
+      if (frame.type === 'presence' && frame.action !== 'sync')
+        frames.push(`${frame.action}:${frame.member.userId}:${frame.member.connections}`);
     });
     const watcher = createRealtimeClient({ transport: watcherTransport });
     clients.push(watcher);
     watcher.channel('room').presence.subscribe(() => {});
-    await vi.waitFor(() => expect(watcher.channel('room').presence.getSnapshot().map((member) => member.userId)).toEqual(['grace']), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          watcher
+            .channel('room')
+            .presence.getSnapshot()
+            .map((member) => member.userId),
+        ).toEqual(['grace']),
+      WAIT,
+    );
 
     stack.blockWebSocket = false;
-    await vi.waitFor(() => expect(client.getSnapshot()).toMatchObject({ status: 'open', transport: 'websocket' }), WAIT);
+    await vi.waitFor(
+      () => expect(client.getSnapshot()).toMatchObject({ status: 'open', transport: 'websocket' }),
+      WAIT,
+    );
     await vi.waitFor(() => expect(frames).toContain('update:grace:1'), WAIT);
     expect(frames.some((frame) => frame.startsWith('leave:'))).toBe(false);
     expect(frames).toEqual(['update:grace:2', 'update:grace:1']);
-    expect(stack.realtime.hub.presence('room')).toMatchObject([{ userId: 'grace', connections: 1, data: { name: 'Grace' } }]);
+    expect(stack.realtime.hub.presence('room')).toMatchObject([
+      { userId: 'grace', connections: 1, data: { name: 'Grace' } },
+    ]);
   });
 });
 
@@ -258,7 +321,12 @@ describePresenceContract('long polling (pollingTransport + createChannelEndpoint
     async client(userId, options) {
       const client = createRealtimeClient({
         ...options,
-        transport: pollingTransport({ url: `http://${stack.base}/api/realtime`, headers: { 'x-user': userId }, network: online, backoff: FAST_BACKOFF }),
+        transport: pollingTransport({
+          url: `http://${stack.base}/api/realtime`,
+          headers: { 'x-user': userId },
+          network: online,
+          backoff: FAST_BACKOFF,
+        }),
       });
       own.push(client);
       return client;

@@ -4,7 +4,13 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createChannelHub, createPoller, RealtimeError, type ChannelBroker, type PollContext } from '@realtime-kit/core';
+import {
+  createChannelHub,
+  createPoller,
+  RealtimeError,
+  type ChannelBroker,
+  type PollContext,
+} from '@realtime-kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPollHandler, type PollAnswer, type PolledMessage, type PollHandler } from '../src/index.js';
 import { serveFetch } from './fetch-bridge.js';
@@ -48,7 +54,8 @@ function feedFetcher(url: string) {
   return async ({ signal, previous }: PollContext<Feed>): Promise<Feed> => {
     const query = previous === undefined ? '' : `&after=${previous.seq}`;
     const response = await fetch(`${url}?channel=room:1${query}`, { signal });
-    if (!response.ok) throw new RealtimeError('http_error', `The poll answered ${response.status}.`, { status: response.status });
+    if (!response.ok)
+      throw new RealtimeError('http_error', `The poll answered ${response.status}.`, { status: response.status });
     const answer = (await response.json()) as PollAnswer;
     return {
       seq: answer.seq,
@@ -68,7 +75,11 @@ describe('createPollHandler with createPoller over HTTP', () => {
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}/api/messages`;
 
-    const poller = createPoller(feedFetcher(url), { intervalMs: 15, backoff: { minMs: 10, maxMs: 50 }, hasMore: (feed) => feed.more });
+    const poller = createPoller(feedFetcher(url), {
+      intervalMs: 15,
+      backoff: { minMs: 10, maxMs: 50 },
+      hasMore: (feed) => feed.more,
+    });
     const errors: string[] = [];
     poller.onResult((outcome) => {
       if (!outcome.ok) errors.push(outcome.error.code);
@@ -96,7 +107,9 @@ describe('createPollHandler with createPoller over HTTP', () => {
 
     const feed = poller.getSnapshot().data as Feed;
     expect(feed.messages.map((message) => message.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    expect(feed.messages.map((message) => (message.data as { n: number }).n)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(feed.messages.map((message) => (message.data as { n: number }).n)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
     expect(new Set(feed.messages.map((message) => message.id)).size).toBe(60);
     expect(feed.gaps).toBe(0);
     expect(feed.pages).toBeGreaterThanOrEqual(4); // 20 at once and 20 while down, 7 per answer

@@ -15,7 +15,8 @@ function fakeNext() {
   const upgrades: string[] = [];
   const app: NextAppLike = {
     prepare: () => Promise.resolve(),
-    getRequestHandler: () => (request, response) => void response.writeHead(200, { 'content-type': 'text/plain' }).end(`next: ${request.url}`),
+    getRequestHandler: () => (request, response) =>
+      void response.writeHead(200, { 'content-type': 'text/plain' }).end(`next: ${request.url}`),
     getUpgradeHandler: () => (request, socket) => {
       upgrades.push(request.url ?? '');
       socket.destroy();
@@ -28,13 +29,22 @@ describe('createNextServer', () => {
   it('one port: the app over HTTP, WebSocket and Socket.io clients on one hub, other upgrades to Next', async () => {
     const realtime = await createRealtime({ redis: false });
     const { app, upgrades } = fakeNext();
-    const running = await createNextServer({ app, port: 0, hostname: '127.0.0.1', realtime, socketIO: true, shutdown: false });
+    const running = await createNextServer({
+      app,
+      port: 0,
+      hostname: '127.0.0.1',
+      realtime,
+      socketIO: true,
+      shutdown: false,
+    });
     onCleanup(() => running.close());
     const base = `127.0.0.1:${running.port}`;
 
     expect(await (await fetch(`http://${base}/page`)).text()).toBe('next: /page');
 
-    const client = createRealtimeClient({ transport: websocketTransport({ url: `ws://${base}/realtime`, WebSocket, heartbeat: false }) });
+    const client = createRealtimeClient({
+      transport: websocketTransport({ url: `ws://${base}/realtime`, WebSocket, heartbeat: false }),
+    });
     onCleanup(() => client.close());
     const seen: ChannelMessage[] = [];
     onCleanup(client.channel('room').subscribe('*', (message) => seen.push(message)));
@@ -42,10 +52,15 @@ describe('createNextServer', () => {
 
     const socket = connectSocket(`http://${base}`, { transports: ['websocket'] });
     onCleanup(() => void socket.close());
-    const ack = await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: 'from socket.io' });
+    const ack = await socket
+      .timeout(5000)
+      .emitWithAck('publish', { channel: 'room', event: 'chat', data: 'from socket.io' });
     expect(ack).toMatchObject({ ok: true, seq: 1 });
     await realtime.publish('room', 'chat', 'from the server');
-    await vi.waitFor(() => expect(seen.map((message) => message.data)).toEqual(['from socket.io', 'from the server']), WAIT);
+    await vi.waitFor(
+      () => expect(seen.map((message) => message.data)).toEqual(['from socket.io', 'from the server']),
+      WAIT,
+    );
 
     const hmr = new WebSocket(`ws://${base}/_next/webpack-hmr`);
     hmr.on('error', () => {});
@@ -63,12 +78,15 @@ describe('createNextServer', () => {
         // What next's NextCustomServer.getRequestHandler does: the server is found through the request's socket.
         if (!attached) {
           attached = true;
-          (request.socket as unknown as { server: import('node:http').Server }).server.on('upgrade', (upgrade, socket) => {
-            const url = upgrade.url ?? '';
-            if (url === '/realtime') return;
-            viaOwnListener.push(url);
-            socket.destroy();
-          });
+          (request.socket as unknown as { server: import('node:http').Server }).server.on(
+            'upgrade',
+            (upgrade, socket) => {
+              const url = upgrade.url ?? '';
+              if (url === '/realtime') return;
+              viaOwnListener.push(url);
+              socket.destroy();
+            },
+          );
         }
         response.writeHead(200).end('ok');
       },
@@ -92,7 +110,9 @@ describe('createNextServer', () => {
     expect(viaGetUpgradeHandler).toEqual(['/_next/hmr?before']);
 
     // Ours still answers its own path.
-    const client = createRealtimeClient({ transport: websocketTransport({ url: `ws://${base}/realtime`, WebSocket, heartbeat: false }) });
+    const client = createRealtimeClient({
+      transport: websocketTransport({ url: `ws://${base}/realtime`, WebSocket, heartbeat: false }),
+    });
     onCleanup(() => client.close());
     onCleanup(client.channel('room').subscribe('*', () => {}));
     await vi.waitFor(() => expect(client.channel('room').getSnapshot().subscribed).toBe(true), WAIT);

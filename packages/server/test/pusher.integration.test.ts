@@ -51,10 +51,19 @@ async function setup(options: Partial<PusherAuthHandlerOptions> = {}) {
   return { server, pusher, handler, authUrl, handlerErrors, publisher: pusherPublisher(pusher) };
 }
 
-function clientFor(server: PusherTestServer, authUrl: string, token: string | undefined, transportOptions?: PusherTransportOptions) {
+function clientFor(
+  server: PusherTestServer,
+  authUrl: string,
+  token: string | undefined,
+  transportOptions?: PusherTransportOptions,
+) {
   const pusher = new PusherClient(server.key, {
     ...server.clientOptions(),
-    channelAuthorization: { endpoint: authUrl, transport: 'ajax', ...(token === undefined || transportOptions?.headers ? {} : { headers: { authorization: `Bearer ${token}` } }) },
+    channelAuthorization: {
+      endpoint: authUrl,
+      transport: 'ajax',
+      ...(token === undefined || transportOptions?.headers ? {} : { headers: { authorization: `Bearer ${token}` } }),
+    },
   });
   cleanups.push(() => pusher.disconnect());
   const transport = pusherTransport(pusher, transportOptions);
@@ -77,7 +86,11 @@ async function subscribed(client: RealtimeClient, channel: string) {
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const post = (body: string, headers: Record<string, string> = {}) =>
-  new Request('http://localhost/api/pusher/auth', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  new Request('http://localhost/api/pusher/auth', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
 
 describe('pusherPublisher: the pusher package triggering through the signed REST API', () => {
   it('reaches subscribers with the envelope id as the message id, on public and private channels, once each', async () => {
@@ -146,7 +159,10 @@ describe('createPusherAuthHandler driven by pusher-js channelAuthorization', () 
     await subscribed(ada.client, 'private-room');
     await subscribed(bob.client, 'private-room');
     const receipt = await ada.client.channel('private-room').publish('chat', { text: 'hi' });
-    await vi.waitFor(() => expect(bobGot).toEqual([expect.objectContaining({ id: receipt.id, event: 'chat', data: { text: 'hi' } })]), WAIT);
+    await vi.waitFor(
+      () => expect(bobGot).toEqual([expect.objectContaining({ id: receipt.id, event: 'chat', data: { text: 'hi' } })]),
+      WAIT,
+    );
     expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
 
@@ -210,7 +226,10 @@ describe('createPusherAuthHandler driven by pusher-js channelAuthorization', () 
     collect(ada.client, 'private-admin-2');
     await subscribed(ada.client, 'private-admin-2');
     ada.client.channel('presence-lobby').presence.enter({});
-    await vi.waitFor(() => expect(ada.client.channel('presence-lobby').presence.self()).toMatchObject({ userId: 'bob' }), WAIT);
+    await vi.waitFor(
+      () => expect(ada.client.channel('presence-lobby').presence.self()).toMatchObject({ userId: 'bob' }),
+      WAIT,
+    );
     expect(errors).toEqual([]);
   });
 });
@@ -219,7 +238,9 @@ describe('createPusherAuthHandler as a route handler', () => {
   it('answers the signature Pusher checks: socket_id:channel for private, socket_id:channel:channel_data for presence', async () => {
     const { server, handler } = await setup();
     const sign = (text: string) => `${server.key}:${createHmac('sha256', server.secret).update(text).digest('hex')}`;
-    const privateAnswer = await handler(post(form({ socket_id: '123.456', channel_name: 'private-room' }), { authorization: 'Bearer ada' }));
+    const privateAnswer = await handler(
+      post(form({ socket_id: '123.456', channel_name: 'private-room' }), { authorization: 'Bearer ada' }),
+    );
     expect(privateAnswer.status).toBe(200);
     expect(privateAnswer.headers.get('cache-control')).toBe('no-store');
     expect(await privateAnswer.json()).toEqual({ auth: sign('123.456:private-room') });
@@ -243,16 +264,52 @@ describe('createPusherAuthHandler as a route handler', () => {
       expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
     };
     await expectRefusal(await handler(new Request('http://localhost/auth')), 405, 'http_error');
-    await expectRefusal(await handler(post(form({ socket_id: 'nope', channel_name: 'private-room' }), { authorization: 'Bearer ada' })), 400, 'bad_frame');
-    await expectRefusal(await handler(post(form({ socket_id: '1.2' }), { authorization: 'Bearer ada' })), 400, 'bad_frame');
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'news' }), { authorization: 'Bearer ada' })), 400, 'bad_frame');
+    await expectRefusal(
+      await handler(post(form({ socket_id: 'nope', channel_name: 'private-room' }), { authorization: 'Bearer ada' })),
+      400,
+      'bad_frame',
+    );
+    await expectRefusal(
+      await handler(post(form({ socket_id: '1.2' }), { authorization: 'Bearer ada' })),
+      400,
+      'bad_frame',
+    );
+    await expectRefusal(
+      await handler(post(form({ socket_id: '1.2', channel_name: 'news' }), { authorization: 'Bearer ada' })),
+      400,
+      'bad_frame',
+    );
     // Signed in: a stranger is refused 401 before the body is read.
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: `private-${'x'.repeat(300)}` }), { authorization: 'Bearer ada' })), 413, 'message_too_large');
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }))), 401, 'unauthorized');
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }), { authorization: 'Bearer expired' })), 401, 'token_expired');
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-admin' }), { authorization: 'Bearer eve' })), 403, 'forbidden');
+    await expectRefusal(
+      await handler(
+        post(form({ socket_id: '1.2', channel_name: `private-${'x'.repeat(300)}` }), { authorization: 'Bearer ada' }),
+      ),
+      413,
+      'message_too_large',
+    );
+    await expectRefusal(
+      await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }))),
+      401,
+      'unauthorized',
+    );
+    await expectRefusal(
+      await handler(
+        post(form({ socket_id: '1.2', channel_name: 'private-room' }), { authorization: 'Bearer expired' }),
+      ),
+      401,
+      'token_expired',
+    );
+    await expectRefusal(
+      await handler(post(form({ socket_id: '1.2', channel_name: 'private-admin' }), { authorization: 'Bearer eve' })),
+      403,
+      'forbidden',
+    );
     expect(handlerErrors).toEqual([]);
-    await expectRefusal(await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }), { authorization: 'Bearer throws' })), 500, 'server_error');
+    await expectRefusal(
+      await handler(post(form({ socket_id: '1.2', channel_name: 'private-room' }), { authorization: 'Bearer throws' })),
+      500,
+      'server_error',
+    );
     expect(handlerErrors).toEqual([new Error('session store down')]);
   });
 });

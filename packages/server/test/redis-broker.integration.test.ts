@@ -1,6 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
-import { createMemoryBroker, isRealtimeError, RealtimeError, type ChannelBroker, type HubMessage } from '@realtime-kit/core';
+import {
+  createMemoryBroker,
+  isRealtimeError,
+  RealtimeError,
+  type ChannelBroker,
+  type HubMessage,
+} from '@realtime-kit/core';
 import { createRedisBroker, type RedisBroker } from '../src/redis/redis-broker.js';
 import { createRedisStore, type RedisStore } from '../src/redis/redis-key-value-store.js';
 import { startRedis, type TestRedis } from './redis-server.js';
@@ -33,7 +39,11 @@ function sleep(ms: number) {
 /** Collects what a subscription delivers. */
 function collector() {
   const received: HubMessage[] = [];
-  return { received, listener: (message: HubMessage) => void received.push(message), seqs: () => received.map((m) => m.seq) };
+  return {
+    received,
+    listener: (message: HubMessage) => void received.push(message),
+    seqs: () => received.map((m) => m.seq),
+  };
 }
 
 interface BrokerFactory {
@@ -77,7 +87,15 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
     expect(history.head).toBe(5);
     expect(history.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     const first = history.messages[0];
-    expect(first).toEqual({ type: 'message', channel: a, id: outcomes[0]?.id, seq: 1, event: 'e', data: { i: 0 }, at: expect.any(Number) });
+    expect(first).toEqual({
+      type: 'message',
+      channel: a,
+      id: outcomes[0]?.id,
+      seq: 1,
+      event: 'e',
+      data: { i: 0 },
+      at: expect.any(Number),
+    });
     expect(Object.keys(first ?? {})).toEqual(['type', 'channel', 'id', 'seq', 'event', 'data', 'at']);
     expect(Object.isFrozen(first)).toBe(true);
     expect(await broker.history(uniqueChannel(), 0)).toEqual({ messages: [], head: 0, epoch: EPOCH });
@@ -242,9 +260,19 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
   it('keeps channel names with ":", "{", "}", spaces and unicode apart', async () => {
     const broker = factory.create();
     const suffix = uniqueChannel('');
-    const names = [`a:b${suffix}`, `{x}${suffix}`, `}:cid:x${suffix}`, `with space ${suffix}`, `ünï©ødé 🚀 ${suffix}`, `a%3Ab${suffix}`, `a${suffix}`];
+    const names = [
+      `a:b${suffix}`,
+      `{x}${suffix}`,
+      `}:cid:x${suffix}`,
+      `with space ${suffix}`,
+      `ünï©ødé 🚀 ${suffix}`,
+      `a%3Ab${suffix}`,
+      `a${suffix}`,
+    ];
     const collectors = names.map(() => collector());
-    const subscriptions = names.map((name, i) => broker.subscribe(name, (collectors[i] as ReturnType<typeof collector>).listener));
+    const subscriptions = names.map((name, i) =>
+      broker.subscribe(name, (collectors[i] as ReturnType<typeof collector>).listener),
+    );
     await Promise.all(subscriptions.map((s) => s.ready));
     for (const [i, name] of names.entries()) {
       for (let n = 0; n <= i; n += 1) await broker.publish(name, { event: 'e', data: name, cid: `${name}:cid` });
@@ -257,7 +285,14 @@ describe.each(factories)('ChannelBroker contract: $name', (factory) => {
         [name, 1, name],
         [name, 2, name],
       ]);
-      await vi.waitFor(() => expect(collectors[i]?.received.map((m) => [m.channel, m.seq])).toEqual([[name, 1], [name, 2]]), WAIT);
+      await vi.waitFor(
+        () =>
+          expect(collectors[i]?.received.map((m) => [m.channel, m.seq])).toEqual([
+            [name, 1],
+            [name, 2],
+          ]),
+        WAIT,
+      );
     }
     for (const s of subscriptions) s.close();
   });
@@ -272,11 +307,19 @@ describe('createRedisBroker across instances', () => {
     const subscription = a.subscribe(channel, onA.listener);
     await subscription.ready;
     const outcome = await b.publish(channel, { event: 'e', data: 'from b' });
-    await vi.waitFor(() => expect(onA.received.map((m) => [m.seq, m.data, m.id])).toEqual([[1, 'from b', outcome.id]]), WAIT);
+    await vi.waitFor(
+      () => expect(onA.received.map((m) => [m.seq, m.data, m.id])).toEqual([[1, 'from b', outcome.id]]),
+      WAIT,
+    );
     expect((await a.history(channel, 0)).messages.map((m) => m.id)).toEqual([outcome.id]);
     // A cid stored through one instance is a repeat on the other.
     const first = await a.publish(channel, { event: 'e', data: 1, cid: 'shared' });
-    expect(await b.publish(channel, { event: 'e', data: 1, cid: 'shared' })).toEqual({ id: first.id, seq: first.seq, fresh: false, epoch: first.epoch });
+    expect(await b.publish(channel, { event: 'e', data: 1, cid: 'shared' })).toEqual({
+      id: first.id,
+      seq: first.seq,
+      fresh: false,
+      epoch: first.epoch,
+    });
     subscription.close();
   });
 
@@ -308,7 +351,11 @@ describe('createRedisBroker across instances', () => {
     const admin = new Redis(redis.url);
     closers.push(async () => void (await admin.quit()));
     const channel = uniqueChannel();
-    const subscriptions = [broker.subscribe(channel, () => {}), broker.subscribe(channel, () => {}), broker.subscribe(channel, () => {})];
+    const subscriptions = [
+      broker.subscribe(channel, () => {}),
+      broker.subscribe(channel, () => {}),
+      broker.subscribe(channel, () => {}),
+    ];
     await Promise.all(subscriptions.map((s) => s.ready));
     const pubName = `refcount:{${channel}}:pub`;
     const count = async () => Number(((await admin.call('PUBSUB', 'NUMSUB', pubName)) as [string, number])[1]);
@@ -344,7 +391,9 @@ describe('createRedisBroker across instances', () => {
     try {
       const broker = redisBroker();
       const channel = uniqueChannel();
-      const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => broker.publish(channel, { event: 'e', data: i })));
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => broker.publish(channel, { event: 'e', data: i })),
+      );
       expect(outcomes.map((o) => o.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       await sleep(50);
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
@@ -416,7 +465,8 @@ describe('createRedisBroker while Redis goes down and comes back', () => {
 
     const admin = new Redis(flaky.url);
     closers.push(async () => void (await admin.quit()));
-    const count = async (name: string) => Number(((await admin.call('PUBSUB', 'NUMSUB', `flaky:{${name}}:pub`)) as [string, number])[1]);
+    const count = async (name: string) =>
+      Number(((await admin.call('PUBSUB', 'NUMSUB', `flaky:{${name}}:pub`)) as [string, number])[1]);
     await vi.waitFor(async () => expect(await count(leaving)).toBe(0), WAIT);
     expect(await count(channel)).toBe(1);
     subscription.close();
@@ -468,7 +518,10 @@ describe('createRedisStore', () => {
     expect(results[3]?.remaining).toBe(0);
     expect(results[3]?.retryAfterMs).toBeGreaterThan(0);
     expect(results[3]?.retryAfterMs).toBeLessThanOrEqual(2000);
-    await vi.waitFor(async () => expect((await kv.consume(key, bucket)).allowed).toBe(true), { timeout: 10_000, interval: 250 });
+    await vi.waitFor(async () => expect((await kv.consume(key, bucket)).allowed).toBe(true), {
+      timeout: 10_000,
+      interval: 250,
+    });
   });
 
   it('takes a cost of several tokens at once, and never allows a cost above capacity', async () => {
@@ -480,7 +533,10 @@ describe('createRedisStore', () => {
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfterMs).toBeGreaterThan(0);
     expect((await kv.consume(key, bucket, 1)).allowed).toBe(true);
-    expect(await kv.consume(uniqueChannel('cost'), bucket, 6)).toMatchObject({ allowed: false, retryAfterMs: Number.POSITIVE_INFINITY });
+    expect(await kv.consume(uniqueChannel('cost'), bucket, 6)).toMatchObject({
+      allowed: false,
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    });
     await expect(kv.consume(key, { capacity: 0, refillPerSecond: 1 })).rejects.toThrow(RangeError);
   });
 
@@ -510,7 +566,9 @@ describe('createRedisStore', () => {
       await down.kill();
       await expect(kv.put('k', 'v', 60_000)).rejects.toSatisfy((error) => isRealtimeError(error, 'unavailable'));
       await expect(kv.take('k')).rejects.toSatisfy((error) => isRealtimeError(error, 'unavailable'));
-      await expect(kv.consume('k', { capacity: 1, refillPerSecond: 1 })).rejects.toSatisfy((error) => isRealtimeError(error, 'unavailable'));
+      await expect(kv.consume('k', { capacity: 1, refillPerSecond: 1 })).rejects.toSatisfy((error) =>
+        isRealtimeError(error, 'unavailable'),
+      );
       await down.start();
       await vi.waitFor(() => kv.put('k', 'again', 60_000), { timeout: 15_000, interval: 200 });
       expect(await kv.take('k')).toBe('again');

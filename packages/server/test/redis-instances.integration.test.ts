@@ -11,7 +11,12 @@ const redisServer = useRedis();
 afterEach(cleanup);
 
 async function instance(options: Parameters<typeof createRealtime>[0] = {}) {
-  const realtime = await createRealtime({ redis: redisServer.current.url, rateLimit: false, onError: () => {}, ...options });
+  const realtime = await createRealtime({
+    redis: redisServer.current.url,
+    rateLimit: false,
+    onError: () => {},
+    ...options,
+  });
   onCleanup(() => realtime.close());
   const running = await startEndpoint({ realtime, onError: () => {} });
   return { realtime, ...running };
@@ -71,7 +76,10 @@ describe('two instances over one Redis', () => {
     // The server nacks it `unavailable` (nothing stored, nothing acked); the client keeps it and sends it again.
     let settled = false;
     const during = room.publish('chat', 'during').finally(() => void (settled = true));
-    await vi.waitFor(() => expect(events.some((event) => event.type === 'refused' && event.code === 'unavailable')).toBe(true), WAIT);
+    await vi.waitFor(
+      () => expect(events.some((event) => event.type === 'refused' && event.code === 'unavailable')).toBe(true),
+      WAIT,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(settled).toBe(false);
     expect(room.getSnapshot().pending).toBe(1);
@@ -84,7 +92,9 @@ describe('two instances over one Redis', () => {
     await expect(room.publish('chat', 'after')).resolves.toMatchObject({ seq: expect.any(Number) });
     const stored = await a.realtime.broker.history('outage', 0);
     expect(stored.messages.map((message) => message.data)).toEqual(['during', 'after']);
-    expect(events.filter((event) => event.type === 'publish').map((event) => event.type === 'publish' && event.channel)).toContain('outage');
+    expect(
+      events.filter((event) => event.type === 'publish').map((event) => event.type === 'publish' && event.channel),
+    ).toContain('outage');
   });
 });
 
@@ -94,11 +104,15 @@ describe('tokens and limits shared through Redis', () => {
     const b = await instance({ rateLimit: { perConnection: false, perUser: { capacity: 3, refillPerSecond: 0.001 } } });
     const token = await a.realtime.streamTokens.issue({ userId: 'ann' });
     await expect(b.realtime.streamTokens.redeem(token)).resolves.toMatchObject({ ok: true, user: { userId: 'ann' } });
-    await expect(a.realtime.streamTokens.redeem(token)).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await expect(a.realtime.streamTokens.redeem(token)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
 
     const limiter = (realtime: Realtime) => realtime.rateLimiter!;
     const verdicts = [];
-    for (const realtime of [a.realtime, b.realtime, a.realtime, b.realtime]) verdicts.push(await limiter(realtime).check({ userId: 'ann' }));
+    for (const realtime of [a.realtime, b.realtime, a.realtime, b.realtime])
+      verdicts.push(await limiter(realtime).check({ userId: 'ann' }));
     expect(verdicts.map((verdict) => verdict.ok)).toEqual([true, true, true, false]);
   });
 });

@@ -19,9 +19,13 @@ export async function startRedis(): Promise<TestRedis> {
   let child: ChildProcess | undefined;
 
   async function start() {
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     child = proc;
     proc.on('error', () => {});
     await waitForPort(port, proc);
@@ -55,7 +59,10 @@ function freePort(): Promise<number> {
 async function waitForPort(port: number, proc: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode} (is it installed? apt-get install -y redis-server)`);
+    if (proc.exitCode !== null)
+      throw new Error(
+        `redis-server exited with code ${proc.exitCode} (is it installed? apt-get install -y redis-server)`,
+      );
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ port, host: '127.0.0.1' });
       socket.once('connect', () => {

@@ -5,7 +5,13 @@ import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { createJwtVerifier, createRealtime, createStreamTokens, createMemoryStore, type ServerEvent } from '../src/index.js';
+import {
+  createJwtVerifier,
+  createRealtime,
+  createStreamTokens,
+  createMemoryStore,
+  type ServerEvent,
+} from '../src/index.js';
 import { cleanup, onCleanup, rawSocket, startEndpoint, WAIT } from './ws-helpers.js';
 
 afterEach(cleanup);
@@ -14,7 +20,12 @@ const SECRET = 'test-secret-that-is-long-enough-for-hs256';
 const jwt = createJwtVerifier({ secret: SECRET });
 
 async function token(userId: string, expiresIn: string | number = '5m') {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(SECRET));
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(SECRET));
 }
 
 async function server(events: ServerEvent[]) {
@@ -60,14 +71,20 @@ describe('refusals, each typed, the server stays up', () => {
 
     expect(await attempt(url)).toEqual({ code: 4401, reason: 'unauthorized' });
     expect(await attempt(`${url}?token=not-a-jwt`)).toEqual({ code: 4401, reason: 'unauthorized' });
-    expect(await attempt(`${url}?token=${await token('ann', Math.floor(Date.now() / 1000) - 60)}`)).toEqual({ code: 4401, reason: 'token_expired' });
+    expect(await attempt(`${url}?token=${await token('ann', Math.floor(Date.now() / 1000) - 60)}`)).toEqual({
+      code: 4401,
+      reason: 'token_expired',
+    });
 
     const single = await streamTokens.issue({ userId: 'ann' });
     expect(await attempt(`${url}?token=st_${single}`)).toBe('open');
     expect(await attempt(`${url}?token=st_${single}`)).toEqual({ code: 4401, reason: 'unauthorized' });
 
     const good = await token('ann');
-    expect(await attempt(`${url}?token=${good}`, { origin: 'https://evil.example.com' })).toEqual({ code: 1008, reason: 'origin not allowed' });
+    expect(await attempt(`${url}?token=${good}`, { origin: 'https://evil.example.com' })).toEqual({
+      code: 1008,
+      reason: 'origin not allowed',
+    });
     expect(await attempt(`${url}?token=${good}`, { origin: 'https://app.example.com' })).toBe('open');
 
     const failures = events.flatMap((event) => (event.type === 'auth_failure' ? [event.code] : []));
@@ -86,28 +103,49 @@ describe('refusals, each typed, the server stays up', () => {
     send({ type: 'subscribe', channel: 'private-ann' });
     send({ type: 'publish', channel: 'room', event: 'chat', data: { text: 'x'.repeat(2000) }, cid: 'big' });
     send({ type: 'publish', channel: 'room', event: 'chat', data: { text: 42 }, cid: 'bad' });
-    await vi.waitFor(() => expect(ann.frames.filter((frame) => frame.type === 'nack' || frame.type === 'error' || frame.type === 'subscribed')).toHaveLength(4), WAIT);
-    const answers = ann.frames.filter((frame) => frame.type === 'nack' || frame.type === 'error' || frame.type === 'subscribed');
+    await vi.waitFor(
+      () =>
+        expect(
+          ann.frames.filter((frame) => frame.type === 'nack' || frame.type === 'error' || frame.type === 'subscribed'),
+        ).toHaveLength(4),
+      WAIT,
+    );
+    const answers = ann.frames.filter(
+      (frame) => frame.type === 'nack' || frame.type === 'error' || frame.type === 'subscribed',
+    );
     // The size check answers at once; the others after the hub's (asynchronous) rules: compare without order.
     expect(answers).toHaveLength(4);
-    expect(answers).toEqual(expect.arrayContaining([
-      { type: 'error', channel: 'private-bob', error: { code: 'unauthorized', message: expect.any(String) } },
-      { type: 'subscribed', channel: 'private-ann', seq: 0, epoch: expect.any(String) },
-      { type: 'error', error: { code: 'message_too_large', message: expect.stringContaining('1024') } },
-      { type: 'nack', channel: 'room', cid: 'bad', error: expect.objectContaining({ code: 'invalid_payload', message: expect.stringContaining('text') }) },
-    ]));
+    expect(answers).toEqual(
+      expect.arrayContaining([
+        { type: 'error', channel: 'private-bob', error: { code: 'unauthorized', message: expect.any(String) } },
+        { type: 'subscribed', channel: 'private-ann', seq: 0, epoch: expect.any(String) },
+        { type: 'error', error: { code: 'message_too_large', message: expect.stringContaining('1024') } },
+        {
+          type: 'nack',
+          channel: 'room',
+          cid: 'bad',
+          error: expect.objectContaining({ code: 'invalid_payload', message: expect.stringContaining('text') }),
+        },
+      ]),
+    );
 
     // The bucket holds 5 and barely refills; the invalid publish spent 1 (subscribes have a budget of their own, and
     // the refused private channel never reached a limiter): of 10 publishes, 4 pass and 6 are refused.
     ann.frames.length = 0;
-    for (let i = 0; i < 10; i += 1) send({ type: 'publish', channel: 'room', event: 'chat', data: { text: `n${i}` }, cid: `c${i}` });
-    await vi.waitFor(() => expect(ann.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack')).toHaveLength(10), WAIT);
+    for (let i = 0; i < 10; i += 1)
+      send({ type: 'publish', channel: 'room', event: 'chat', data: { text: `n${i}` }, cid: `c${i}` });
+    await vi.waitFor(
+      () => expect(ann.frames.filter((frame) => frame.type === 'ack' || frame.type === 'nack')).toHaveLength(10),
+      WAIT,
+    );
     const limited = ann.frames.filter((frame) => frame.type === 'nack' && frame.error.code === 'rate_limited');
     expect(limited).toHaveLength(6);
     expect(ann.frames.filter((frame) => frame.type === 'ack')).toHaveLength(4);
     expect(limited[0]).toMatchObject({ error: { retryAfterMs: expect.any(Number) } });
     expect(events.filter((event) => event.type === 'limit')).toHaveLength(6);
-    expect(events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code)).toEqual(['message_too_large', 'invalid_payload']);
+    expect(
+      events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code),
+    ).toEqual(['message_too_large', 'invalid_payload']);
 
     // Still up: a fresh connection is served.
     const bob = await rawSocket(`${url}?token=${await token('bob')}`);
@@ -142,20 +180,31 @@ describe('Socket.io refusals with the same rules', () => {
     const refusal = async (auth: Record<string, string>) => {
       const socket = connectSocket(url, { auth, transports: ['websocket'], reconnection: false });
       onCleanup(() => void socket.close());
-      return new Promise<unknown>((resolve) => socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data)));
+      return new Promise<unknown>((resolve) =>
+        socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data)),
+      );
     };
     expect(await refusal({})).toMatchObject({ code: 'unauthorized' });
-    expect(await refusal({ token: await token('ann', Math.floor(Date.now() / 1000) - 60) })).toMatchObject({ code: 'token_expired' });
+    expect(await refusal({ token: await token('ann', Math.floor(Date.now() / 1000) - 60) })).toMatchObject({
+      code: 'token_expired',
+    });
 
     const socket = connectSocket(url, { auth: { token: await token('ann') }, transports: ['websocket'] });
     onCleanup(() => void socket.close());
     expect(await socket.timeout(5000).emitWithAck('join', 'private-ann')).toMatchObject({ ok: true });
-    expect(await socket.timeout(5000).emitWithAck('join', 'private-bob')).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: { text: 1 } })).toMatchObject({
+    expect(await socket.timeout(5000).emitWithAck('join', 'private-bob')).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    expect(
+      await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: { text: 1 } }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid_payload' },
     });
-    expect(await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: { text: 'ok' } })).toMatchObject({ ok: true, seq: 1 });
+    expect(
+      await socket.timeout(5000).emitWithAck('publish', { channel: 'room', event: 'chat', data: { text: 'ok' } }),
+    ).toMatchObject({ ok: true, seq: 1 });
     expect(events.filter((event) => event.type === 'publish')).toMatchObject([{ channel: 'room', userId: 'ann' }]);
   });
 });
@@ -195,7 +244,11 @@ describe('SSE endpoint refusals with the same rules', () => {
     const retryAfter: (string | null)[] = [];
     for (let n = 0; n < 10; n += 1) {
       const response = await sse.POST(
-        new Request('http://test/live', { method: 'POST', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'room', event: 'chat', data: n }) }),
+        new Request('http://test/live', {
+          method: 'POST',
+          headers: { authorization: bearer, 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: 'room', event: 'chat', data: n }),
+        }),
       );
       statuses.push(response.status);
       if (response.status === 429) retryAfter.push(response.headers.get('retry-after'));
@@ -208,7 +261,11 @@ describe('SSE endpoint refusals with the same rules', () => {
     expect(events.filter((event) => event.type === 'limit')).toHaveLength(6);
     // Still serving: another user is not limited by ann's bucket.
     const bob = await sse.POST(
-      new Request('http://test/live', { method: 'POST', headers: { authorization: `Bearer ${await token('bob')}`, 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }) }),
+      new Request('http://test/live', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token('bob')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: 'room', event: 'chat', data: 'hi' }),
+      }),
     );
     expect(bob.status).toBe(200);
   });

@@ -14,7 +14,9 @@ afterEach(cleanup);
 
 async function startChild(): Promise<{ child: ChildProcess; port: number; output: string[] }> {
   const script = path.join(import.meta.dirname, 'shutdown-server.ts');
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, redisServer.current.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, redisServer.current.url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   onCleanup(() => void child.kill('SIGKILL'));
   const output: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {

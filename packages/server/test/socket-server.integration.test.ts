@@ -18,7 +18,13 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent } from '../src/events.js';
 import { createRedisBroker, type RedisBroker } from '../src/redis/redis-broker.js';
-import type { SocketClientToServerEvents, SocketErrorEvent, SocketPresenceEvent, SocketServerToClientEvents, SocketTypingEvent } from '../src/socket-io/socket-events.js';
+import type {
+  SocketClientToServerEvents,
+  SocketErrorEvent,
+  SocketPresenceEvent,
+  SocketServerToClientEvents,
+  SocketTypingEvent,
+} from '../src/socket-io/socket-events.js';
 import { createSocketServer, type SocketServer, type SocketServerOptions } from '../src/socket-io/socket-server.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
@@ -62,7 +68,10 @@ async function start<B extends ChannelBroker>(options: SocketServerOptions<B> = 
   return { url: `http://127.0.0.1:${address.port}`, port: address.port, server, http, stop };
 }
 
-function nativeSocket(url: string, options: { token?: string | (() => string); origin?: string; autoConnect?: boolean } = {}): NativeSocket {
+function nativeSocket(
+  url: string,
+  options: { token?: string | (() => string); origin?: string; autoConnect?: boolean } = {},
+): NativeSocket {
   const { token } = options;
   const socket: NativeSocket = io(url, {
     forceNew: true,
@@ -71,7 +80,9 @@ function nativeSocket(url: string, options: { token?: string | (() => string); o
     reconnectionDelayMax: 100,
     randomizationFactor: 0,
     autoConnect: options.autoConnect ?? true,
-    ...(token === undefined ? {} : { auth: (cb: (data: object) => void) => cb({ token: typeof token === 'function' ? token() : token }) }),
+    ...(token === undefined
+      ? {}
+      : { auth: (cb: (data: object) => void) => cb({ token: typeof token === 'function' ? token() : token }) }),
     ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
   });
   cleanups.push(() => void socket.disconnect());
@@ -114,7 +125,10 @@ function collect(client: RealtimeClient, channel: string) {
 function record<E extends keyof SocketServerToClientEvents>(socket: NativeSocket, event: E) {
   const seen: Parameters<SocketServerToClientEvents[E]>[0][] = [];
   const listener = (value: Parameters<SocketServerToClientEvents[E]>[0]) => void seen.push(value);
-  (socket.on as (event: string, listener: (value: unknown) => void) => void)(event, listener as (value: unknown) => void);
+  (socket.on as (event: string, listener: (value: unknown) => void) => void)(
+    event,
+    listener as (value: unknown) => void,
+  );
   return seen;
 }
 
@@ -123,7 +137,9 @@ const publish = (socket: NativeSocket, channel: string, event: string, data: unk
   socket.timeout(5000).emitWithAck('publish', { channel, event, data, ...(cid === undefined ? {} : { cid }) });
 
 function connectError(socket: NativeSocket): Promise<Error & { data?: { code: string; message: string } }> {
-  return new Promise((resolve) => socket.once('connect_error', (error) => resolve(error as Error & { data?: { code: string; message: string } })));
+  return new Promise((resolve) =>
+    socket.once('connect_error', (error) => resolve(error as Error & { data?: { code: string; message: string } })),
+  );
 }
 
 describe('createSocketServer: socketIOTransport clients', () => {
@@ -239,7 +255,10 @@ describe('createSocketServer: plain socket.io-client (native API)', () => {
     // Carol is not a member of 'room': her typing there is dropped.
     carol.emit('typing', { channel: 'room', typing: true });
     await vi.waitFor(() => expect(seen.bob).toHaveLength(1), WAIT);
-    expect(seen.bob[0]).toEqual({ channel: 'room', userId: expect.any(String), typing: true } satisfies Record<keyof SocketTypingEvent, unknown>);
+    expect(seen.bob[0]).toEqual({ channel: 'room', userId: expect.any(String), typing: true } satisfies Record<
+      keyof SocketTypingEvent,
+      unknown
+    >);
     await sleep(200);
     expect(seen.alice).toEqual([]);
     expect(seen.carol).toEqual([]);
@@ -251,14 +270,21 @@ describe('createSocketServer: plain socket.io-client (native API)', () => {
       ['t-ada', 'ada'],
       ['t-bob', 'bob'],
     ]);
-    const { url } = await start({ authenticate: (token) => (token && users.has(token) ? { userId: users.get(token) as string } : null) });
+    const { url } = await start({
+      authenticate: (token) => (token && users.has(token) ? { userId: users.get(token) as string } : null),
+    });
     const ada = await connected(nativeSocket(url, { token: 't-ada' }));
     const bob = await connected(nativeSocket(url, { token: 't-bob' }));
     const adaPresence = record(ada, 'presence');
     await join(ada, 'room');
-    await vi.waitFor(() => expect(adaPresence).toEqual([{ type: 'presence', channel: 'room', action: 'sync', members: [] }]), WAIT);
+    await vi.waitFor(
+      () => expect(adaPresence).toEqual([{ type: 'presence', channel: 'room', action: 'sync', members: [] }]),
+      WAIT,
+    );
 
-    await expect(bob.timeout(5000).emitWithAck('presence', { channel: 'room', action: 'enter', data: { name: 'Bob' } })).resolves.toEqual({ ok: true });
+    await expect(
+      bob.timeout(5000).emitWithAck('presence', { channel: 'room', action: 'enter', data: { name: 'Bob' } }),
+    ).resolves.toEqual({ ok: true });
     await vi.waitFor(() => expect(adaPresence).toHaveLength(2), WAIT);
     expect(adaPresence[1]).toEqual({
       type: 'presence',
@@ -271,16 +297,25 @@ describe('createSocketServer: plain socket.io-client (native API)', () => {
     await vi.waitFor(() => expect(adaPresence.map((event) => event.action)).toEqual(['sync', 'enter', 'leave']), WAIT);
   });
 
-  it('refuses a join the hub\'s authorize rejects with a typed ack error, and reports it', async () => {
+  it("refuses a join the hub's authorize rejects with a typed ack error, and reports it", async () => {
     const events: ServerEvent[] = [];
-    const hub = createChannelHub({ authorize: (session, channel) => !channel.startsWith('private-') || session.userId === 'admin' });
-    const { url } = await start({ hub, authenticate: (token) => (token ? { userId: token } : null), onEvent: (event) => events.push(event) });
+    const hub = createChannelHub({
+      authorize: (session, channel) => !channel.startsWith('private-') || session.userId === 'admin',
+    });
+    const { url } = await start({
+      hub,
+      authenticate: (token) => (token ? { userId: token } : null),
+      onEvent: (event) => events.push(event),
+    });
     const guest = await connected(nativeSocket(url, { token: 'guest' }));
     const admin = await connected(nativeSocket(url, { token: 'admin' }));
     const guestMessages = record(guest, 'message');
 
     const refused = await join(guest, 'private-board');
-    expect(refused).toEqual({ ok: false, error: { code: 'unauthorized', message: expect.stringContaining('private-board') } });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'unauthorized', message: expect.stringContaining('private-board') },
+    });
     await expect(join(admin, 'private-board')).resolves.toEqual({ ok: true, seq: 0 });
     const denied = await publish(guest, 'private-board', 'chat', 'sneaky');
     expect(denied).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
@@ -326,7 +361,8 @@ describe('createSocketServer: refusals (typed, and the server stays up)', () => 
   const users: Record<string, { userId: string; expiresAt?: number }> = { good: { userId: 'ada' } };
   const options = (events: ServerEvent[]): SocketServerOptions => ({
     authenticate: (token) => {
-      if (token === 'expired') return { ok: false, error: { code: 'token_expired', message: 'The token has expired.' } };
+      if (token === 'expired')
+        return { ok: false, error: { code: 'token_expired', message: 'The token has expired.' } };
       if (token === 'stale') return { userId: 'ada', expiresAt: Date.now() - 1000 };
       return (token && users[token]) || null;
     },
@@ -344,7 +380,11 @@ describe('createSocketServer: refusals (typed, and the server stays up)', () => 
   ] as const)('refuses %s with connect_error data, without retrying', async (_name, token, origin, code, message) => {
     const events: ServerEvent[] = [];
     const { url } = await start(options(events));
-    const refused = nativeSocket(url, { ...(token === undefined ? {} : { token }), ...(origin === undefined ? {} : { origin }), autoConnect: false });
+    const refused = nativeSocket(url, {
+      ...(token === undefined ? {} : { token }),
+      ...(origin === undefined ? {} : { origin }),
+      autoConnect: false,
+    });
     const error = connectError(refused);
     refused.connect();
     const err = await error;
@@ -388,10 +428,9 @@ describe('createSocketServer: refusals (typed, and the server stays up)', () => 
       ok: false,
       error: { code: 'message_too_large', message: expect.any(String) },
     });
-    expect(events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code)).toEqual([
-      'message_too_large',
-      'message_too_large',
-    ]);
+    expect(
+      events.filter((event) => event.type === 'refused').map((event) => event.type === 'refused' && event.code),
+    ).toEqual(['message_too_large', 'message_too_large']);
 
     socket.emit('rk', { type: 'ping', t: 7 });
     await vi.waitFor(() => expect(frames).toContainEqual({ type: 'pong', t: 7 }), WAIT);
@@ -406,7 +445,11 @@ describe('createSocketServer: refusals (typed, and the server stays up)', () => 
     const { url } = await start({
       authenticate: (token) => {
         seen.push(token);
-        return token === 'short' ? { userId: 'ada', expiresAt: Date.now() + 300 } : token === 'long' ? { userId: 'ada' } : null;
+        return token === 'short'
+          ? { userId: 'ada', expiresAt: Date.now() + 300 }
+          : token === 'long'
+            ? { userId: 'ada' }
+            : null;
       },
       onEvent: (event) => events.push(event),
     });
@@ -417,7 +460,9 @@ describe('createSocketServer: refusals (typed, and the server stays up)', () => 
     await vi.waitFor(() => expect(connects).toHaveLength(2), WAIT);
     expect(seen).toEqual(['short', 'long']);
     expect(errors).toEqual([{ code: 'token_expired', message: expect.any(String) } satisfies SocketErrorEvent]);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'auth_failure', code: 'token_expired', userId: 'ada' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'auth_failure', code: 'token_expired', userId: 'ada' }),
+    );
     await expect(join(socket, 'room')).resolves.toMatchObject({ ok: true });
   });
 
@@ -468,7 +513,10 @@ describe('createSocketServer: two instances over Redis', () => {
     await vi.waitFor(() => expect(messages.map((message) => message.seq)).toEqual([1, 2]), WAIT);
 
     onB.emit('typing', { channel: 'room', typing: true });
-    await vi.waitFor(() => expect(typingOnA).toEqual([{ channel: 'room', userId: expect.any(String), typing: true }]), WAIT);
+    await vi.waitFor(
+      () => expect(typingOnA).toEqual([{ channel: 'room', userId: expect.any(String), typing: true }]),
+      WAIT,
+    );
     await sleep(300);
     expect(messages.map((message) => message.seq)).toEqual([1, 2]);
     expect(protocolMessages.map((message) => message.seq)).toEqual([1, 2]);

@@ -45,7 +45,12 @@ async function serve(endpoint: Handlers): Promise<Served> {
 }
 
 function route(endpoint: Handlers) {
-  return (request: Request) => (request.method === 'POST' ? endpoint.POST(request) : request.method === 'OPTIONS' ? endpoint.OPTIONS(request) : endpoint.GET(request));
+  return (request: Request) =>
+    request.method === 'POST'
+      ? endpoint.POST(request)
+      : request.method === 'OPTIONS'
+        ? endpoint.OPTIONS(request)
+        : endpoint.GET(request);
 }
 
 interface Received {
@@ -79,14 +84,20 @@ function connect(url: string | (() => string), query: string, types: string[], h
   }
   source.addEventListener('error', (event) => errors.push({ code: (event as { code?: number }).code }));
   cleanups.push(() => source.close());
-  const of = (type: string, channel?: string) => received.filter((item) => item.type === type && (channel === undefined || item.data.channel === channel));
+  const of = (type: string, channel?: string) =>
+    received.filter((item) => item.type === type && (channel === undefined || item.data.channel === channel));
   const seqs = (channel: string, type = 'chat') => of(type, channel).map((item) => item.data.seq);
   return { source, received, requests, errors, of, seqs };
 }
 
 function endpointWith(options: SSEEndpointOptions<MemoryBroker> = {}) {
   const events: ServerEvent[] = [];
-  const endpoint = createSSEEndpoint({ heartbeatMs: false, retryMs: 100, onEvent: (event) => events.push(event), ...options });
+  const endpoint = createSSEEndpoint({
+    heartbeatMs: false,
+    retryMs: 100,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
   cleanups.push(() => endpoint.close());
   return { endpoint, events, hub: endpoint.hub };
 }
@@ -114,7 +125,14 @@ describe('createSSEEndpoint: streaming to EventSource', () => {
     hub.publish('news', 'chat', 'headline');
     await vi.waitFor(() => expect(client.of('chat')).toHaveLength(2), WAIT);
     const [first, second] = client.of('chat');
-    expect(first?.data).toEqual({ channel: 'room:1', seq: 1, id: expect.any(String), data: { text: 'hello' }, at: expect.any(Number), cid: 'c-1' });
+    expect(first?.data).toEqual({
+      channel: 'room:1',
+      seq: 1,
+      id: expect.any(String),
+      data: { text: 'hello' },
+      at: expect.any(Number),
+      cid: 'c-1',
+    });
     expect(first?.lastEventId).toMatch(resumeId('room%3A1:1;news:0'));
     expect(second?.data).toMatchObject({ channel: 'news', seq: 1, data: 'headline' });
     expect(second?.data).not.toHaveProperty('cid');
@@ -180,7 +198,9 @@ describe('createSSEEndpoint: streaming to EventSource', () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     const encode = vi.spyOn(TextEncoder.prototype, 'encode');
     hub.publish('room', 'chat', payload);
-    const calls = stringify.mock.calls.filter(([value]) => (value as { data?: unknown } | null)?.data === payload).length;
+    const calls = stringify.mock.calls.filter(
+      ([value]) => (value as { data?: unknown } | null)?.data === payload,
+    ).length;
     // The shared event lines, and the id line every stream of these channels shares.
     const encodes = encode.mock.calls.length;
     stringify.mockRestore();
@@ -199,7 +219,8 @@ describe('createSSEEndpoint: POST publish', () => {
     const client = connect(url, 'channels=room', ['chat', 'rk:subscribed']);
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(1), WAIT);
 
-    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const first = await post({ channel: 'room', event: 'chat', data: { text: 'hi' }, cid: 'm-1' });
     expect(first.status).toBe(200);
     const ack = (await first.json()) as { id: string; seq: number };
@@ -228,13 +249,18 @@ describe('createSSEEndpoint: POST publish', () => {
       authorize: (_session, channel) => !channel.startsWith('secret'),
       admit: (_session, frame) => {
         if (frame.type !== 'publish') return null;
-        if (frame.event === 'spam') return { code: 'rate_limited', message: 'Slow down.', retryAfterMs: 2500 } as { code: string; message: string };
+        if (frame.event === 'spam')
+          return { code: 'rate_limited', message: 'Slow down.', retryAfterMs: 2500 } as {
+            code: string;
+            message: string;
+          };
         if (frame.data === 'bad') return { code: 'invalid_payload', message: 'data: expected an object' };
         return null;
       },
     });
     const { url } = await serve(endpoint);
-    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const expectError = async (response: Response, status: number, code: string) => {
       expect(response.status).toBe(status);
       const body = (await response.json()) as { error: { code: string; message: string } };
@@ -259,8 +285,12 @@ describe('createSSEEndpoint: POST publish', () => {
     await expectError(await post({ channel: 'room', event: 'rk:gap', data: 1 }), 400, 'bad_frame');
     await expectError(await post({ channel: 'room', data: 1 }), 400, 'bad_frame');
     expect(endpoint.hub.broker.messages('room')).toHaveLength(1);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'auth_failure', code: 'forbidden', channel: 'secret' }));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'refused', code: 'invalid_payload', channel: 'room' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'auth_failure', code: 'forbidden', channel: 'secret' }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'refused', code: 'invalid_payload', channel: 'room' }),
+    );
   });
 
   it('answers 503 unavailable when the broker cannot store the message', async () => {
@@ -270,7 +300,11 @@ describe('createSSEEndpoint: POST publish', () => {
       throw new Error('store down');
     });
     const { url } = await serve(endpoint);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'room', event: 'chat', data: 1 }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'room', event: 'chat', data: 1 }),
+    });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
   });
@@ -305,14 +339,27 @@ describe('createSSEEndpoint: refusals', () => {
     await expectError(await fetch(`${url}?channels=a,b,c,d&token=good`), 400, 'bad_frame');
     await expectError(await fetch(`${url}?token=good`), 400, 'bad_frame');
     for (const id of ['garbage', 'room:x', 'room:1;room:2', ':4', '%E0%A4%A:1', 'room:-1']) {
-      await expectError(await fetch(`${url}?channels=room&token=good`, { headers: { 'Last-Event-ID': id } }), 400, 'bad_frame');
+      await expectError(
+        await fetch(`${url}?channels=room&token=good`, { headers: { 'Last-Event-ID': id } }),
+        400,
+        'bad_frame',
+      );
     }
     await expectError(await fetch(`${url}?channels=room&token=good&lastEventId=nope`), 400, 'bad_frame');
 
     const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-      fetch(`${url}?token=good`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+      fetch(`${url}?token=good`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+        duplex: 'half',
+      } as RequestInit);
     await expectError(await post('{"channel": "room", '), 400, 'bad_frame');
-    await expectError(await post(JSON.stringify({ channel: 'room', event: 'chat', data: 'x'.repeat(2000) })), 413, 'message_too_large');
+    await expectError(
+      await post(JSON.stringify({ channel: 'room', event: 'chat', data: 'x'.repeat(2000) })),
+      413,
+      'message_too_large',
+    );
     // Without a Content-Length the body is read with the cap, not buffered whole.
     let chunks = 0;
     const chunked = new ReadableStream<Uint8Array>({
@@ -322,17 +369,28 @@ describe('createSSEEndpoint: refusals', () => {
       },
     });
     await expectError(await post(chunked), 413, 'message_too_large');
-    await expectError(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'unauthorized');
+    await expectError(
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      401,
+      'unauthorized',
+    );
 
-    const allowed = await fetch(`${url}?channels=room&token=good`, { method: 'OPTIONS', headers: { origin: 'https://app.example' } });
+    const allowed = await fetch(`${url}?channels=room&token=good`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example' },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect((await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } })).status).toBe(403);
 
     // Still serving: a good stream and a good publish work, with CORS headers.
-    const client = connect(`${url}`, 'channels=room&token=good', ['chat', 'rk:subscribed'], { origin: 'https://app.example' });
+    const client = connect(`${url}`, 'channels=room&token=good', ['chat', 'rk:subscribed'], {
+      origin: 'https://app.example',
+    });
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(1), WAIT);
-    const ok = await post(JSON.stringify({ channel: 'room', event: 'chat', data: 'ok' }), { origin: 'https://app.example' });
+    const ok = await post(JSON.stringify({ channel: 'room', event: 'chat', data: 'ok' }), {
+      origin: 'https://app.example',
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1]), WAIT);
@@ -362,7 +420,9 @@ describe('createSSEEndpoint: token expiry', () => {
     let calls = 0;
     const { endpoint, events } = endpointWith({
       authenticate: () =>
-        calls++ === 0 ? { userId: 'ada', expiresAt: Date.now() + 300 } : { ok: false, error: { code: 'token_expired', message: 'Token expired.' } },
+        calls++ === 0
+          ? { userId: 'ada', expiresAt: Date.now() + 300 }
+          : { ok: false, error: { code: 'token_expired', message: 'Token expired.' } },
     });
     const { url } = await serve(endpoint);
     const client = connect(url, 'channels=room&token=t', ['rk:subscribed', 'rk:error']);
@@ -409,7 +469,10 @@ describe('createSSEEndpoint: close()', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
 
     await vi.waitFor(() => expect(second.endpoint.streams).toBe(1), WAIT);
-    expect(client.requests.at(-1)).toMatchObject({ url: expect.stringContaining(new URL(b.url).host), lastEventId: expect.stringMatching(resumeId('room:1;news:1')) });
+    expect(client.requests.at(-1)).toMatchObject({
+      url: expect.stringContaining(new URL(b.url).host),
+      lastEventId: expect.stringMatching(resumeId('room:1;news:1')),
+    });
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(4), WAIT);
     second.hub.publish('room', 'chat', 3);
     await vi.waitFor(() => expect(client.seqs('room')).toEqual([1, 2, 3]), WAIT);
@@ -438,7 +501,11 @@ describe('createSSEEndpoint: two instances over one Redis', () => {
     await vi.waitFor(() => expect(client.of('rk:subscribed')).toHaveLength(2), WAIT);
 
     const post = async (url: string, channel: string, n: number) => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel, event: 'chat', data: n, cid: `${channel}-${n}` }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ channel, event: 'chat', data: n, cid: `${channel}-${n}` }),
+      });
       expect(response.status).toBe(200);
       return (await response.json()) as { seq: number };
     };

@@ -37,10 +37,14 @@ interface Child {
 
 /** Starts the server process and resolves once it listens ("READY <port> <restored>"). */
 async function startChild(logFile: string, port: number): Promise<Child> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', serverScript, logFile, String(port)], {
-    cwd: packageDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', serverScript, logFile, String(port)],
+    {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   onCleanup(() => kill(child));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -48,8 +52,13 @@ async function startChild(logFile: string, port: number): Promise<Child> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await new Promise<Child>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`chaos server not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`)), READY_TIMEOUT_MS);
-      child.once('exit', (code, signal) => reject(new Error(`chaos server exited (${code ?? signal}) before READY: ${stderr}`)));
+      timer = setTimeout(
+        () => reject(new Error(`chaos server not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`)),
+        READY_TIMEOUT_MS,
+      );
+      child.once('exit', (code, signal) =>
+        reject(new Error(`chaos server exited (${code ?? signal}) before READY: ${stderr}`)),
+      );
       lines.on('line', (line) => {
         const [word, actualPort, restored] = line.split(' ');
         if (word === 'READY') resolve({ process: child, port: Number(actualPort), restored: Number(restored) });
@@ -93,7 +102,10 @@ it(
         wasOpen = open;
       }),
     );
-    await vi.waitFor(() => expect(client.channel(CHANNEL).getSnapshot().subscribed).toBe(true), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(() => expect(client.channel(CHANNEL).getSnapshot().subscribed).toBe(true), {
+      timeout: 10_000,
+      interval: 5,
+    });
 
     let published = 0;
     let retries = 0;
@@ -102,7 +114,11 @@ it(
         const body = JSON.stringify({ cid: `chaos-${n}`, channel: CHANNEL, event: 'tick', data: { n } });
         for (;;) {
           if (Date.now() > deadline) throw new Error(`publisher timed out at message ${n}`);
-          const ok = await fetch(`http://127.0.0.1:${port}/publish`, { method: 'POST', body, signal: AbortSignal.timeout(2000) }).then(
+          const ok = await fetch(`http://127.0.0.1:${port}/publish`, {
+            method: 'POST',
+            body,
+            signal: AbortSignal.timeout(2000),
+          }).then(
             (response) => response.ok,
             () => false,
           );
@@ -127,11 +143,17 @@ it(
     }
     await publisher;
 
-    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(MESSAGES), { timeout: Math.max(1000, deadline - Date.now()), interval: 10 });
+    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(MESSAGES), {
+      timeout: Math.max(1000, deadline - Date.now()),
+      interval: 10,
+    });
     // Anything arriving twice would come right behind the last message.
     await sleep(200);
 
-    const log = (await readFile(logFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { id: string; data: { n: number } });
+    const log = (await readFile(logFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; data: { n: number } });
     const numbers = received.map((message) => (message.data as { n: number }).n);
     const duplicates = numbers.length - new Set(numbers).size;
     console.log(

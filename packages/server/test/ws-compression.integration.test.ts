@@ -55,11 +55,18 @@ async function subscriber(url: string, options: ClientOptions = {}) {
 }
 
 /** Bytes the server wrote while `endpoint.publish(data)` reached every subscriber. */
-async function publishAndCount(running: Awaited<ReturnType<typeof start>>, clients: Awaited<ReturnType<typeof subscriber>>[], data: unknown) {
+async function publishAndCount(
+  running: Awaited<ReturnType<typeof start>>,
+  clients: Awaited<ReturnType<typeof subscriber>>[],
+  data: unknown,
+) {
   const before = running.written();
   const counts = clients.map((client) => client.messages().length);
   await running.endpoint.publish('room', 'doc', data);
-  await vi.waitFor(() => clients.forEach((client, i) => expect(client.messages()).toHaveLength((counts[i] as number) + 1)), WAIT);
+  await vi.waitFor(
+    () => clients.forEach((client, i) => expect(client.messages()).toHaveLength((counts[i] as number) + 1)),
+    WAIT,
+  );
   return running.written() - before;
 }
 
@@ -157,7 +164,9 @@ describe('createWebSocketEndpoint: permessage-deflate', () => {
     const published = Array.from({ length: 30 }, (_, n) => (n % 3 === 0 ? { n } : { n, ...large }));
     await Promise.all(published.map((data) => running.endpoint.publish('room', 'doc', data)));
     await vi.waitFor(() => expect(client.messages()).toHaveLength(30), WAIT);
-    expect(client.messages().map((message) => (message.data as { n: number }).n)).toEqual(published.map((data) => data.n));
+    expect(client.messages().map((message) => (message.data as { n: number }).n)).toEqual(
+      published.map((data) => data.n),
+    );
     expect(client.messages().map((message) => message.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 

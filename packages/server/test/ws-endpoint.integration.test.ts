@@ -85,7 +85,15 @@ describe('createWebSocketEndpoint: bad input', () => {
 
     const bad = await rawSocket(url);
     bad.send('{"type":"publish",');
-    bad.send(JSON.stringify({ type: 'publish', channel: 'room', event: 'big', data: 'x'.repeat(DEFAULT_MAX_MESSAGE_BYTES), cid: 'c1' }));
+    bad.send(
+      JSON.stringify({
+        type: 'publish',
+        channel: 'room',
+        event: 'big',
+        data: 'x'.repeat(DEFAULT_MAX_MESSAGE_BYTES),
+        cid: 'c1',
+      }),
+    );
     bad.send(Buffer.from([0, 1, 2]));
     bad.send(JSON.stringify({ type: 'teleport' }));
     bad.send(JSON.stringify({ type: 'ping', t: 7 }));

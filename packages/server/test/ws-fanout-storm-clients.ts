@@ -124,7 +124,8 @@ function open(index: number): Promise<Account> {
         case 'presence': {
           if (frame.action === 'sync') {
             account.presence.clear();
-            for (const member of frame.members as { userId: string; data: { v: number } }[]) account.presence.set(member.userId, member.data.v);
+            for (const member of frame.members as { userId: string; data: { v: number } }[])
+              account.presence.set(member.userId, member.data.v);
           } else {
             const member = frame.member as { userId: string; data: { v: number } };
             if (frame.action === 'leave') account.presence.delete(member.userId);
@@ -170,7 +171,15 @@ function tick() {
   for (const account of accounts) {
     for (let n = 0; n < PER_TICK; n++) {
       const k = account.sent++;
-      account.ws.send(JSON.stringify({ type: 'publish', channel: CHANNEL, event: 'chat', cid: `u${account.index}-${k}`, data: { p: account.index, k, t, text: 'a chat line of a typical size, sent in a storm' } }));
+      account.ws.send(
+        JSON.stringify({
+          type: 'publish',
+          channel: CHANNEL,
+          event: 'chat',
+          cid: `u${account.index}-${k}`,
+          data: { p: account.index, k, t, text: 'a chat line of a typical size, sent in a storm' },
+        }),
+      );
     }
     account.ws.send(JSON.stringify(churn(account)));
   }
@@ -184,12 +193,16 @@ async function storm() {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
   }
   // Everyone leaves, so every account's final view must be empty: presence frames may not be lost or misordered.
-  for (const account of accounts) if (account.present) account.ws.send(JSON.stringify({ type: 'presence', channel: CHANNEL, action: 'leave' }));
+  for (const account of accounts)
+    if (account.present) account.ws.send(JSON.stringify({ type: 'presence', channel: CHANNEL, action: 'leave' }));
   const published = ACCOUNTS * TICKS * PER_TICK;
   const deadline = Date.now() + DRAIN_MS;
   const acked = () => accounts.reduce((sum, account) => sum + account.acked, 0);
-  const settled = () => acked() + refusals.length >= published && accounts.every((account) => account.received >= acked() && account.presence.size === 0);
-  while (!settled() && Date.now() < deadline && closes.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  const settled = () =>
+    acked() + refusals.length >= published &&
+    accounts.every((account) => account.received >= acked() && account.presence.size === 0);
+  while (!settled() && Date.now() < deadline && closes.length === 0)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   // Anything late (a duplicate) would show up in this pause.
   await new Promise((resolve) => setTimeout(resolve, 200));
   finished = true;

@@ -62,7 +62,12 @@ describe('createWebSocketEndpoint: a fan-out storm within the default limits', (
     // Default rate limits (no `rateLimit` option), memory broker.
     const realtime = await createRealtime({ redis: false });
     const server = createServer((_request, response) => response.writeHead(404).end());
-    const endpoint = createWebSocketEndpoint({ server, path: '/realtime', realtime, authenticate: (token) => (token === null ? null : { userId: token }) });
+    const endpoint = createWebSocketEndpoint({
+      server,
+      path: '/realtime',
+      realtime,
+      authenticate: (token) => (token === null ? null : { userId: token }),
+    });
     server.listen(0, '127.0.0.1', 1024);
     await once(server, 'listening');
     cleanups.push(async () => {
@@ -89,7 +94,9 @@ describe('createWebSocketEndpoint: a fan-out storm within the default limits', (
     delay.disable();
     const ms = (ns: number) => Math.round(ns / 1e5) / 10;
     const measured = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
-    console.info(`[storm] event-loop delay ms ${JSON.stringify(measured)}; publish→receive ms ${JSON.stringify(report.latency)}`);
+    console.info(
+      `[storm] event-loop delay ms ${JSON.stringify(measured)}; publish→receive ms ${JSON.stringify(report.latency)}`,
+    );
 
     expect(measured.p99).toBeLessThan(STORM_BOUNDS.p99);
     expect(measured.max).toBeLessThan(STORM_BOUNDS.max);
@@ -98,7 +105,13 @@ describe('createWebSocketEndpoint: a fan-out storm within the default limits', (
     expect(report.acked).toBe(ACCOUNTS * TICKS * PUBLISHES_PER_TICK);
     expect(report.complete).toBe(true);
     for (const account of report.perAccount) {
-      expect(account).toEqual({ received: report.acked, duplicates: 0, outOfOrder: 0, publisherOrder: 0, presence: [] });
+      expect(account).toEqual({
+        received: report.acked,
+        duplicates: 0,
+        outOfOrder: 0,
+        publisherOrder: 0,
+        presence: [],
+      });
     }
     expect(realtime.hub.presence('storm')).toEqual([]);
   }, 60_000);

@@ -1,7 +1,13 @@
 // Shared by the ws-*.integration tests: real servers on 127.0.0.1, clients over `ws`, and cleanup.
 import { createServer, type Server } from 'node:http';
 import { connect as connectTcp, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { createRealtimeClient, type ChannelMessage, type RealtimeClient, type RealtimeError, type ServerFrame } from '@realtime-kit/core';
+import {
+  createRealtimeClient,
+  type ChannelMessage,
+  type RealtimeClient,
+  type RealtimeError,
+  type ServerFrame,
+} from '@realtime-kit/core';
 import { websocketTransport, type WebSocketTransportOptions } from '@realtime-kit/core/websocket';
 import { WebSocket } from 'ws';
 import { createWebSocketEndpoint, type WebSocketEndpoint, type WebSocketEndpointOptions } from '../src/index.js';
@@ -31,7 +37,10 @@ export interface RunningEndpoint {
 }
 
 /** An http server on 127.0.0.1 (ephemeral port, or `port` to come back on the same one) with an endpoint at /realtime. */
-export async function startEndpoint(options: Omit<WebSocketEndpointOptions, 'server' | 'path'> = {}, port = 0): Promise<RunningEndpoint> {
+export async function startEndpoint(
+  options: Omit<WebSocketEndpointOptions, 'server' | 'path'> = {},
+  port = 0,
+): Promise<RunningEndpoint> {
   const server = createServer((_request, response) => response.writeHead(404).end());
   const endpoint = createWebSocketEndpoint({ ...options, server, path: '/realtime' });
   await new Promise<void>((resolve, reject) => {
@@ -117,5 +126,8 @@ export async function startBalancer(target: number) {
     for (const socket of sockets) socket.destroy();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/realtime`, point: (port: number) => void (current = port) };
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/realtime`,
+    point: (port: number) => void (current = port),
+  };
 }

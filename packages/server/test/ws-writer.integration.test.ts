@@ -17,7 +17,8 @@ async function subscribed(url: string) {
   return client;
 }
 
-const seqs = (frames: readonly ServerFrame[]) => frames.flatMap((frame) => (frame.type === 'message' ? [frame.seq] : []));
+const seqs = (frames: readonly ServerFrame[]) =>
+  frames.flatMap((frame) => (frame.type === 'message' ? [frame.seq] : []));
 
 describe('createWebSocketEndpoint: write coalescing', () => {
   it('delivers a burst published in one turn as separate messages, in order, in one write per socket', async () => {
@@ -90,9 +91,13 @@ describe('createWebSocketEndpoint: write coalescing', () => {
   });
 
   it('rejects bad coalescing and budget options', () => {
-    expect(() => createWebSocketEndpoint({ coalesceMs: -1 })).toThrow(/coalesceMs must be a non-negative, finite number/);
+    expect(() => createWebSocketEndpoint({ coalesceMs: -1 })).toThrow(
+      /coalesceMs must be a non-negative, finite number/,
+    );
     expect(() => createWebSocketEndpoint({ coalesceMs: Number.NaN })).toThrow(RangeError);
-    expect(() => createWebSocketEndpoint({ fanoutBudgetMs: 0 })).toThrow(/fanoutBudgetMs must be a positive, finite number/);
+    expect(() => createWebSocketEndpoint({ fanoutBudgetMs: 0 })).toThrow(
+      /fanoutBudgetMs must be a positive, finite number/,
+    );
   });
 });
 
@@ -102,7 +107,10 @@ describe('createWebSocketEndpoint: fan-out budget', () => {
     const watcher = await subscribed(url);
     const publishers = await Promise.all(Array.from({ length: 10 }, () => subscribed(url)));
     publishers.forEach((publisher, p) => {
-      for (let k = 0; k < 60; k++) publisher.send(JSON.stringify({ type: 'publish', channel: 'room', event: 'chat', cid: `p${p}-${k}`, data: { p, k } }));
+      for (let k = 0; k < 60; k++)
+        publisher.send(
+          JSON.stringify({ type: 'publish', channel: 'room', event: 'chat', cid: `p${p}-${k}`, data: { p, k } }),
+        );
     });
     await vi.waitFor(() => expect(seqs(watcher.frames)).toHaveLength(600), WAIT);
     const byPublisher = new Map<number, number[]>();

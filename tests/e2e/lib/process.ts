@@ -33,13 +33,21 @@ class CommandError extends Error {}
 export function run(command: string, args: string[], options: RunOptions): Promise<RunResult> {
   mkdirSync(options.logDir, { recursive: true });
   counter += 1;
-  const logFile = path.join(options.logDir, `${String(counter).padStart(2, '0')}-${options.label.replace(/[^\w.-]+/g, '_')}.log`);
+  const logFile = path.join(
+    options.logDir,
+    `${String(counter).padStart(2, '0')}-${options.label.replace(/[^\w.-]+/g, '_')}.log`,
+  );
   const shown = `${command} ${args.join(' ')}`;
   appendFileSync(logFile, `$ ${shown}\n# cwd ${options.cwd}\n`);
   const started = performance.now();
 
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     live.add(child);
     let output = '';
     let stdout = '';
@@ -91,7 +99,12 @@ export function startService(
   const logFile = path.join(options.logDir, `${options.label}.log`);
   appendFileSync(logFile, `$ ${command} ${args.join(' ')}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     live.add(child);
     let output = '';
     let ready = false;
@@ -104,7 +117,11 @@ export function startService(
       });
     const timer = setTimeout(() => {
       void stop();
-      reject(new CommandError(`${options.label} did not start within ${options.timeoutMs / 1000} s (log ${logFile})\n${tail(output, 40)}`));
+      reject(
+        new CommandError(
+          `${options.label} did not start within ${options.timeoutMs / 1000} s (log ${logFile})\n${tail(output, 40)}`,
+        ),
+      );
     }, options.timeoutMs);
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -127,7 +144,11 @@ export function startService(
       appendFileSync(logFile, `\n# exit ${code ?? signal}\n`);
       if (!ready) {
         clearTimeout(timer);
-        reject(new CommandError(`${options.label} exited with ${code ?? signal} before it was ready (log ${logFile})\n${tail(output, 40)}`));
+        reject(
+          new CommandError(
+            `${options.label} exited with ${code ?? signal} before it was ready (log ${logFile})\n${tail(output, 40)}`,
+          ),
+        );
       }
     });
   });

@@ -14,9 +14,13 @@ export interface TestRedis {
 
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   let spawnError: Error | undefined;
   child.on('error', (error) => {
     spawnError = error;
@@ -40,7 +44,8 @@ async function waitForPort(port: number, child: ChildProcess, failed: () => Erro
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const error = failed();
-    if (error) throw new Error(`redis-server could not start: ${error.message} (install it: apt-get install -y redis-server)`);
+    if (error)
+      throw new Error(`redis-server could not start: ${error.message} (install it: apt-get install -y redis-server)`);
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ port, host: '127.0.0.1' });

@@ -4,7 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-const types: Record<string, string> = { '.json': 'application/json; charset=utf-8', '.css': 'text/css', '.txt': 'text/plain' };
+const types: Record<string, string> = {
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css',
+  '.txt': 'text/plain',
+};
 
 export interface StaticServer {
   port: number;
@@ -24,7 +28,10 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      'content-type': types[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve, reject) => {

@@ -17,7 +17,12 @@ export interface Registry {
   addUser: (name: string, password: string) => Promise<string>;
 }
 
-export async function startRegistry(options: { dir: string; uplink: string; env: NodeJS.ProcessEnv; logDir: string }): Promise<Registry> {
+export async function startRegistry(options: {
+  dir: string;
+  uplink: string;
+  env: NodeJS.ProcessEnv;
+  logDir: string;
+}): Promise<Registry> {
   const port = await freePort();
   const storage = path.join(options.dir, 'storage');
   mkdirSync(storage, { recursive: true });
@@ -59,7 +64,8 @@ export async function startRegistry(options: { dir: string; uplink: string; env:
         signal: AbortSignal.timeout(30_000),
       });
       const body = (await response.json()) as { token?: string; error?: string };
-      if (!response.ok || !body.token) throw new Error(`creating user ${name} failed: ${response.status} ${JSON.stringify(body)}`);
+      if (!response.ok || !body.token)
+        throw new Error(`creating user ${name} failed: ${response.status} ${JSON.stringify(body)}`);
       return body.token;
     },
   };

@@ -23,7 +23,8 @@ export function checkUsername(raw: string): LiveFormVerdict {
   const name = raw.trim();
   if (name.length < 3) return { valid: false, message: 'Use at least 3 characters.' };
   if (name.length > 20) return { valid: false, message: 'Use at most 20 characters.' };
-  if (!USERNAME.test(name)) return { valid: false, message: 'Use lowercase letters, digits and dashes (not at either end).' };
+  if (!USERNAME.test(name))
+    return { valid: false, message: 'Use lowercase letters, digits and dashes (not at either end).' };
   if (TAKEN_USERNAMES.includes(name)) return { valid: false, message: `“${name}” is taken. Try another.` };
   return { valid: true, message: `${name}.realtime-kit.dev is available.` };
 }
@@ -37,7 +38,9 @@ export function checkEmail(raw: string): LiveFormVerdict {
 }
 
 /** Every field of a submission checked; the values come back trimmed so the form can show them again. */
-export function validateDeploy(formData: FormData):
+export function validateDeploy(
+  formData: FormData,
+):
   | { ok: true; values: DeployValues }
   | { ok: false; values: DeployValues; fieldErrors: Partial<Record<keyof DeployValues, string>> } {
   const values: DeployValues = { username: text(formData, 'username'), email: text(formData, 'email') };

@@ -19,7 +19,12 @@ export async function deploySite(_previous: LiveFormState, formData: FormData): 
   await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
   const result = validateDeploy(formData);
   if (!result.ok) {
-    return { status: 'invalid', message: 'Please fix the highlighted fields.', fieldErrors: result.fieldErrors, values: result.values };
+    return {
+      status: 'invalid',
+      message: 'Please fix the highlighted fields.',
+      fieldErrors: result.fieldErrors,
+      values: result.values,
+    };
   }
   const { values } = result;
   if (values.username.startsWith('busy-') && !refusedOnce.has(values.username)) {

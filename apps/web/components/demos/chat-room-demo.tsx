@@ -72,12 +72,16 @@ export function ChatRoomDemo() {
       <p className="text-xs text-muted-foreground">
         {status === 'open' && carrier ? (
           <>
-            Connected over <strong className="font-medium text-foreground">{carrier === 'sse' ? 'SSE + POST' : carrier === 'polling' ? 'long polling' : 'WebSocket'}</strong>.{' '}
+            Connected over{' '}
+            <strong className="font-medium text-foreground">
+              {carrier === 'sse' ? 'SSE + POST' : carrier === 'polling' ? 'long polling' : 'WebSocket'}
+            </strong>
+            .{' '}
           </>
         ) : null}
-        Runs over WebSocket at <code>/realtime</code> (start the app with <code>node server.mjs</code>), falling back to SSE and then long
-        polling at <code>/api/realtime</code> when the WebSocket cannot get through. Add <code>?transport=sse</code> or{' '}
-        <code>?transport=polling</code> to the page URL to try them.
+        Runs over WebSocket at <code>/realtime</code> (start the app with <code>node server.mjs</code>), falling back to
+        SSE and then long polling at <code>/api/realtime</code> when the WebSocket cannot get through. Add{' '}
+        <code>?transport=sse</code> or <code>?transport=polling</code> to the page URL to try them.
       </p>
     </div>
   );

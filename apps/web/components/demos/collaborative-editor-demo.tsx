@@ -10,7 +10,8 @@ import { Button } from '@/components/ui/button';
 
 /** Everyone on this page (every tab, every visitor) edits this one document. */
 const CHANNEL = 'demo:doc';
-const INITIAL_TEXT = 'Welcome! Everyone on this page edits this text together.\n\nTry typing in both windows at once, or take window B offline, edit both, and bring it back.\n';
+const INITIAL_TEXT =
+  'Welcome! Everyone on this page edits this text together.\n\nTry typing in both windows at once, or take window B offline, edit both, and bring it back.\n';
 
 const animals = ['Otter', 'Heron', 'Lynx', 'Badger', 'Puffin', 'Marten', 'Ibex', 'Gecko'];
 
@@ -79,7 +80,12 @@ export function CollaborativeEditorDemo() {
               <h3 className="text-sm font-semibold">{title}</h3>
               {user ? (
                 <RealtimeProvider transport={windows[key]} network={key === 'b' ? windows.network : undefined}>
-                  <CollaborativeEditor channel={CHANNEL} user={user} initialText={INITIAL_TEXT} label={`Shared document, ${title}`} />
+                  <CollaborativeEditor
+                    channel={CHANNEL}
+                    user={user}
+                    initialText={INITIAL_TEXT}
+                    label={`Shared document, ${title}`}
+                  />
                 </RealtimeProvider>
               ) : (
                 <div aria-hidden="true" className="h-80 rounded-md border bg-muted/30" />

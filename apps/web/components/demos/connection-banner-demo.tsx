@@ -13,8 +13,8 @@ export function ConnectionBannerDemo() {
         <div className="space-y-2 p-4 pt-24 text-sm">
           <p className="font-medium">Live order board</p>
           <p className="text-muted-foreground">
-            The banner floats over this panel: nothing here moves when it comes and goes. A blip shorter than 1.5 s shows
-            nothing at all.
+            The banner floats over this panel: nothing here moves when it comes and goes. A blip shorter than 1.5 s
+            shows nothing at all.
           </p>
         </div>
       </div>

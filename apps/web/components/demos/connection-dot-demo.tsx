@@ -14,8 +14,12 @@ export function ConnectionDotDemo() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <ConnectionDot connection={connection} variant="outline" />
-        <Button variant="outline" size="sm" onClick={close}>Disconnect</Button>
-        <Button variant="outline" size="sm" onClick={reconnect}>Reconnect</Button>
+        <Button variant="outline" size="sm" onClick={close}>
+          Disconnect
+        </Button>
+        <Button variant="outline" size="sm" onClick={reconnect}>
+          Reconnect
+        </Button>
       </div>
       <div>
         <p className="mb-2 text-sm text-muted-foreground">Every state, from the status prop:</p>

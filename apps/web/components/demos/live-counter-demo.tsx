@@ -36,7 +36,14 @@ function LiveCounterPanel({ viewers, total }: { viewers: number; total: number }
       <div className="space-y-1">
         <dt className="text-sm text-muted-foreground">Watching now</dt>
         <dd>
-          <LiveCounter url={url} event="count" field="viewers" initialValue={viewers} label="Watching now" className="text-4xl" />
+          <LiveCounter
+            url={url}
+            event="count"
+            field="viewers"
+            initialValue={viewers}
+            label="Watching now"
+            className="text-4xl"
+          />
         </dd>
       </div>
       <div className="space-y-1">

@@ -23,7 +23,10 @@ function guest(): LiveCursorsUser {
  */
 export function LiveCursorsDemo() {
   // One transport per window for the page's lifetime: each is its own client, its own connection, its own member.
-  const [transports] = React.useState(() => [websocketTransport({ url: '/realtime' }), websocketTransport({ url: '/realtime' })]);
+  const [transports] = React.useState(() => [
+    websocketTransport({ url: '/realtime' }),
+    websocketTransport({ url: '/realtime' }),
+  ]);
   // Random names cannot be rendered on the server (hydration would disagree): pick them after mounting.
   const [guests, setGuests] = React.useState<LiveCursorsUser[] | null>(null);
   React.useEffect(() => setGuests([guest(), guest()]), []);
@@ -49,7 +52,8 @@ export function LiveCursorsDemo() {
       </div>
       <p className="text-xs text-muted-foreground">
         Runs over WebSocket at <code>/realtime</code>: start the app with <code>node server.mjs</code> (plain{' '}
-        <code>next dev</code> has no WebSocket endpoint, so no cursors arrive). Positions are signals: nothing is stored.
+        <code>next dev</code> has no WebSocket endpoint, so no cursors arrive). Positions are signals: nothing is
+        stored.
       </p>
     </div>
   );

@@ -2,7 +2,12 @@
 
 import { RealtimeError } from '@realtime-kit/core';
 
-import { LiveForm, type LiveFormField, type LiveFormValidator, type LiveFormVerdict } from '@/registry/realtime/blocks/live-form/live-form';
+import {
+  LiveForm,
+  type LiveFormField,
+  type LiveFormValidator,
+  type LiveFormVerdict,
+} from '@/registry/realtime/blocks/live-form/live-form';
 import { deploySite } from '@/app/actions/live-form';
 import { DEMO_TASK_STEPS } from '@/lib/demo-task';
 
@@ -22,9 +27,13 @@ const fields: LiveFormField[] = [
 const checkUsername: LiveFormValidator = async (value, { signal }) => {
   const response = await fetch(`/api/demo/username?name=${encodeURIComponent(value)}`, { signal });
   if (!response.ok) {
-    throw new RealtimeError(response.status >= 500 ? 'server_error' : 'http_error', `The username check answered ${response.status}.`, {
-      status: response.status,
-    });
+    throw new RealtimeError(
+      response.status >= 500 ? 'server_error' : 'http_error',
+      `The username check answered ${response.status}.`,
+      {
+        status: response.status,
+      },
+    );
   }
   return (await response.json()) as LiveFormVerdict;
 };
@@ -39,8 +48,9 @@ export function LiveFormDemo() {
   return (
     <div className="space-y-4">
       <p className="text-sm text-muted-foreground">
-        Try <code>admin</code> or <code>ada</code> (taken), a name starting with <code>fail-</code> (the deploy fails) or{' '}
-        <code>busy-</code> (the server is busy once: use Retry). Turn JavaScript off and it still posts and validates.
+        Try <code>admin</code> or <code>ada</code> (taken), a name starting with <code>fail-</code> (the deploy fails)
+        or <code>busy-</code> (the server is busy once: use Retry). Turn JavaScript off and it still posts and
+        validates.
       </p>
       <LiveForm
         fields={fields}

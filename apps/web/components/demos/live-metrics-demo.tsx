@@ -1,9 +1,21 @@
 import { LiveMetrics, type LiveMetric } from '@/registry/realtime/blocks/live-metrics/live-metrics';
 
 const metrics: LiveMetric[] = [
-  { key: 'cpu', label: 'CPU', format: { style: 'unit', unit: 'percent', maximumFractionDigits: 0 }, trend: 'down-is-good', min: 0, max: 100 },
+  {
+    key: 'cpu',
+    label: 'CPU',
+    format: { style: 'unit', unit: 'percent', maximumFractionDigits: 0 },
+    trend: 'down-is-good',
+    min: 0,
+    max: 100,
+  },
   { key: 'rps', label: 'Requests / s', format: { notation: 'compact', maximumFractionDigits: 1 }, trend: 'up-is-good' },
-  { key: 'latency', label: 'p95 latency', format: { style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 }, trend: 'down-is-good' },
+  {
+    key: 'latency',
+    label: 'p95 latency',
+    format: { style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 },
+    trend: 'down-is-good',
+  },
   { key: 'memory', label: 'Memory', format: { style: 'unit', unit: 'gigabyte', maximumFractionDigits: 1 } },
 ];
 

@@ -5,7 +5,10 @@ import { Toaster } from 'sonner';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider } from '@realtime-kit/react';
 
-import { NotificationCenter, type NotificationCenterItem } from '@/registry/realtime/blocks/notification-center/notification-center';
+import {
+  NotificationCenter,
+  type NotificationCenterItem,
+} from '@/registry/realtime/blocks/notification-center/notification-center';
 import { Button } from '@/components/ui/button';
 
 /** The channel `app/api/demo/notifications/route.ts` publishes to. */
@@ -21,7 +24,12 @@ const kinds = [
 /** History as your database would hand it over: fixed offsets from the time the page loaded. */
 function history(now: number): NotificationCenterItem[] {
   return [
-    { id: 'welcome', title: 'Welcome to realtime-kit', body: 'Send yourself a notification with the buttons.', at: now - 3 * 60_000 },
+    {
+      id: 'welcome',
+      title: 'Welcome to realtime-kit',
+      body: 'Send yourself a notification with the buttons.',
+      at: now - 3 * 60_000,
+    },
     { id: 'report', title: 'Weekly report is ready', at: now - 2 * 24 * 3_600_000, read: true },
   ];
 }

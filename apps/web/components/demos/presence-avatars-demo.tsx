@@ -9,7 +9,16 @@ import { PresenceAvatars } from '@/registry/realtime/ui/presence-avatars';
 import { Button } from '@/components/ui/button';
 
 const ROOM = 'demo:presence';
-const people = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Linus Torvalds', 'Margaret Hamilton', 'Ken Thompson', 'Radia Perlman'];
+const people = [
+  'Ada Lovelace',
+  'Grace Hopper',
+  'Alan Turing',
+  'Barbara Liskov',
+  'Linus Torvalds',
+  'Margaret Hamilton',
+  'Ken Thompson',
+  'Radia Perlman',
+];
 
 /**
  * A real room on this app's realtime server (`/realtime`, see server.mjs): you, anyone else on this page right now,
@@ -59,8 +68,8 @@ export function PresenceAvatarsDemo() {
         </Button>
       </div>
       <p className="text-xs text-muted-foreground">
-        Guests are real connections to this app's server. Tab to an avatar (or hover it) for its name; joins and leaves are announced
-        to screen readers after they settle, and a leave is held for 3 s in case it was only a reconnect.
+        Guests are real connections to this app's server. Tab to an avatar (or hover it) for its name; joins and leaves
+        are announced to screen readers after they settle, and a leave is held for 3 s in case it was only a reconnect.
       </p>
     </div>
   );

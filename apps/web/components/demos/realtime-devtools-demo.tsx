@@ -16,7 +16,9 @@ function LiveFeed() {
   const room = useChannel<{ message: { text?: string } }>(CHANNEL);
   const { status } = useConnectionState();
   const [texts, setTexts] = React.useState<string[]>([]);
-  useEvent(room, 'message', (message) => setTexts((current) => [...current.slice(-4), message.data.text ?? '(no text)']));
+  useEvent(room, 'message', (message) =>
+    setTexts((current) => [...current.slice(-4), message.data.text ?? '(no text)']),
+  );
   return (
     <div className="max-w-md space-y-2 rounded-xl border p-4 text-sm">
       <p>

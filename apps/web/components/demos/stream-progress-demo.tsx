@@ -22,9 +22,15 @@ export function StreamProgressDemo() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap gap-2">
-        <Button variant="outline" size="sm" onClick={() => start('ok')}>Start</Button>
-        <Button variant="outline" size="sm" onClick={() => start('drop')}>Start, drop the connection once</Button>
-        <Button variant="outline" size="sm" onClick={() => start('fail')}>Start, then fail</Button>
+        <Button variant="outline" size="sm" onClick={() => start('ok')}>
+          Start
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => start('drop')}>
+          Start, drop the connection once
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => start('fail')}>
+          Start, then fail
+        </Button>
       </div>
       <StreamProgress
         url={url}

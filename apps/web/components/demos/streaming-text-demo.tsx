@@ -19,10 +19,18 @@ export function StreamingTextDemo() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap gap-2">
-        <Button variant="outline" size="sm" onClick={() => start('ok')}>Ask</Button>
-        <Button variant="outline" size="sm" onClick={() => start('drop')}>Ask, drop the connection once</Button>
-        <Button variant="outline" size="sm" onClick={() => start('fail')}>Ask, then fail</Button>
-        <Button variant="outline" size="sm" onClick={() => start('ar')}>Ask in Arabic</Button>
+        <Button variant="outline" size="sm" onClick={() => start('ok')}>
+          Ask
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => start('drop')}>
+          Ask, drop the connection once
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => start('fail')}>
+          Ask, then fail
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => start('ar')}>
+          Ask in Arabic
+        </Button>
       </div>
       <StreamingText
         url={url}

@@ -1,7 +1,12 @@
 'use client';
 
 import * as React from 'react';
-import { createRealtimeClient, createTypingIndicator, type RealtimeClient, type TypingIndicator as Typist } from '@realtime-kit/core';
+import {
+  createRealtimeClient,
+  createTypingIndicator,
+  type RealtimeClient,
+  type TypingIndicator as Typist,
+} from '@realtime-kit/core';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { RealtimeProvider, useChannel } from '@realtime-kit/react';
 
@@ -72,15 +77,22 @@ export function TypingIndicatorDemo() {
         <Watcher />
       </RealtimeProvider>
       <div className="flex flex-wrap gap-2">
-        <Button variant="outline" size="sm" onClick={() => startTyping(1)}>Ada types</Button>
-        <Button variant="outline" size="sm" onClick={() => startTyping(2)}>Ada and Grace type</Button>
-        <Button variant="outline" size="sm" onClick={() => startTyping(people.length)}>Everyone types</Button>
+        <Button variant="outline" size="sm" onClick={() => startTyping(1)}>
+          Ada types
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => startTyping(2)}>
+          Ada and Grace type
+        </Button>
+        <Button variant="outline" size="sm" onClick={() => startTyping(people.length)}>
+          Everyone types
+        </Button>
         <Button variant="outline" size="sm" onClick={stopAll} disabled={typing === 0}>
           Stop
         </Button>
       </div>
       <p className="text-xs text-muted-foreground">
-        Guests are real connections to this app's server. Someone whose signals stop (a closed tab) drops off after 5 s on their own.
+        Guests are real connections to this app's server. Someone whose signals stop (a closed tab) drops off after 5 s
+        on their own.
       </p>
     </div>
   );

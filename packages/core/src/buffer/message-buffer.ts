@@ -31,7 +31,11 @@ export interface MessageBuffer<M> extends Store<MessageBufferSnapshot<M>> {
 export const DEFAULT_MAX_MESSAGES = 1000;
 
 // Marked pure so bundles that never buffer messages drop it.
-const EMPTY: MessageBufferSnapshot<never> = /* @__PURE__ */ Object.freeze({ messages: /* @__PURE__ */ Object.freeze([]), latest: undefined, total: 0 });
+const EMPTY: MessageBufferSnapshot<never> = /* @__PURE__ */ Object.freeze({
+  messages: /* @__PURE__ */ Object.freeze([]),
+  latest: undefined,
+  total: 0,
+});
 
 /**
  * Collects messages and publishes them in batches: many pushes within one frame make one new snapshot,
@@ -39,8 +43,7 @@ const EMPTY: MessageBufferSnapshot<never> = /* @__PURE__ */ Object.freeze({ mess
  */
 export function createMessageBuffer<M>(options: MessageBufferOptions = {}): MessageBuffer<M> {
   const max = Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
-  const schedule: Schedule =
-    typeof options.throttle === 'function' ? options.throttle : toSchedule(options.throttle);
+  const schedule: Schedule = typeof options.throttle === 'function' ? options.throttle : toSchedule(options.throttle);
   const store = createStore<MessageBufferSnapshot<M>>(EMPTY);
   let pending: M[] = [];
   let pushed = 0; // pushes since the last flush, counting any trimmed from `pending`
@@ -55,9 +58,10 @@ export function createMessageBuffer<M>(options: MessageBufferOptions = {}): Mess
     pending = [];
     pushed = 0;
     store.set((previous) => {
-      const joined = previous.messages.length + batch.length > max
-        ? [...previous.messages, ...batch].slice(-max)
-        : [...previous.messages, ...batch];
+      const joined =
+        previous.messages.length + batch.length > max
+          ? [...previous.messages, ...batch].slice(-max)
+          : [...previous.messages, ...batch];
       return { messages: joined, latest: batch[batch.length - 1], total: previous.total + count };
     });
   }

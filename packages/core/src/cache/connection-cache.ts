@@ -23,7 +23,9 @@ export interface CacheableConnection<V> extends Store<V> {
 }
 
 /** One keyed entry of a {@link ConnectionCache}: a ref-counted store over the connection it shares. */
-export interface ConnectionCacheEntry<C extends CacheableConnection<unknown>> extends Store<ReturnType<C['getSnapshot']>> {
+export interface ConnectionCacheEntry<C extends CacheableConnection<unknown>> extends Store<
+  ReturnType<C['getSnapshot']>
+> {
   readonly key: string;
   /** The connection this entry shares, as its factory created it. */
   readonly resource: C;

@@ -53,7 +53,9 @@ describe('createSharedPoller in a connection cache', () => {
 
   it('calls the newest fetcher set on `latest`', async () => {
     const cache = createConnectionCache<SharedPoller<string>>();
-    const entry = cache.get('latest', () => createSharedPoller(async () => 'first', { network: createTestNetwork(), intervalMs: 1000 }));
+    const entry = cache.get('latest', () =>
+      createSharedPoller(async () => 'first', { network: createTestNetwork(), intervalMs: 1000 }),
+    );
     const off = entry.subscribe(() => {});
     await vi.advanceTimersByTimeAsync(0);
     expect(entry.getSnapshot().data).toBe('first');

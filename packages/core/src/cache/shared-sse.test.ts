@@ -38,7 +38,12 @@ describe('createSharedSSE in a connection cache', () => {
 
   it('collects only the wanted events into its view, and reset() forgets them and the resume id', async () => {
     const kit = createTestTransport();
-    const shared = createSharedSSE<{ n: number }>('/events', { fetch: kit.fetch, network: kit.network, events: ['tick'], throttle: false });
+    const shared = createSharedSSE<{ n: number }>('/events', {
+      fetch: kit.fetch,
+      network: kit.network,
+      events: ['tick'],
+      throttle: false,
+    });
     const off = shared.subscribe(() => {});
     shared.connect();
     await kit.server.waitForConnections(1);
@@ -68,7 +73,9 @@ describe('sharedSSEKey', () => {
   const key = (options: SharedSSEOptions<unknown>) => sharedSSEKey('/k', options);
 
   it('is the same for the same options in any order, and for function options of any identity', () => {
-    expect(key({ fetch: fetchA, maxMessages: 5, events: ['a'] })).toBe(key({ events: ['a'], maxMessages: 5, fetch: fetchA }));
+    expect(key({ fetch: fetchA, maxMessages: 5, events: ['a'] })).toBe(
+      key({ events: ['a'], maxMessages: 5, fetch: fetchA }),
+    );
     expect(key({ headers: () => ({ a: '1' }) })).toBe(key({ headers: () => ({ b: '2' }) }));
     expect(key({ parse: (raw) => raw })).toBe(key({ parse: (raw) => raw.toUpperCase() }));
   });

@@ -40,7 +40,11 @@ export interface SharedSSE<T> extends CacheableConnection<SSEView<T>> {
 // `Object.assign`, not a spread: bundlers drop an unused pure call only when its arguments cannot have side effects.
 /** The view while there is no connection (a `null` url) and during server rendering. */
 export const IDLE_SSE_VIEW: SSEView<never> = /* @__PURE__ */ Object.freeze(
-  /* @__PURE__ */ Object.assign({}, INITIAL_CONNECTION_STATE, { data: undefined, messages: /* @__PURE__ */ Object.freeze([]) as readonly never[], total: 0 }),
+  /* @__PURE__ */ Object.assign({}, INITIAL_CONNECTION_STATE, {
+    data: undefined,
+    messages: /* @__PURE__ */ Object.freeze([]) as readonly never[],
+    total: 0,
+  }),
 );
 
 /**
@@ -57,7 +61,10 @@ export function createSharedSSE<T>(url: string, options: SharedSSEOptions<T> = {
     // Function options may change identity every render; call whichever is newest.
     headers: typeof headers === 'function' ? () => (latest.current.headers as () => HeadersInit)() : headers,
     body: typeof body === 'function' ? () => (latest.current.body as () => BodyInit | null)() : body,
-    parse: typeof parse === 'function' ? (raw, event) => (latest.current.parse as (raw: string, event: string) => T)(raw, event) : parse,
+    parse:
+      typeof parse === 'function'
+        ? (raw, event) => (latest.current.parse as (raw: string, event: string) => T)(raw, event)
+        : parse,
     autoConnect: false,
   });
   const buffer = createMessageBuffer<SSEMessage<T>>({ maxMessages, throttle });
@@ -67,7 +74,12 @@ export function createSharedSSE<T>(url: string, options: SharedSSEOptions<T> = {
   });
   const view = createConnectionView(
     connection,
-    (state, messages): SSEView<T> => ({ ...state, data: messages.latest?.data, messages: messages.messages, total: messages.total }),
+    (state, messages): SSEView<T> => ({
+      ...state,
+      data: messages.latest?.data,
+      messages: messages.messages,
+      total: messages.total,
+    }),
     { buffer, throttle },
   );
   return {

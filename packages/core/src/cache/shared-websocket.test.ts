@@ -45,7 +45,11 @@ afterEach(() => {
 describe('createSharedWebSocket', () => {
   it('opens no socket until connect(), then parses each message once into the view and to every listener', async () => {
     const fake = createFakeWebSockets();
-    const shared = createSharedWebSocket<{ n: number }>('wss://example.test/ticks', { WebSocket: fake.WebSocket, network: createTestNetwork(), throttle: 10 });
+    const shared = createSharedWebSocket<{ n: number }>('wss://example.test/ticks', {
+      WebSocket: fake.WebSocket,
+      network: createTestNetwork(),
+      throttle: 10,
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(fake.sockets).toHaveLength(0);
 
@@ -61,7 +65,12 @@ describe('createSharedWebSocket', () => {
     expect(received).toEqual([1, 2]);
     expect(shared.getSnapshot().messages).toEqual([]);
     await vi.advanceTimersByTimeAsync(10);
-    expect(shared.getSnapshot()).toMatchObject({ status: 'open', lastMessage: { n: 2 }, messages: [{ n: 1 }, { n: 2 }], total: 2 });
+    expect(shared.getSnapshot()).toMatchObject({
+      status: 'open',
+      lastMessage: { n: 2 },
+      messages: [{ n: 1 }, { n: 2 }],
+      total: 2,
+    });
 
     shared.dispose();
     expect(shared.connection.getSnapshot().status).toBe('closed');
@@ -69,7 +78,11 @@ describe('createSharedWebSocket', () => {
 
   it('reports a message it cannot parse as bad_data, skips it and goes on', async () => {
     const fake = createFakeWebSockets();
-    const shared = createSharedWebSocket<{ n: number }>('wss://example.test/bad', { WebSocket: fake.WebSocket, network: createTestNetwork(), throttle: false });
+    const shared = createSharedWebSocket<{ n: number }>('wss://example.test/bad', {
+      WebSocket: fake.WebSocket,
+      network: createTestNetwork(),
+      throttle: false,
+    });
     const errors: RealtimeError[] = [];
     shared.onParseError((error) => errors.push(error));
     shared.subscribe(() => {});
@@ -85,7 +98,12 @@ describe('createSharedWebSocket', () => {
 
   it('parses with the newest `parse` of any user', async () => {
     const fake = createFakeWebSockets();
-    const shared = createSharedWebSocket<string>('wss://example.test/parse', { WebSocket: fake.WebSocket, network: createTestNetwork(), parse: 'raw', throttle: false });
+    const shared = createSharedWebSocket<string>('wss://example.test/parse', {
+      WebSocket: fake.WebSocket,
+      network: createTestNetwork(),
+      parse: 'raw',
+      throttle: false,
+    });
     shared.subscribe(() => {});
     shared.connect();
     await vi.advanceTimersByTimeAsync(0);

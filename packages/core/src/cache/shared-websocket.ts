@@ -47,7 +47,11 @@ export interface SharedWebSocket<T> extends CacheableConnection<WebSocketView<T>
 // `Object.assign`, not a spread: bundlers drop an unused pure call only when its arguments cannot have side effects.
 /** The view while there is no socket (a `null` url) and during server rendering. */
 export const IDLE_WEBSOCKET_VIEW: WebSocketView<never> = /* @__PURE__ */ Object.freeze(
-  /* @__PURE__ */ Object.assign({}, INITIAL_CONNECTION_STATE, { lastMessage: undefined, messages: /* @__PURE__ */ Object.freeze([]) as readonly never[], total: 0 }),
+  /* @__PURE__ */ Object.assign({}, INITIAL_CONNECTION_STATE, {
+    lastMessage: undefined,
+    messages: /* @__PURE__ */ Object.freeze([]) as readonly never[],
+    total: 0,
+  }),
 );
 
 /**
@@ -74,10 +78,14 @@ export function createSharedWebSocket<T>(url: string, options: SharedWebSocketOp
     try {
       data = parseMessage(latest.current.parse ?? options.parse ?? 'json', raw);
     } catch (cause) {
-      const error = new RealtimeError('bad_data', 'A WebSocket message could not be parsed; it was skipped. Pass `parse` to read it differently.', {
-        cause,
-        raw: typeof raw === 'string' ? raw : undefined,
-      });
+      const error = new RealtimeError(
+        'bad_data',
+        'A WebSocket message could not be parsed; it was skipped. Pass `parse` to read it differently.',
+        {
+          cause,
+          raw: typeof raw === 'string' ? raw : undefined,
+        },
+      );
       emitToListeners(parseErrorListeners, error);
       return;
     }
@@ -87,7 +95,12 @@ export function createSharedWebSocket<T>(url: string, options: SharedWebSocketOp
 
   const view = createConnectionView(
     connection,
-    (state, messages): WebSocketView<T> => ({ ...state, lastMessage: messages.latest, messages: messages.messages, total: messages.total }),
+    (state, messages): WebSocketView<T> => ({
+      ...state,
+      lastMessage: messages.latest,
+      messages: messages.messages,
+      total: messages.total,
+    }),
     { buffer, throttle },
   );
   return {
@@ -117,7 +130,11 @@ export function createSharedWebSocket<T>(url: string, options: SharedWebSocketOp
  */
 export function sharedWebSocketKey<T>(url: string, options: SharedWebSocketOptions<T>): string {
   const { WebSocket, network, auth, parse, ...rest } = options;
-  const keyed = { ...rest, auth: typeof auth === 'function' ? 'fn' : auth, parse: typeof parse === 'function' ? 'fn' : parse };
+  const keyed = {
+    ...rest,
+    auth: typeof auth === 'function' ? 'fn' : auth,
+    parse: typeof parse === 'function' ? 'fn' : parse,
+  };
   return `${url}|${identityOf(WebSocket)}|${identityOf(network)}|${stableStringify(keyed)}`;
 }
 

@@ -5,7 +5,17 @@ import { createStore, type WritableStore } from '../store.js';
 import { createCidWindow, type CidWindow } from './cid-window.js';
 import { createPresenceController, type PresenceController } from './presence.js';
 import { createResumeCursor, type ResumeCursor } from './resume.js';
-import type { Channel, ChannelGap, ChannelMessage, ChannelOccupancy, ChannelOptions, ChannelSignal, ChannelState, PublishOptions, PublishReceipt } from './types.js';
+import type {
+  Channel,
+  ChannelGap,
+  ChannelMessage,
+  ChannelOccupancy,
+  ChannelOptions,
+  ChannelSignal,
+  ChannelState,
+  PublishOptions,
+  PublishReceipt,
+} from './types.js';
 
 type Handler = (message: ChannelMessage) => void;
 
@@ -56,7 +66,11 @@ export interface ChannelRecordHost {
   readonly presenceGraceMs: number;
 }
 
-const INITIAL_CHANNEL_STATE: ChannelState = /* @__PURE__ */ Object.freeze({ subscribed: false, lastSeq: 0, pending: 0 });
+const INITIAL_CHANNEL_STATE: ChannelState = /* @__PURE__ */ Object.freeze({
+  subscribed: false,
+  lastSeq: 0,
+  pending: 0,
+});
 
 /** A new channel record with its public {@link Channel} object. */
 export function createChannelRecord(name: string, rewind: number, host: ChannelRecordHost): ChannelRecord {
@@ -96,16 +110,20 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     getSnapshot: state.getSnapshot,
     subscribe(first: string | (() => void), handler?: Handler): () => void {
       if (typeof first === 'function') return state.subscribe(first);
-      if (typeof handler !== 'function') throw new TypeError(`channel("${name}").subscribe(event, handler): handler must be a function.`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`channel("${name}").subscribe(event, handler): handler must be a function.`);
       return listen(record.handlers, { event: first, handler: (message: ChannelMessage) => handler(message) });
     },
-    publish: (event: string, data: unknown, publishOptions?: PublishOptions) => host.publish(record, event, data, publishOptions),
+    publish: (event: string, data: unknown, publishOptions?: PublishOptions) =>
+      host.publish(record, event, data, publishOptions),
     signal(event: string, data?: unknown): boolean {
-      if (typeof event !== 'string' || event === '') throw new TypeError(`channel("${name}").signal(event, data): event must be a non-empty string.`);
+      if (typeof event !== 'string' || event === '')
+        throw new TypeError(`channel("${name}").signal(event, data): event must be a non-empty string.`);
       return host.signal(record, event, data);
     },
     onSignal(event: string, handler: (signal: ChannelSignal) => void): () => void {
-      if (typeof handler !== 'function') throw new TypeError(`channel("${name}").onSignal(event, handler): handler must be a function.`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`channel("${name}").onSignal(event, handler): handler must be a function.`);
       return listen(record.signalHandlers, { event, handler: (signal: ChannelSignal) => handler(signal) });
     },
     get userId() {
@@ -148,7 +166,10 @@ export function refreshChannelState(record: ChannelRecord, pending: number) {
   const lastSeq = record.cursor.lastSeq ?? 0;
   const { epoch } = record;
   record.state.set((previous) =>
-    previous.subscribed === subscribed && previous.lastSeq === lastSeq && previous.pending === pending && previous.epoch === epoch
+    previous.subscribed === subscribed &&
+    previous.lastSeq === lastSeq &&
+    previous.pending === pending &&
+    previous.epoch === epoch
       ? previous
       : Object.freeze(epoch === undefined ? { subscribed, lastSeq, pending } : { subscribed, lastSeq, pending, epoch }),
   );
@@ -158,7 +179,9 @@ export function refreshChannelState(record: ChannelRecord, pending: number) {
 export function rewindOf(options: ChannelOptions): number {
   const rewind = options.rewind ?? 0;
   if (typeof rewind !== 'number' || !Number.isFinite(rewind) || rewind < 0) {
-    throw new RangeError(`client.channel(name, { rewind }): rewind must be a non-negative number (got ${String(rewind)}).`);
+    throw new RangeError(
+      `client.channel(name, { rewind }): rewind must be a non-negative number (got ${String(rewind)}).`,
+    );
   }
   return Math.floor(rewind);
 }

@@ -54,7 +54,8 @@ export function createClientConnection(transport: Transport, hooks: ClientConnec
   /** Bumped when the tap changes what `getSnapshot` shows (a simulated offline). */
   const shown = createStore(0);
   const getSnapshot = () => tap?.state ?? transport.getSnapshot();
-  const transmit = (frame: ClientFrame): boolean => (tap ? tap.send(frame, (next) => transport.send(next)) : transport.send(frame));
+  const transmit = (frame: ClientFrame): boolean =>
+    tap ? tap.send(frame, (next) => transport.send(next)) : transport.send(frame);
 
   function subscribe(listener: () => void): () => void {
     const offs = [transport.subscribe(listener), shown.subscribe(listener)];
@@ -87,7 +88,10 @@ export function createClientConnection(transport: Transport, hooks: ClientConnec
         started = true;
         // Listed for devtools once it runs (a client that never connects, e.g. one made for server rendering, is not).
         hooks.started();
-        stop.push(subscribe(onStatus), transport.onFrame((frame) => (tap ? tap.receive(frame, receive) : receive(frame))));
+        stop.push(
+          subscribe(onStatus),
+          transport.onFrame((frame) => (tap ? tap.receive(frame, receive) : receive(frame))),
+        );
         onStatus();
       }
       transport.connect();

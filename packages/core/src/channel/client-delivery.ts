@@ -24,7 +24,10 @@ type MessageFrame = Extract<ServerFrame, { type: 'message' }>;
  * channel's resume cursor, a hole is recovered by resubscribing from the resume point (the server replays), what the
  * server cannot replay reaches `onGap` (`trimmed`, or `reset` when its log started over).
  */
-export function createChannelDelivery({ refresh, emitError }: ClientContext, { resubscribe }: ChannelSubscriptions): (record: ChannelRecord, frame: CursorFrame) => void {
+export function createChannelDelivery(
+  { refresh, emitError }: ClientContext,
+  { resubscribe }: ChannelSubscriptions,
+): (record: ChannelRecord, frame: CursorFrame) => void {
   /** Messages a transport wrapper could not read (`message.error`): counted in the resume point, never delivered. */
   const unreadable = new WeakMap<ChannelMessage, RealtimeError>();
 
@@ -99,7 +102,11 @@ export function createChannelDelivery({ refresh, emitError }: ClientContext, { r
     record.stall = 0;
     record.cursor.restart();
     refresh(record);
-    if (lost) emitToListeners(record.gapListeners, Object.freeze({ channel: record.name, from: lastSeq + 1, to: Infinity, reason: 'reset' as const }));
+    if (lost)
+      emitToListeners(
+        record.gapListeners,
+        Object.freeze({ channel: record.name, from: lastSeq + 1, to: Infinity, reason: 'reset' as const }),
+      );
   }
 
   return (record, frame) => {
@@ -117,7 +124,10 @@ export function createChannelDelivery({ refresh, emitError }: ClientContext, { r
 }
 
 /** Calls the handlers of `value.event` and of `*`, in subscription order; one that throws is reported, the rest run. */
-export function dispatchByEvent<T extends { readonly event: string }>(entries: ReadonlySet<{ readonly event: string; readonly handler: (value: T) => void }>, value: T) {
+export function dispatchByEvent<T extends { readonly event: string }>(
+  entries: ReadonlySet<{ readonly event: string; readonly handler: (value: T) => void }>,
+  value: T,
+) {
   for (const entry of [...entries]) {
     if (entry.event !== '*' && entry.event !== value.event) continue;
     try {

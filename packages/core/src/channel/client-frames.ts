@@ -9,7 +9,10 @@ import type { ClientPublisher } from './client-publisher.js';
 import type { ChannelSubscriptions } from './client-subscriptions.js';
 
 /** The frames about one subscribed channel, dropped when the channel is not subscribed on this session. */
-type ChannelFrame = Extract<SessionFrame, { type: 'subscribed' | 'gap' | 'reset' | 'presence' | 'occupancy' | 'signal' }>;
+type ChannelFrame = Extract<
+  SessionFrame,
+  { type: 'subscribed' | 'gap' | 'reset' | 'presence' | 'occupancy' | 'signal' }
+>;
 
 /**
  * Routes the session's frames: messages, resume points, gaps and resets to the channel's delivery; presence,
@@ -24,8 +27,17 @@ export function createFrameRouter(
   deliver: (record: ChannelRecord, frame: CursorFrame) => void,
 ): (frame: SessionFrame) => void {
   /** The publish `cid` was stored as `stored` says, in the log of `epoch` when that is known. */
-  function settle(cid: string, stored: { readonly channel: string; readonly id: string; readonly seq: number }, epoch: string | undefined) {
-    publisher.settle(cid, stored.channel, { cid, id: stored.id, seq: stored.seq, ...(epoch === undefined ? {} : { epoch }) });
+  function settle(
+    cid: string,
+    stored: { readonly channel: string; readonly id: string; readonly seq: number },
+    epoch: string | undefined,
+  ) {
+    publisher.settle(cid, stored.channel, {
+      cid,
+      id: stored.id,
+      seq: stored.seq,
+      ...(epoch === undefined ? {} : { epoch }),
+    });
   }
 
   function onError(frame: Extract<ServerFrame, { type: 'error' }>) {
@@ -52,7 +64,10 @@ export function createFrameRouter(
         return record.occupancy.set(Object.freeze({ connections: frame.connections, members: frame.members }));
       case 'signal':
         if (record.signalHandlers.size === 0) return;
-        return dispatchByEvent(record.signalHandlers, Object.freeze({ channel: frame.channel, event: frame.event, data: frame.data, from: frame.from }));
+        return dispatchByEvent(
+          record.signalHandlers,
+          Object.freeze({ channel: frame.channel, event: frame.event, data: frame.data, from: frame.from }),
+        );
     }
   }
 
@@ -86,7 +101,10 @@ export function createFrameRouter(
         const type = String((unknown as { type?: unknown }).type);
         emitError(
           undefined,
-          new RealtimeError('bad_frame', `Unknown frame type "${type}" from the server${process.env.NODE_ENV !== 'production' ? ': is the client older than the server?' : ''}`),
+          new RealtimeError(
+            'bad_frame',
+            `Unknown frame type "${type}" from the server${process.env.NODE_ENV !== 'production' ? ': is the client older than the server?' : ''}`,
+          ),
         );
       }
     }

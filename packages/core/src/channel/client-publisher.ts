@@ -74,7 +74,11 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
         // The transport could not encode it (e.g. not JSON-serialisable): this one fails, the rest go on.
         const error = isRealtimeError(cause)
           ? cause
-          : new RealtimeError('invalid_payload', `The publish of "${event}" on "${channel}" could not be sent: ${String(cause)}`, { cause });
+          : new RealtimeError(
+              'invalid_payload',
+              `The publish of "${event}" on "${channel}" could not be sent: ${String(cause)}`,
+              { cause },
+            );
         fail(queued, error);
         continue;
       }
@@ -114,7 +118,10 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
     publish(channel, event, data, publishOptions = {}) {
       if (isClosed()) {
         return Promise.reject(
-          new RealtimeError('closed', `Cannot publish on "${channel}": this client was closed.${process.env.NODE_ENV !== 'production' ? ' Create a new client.' : ''}`),
+          new RealtimeError(
+            'closed',
+            `Cannot publish on "${channel}": this client was closed.${process.env.NODE_ENV !== 'production' ? ' Create a new client.' : ''}`,
+          ),
         );
       }
       const cid = publishOptions.cid ?? host.createId();
@@ -125,7 +132,9 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
           new RealtimeError(
             'outbox_full',
             `Publish on "${channel}" refused: ${outbox.size} publishes already wait for the server (maxQueued ${host.maxQueued}).` +
-              (process.env.NODE_ENV !== 'production' ? ' Nothing was dropped; retry once the connection is back, or raise maxQueued.' : ''),
+              (process.env.NODE_ENV !== 'production'
+                ? ' Nothing was dropped; retry once the connection is back, or raise maxQueued.'
+                : ''),
           ),
         );
       }

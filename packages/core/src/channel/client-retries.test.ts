@@ -30,7 +30,11 @@ describe('createRealtimeClient: refusals that pass', () => {
     const { server, client, seqs } = start();
     const errors: RealtimeError[] = [];
     client.channel('room').onError((error) => errors.push(error));
-    server.emit({ type: 'error', channel: 'room', error: { code: 'rate_limited', message: 'slow down', retryAfterMs: 400 } });
+    server.emit({
+      type: 'error',
+      channel: 'room',
+      error: { code: 'rate_limited', message: 'slow down', retryAfterMs: 400 },
+    });
     expect(errors.map((error) => [error.code, error.retryAfterMs])).toEqual([['rate_limited', 400]]);
     await vi.advanceTimersByTimeAsync(399);
     expect(server.take()).toEqual([]);
@@ -56,7 +60,11 @@ describe('createRealtimeClient: refusals that pass', () => {
 
   it('forgets a pending subscribe retry when the session ends (the next session subscribes anyway)', async () => {
     const { server } = start();
-    server.emit({ type: 'error', channel: 'room', error: { code: 'rate_limited', message: 'slow down', retryAfterMs: 300 } });
+    server.emit({
+      type: 'error',
+      channel: 'room',
+      error: { code: 'rate_limited', message: 'slow down', retryAfterMs: 300 },
+    });
     server.drop();
     await vi.advanceTimersByTimeAsync(500);
     server.open();
@@ -77,7 +85,10 @@ describe('createRealtimeClient: refusals that pass', () => {
     expect(room.getSnapshot().pending).toBe(2);
     await vi.advanceTimersByTimeAsync(250);
     expect(server.take().map((frame) => (frame.type === 'publish' ? frame.data : frame.type))).toEqual(['a', 'b']);
-    server.emit({ type: 'ack', cid: 'c1', channel: 'room', id: 'm1', seq: 1 }, { type: 'ack', cid: 'c2', channel: 'room', id: 'm2', seq: 2 });
+    server.emit(
+      { type: 'ack', cid: 'c1', channel: 'room', id: 'm1', seq: 1 },
+      { type: 'ack', cid: 'c2', channel: 'room', id: 'm2', seq: 2 },
+    );
     await expect(first).resolves.toMatchObject({ seq: 1 });
     await expect(second).resolves.toMatchObject({ seq: 2 });
   });
@@ -87,7 +98,8 @@ describe('createRealtimeClient: refusals that pass', () => {
     const room = client.channel('room');
     const stored = room.publish('m', 'a');
     server.take();
-    const refuse = () => server.emit({ type: 'nack', cid: 'c1', channel: 'room', error: { code: 'unavailable', message: 'down' } });
+    const refuse = () =>
+      server.emit({ type: 'nack', cid: 'c1', channel: 'room', error: { code: 'unavailable', message: 'down' } });
     refuse();
     await vi.advanceTimersByTimeAsync(250);
     expect(server.take()).toHaveLength(1);
@@ -100,7 +112,16 @@ describe('createRealtimeClient: refusals that pass', () => {
     await expect(stored).resolves.toMatchObject({ seq: 1 });
     const refused = room.publish('m', 'x');
     server.take();
-    server.emit({ type: 'nack', cid: 'c2', channel: 'room', error: { code: 'rejected', message: 'Outbid: 130 leads', details: { leading: 130 } } });
-    await expect(refused).rejects.toMatchObject({ code: 'rejected', message: 'Outbid: 130 leads', details: { leading: 130 } });
+    server.emit({
+      type: 'nack',
+      cid: 'c2',
+      channel: 'room',
+      error: { code: 'rejected', message: 'Outbid: 130 leads', details: { leading: 130 } },
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 'rejected',
+      message: 'Outbid: 130 leads',
+      details: { leading: 130 },
+    });
   });
 });

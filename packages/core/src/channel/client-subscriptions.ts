@@ -29,7 +29,9 @@ export interface ChannelSubscriptions {
 
 /** Whether anything uses the channel (handlers, presence watchers or an enter, occupancy watchers): it must be subscribed. */
 function isActive(record: ChannelRecord): boolean {
-  return record.handlers.size > 0 || record.signalHandlers.size > 0 || record.presence.active || record.occupancy.size > 0;
+  return (
+    record.handlers.size > 0 || record.signalHandlers.size > 0 || record.presence.active || record.occupancy.size > 0
+  );
 }
 
 /** What a channel knew of the session that ended (or is about to start): none of it holds on the next one. */
@@ -100,7 +102,10 @@ export function createChannelSubscriptions({ channels, connection, refresh }: Cl
       if (!record.serverSubscribed || record.confirmed) return false;
       record.awaiting = false;
       clearTimeout(record.retry);
-      const wait = error.code === 'rate_limited' && error.retryAfterMs !== undefined ? Math.max(50, error.retryAfterMs) : SUBSCRIBE_RETRY_MS;
+      const wait =
+        error.code === 'rate_limited' && error.retryAfterMs !== undefined
+          ? Math.max(50, error.retryAfterMs)
+          : SUBSCRIBE_RETRY_MS;
       record.retry = setTimeout(() => {
         record.retry = undefined;
         if (isOpen() && record.serverSubscribed && !record.confirmed && !record.awaiting) subscribeOnServer(record);

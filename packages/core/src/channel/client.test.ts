@@ -54,7 +54,12 @@ describe('createRealtimeClient', () => {
     await settle();
     expect(statuses).toEqual(['connecting', 'open']);
     expect(client.getSnapshot()).toBe(kit.transport.getSnapshot());
-    expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 0, pending: 0, epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch });
+    expect(client.channel('room').getSnapshot()).toEqual({
+      subscribed: true,
+      lastSeq: 0,
+      pending: 0,
+      epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch,
+    });
   });
 
   it('subscribes on the first handler, unsubscribes after the last, and sends nothing for an immediate re-subscribe', async () => {
@@ -107,7 +112,12 @@ describe('createRealtimeClient', () => {
       // The resume point names the epoch of the log it counts in.
       { type: 'subscribe', channel: 'room', after: 1, epoch: expect.stringMatching(/^[0-9a-f]{12}$/) },
     ]);
-    expect(client.channel('room').getSnapshot()).toEqual({ subscribed: true, lastSeq: 5, pending: 0, epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch });
+    expect(client.channel('room').getSnapshot()).toEqual({
+      subscribed: true,
+      lastSeq: 5,
+      pending: 0,
+      epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch,
+    });
   });
 
   it('resumes after serverRestart() too, and a fresh subscription after a pause starts at the live edge', async () => {
@@ -211,7 +221,15 @@ describe('createRealtimeClient', () => {
     kit.chaos.reconnect();
     await settle();
     expect(gaps).toEqual([{ channel: 'room', from: 4, to: Number.POSITIVE_INFINITY, reason: 'reset' }]);
-    expect(received.map((message) => message.data)).toEqual(['old 1', 'old 2', 'old 3', 'new 1', 'new 2', 'new 3', 'new 4']);
+    expect(received.map((message) => message.data)).toEqual([
+      'old 1',
+      'old 2',
+      'old 3',
+      'new 1',
+      'new 2',
+      'new 3',
+      'new 4',
+    ]);
     expect(client.channel('room').getSnapshot().lastSeq).toBe(4);
     // And it keeps going live in the new epoch.
     kit.server.publish('room', 'm', 'new 5');
@@ -232,7 +250,12 @@ describe('createRealtimeClient', () => {
     kit.server.publish('room', 'm', 'c');
     kit.server.publish('room', 'm', 'd');
     await settle();
-    expect(received.map((message) => [message.seq, message.data])).toEqual([[1, 'a'], [2, 'b'], [1, 'c'], [2, 'd']]);
+    expect(received.map((message) => [message.seq, message.data])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [1, 'c'],
+      [2, 'd'],
+    ]);
     expect(gaps).toEqual([{ channel: 'room', from: 3, to: Number.POSITIVE_INFINITY, reason: 'reset' }]);
   });
 
@@ -271,7 +294,12 @@ describe('createRealtimeClient', () => {
     const { kit, client } = setup();
     const { received } = collect(client, 'room');
     const receipt = await client.channel('room').publish('message', { text: 'hi' });
-    expect(receipt).toEqual({ cid: 'c1', id: kit.server.messages('room')[0]!.id, seq: 1, epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch });
+    expect(receipt).toEqual({
+      cid: 'c1',
+      id: kit.server.messages('room')[0]!.id,
+      seq: 1,
+      epoch: kit.server.hub.broker.history('room', { limit: 0 }).epoch,
+    });
     await settle();
     expect(received).toEqual([expect.objectContaining({ seq: 1, cid: 'c1', event: 'message', data: { text: 'hi' } })]);
     const custom = await client.channel('room').publish('message', { text: 'again' }, { cid: 'mine' });
@@ -288,7 +316,9 @@ describe('createRealtimeClient', () => {
     expect(client.getSnapshot().status).toBe('open');
     const results = await Promise.all(receipts);
     expect(results.map((result) => result.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    expect(kit.server.messages('room').map((message) => message.data)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(kit.server.messages('room').map((message) => message.data)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     expect(room.getSnapshot().pending).toBe(0);
   });
 
@@ -388,7 +418,10 @@ describe('createRealtimeClient', () => {
     const indexedDB = new IDBFactory();
     const kit = createTestTransport();
     kit.chaos.disconnect();
-    const before = createRealtimeClient({ transport: kit.transport, outbox: indexedDBOutbox('app-outbox', { indexedDB }) });
+    const before = createRealtimeClient({
+      transport: kit.transport,
+      outbox: indexedDBOutbox('app-outbox', { indexedDB }),
+    });
     const lost = ['a', 'b', 'c'].map((data) => before.channel('room').publish('m', data));
     await vi.waitFor(async () => expect(await indexedDBOutbox('app-outbox', { indexedDB }).load()).toHaveLength(3));
     // The tab is closed (the page's promises die with it) …
@@ -412,8 +445,12 @@ describe('createRealtimeClient', () => {
       presence.enter({ name: 'Alice' });
       presence.enter();
       await settle();
-      expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]);
-      expect(presence.members()).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' }]);
+      expect(kit.server.presence('room')).toEqual([
+        { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+      ]);
+      expect(presence.members()).toEqual([
+        { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+      ]);
       presence.leave();
       await settle();
       expect(kit.server.presence('room')).toHaveLength(1);
@@ -421,10 +458,9 @@ describe('createRealtimeClient', () => {
       presence.leave();
       await settle();
       expect(kit.server.presence('room')).toEqual([]);
-      expect(sent.filter((frame) => frame.type === 'presence').map((frame) => frame.type === 'presence' && frame.action)).toEqual([
-        'enter',
-        'leave',
-      ]);
+      expect(
+        sent.filter((frame) => frame.type === 'presence').map((frame) => frame.type === 'presence' && frame.action),
+      ).toEqual(['enter', 'leave']);
     });
 
     it('tracks other members and re-enters after a reconnect with the latest data', async () => {
@@ -436,7 +472,12 @@ describe('createRealtimeClient', () => {
       members.enter({ status: 'here' });
       bob.channel('room').presence.enter();
       await settle();
-      expect(members.getSnapshot().map((member) => member.userId).sort()).toEqual(['alice', 'bob']);
+      expect(
+        members
+          .getSnapshot()
+          .map((member) => member.userId)
+          .sort(),
+      ).toEqual(['alice', 'bob']);
       members.update({ status: 'away' });
       kit.chaos.serverRestart();
       await settle();
@@ -531,7 +572,9 @@ describe('createRealtimeClient', () => {
       // A status survives a reconnect: it is sent with the enter.
       kit.chaos.serverRestart();
       await settle();
-      expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'away' }]);
+      expect(kit.server.presence('room')).toEqual([
+        { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'away' },
+      ]);
       tab1.close();
       tab2.close();
     });
@@ -619,10 +662,19 @@ describe('createRealtimeClient, frame by frame', () => {
 
   it('recovers a hole by resubscribing with after: lastSeq, once, and delivers held messages in order', () => {
     const { server, seqs } = start();
-    server.emit({ type: 'subscribed', channel: 'room', seq: 0 }, server.message(1), server.message(3), server.message(4));
+    server.emit(
+      { type: 'subscribed', channel: 'room', seq: 0 },
+      server.message(1),
+      server.message(3),
+      server.message(4),
+    );
     expect(seqs).toEqual([1]);
     expect(server.take()).toEqual([{ type: 'subscribe', channel: 'room', after: 1 }]);
-    server.emit(server.message(2), server.message(3), server.message(4), { type: 'subscribed', channel: 'room', seq: 4 });
+    server.emit(server.message(2), server.message(3), server.message(4), {
+      type: 'subscribed',
+      channel: 'room',
+      seq: 4,
+    });
     expect(seqs).toEqual([1, 2, 3, 4]);
     expect(server.take()).toEqual([]);
   });
@@ -672,14 +724,22 @@ describe('createRealtimeClient, frame by frame', () => {
     void room.publish('m', 'c');
     expect(server.take()).toEqual([]);
     server.open();
-    expect(server.take().map((frame) => (frame.type === 'publish' ? frame.data : frame.type))).toEqual(['subscribe', 'b', 'c']);
+    expect(server.take().map((frame) => (frame.type === 'publish' ? frame.data : frame.type))).toEqual([
+      'subscribe',
+      'b',
+      'c',
+    ]);
   });
 
   it('never delivers a message a transport wrapper could not read: the error goes to onError, the resume point moves past it', () => {
     const { server, client, seqs } = start();
     const errors: RealtimeError[] = [];
     client.channel('room').onError((error) => errors.push(error));
-    const unreadable: ServerFrame = { ...server.message(2), data: undefined, error: { code: 'decryption_failed', message: 'tampered' } } as ServerFrame;
+    const unreadable: ServerFrame = {
+      ...server.message(2),
+      data: undefined,
+      error: { code: 'decryption_failed', message: 'tampered' },
+    } as ServerFrame;
     // Held behind a hole first, then released in order: the unreadable one is still skipped.
     server.emit({ type: 'subscribed', channel: 'room', seq: 0 }, server.message(1), server.message(3));
     server.take();

@@ -3,7 +3,13 @@ import { RealtimeError } from '../errors.js';
 import { addListener } from '../lib/add-listener.js';
 import { randomId } from '../lib/random-id.js';
 import { emitToListeners, reportListenerError } from '../lib/report-listener-error.js';
-import { createChannelRecord, refreshChannelState, rewindOf, type ChannelRecord, type ChannelRecordHost } from './channel-record.js';
+import {
+  createChannelRecord,
+  refreshChannelState,
+  rewindOf,
+  type ChannelRecord,
+  type ChannelRecordHost,
+} from './channel-record.js';
 import { createClientConnection } from './client-connection.js';
 import type { ClientContext } from './client-context.js';
 import { createChannelDelivery } from './client-delivery.js';
@@ -52,9 +58,11 @@ export const DEFAULT_MAX_OUTBOX = 1000;
 export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
   const { transport } = options;
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_OUTBOX;
-  if (!(maxQueued >= 0)) throw new RangeError(`createRealtimeClient: maxQueued must be >= 0 (got ${String(maxQueued)}).`);
+  if (!(maxQueued >= 0))
+    throw new RangeError(`createRealtimeClient: maxQueued must be >= 0 (got ${String(maxQueued)}).`);
   const presenceGraceMs = options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS;
-  if (!(presenceGraceMs >= 0)) throw new RangeError(`createRealtimeClient: presenceGraceMs must be >= 0 (got ${String(presenceGraceMs)}).`);
+  if (!(presenceGraceMs >= 0))
+    throw new RangeError(`createRealtimeClient: presenceGraceMs must be >= 0 (got ${String(presenceGraceMs)}).`);
   const channels = new Map<string, ChannelRecord>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
 
@@ -123,7 +131,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     subscribe,
     getSnapshot,
     channel<Events extends EventMap = EventMap>(name: string, channelOptions: ChannelOptions = {}): Channel<Events> {
-      if (typeof name !== 'string' || name === '') throw new TypeError('client.channel(name): name must be a non-empty string.');
+      if (typeof name !== 'string' || name === '')
+        throw new TypeError('client.channel(name): name must be a non-empty string.');
       let record = channels.get(name);
       if (!record) {
         record = createChannelRecord(name, rewindOf(channelOptions), recordHost);

@@ -45,7 +45,13 @@ const NO_MEMBERS: readonly PresenceMember[] = /* @__PURE__ */ Object.freeze([]);
  * Flicker grace: a member who leaves (or is missing from a `sync`) stays listed for `graceMs`; if they come back
  * within it — another user's reconnect, or ours — nobody sees them go and come back.
  */
-export function createPresenceController({ channel, send, onActiveChange, userId, graceMs }: PresenceControllerOptions): PresenceController {
+export function createPresenceController({
+  channel,
+  send,
+  onActiveChange,
+  userId,
+  graceMs,
+}: PresenceControllerOptions): PresenceController {
   let entered = 0;
   let data: unknown;
   let status: PresenceStatus = 'active';

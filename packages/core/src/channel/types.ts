@@ -107,14 +107,24 @@ export interface Channel<Events extends EventMap = EventMap> extends Store<Chann
   /** Store contract: `listener` runs after every change of the {@link ChannelState} (this does not subscribe to events). */
   subscribe(listener: () => void): () => void;
   /** Receive one event (or every event with `'*'`). The first subscriber subscribes on the server. */
-  subscribe<E extends keyof Events & string>(event: E, handler: (message: ChannelMessage<Events[E], E>) => void): () => void;
-  subscribe(event: '*', handler: (message: ChannelMessage<Events[keyof Events], keyof Events & string>) => void): () => void;
+  subscribe<E extends keyof Events & string>(
+    event: E,
+    handler: (message: ChannelMessage<Events[E], E>) => void,
+  ): () => void;
+  subscribe(
+    event: '*',
+    handler: (message: ChannelMessage<Events[keyof Events], keyof Events & string>) => void,
+  ): () => void;
   /**
    * Publish. While offline (or before the session opens) it waits in the outbox, in order, and is sent on
    * reconnect; the promise resolves when the server stored it and rejects with a `RealtimeError` when refused
    * (or the outbox overflowed).
    */
-  publish<E extends keyof Events & string>(event: E, data: Events[E], options?: PublishOptions): Promise<PublishReceipt>;
+  publish<E extends keyof Events & string>(
+    event: E,
+    data: Events[E],
+    options?: PublishOptions,
+  ): Promise<PublishReceipt>;
   /**
    * Sends an ephemeral event (typing, read receipts, cursors) to the channel's other subscribers: never stored,
    * never replayed, never queued. Returns false, and sends nothing, while not connected.

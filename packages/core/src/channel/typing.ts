@@ -44,12 +44,17 @@ const NOBODY: readonly string[] = /* @__PURE__ */ Object.freeze([]);
  * form.addEventListener('submit', () => typing.stop())
  * typing.subscribe(() => render(typing.getSnapshot()))   // ['ada', 'grace']
  */
-export function createTypingIndicator(channel: Pick<Channel, 'signal' | 'onSignal' | 'userId'>, options: TypingOptions = {}): TypingIndicator {
+export function createTypingIndicator(
+  channel: Pick<Channel, 'signal' | 'onSignal' | 'userId'>,
+  options: TypingOptions = {},
+): TypingIndicator {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TYPING_TIMEOUT_MS;
   const throttleMs = options.throttleMs ?? DEFAULT_TYPING_THROTTLE_MS;
   const now = options.now ?? Date.now;
-  if (!(timeoutMs > 0)) throw new RangeError(`createTypingIndicator: timeoutMs must be > 0 (got ${String(timeoutMs)}).`);
-  if (!(throttleMs >= 0)) throw new RangeError(`createTypingIndicator: throttleMs must be >= 0 (got ${String(throttleMs)}).`);
+  if (!(timeoutMs > 0))
+    throw new RangeError(`createTypingIndicator: timeoutMs must be > 0 (got ${String(timeoutMs)}).`);
+  if (!(throttleMs >= 0))
+    throw new RangeError(`createTypingIndicator: throttleMs must be >= 0 (got ${String(throttleMs)}).`);
 
   const expiries = new Map<string, ReturnType<typeof setTimeout>>();
   let off: (() => void) | null = null;

@@ -78,7 +78,9 @@ export function classifyHttpRefusal(
   const error = new RealtimeError(verdict.code, message, {
     status,
     retryable,
-    ...(verdict.action === 'retry' && verdict.delayMs !== undefined && verdict.code === 'rate_limited' ? { retryAfterMs: verdict.delayMs } : {}),
+    ...(verdict.action === 'retry' && verdict.delayMs !== undefined && verdict.code === 'rate_limited'
+      ? { retryAfterMs: verdict.delayMs }
+      : {}),
   });
   return { verdict, error };
 }
@@ -87,7 +89,9 @@ export function classifyHttpRefusal(
 export function toAttemptVerdict({ verdict, error }: HttpRefusal): AttemptVerdict {
   switch (verdict.action) {
     case 'retry':
-      return verdict.delayMs === undefined ? { action: 'retry', error } : { action: 'retry', error, delayMs: verdict.delayMs };
+      return verdict.delayMs === undefined
+        ? { action: 'retry', error }
+        : { action: 'retry', error, delayMs: verdict.delayMs };
     case 'reauthenticate':
       return { action: 'reauthenticate', error };
     default:
@@ -95,7 +99,12 @@ export function toAttemptVerdict({ verdict, error }: HttpRefusal): AttemptVerdic
   }
 }
 
-function describe(status: number, verdict: HttpStatusVerdict, said: string | undefined, request: HttpRequestContext): string {
+function describe(
+  status: number,
+  verdict: HttpStatusVerdict,
+  said: string | undefined,
+  request: HttpRequestContext,
+): string {
   const { url, method } = request;
   const target = method === 'POST' ? `POST ${url}` : url;
   const server = said === undefined ? '' : ` ("${said}")`;
@@ -123,12 +132,15 @@ function retryReason(status: number, code: string): string {
 function retryPlan(verdict: Extract<HttpStatusVerdict, { action: 'retry' }>, method: 'GET' | 'POST'): string {
   if (verdict.code === 'session_gone') return 'Starting a new session at once; it resumes where this one stopped.';
   const when = verdict.delayMs === undefined ? 'with backoff' : `after ${verdict.delayMs} ms, as its Retry-After asks`;
-  return method === 'POST' ? `Reconnecting ${when}: the client re-subscribes and re-sends unacknowledged publishes.` : `Retrying ${when}.`;
+  return method === 'POST'
+    ? `Reconnecting ${when}: the client re-subscribes and re-sends unacknowledged publishes.`
+    : `Retrying ${when}.`;
 }
 
 function stopReason(status: number, code: string): string {
   if (code === 'not_found') return `serves nothing (${status})`;
-  if (code === 'unauthorized' || code === 'forbidden' || code === 'token_expired') return `refused the request (${status})`;
+  if (code === 'unauthorized' || code === 'forbidden' || code === 'token_expired')
+    return `refused the request (${status})`;
   return `answered ${status}`;
 }
 

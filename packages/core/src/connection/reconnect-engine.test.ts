@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RealtimeError } from '../errors.js';
 import { createTestNetwork } from '../testing/create-test-network.js';
-import { createReconnectEngine, STABLE_SESSION_MS, type Attempt, type AttemptEnd, type ReconnectEngineOptions } from './reconnect-engine.js';
+import {
+  createReconnectEngine,
+  STABLE_SESSION_MS,
+  type Attempt,
+  type AttemptEnd,
+  type ReconnectEngineOptions,
+} from './reconnect-engine.js';
 
 const NO_JITTER = { random: () => 1 } as const;
 const boom = (code: 'network' | 'unauthorized' | 'session_gone' = 'network') => new RealtimeError(code, code);

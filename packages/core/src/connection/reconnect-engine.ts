@@ -109,9 +109,7 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
   let reauthenticated = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let unwatchNetwork: (() => void) | null = null;
-  const resumeFrom = options.lastEventId?.() ?? null;
-  const initial = resumeFrom === null ? INITIAL_CONNECTION_STATE : Object.freeze({ ...INITIAL_CONNECTION_STATE, lastEventId: resumeFrom });
-  const store = createStore<ConnectionState>(initial, {
+  const store = createStore<ConnectionState>(initialState(options.lastEventId?.() ?? null), {
     onFirstSubscribe() {
       if (phase === 'idle') start();
     },
@@ -119,7 +117,8 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
 
   function publish() {
     const status = toConnectionStatus(phase, failures);
-    const next: ConnectionState = { status, error, attempt: failures, retryInMs, retryAt, lastEventId: options.lastEventId?.() ?? null };
+    const lastEventId = options.lastEventId?.() ?? null;
+    const next: ConnectionState = { status, error, attempt: failures, retryInMs, retryAt, lastEventId };
     if (sameFields(store.getSnapshot(), next)) return;
     // Listed for devtools while running (an idle one is not started by an inspector's subscribe).
     if (options.inspectable) setInspectable(options.inspectable(), status !== 'closed');
@@ -238,6 +237,13 @@ export function createReconnectEngine(options: ReconnectEngineOptions): Reconnec
     },
     refresh: publish,
   };
+}
+
+/** The state before the first attempt: idle, with the resume point a connection starts from, if any. */
+function initialState(resumeFrom: string | null): ConnectionState {
+  return resumeFrom === null
+    ? INITIAL_CONNECTION_STATE
+    : Object.freeze({ ...INITIAL_CONNECTION_STATE, lastEventId: resumeFrom });
 }
 
 /**

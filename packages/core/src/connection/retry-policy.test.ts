@@ -4,8 +4,12 @@ import type { AttemptVerdict } from './reconnect-engine.js';
 import { createRetryPolicy, STABLE_SESSION_MS } from './retry-policy.js';
 
 const error = new RealtimeError('network', 'lost');
-const retry = (delayMs?: number): AttemptVerdict => (delayMs === undefined ? { action: 'retry', error } : { action: 'retry', error, delayMs });
-const reauthenticate: AttemptVerdict = { action: 'reauthenticate', error: new RealtimeError('unauthorized', 'token expired') };
+const retry = (delayMs?: number): AttemptVerdict =>
+  delayMs === undefined ? { action: 'retry', error } : { action: 'retry', error, delayMs };
+const reauthenticate: AttemptVerdict = {
+  action: 'reauthenticate',
+  error: new RealtimeError('unauthorized', 'token expired'),
+};
 
 /** A backoff that shows which failure it was asked about. */
 const retryDelay = (failures: number) => failures * 100;

@@ -9,7 +9,12 @@ export const STABLE_SESSION_MS = 10_000;
  * `failures` counts this failure too; `sessionMs` is how long the failed attempt had been open (0 if it never
  * opened); `reauthenticated` says the failure before already asked for fresh credentials and none were accepted since.
  */
-export type RetryPolicy = (given: AttemptVerdict, failures: number, sessionMs: number, reauthenticated: boolean) => number | null;
+export type RetryPolicy = (
+  given: AttemptVerdict,
+  failures: number,
+  sessionMs: number,
+  reauthenticated: boolean,
+) => number | null;
 
 /**
  * A {@link RetryPolicy}: the verdict's own delay (a server's `Retry-After`), else `retryDelay(failures)`; fresh

@@ -47,7 +47,9 @@ describe('sealData / openData', () => {
     const envelope = await sealData(KEY, CHANNEL, 'message', { text: 'secret' });
     const ctLength = fromBase64(envelope.ct)!.length;
     await expectDecryptionFailed(openData(KEY, CHANNEL, 'message', { ...envelope, ct: flip(envelope.ct, 0) }));
-    await expectDecryptionFailed(openData(KEY, CHANNEL, 'message', { ...envelope, ct: flip(envelope.ct, ctLength - 1) }));
+    await expectDecryptionFailed(
+      openData(KEY, CHANNEL, 'message', { ...envelope, ct: flip(envelope.ct, ctLength - 1) }),
+    );
     await expectDecryptionFailed(openData(KEY, CHANNEL, 'message', { ...envelope, iv: flip(envelope.iv, 5) }));
     // The untouched envelope still opens: the failures above are the tampering's.
     expect(await openData(KEY, CHANNEL, 'message', envelope)).toEqual({ text: 'secret' });
@@ -108,4 +110,3 @@ describe('isEncryptedChannel', () => {
     expect(isEncryptedChannel('room:private-encrypted-')).toBe(false);
   });
 });
-

@@ -57,7 +57,10 @@ export type ChannelKeyInput = CryptoKey | string;
  * const key = await importChannelKey('q83vEjRWeJASNFZ4kBI0VniQEjRWeJASNFZ4kBI0Vng=')
  * ```
  */
-export async function importChannelKey(key: ChannelKeyInput, cryptoApi: Crypto = globalThis.crypto): Promise<CryptoKey> {
+export async function importChannelKey(
+  key: ChannelKeyInput,
+  cryptoApi: Crypto = globalThis.crypto,
+): Promise<CryptoKey> {
   if (typeof key !== 'string') {
     if (key?.algorithm?.name !== 'AES-GCM') {
       throw new RealtimeError('bad_data', 'A channel key must be an AES-GCM CryptoKey or the base64 text of 32 bytes.');
@@ -96,7 +99,11 @@ export function parseData(text: string, channel: string, event: string): unknown
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new RealtimeError('bad_data', `The "${event}" payload on "${channel}" opened but is not JSON: it was sealed by another program.`, { cause });
+    throw new RealtimeError(
+      'bad_data',
+      `The "${event}" payload on "${channel}" opened but is not JSON: it was sealed by another program.`,
+      { cause },
+    );
   }
 }
 
@@ -105,7 +112,13 @@ export function parseData(text: string, channel: string, event: string): unknown
  *
  * @internal Exported for the transport wrapper; use {@link sealData}.
  */
-export async function sealEnvelope(key: CryptoKey, channel: string, event: string, plaintext: string, cryptoApi: Crypto = globalThis.crypto): Promise<EncryptedEnvelope> {
+export async function sealEnvelope(
+  key: CryptoKey,
+  channel: string,
+  event: string,
+  plaintext: string,
+  cryptoApi: Crypto = globalThis.crypto,
+): Promise<EncryptedEnvelope> {
   const iv = cryptoApi.getRandomValues(new Uint8Array(IV_BYTES));
   const encoder = new TextEncoder();
   const sealed = await cryptoApi.subtle.encrypt(
@@ -123,7 +136,13 @@ export async function sealEnvelope(key: CryptoKey, channel: string, event: strin
  *
  * @internal Exported for the transport wrapper; use {@link openData}.
  */
-export async function openEnvelope(key: CryptoKey, channel: string, event: string, value: unknown, cryptoApi: Crypto = globalThis.crypto): Promise<string> {
+export async function openEnvelope(
+  key: CryptoKey,
+  channel: string,
+  event: string,
+  value: unknown,
+  cryptoApi: Crypto = globalThis.crypto,
+): Promise<string> {
   if (!isEncryptedEnvelope(value)) throw notSealedError(channel, event);
   const encoder = new TextEncoder();
   let opened: ArrayBuffer;
@@ -143,7 +162,11 @@ export async function openEnvelope(key: CryptoKey, channel: string, event: strin
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(opened);
   } catch (cause) {
-    throw new RealtimeError('bad_data', `The "${event}" payload on "${channel}" opened but is not UTF-8 text: it was sealed by another program.`, { cause });
+    throw new RealtimeError(
+      'bad_data',
+      `The "${event}" payload on "${channel}" opened but is not UTF-8 text: it was sealed by another program.`,
+      { cause },
+    );
   }
 }
 
@@ -166,7 +189,13 @@ export function notSealedError(channel: string, event: string): RealtimeError {
  * // { e2e: 1, iv: '…', ct: '…' }
  * ```
  */
-export async function sealData(key: ChannelKeyInput, channel: string, event: string, data: unknown, cryptoApi: Crypto = globalThis.crypto): Promise<EncryptedEnvelope> {
+export async function sealData(
+  key: ChannelKeyInput,
+  channel: string,
+  event: string,
+  data: unknown,
+  cryptoApi: Crypto = globalThis.crypto,
+): Promise<EncryptedEnvelope> {
   const plaintext = serializeData(data);
   return sealEnvelope(await importChannelKey(key, cryptoApi), channel, event, plaintext, cryptoApi);
 }
@@ -180,7 +209,13 @@ export async function sealData(key: ChannelKeyInput, channel: string, event: str
  * const data = await openData(key, 'private-encrypted-team', 'message', envelope) // { text: 'hi' }
  * ```
  */
-export async function openData(key: ChannelKeyInput, channel: string, event: string, envelope: unknown, cryptoApi: Crypto = globalThis.crypto): Promise<unknown> {
+export async function openData(
+  key: ChannelKeyInput,
+  channel: string,
+  event: string,
+  envelope: unknown,
+  cryptoApi: Crypto = globalThis.crypto,
+): Promise<unknown> {
   const plaintext = await openEnvelope(await importChannelKey(key, cryptoApi), channel, event, envelope, cryptoApi);
   return parseData(plaintext, channel, event);
 }

@@ -7,7 +7,10 @@ const RAW_CHAOS: readonly ChaosAction[] = Object.freeze(['disconnect']);
 const NO_CHANNELS: readonly InspectedChannel[] = Object.freeze([]);
 
 /** What the inspector shows of one connection now; `channelOf` reads (and watches) one of a client's channels. */
-export function snapshotConnection(entry: InspectorEntry, channelOf: (channel: Channel) => InspectedChannel): InspectedConnection {
+export function snapshotConnection(
+  entry: InspectorEntry,
+  channelOf: (channel: Channel) => InspectedChannel,
+): InspectedConnection {
   const { target } = entry;
   const state = stateOf(target);
   let channels: readonly InspectedChannel[] = NO_CHANNELS;

@@ -44,7 +44,9 @@ async function connectedClient(room = 'room', userId?: string) {
 }
 
 function idOf(inspector: Inspector, client: RealtimeClient): string {
-  const found = inspector.getSnapshot().find((connection) => connection.kind === 'client' && connection.status === client.getSnapshot().status);
+  const found = inspector
+    .getSnapshot()
+    .find((connection) => connection.kind === 'client' && connection.status === client.getSnapshot().status);
   if (!found) throw new Error('client not listed');
   return found.id;
 }
@@ -65,7 +67,14 @@ describe('createInspector: listing', () => {
     const { client } = await connectedClient();
     expect(notified).toHaveBeenCalled();
     const connection = only(inspector);
-    expect(connection).toMatchObject({ kind: 'client', transport: 'memory', url: null, status: 'open', attempt: 0, outbox: 0 });
+    expect(connection).toMatchObject({
+      kind: 'client',
+      transport: 'memory',
+      url: null,
+      status: 'open',
+      attempt: 0,
+      outbox: 0,
+    });
     expect(connection.channels).toEqual([{ name: 'room', subscribed: true, lastSeq: 0, pending: 0, members: [] }]);
     expect(connection.timeline.map((entry) => entry.status)).toEqual(['idle', 'connecting', 'open']);
     client.close();
@@ -186,7 +195,11 @@ describe('createInspector: event log', () => {
     const id = only(inspector).id;
     kit.server.publish('room', 'message', { text: 'exported' });
     await settle();
-    const exported = JSON.parse(inspector.exportJSON(id)) as { exportedAt: string; connection: { id: string; channels: unknown[] }; events: { payload: { data: unknown } }[] };
+    const exported = JSON.parse(inspector.exportJSON(id)) as {
+      exportedAt: string;
+      connection: { id: string; channels: unknown[] };
+      events: { payload: { data: unknown } }[];
+    };
     expect(exported.exportedAt).toBe('2026-01-01T00:00:00.000Z');
     expect(exported.connection).toMatchObject({ id, kind: 'client', status: 'open' });
     expect(exported.connection.channels).toHaveLength(1);
@@ -206,10 +219,16 @@ describe('createInspector: chaos on a client', () => {
     await settle();
     expect(received.map((message) => (message.data as { i: number }).i)).toEqual([1, 2, 3, 4, 5]);
     expect(only(inspector).chaos.dropping).toBe(0);
-    const dropped = inspector.events(id).getSnapshot().events.filter((event) => event.fault === 'dropped');
+    const dropped = inspector
+      .events(id)
+      .getSnapshot()
+      .events.filter((event) => event.fault === 'dropped');
     expect(dropped).toHaveLength(2);
     // The resync: a second subscribe with the resume point.
-    const subscribes = inspector.events(id).getSnapshot().events.filter((event) => event.type === 'subscribe');
+    const subscribes = inspector
+      .events(id)
+      .getSnapshot()
+      .events.filter((event) => event.type === 'subscribe');
     expect(subscribes.at(-1)!.payload).toMatchObject({ type: 'subscribe', channel: 'room', after: 0 });
   });
 
@@ -253,7 +272,12 @@ describe('createInspector: chaos on a client', () => {
     expect(received).toEqual([]);
     await vi.advanceTimersByTimeAsync(100);
     expect(received.map((message) => (message.data as { i: number }).i)).toEqual([1, 2, 3]);
-    expect(inspector.events(id).getSnapshot().events.filter((event) => event.fault === 'delayed')).toHaveLength(3);
+    expect(
+      inspector
+        .events(id)
+        .getSnapshot()
+        .events.filter((event) => event.fault === 'delayed'),
+    ).toHaveLength(3);
   });
 
   it('heal() delivers held frames now and ends drop', async () => {
@@ -329,7 +353,11 @@ describe('createInspector: close', () => {
 describe('createInspector: raw SSE connections', () => {
   function sse() {
     const kit = createTestTransport();
-    const connection: SSEConnection = createSSEConnection('/events', { fetch: kit.fetch, network: kit.network, autoConnect: false });
+    const connection: SSEConnection = createSSEConnection('/events', {
+      fetch: kit.fetch,
+      network: kit.network,
+      autoConnect: false,
+    });
     cleanup.push(() => connection.close());
     return { kit, connection };
   }
@@ -340,7 +368,9 @@ describe('createInspector: raw SSE connections', () => {
     expect(inspector.getSnapshot()).toEqual([]);
     connection.connect();
     await settle();
-    expect(inspector.getSnapshot()).toMatchObject([{ kind: 'sse', transport: 'sse', url: '/events', status: 'open', supports: ['disconnect'] }]);
+    expect(inspector.getSnapshot()).toMatchObject([
+      { kind: 'sse', transport: 'sse', url: '/events', status: 'open', supports: ['disconnect'] },
+    ]);
     connection.close();
     expect(inspector.getSnapshot()).toEqual([]);
   });
@@ -354,7 +384,13 @@ describe('createInspector: raw SSE connections', () => {
     kit.server.send({ event: 'progress', data: { pct: 50 }, id: '7' });
     await settle();
     expect(inspector.events(id).getSnapshot().events).toMatchObject([
-      { direction: 'in', type: 'message', event: 'progress', payload: { pct: 50 }, size: JSON.stringify({ pct: 50 }).length },
+      {
+        direction: 'in',
+        type: 'message',
+        event: 'progress',
+        payload: { pct: 50 },
+        size: JSON.stringify({ pct: 50 }).length,
+      },
     ]);
     expect(inspector.getSnapshot()[0]!.lastEventId).toBe('7');
     inspector.chaos(id).disconnect();
@@ -407,7 +443,10 @@ describe('createInspector: raw WebSocket connections', () => {
 
   it('lists it while running, logs messages (JSON parsed, binary as bytes) and reconnects on disconnect()', async () => {
     const inspector = inspect();
-    const connection = createWebSocketConnection('wss://api.test/live', { WebSocket: FakeSocket, network: createTestNetwork() });
+    const connection = createWebSocketConnection('wss://api.test/live', {
+      WebSocket: FakeSocket,
+      network: createTestNetwork(),
+    });
     cleanup.push(() => connection.close());
     await settle();
     const first = FakeSocket.last!;
@@ -415,7 +454,12 @@ describe('createInspector: raw WebSocket connections', () => {
     first.onopen?.({});
     await settle();
     const [listed] = inspector.getSnapshot();
-    expect(listed).toMatchObject({ kind: 'websocket', url: 'wss://api.test/live', status: 'open', supports: ['disconnect'] });
+    expect(listed).toMatchObject({
+      kind: 'websocket',
+      url: 'wss://api.test/live',
+      status: 'open',
+      supports: ['disconnect'],
+    });
     first.onmessage?.({ data: '{"price":42}' });
     first.onmessage?.({ data: 'plain text' });
     first.onmessage?.({ data: new Uint8Array(3).buffer });

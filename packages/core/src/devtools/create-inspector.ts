@@ -7,7 +7,14 @@ import { toJSONSafe } from './lib/payload.js';
 import { watchInspectables, type Inspectable } from './registry.js';
 import { tapClient } from './tap-client.js';
 import { tapRawConnection } from './tap-raw-connection.js';
-import type { EventLog, InspectedChannel, InspectedConnection, Inspector, InspectorOptions, TimelineEntry } from './types.js';
+import type {
+  EventLog,
+  InspectedChannel,
+  InspectedConnection,
+  Inspector,
+  InspectorOptions,
+  TimelineEntry,
+} from './types.js';
 
 /** Default of {@link InspectorOptions.maxEvents}. */
 export const DEFAULT_MAX_EVENTS = 500;
@@ -33,8 +40,10 @@ export const DEFAULT_MAX_TIMELINE = 50;
 export function createInspector(options: InspectorOptions = {}): Inspector {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   const maxTimeline = options.maxTimeline ?? DEFAULT_MAX_TIMELINE;
-  if (!(Number.isInteger(maxEvents) && maxEvents > 0)) throw new RangeError(`createInspector: maxEvents must be a positive integer (got ${String(maxEvents)}).`);
-  if (!(Number.isInteger(maxTimeline) && maxTimeline > 0)) throw new RangeError(`createInspector: maxTimeline must be a positive integer (got ${String(maxTimeline)}).`);
+  if (!(Number.isInteger(maxEvents) && maxEvents > 0))
+    throw new RangeError(`createInspector: maxEvents must be a positive integer (got ${String(maxEvents)}).`);
+  if (!(Number.isInteger(maxTimeline) && maxTimeline > 0))
+    throw new RangeError(`createInspector: maxTimeline must be a positive integer (got ${String(maxTimeline)}).`);
   const now = options.now ?? Date.now;
   const entries = new Map<string, InspectorEntry>();
   const listeners = new Set<() => void>();
@@ -59,7 +68,9 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     const state = stateOf(entry.target);
     const last = entry.timeline.at(-1);
     if (!last || last.status !== state.status || last.attempt !== state.attempt) {
-      entry.timeline.push(Object.freeze({ at: now(), status: state.status, attempt: state.attempt, error: errorOf(state) }));
+      entry.timeline.push(
+        Object.freeze({ at: now(), status: state.status, attempt: state.attempt, error: errorOf(state) }),
+      );
       if (entry.timeline.length > maxTimeline) entry.timeline.splice(0, entry.timeline.length - maxTimeline);
     }
     changed(entry);
@@ -99,14 +110,19 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
 
   function channelOf(entry: InspectorEntry, channel: Channel): InspectedChannel {
     // A channel's state store has no side effects (unlike its events or presence, which subscribe on the server).
-    if (!watchedChannels.has(channel)) watchedChannels.set(channel, channel.subscribe(() => changed(entry)));
+    if (!watchedChannels.has(channel))
+      watchedChannels.set(
+        channel,
+        channel.subscribe(() => changed(entry)),
+      );
     const { subscribed, lastSeq, pending } = channel.getSnapshot();
     return Object.freeze({ name: channel.name, subscribed, lastSeq, pending, members: channel.presence.members() });
   }
 
   function entryOf(id: string): InspectorEntry {
     const entry = entries.get(id);
-    if (!entry) throw new RangeError(`Inspector: no connection "${id}" is listed (it closed, or the inspector was closed).`);
+    if (!entry)
+      throw new RangeError(`Inspector: no connection "${id}" is listed (it closed, or the inspector was closed).`);
     return entry;
   }
 
@@ -129,7 +145,11 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     chaos: (id) => entryOf(id).chaos,
     exportJSON(id) {
       const entry = entryOf(id);
-      const document = { exportedAt: new Date(now()).toISOString(), connection: snapshotOf(entry), events: entry.log.getSnapshot().events };
+      const document = {
+        exportedAt: new Date(now()).toISOString(),
+        connection: snapshotOf(entry),
+        events: entry.log.getSnapshot().events,
+      };
       return JSON.stringify(toJSONSafe(document), null, 2);
     },
     close() {

@@ -20,4 +20,11 @@ export type {
   TimelineEntry,
 } from './types.js';
 export { listInspectables, watchInspectables } from './registry.js';
-export type { ClientTap, Inspectable, InspectableClient, InspectableSSE, InspectableWebSocket, InspectableWatcher } from './registry.js';
+export type {
+  ClientTap,
+  Inspectable,
+  InspectableClient,
+  InspectableSSE,
+  InspectableWebSocket,
+  InspectableWatcher,
+} from './registry.js';

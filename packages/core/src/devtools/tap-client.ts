@@ -120,11 +120,13 @@ export function tapClient(
       },
       online,
       delay(ms) {
-        if (!(ms >= 0 && Number.isFinite(ms))) throw new RangeError(`Inspector chaos.delay(ms): ms must be a finite number >= 0 (got ${String(ms)}).`);
+        if (!(ms >= 0 && Number.isFinite(ms)))
+          throw new RangeError(`Inspector chaos.delay(ms): ms must be a finite number >= 0 (got ${String(ms)}).`);
         setChaos({ delayMs: ms });
       },
       drop(count = 1) {
-        if (!(Number.isInteger(count) && count >= 0)) throw new RangeError(`Inspector chaos.drop(count): count must be an integer >= 0 (got ${String(count)}).`);
+        if (!(Number.isInteger(count) && count >= 0))
+          throw new RangeError(`Inspector chaos.drop(count): count must be an integer >= 0 (got ${String(count)}).`);
         setChaos({ dropping: chaos().dropping + count });
       },
       heal,

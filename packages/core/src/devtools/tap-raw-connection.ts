@@ -17,10 +17,22 @@ export function tapRawConnection(
   const offState = connection.subscribe(statusChanged);
   const offEvents =
     target.kind === 'sse'
-      ? target.connection.on('*', (message) => log.record({ direction: 'in', type: 'message', event: message.event, size: sizeOf(message.data), payload: message.data }))
-      : target.connection.on('message', (data) => log.record({ direction: 'in', type: 'message', size: sizeOf(data), payload: readRaw(data) }));
+      ? target.connection.on('*', (message) =>
+          log.record({
+            direction: 'in',
+            type: 'message',
+            event: message.event,
+            size: sizeOf(message.data),
+            payload: message.data,
+          }),
+        )
+      : target.connection.on('message', (data) =>
+          log.record({ direction: 'in', type: 'message', size: sizeOf(data), payload: readRaw(data) }),
+        );
   const unsupported = (action: ChaosAction) => () => {
-    throw new TypeError(`Inspector: ${id} is a raw ${target.kind} connection; it supports disconnect() only, not ${action}().`);
+    throw new TypeError(
+      `Inspector: ${id} is a raw ${target.kind} connection; it supports disconnect() only, not ${action}().`,
+    );
   };
   return {
     chaos: {

@@ -26,12 +26,15 @@ export function indexedDBOutbox(name: string, options: IndexedDBOutboxOptions = 
     database ??= new Promise<IDBDatabase>((resolve, reject) => {
       const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
       if (factory === undefined) {
-        reject(new Error('indexedDBOutbox: IndexedDB is not available here. Use it in a browser, or pass `indexedDB`.'));
+        reject(
+          new Error('indexedDBOutbox: IndexedDB is not available here. Use it in a browser, or pass `indexedDB`.'),
+        );
         return;
       }
       const request = factory.open(name, VERSION);
       request.onupgradeneeded = () => {
-        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'cid' });
+        if (!request.result.objectStoreNames.contains(STORE))
+          request.result.createObjectStore(STORE, { keyPath: 'cid' });
       };
       request.onsuccess = () => {
         const db = request.result;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLL_INTERVAL_MS, mergePollSettings, pollIntervalMs, pollRetryDelay, pollsBlocked } from './poll-settings.js';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  mergePollSettings,
+  pollIntervalMs,
+  pollRetryDelay,
+  pollsBlocked,
+} from './poll-settings.js';
 
 const online = { isOnline: () => true, subscribe: () => () => {} };
 const offline = { ...online, isOnline: () => false };

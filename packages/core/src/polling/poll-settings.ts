@@ -35,7 +35,12 @@ export function pollsBlocked<T>(network: NetworkSource, settings: PollerSettings
 
 /** The backoff options for a given interval: the documented defaults, overridden by what the user gave. */
 function backoffFor(intervalMs: number, given: BackoffOptions | undefined): BackoffOptions {
-  return { minMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs), factor: DEFAULT_BACKOFF.factor, ...given };
+  return {
+    minMs: intervalMs,
+    maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs),
+    factor: DEFAULT_BACKOFF.factor,
+    ...given,
+  };
 }
 
 function documentHidden(): boolean {

@@ -19,7 +19,12 @@ function setup<T = number>(options: PollerOptions<T> & { hidden?: boolean } = {}
   const network = createTestNetwork();
   const page = { hidden: options.hidden ?? false };
   const control = controlledFetcher<T>();
-  const poller = createPoller<T>(control.fetcher, { network, isHidden: () => page.hidden, intervalMs: 1000, ...options });
+  const poller = createPoller<T>(control.fetcher, {
+    network,
+    isHidden: () => page.hidden,
+    intervalMs: 1000,
+    ...options,
+  });
   return { network, page, poller, ...control };
 }
 
@@ -42,7 +47,13 @@ describe('createPoller', () => {
     await vi.advanceTimersByTimeAsync(300); // a slow request: the interval starts when it ends
     calls[0]!.resolve(1);
     await vi.advanceTimersByTimeAsync(0);
-    expect(poller.getSnapshot()).toMatchObject({ status: 'ok', data: 1, fetching: false, updatedAt: Date.now(), nextPollAt: Date.now() + 1000 });
+    expect(poller.getSnapshot()).toMatchObject({
+      status: 'ok',
+      data: 1,
+      fetching: false,
+      updatedAt: Date.now(),
+      nextPollAt: Date.now() + 1000,
+    });
 
     await vi.advanceTimersByTimeAsync(999);
     expect(fetcher).toHaveBeenCalledTimes(1);
@@ -55,7 +66,9 @@ describe('createPoller', () => {
   it('defaults to a 5 s interval and rejects a non-positive one', () => {
     expect(DEFAULT_POLL_INTERVAL_MS).toBe(5000);
     expect(() => createPoller(async () => 1, { intervalMs: 0 })).toThrow(RangeError);
-    expect(() => createPoller(async () => 1, { intervalMs: 1000, backoff: { minMs: 10, maxMs: 5 } })).toThrow(RangeError);
+    expect(() => createPoller(async () => 1, { intervalMs: 1000, backoff: { minMs: 10, maxMs: 5 } })).toThrow(
+      RangeError,
+    );
   });
 
   it('never overlaps requests: a refresh during a poll joins it, and the timer waits for the end', async () => {

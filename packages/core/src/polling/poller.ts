@@ -46,7 +46,8 @@ export interface PollContext<T> {
 export type PollFetcher<T> = (context: PollContext<T>) => Promise<T>;
 
 /** The outcome of one poll, as {@link Poller.onResult} reports it. */
-export type PollOutcome<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: RealtimeError };
+export type PollOutcome<T> =
+  { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: RealtimeError };
 
 /** Options for {@link createPoller}; all but `network` and `now` can change later through {@link Poller.setOptions}. */
 export interface PollerOptions<T> {
@@ -182,7 +183,8 @@ export function createPoller<T>(fetcher: PollFetcher<T>, options: PollerOptions<
   function resume() {
     if (!running || inFlight) return;
     const at = now();
-    const due = lastSettledAt === null || deadline === null || at >= deadline || at - lastSettledAt >= pollIntervalMs(settings);
+    const due =
+      lastSettledAt === null || deadline === null || at >= deadline || at - lastSettledAt >= pollIntervalMs(settings);
     if (!due || pollsBlocked(network, settings)) return schedule();
     paused = false;
     void poll();

@@ -8,10 +8,17 @@ export function toPollError(thrown: unknown): RealtimeError {
   if (thrown instanceof RealtimeError) return thrown;
   const detail = thrown instanceof Error ? thrown.message : String(thrown);
   if (thrown instanceof SyntaxError) {
-    return new RealtimeError('bad_data', `The poll's response could not be parsed (${detail}): it is retried with backoff.`, {
-      cause: thrown,
-      retryable: true,
-    });
+    return new RealtimeError(
+      'bad_data',
+      `The poll's response could not be parsed (${detail}): it is retried with backoff.`,
+      {
+        cause: thrown,
+        retryable: true,
+      },
+    );
   }
-  return new RealtimeError('network', `The poll failed (${detail}): it is retried with backoff.`, { cause: thrown, retryable: true });
+  return new RealtimeError('network', `The poll failed (${detail}): it is retried with backoff.`, {
+    cause: thrown,
+    retryable: true,
+  });
 }

@@ -117,7 +117,13 @@ export interface ContributionChange {
 /** An ephemeral event of another instance, delivered through {@link BrokerListener.cluster}. */
 export type ClusterEvent =
   | ({ readonly type: 'contribution'; readonly instance: string } & ContributionChange)
-  | { readonly type: 'signal'; readonly instance: string; readonly event: string; readonly data: unknown; readonly from: string };
+  | {
+      readonly type: 'signal';
+      readonly instance: string;
+      readonly event: string;
+      readonly data: unknown;
+      readonly from: string;
+    };
 
 /** What a cluster tells the hub about the other instances. */
 export type ClusterNotice =
@@ -168,11 +174,17 @@ export interface BrokerCluster {
 export interface ChannelBroker {
   publish(channel: string, draft: MessageDraft, options?: BrokerPublishOptions): MaybePromise<PublishOutcome>;
   history(channel: string, query: HistoryQuery): MaybePromise<ChannelHistory>;
-  subscribe(channel: string, listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): BrokerSubscription;
+  subscribe(
+    channel: string,
+    listener: ((message: HubMessage, epoch: string) => void) | BrokerListener,
+  ): BrokerSubscription;
   /** The newest kept message of `event` on `channel`, if any (`beforePublish`'s `latest`). */
   latest(channel: string, event: string): MaybePromise<HubMessage | undefined>;
   /** What a `cid` already stored on `channel` was stored as; undefined when it is not (or no longer) known. */
-  lookup(channel: string, cid: string): MaybePromise<{ readonly id: string; readonly seq: number; readonly epoch?: string } | undefined>;
+  lookup(
+    channel: string,
+    cid: string,
+  ): MaybePromise<{ readonly id: string; readonly seq: number; readonly epoch?: string } | undefined>;
   /**
    * Runs `task` when no other task for `channel` runs, on this instance or another, and resolves with its result.
    * `fence` goes to every `publish` of the task (see {@link BrokerPublishOptions.fence}).
@@ -183,7 +195,9 @@ export interface ChannelBroker {
 }
 
 /** `listener` as a {@link BrokerListener}. */
-export function toBrokerListener(listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): BrokerListener {
+export function toBrokerListener(
+  listener: ((message: HubMessage, epoch: string) => void) | BrokerListener,
+): BrokerListener {
   return typeof listener === 'function' ? { message: listener } : listener;
 }
 

@@ -52,7 +52,11 @@ export function frameErrorToRealtimeError(error: FrameError, channel?: string): 
       ...(typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}),
     });
   }
-  return new RealtimeError('server_error', `The server refused with "${String(error.code)}": ${error.message}${where}`, {
-    cause: error,
-  });
+  return new RealtimeError(
+    'server_error',
+    `The server refused with "${String(error.code)}": ${error.message}${where}`,
+    {
+      cause: error,
+    },
+  );
 }

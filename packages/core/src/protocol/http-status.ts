@@ -97,6 +97,9 @@ function byStatus(status: number, retryAfterMs: number | undefined): HttpStatusV
   }
 }
 
-function withDelay(verdict: { action: 'retry'; code: RealtimeErrorCode }, retryAfterMs: number | undefined): HttpStatusVerdict {
+function withDelay(
+  verdict: { action: 'retry'; code: RealtimeErrorCode },
+  retryAfterMs: number | undefined,
+): HttpStatusVerdict {
   return retryAfterMs === undefined ? verdict : { ...verdict, delayMs: retryAfterMs };
 }

@@ -10,12 +10,25 @@ type AdmittedFrame = Exclude<ClientFrame, { type: 'ping' }>;
 /** The server's say on a session's frames: `authorize` (kept per session) and `admit` (asked for every frame). */
 export interface Admission {
   /** Runs `then` with the session's permission for `action` on `channel`: synchronously when `authorize` is. */
-  withPermission(session: SessionState, channel: string, action: HubAction, then: (allowed: boolean) => void | Promise<void>): void | Promise<void>;
+  withPermission(
+    session: SessionState,
+    channel: string,
+    action: HubAction,
+    then: (allowed: boolean) => void | Promise<void>,
+  ): void | Promise<void>;
   /** Runs `then` unless `admit` refuses the frame; a refusal goes to `refused`. */
-  withAdmission(session: SessionState, frame: AdmittedFrame, refused: (error: FrameError) => void, then: () => void | Promise<void>): void | Promise<void>;
+  withAdmission(
+    session: SessionState,
+    frame: AdmittedFrame,
+    refused: (error: FrameError) => void,
+    then: () => void | Promise<void>,
+  ): void | Promise<void>;
 }
 
-export function createAdmission(context: HubContext, { authorize, admit }: Pick<ChannelHubOptions, 'authorize' | 'admit'>): Admission {
+export function createAdmission(
+  context: HubContext,
+  { authorize, admit }: Pick<ChannelHubOptions, 'authorize' | 'admit'>,
+): Admission {
   const { onError } = context;
   /** Permission answers kept per session: every action on every channel it may hold at once, twice over. */
   const allowedCacheSize = 8 * context.limits.maxChannelsPerSession;
@@ -34,7 +47,8 @@ export function createAdmission(context: HubContext, { authorize, admit }: Pick<
         }
         session.allowed.set(key, answer);
         // Bounded: a session that walks through ever new channels must not grow its cache forever (oldest asked go first).
-        if (session.allowed.size > allowedCacheSize) session.allowed.delete(session.allowed.keys().next().value as string);
+        if (session.allowed.size > allowedCacheSize)
+          session.allowed.delete(session.allowed.keys().next().value as string);
       }
       if (typeof answer === 'boolean') return then(answer);
       return answer.then(

@@ -66,7 +66,14 @@ export function leavePresence(context: HubContext, session: SessionState, state:
  * Sends a signal to the channel's subscribers here but its sender, and (for a signal of one of our sessions) to the
  * other instances; a signal relayed from another instance (`session` undefined) stops here. Signals are not stored.
  */
-export function relaySignal(context: HubContext, session: SessionState | undefined, channel: string, event: string, data: unknown, from: string) {
+export function relaySignal(
+  context: HubContext,
+  session: SessionState | undefined,
+  channel: string,
+  event: string,
+  data: unknown,
+  from: string,
+) {
   const state = context.channels.get(channel);
   if (state) {
     const frame: ServerFrame = { type: 'signal', channel, event, data, from };

@@ -29,7 +29,8 @@ export const DEFAULT_HUB_LIMITS: HubLimits = Object.freeze({
 export const RESERVED_EVENT_PREFIX = 'rk:';
 
 /** The outcome of {@link measureData}: the data's approximate JSON size, or why it has no safe JSON form. */
-export type DataMeasure = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly error: FrameError };
+export type DataMeasure =
+  { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly error: FrameError };
 
 /**
  * Walks `data` once, without recursion (a hostile nesting cannot overflow the stack): refuses nesting deeper than
@@ -101,7 +102,8 @@ export function checkChannelName(channel: unknown, limits: HubLimits): string | 
 /** An event name's problem, if it has one (empty, too long, reserved for publishes). */
 export function checkEventName(event: unknown, limits: HubLimits, kind: 'publish' | 'signal'): string | undefined {
   if (typeof event !== 'string' || event === '') return `A ${kind} needs a non-empty "event" string.`;
-  if (event.length > limits.maxEventNameLength) return `Event names are limited to ${limits.maxEventNameLength} characters (got ${event.length}).`;
+  if (event.length > limits.maxEventNameLength)
+    return `Event names are limited to ${limits.maxEventNameLength} characters (got ${event.length}).`;
   if (kind === 'publish' && event.startsWith(RESERVED_EVENT_PREFIX)) {
     return `Event names starting with "${RESERVED_EVENT_PREFIX}" are reserved for the kit's own events: choose another name.`;
   }
@@ -112,7 +114,8 @@ export function checkEventName(event: unknown, limits: HubLimits, kind: 'publish
 export function resolveHubLimits(limits: Partial<HubLimits> | undefined): HubLimits {
   const resolved = { ...DEFAULT_HUB_LIMITS, ...limits };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`createChannelHub: limits.${name} must be a positive integer (got ${String(value)}).`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`createChannelHub: limits.${name} must be a positive integer (got ${String(value)}).`);
   }
   return resolved;
 }

@@ -76,7 +76,13 @@ export function createHubContext(options: ChannelHubOptions<ChannelBroker>, brok
     send(session, { type: 'error', error: { code, message }, ...(channel === undefined ? {} : { channel }) });
   }
 
-  function refused(session: SessionState, channel: string, frame: ClientFrame['type'], answer: (error: FrameError) => void, error: FrameError) {
+  function refused(
+    session: SessionState,
+    channel: string,
+    frame: ClientFrame['type'],
+    answer: (error: FrameError) => void,
+    error: FrameError,
+  ) {
     answer(error);
     try {
       onRefused?.(session.info, { channel, frame, error });

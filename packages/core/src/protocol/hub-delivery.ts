@@ -91,11 +91,18 @@ export function createDelivery(host: DeliveryHost): Delivery {
   }
 
   /** The messages of `history` after `after`, in order; what the log cannot supply any more is announced as a `gap`. */
-  function sendHistory(session: SessionState, state: ChannelState, cursor: Cursor, history: ChannelHistory, after: number) {
+  function sendHistory(
+    session: SessionState,
+    state: ChannelState,
+    cursor: Cursor,
+    history: ChannelHistory,
+    after: number,
+  ) {
     cursor.sent = after;
     for (const message of history.messages) {
       if (message.seq <= cursor.sent) continue;
-      if (message.seq > cursor.sent + 1) send(session, { type: 'gap', channel: state.name, from: cursor.sent + 1, to: message.seq - 1 });
+      if (message.seq > cursor.sent + 1)
+        send(session, { type: 'gap', channel: state.name, from: cursor.sent + 1, to: message.seq - 1 });
       cursor.sent = message.seq;
       send(session, message);
     }
@@ -147,20 +154,30 @@ export function createDelivery(host: DeliveryHost): Delivery {
         then(history);
       };
       if ('rewind' in from) {
-        return read(state, { limit: from.rewind }, (history) => {
-          const first = history.messages[0];
-          finish(history, first === undefined ? history.head : first.seq - 1);
-        }, failed);
+        return read(
+          state,
+          { limit: from.rewind },
+          (history) => {
+            const first = history.messages[0];
+            finish(history, first === undefined ? history.head : first.seq - 1);
+          },
+          failed,
+        );
       }
-      return read(state, { after: from.after }, (history) => {
-        if (live(session, state) !== cursor) return;
-        if (from.epoch === undefined || from.epoch === history.epoch) return finish(history, from.after);
-        // The client's numbers count in a log that is gone: tell it, then give it the new log from its start.
-        cursor.epoch = history.epoch;
-        send(session, { type: 'reset', channel: state.name, epoch: history.epoch });
-        if (from.after === 0) return finish(history, 0);
-        return read(state, { after: 0 }, (whole) => finish(whole, 0), failed);
-      }, failed);
+      return read(
+        state,
+        { after: from.after },
+        (history) => {
+          if (live(session, state) !== cursor) return;
+          if (from.epoch === undefined || from.epoch === history.epoch) return finish(history, from.after);
+          // The client's numbers count in a log that is gone: tell it, then give it the new log from its start.
+          cursor.epoch = history.epoch;
+          send(session, { type: 'reset', channel: state.name, epoch: history.epoch });
+          if (from.after === 0) return finish(history, 0);
+          return read(state, { after: 0 }, (whole) => finish(whole, 0), failed);
+        },
+        failed,
+      );
     },
   };
 }

@@ -6,14 +6,23 @@ const OCCUPANCY_INTERVAL_MS = 250;
 
 /** The channel's occupancy now: cluster-wide subscribers and present members. */
 export function occupancyFrame(state: ChannelState): Extract<ServerFrame, { type: 'occupancy' }> {
-  return { type: 'occupancy', channel: state.name, connections: state.presence.connections(), members: state.presence.size };
+  return {
+    type: 'occupancy',
+    channel: state.name,
+    connections: state.presence.connections(),
+    members: state.presence.size,
+  };
 }
 
 /**
  * The counts of `state` may have changed: its watchers get the new ones at once, or at the end of the current
  * interval when one was sent less than {@link OCCUPANCY_INTERVAL_MS} ago (a join storm costs four frames a second).
  */
-export function occupancyChanged(state: ChannelState, now: () => number, send: (session: SessionState, frame: ServerFrame) => void) {
+export function occupancyChanged(
+  state: ChannelState,
+  now: () => number,
+  send: (session: SessionState, frame: ServerFrame) => void,
+) {
   if (state.occupancyWatchers.size === 0 || state.occupancyTimer !== undefined) return;
   const flush = () => {
     const frame = occupancyFrame(state);

@@ -104,7 +104,8 @@ export function createPresenceAnnouncer(state: PresenceState): PresenceAnnouncer
       else remove.push(key);
     }
     changedKeys.clear();
-    if (upsert.length > 0 || remove.length > 0) announce({ ...(upsert.length > 0 ? { upsert } : {}), ...(remove.length > 0 ? { remove } : {}) });
+    if (upsert.length > 0 || remove.length > 0)
+      announce({ ...(upsert.length > 0 ? { upsert } : {}), ...(remove.length > 0 ? { remove } : {}) });
     endIfIdle();
     host.settled();
   }
@@ -149,7 +150,9 @@ export function createPresenceAnnouncer(state: PresenceState): PresenceAnnouncer
       }
     },
     get pending() {
-      return generation !== null || subscriberTimer !== undefined || announceRetry !== undefined || batchTimer !== undefined;
+      return (
+        generation !== null || subscriberTimer !== undefined || announceRetry !== undefined || batchTimer !== undefined
+      );
     },
   };
 }

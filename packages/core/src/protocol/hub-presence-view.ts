@@ -31,7 +31,13 @@ export interface PresenceState {
 export function localEntry({ local }: PresenceState, key: string): ContributionMember | null {
   const member = local.get(key);
   if (!member) return null;
-  return { key, data: member.data, connections: member.sessions.size, status: mostPresent(member.sessions.values()), at: member.at };
+  return {
+    key,
+    data: member.data,
+    connections: member.sessions.size,
+    status: mostPresent(member.sessions.values()),
+    at: member.at,
+  };
 }
 
 /** The merged member `key` (connections summed, the most present status, the newest data), or null when nobody holds it. */
@@ -103,7 +109,12 @@ export function changing(state: PresenceState, affected: Iterable<string>, chang
     if (previous === null && next === null) continue;
     if (previous !== null && next !== null && same(previous, next)) continue;
     const action = previous === null ? 'enter' : next === null ? 'leave' : 'update';
-    host.broadcast({ type: 'presence', channel: host.channel, action, member: next ?? { ...previous!, connections: 0 } });
+    host.broadcast({
+      type: 'presence',
+      channel: host.channel,
+      action,
+      member: next ?? { ...previous!, connections: 0 },
+    });
     if (action !== 'update') counted = true;
   }
   if (counted) host.occupancyChanged();

@@ -67,8 +67,19 @@ function setup(fake = fakeCluster()) {
   return { presence, frames, fake, setSubscribers: (n: number) => void (subscribers = n) };
 }
 
-const member = (key: string, connections = 1, at = 1) => ({ key, data: { name: key }, connections, status: 'active' as const, at });
-const change = (instance: string, generation: string, version: number, extra: Partial<ContributionChange> = {}): ClusterEvent => ({
+const member = (key: string, connections = 1, at = 1) => ({
+  key,
+  data: { name: key },
+  connections,
+  status: 'active' as const,
+  at,
+});
+const change = (
+  instance: string,
+  generation: string,
+  version: number,
+  extra: Partial<ContributionChange> = {},
+): ClusterEvent => ({
   type: 'contribution',
   instance,
   generation,
@@ -76,7 +87,11 @@ const change = (instance: string, generation: string, version: number, extra: Pa
   subscribers: 1,
   ...extra,
 });
-const keys = (presence: ReturnType<typeof setup>['presence']) => presence.members().map((entry) => `${entry.userId}:${entry.connections}`).sort();
+const keys = (presence: ReturnType<typeof setup>['presence']) =>
+  presence
+    .members()
+    .map((entry) => `${entry.userId}:${entry.connections}`)
+    .sort();
 
 describe('createChannelPresence across instances', () => {
   it('merges the other instances into one member per key: connections summed, the newest data', async () => {
@@ -97,7 +112,9 @@ describe('createChannelPresence across instances', () => {
     expect(fake.snapshots()).toBe(1);
     fake.hold();
     // v3 after v1: v2 was lost. The snapshot being read is held; meanwhile v5 comes (v4 lost too).
-    fake.setSnapshot([{ instance: 'b', generation: 'g', version: 3, subscribers: 1, members: [member('bob'), member('cat')] }]);
+    fake.setSnapshot([
+      { instance: 'b', generation: 'g', version: 3, subscribers: 1, members: [member('bob'), member('cat')] },
+    ]);
     presence.apply(change('b', 'g', 3, { upsert: [member('cat')] }));
     await vi.advanceTimersByTimeAsync(0);
     presence.apply(change('b', 'g', 5, { remove: ['bob'] }));
@@ -117,12 +134,11 @@ describe('createChannelPresence across instances', () => {
     expect(keys(presence)).toEqual(['bea:1']);
     presence.dropInstances(['b']);
     expect(keys(presence)).toEqual([]);
-    expect(frames.map((frame) => (frame.type === 'presence' ? `${frame.action} ${'member' in frame ? frame.member.userId : ''}` : frame.type))).toEqual([
-      'enter bob',
-      'enter bea',
-      'leave bob',
-      'leave bea',
-    ]);
+    expect(
+      frames.map((frame) =>
+        frame.type === 'presence' ? `${frame.action} ${'member' in frame ? frame.member.userId : ''}` : frame.type,
+      ),
+    ).toEqual(['enter bob', 'enter bea', 'leave bob', 'leave bea']);
   });
 
   it('announces member changes in batches, and a failed announcement again as a whole new generation', async () => {
@@ -133,7 +149,10 @@ describe('createChannelPresence across instances', () => {
     await vi.advanceTimersByTimeAsync(60);
     // One call for both.
     expect(fake.announced).toHaveLength(1);
-    expect(fake.announced[0]).toMatchObject({ version: 1, upsert: [expect.objectContaining({ key: 'ada' }), expect.objectContaining({ key: 'bob' })] });
+    expect(fake.announced[0]).toMatchObject({
+      version: 1,
+      upsert: [expect.objectContaining({ key: 'ada' }), expect.objectContaining({ key: 'bob' })],
+    });
     fake.fail(true);
     presence.leave(bobTab, 'bob');
     await vi.advanceTimersByTimeAsync(60);

@@ -16,15 +16,32 @@ export interface PublishHost {
   /** A stored (or re-acknowledged) publish, for `onStored`. */
   stored(session: HubSessionInfo, channel: string, event: string, outcome: PublishOutcome): void;
   /** A refusal the hub made on its own: answered, and reported to `onRefused`. */
-  refused(session: SessionState, channel: string, frame: ClientFrame['type'], answer: (error: FrameError) => void, error: FrameError): void;
+  refused(
+    session: SessionState,
+    channel: string,
+    frame: ClientFrame['type'],
+    answer: (error: FrameError) => void,
+    error: FrameError,
+  ): void;
   onError(error: unknown, session: HubSessionInfo): void;
 }
 
 /** Stores a client publish of `size` bytes (as measured at admission) and answers the session with `ack` or `nack`. */
-export type Publish = (session: SessionState, channel: string, frame: PublishFrame, size: number) => void | Promise<void>;
+export type Publish = (
+  session: SessionState,
+  channel: string,
+  frame: PublishFrame,
+  size: number,
+) => void | Promise<void>;
 
-const RULE_FAILED: FrameError = { code: 'server_error', message: 'The server rule for this publish failed: nothing was published.' };
-const STORE_DOWN: FrameError = { code: 'unavailable', message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.' };
+const RULE_FAILED: FrameError = {
+  code: 'server_error',
+  message: 'The server rule for this publish failed: nothing was published.',
+};
+const STORE_DOWN: FrameError = {
+  code: 'unavailable',
+  message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.',
+};
 
 /**
  * Stores a client publish (already authorized and admitted) and answers it. Without `beforePublish` it is one broker
@@ -39,7 +56,14 @@ export function createPublisher(host: PublishHost): Publish {
     const nack = (error: FrameError) => host.send(session, { type: 'nack', cid, channel, error });
     const ack = (outcome: PublishOutcome) => {
       host.stored(session.info, channel, event, outcome);
-      host.send(session, { type: 'ack', cid, channel, id: outcome.id, seq: outcome.seq, ...(outcome.epoch ? { epoch: outcome.epoch } : {}) });
+      host.send(session, {
+        type: 'ack',
+        cid,
+        channel,
+        id: outcome.id,
+        seq: outcome.seq,
+        ...(outcome.epoch ? { epoch: outcome.epoch } : {}),
+      });
     };
     const unavailable = (error: unknown) => {
       host.onError(error, session.info);
@@ -50,11 +74,19 @@ export function createPublisher(host: PublishHost): Publish {
     };
     const blockedBy = session.blocked.get(channel);
     if (blockedBy !== undefined) {
-      if (blockedBy !== cid) return void nack({ ...STORE_DOWN, message: `${STORE_DOWN.message} An earlier publish on this channel waits to be sent again first.` });
+      if (blockedBy !== cid)
+        return void nack({
+          ...STORE_DOWN,
+          message: `${STORE_DOWN.message} An earlier publish on this channel waits to be sent again first.`,
+        });
       session.blocked.delete(channel);
     }
     if (!beforePublish) {
-      return settle(() => broker.publish(channel, { event, data: frame.data, cid, from: session.presenceKey, size }), ack, unavailable);
+      return settle(
+        () => broker.publish(channel, { event, data: frame.data, cid, from: session.presenceKey, size }),
+        ack,
+        unavailable,
+      );
     }
     return broker
       .exclusive(channel, async (fence) => {
@@ -74,15 +106,28 @@ export function createPublisher(host: PublishHost): Publish {
           return host.refused(session, channel, 'publish', nack, RULE_FAILED);
         }
         if (verdict && 'reject' in verdict) {
-          const message = typeof verdict.reject === 'string' && verdict.reject !== '' ? verdict.reject : 'The server refused this publish.';
-          return host.refused(session, channel, 'publish', nack, { code: 'rejected', message, ...(verdict.details === undefined ? {} : { details: verdict.details }) });
+          const message =
+            typeof verdict.reject === 'string' && verdict.reject !== ''
+              ? verdict.reject
+              : 'The server refused this publish.';
+          return host.refused(session, channel, 'publish', nack, {
+            code: 'rejected',
+            message,
+            ...(verdict.details === undefined ? {} : { details: verdict.details }),
+          });
         }
         let data = frame.data;
         if (verdict && 'data' in verdict) {
           data = verdict.data;
           const measured = measureData(data, limits.maxDataDepth);
           if (!measured.ok) {
-            host.onError(new RealtimeError('invalid_payload', `beforePublish returned data with no safe JSON form: ${measured.error.message}`), session.info);
+            host.onError(
+              new RealtimeError(
+                'invalid_payload',
+                `beforePublish returned data with no safe JSON form: ${measured.error.message}`,
+              ),
+              session.info,
+            );
             return host.refused(session, channel, 'publish', nack, RULE_FAILED);
           }
           size = measured.bytes;

@@ -62,7 +62,11 @@ export type { MaybePromise };
  * keeps the whole hub synchronous), after it settles when it returns a promise. A throw or rejection goes to
  * `fail` (rethrown without one).
  */
-export function settle<T, R>(step: () => MaybePromise<T>, then: (value: T) => R, fail?: (error: unknown) => R): R | Promise<Awaited<R>> {
+export function settle<T, R>(
+  step: () => MaybePromise<T>,
+  then: (value: T) => R,
+  fail?: (error: unknown) => R,
+): R | Promise<Awaited<R>> {
   let value: MaybePromise<T>;
   try {
     value = step();

@@ -5,7 +5,12 @@ import { occupancyFrame } from './hub-occupancy.js';
 import { both, settle, type ChannelState, type Cursor, type SessionState } from './hub-state.js';
 
 /** Subscribes a session to a channel (already authorized and admitted) from where it asked to start. */
-export type Subscribe = (session: SessionState, state: ChannelState, from: SubscribeFrom, occupancy: boolean) => void | Promise<void>;
+export type Subscribe = (
+  session: SessionState,
+  state: ChannelState,
+  from: SubscribeFrom,
+  occupancy: boolean,
+) => void | Promise<void>;
 
 /**
  * Subscriptions: the first subscriber here makes the channel follow the broker (messages, and the other instances'
@@ -36,7 +41,12 @@ export function createSubscriber(context: HubContext): Subscribe {
     const refused = (error: unknown) => {
       if (session.closed || session.cursors.get(state) !== cursor) return;
       unsubscribeSession(context, session, state);
-      context.refuse(session, 'unavailable', `Could not subscribe to "${state.name}": the message store is unavailable. Retry shortly.`, state.name);
+      context.refuse(
+        session,
+        'unavailable',
+        `Could not subscribe to "${state.name}": the message store is unavailable. Retry shortly.`,
+        state.name,
+      );
       context.onError(error, session.info);
     };
     const subscription = state.subscription;
@@ -50,7 +60,12 @@ export function createSubscriber(context: HubContext): Subscribe {
           from,
           (history) => {
             send(session, { type: 'presence', channel: state.name, action: 'sync', members: state.presence.members() });
-            send(session, { type: 'subscribed', channel: state.name, seq: Math.max(history.head, cursor.sent), epoch: cursor.epoch });
+            send(session, {
+              type: 'subscribed',
+              channel: state.name,
+              seq: Math.max(history.head, cursor.sent),
+              epoch: cursor.epoch,
+            });
             if (occupancy) send(session, occupancyFrame(state));
           },
           refused,

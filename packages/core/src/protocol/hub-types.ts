@@ -24,7 +24,8 @@ export interface PublishContext {
  * author, the server's time), `{ reject }` to refuse it (`RealtimeError` code `rejected` for the publisher, with
  * `reject` as its message and `details` as its `details`).
  */
-export type PublishVerdict = void | undefined | { readonly data: unknown } | { readonly reject: string; readonly details?: unknown };
+export type PublishVerdict =
+  void | undefined | { readonly data: unknown } | { readonly reject: string; readonly details?: unknown };
 
 /** Options for {@link createChannelHub}. */
 export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> extends MemoryBrokerOptions {
@@ -44,7 +45,10 @@ export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> exten
    * error to refuse it (a publish is `nack`ed with it, other frames answered with an `error` frame for the
    * channel), nothing to let it through. The server kit puts rate limits and payload validation here.
    */
-  admit?: (session: HubSessionInfo, frame: Exclude<ClientFrame, { type: 'ping' }>) => MaybePromise<FrameError | null | undefined>;
+  admit?: (
+    session: HubSessionInfo,
+    frame: Exclude<ClientFrame, { type: 'ping' }>,
+  ) => MaybePromise<FrameError | null | undefined>;
   /**
    * The server rule for client publishes, after `admit`: see {@link PublishVerdict}. Calls for one channel run one at
    * a time, on every instance sharing the broker (its `exclusive`), and each accepted publish is stored before the
@@ -58,7 +62,10 @@ export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> exten
    */
   onStored?: (session: HubSessionInfo | undefined, stored: StoredInfo) => void;
   /** The hub refused a client frame on its own (limits, `beforePublish`): for audit trails. Must not throw. */
-  onRefused?: (session: HubSessionInfo, refusal: { readonly channel: string; readonly frame: ClientFrame['type']; readonly error: FrameError }) => void;
+  onRefused?: (
+    session: HubSessionInfo,
+    refusal: { readonly channel: string; readonly frame: ClientFrame['type']; readonly error: FrameError },
+  ) => void;
   /** Sent in `welcome`: how often clients should ping. Default 25 000. */
   heartbeatMs?: number;
   /** What one client may send: name lengths, data nesting, channels per session, presence data size. */

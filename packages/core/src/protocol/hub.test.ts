@@ -23,7 +23,8 @@ function setup(options: ChannelHubOptions = {}) {
 }
 
 const seqs = (frames: ServerFrame[]) => frames.flatMap((frame) => (frame.type === 'message' ? [frame.seq] : []));
-const types = (frames: ServerFrame[]) => frames.map((frame) => (frame.type === 'presence' ? `presence:${frame.action}` : frame.type));
+const types = (frames: ServerFrame[]) =>
+  frames.map((frame) => (frame.type === 'presence' ? `presence:${frame.action}` : frame.type));
 
 /** Acks name the epoch of the log their seq counts in. */
 const EPOCH = expect.stringMatching(/^[0-9a-f]{12}$/);
@@ -61,7 +62,12 @@ describe('createChannelHub', () => {
     const frames = a.take();
     expect(types(frames)).toEqual(['message', 'message', 'presence:sync', 'subscribed']);
     expect(seqs(frames)).toEqual([4, 5]);
-    expect(frames.at(-1)).toEqual({ type: 'subscribed', channel: 'room', seq: 5, epoch: hub.broker.history('room', { limit: 0 }).epoch });
+    expect(frames.at(-1)).toEqual({
+      type: 'subscribed',
+      channel: 'room',
+      seq: 5,
+      epoch: hub.broker.history('room', { limit: 0 }).epoch,
+    });
     a.send({ type: 'subscribe', channel: 'room', after: 5 });
     expect(types(a.take())).toEqual(['presence:sync', 'subscribed']);
   });
@@ -95,7 +101,17 @@ describe('createChannelHub', () => {
     ]);
     expect(b.take()).toEqual([
       // `from`: the publisher as the server knows it (an anonymous one under its presence id).
-      { type: 'message', channel: 'room', id: 'id-3', seq: 1, event: 'm', data: 1, cid: 'c1', at: 1000, from: expect.stringMatching(/^anon-/) },
+      {
+        type: 'message',
+        channel: 'room',
+        id: 'id-3',
+        seq: 1,
+        event: 'm',
+        data: 1,
+        cid: 'c1',
+        at: 1000,
+        from: expect.stringMatching(/^anon-/),
+      },
     ]);
     // Per channel: the same cid elsewhere is another message.
     a.send({ type: 'publish', channel: 'other', event: 'm', data: 1, cid: 'c1' });
@@ -141,18 +157,45 @@ describe('createChannelHub', () => {
     watcher.take();
     tab1.send({ type: 'presence', channel: 'room', action: 'enter', data: { name: 'Alice' } });
     tab2.send({ type: 'presence', channel: 'room', action: 'enter' });
-    expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' }]);
+    expect(hub.presence('room')).toEqual([
+      { userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' },
+    ]);
     tab2.send({ type: 'presence', channel: 'room', action: 'update', data: { name: 'Al' } });
     tab1.send({ type: 'presence', channel: 'room', action: 'leave' });
     expect(hub.presence('room')).toEqual([{ userId: 'alice', data: { name: 'Al' }, connections: 1, status: 'active' }]);
     tab2.session.close();
     expect(hub.presence('room')).toEqual([]);
     expect(watcher.take()).toEqual([
-      { type: 'presence', channel: 'room', action: 'enter', member: { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' } },
-      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' } },
-      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 2, status: 'active' } },
-      { type: 'presence', channel: 'room', action: 'update', member: { userId: 'alice', data: { name: 'Al' }, connections: 1, status: 'active' } },
-      { type: 'presence', channel: 'room', action: 'leave', member: { userId: 'alice', data: { name: 'Al' }, connections: 0, status: 'active' } },
+      {
+        type: 'presence',
+        channel: 'room',
+        action: 'enter',
+        member: { userId: 'alice', data: { name: 'Alice' }, connections: 1, status: 'active' },
+      },
+      {
+        type: 'presence',
+        channel: 'room',
+        action: 'update',
+        member: { userId: 'alice', data: { name: 'Alice' }, connections: 2, status: 'active' },
+      },
+      {
+        type: 'presence',
+        channel: 'room',
+        action: 'update',
+        member: { userId: 'alice', data: { name: 'Al' }, connections: 2, status: 'active' },
+      },
+      {
+        type: 'presence',
+        channel: 'room',
+        action: 'update',
+        member: { userId: 'alice', data: { name: 'Al' }, connections: 1, status: 'active' },
+      },
+      {
+        type: 'presence',
+        channel: 'room',
+        action: 'leave',
+        member: { userId: 'alice', data: { name: 'Al' }, connections: 0, status: 'active' },
+      },
     ]);
     // A new subscriber gets the whole set.
     tab1.send({ type: 'presence', channel: 'room', action: 'enter', data: 'back' });
@@ -177,14 +220,17 @@ describe('createChannelHub', () => {
     a.send({ type: 'signal', channel: 'room', event: 'cursor', data: 1 });
     a.send({ type: 'publish', channel: 'room', event: 'm', data: 1, cid: 'c1' });
     const [member] = hub.presence('room');
-    expect(member).toEqual({ userId: expect.stringMatching(/^anon-[0-9a-f]{16}$/), data: undefined, connections: 1, status: 'active' });
+    expect(member).toEqual({
+      userId: expect.stringMatching(/^anon-[0-9a-f]{16}$/),
+      data: undefined,
+      connections: 1,
+      status: 'active',
+    });
     expect(member!.userId).not.toContain(a.session.id);
     const seen = b.take();
-    expect(seen.map((frame) => ('from' in frame ? frame.from : 'member' in frame ? frame.member.userId : undefined))).toEqual([
-      member!.userId,
-      member!.userId,
-      member!.userId,
-    ]);
+    expect(
+      seen.map((frame) => ('from' in frame ? frame.from : 'member' in frame ? frame.member.userId : undefined)),
+    ).toEqual([member!.userId, member!.userId, member!.userId]);
     expect(JSON.stringify(seen)).not.toContain(a.session.id);
   });
 
@@ -250,7 +296,10 @@ describe('createChannelHub', () => {
     broken = true;
     hub.publish('room', 'm', 1);
     expect(seqs(good.take())).toEqual([1]);
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'socket gone' }), expect.objectContaining({ id: bad.id }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: 'socket gone' }),
+      expect.objectContaining({ id: bad.id }),
+    );
     expect(hub.sessions).toBe(1);
   });
 
@@ -285,7 +334,8 @@ function asyncBroker() {
   const held: HubMessage[] = [];
   const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
   const epochOf = (channel: string) => inner.history(channel, { limit: 0 }).epoch;
-  const emit = (message: HubMessage) => listeners.get(message.channel)?.forEach((listener) => listener.message(message, epochOf(message.channel)));
+  const emit = (message: HubMessage) =>
+    listeners.get(message.channel)?.forEach((listener) => listener.message(message, epochOf(message.channel)));
   inner.subscribe('*', () => {});
   const broker: ChannelBroker = {
     async publish(channel, draft) {
@@ -339,7 +389,12 @@ describe('createChannelHub over an asynchronous broker', () => {
     expect(types(frames.splice(0))).toEqual(['welcome', 'message', 'message', 'presence:sync', 'subscribed']);
 
     await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 4, cid: 'c4' });
-    expect(frames.splice(0).map((frame) => frame.type).sort()).toEqual(['ack', 'message']);
+    expect(
+      frames
+        .splice(0)
+        .map((frame) => frame.type)
+        .sort(),
+    ).toEqual(['ack', 'message']);
 
     store.hold();
     for (let i = 5; i <= 8; i += 1) await hub.publish('room', 'n', i);
@@ -370,8 +425,17 @@ describe('createChannelHub over an asynchronous broker', () => {
     await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
     await session.receive({ type: 'subscribe', channel: 'room' });
     expect(frames.slice(1)).toEqual([
-      { type: 'nack', cid: 'c1', channel: 'room', error: { code: 'unavailable', message: expect.stringContaining('nothing was published') } },
-      { type: 'error', channel: 'room', error: { code: 'unavailable', message: expect.stringContaining('unavailable') } },
+      {
+        type: 'nack',
+        cid: 'c1',
+        channel: 'room',
+        error: { code: 'unavailable', message: expect.stringContaining('nothing was published') },
+      },
+      {
+        type: 'error',
+        channel: 'room',
+        error: { code: 'unavailable', message: expect.stringContaining('unavailable') },
+      },
     ]);
     expect(store.inner.messages('room')).toEqual([]);
     await expect(hub.publish('room', 'n', 0)).rejects.toThrow('store down');
@@ -388,7 +452,8 @@ describe('createChannelHub over an asynchronous broker', () => {
     const hub = createChannelHub({ broker: store.broker, createId: counterIds(), onError: () => {} });
     const frames: ServerFrame[] = [];
     const session = hub.connect({ send: (frame) => frames.push(frame) });
-    const answers = () => frames.flatMap((frame) => (frame.type === 'ack' || frame.type === 'nack' ? [`${frame.type} ${frame.cid}`] : []));
+    const answers = () =>
+      frames.flatMap((frame) => (frame.type === 'ack' || frame.type === 'nack' ? [`${frame.type} ${frame.cid}`] : []));
     store.fail(true);
     await session.receive({ type: 'publish', channel: 'room', event: 'n', data: 1, cid: 'c1' });
     // The store is back, but c2 would overtake c1: refused until c1 is sent again.
@@ -404,7 +469,11 @@ describe('createChannelHub over an asynchronous broker', () => {
 
   it('admit refuses frames in order: a publish is nacked with its error, a subscribe answered with an error frame', async () => {
     const admit = vi.fn(async (_session: HubSessionInfo, frame: ClientFrame) =>
-      frame.type === 'publish' && frame.data === 'bad' ? { code: 'invalid_payload', message: 'no' } : frame.type === 'subscribe' && frame.channel === 'slow' ? { code: 'rate_limited', message: 'later' } : null,
+      frame.type === 'publish' && frame.data === 'bad'
+        ? { code: 'invalid_payload', message: 'no' }
+        : frame.type === 'subscribe' && frame.channel === 'slow'
+          ? { code: 'rate_limited', message: 'later' }
+          : null,
     );
     const hub = createChannelHub({ createId: counterIds(), admit });
     const frames: ServerFrame[] = [];
@@ -430,8 +499,14 @@ describe('createChannelHub onStored', () => {
     a.send({ type: 'publish', channel: 'room', event: 'chat', data: 1, cid: 'c1' });
     hub.publish('room', 'notice', 2);
     expect(onStored.mock.calls).toEqual([
-      [{ id: a.session.id, userId: 'ann' }, { channel: 'room', event: 'chat', id: 'id-2', seq: 1, fresh: true }],
-      [{ id: a.session.id, userId: 'ann' }, { channel: 'room', event: 'chat', id: 'id-2', seq: 1, fresh: false }],
+      [
+        { id: a.session.id, userId: 'ann' },
+        { channel: 'room', event: 'chat', id: 'id-2', seq: 1, fresh: true },
+      ],
+      [
+        { id: a.session.id, userId: 'ann' },
+        { channel: 'room', event: 'chat', id: 'id-2', seq: 1, fresh: false },
+      ],
       [undefined, { channel: 'room', event: 'notice', id: 'id-3', seq: 2, fresh: true }],
     ]);
   });
@@ -443,7 +518,8 @@ describe('createChannelHub memory', () => {
     const listeners = vi.spyOn(broker, 'subscribe');
     const hub = createChannelHub({ broker });
     const session = hub.connect({ send: () => {} });
-    for (let i = 0; i < 100; i += 1) session.receive({ type: 'publish', channel: `c${i}`, event: 'e', data: i, cid: `x${i}` });
+    for (let i = 0; i < 100; i += 1)
+      session.receive({ type: 'publish', channel: `c${i}`, event: 'e', data: i, cid: `x${i}` });
     session.receive({ type: 'subscribe', channel: 'room' });
     session.receive({ type: 'presence', channel: 'room', action: 'enter' });
     expect(listeners).toHaveBeenCalledTimes(1);

@@ -56,7 +56,9 @@ const DEFAULT_HEARTBEAT_MS = 25_000;
  * `authorize`/`admit` (`hub-admission.ts`), subscriptions and resume (`hub-subscribe.ts`, `hub-delivery.ts`), client
  * publishes (`hub-publish.ts`), channels and presence (`hub-channels.ts`, `hub-presence.ts`), occupancy.
  */
-export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options: ChannelHubOptions<B> = {}): ChannelHub<B> {
+export function createChannelHub<B extends ChannelBroker = MemoryBroker>(
+  options: ChannelHubOptions<B> = {},
+): ChannelHub<B> {
   const broker = (options.broker ?? createMemoryBroker(options)) as B;
   const context = createHubContext(options, broker);
   const { limits, channels, sessions } = context;
@@ -86,7 +88,8 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(options
       const eventProblem = checkEventName(event, limits, 'publish');
       if (eventProblem) throw new RealtimeError('bad_frame', `hub.publish to "${channel}": ${eventProblem}`);
       const measured = measureData(data, limits.maxDataDepth);
-      if (!measured.ok) throw new RealtimeError('invalid_payload', `hub.publish to "${channel}": ${measured.error.message}`);
+      if (!measured.ok)
+        throw new RealtimeError('invalid_payload', `hub.publish to "${channel}": ${measured.error.message}`);
       return settle(
         () => broker.publish(channel, { event, data, cid: publishOptions.cid, size: measured.bytes }),
         (outcome) => {

@@ -12,7 +12,14 @@ import {
   type PublishOutcome,
 } from './broker.js';
 import { createChannelTurns } from './channel-turns.js';
-import { createMemoryLogs, DEFAULT_LOG_SIZE, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOGS, DEFAULT_RETENTION_MS, storedMessages } from './memory-logs.js';
+import {
+  createMemoryLogs,
+  DEFAULT_LOG_SIZE,
+  DEFAULT_MAX_LOG_BYTES,
+  DEFAULT_MAX_LOGS,
+  DEFAULT_RETENTION_MS,
+  storedMessages,
+} from './memory-logs.js';
 
 export { createEpoch } from './memory-logs.js';
 export { DEFAULT_LOG_SIZE, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOGS, DEFAULT_RETENTION_MS };
@@ -59,7 +66,10 @@ export interface MemoryBroker extends ChannelBroker {
   publish(channel: string, draft: MessageDraft): PublishOutcome;
   history(channel: string, query: HistoryQuery): ChannelHistory;
   latest(channel: string, event: string): HubMessage | undefined;
-  lookup(channel: string, cid: string): { readonly id: string; readonly seq: number; readonly epoch: string } | undefined;
+  lookup(
+    channel: string,
+    cid: string,
+  ): { readonly id: string; readonly seq: number; readonly epoch: string } | undefined;
   /** The messages a channel still holds for replay, oldest first. */
   messages(channel: string): readonly HubMessage[];
   /** A channel's newest sequence number (0 before the first message). */

@@ -70,9 +70,11 @@ export function createMemoryLogs(options: MemoryBrokerOptions, subscribed: (name
     throw new RangeError(`createMemoryBroker: dedupeSize must be a non-negative integer (got ${String(dedupeSize)}).`);
   }
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
-  if (!(retentionMs > 0)) throw new RangeError(`createMemoryBroker: retentionMs must be > 0 (got ${String(retentionMs)}).`);
+  if (!(retentionMs > 0))
+    throw new RangeError(`createMemoryBroker: retentionMs must be > 0 (got ${String(retentionMs)}).`);
   const maxLogs = options.maxLogs ?? DEFAULT_MAX_LOGS;
-  if (!Number.isInteger(maxLogs) || maxLogs < 1) throw new RangeError(`createMemoryBroker: maxLogs must be a positive integer (got ${String(maxLogs)}).`);
+  if (!Number.isInteger(maxLogs) || maxLogs < 1)
+    throw new RangeError(`createMemoryBroker: maxLogs must be a positive integer (got ${String(maxLogs)}).`);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
   if (!(maxBytes > 0)) throw new RangeError(`createMemoryBroker: maxBytes must be > 0 (got ${String(maxBytes)}).`);
   const now = options.now ?? Date.now;
@@ -110,7 +112,16 @@ export function createMemoryLogs(options: MemoryBrokerOptions, subscribed: (name
   return {
     use(name) {
       const time = now();
-      const log = logs.get(name) ?? { epoch: epochFor(name), head: 0, ring: [], sizes: [], bytes: 0, start: 0, cids: new Map(), lastUsed: time };
+      const log = logs.get(name) ?? {
+        epoch: epochFor(name),
+        head: 0,
+        ring: [],
+        sizes: [],
+        bytes: 0,
+        start: 0,
+        cids: new Map(),
+        lastUsed: time,
+      };
       touch(name, log, time);
       sweep(time);
       return log;

@@ -120,7 +120,11 @@ describe('classifySSEOutcome: failures without a response', () => {
   });
 
   it('retries a heartbeat timeout as heartbeat_timeout, naming the limit', () => {
-    const verdict = expectFailure(classify({ type: 'heartbeat-timeout', timeoutMs: 1234 }), 'retry', 'heartbeat_timeout');
+    const verdict = expectFailure(
+      classify({ type: 'heartbeat-timeout', timeoutMs: 1234 }),
+      'retry',
+      'heartbeat_timeout',
+    );
     expect(verdict.error.message).toContain('1234 ms');
   });
 

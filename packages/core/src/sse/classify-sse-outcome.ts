@@ -58,7 +58,9 @@ export function classifySSEOutcome(outcome: SSEOutcome, { url, now }: ClassifyCo
     case 'read-error':
       return retryAfterNetwork(
         outcome,
-        process.env.NODE_ENV !== 'production' ? `The stream from ${url} was cut: ${describe(outcome.cause)}. Reconnecting with backoff.` : `${url} read-error ${describe(outcome.cause)}`,
+        process.env.NODE_ENV !== 'production'
+          ? `The stream from ${url} was cut: ${describe(outcome.cause)}. Reconnecting with backoff.`
+          : `${url} read-error ${describe(outcome.cause)}`,
       );
     case 'stream-end':
       return retryAfterNetwork(
@@ -109,7 +111,9 @@ function classifyResponse(
     return stop(
       new RealtimeError(
         'no_content',
-        process.env.NODE_ENV !== 'production' ? `${url} answered 204 No Content: the server asked this client to stop. Call reconnect() to start again.` : `${url} 204`,
+        process.env.NODE_ENV !== 'production'
+          ? `${url} answered 204 No Content: the server asked this client to stop. Call reconnect() to start again.`
+          : `${url} 204`,
         { status },
       ),
     );
@@ -120,7 +124,12 @@ function classifyResponse(
 
 /** A network failure of one attempt: always retried with backoff. */
 function retryAfterNetwork(outcome: SSEOutcome & { readonly cause?: unknown }, message: string): SSEVerdict {
-  return retry(new RealtimeError('network', message, { ...(outcome.cause === undefined ? {} : { cause: outcome.cause }), retryable: true }));
+  return retry(
+    new RealtimeError('network', message, {
+      ...(outcome.cause === undefined ? {} : { cause: outcome.cause }),
+      retryable: true,
+    }),
+  );
 }
 
 function retry(error: RealtimeError): SSEVerdict {

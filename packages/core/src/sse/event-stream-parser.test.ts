@@ -29,7 +29,10 @@ describe('createEventStreamParser', () => {
     for (const ending of ['\n', '\r', '\r\n']) {
       const text = `data: one${ending}${ending}data: two${ending}${ending}`;
       for (const chunks of cuts(text)) {
-        expect(parse(chunks).events.map((e) => e.data), JSON.stringify(chunks)).toEqual(['one', 'two']);
+        expect(
+          parse(chunks).events.map((e) => e.data),
+          JSON.stringify(chunks),
+        ).toEqual(['one', 'two']);
       }
     }
   });
@@ -46,7 +49,10 @@ describe('createEventStreamParser', () => {
   });
 
   it('takes one leading space off a value and keeps the rest', () => {
-    expect(parse(['data:  two spaces\n\n', 'data:none\n\n']).events.map((e) => e.data)).toEqual([' two spaces', 'none']);
+    expect(parse(['data:  two spaces\n\n', 'data:none\n\n']).events.map((e) => e.data)).toEqual([
+      ' two spaces',
+      'none',
+    ]);
   });
 
   it('skips comments and unknown fields, and dispatches nothing without data', () => {
@@ -95,14 +101,34 @@ describe('createEventStreamParser against eventsource-parser', () => {
       return state / 2 ** 32;
     };
   }
-  const pieces = ['data', 'data:', 'data: ', 'event: ', 'id: ', 'id', 'retry: ', 'retry: 12', ': c', 'x', 'é', '\0', ' ', ':', '\n', '\r', '\r\n', '\n\n'];
+  const pieces = [
+    'data',
+    'data:',
+    'data: ',
+    'event: ',
+    'id: ',
+    'id',
+    'retry: ',
+    'retry: 12',
+    ': c',
+    'x',
+    'é',
+    '\0',
+    ' ',
+    ':',
+    '\n',
+    '\r',
+    '\r\n',
+    '\n\n',
+  ];
 
   it('agrees on 2,000 random streams cut at random places', async () => {
     const { createParser } = await import('eventsource-parser');
     for (let seed = 1; seed <= 2_000; seed += 1) {
       const next = random(seed);
       let text = '';
-      for (let i = 0, n = 5 + Math.floor(next() * 40); i < n; i += 1) text += pieces[Math.floor(next() * pieces.length)];
+      for (let i = 0, n = 5 + Math.floor(next() * 40); i < n; i += 1)
+        text += pieces[Math.floor(next() * pieces.length)];
       // Both must see the stream end: a chunk-final CR is held by eventsource-parser, not by ours.
       text += '\n\n';
       const theirs: EventStreamEvent[] = [];
@@ -113,13 +139,16 @@ describe('createEventStreamParser against eventsource-parser', () => {
       });
       reference.feed(text);
       const chunks: string[] = [];
-      for (let at = 0; at < text.length; ) {
+      for (let at = 0; at < text.length;) {
         const size = 1 + Math.floor(next() * 6);
         chunks.push(text.slice(at, at + size));
         at += size;
       }
       const ours = parse(chunks);
-      expect({ events: ours.events, retries: ours.retries }, JSON.stringify(text)).toEqual({ events: theirs, retries: theirRetries });
+      expect({ events: ours.events, retries: ours.retries }, JSON.stringify(text)).toEqual({
+        events: theirs,
+        retries: theirRetries,
+      });
     }
   });
 });

@@ -17,7 +17,10 @@ export interface EventStreamParser {
  * line at once: an LF opening the next chunk is then dropped. Decoding (and the leading BOM) is the caller's
  * `TextDecoder`'s job. A line split over many chunks is scanned once per chunk, never from its start again.
  */
-export function createEventStreamParser(onEvent: (event: EventStreamEvent) => void, onRetry: (ms: number) => void): EventStreamParser {
+export function createEventStreamParser(
+  onEvent: (event: EventStreamEvent) => void,
+  onRetry: (ms: number) => void,
+): EventStreamParser {
   let partial = '';
   let lfAfterCR = false;
   let data: string | undefined;

@@ -5,7 +5,11 @@ import type { SSEOptions } from './types.js';
  * `Accept: text/event-stream`, `Cache-Control: no-cache` unless given, the resume point as `Last-Event-ID`, and the
  * method, body and credentials the options ask for. Rejects when the `headers` or `body` option throws.
  */
-export async function prepareSSERequest(options: SSEOptions<unknown>, signal: AbortSignal, lastEventId: () => string | null): Promise<RequestInit> {
+export async function prepareSSERequest(
+  options: SSEOptions<unknown>,
+  signal: AbortSignal,
+  lastEventId: () => string | null,
+): Promise<RequestInit> {
   const headers = new Headers(typeof options.headers === 'function' ? await options.headers() : options.headers);
   headers.set('Accept', 'text/event-stream');
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-cache');

@@ -567,7 +567,9 @@ describe('createSSEConnection: request options', () => {
   });
 
   it('sends static headers and never lets them replace Accept', async () => {
-    const { server } = setup({ headers: { 'X-Client': 'kit', Accept: 'application/json', 'Cache-Control': 'max-age=0' } });
+    const { server } = setup({
+      headers: { 'X-Client': 'kit', Accept: 'application/json', 'Cache-Control': 'max-age=0' },
+    });
     await flush();
     const request = server.requests[0]!;
     expect(request.headers.get('x-client')).toBe('kit');
@@ -576,7 +578,10 @@ describe('createSSEConnection: request options', () => {
   });
 
   it('retries when the headers function throws', async () => {
-    const headers = vi.fn().mockRejectedValueOnce(new Error('token service down')).mockResolvedValue({ 'X-Token': 'ok' });
+    const headers = vi
+      .fn()
+      .mockRejectedValueOnce(new Error('token service down'))
+      .mockResolvedValue({ 'X-Token': 'ok' });
     const { server, state } = setup({ headers });
     await flush();
     expect(state()).toMatchObject({ status: 'reconnecting', attempt: 1 });

@@ -64,13 +64,8 @@ function composeSSEConnection<T>(
   options: SSEOptions<T>,
   began?: (attempt: Attempt) => void,
 ): readonly [connection: SSEConnection<T>, settle: (attempt: Attempt, verdict: AttemptVerdict) => void] {
-  if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
-    throw new TypeError('createSSEConnection: this runtime has no global fetch; pass options.fetch.');
-  }
+  const fetchImpl = sseFetch(options.fetch);
   const heartbeatMs = heartbeatTimeout(options.heartbeatTimeoutMs);
-  // Resolved per call, so a fetch polyfilled after import is used and `window.fetch` keeps its `this`.
-  const fetchImpl: (input: string, init: RequestInit) => Promise<Response> =
-    options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? (() => Date.now());
   const context = { url, now };
 
@@ -113,7 +108,10 @@ function composeSSEConnection<T>(
     const opens = response.status === 200 || response.status === 204;
     const body = opens ? undefined : await readRefusalBody(response);
     if (!attempt.live()) return;
-    const verdict = classifySSEOutcome({ type: 'response', status: response.status, headers: response.headers, ...(body ? { body } : {}) }, context);
+    const verdict = classifySSEOutcome(
+      { type: 'response', status: response.status, headers: response.headers, ...(body ? { body } : {}) },
+      context,
+    );
     if (verdict.action !== 'open') {
       discard(response);
       return settle(attempt, verdict);
@@ -185,7 +183,10 @@ function composeSSEConnection<T>(
   function armHeartbeat(attempt: Attempt) {
     if (heartbeatMs === null) return;
     clearTimeout(heartbeatTimer);
-    heartbeatTimer = setTimeout(() => fail(attempt, { type: 'heartbeat-timeout', timeoutMs: heartbeatMs }), heartbeatMs);
+    heartbeatTimer = setTimeout(
+      () => fail(attempt, { type: 'heartbeat-timeout', timeoutMs: heartbeatMs }),
+      heartbeatMs,
+    );
   }
 
   const connection: SSEConnection<T> = {
@@ -206,6 +207,15 @@ function composeSSEConnection<T>(
   const inspectable = { kind: 'sse', connection } as const;
   if (options.autoConnect ?? true) engine.connect();
   return [connection, settle];
+}
+
+/** The fetch to use: the option, or the global one resolved per call. Throws now in a runtime with neither. */
+function sseFetch(option: SSEOptions<unknown>['fetch']): (input: string, init: RequestInit) => Promise<Response> {
+  if (option === undefined && typeof globalThis.fetch !== 'function') {
+    throw new TypeError('createSSEConnection: this runtime has no global fetch; pass options.fetch.');
+  }
+  // Resolved per call, so a fetch polyfilled after import is used and `window.fetch` keeps its `this`.
+  return option ?? ((input, init) => globalThis.fetch(input, init));
 }
 
 /** The heartbeat timeout in ms, or null when turned off; throws now for a value that is neither. */

@@ -59,11 +59,13 @@ export function createSSEListeners<T>(url: string, parse: SSEParse<T>): SSEListe
         'bad_data',
         process.env.NODE_ENV !== 'production'
           ? `Could not parse the data of a "${event}" event from ${url}: ${reason}. The event was skipped and the ` +
-            'stream goes on; fix the payload on the server or pass a parse option that accepts it.'
+              'stream goes on; fix the payload on the server or pass a parse option that accepts it.'
           : `${url} "${event}" ${reason}`,
         { cause, raw: raw.data },
       );
-      emitError(id === undefined ? { error: failure, event, raw: raw.data } : { error: failure, event, id, raw: raw.data });
+      emitError(
+        id === undefined ? { error: failure, event, raw: raw.data } : { error: failure, event, id, raw: raw.data },
+      );
       return;
     }
     const message: SSEMessage<T> = id === undefined ? { event, data } : { id, event, data };

@@ -28,5 +28,16 @@ export function setup<T = unknown>(options: SSEOptions<T> = {}, url = '/events')
   connection.on('error', (event) => errors.push(event));
   const statuses = () => states.map((state) => state.status);
   const state = () => connection.getSnapshot();
-  return { kit, server: kit.server, network: kit.network, fetchSpy, connection, states, statuses, state, messages, errors };
+  return {
+    kit,
+    server: kit.server,
+    network: kit.network,
+    fetchSpy,
+    connection,
+    states,
+    statuses,
+    state,
+    messages,
+    errors,
+  };
 }

@@ -49,7 +49,9 @@ describe('createMemoryTransport', () => {
     hub.publish('room', 'm', data);
     await settle();
     expect(frames[0]).toMatchObject({ data: { when: '1970-01-01T00:00:00.000Z' } });
-    expect(() => transport.send({ type: 'publish', channel: 'room', event: 'm', data: 1n, cid: 'x' })).toThrow(TypeError);
+    expect(() => transport.send({ type: 'publish', channel: 'room', event: 'm', data: 1n, cid: 'x' })).toThrow(
+      TypeError,
+    );
   });
 
   it('drops, duplicates and reorders server frames as told', async () => {
@@ -113,7 +115,11 @@ describe('createMemoryTransport', () => {
   it('waits retryMs after the server ends the session', async () => {
     const { hub, transport } = await open({ retryMs: 500 });
     hub.reset();
-    expect(transport.getSnapshot()).toMatchObject({ status: 'reconnecting', retryInMs: 500, error: { code: 'network' } });
+    expect(transport.getSnapshot()).toMatchObject({
+      status: 'reconnecting',
+      retryInMs: 500,
+      error: { code: 'network' },
+    });
     await vi.advanceTimersByTimeAsync(499);
     expect(transport.getSnapshot().status).toBe('reconnecting');
     await vi.advanceTimersByTimeAsync(1);

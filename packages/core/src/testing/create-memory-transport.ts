@@ -83,7 +83,9 @@ export function createMemoryTransport(hub: ChannelHub, options: MemoryTransportO
   function open() {
     if (!wanted || session.current) return;
     if (!link.connected) {
-      waitingState(new RealtimeError('network', 'The test link is down (chaos.disconnect / chaos.offline).', { retryable: true }));
+      waitingState(
+        new RealtimeError('network', 'The test link is down (chaos.disconnect / chaos.offline).', { retryable: true }),
+      );
       return;
     }
     session.open();
@@ -101,7 +103,11 @@ export function createMemoryTransport(hub: ChannelHub, options: MemoryTransportO
           session.end();
           timer.cancel();
           if (hadSession || state.getSnapshot().status !== 'offline') {
-            waitingState(new RealtimeError('network', 'The test link went down (chaos.disconnect / chaos.offline).', { retryable: true }));
+            waitingState(
+              new RealtimeError('network', 'The test link went down (chaos.disconnect / chaos.offline).', {
+                retryable: true,
+              }),
+            );
           }
         } else if (!session.current) {
           timer.schedule(0);

@@ -67,7 +67,9 @@ describe('createSSETestServer', () => {
 
   it('rejects a fetch whose signal is already aborted, without opening a stream', async () => {
     const server = createSSETestServer();
-    await expect(server.fetch('/events', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(server.fetch('/events', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(server.connections).toBe(0);
   });
 

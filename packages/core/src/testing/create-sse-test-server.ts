@@ -12,10 +12,7 @@ import { createTestServerFetch } from './sse-test-server/test-server-fetch.js';
  * - `'network-error'`: `fetch` rejects with a `TypeError`, as a real one does when the network fails.
  */
 export type SSETestResponse =
-  | { status: number; headers?: HeadersInit; body?: string }
-  | 'stream'
-  | 'hang'
-  | 'network-error';
+  { status: number; headers?: HeadersInit; body?: string } | 'stream' | 'hang' | 'network-error';
 
 /** A request the test server received, in arrival order. */
 export interface SSETestRequest {

@@ -75,7 +75,8 @@ export function createTestLink(): TestLink {
 
   function count(value: number | undefined, fallback: number, name: string): number {
     const n = value ?? fallback;
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`chaos.${name}: count must be a non-negative integer (got ${String(n)}).`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`chaos.${name}: count must be a non-negative integer (got ${String(n)}).`);
     return n;
   }
 
@@ -90,7 +91,8 @@ export function createTestLink(): TestLink {
       faults.reorder(count(n, 2, 'reorder'));
     },
     delay(ms) {
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`chaos.delay: ms must be a finite number >= 0 (got ${String(ms)}).`);
+      if (!(ms >= 0) || !Number.isFinite(ms))
+        throw new RangeError(`chaos.delay: ms must be a finite number >= 0 (got ${String(ms)}).`);
       faults.delay(ms);
     },
     heal: faults.heal,

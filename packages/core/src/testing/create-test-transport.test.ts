@@ -84,9 +84,15 @@ describe('createTestTransport: channels', () => {
     kit.chaos.online();
     await vi.waitFor(() => expect(kit.server.hub.sessions).toBe(2));
     kit.chaos.disconnect();
-    expect(kit.transport.getSnapshot()).toMatchObject({ status: 'reconnecting', attempt: 1, error: { code: 'network' } });
+    expect(kit.transport.getSnapshot()).toMatchObject({
+      status: 'reconnecting',
+      attempt: 1,
+      error: { code: 'network' },
+    });
     expect(kit.server.hub.sessions).toBe(0);
     kit.chaos.reconnect();
-    await vi.waitFor(() => expect(kit.transport.getSnapshot()).toMatchObject({ status: 'open', attempt: 0, error: null }));
+    await vi.waitFor(() =>
+      expect(kit.transport.getSnapshot()).toMatchObject({ status: 'open', attempt: 0, error: null }),
+    );
   });
 });

@@ -1,5 +1,11 @@
 import type { PresenceMember } from '../protocol/frames.js';
-import { createChannelHub, type ChannelHub, type ChannelHubOptions, type HubMessage, type HubResetOptions } from '../protocol/hub.js';
+import {
+  createChannelHub,
+  type ChannelHub,
+  type ChannelHubOptions,
+  type HubMessage,
+  type HubResetOptions,
+} from '../protocol/hub.js';
 import { createMemoryTransport, type MemoryTransport } from './create-memory-transport.js';
 import { createSSETestServer, type SSETestServer } from './create-sse-test-server.js';
 import { createTestLink } from './create-test-link.js';

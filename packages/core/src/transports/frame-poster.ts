@@ -108,7 +108,11 @@ export function createFramePoster(options: FramePosterOptions): FramePoster {
         credentials: 'same-origin',
       });
     } catch (cause) {
-      const error = new RealtimeError('network', `${options.name} could not POST to ${options.url}: reconnecting to resume.`, { cause, retryable: true });
+      const error = new RealtimeError(
+        'network',
+        `${options.name} could not POST to ${options.url}: reconnecting to resume.`,
+        { cause, retryable: true },
+      );
       return failed(session, { action: 'retry', error });
     }
     if (response.ok) {
@@ -116,7 +120,12 @@ export function createFramePoster(options: FramePosterOptions): FramePoster {
       return true;
     }
     const body = await readRefusalBody(response);
-    const refusal = classifyHttpRefusal(response.status, response.headers, body, { label: `${options.name}: `, url: options.url, method: 'POST', now });
+    const refusal = classifyHttpRefusal(response.status, response.headers, body, {
+      label: `${options.name}: `,
+      url: options.url,
+      method: 'POST',
+      now,
+    });
     if (refusal.verdict.action === 'reject') {
       if (session === options.session()) options.onRejected(refusal.error);
       return true;

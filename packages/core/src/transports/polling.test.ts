@@ -30,7 +30,8 @@ function createPollingServer() {
   const posted: ClientFrame[] = [];
   const log: Extract<ServerFrame, { type: 'message' }>[] = [];
 
-  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  const json = (body: unknown) =>
+    new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 
   function push(session: Session, frame: ServerFrame) {
     session.queue.push(frame);
@@ -53,11 +54,16 @@ function createPollingServer() {
     return json(session.queue.splice(0));
   }
 
-  const sessionGone = () => new Response(JSON.stringify({ error: { code: 'session_gone', message: 'No open session with that token.' } }), { status: 410, headers: { 'content-type': 'application/json' } });
+  const sessionGone = () =>
+    new Response(JSON.stringify({ error: { code: 'session_gone', message: 'No open session with that token.' } }), {
+      status: 410,
+      headers: { 'content-type': 'application/json' },
+    });
 
   const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(String(input), 'https://app.test');
-    const named = init.method === 'POST' ? new Headers(init.headers).get(SESSION_HEADER) : url.searchParams.get('session');
+    const named =
+      init.method === 'POST' ? new Headers(init.headers).get(SESSION_HEADER) : url.searchParams.get('session');
     if (named !== null && gone.has(named)) return sessionGone();
     if (init.method === 'POST') {
       const session = sessions.find((candidate) => candidate.id === new Headers(init.headers).get(SESSION_HEADER));
@@ -74,7 +80,13 @@ function createPollingServer() {
     }
     const id = url.searchParams.get('session');
     if (id === null) {
-      const session: Session = { id: `s${sessions.length + 1}`, channels: new Set(), queue: [], wake: null, swallowed: false };
+      const session: Session = {
+        id: `s${sessions.length + 1}`,
+        channels: new Set(),
+        queue: [],
+        wake: null,
+        swallowed: false,
+      };
       sessions.push(session);
       return json([{ type: 'welcome', v: 1, connectionId: session.id, heartbeatMs: 0 }]);
     }
@@ -102,7 +114,12 @@ function createPollingServer() {
 
 function setup() {
   const server = createPollingServer();
-  const transport = pollingTransport({ url: 'https://app.test/api/realtime', fetch: server.fetch, backoff: BACKOFF, network: createTestNetwork() });
+  const transport = pollingTransport({
+    url: 'https://app.test/api/realtime',
+    fetch: server.fetch,
+    backoff: BACKOFF,
+    network: createTestNetwork(),
+  });
   return { ...server, ...watchRoom(transport) };
 }
 

@@ -1,9 +1,9 @@
 import type { Transport } from '../channel/transport.js';
-import { classifyHttpRefusal, readRefusalBody, toAttemptVerdict } from '../connection/http-refusal.js';
 import { createReconnectEngine, type Attempt, type AttemptVerdict } from '../connection/reconnect-engine.js';
 import { RealtimeError } from '../errors.js';
 import type { ServerFrame } from '../protocol/frames.js';
 import { createFramePoster, type HttpTransportOptions } from './frame-poster.js';
+import { requestPoll, retry, type PollAnswer } from './poll-request.js';
 import { createTransportListeners } from './transport-events.js';
 
 /** Options for {@link pollingTransport}. */
@@ -23,8 +23,6 @@ export interface PollingTransport extends Transport {
 }
 
 const DEFAULT_POLL_TIMEOUT_MS = 40_000;
-/** The response header numbering a poll's answer (`createChannelEndpoint`); the next poll acknowledges it with `ack`. */
-const POLL_BATCH_HEADER = 'x-realtime-batch';
 
 /**
  * The channel transport of last resort, for networks where neither WebSockets nor event streams get through
@@ -43,7 +41,8 @@ const POLL_BATCH_HEADER = 'x-realtime-batch';
 export function pollingTransport(options: PollingTransportOptions): PollingTransport {
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const pollTimeoutMs = options.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
-  if (!(pollTimeoutMs > 0)) throw new RangeError(`pollingTransport: pollTimeoutMs must be > 0 (got ${String(pollTimeoutMs)}).`);
+  if (!(pollTimeoutMs > 0))
+    throw new RangeError(`pollingTransport: pollTimeoutMs must be > 0 (got ${String(pollTimeoutMs)}).`);
   const now = () => Date.now();
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
   const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
@@ -104,50 +103,24 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
         }
       }
       if (session === null) {
-        return fail(attempt, retry(new RealtimeError('bad_frame', `pollingTransport: ${options.url} opened no session (no welcome frame).`, { retryable: true })));
+        return fail(
+          attempt,
+          retry(
+            new RealtimeError('bad_frame', `pollingTransport: ${options.url} opened no session (no welcome frame).`, {
+              retryable: true,
+            }),
+          ),
+        );
       }
     }
   }
 
   /** One poll: the frames it answered and their batch number, or null when it failed (the attempt is then over). */
-  async function poll(attempt: Attempt, url: string): Promise<{ frames: ServerFrame[]; batch: number } | null> {
-    // Aborted when the attempt ends or the poll times out (not `AbortSignal.any`: Safari < 17.4 lacks it).
-    const request = new AbortController();
-    let timedOut = false;
-    const stop = () => request.abort();
-    attempt.signal.addEventListener('abort', stop, { once: true });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      request.abort();
-    }, pollTimeoutMs);
-    const { signal } = request;
-    try {
-      const headers = new Headers(typeof options.headers === 'function' ? await options.headers() : options.headers);
-      headers.set('Accept', 'application/json');
-      const response = await fetchImpl(url, { headers, signal, cache: 'no-store', credentials: 'same-origin' });
-      if (!response.ok) {
-        const body = await readRefusalBody(response);
-        const refusal = classifyHttpRefusal(response.status, response.headers, body, { label: 'pollingTransport: ', url: options.url, method: 'GET', expected: 'a poll', now });
-        fail(attempt, toAttemptVerdict(refusal));
-        return null;
-      }
-      const frames: unknown = await response.json();
-      if (!Array.isArray(frames) || !frames.every(isFrame)) {
-        fail(attempt, retry(new RealtimeError('bad_frame', `pollingTransport: ${options.url} did not answer a JSON array of protocol frames: is it a realtime-kit endpoint (createChannelEndpoint)?`, { retryable: true })));
-        return null;
-      }
-      const numbered = Number(response.headers.get(POLL_BATCH_HEADER));
-      return { frames, batch: Number.isSafeInteger(numbered) ? numbered : 0 };
-    } catch (cause) {
-      const error = timedOut
-        ? new RealtimeError('timeout', `pollingTransport: no answer from ${options.url} within ${pollTimeoutMs} ms.`, { retryable: true })
-        : new RealtimeError('network', `pollingTransport: polling ${options.url} failed; starting a new session to resume.`, { cause, retryable: true });
-      fail(attempt, retry(error));
-      return null;
-    } finally {
-      clearTimeout(timer);
-      attempt.signal.removeEventListener('abort', stop);
-    }
+  async function poll(attempt: Attempt, url: string): Promise<PollAnswer | null> {
+    const answer = await requestPoll(url, attempt.signal, { options, fetch: fetchImpl, pollTimeoutMs, now });
+    if ('frames' in answer) return answer;
+    fail(attempt, answer);
+    return null;
   }
 
   function fail(attempt: Attempt, verdict: AttemptVerdict) {
@@ -180,11 +153,4 @@ export function pollingTransport(options: PollingTransportOptions): PollingTrans
   };
 }
 
-function retry(error: RealtimeError): AttemptVerdict {
-  return { action: 'retry', error };
-}
-
-function isFrame(value: unknown): value is ServerFrame {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
-}
 export type { HttpTransportOptions } from './frame-poster.js';

@@ -113,14 +113,19 @@ export function socketIOConnection(socket: AnySocket, options: SocketIOConnectio
     set(
       freeze({
         status: 'closed',
-        error: new RealtimeError('network', 'socket.io gave up reconnecting (reconnectionAttempts reached). Call reconnect() to try again.', {
-          cause: state.error ?? undefined,
-        }),
+        error: new RealtimeError(
+          'network',
+          'socket.io gave up reconnecting (reconnectionAttempts reached). Call reconnect() to try again.',
+          {
+            cause: state.error ?? undefined,
+          },
+        ),
         attempt: state.attempt,
       }),
     );
 
-  if (socket.connected) state = freeze({ status: options.isReady === undefined || options.isReady() ? 'open' : 'connecting' });
+  if (socket.connected)
+    state = freeze({ status: options.isReady === undefined || options.isReady() ? 'open' : 'connecting' });
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
   socket.on('connect_error', onConnectError);
@@ -250,7 +255,11 @@ export interface EmitWithAckOptions {
 
 type EventsMap = Record<string, any>;
 /** An event's parameters, split into the arguments before its acknowledgement callback and the callback. */
-type SplitAck<F> = F extends (...args: infer P) => void ? (P extends [...infer A, infer Ack] ? [A, Ack] : never) : never;
+type SplitAck<F> = F extends (...args: infer P) => void
+  ? P extends [...infer A, infer Ack]
+    ? [A, Ack]
+    : never
+  : never;
 /** The arguments of an event before its acknowledgement callback. */
 export type AckArgs<F> = SplitAck<F>[0];
 /** What the server passes to an event's acknowledgement callback (its first argument). */
@@ -269,26 +278,40 @@ export type AckResponse<F> = SplitAck<F>[1] extends (response: infer R, ...rest:
  *
  * While disconnected socket.io buffers the emit; the timeout still runs.
  */
-export async function emitWithAck<ClientEvents extends EventsMap, E extends keyof ClientEvents & string = keyof ClientEvents & string>(
+export async function emitWithAck<
+  ClientEvents extends EventsMap,
+  E extends keyof ClientEvents & string = keyof ClientEvents & string,
+>(
   socket: Socket<any, ClientEvents>,
   event: E,
   ...rest: [...args: AckArgs<ClientEvents[E]>, options: EmitWithAckOptions]
 ): Promise<AckResponse<ClientEvents[E]>> {
   const { timeoutMs } = rest[rest.length - 1] as EmitWithAckOptions;
   const args = rest.slice(0, -1);
-  const loose = socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
+  const loose = socket as unknown as {
+    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  };
   try {
     return (await loose.timeout(timeoutMs).emitWithAck(event, ...args)) as AckResponse<ClientEvents[E]>;
   } catch (cause) {
-    throw new RealtimeError('timeout', `The server did not acknowledge '${event}' within ${timeoutMs} ms. Retry, or raise timeoutMs.`, {
-      cause,
-      retryable: true,
-    });
+    throw new RealtimeError(
+      'timeout',
+      `The server did not acknowledge '${event}' within ${timeoutMs} ms. Retry, or raise timeoutMs.`,
+      {
+        cause,
+        retryable: true,
+      },
+    );
   }
 }
 
 function isFrame(value: unknown): value is ServerFrame {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 function safeStringify(value: unknown): string {

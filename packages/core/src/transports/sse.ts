@@ -81,10 +81,14 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
     });
   }
 
-
   connection.on('*', (message) => {
     const frame = message.data;
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { type?: unknown }).type !== 'string') {
+    if (
+      typeof frame !== 'object' ||
+      frame === null ||
+      Array.isArray(frame) ||
+      typeof (frame as { type?: unknown }).type !== 'string'
+    ) {
       reportError(
         new RealtimeError(
           'bad_frame',

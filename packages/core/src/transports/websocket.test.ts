@@ -76,7 +76,12 @@ function createProtocolServer() {
 
 function setup() {
   const fake = createProtocolServer();
-  const transport = websocketTransport({ url: 'wss://api.test/realtime', WebSocket: fake.WebSocket, backoff: BACKOFF, network: createTestNetwork() });
+  const transport = websocketTransport({
+    url: 'wss://api.test/realtime',
+    WebSocket: fake.WebSocket,
+    backoff: BACKOFF,
+    network: createTestNetwork(),
+  });
   return { ...fake, transport, ...watchRoom(transport) };
 }
 

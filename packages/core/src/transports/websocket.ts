@@ -78,7 +78,8 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
             timeoutMs: options.heartbeat?.timeoutMs,
             message: () => JSON.stringify({ type: 'ping', t: now() } satisfies ClientFrame),
             // Cheap substring test first: only a message that can be a pong is parsed twice.
-            isPong: (data) => typeof data === 'string' && data.includes('"pong"') && parseServerFrame(data)?.type === 'pong',
+            isPong: (data) =>
+              typeof data === 'string' && data.includes('"pong"') && parseServerFrame(data)?.type === 'pong',
           },
   });
 

@@ -86,7 +86,11 @@ describe('classifyClose: close codes', () => {
   });
 
   it('keeps the error event of a 1006 as its cause and in its message', () => {
-    const event = { type: 'error', message: 'connect ECONNREFUSED 127.0.0.1:1', error: new Error('connect ECONNREFUSED') };
+    const event = {
+      type: 'error',
+      message: 'connect ECONNREFUSED 127.0.0.1:1',
+      error: new Error('connect ECONNREFUSED'),
+    };
     const verdict = classifyClose(closeWith(1006, '', event), fresh);
     expect(verdict.error.cause).toBe(event);
     expect(verdict.error.message).toContain('ECONNREFUSED');

@@ -97,11 +97,17 @@ export function classifyClose(outcome: WebSocketOutcome, context: ClassifyCloseC
   }
 }
 
-function classifyCloseCode(code: number, reason: string, cause: unknown, context: ClassifyCloseContext): WebSocketVerdict {
+function classifyCloseCode(
+  code: number,
+  reason: string,
+  cause: unknown,
+  context: ClassifyCloseContext,
+): WebSocketVerdict {
   const detail = code === 1006 ? describeCause(cause) : reason;
   const closed = `${context.url} closed the WebSocket with ${code}${detail === '' ? '' : ` ("${detail}")`}`;
   // What the close means and what to do about it is development help: production messages stop at `closed`.
-  const message = process.env.NODE_ENV !== 'production' ? `${closed}${closeAdvice(code, context.reauthenticated)}` : closed;
+  const message =
+    process.env.NODE_ENV !== 'production' ? `${closed}${closeAdvice(code, context.reauthenticated)}` : closed;
   switch (code) {
     case 1000:
     case 1001:
@@ -120,7 +126,11 @@ function classifyCloseCode(code: number, reason: string, cause: unknown, context
     case 1014:
       return retry('server_error', message);
     case 1013:
-      return { action: 'retry', wait: 'longer', error: new RealtimeError('server_error', message, { retryable: true }) };
+      return {
+        action: 'retry',
+        wait: 'longer',
+        error: new RealtimeError('server_error', message, { retryable: true }),
+      };
     case 1008:
       return stop('policy_violation', message);
     case 1009:

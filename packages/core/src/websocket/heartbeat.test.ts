@@ -14,7 +14,10 @@ describe('resolveHeartbeat', () => {
   it('is on unless turned off: omitted and true give the defaults, false gives none', () => {
     expect(resolveHeartbeat(undefined)).toMatchObject(DEFAULT_HEARTBEAT);
     expect(resolveHeartbeat(true)).toMatchObject(DEFAULT_HEARTBEAT);
-    expect(resolveHeartbeat({ timeoutMs: 5000 })).toMatchObject({ intervalMs: DEFAULT_HEARTBEAT.intervalMs, timeoutMs: 5000 });
+    expect(resolveHeartbeat({ timeoutMs: 5000 })).toMatchObject({
+      intervalMs: DEFAULT_HEARTBEAT.intervalMs,
+      timeoutMs: 5000,
+    });
     expect(resolveHeartbeat(false)).toBeNull();
   });
 });

@@ -6,7 +6,13 @@ import { emitToListeners, reportListenerError } from '../lib/report-listener-err
 import { classifyClose, type WebSocketOutcome, type WebSocketVerdict } from './classify-close.js';
 import { isPong, type ResolvedHeartbeat } from './heartbeat.js';
 import { createSocketLiveness } from './socket-liveness.js';
-import type { WebSocketCloseInfo, WebSocketConstructorLike, WebSocketData, WebSocketLike, WebSocketOptions } from './types.js';
+import type {
+  WebSocketCloseInfo,
+  WebSocketConstructorLike,
+  WebSocketData,
+  WebSocketLike,
+  WebSocketOptions,
+} from './types.js';
 import type { WebSocketListeners } from './websocket-listeners.js';
 
 /**
@@ -74,7 +80,7 @@ export function createSocketAttempts(context: SocketAttemptsContext): SocketAtte
   let sentClose: WebSocketCloseInfo | null = null;
 
   function begin(attempt: Attempt) {
-    const next: SocketAttempt = { engine: attempt, socket: null, openedAt: null, received: false, ended: false, cause: undefined };
+    const next = freshAttempt(attempt);
     current = next;
     // Calling auth() and creating the socket a microtask later lets the caller attach listeners first: even the
     // first attempt's errors (auth() throwing, a constructor refusing the URL) reach them, as with the SSE client.
@@ -96,7 +102,8 @@ export function createSocketAttempts(context: SocketAttemptsContext): SocketAtte
     const address = token == null ? url : withQueryParam(url, options.authParam ?? 'token', token);
     let socket: WebSocketLike;
     try {
-      socket = options.protocols === undefined ? new context.Socket(address) : new context.Socket(address, options.protocols);
+      socket =
+        options.protocols === undefined ? new context.Socket(address) : new context.Socket(address, options.protocols);
     } catch (cause) {
       fail(target, { type: 'socket-error', cause });
       return;
@@ -206,6 +213,11 @@ export function createSocketAttempts(context: SocketAttemptsContext): SocketAtte
   };
 }
 
+/** The record of an engine attempt before its socket exists. */
+function freshAttempt(engine: Attempt): SocketAttempt {
+  return { engine, socket: null, openedAt: null, received: false, ended: false, cause: undefined };
+}
+
 /** Calls `auth()` (when given) and hands its token on, at once when it is not a promise. */
 function withToken(
   auth: WebSocketOptions['auth'],
@@ -227,7 +239,11 @@ function withToken(
 }
 
 /** What the engine does about a close's verdict: a retry gets its delay here (longer after a 1013). */
-function toEngineVerdict(verdict: WebSocketVerdict, failures: number, options: BackoffOptions | undefined): AttemptVerdict {
+function toEngineVerdict(
+  verdict: WebSocketVerdict,
+  failures: number,
+  options: BackoffOptions | undefined,
+): AttemptVerdict {
   switch (verdict.action) {
     case 'retry':
       return { action: 'retry', error: verdict.error, delayMs: retryDelay(verdict.wait, failures, options) };

@@ -25,7 +25,10 @@ export interface SocketLivenessHost<A> {
   timedOut(attempt: A, timeoutMs: number, opening: boolean): void;
 }
 
-export function createSocketLiveness<A>(heartbeat: ResolvedHeartbeat | null, host: SocketLivenessHost<A>): SocketLiveness<A> {
+export function createSocketLiveness<A>(
+  heartbeat: ResolvedHeartbeat | null,
+  host: SocketLivenessHost<A>,
+): SocketLiveness<A> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let awaitingPong = false;
 

@@ -33,7 +33,8 @@ describe('createWebSocketConnection: setup', () => {
 
   it('rejects invalid options up front', async () => {
     const { WebSocket } = createFakeWebSockets();
-    const make = (options: WebSocketOptions) => () => createWebSocketConnection('wss://x.test', { WebSocket, ...options });
+    const make = (options: WebSocketOptions) => () =>
+      createWebSocketConnection('wss://x.test', { WebSocket, ...options });
     expect(make({ maxQueued: -1 })).toThrow(RangeError);
     expect(make({ maxQueued: 1.5 })).toThrow(RangeError);
     expect(make({ heartbeat: { intervalMs: 0 } })).toThrow(/heartbeat.intervalMs/);
@@ -49,7 +50,14 @@ describe('createWebSocketConnection: lifecycle', () => {
     expect(last().url).toBe('wss://api.test/live');
     expect(connection.url).toBe('wss://api.test/live');
     last().accept();
-    expect(state()).toEqual({ status: 'open', error: null, attempt: 0, retryInMs: null, retryAt: null, lastEventId: null });
+    expect(state()).toEqual({
+      status: 'open',
+      error: null,
+      attempt: 0,
+      retryInMs: null,
+      retryAt: null,
+      lastEventId: null,
+    });
     expect(Object.isFrozen(state())).toBe(true);
     expect(statuses()).toEqual(['connecting', 'open']);
     expect(opens()).toBe(1);
@@ -701,7 +709,11 @@ describe('createWebSocketConnection: network awareness', () => {
     const fake = createFakeWebSockets();
     let online = true;
     const network = { isOnline: () => online, subscribe: () => () => {} };
-    const connection = createWebSocketConnection('wss://x.test', { WebSocket: fake.WebSocket, network, backoff: BACKOFF });
+    const connection = createWebSocketConnection('wss://x.test', {
+      WebSocket: fake.WebSocket,
+      network,
+      backoff: BACKOFF,
+    });
     await flush();
     fake.last().drop();
     online = false;

@@ -50,7 +50,16 @@ export function createWebSocketConnection(url: string, options: WebSocketOptions
   const now = options.now ?? (() => Date.now());
   const queue: WebSocketData[] = [];
   const listeners = createWebSocketListeners();
-  const attempts = createSocketAttempts({ url, options, Socket, heartbeat, now, queue, listeners, engine: () => engine });
+  const attempts = createSocketAttempts({
+    url,
+    options,
+    Socket,
+    heartbeat,
+    now,
+    queue,
+    listeners,
+    engine: () => engine,
+  });
 
   const engine = createReconnectEngine({
     begin: attempts.begin,

@@ -36,7 +36,11 @@ function joinPeer(hub: ChannelHub, id: string, seed?: string): Peer {
   const doc = new Y.Doc();
   if (seed !== undefined) seedText(doc, 'text', seed);
   const errors: unknown[] = [];
-  const binding = bindYjsToChannel(doc, channel, { flushMs: 10, syncTimeoutMs: 200, onError: (error) => errors.push(error) });
+  const binding = bindYjsToChannel(doc, channel, {
+    flushMs: 10,
+    syncTimeoutMs: 200,
+    onError: (error) => errors.push(error),
+  });
   cleanups.push(() => {
     binding.destroy();
     client.close();
@@ -49,7 +53,8 @@ const settled = (peer: Peer) => {
   return state.synced && !state.unsent && peer.client.channel(DOC).getSnapshot().pending === 0;
 };
 
-const updatesIn = (hub: ChannelHub) => hub.broker.messages(DOC).filter((message) => message.event === YJS_EVENTS.update);
+const updatesIn = (hub: ChannelHub) =>
+  hub.broker.messages(DOC).filter((message) => message.event === YJS_EVENTS.update);
 
 describe('bindYjsToChannel', () => {
   it('is synced at once when alone, and a newcomer gets the document from a peer', async () => {

@@ -68,7 +68,10 @@ export interface YjsChannelBinding {
 }
 
 /** The part of a channel the binding uses: any transport's channel, or a test double. */
-export type YjsChannel = Pick<Channel, 'publish' | 'signal' | 'onSignal' | 'onGap' | 'getSnapshot' | 'userId' | 'presence'> & {
+export type YjsChannel = Pick<
+  Channel,
+  'publish' | 'signal' | 'onSignal' | 'onGap' | 'getSnapshot' | 'userId' | 'presence'
+> & {
   subscribe: Channel['subscribe'];
 };
 
@@ -160,7 +163,8 @@ function createOutgoingUpdates({ doc, channel, state, onError, isDestroyed }: Bi
   let unsent: Uint8Array[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   const ownCids = new Set<string>();
-  const setUnsent = (value: boolean) => state.set((current) => (current.unsent === value ? current : { ...current, unsent: value }));
+  const setUnsent = (value: boolean) =>
+    state.set((current) => (current.unsent === value ? current : { ...current, unsent: value }));
 
   const scheduleFlush = () => {
     if (flushTimer !== undefined) return;
@@ -227,7 +231,8 @@ function createPeerSync(
   const { doc, channel, state, isDestroyed } = context;
   const openRequests = new Set<string>();
   let syncTimer: ReturnType<typeof setTimeout> | undefined;
-  const setSynced = (value: boolean) => state.set((current) => (current.synced === value ? current : { ...current, synced: value }));
+  const setSynced = (value: boolean) =>
+    state.set((current) => (current.synced === value ? current : { ...current, synced: value }));
 
   /** Presence lists this client and nobody else (an empty list means presence has not arrived yet: unknown). */
   const aloneHere = () => {
@@ -239,7 +244,10 @@ function createPeerSync(
     if (isDestroyed()) return;
     const rid = randomId();
     openRequests.add(rid);
-    const sent = channel.signal(YJS_EVENTS.syncRequest, { rid, sv: toBase64(Y.encodeStateVector(doc)) } satisfies SyncRequest);
+    const sent = channel.signal(YJS_EVENTS.syncRequest, {
+      rid,
+      sv: toBase64(Y.encodeStateVector(doc)),
+    } satisfies SyncRequest);
     if (!sent) {
       openRequests.delete(rid);
       return;
@@ -300,7 +308,11 @@ function answerFor(doc: Y.Doc, data: unknown): SyncAnswer | null {
   const sv = fromBase64(request.sv);
   if (!sv) return null;
   try {
-    return { rid: request.rid, update: toBase64(Y.encodeStateAsUpdate(doc, sv)), sv: toBase64(Y.encodeStateVector(doc)) };
+    return {
+      rid: request.rid,
+      update: toBase64(Y.encodeStateAsUpdate(doc, sv)),
+      sv: toBase64(Y.encodeStateVector(doc)),
+    };
   } catch {
     return null;
   }

@@ -47,7 +47,11 @@ export function diffText(before: string, after: string, caret: number = after.le
 }
 
 /** A Y.Text change in Quill delta form (what `YTextEvent.delta` gives). */
-export type TextDelta = ReadonlyArray<{ readonly insert?: unknown; readonly retain?: number; readonly delete?: number }>;
+export type TextDelta = ReadonlyArray<{
+  readonly insert?: unknown;
+  readonly retain?: number;
+  readonly delete?: number;
+}>;
 
 /**
  * Where `index` is after `delta` was applied to the text: moved right by text inserted before it, left by text

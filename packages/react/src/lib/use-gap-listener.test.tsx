@@ -74,7 +74,9 @@ describe('onGap on every message hook', () => {
       ['useOptimisticPublish', 'newest', gap],
     ]);
     // One subscribe, and one resubscribe from the resume point after the reconnect: a new onGap never resubscribes.
-    expect(frames.filter((frame) => frame.type === 'subscribe').map((frame) => (frame as { after?: number }).after)).toEqual([undefined, 1]);
+    expect(
+      frames.filter((frame) => frame.type === 'subscribe').map((frame) => (frame as { after?: number }).after),
+    ).toEqual([undefined, 1]);
   });
 
   it('reports a log that started over (server restart with a memory log) as a reset, then delivers the new log', async () => {

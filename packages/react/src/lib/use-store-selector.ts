@@ -5,7 +5,12 @@ import type { Store } from '@realtime-kit/core';
  * Renders a slice of a store: the component re-renders only when `selector`'s result changes by `isEqual`
  * (default `Object.is`), as Liveblocks' `useOthers(selector)`. The selector may be a new function every render.
  */
-export function useStoreSelector<T, S>(store: Store<T>, selector: (value: T) => S, serverValue: T, isEqual: (a: S, b: S) => boolean = Object.is): S {
+export function useStoreSelector<T, S>(
+  store: Store<T>,
+  selector: (value: T) => S,
+  serverValue: T,
+  isEqual: (a: S, b: S) => boolean = Object.is,
+): S {
   const latest = useRef({ selector, isEqual });
   latest.current = { selector, isEqual };
   const cache = useRef<{ input: T; output: S } | null>(null);

@@ -2,12 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bearerToken, createJwtVerifier, DEFAULT_MAX_TOKEN_AGE_MS, MIN_JWT_SECRET_BYTES, type AuthOutcome } from './jwt.js';
+import {
+  bearerToken,
+  createJwtVerifier,
+  DEFAULT_MAX_TOKEN_AGE_MS,
+  MIN_JWT_SECRET_BYTES,
+  type AuthOutcome,
+} from './jwt.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const secretKey = new TextEncoder().encode(SECRET);
 
-async function hs256(payload: JWTPayload, options: { secret?: Uint8Array; alg?: string; expiresIn?: string | number } = {}) {
+async function hs256(
+  payload: JWTPayload,
+  options: { secret?: Uint8Array; alg?: string; expiresIn?: string | number } = {},
+) {
   const jwt = new SignJWT(payload).setProtectedHeader({ alg: options.alg ?? 'HS256' }).setIssuedAt();
   if (options.expiresIn !== undefined) jwt.setExpirationTime(options.expiresIn);
   return jwt.sign(options.secret ?? secretKey);
@@ -40,7 +49,12 @@ describe('createJwtVerifier with a shared secret', () => {
   });
 
   it('leaves expiresAt out for a token without exp when maxTokenAgeMs is false', async () => {
-    const unbounded = createJwtVerifier({ secret: SECRET, audience: 'realtime', issuer: 'https://auth.example.com', maxTokenAgeMs: false });
+    const unbounded = createJwtVerifier({
+      secret: SECRET,
+      audience: 'realtime',
+      issuer: 'https://auth.example.com',
+      maxTokenAgeMs: false,
+    });
     const outcome = await unbounded.verify(await hs256(claims));
     expect(outcome.ok && outcome.user.expiresAt).toBeUndefined();
     expect(outcome.ok && 'expiresAt' in outcome.user).toBe(false);
@@ -190,9 +204,15 @@ describe('createJwtVerifier: secret length and token lifetime', () => {
     const eternal = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).sign(secretKey);
     expectRefused(await jwt.verify(eternal), 'unauthorized', /neither "exp" nor "iat"/);
     // With exp and no iat, exp decides.
-    const withExp = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secretKey);
+    const withExp = await new SignJWT({ sub: 'u' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(secretKey);
     expect((await jwt.verify(withExp)).ok).toBe(true);
-    const future = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(Math.floor(Date.now() / 1000) + 3600).sign(secretKey);
+    const future = await new SignJWT({ sub: 'u' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(Math.floor(Date.now() / 1000) + 3600)
+      .sign(secretKey);
     expectRefused(await jwt.verify(future), 'unauthorized', /"iat" is in the future/);
     // The opt-out accepts the eternal token as before.
     expect((await createJwtVerifier({ secret: SECRET, maxTokenAgeMs: false }).verify(eternal)).ok).toBe(true);
@@ -202,7 +222,10 @@ describe('createJwtVerifier: secret length and token lifetime', () => {
 describe('createJwtVerifier with a public key', () => {
   it('verifies ES256 tokens with a CryptoKey and with a JWK', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const token = await new SignJWT({ sub: 'u-es' }).setProtectedHeader({ alg: 'ES256' }).setExpirationTime('5m').sign(privateKey);
+    const token = await new SignJWT({ sub: 'u-es' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
     const byKey = createJwtVerifier({ publicKey, algorithms: ['ES256'] });
     expect((await byKey.verify(token)).ok).toBe(true);
     const byJwk = createJwtVerifier({ publicKey: await exportJWK(publicKey), algorithms: ['ES256'] });
@@ -246,7 +269,10 @@ describe('createJwtVerifier with a JWKS URL', () => {
 
   it('verifies a token whose kid is in the set', async () => {
     const verifier = createJwtVerifier({ jwksUrl: `${baseUrl}/jwks.json`, algorithms: ['RS256'] });
-    const token = await new SignJWT({ sub: 'u-rs' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().sign(keys.privateKey);
+    const token = await new SignJWT({ sub: 'u-rs' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuedAt()
+      .sign(keys.privateKey);
     const outcome = await verifier.verify(token);
     expect(outcome.ok && outcome.user.userId).toBe('u-rs');
   });
@@ -254,7 +280,9 @@ describe('createJwtVerifier with a JWKS URL', () => {
   it('refuses a token whose kid is not in the set', async () => {
     const verifier = createJwtVerifier({ jwksUrl: new URL(`${baseUrl}/jwks.json`) });
     const other = await generateKeyPair('RS256');
-    const token = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'RS256', kid: 'unknown' }).sign(other.privateKey);
+    const token = await new SignJWT({ sub: 'u' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'unknown' })
+      .sign(other.privateKey);
     expectRefused(await verifier.verify(token), 'unauthorized', /no matching key/);
   });
 
@@ -262,7 +290,9 @@ describe('createJwtVerifier with a JWKS URL', () => {
     failing = true;
     try {
       const verifier = createJwtVerifier({ jwksUrl: `${baseUrl}/jwks.json` });
-      const token = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(keys.privateKey);
+      const token = await new SignJWT({ sub: 'u' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .sign(keys.privateKey);
       await expect(verifier.verify(token)).rejects.toThrow();
     } finally {
       failing = false;
@@ -272,7 +302,9 @@ describe('createJwtVerifier with a JWKS URL', () => {
 
 describe('bearerToken', () => {
   it('reads the token from a Fetch Request', () => {
-    expect(bearerToken(new Request('http://x/', { headers: { Authorization: 'Bearer abc.def.ghi' } }))).toBe('abc.def.ghi');
+    expect(bearerToken(new Request('http://x/', { headers: { Authorization: 'Bearer abc.def.ghi' } }))).toBe(
+      'abc.def.ghi',
+    );
     expect(bearerToken(new Request('http://x/', { headers: { authorization: 'bearer  tok ' } }))).toBe('tok');
   });
 

@@ -126,8 +126,13 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     throw new RangeError(`clockToleranceSeconds must be a finite number ≥ 0, got ${String(clockTolerance)}`);
   }
   const maxTokenAgeMs = options.maxTokenAgeMs ?? DEFAULT_MAX_TOKEN_AGE_MS;
-  if (maxTokenAgeMs !== false && (typeof maxTokenAgeMs !== 'number' || !Number.isFinite(maxTokenAgeMs) || maxTokenAgeMs <= 0)) {
-    throw new RangeError(`maxTokenAgeMs must be a positive, finite number of milliseconds (or false), got ${String(maxTokenAgeMs)}`);
+  if (
+    maxTokenAgeMs !== false &&
+    (typeof maxTokenAgeMs !== 'number' || !Number.isFinite(maxTokenAgeMs) || maxTokenAgeMs <= 0)
+  ) {
+    throw new RangeError(
+      `maxTokenAgeMs must be a positive, finite number of milliseconds (or false), got ${String(maxTokenAgeMs)}`,
+    );
   }
 
   let key: Uint8Array | CryptoKey | KeyObject | JWK | JWTVerifyGetKey;
@@ -152,7 +157,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
   const verifyOptions: JWTVerifyOptions = { clockTolerance };
   if (algorithms !== undefined) verifyOptions.algorithms = [...algorithms];
-  if (options.issuer !== undefined) verifyOptions.issuer = typeof options.issuer === 'string' ? options.issuer : [...options.issuer];
+  if (options.issuer !== undefined)
+    verifyOptions.issuer = typeof options.issuer === 'string' ? options.issuer : [...options.issuer];
   if (options.audience !== undefined) {
     verifyOptions.audience = typeof options.audience === 'string' ? options.audience : [...options.audience];
   }
@@ -181,13 +187,18 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           const issuedAt = payload.iat * 1000;
           if (issuedAt > now + toleranceMs) return refuse('unauthorized', 'invalid token: "iat" is in the future');
           const end = issuedAt + maxTokenAgeMs;
-          if (now >= end + toleranceMs) return refuse('token_expired', `token expired: issued more than ${maxTokenAgeMs} ms ago (maxTokenAgeMs)`);
+          if (now >= end + toleranceMs)
+            return refuse('token_expired', `token expired: issued more than ${maxTokenAgeMs} ms ago (maxTokenAgeMs)`);
           expiresAt = Math.min(expiresAt ?? end, end);
         } else if (expiresAt === undefined) {
-          return refuse('unauthorized', 'invalid token: it has neither "exp" nor "iat", so it would never expire; issue tokens with an "exp"');
+          return refuse(
+            'unauthorized',
+            'invalid token: it has neither "exp" nor "iat", so it would never expire; issue tokens with an "exp"',
+          );
         }
       }
-      const user: VerifiedUser = expiresAt === undefined ? { userId, claims: payload } : { userId, expiresAt, claims: payload };
+      const user: VerifiedUser =
+        expiresAt === undefined ? { userId, claims: payload } : { userId, expiresAt, claims: payload };
       return { ok: true, user };
     },
   };
@@ -199,7 +210,8 @@ function describeJoseError(error: InstanceType<typeof errors.JOSEError>): string
   if (error instanceof errors.JOSEAlgNotAllowed) return 'invalid token: signing algorithm not allowed';
   if (error instanceof errors.JWKSNoMatchingKey) return 'invalid token: no matching key in the JWKS';
   if (error instanceof errors.JWTClaimValidationFailed) return `invalid token: ${error.message}`;
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return `invalid token: malformed (${error.message})`;
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return `invalid token: malformed (${error.message})`;
   return `invalid token: ${error.message}`;
 }
 

@@ -26,7 +26,8 @@ export type AuthVerdict =
  */
 export function readAuthResult(result: AuthenticationResult, refusal: string, now = Date.now()): AuthVerdict {
   if (result === null || result === undefined) return { ok: false, code: 'unauthorized', message: refusal };
-  if ('ok' in result && result.ok === false) return { ok: false, code: result.error.code, message: result.error.message };
+  if ('ok' in result && result.ok === false)
+    return { ok: false, code: result.error.code, message: result.error.message };
   const user = 'ok' in result ? result.user : result;
   if (user.expiresAt !== undefined && user.expiresAt <= now) {
     return { ok: false, code: 'token_expired', message: 'The token has expired: get a fresh one and reconnect.' };

@@ -54,7 +54,10 @@ describe('createStreamTokens', () => {
     const { tokens } = setup();
     const token = await tokens.issue({ userId: 'u1' });
     expect((await tokens.redeem(token)).ok).toBe(true);
-    expect(await tokens.redeem(token)).toEqual({ ok: false, error: { code: 'unauthorized', message: 'stream token already used or expired' } });
+    expect(await tokens.redeem(token)).toEqual({
+      ok: false,
+      error: { code: 'unauthorized', message: 'stream token already used or expired' },
+    });
   });
 
   it('lets only one of two concurrent redeems through', async () => {
@@ -69,7 +72,10 @@ describe('createStreamTokens', () => {
     const token = await tokens.issue({ userId: 'u1' });
     vi.advanceTimersByTime(1000);
     const outcome = await tokens.redeem(token);
-    expect(outcome.ok === false && outcome.error).toEqual({ code: 'unauthorized', message: expect.stringMatching(/already used or expired/) });
+    expect(outcome.ok === false && outcome.error).toEqual({
+      code: 'unauthorized',
+      message: expect.stringMatching(/already used or expired/),
+    });
   });
 
   it('checks its own expiry even when the store keeps the value longer', async () => {
@@ -84,7 +90,10 @@ describe('createStreamTokens', () => {
     const tokens = createStreamTokens({ store: lax, ttlMs: 1000, now: clock });
     const token = await tokens.issue({ userId: 'u1' });
     vi.advanceTimersByTime(1000);
-    expect(await tokens.redeem(token)).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringMatching(/expired/) } });
+    expect(await tokens.redeem(token)).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized', message: expect.stringMatching(/expired/) },
+    });
   });
 
   it('refuses with token_expired when the user credentials ran out before redeem', async () => {
@@ -100,18 +109,37 @@ describe('createStreamTokens', () => {
     expect(await tokens.redeem(null)).toEqual({ ok: false, error: { code: 'unauthorized', message: 'no token' } });
     expect(await tokens.redeem(undefined)).toMatchObject({ ok: false, error: { message: 'no token' } });
     expect(await tokens.redeem('')).toMatchObject({ ok: false, error: { message: 'no token' } });
-    expect(await tokens.redeem('short')).toMatchObject({ ok: false, error: { code: 'unauthorized', message: 'malformed stream token' } });
-    expect(await tokens.redeem('*'.repeat(43))).toMatchObject({ ok: false, error: { message: 'malformed stream token' } });
+    expect(await tokens.redeem('short')).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized', message: 'malformed stream token' },
+    });
+    expect(await tokens.redeem('*'.repeat(43))).toMatchObject({
+      ok: false,
+      error: { message: 'malformed stream token' },
+    });
     expect(take).not.toHaveBeenCalled();
-    expect(await tokens.redeem('A'.repeat(43))).toMatchObject({ ok: false, error: { message: /already used or expired/ } });
+    expect(await tokens.redeem('A'.repeat(43))).toMatchObject({
+      ok: false,
+      error: { message: /already used or expired/ },
+    });
   });
 
   it('refuses a stored value it cannot read', async () => {
     const { store, tokens } = setup();
     const token = 'B'.repeat(43);
-    for (const raw of ['not json', 'null', '{"user":{"userId":1},"expiresAt":1}', '{"user":{"userId":"u","channels":[1]},"expiresAt":9e15}', '{"user":{"userId":"u","expiresAt":"x"},"expiresAt":9e15}', '{"user":null,"expiresAt":9e15}']) {
+    for (const raw of [
+      'not json',
+      'null',
+      '{"user":{"userId":1},"expiresAt":1}',
+      '{"user":{"userId":"u","channels":[1]},"expiresAt":9e15}',
+      '{"user":{"userId":"u","expiresAt":"x"},"expiresAt":9e15}',
+      '{"user":null,"expiresAt":9e15}',
+    ]) {
       await store.put(`rk:st:${token}`, raw, 1000);
-      expect(await tokens.redeem(token)).toMatchObject({ ok: false, error: { code: 'unauthorized', message: 'unreadable stream token' } });
+      expect(await tokens.redeem(token)).toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized', message: 'unreadable stream token' },
+      });
     }
   });
 

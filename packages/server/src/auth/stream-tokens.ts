@@ -87,11 +87,13 @@ export function createStreamTokens(options: StreamTokensOptions): StreamTokens {
   const ttlMs = options.ttlMs ?? 30_000;
   const keyPrefix = options.keyPrefix ?? 'rk:st:';
   const now = options.now ?? Date.now;
-  if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${String(ttlMs)}`);
+  if (!Number.isInteger(ttlMs) || ttlMs <= 0)
+    throw new RangeError(`ttlMs must be a positive integer, got ${String(ttlMs)}`);
 
   return {
     async issue(user) {
-      if (typeof user.userId !== 'string' || user.userId === '') throw new TypeError('issue() needs a user with a userId');
+      if (typeof user.userId !== 'string' || user.userId === '')
+        throw new TypeError('issue() needs a user with a userId');
       const token = base64url.encode(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
       const stored: StoredToken = { user: pickUser(user), expiresAt: now() + ttlMs };
       await store.put(keyPrefix + token, JSON.stringify(stored), ttlMs);
@@ -134,9 +136,14 @@ function parseStored(raw: string): StoredToken | null {
   if (typeof value !== 'object' || value === null) return null;
   const { user, expiresAt } = value as { user?: unknown; expiresAt?: unknown };
   if (typeof expiresAt !== 'number' || typeof user !== 'object' || user === null) return null;
-  const { userId, expiresAt: userExpiresAt, channels } = user as { userId?: unknown; expiresAt?: unknown; channels?: unknown };
+  const {
+    userId,
+    expiresAt: userExpiresAt,
+    channels,
+  } = user as { userId?: unknown; expiresAt?: unknown; channels?: unknown };
   if (typeof userId !== 'string') return null;
   if (userExpiresAt !== undefined && typeof userExpiresAt !== 'number') return null;
-  if (channels !== undefined && !(Array.isArray(channels) && channels.every((channel) => typeof channel === 'string'))) return null;
+  if (channels !== undefined && !(Array.isArray(channels) && channels.every((channel) => typeof channel === 'string')))
+    return null;
   return { user: pickUser({ userId, expiresAt: userExpiresAt, channels }), expiresAt };
 }

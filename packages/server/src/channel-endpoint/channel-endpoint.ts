@@ -62,7 +62,13 @@ export interface ChannelEndpointOptions {
    * that stopped polling (more ends the session: the client starts a new one and resumes), and how many sessions
    * the endpoint and one user may hold. Defaults 25 000 ms, 20 000 ms, 1 MiB, 10 000 and 20.
    */
-  polling?: { waitMs?: number; sessionTimeoutMs?: number; maxQueuedBytes?: number; maxSessions?: number; maxSessionsPerUser?: number };
+  polling?: {
+    waitMs?: number;
+    sessionTimeoutMs?: number;
+    maxQueuedBytes?: number;
+    maxSessions?: number;
+    maxSessionsPerUser?: number;
+  };
   /** Failures that are not the client's fault (a throwing `authenticate` or hub). Default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -110,21 +116,43 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
   const admission = createAdmission(options, 'channel endpoint');
   const { hub } = admission;
   const maxBodyBytes = positive(options.maxBodyBytes ?? DEFAULT_MAX_POST_BYTES, 'maxBodyBytes');
-  const maxDurationMs = options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
-  const pollWaitMs = Math.min(positive(options.polling?.waitMs ?? DEFAULT_POLL_WAIT_MS, 'polling.waitMs'), maxDurationMs ?? Infinity);
-  const context: CarrierContext = { hub, registry: sessionRegistry(hub, admission.onError), admission, mine: new Set() };
+  const maxDurationMs =
+    options.maxDurationMs === undefined ? undefined : positive(options.maxDurationMs, 'maxDurationMs');
+  const pollWaitMs = Math.min(
+    positive(options.polling?.waitMs ?? DEFAULT_POLL_WAIT_MS, 'polling.waitMs'),
+    maxDurationMs ?? Infinity,
+  );
+  const context: CarrierContext = {
+    hub,
+    registry: sessionRegistry(hub, admission.onError),
+    admission,
+    mine: new Set(),
+  };
   const { registry } = context;
   const longPolls = createLongPollSessions(context, {
     waitMs: pollWaitMs,
-    sessionTimeoutMs: positive(options.polling?.sessionTimeoutMs ?? DEFAULT_POLL_SESSION_TIMEOUT_MS, 'polling.sessionTimeoutMs'),
-    maxQueuedBytes: positive(options.polling?.maxQueuedBytes ?? DEFAULT_POLL_MAX_QUEUED_BYTES, 'polling.maxQueuedBytes'),
+    sessionTimeoutMs: positive(
+      options.polling?.sessionTimeoutMs ?? DEFAULT_POLL_SESSION_TIMEOUT_MS,
+      'polling.sessionTimeoutMs',
+    ),
+    maxQueuedBytes: positive(
+      options.polling?.maxQueuedBytes ?? DEFAULT_POLL_MAX_QUEUED_BYTES,
+      'polling.maxQueuedBytes',
+    ),
     maxSessions: positive(options.polling?.maxSessions ?? DEFAULT_MAX_POLL_SESSIONS, 'polling.maxSessions'),
-    maxSessionsPerUser: positive(options.polling?.maxSessionsPerUser ?? DEFAULT_MAX_POLL_SESSIONS_PER_USER, 'polling.maxSessionsPerUser'),
+    maxSessionsPerUser: positive(
+      options.polling?.maxSessionsPerUser ?? DEFAULT_MAX_POLL_SESSIONS_PER_USER,
+      'polling.maxSessionsPerUser',
+    ),
   });
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
   const shuttingDown = () =>
-    refusalResponse({ code: 'unavailable', message: 'This server is shutting down: retry, and you will reach another instance.', retryAfterMs: CLOSE_RETRY_MS });
+    refusalResponse({
+      code: 'unavailable',
+      message: 'This server is shutting down: retry, and you will reach another instance.',
+      retryAfterMs: CLOSE_RETRY_MS,
+    });
 
   function identify(request: Request, transport: ServerTransport): Promise<AdmissionVerdict> {
     const { authenticate } = options;
@@ -141,13 +169,19 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     const identity = await identify(request, polling ? 'polling' : 'sse');
     if (!identity.ok) return refusalResponse(identity);
     if (closing) return shuttingDown();
-    if (!polling) return openStreamSession(context, request, identity.user, { heartbeatMs: options.heartbeatMs, maxDurationMs });
+    if (!polling)
+      return openStreamSession(context, request, identity.user, { heartbeatMs: options.heartbeatMs, maxDurationMs });
     const token = params.get('session');
     if (token === null) return longPolls.open(identity.user);
     const rawAck = params.get('ack');
     const ack = rawAck === null ? undefined : Number(rawAck);
-    if (ack !== undefined && !(Number.isSafeInteger(ack) && ack >= 0)) return refusalResponse({ code: 'bad_frame', message: '"ack" must be the number of the last batch received.' });
-    const answer = await registry.request(token, { rk: 'poll', userId: identity.user?.userId, ack, waitMs: pollWaitMs }, request.signal);
+    if (ack !== undefined && !(Number.isSafeInteger(ack) && ack >= 0))
+      return refusalResponse({ code: 'bad_frame', message: '"ack" must be the number of the last batch received.' });
+    const answer = await registry.request(
+      token,
+      { rk: 'poll', userId: identity.user?.userId, ack, waitMs: pollWaitMs },
+      request.signal,
+    );
     return fromAnswer(answer);
   }
 
@@ -156,7 +190,11 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     if (!identity.ok) return refuseUnread(request, identity);
     const userId = identity.user?.userId;
     const token = request.headers.get(CHANNEL_SESSION_HEADER) ?? new URL(request.url).searchParams.get('session');
-    if (token === null) return refuseUnread(request, { code: 'session_gone', message: 'No session named (x-realtime-session): open the event stream first.' });
+    if (token === null)
+      return refuseUnread(request, {
+        code: 'session_gone',
+        message: 'No session named (x-realtime-session): open the event stream first.',
+      });
     const gone = registry.check(token);
     if (gone) {
       discardBody(request);
@@ -164,12 +202,20 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     }
     if (!isJsonContentType(request)) {
       admission.report({ type: 'refused', transport: 'sse-post', code: 'bad_frame', userId });
-      return refuseUnread(request, { code: 'bad_frame', precise: 'unsupported_media_type', message: 'POST frames as JSON: send Content-Type: application/json.' });
+      return refuseUnread(request, {
+        code: 'bad_frame',
+        precise: 'unsupported_media_type',
+        message: 'POST frames as JSON: send Content-Type: application/json.',
+      });
     }
     const body = await readBody(request, maxBodyBytes);
     if (!body.ok) {
       admission.report({ type: 'refused', transport: 'sse-post', code: body.code, userId });
-      return refusalResponse(body.code === 'message_too_large' ? { code: body.code, message: `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.` } : body);
+      return refusalResponse(
+        body.code === 'message_too_large'
+          ? { code: body.code, message: `The body is larger than ${maxBodyBytes} bytes: send smaller payloads.` }
+          : body,
+      );
     }
     const frames = readFrames(body.text);
     if (!Array.isArray(frames)) return refusalResponse(frames);
@@ -215,11 +261,23 @@ function readFrames(text: string): ClientFrame[] | HttpRefusal {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { code: 'bad_frame', message: 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.' };
+    return {
+      code: 'bad_frame',
+      message: 'The body is not valid JSON: POST one protocol frame (or an array of frames) as JSON.',
+    };
   }
   const frames = Array.isArray(parsed) ? parsed : [parsed];
-  if (frames.length > DEFAULT_MAX_POST_FRAMES) return { code: 'bad_frame', message: `At most ${DEFAULT_MAX_POST_FRAMES} frames per POST.` };
-  if (!frames.every((frame) => typeof frame === 'object' && frame !== null && !Array.isArray(frame) && typeof (frame as { type?: unknown }).type === 'string')) {
+  if (frames.length > DEFAULT_MAX_POST_FRAMES)
+    return { code: 'bad_frame', message: `At most ${DEFAULT_MAX_POST_FRAMES} frames per POST.` };
+  if (
+    !frames.every(
+      (frame) =>
+        typeof frame === 'object' &&
+        frame !== null &&
+        !Array.isArray(frame) &&
+        typeof (frame as { type?: unknown }).type === 'string',
+    )
+  ) {
     return { code: 'bad_frame', message: 'Every frame must be a JSON object with a string "type".' };
   }
   return frames as ClientFrame[];
@@ -234,6 +292,7 @@ function fromAnswer(answer: SessionAnswer): Response {
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`createChannelEndpoint: ${name} must be a positive, finite number; got ${String(value)}.`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`createChannelEndpoint: ${name} must be a positive, finite number; got ${String(value)}.`);
   return value;
 }

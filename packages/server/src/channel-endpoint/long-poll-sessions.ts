@@ -3,7 +3,13 @@ import type { AuthenticatedUser } from '../auth/user.js';
 import { channelScopeOf } from '../endpoint/admission.js';
 import { refusalResponse } from '../http/refusal-response.js';
 import { createLongPollQueue } from './long-poll-queue.js';
-import { holdSession, releaseSession, type CarrierContext, type HttpSession, type SessionAnswer } from './session-registry.js';
+import {
+  holdSession,
+  releaseSession,
+  type CarrierContext,
+  type HttpSession,
+  type SessionAnswer,
+} from './session-registry.js';
 import { tokenExpired } from './stream-session.js';
 
 /** The response header numbering a poll's answer: the client acknowledges it with `ack=<n>` on its next poll. */
@@ -41,7 +47,11 @@ export function createLongPollSessions(context: CarrierContext, settings: LongPo
     async open(user) {
       const userId = user?.userId;
       if (count >= settings.maxSessions) {
-        return refusalResponse({ code: 'unavailable', message: 'This server holds as many polling sessions as it may: retry shortly.', retryAfterMs: 1000 });
+        return refusalResponse({
+          code: 'unavailable',
+          message: 'This server holds as many polling sessions as it may: retry shortly.',
+          retryAfterMs: 1000,
+        });
       }
       if (userId !== undefined && (byUser.get(userId) ?? 0) >= settings.maxSessionsPerUser) {
         const message = `At most ${settings.maxSessionsPerUser} polling sessions per user: close some first.`;
@@ -57,7 +67,12 @@ export function createLongPollSessions(context: CarrierContext, settings: LongPo
 }
 
 /** One long-polling session: it ends when nobody polls for `sessionTimeoutMs`, its queue overflows, or its token expires. */
-function openLongPollSession(context: CarrierContext, user: AuthenticatedUser | undefined, settings: LongPollSettings, onEnd: () => void): HttpSession {
+function openLongPollSession(
+  context: CarrierContext,
+  user: AuthenticatedUser | undefined,
+  settings: LongPollSettings,
+  onEnd: () => void,
+): HttpSession {
   const { hub, registry, admission } = context;
   const userId = user?.userId;
   const queue = createLongPollQueue(settings.maxQueuedBytes);

@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { httpStatusOf } from '@realtime-kit/core';
-import type { BrokerCluster, ChannelBroker, ChannelHub, ClientFrame, HttpRefusalCode, HubSession } from '@realtime-kit/core';
+import type {
+  BrokerCluster,
+  ChannelBroker,
+  ChannelHub,
+  ClientFrame,
+  HttpRefusalCode,
+  HubSession,
+} from '@realtime-kit/core';
 import type { EndpointAdmission } from '../endpoint/admission.js';
 import type { LongPollQueue } from './long-poll-queue.js';
 
@@ -36,11 +43,26 @@ export interface SessionAnswer {
 
 /** A request for the instance holding a session: POSTed frames, or a poll. */
 type SessionRequest =
-  | { readonly rk: 'frames'; readonly secret: string; readonly userId: string | undefined; readonly frames: readonly ClientFrame[] }
-  | { readonly rk: 'poll'; readonly secret: string; readonly userId: string | undefined; readonly ack: number | undefined; readonly waitMs: number };
+  | {
+      readonly rk: 'frames';
+      readonly secret: string;
+      readonly userId: string | undefined;
+      readonly frames: readonly ClientFrame[];
+    }
+  | {
+      readonly rk: 'poll';
+      readonly secret: string;
+      readonly userId: string | undefined;
+      readonly ack: number | undefined;
+      readonly waitMs: number;
+    };
 
 /** A {@link SessionRequest} as an endpoint makes it: the registry reads the secret out of the token. */
-type SessionRequestFor = SessionRequest extends infer R ? (R extends SessionRequest ? Omit<R, 'secret'> : never) : never;
+type SessionRequestFor = SessionRequest extends infer R
+  ? R extends SessionRequest
+    ? Omit<R, 'secret'>
+    : never
+  : never;
 
 /**
  * The HTTP sessions this instance holds for one hub (shared by every channel endpoint on it), and the routing of
@@ -150,7 +172,8 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
     delete: (secret) => void sessions.delete(secret),
     check(token) {
       const dot = token.indexOf('.');
-      if (dot <= 0 || dot === token.length - 1 || token.length > 128) return sessionGone('That is not a session token this server issued: start a new session.');
+      if (dot <= 0 || dot === token.length - 1 || token.length > 128)
+        return sessionGone('That is not a session token this server issued: start a new session.');
       if (token.slice(0, dot) === instance && !sessions.has(token.slice(dot + 1))) return sessionGone(GONE);
       return undefined;
     },
@@ -166,7 +189,10 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
       try {
         const answer = await cluster.request(owner, routed, timeoutMs);
         if (isSessionAnswer(answer)) return answer;
-        return sessionRefusal('server_error', 'The instance holding the session gave an answer this server cannot read.');
+        return sessionRefusal(
+          'server_error',
+          'The instance holding the session gave an answer this server cannot read.',
+        );
       } catch {
         // The instance is gone (killed, or shut down): the client opens a new session (anywhere) and resumes.
         return sessionGone('The server holding this session is gone: start a new session.');
@@ -182,9 +208,14 @@ function createRegistry(cluster: BrokerCluster | undefined, onError: (error: unk
 function isSessionRequest(value: unknown): value is SessionRequest {
   if (typeof value !== 'object' || value === null) return false;
   const request = value as Partial<Record<string, unknown>>;
-  if (typeof request.secret !== 'string' || (request.userId !== undefined && typeof request.userId !== 'string')) return false;
+  if (typeof request.secret !== 'string' || (request.userId !== undefined && typeof request.userId !== 'string'))
+    return false;
   if (request.rk === 'frames') return Array.isArray(request.frames);
-  return request.rk === 'poll' && typeof request.waitMs === 'number' && (request.ack === undefined || typeof request.ack === 'number');
+  return (
+    request.rk === 'poll' &&
+    typeof request.waitMs === 'number' &&
+    (request.ack === undefined || typeof request.ack === 'number')
+  );
 }
 
 function isSessionAnswer(value: unknown): value is SessionAnswer {

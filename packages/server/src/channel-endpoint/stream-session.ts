@@ -19,7 +19,12 @@ export interface StreamSettings {
  * Opens a session carried by one event stream (the GET of `sseTransport`): its events are the session's frames,
  * `welcome` first. The session lives as long as the stream.
  */
-export function openStreamSession(context: CarrierContext, request: Request, user: AuthenticatedUser | undefined, settings: StreamSettings): Response {
+export function openStreamSession(
+  context: CarrierContext,
+  request: Request,
+  user: AuthenticatedUser | undefined,
+  settings: StreamSettings,
+): Response {
   const { hub, registry, admission } = context;
   const stream = createEventStream(request, { heartbeatMs: settings.heartbeatMs });
   // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent).
@@ -28,7 +33,14 @@ export function openStreamSession(context: CarrierContext, request: Request, use
     writeEncoded(stream, encodeWholeFrameEvent(frame, 'frame', id));
   };
   const { token, secret } = registry.mint();
-  const hubSession = hub.connect({ send, userId: user?.userId, transport: 'sse', session: token, close: () => stream.close(), ...channelScopeOf(user) });
+  const hubSession = hub.connect({
+    send,
+    userId: user?.userId,
+    transport: 'sse',
+    session: token,
+    close: () => stream.close(),
+    ...channelScopeOf(user),
+  });
   const ended = new Promise<void>((resolve) => stream.onClose(() => resolve()));
   const endWithRetry = (retryMs: number) => {
     writeEncoded(stream, encodeRetry(retryMs));
@@ -45,7 +57,8 @@ export function openStreamSession(context: CarrierContext, request: Request, use
   };
   holdSession(context, session);
   // A host that cuts responses after a while: end first, so the client comes back at once and resumes.
-  const lifetime = settings.maxDurationMs === undefined ? undefined : setTimeout(() => endWithRetry(0), settings.maxDurationMs);
+  const lifetime =
+    settings.maxDurationMs === undefined ? undefined : setTimeout(() => endWithRetry(0), settings.maxDurationMs);
   // The client is told why, then comes back with fresh credentials (a new GET is authenticated again).
   const stopExpiry = admission.expireWith(user, 'sse', () => {
     send(tokenExpired);

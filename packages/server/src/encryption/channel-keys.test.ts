@@ -21,7 +21,11 @@ const authenticate = (request: Request) => {
 };
 
 describe('createChannelKeyHandler', () => {
-  const handler = createChannelKeyHandler({ masterKey: MASTER, authenticate, authorizeChannel: ({ userId }, channel) => userId === 'ann' || channel.endsWith('-open') });
+  const handler = createChannelKeyHandler({
+    masterKey: MASTER,
+    authenticate,
+    authorizeChannel: ({ userId }, channel) => userId === 'ann' || channel.endsWith('-open'),
+  });
 
   it('answers an allowed user with the channel key: HMAC-SHA256(masterKey, channel), base64', async () => {
     const response = await handler(post({ channel: CHANNEL }, { authorization: 'user ann' }));
@@ -55,17 +59,26 @@ describe('createChannelKeyHandler', () => {
       expect(body.key).toBeUndefined();
     }
     // Bob may use the channels his rule allows.
-    expect((await handler(post({ channel: 'private-encrypted-team-open' }, { authorization: 'user bob' }))).status).toBe(200);
+    expect(
+      (await handler(post({ channel: 'private-encrypted-team-open' }, { authorization: 'user bob' }))).status,
+    ).toBe(200);
   });
 
   it('keeps a typed refusal of authenticate (token_expired) and answers 500 when a hook throws', async () => {
     const onError = vi.fn();
-    const expired = createChannelKeyHandler({ masterKey: MASTER, authenticate: () => ({ ok: false, error: { code: 'token_expired', message: 'Expired.' } }) });
+    const expired = createChannelKeyHandler({
+      masterKey: MASTER,
+      authenticate: () => ({ ok: false, error: { code: 'token_expired', message: 'Expired.' } }),
+    });
     const response = await expired(post({ channel: CHANNEL }));
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: { code: 'token_expired', message: 'Expired.' } });
 
-    const failing = createChannelKeyHandler({ masterKey: MASTER, authorizeChannel: () => Promise.reject(new Error('db down')), onError });
+    const failing = createChannelKeyHandler({
+      masterKey: MASTER,
+      authorizeChannel: () => Promise.reject(new Error('db down')),
+      onError,
+    });
     const failed = await failing(post({ channel: CHANNEL }));
     expect(failed.status).toBe(500);
     expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('server_error');
@@ -73,8 +86,12 @@ describe('createChannelKeyHandler', () => {
   });
 
   it('validates its configuration with clear errors', () => {
-    expect(() => createChannelKeyHandler({ masterKey: 'short', authenticate })).toThrow(/base64 text of 32 random bytes \(got text that is not base64\)/);
-    expect(() => createChannelKeyHandler({ masterKey: randomBytes(16).toString('base64'), authenticate })).toThrow(/got 16 bytes/);
+    expect(() => createChannelKeyHandler({ masterKey: 'short', authenticate })).toThrow(
+      /base64 text of 32 random bytes \(got text that is not base64\)/,
+    );
+    expect(() => createChannelKeyHandler({ masterKey: randomBytes(16).toString('base64'), authenticate })).toThrow(
+      /got 16 bytes/,
+    );
     expect(() => createChannelKeyHandler({ masterKey: MASTER })).toThrow(/authenticate`, `authorizeChannel` or both/);
   });
 });
@@ -86,7 +103,9 @@ describe('sealForChannel', () => {
     const key = await deriveChannelKey(MASTER, CHANNEL);
     expect(await openData(key, CHANNEL, 'message', envelope)).toEqual({ text: 'from a Server Action' });
     await expect(openData(key, CHANNEL, 'other', envelope)).rejects.toMatchObject({ code: 'decryption_failed' });
-    await expect(openData(await deriveChannelKey(MASTER, `${CHANNEL}-2`), `${CHANNEL}-2`, 'message', envelope)).rejects.toMatchObject({ code: 'decryption_failed' });
+    await expect(
+      openData(await deriveChannelKey(MASTER, `${CHANNEL}-2`), `${CHANNEL}-2`, 'message', envelope),
+    ).rejects.toMatchObject({ code: 'decryption_failed' });
   });
 
   it('refuses a malformed master key', async () => {

@@ -28,7 +28,11 @@ export interface ChannelKeyHandlerOptions {
    * channel's key — decide per channel in any real app. (The same rule you give `createRealtime({ authorizeChannel })`
    * works here when it only reads `userId`.)
    */
-  authorizeChannel?: (user: { readonly userId: string | undefined }, channel: string, request: Request) => boolean | Promise<boolean>;
+  authorizeChannel?: (
+    user: { readonly userId: string | undefined },
+    channel: string,
+    request: Request,
+  ) => boolean | Promise<boolean>;
   /** Which channels have keys. Default: names starting with `private-encrypted-`. */
   isEncrypted?: (channel: string) => boolean;
   /** Called with what `authenticate` or `authorizeChannel` threw (the answer is then 500). Default `console.error`. */
@@ -68,26 +72,38 @@ export function createChannelKeyHandler(options: ChannelKeyHandlerOptions): (req
   const master = readMasterKey(options.masterKey, 'createChannelKeyHandler');
   if (!options.authenticate && !options.authorizeChannel) {
     throw new TypeError(
-      'createChannelKeyHandler: give `authenticate`, `authorizeChannel` or both: without either, anyone could fetch any encrypted channel\'s key.',
+      "createChannelKeyHandler: give `authenticate`, `authorizeChannel` or both: without either, anyone could fetch any encrypted channel's key.",
     );
   }
   const isEncrypted = options.isEncrypted ?? isEncryptedChannel;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_CHANNEL_KEY_MAX_BODY_BYTES;
   if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new RangeError(`createChannelKeyHandler: maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
+    throw new RangeError(
+      `createChannelKeyHandler: maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`,
+    );
   }
-  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel key request failed:', error));
+  const onError =
+    options.onError ?? ((error: unknown) => console.error('[realtime-kit] channel key request failed:', error));
   let hmacKey: Promise<CryptoKey> | undefined;
 
   return async function handleChannelKey(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      const refusal = { code: 'bad_frame', precise: 'method_not_allowed', named: 'http_error', message: 'Channel keys are requested with a POST of JSON { channel }.' } as const;
+      const refusal = {
+        code: 'bad_frame',
+        precise: 'method_not_allowed',
+        named: 'http_error',
+        message: 'Channel keys are requested with a POST of JSON { channel }.',
+      } as const;
       return refuseUnread(request, refusal, { allow: 'POST' });
     }
     // The credentials are in the headers: a stranger is refused before a byte of the body is read.
     const { authenticate } = options;
     const verdict = await checkCredentials(
-      { transport: 'http', authenticate: authenticate && (() => authenticate(request)), refusal: 'Not signed in: the request carried no valid credentials.' },
+      {
+        transport: 'http',
+        authenticate: authenticate && (() => authenticate(request)),
+        refusal: 'Not signed in: the request carried no valid credentials.',
+      },
       { onError },
     );
     if (!verdict.ok) return refuseUnread(request, verdict);
@@ -96,20 +112,27 @@ export function createChannelKeyHandler(options: ChannelKeyHandlerOptions): (req
       const body = await readBody(request, maxBodyBytes);
       if (!body.ok) return refusalResponse(body);
       const channel = readChannel(body.text);
-      if (channel === undefined) return refusalResponse({ code: 'bad_frame', message: 'Post JSON { "channel": "private-encrypted-…" }.' });
+      if (channel === undefined)
+        return refusalResponse({ code: 'bad_frame', message: 'Post JSON { "channel": "private-encrypted-…" }.' });
       if (!isEncrypted(channel)) {
         const message = `"${channel}" is not an end-to-end encrypted channel (its name does not start with "private-encrypted-"): it has no key.`;
         return refusalResponse({ code: 'bad_frame', message });
       }
       if (options.authorizeChannel && (await options.authorizeChannel({ userId }, channel, request)) !== true) {
-        return refusalResponse({ code: 'forbidden', message: `${userId === undefined ? 'This request' : `User "${userId}"`} may not use "${channel}".` });
+        return refusalResponse({
+          code: 'forbidden',
+          message: `${userId === undefined ? 'This request' : `User "${userId}"`} may not use "${channel}".`,
+        });
       }
       hmacKey ??= importHmacKey(master);
       const key = await deriveWith(await hmacKey, channel);
       return Response.json({ channel, key }, { status: 200, headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       onError(error);
-      return refuseUnread(request, { code: 'server_error', message: 'The channel key could not be issued (the server failed; see its logs).' });
+      return refuseUnread(request, {
+        code: 'server_error',
+        message: 'The channel key could not be issued (the server failed; see its logs).',
+      });
     }
   };
 }
@@ -140,14 +163,20 @@ export async function deriveChannelKey(masterKey: string, channel: string): Prom
  * await publish(channel, 'message', await sealForChannel(process.env.REALTIME_MASTER_KEY!, channel, 'message', { text }))
  * ```
  */
-export async function sealForChannel(masterKey: string, channel: string, event: string, data: unknown): Promise<EncryptedEnvelope> {
+export async function sealForChannel(
+  masterKey: string,
+  channel: string,
+  event: string,
+  data: unknown,
+): Promise<EncryptedEnvelope> {
   return sealData(await deriveChannelKey(masterKey, channel), channel, event, data);
 }
 
 function readChannel(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    const channel = typeof parsed === 'object' && parsed !== null ? (parsed as { channel?: unknown }).channel : undefined;
+    const channel =
+      typeof parsed === 'object' && parsed !== null ? (parsed as { channel?: unknown }).channel : undefined;
     return typeof channel === 'string' && channel !== '' ? channel : undefined;
   } catch {
     return undefined;
@@ -158,8 +187,15 @@ function readChannel(text: string): string | undefined {
 function readMasterKey(masterKey: string, where: string): Uint8Array<ArrayBuffer> {
   const bytes = typeof masterKey === 'string' ? fromBase64(masterKey.trim()) : undefined;
   if (bytes?.length !== KEY_BYTES) {
-    const got = typeof masterKey !== 'string' ? `a ${typeof masterKey}` : bytes === undefined ? 'text that is not base64' : `${bytes.length} bytes`;
-    throw new TypeError(`${where}: masterKey must be the base64 text of ${KEY_BYTES} random bytes (got ${got}). Make one with \`openssl rand -base64 32\`.`);
+    const got =
+      typeof masterKey !== 'string'
+        ? `a ${typeof masterKey}`
+        : bytes === undefined
+          ? 'text that is not base64'
+          : `${bytes.length} bytes`;
+    throw new TypeError(
+      `${where}: masterKey must be the base64 text of ${KEY_BYTES} random bytes (got ${got}). Make one with \`openssl rand -base64 32\`.`,
+    );
   }
   return bytes;
 }

@@ -83,7 +83,12 @@ export function createAdmission<H = ChannelHub<ChannelBroker>>(
   function checkOrigin(origin: string | null, transport: ServerTransport): AdmissionVerdict {
     if (!options.checkOrigin || originAllowed(origin)) return { ok: true, user: undefined };
     report({ type: 'auth_failure', transport, code: 'forbidden', reason: `origin ${String(origin)} is not allowed` });
-    return { ok: false, code: 'forbidden', check: 'origin', message: `Requests from origin ${origin === null ? '(none)' : JSON.stringify(origin)} are not allowed.` };
+    return {
+      ok: false,
+      code: 'forbidden',
+      check: 'origin',
+      message: `Requests from origin ${origin === null ? '(none)' : JSON.stringify(origin)} are not allowed.`,
+    };
   }
 
   function originAllowed(origin: string | null): boolean {
@@ -112,7 +117,13 @@ export function createAdmission<H = ChannelHub<ChannelBroker>>(
       const delay = Math.max(0, user.expiresAt - Date.now());
       if (delay > MAX_TIMER_MS) return () => {};
       const timer = setTimeout(() => {
-        report({ type: 'auth_failure', transport, code: 'token_expired', reason: 'token expired', userId: user.userId });
+        report({
+          type: 'auth_failure',
+          transport,
+          code: 'token_expired',
+          reason: 'token expired',
+          userId: user.userId,
+        });
         onExpire();
       }, delay);
       return () => clearTimeout(timer);

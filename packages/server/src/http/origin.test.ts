@@ -91,7 +91,10 @@ describe('createOriginPolicy with patterns and predicates', () => {
 
 describe('corsHeaders', () => {
   it('echoes an allowed origin with Vary, never *', () => {
-    expect(createOriginPolicy('*').corsHeaders('https://a.test')).toEqual({ 'Access-Control-Allow-Origin': 'https://a.test', Vary: 'Origin' });
+    expect(createOriginPolicy('*').corsHeaders('https://a.test')).toEqual({
+      'Access-Control-Allow-Origin': 'https://a.test',
+      Vary: 'Origin',
+    });
   });
 
   it('adds credentials when configured, still echoing the origin for *', () => {
@@ -111,7 +114,11 @@ describe('corsHeaders', () => {
 
 describe('preflight and forbidden', () => {
   it('answers an allowed preflight with 204 and the CORS headers', () => {
-    const policy = createOriginPolicy(['https://example.com'], { credentials: true, maxAgeSeconds: 120, allowHeaders: ['Authorization'] });
+    const policy = createOriginPolicy(['https://example.com'], {
+      credentials: true,
+      maxAgeSeconds: 120,
+      allowHeaders: ['Authorization'],
+    });
     const response = policy.preflight(preflightRequest('https://example.com'));
     expect(response.status).toBe(204);
     expect(Object.fromEntries(response.headers)).toEqual({
@@ -138,7 +145,9 @@ describe('preflight and forbidden', () => {
   });
 
   it('refuses a preflight from another origin with 403 forbidden', async () => {
-    const response = createOriginPolicy(['https://example.com']).preflight(preflightRequest('https://evil-example.com'));
+    const response = createOriginPolicy(['https://example.com']).preflight(
+      preflightRequest('https://evil-example.com'),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(response.headers.get('vary')).toBe('Origin');

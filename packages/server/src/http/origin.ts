@@ -73,7 +73,9 @@ function configuredOrigin(value: string): string {
 function anchoredPattern(pattern: RegExp): RegExp {
   const { source } = pattern;
   if (!source.startsWith('^') || !source.endsWith('$') || source.endsWith('\\$')) {
-    throw new TypeError(`allowed origin pattern ${String(pattern)} must be anchored with ^ and $ (else "https://evil.com/?x=example.com" could match)`);
+    throw new TypeError(
+      `allowed origin pattern ${String(pattern)} must be anchored with ^ and $ (else "https://evil.com/?x=example.com" could match)`,
+    );
   }
   // Without g/y, test() keeps no lastIndex between calls.
   return new RegExp(source, pattern.flags.replace(/[gy]/g, ''));
@@ -121,7 +123,8 @@ export function createOriginPolicy(allowed: AllowedOrigins, options: OriginPolic
       else if (typeof entry === 'string') exact.add(configuredOrigin(entry));
       else throw new TypeError(`allowed origins must be strings or RegExps, got ${typeof entry}`);
     }
-    matches = (origin) => exact.has(origin) || (canonicalOrigin(origin) !== null && patterns.some((pattern) => pattern.test(origin)));
+    matches = (origin) =>
+      exact.has(origin) || (canonicalOrigin(origin) !== null && patterns.some((pattern) => pattern.test(origin)));
   } else {
     throw new TypeError("allowed origins must be '*', an array of origins/RegExps, or a function");
   }

@@ -29,8 +29,13 @@ export type BodyResult = { readonly ok: true; readonly text: string } | BodyRefu
  * @throws {RangeError} when `maxBytes` is not a positive, finite number.
  */
 export async function readBody(request: Request, maxBytes: number): Promise<BodyResult> {
-  if (!Number.isFinite(maxBytes) || maxBytes <= 0) throw new RangeError(`readBody: maxBytes must be a positive, finite number; got ${String(maxBytes)}.`);
-  const tooLarge: BodyRefusal = { ok: false, code: 'message_too_large', message: `The request body is larger than ${maxBytes} bytes.` };
+  if (!Number.isFinite(maxBytes) || maxBytes <= 0)
+    throw new RangeError(`readBody: maxBytes must be a positive, finite number; got ${String(maxBytes)}.`);
+  const tooLarge: BodyRefusal = {
+    ok: false,
+    code: 'message_too_large',
+    message: `The request body is larger than ${maxBytes} bytes.`,
+  };
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     discardBody(request);

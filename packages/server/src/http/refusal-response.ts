@@ -42,7 +42,8 @@ export function statusOfRefusal(refusal: HttpRefusal): number {
   if (refusal.precise === undefined) return httpStatusOf(refusal.code);
   const precise = PRECISE_STATUSES[refusal.precise];
   // A precise status outside its row would answer clients differently than the table says: a bug here, not input.
-  if (precise.code !== refusal.code) throw new TypeError(`A ${precise.status} answers ${precise.code}, not ${refusal.code}.`);
+  if (precise.code !== refusal.code)
+    throw new TypeError(`A ${precise.status} answers ${precise.code}, not ${refusal.code}.`);
   return precise.status;
 }
 
@@ -84,10 +85,14 @@ export function isHttpRefusalCode(code: unknown): code is HttpRefusalCode {
  * row of their own (`invalid_payload`, `rejected`, a newer server's) are `bad_frame`s that keep their name.
  */
 export function refusalOfFrameError(error: FrameError): HttpRefusal {
-  const retry = typeof error.retryAfterMs === 'number' && Number.isFinite(error.retryAfterMs) ? { retryAfterMs: error.retryAfterMs } : {};
+  const retry =
+    typeof error.retryAfterMs === 'number' && Number.isFinite(error.retryAfterMs)
+      ? { retryAfterMs: error.retryAfterMs }
+      : {};
   const { code, message } = error;
   if (code === 'unauthorized') return { code: 'forbidden', message, ...retry };
-  if (code === 'invalid_payload') return { code: 'bad_frame', named: 'invalid_payload', precise: 'unprocessable_content', message };
+  if (code === 'invalid_payload')
+    return { code: 'bad_frame', named: 'invalid_payload', precise: 'unprocessable_content', message };
   if (isHttpRefusalCode(code)) return { code, message, ...retry };
   return { code: 'bad_frame', named: code as RealtimeErrorCode, message, ...retry };
 }

@@ -8,7 +8,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const store = (options: Parameters<typeof createMemoryStore>[0] = {}) => createMemoryStore({ now: () => Date.now(), ...options });
+const store = (options: Parameters<typeof createMemoryStore>[0] = {}) =>
+  createMemoryStore({ now: () => Date.now(), ...options });
 
 describe('createMemoryStore put/take', () => {
   it('returns a value once, then null', async () => {
@@ -178,7 +179,9 @@ describe('createMemoryStore consume (token bucket)', () => {
     await expect(s.consume('b', spec, Number.NaN)).rejects.toBeInstanceOf(RangeError);
     await expect(s.consume('b', { capacity: 0, refillPerSecond: 1 })).rejects.toBeInstanceOf(RangeError);
     await expect(s.consume('b', { capacity: 1, refillPerSecond: 0 })).rejects.toBeInstanceOf(RangeError);
-    await expect(s.consume('b', { capacity: Number.POSITIVE_INFINITY, refillPerSecond: 1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(s.consume('b', { capacity: Number.POSITIVE_INFINITY, refillPerSecond: 1 })).rejects.toBeInstanceOf(
+      RangeError,
+    );
   });
 
   it('forgets buckets that have refilled to full', async () => {
@@ -226,7 +229,11 @@ describe('createMemoryStore consume (token bucket)', () => {
   it('applies a changed spec at once', async () => {
     const s = store();
     await s.consume('b', { capacity: 10, refillPerSecond: 1 }, 2);
-    expect(await s.consume('b', { capacity: 3, refillPerSecond: 1 }, 0)).toEqual({ allowed: true, remaining: 3, retryAfterMs: 0 });
+    expect(await s.consume('b', { capacity: 3, refillPerSecond: 1 }, 0)).toEqual({
+      allowed: true,
+      remaining: 3,
+      retryAfterMs: 0,
+    });
   });
 
   it('serialises concurrent consumes on one bucket', async () => {

@@ -176,7 +176,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       maybeSweep(at);
       let bucket = buckets.get(key);
       if (bucket === undefined) {
-        bucket = { milliTokens: spec.capacity * 1000, updatedAt: at, capacity: spec.capacity, refillPerSecond: spec.refillPerSecond };
+        bucket = {
+          milliTokens: spec.capacity * 1000,
+          updatedAt: at,
+          capacity: spec.capacity,
+          refillPerSecond: spec.refillPerSecond,
+        };
       } else {
         // The spec of this call wins (a changed configuration applies at once).
         bucket.capacity = spec.capacity;

@@ -38,14 +38,27 @@ describe('createRateLimiter', () => {
     });
     await limiter.check({ connectionId: 'a', userId: 'u1' }, 2);
     expect(await limiter.check({ connectionId: 'b', userId: 'u1' })).toEqual({ ok: true });
-    expect(await limiter.check({ connectionId: 'c', userId: 'u1' })).toMatchObject({ ok: false, scope: 'user', key: 'rk:rl:user:u1' });
+    expect(await limiter.check({ connectionId: 'c', userId: 'u1' })).toMatchObject({
+      ok: false,
+      scope: 'user',
+      key: 'rk:rl:user:u1',
+    });
     expect(await limiter.check({ connectionId: 'c', userId: 'u2' })).toEqual({ ok: true });
   });
 
   it('refuses on the IP bucket with a custom prefix', async () => {
-    const limiter = createRateLimiter({ store: memory(), perIp: { capacity: 1, refillPerSecond: 0.5 }, keyPrefix: 'app:' });
+    const limiter = createRateLimiter({
+      store: memory(),
+      perIp: { capacity: 1, refillPerSecond: 0.5 },
+      keyPrefix: 'app:',
+    });
     await limiter.check({ ip: '203.0.113.9' });
-    expect(await limiter.check({ ip: '203.0.113.9' })).toMatchObject({ ok: false, scope: 'ip', key: 'app:ip:203.0.113.9', retryAfterMs: 2000 });
+    expect(await limiter.check({ ip: '203.0.113.9' })).toMatchObject({
+      ok: false,
+      scope: 'ip',
+      key: 'app:ip:203.0.113.9',
+      retryAfterMs: 2000,
+    });
   });
 
   it('checks in order connection, user, ip and stops at the first refusal', async () => {
@@ -60,7 +73,10 @@ describe('createRateLimiter', () => {
     await limiter.check({ connectionId: 'c', userId: 'u', ip: 'i' });
     expect(consume.mock.calls.map(([key]) => key)).toEqual(['rk:rl:connection:c', 'rk:rl:user:u', 'rk:rl:ip:i']);
     consume.mockClear();
-    expect(await limiter.check({ connectionId: 'c', userId: 'u', ip: 'i' })).toMatchObject({ ok: false, scope: 'connection' });
+    expect(await limiter.check({ connectionId: 'c', userId: 'u', ip: 'i' })).toMatchObject({
+      ok: false,
+      scope: 'connection',
+    });
     expect(consume).toHaveBeenCalledTimes(1);
   });
 
@@ -83,7 +99,11 @@ describe('createRateLimiter', () => {
 
   it('propagates store failures', async () => {
     const down = new Error('store down');
-    const store: KeyValueStore = { put: async () => {}, take: async () => null, consume: async () => Promise.reject(down) };
+    const store: KeyValueStore = {
+      put: async () => {},
+      take: async () => null,
+      consume: async () => Promise.reject(down),
+    };
     const limiter = createRateLimiter({ store, perIp: { capacity: 1, refillPerSecond: 1 } });
     await expect(limiter.check({ ip: 'i' })).rejects.toBe(down);
   });
@@ -92,7 +112,9 @@ describe('createRateLimiter', () => {
     const store = memory();
     expect(() => createRateLimiter({ store })).toThrow(TypeError);
     expect(() => createRateLimiter({ store, perUser: { capacity: 0, refillPerSecond: 1 } })).toThrow(RangeError);
-    expect(() => createRateLimiter({ store, perIp: { capacity: 1, refillPerSecond: Number.NaN } })).toThrow(/perIp.refillPerSecond/);
+    expect(() => createRateLimiter({ store, perIp: { capacity: 1, refillPerSecond: Number.NaN } })).toThrow(
+      /perIp.refillPerSecond/,
+    );
   });
 });
 
@@ -122,7 +144,11 @@ describe('tooManyRequests', () => {
     expect(response.headers.get('retry-after')).toBe('2');
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     expect(await response.json()).toEqual({
-      error: { code: 'rate_limited', message: 'rate limit exceeded for this user; retry in 1500 ms', retryAfterMs: 1500 },
+      error: {
+        code: 'rate_limited',
+        message: 'rate limit exceeded for this user; retry in 1500 ms',
+        retryAfterMs: 1500,
+      },
     });
   });
 });

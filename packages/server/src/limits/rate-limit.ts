@@ -51,7 +51,11 @@ export interface RateLimiter {
   check(subject: LimitSubject, cost?: number): Promise<LimitVerdict>;
 }
 
-const SCOPES: ReadonlyArray<{ scope: LimitScope; option: 'perConnection' | 'perUser' | 'perIp'; id: keyof LimitSubject }> = [
+const SCOPES: ReadonlyArray<{
+  scope: LimitScope;
+  option: 'perConnection' | 'perUser' | 'perIp';
+  id: keyof LimitSubject;
+}> = [
   { scope: 'connection', option: 'perConnection', id: 'connectionId' },
   { scope: 'user', option: 'perUser', id: 'userId' },
   { scope: 'ip', option: 'perIp', id: 'ip' },
@@ -60,7 +64,8 @@ const SCOPES: ReadonlyArray<{ scope: LimitScope; option: 'perConnection' | 'perU
 function assertSpec(name: string, spec: BucketSpec): void {
   for (const field of ['capacity', 'refillPerSecond'] as const) {
     const value = spec[field];
-    if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name}.${field} must be a positive finite number, got ${String(value)}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new RangeError(`${name}.${field} must be a positive finite number, got ${String(value)}`);
   }
 }
 
@@ -93,7 +98,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     assertSpec(entry.option, spec);
     return [{ ...entry, spec: { capacity: spec.capacity, refillPerSecond: spec.refillPerSecond } }];
   });
-  if (configured.length === 0) throw new TypeError('createRateLimiter needs at least one of perConnection, perUser, perIp');
+  if (configured.length === 0)
+    throw new TypeError('createRateLimiter needs at least one of perConnection, perUser, perIp');
 
   return {
     async check(subject, cost = 1) {
@@ -108,7 +114,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             scope,
             key,
             retryAfterMs: result.retryAfterMs,
-            error: { code: 'rate_limited', message: `rate limit exceeded for this ${scope}; retry in ${result.retryAfterMs} ms` },
+            error: {
+              code: 'rate_limited',
+              message: `rate limit exceeded for this ${scope}; retry in ${result.retryAfterMs} ms`,
+            },
           };
         }
       }
@@ -128,5 +137,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
  */
 export function tooManyRequests(verdict: LimitRefusal): Response {
   const { code, message } = verdict.error;
-  return refusalResponse({ code, message, retryAfterMs: verdict.retryAfterMs, fields: { retryAfterMs: verdict.retryAfterMs } });
+  return refusalResponse({
+    code,
+    message,
+    retryAfterMs: verdict.retryAfterMs,
+    fields: { retryAfterMs: verdict.retryAfterMs },
+  });
 }

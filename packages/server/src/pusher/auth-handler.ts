@@ -77,28 +77,51 @@ const SOCKET_ID = /^\d+\.\d+$/;
  * })
  * // client: new Pusher(key, { cluster: 'eu', channelAuthorization: { endpoint: '/api/pusher/auth', transport: 'ajax' } })
  */
-export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandlerOptions): (request: Request) => Promise<Response> {
+export function createPusherAuthHandler(
+  pusher: Pusher,
+  options: PusherAuthHandlerOptions,
+): (request: Request) => Promise<Response> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PUSHER_AUTH_MAX_BODY_BYTES;
   if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new RangeError(`createPusherAuthHandler: maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);
+    throw new RangeError(
+      `createPusherAuthHandler: maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`,
+    );
   }
-  const onError = options.onError ?? ((error: unknown) => console.error('[realtime-kit] Pusher channel authorization failed:', error));
+  const onError =
+    options.onError ??
+    ((error: unknown) => console.error('[realtime-kit] Pusher channel authorization failed:', error));
 
   return async function handlePusherAuth(request: Request): Promise<Response> {
     if (request.method !== 'POST') {
-      return refuseUnread(request, { code: 'bad_frame', precise: 'method_not_allowed', named: 'http_error', message: 'Channel authorization takes a POST (as pusher-js sends it).' }, { allow: 'POST' });
+      return refuseUnread(
+        request,
+        {
+          code: 'bad_frame',
+          precise: 'method_not_allowed',
+          named: 'http_error',
+          message: 'Channel authorization takes a POST (as pusher-js sends it).',
+        },
+        { allow: 'POST' },
+      );
     }
     // The credentials are in the headers (a session cookie, a bearer token): a stranger is refused before a byte of
     // the body is read.
     const verdict = await checkCredentials(
-      { transport: 'http', authenticate: () => options.authenticate(request), refusal: 'Not signed in: the request carried no valid credentials.' },
+      {
+        transport: 'http',
+        authenticate: () => options.authenticate(request),
+        refusal: 'Not signed in: the request carried no valid credentials.',
+      },
       { onError },
     );
     if (!verdict.ok) return refuseUnread(request, verdict);
     const user = verdict.user as PusherUser;
     if (typeof user.userId !== 'string' || user.userId === '') {
       onError(new TypeError('authenticate() returned a user without a userId string.'));
-      return refuseUnread(request, { code: 'server_error', message: 'The channel could not be authorized (the server failed; see its logs).' });
+      return refuseUnread(request, {
+        code: 'server_error',
+        message: 'The channel could not be authorized (the server failed; see its logs).',
+      });
     }
     const body = await readBody(request, maxBodyBytes);
     if (!body.ok) return refusalResponse(body);
@@ -106,29 +129,45 @@ export function createPusherAuthHandler(pusher: Pusher, options: PusherAuthHandl
     const socketId = fields.get('socket_id');
     const channel = fields.get('channel_name');
     if (socketId === undefined || !SOCKET_ID.test(socketId)) {
-      return refusalResponse({ code: 'bad_frame', message: 'socket_id is missing or is not a Pusher socket id ("123.456"): post socket_id and channel_name as pusher-js does.' });
+      return refusalResponse({
+        code: 'bad_frame',
+        message:
+          'socket_id is missing or is not a Pusher socket id ("123.456"): post socket_id and channel_name as pusher-js does.',
+      });
     }
-    if (channel === undefined || channel === '') return refusalResponse({ code: 'bad_frame', message: 'channel_name is missing.' });
+    if (channel === undefined || channel === '')
+      return refusalResponse({ code: 'bad_frame', message: 'channel_name is missing.' });
     const presence = channel.startsWith('presence-');
     if (!presence && !channel.startsWith('private-')) {
-      return refusalResponse({ code: 'bad_frame', message: `"${channel}" is a public channel: it needs no authorization (only private- and presence- channels do).` });
+      return refusalResponse({
+        code: 'bad_frame',
+        message: `"${channel}" is a public channel: it needs no authorization (only private- and presence- channels do).`,
+      });
     }
 
     try {
       if (options.authorizeChannel && !(await options.authorizeChannel(user, channel, request))) {
-        return refusalResponse({ code: 'forbidden', message: `User "${user.userId}" may not subscribe to "${channel}".` });
+        return refusalResponse({
+          code: 'forbidden',
+          message: `User "${user.userId}" may not subscribe to "${channel}".`,
+        });
       }
       const signed = presence
-        ? pusher.authorizeChannel(socketId, channel, { user_id: user.userId, ...(user.userInfo === undefined ? {} : { user_info: user.userInfo }) })
+        ? pusher.authorizeChannel(socketId, channel, {
+            user_id: user.userId,
+            ...(user.userInfo === undefined ? {} : { user_info: user.userInfo }),
+          })
         : pusher.authorizeChannel(socketId, channel);
       return Response.json(signed, { status: 200, headers: { 'cache-control': 'no-store' } });
     } catch (error) {
       onError(error);
-      return refusalResponse({ code: 'server_error', message: 'The channel could not be authorized (the server failed; see its logs).' });
+      return refusalResponse({
+        code: 'server_error',
+        message: 'The channel could not be authorized (the server failed; see its logs).',
+      });
     }
   };
 }
-
 
 /** The fields of a form-encoded body (what pusher-js posts) or of a JSON object. */
 function readFields(text: string, contentType: string | null): Map<string, string> {

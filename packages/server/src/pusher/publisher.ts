@@ -33,7 +33,12 @@ export interface PusherPublisher {
    * `unauthorized` (Pusher refused the app credentials), `rate_limited`, `unavailable` (Pusher or the network
    * failed: retry), `http_error` (another refusal).
    */
-  publish(channel: string | readonly string[], event: string, data: unknown, options?: PusherPublishOptions): Promise<string>;
+  publish(
+    channel: string | readonly string[],
+    event: string,
+    data: unknown,
+    options?: PusherPublishOptions,
+  ): Promise<string>;
 }
 
 /**
@@ -56,11 +61,16 @@ export function pusherPublisher(pusher: Pusher): PusherPublisher {
     async publish(channel, event, data, options = {}) {
       const channels = typeof channel === 'string' ? [channel] : [...channel];
       if (channels.length === 0 || channels.some((name) => typeof name !== 'string' || name === '')) {
-        throw new TypeError('pusherPublisher.publish: channel must be a non-empty string (or a non-empty array of them).');
+        throw new TypeError(
+          'pusherPublisher.publish: channel must be a non-empty string (or a non-empty array of them).',
+        );
       }
-      if (channels.length > 100) throw new TypeError('pusherPublisher.publish: Pusher triggers to at most 100 channels at once.');
+      if (channels.length > 100)
+        throw new TypeError('pusherPublisher.publish: Pusher triggers to at most 100 channels at once.');
       if (typeof event !== 'string' || event === '' || event.startsWith('pusher:') || event.startsWith('client-')) {
-        throw new TypeError(`pusherPublisher.publish: "${String(event)}" is not a server event name (non-empty, not starting with "pusher:" or "client-").`);
+        throw new TypeError(
+          `pusherPublisher.publish: "${String(event)}" is not a server event name (non-empty, not starting with "pusher:" or "client-").`,
+        );
       }
       const id = options.id ?? randomUUID();
       const envelope: PusherEnvelope = { rk: 1, id, at: Date.now(), data };
@@ -73,9 +83,15 @@ export function pusherPublisher(pusher: Pusher): PusherPublisher {
         );
       }
       try {
-        await pusher.trigger(channels, event, body, options.socketId === undefined ? undefined : { socket_id: options.socketId });
+        await pusher.trigger(
+          channels,
+          event,
+          body,
+          options.socketId === undefined ? undefined : { socket_id: options.socketId },
+        );
       } catch (cause) {
-        const status = typeof (cause as { status?: unknown }).status === 'number' ? (cause as { status: number }).status : undefined;
+        const status =
+          typeof (cause as { status?: unknown }).status === 'number' ? (cause as { status: number }).status : undefined;
         const code: RealtimeErrorCode =
           status === undefined || status >= 500
             ? 'unavailable'
@@ -86,11 +102,15 @@ export function pusherPublisher(pusher: Pusher): PusherPublisher {
                 : status === 429
                   ? 'rate_limited'
                   : 'http_error';
-        throw new RealtimeError(code, `Pusher did not accept the event "${event}"${status === undefined ? '' : ` (HTTP ${status})`}: ${errorText(cause)}`, {
-          cause,
-          ...(status === undefined ? {} : { status }),
-          retryable: code === 'unavailable' || code === 'rate_limited',
-        });
+        throw new RealtimeError(
+          code,
+          `Pusher did not accept the event "${event}"${status === undefined ? '' : ` (HTTP ${status})`}: ${errorText(cause)}`,
+          {
+            cause,
+            ...(status === undefined ? {} : { status }),
+            retryable: code === 'unavailable' || code === 'rate_limited',
+          },
+        );
       }
       return id;
     },
@@ -100,5 +120,9 @@ export function pusherPublisher(pusher: Pusher): PusherPublisher {
 function errorText(cause: unknown): string {
   if (typeof cause !== 'object' || cause === null) return String(cause);
   const { message, body } = cause as { message?: unknown; body?: unknown };
-  return [typeof message === 'string' ? message : '', typeof body === 'string' ? body.slice(0, 200) : ''].filter(Boolean).join(' — ') || String(cause);
+  return (
+    [typeof message === 'string' ? message : '', typeof body === 'string' ? body.slice(0, 200) : '']
+      .filter(Boolean)
+      .join(' — ') || String(cause)
+  );
 }

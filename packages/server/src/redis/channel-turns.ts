@@ -16,7 +16,12 @@ export interface ChannelTurns {
  * One task per channel on this instance at a time (no lock contention among our own), and a per-channel lock for
  * the others (`SET NX PX`, a lease of `lockLeaseMs`).
  */
-export function createChannelTurns(commands: Redis, lockKey: (channel: string) => string, lockLeaseMs: number, ensureOpen: () => void): ChannelTurns {
+export function createChannelTurns(
+  commands: Redis,
+  lockKey: (channel: string) => string,
+  lockLeaseMs: number,
+  ensureOpen: () => void,
+): ChannelTurns {
   /** Tasks waiting for (or holding) each channel's turn on this instance. */
   const turns = new Map<string, Promise<unknown>>();
 
@@ -25,9 +30,15 @@ export function createChannelTurns(commands: Redis, lockKey: (channel: string) =
     const token = randomUUID();
     const deadline = Date.now() + LOCK_WAIT_MS;
     for (let attempt = 0; ; attempt += 1) {
-      const taken = await command(commands, `Could not take the turn of "${channel}"`, () => commands.set(key, token, 'PX', lockLeaseMs, 'NX'));
+      const taken = await command(commands, `Could not take the turn of "${channel}"`, () =>
+        commands.set(key, token, 'PX', lockLeaseMs, 'NX'),
+      );
       if (taken === 'OK') return token;
-      if (Date.now() > deadline) throw unavailable(`Could not take the turn of "${channel}"`, new Error(`another instance held it for ${LOCK_WAIT_MS} ms`));
+      if (Date.now() > deadline)
+        throw unavailable(
+          `Could not take the turn of "${channel}"`,
+          new Error(`another instance held it for ${LOCK_WAIT_MS} ms`),
+        );
       // Short, jittered waits: the holder is usually done within a round trip or two.
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())));
     }

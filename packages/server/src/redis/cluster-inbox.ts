@@ -20,7 +20,12 @@ export interface ClusterInbox {
 }
 
 /** The inbox of `instanceId`, over the `subscriber` connection (requests and answers are published with `commands`). */
-export function createClusterInbox(commands: Redis, subscriber: Redis, prefix: string, instanceId: string): ClusterInbox {
+export function createClusterInbox(
+  commands: Redis,
+  subscriber: Redis,
+  prefix: string,
+  instanceId: string,
+): ClusterInbox {
   const inboxName = (id: string) => `${prefix}:inbox:${id}`;
   const pending = new Map<string, Pending>();
   let handler: ((body: unknown) => Promise<unknown>) | undefined;
@@ -47,7 +52,8 @@ export function createClusterInbox(commands: Redis, subscriber: Redis, prefix: s
     }
     if (parsed.k !== 'q' || typeof parsed.from !== 'string' || !handler) return;
     const { id, from, body } = parsed;
-    const answer = (reply: Record<string, unknown>) => void commands.publish(inboxName(from), JSON.stringify({ k: 'r', id, ...reply })).catch(noop);
+    const answer = (reply: Record<string, unknown>) =>
+      void commands.publish(inboxName(from), JSON.stringify({ k: 'r', id, ...reply })).catch(noop);
     handler(body).then(
       (result) => answer({ body: result }),
       (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
@@ -78,7 +84,13 @@ export function createClusterInbox(commands: Redis, subscriber: Redis, prefix: s
       const answer = new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new RealtimeError('unavailable', `Instance ${instance} did not answer within ${timeoutMs} ms (it may be gone).`, { retryable: true }));
+          reject(
+            new RealtimeError(
+              'unavailable',
+              `Instance ${instance} did not answer within ${timeoutMs} ms (it may be gone).`,
+              { retryable: true },
+            ),
+          );
         }, timeoutMs);
         timer.unref?.();
         pending.set(id, { resolve, reject, timer });
@@ -86,7 +98,9 @@ export function createClusterInbox(commands: Redis, subscriber: Redis, prefix: s
       answer.catch(noop);
       let receivers: number;
       try {
-        receivers = await command(commands, 'Could not reach another instance', () => commands.publish(inboxName(instance), JSON.stringify({ k: 'q', id, from: instanceId, body })));
+        receivers = await command(commands, 'Could not reach another instance', () =>
+          commands.publish(inboxName(instance), JSON.stringify({ k: 'q', id, from: instanceId, body })),
+        );
       } catch (error) {
         forget(id);
         throw error;

@@ -45,7 +45,9 @@ export function startClusterLiveness(options: ClusterLivenessOptions): ClusterLi
 
   async function beat() {
     try {
-      await command(commands, 'Could not heartbeat', () => commands.set(instanceKey(instanceId), '1', 'PX', heartbeatMs * 2 + 1000));
+      await command(commands, 'Could not heartbeat', () =>
+        commands.set(instanceKey(instanceId), '1', 'PX', heartbeatMs * 2 + 1000),
+      );
     } catch {
       return; // Redis is down: the others cannot see us either; nothing to check now.
     }

@@ -35,8 +35,19 @@ export function createClusterPresence(options: ClusterPresenceOptions): ClusterP
   /** Writes one change of this instance's contribution and publishes it, in one Lua step. */
   async function announceNow(channel: string, change: ContributionChange): Promise<void> {
     const { presence, pub } = options.keys(channel);
-    const event = { t: 'c', i: instanceId, g: change.generation, v: change.version, n: change.subscribers, u: change.upsert, r: change.remove, e: change.end };
-    const summary = change.end ? '' : JSON.stringify({ g: change.generation, v: change.version, n: change.subscribers });
+    const event = {
+      t: 'c',
+      i: instanceId,
+      g: change.generation,
+      v: change.version,
+      n: change.subscribers,
+      u: change.upsert,
+      r: change.remove,
+      e: change.end,
+    };
+    const summary = change.end
+      ? ''
+      : JSON.stringify({ g: change.generation, v: change.version, n: change.subscribers });
     const upserts = (change.upsert ?? []).flatMap((member) => [member.key, JSON.stringify(member)]);
     if (change.end) announced.delete(channel);
     else announced.add(channel);
@@ -44,7 +55,17 @@ export function createClusterPresence(options: ClusterPresenceOptions): ClusterP
       announceScript.run(
         commands,
         [presence],
-        [instanceId, summary, PRESENCE_TTL_MS, pub, `c${JSON.stringify(event)}`, change.version === 1 ? '1' : '0', upserts.length / 2, ...upserts, ...(change.remove ?? [])],
+        [
+          instanceId,
+          summary,
+          PRESENCE_TTL_MS,
+          pub,
+          `c${JSON.stringify(event)}`,
+          change.version === 1 ? '1' : '0',
+          upserts.length / 2,
+          ...upserts,
+          ...(change.remove ?? []),
+        ],
       ),
     );
   }
@@ -65,7 +86,9 @@ export function createClusterPresence(options: ClusterPresenceOptions): ClusterP
 
     async snapshot(channel) {
       const { presence } = options.keys(channel);
-      const fields = await command(commands, `Could not read the presence of "${channel}"`, () => commands.hgetall(presence));
+      const fields = await command(commands, `Could not read the presence of "${channel}"`, () =>
+        commands.hgetall(presence),
+      );
       const byInstance = readContributions(fields, instanceId);
       const instances = [...byInstance.keys()];
       if (instances.length === 0) return [];
@@ -80,7 +103,13 @@ export function createClusterPresence(options: ClusterPresenceOptions): ClusterP
         const entry = byInstance.get(instance)!;
         if (alive[index]?.[1] !== 1 || !entry.summary) return void dead.push(instance);
         options.seen(instance);
-        contributions.push({ instance, generation: entry.summary.g, version: entry.summary.v, subscribers: entry.summary.n, members: entry.members });
+        contributions.push({
+          instance,
+          generation: entry.summary.g,
+          version: entry.summary.v,
+          subscribers: entry.summary.n,
+          members: entry.members,
+        });
       });
       if (dead.length > 0) void forgetScript.run(commands, [presence], dead).catch(noop);
       return contributions;
@@ -90,7 +119,10 @@ export function createClusterPresence(options: ClusterPresenceOptions): ClusterP
 
 /** The other instances' entries of a presence hash: each one's summary (`{id}#`) and members (`{id}|{member}`). */
 function readContributions(fields: Record<string, string>, instanceId: string) {
-  const byInstance = new Map<string, { summary?: { g: string; v: number; n: number }; members: ContributionMember[] }>();
+  const byInstance = new Map<
+    string,
+    { summary?: { g: string; v: number; n: number }; members: ContributionMember[] }
+  >();
   for (const [field, value] of Object.entries(fields)) {
     const hash = field.endsWith('#') ? field.length - 1 : -1;
     const bar = field.indexOf('|');
@@ -105,7 +137,12 @@ function readContributions(fields: Record<string, string>, instanceId: string) {
       continue;
     }
     if (hash >= 0) {
-      if (isRecord(parsed) && typeof parsed.g === 'string' && typeof parsed.v === 'number' && typeof parsed.n === 'number') {
+      if (
+        isRecord(parsed) &&
+        typeof parsed.g === 'string' &&
+        typeof parsed.v === 'number' &&
+        typeof parsed.n === 'number'
+      ) {
         entry.summary = { g: parsed.g, v: parsed.v, n: parsed.n };
       }
     } else {
@@ -117,7 +154,13 @@ function readContributions(fields: Record<string, string>, instanceId: string) {
 }
 
 function readMember(value: unknown): ContributionMember | undefined {
-  if (!isRecord(value) || typeof value.key !== 'string' || typeof value.connections !== 'number' || typeof value.at !== 'number') return undefined;
+  if (
+    !isRecord(value) ||
+    typeof value.key !== 'string' ||
+    typeof value.connections !== 'number' ||
+    typeof value.at !== 'number'
+  )
+    return undefined;
   const status = value.status === 'idle' || value.status === 'away' ? value.status : 'active';
   return { key: value.key, data: value.data, connections: value.connections, status, at: value.at };
 }
@@ -126,7 +169,11 @@ function readMember(value: unknown): ContributionMember | undefined {
  * A cluster event from a channel's pub/sub payload (`c…`): another instance's contribution change or signal;
  * undefined for this instance's own or a malformed one. `seen` learns of every other instance it names.
  */
-export function parseClusterEvent(text: string, instanceId: string, seen: (instance: string) => void): ClusterEvent | undefined {
+export function parseClusterEvent(
+  text: string,
+  instanceId: string,
+  seen: (instance: string) => void,
+): ClusterEvent | undefined {
   if (!text.startsWith('c')) return undefined;
   let raw: unknown;
   try {
@@ -139,8 +186,11 @@ export function parseClusterEvent(text: string, instanceId: string, seen: (insta
   if (raw.t === 's' && typeof raw.ev === 'string' && typeof raw.f === 'string') {
     return { type: 'signal', instance: raw.i, event: raw.ev, data: raw.d, from: raw.f };
   }
-  if (raw.t !== 'c' || typeof raw.g !== 'string' || typeof raw.v !== 'number' || typeof raw.n !== 'number') return undefined;
-  const upsert = Array.isArray(raw.u) ? raw.u.map(readMember).filter((member): member is ContributionMember => member !== undefined) : undefined;
+  if (raw.t !== 'c' || typeof raw.g !== 'string' || typeof raw.v !== 'number' || typeof raw.n !== 'number')
+    return undefined;
+  const upsert = Array.isArray(raw.u)
+    ? raw.u.map(readMember).filter((member): member is ContributionMember => member !== undefined)
+    : undefined;
   const remove = Array.isArray(raw.r) ? raw.r.filter((key): key is string => typeof key === 'string') : undefined;
   return {
     type: 'contribution',

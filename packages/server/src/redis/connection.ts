@@ -54,7 +54,8 @@ export interface Connection {
 
 export function openCommandConnection(fn: string, redis: Redis | string): Connection {
   if (typeof redis === 'string') {
-    if (redis.length === 0) throw new RangeError(`${fn}: redis must be an ioredis client or a Redis URL (got an empty string).`);
+    if (redis.length === 0)
+      throw new RangeError(`${fn}: redis must be an ioredis client or a Redis URL (got an empty string).`);
     const client = new Redis(redis, FAIL_FAST);
     client.on('error', noop);
     return { client, owned: true };
@@ -108,7 +109,10 @@ async function whenReady(client: Redis): Promise<void> {
 export function unavailable(what: string, cause: unknown): RealtimeError {
   if (cause instanceof RealtimeError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new RealtimeError('unavailable', `${what}: Redis is unavailable (${reason}). Retry shortly.`, { cause, retryable: true });
+  return new RealtimeError('unavailable', `${what}: Redis is unavailable (${reason}). Retry shortly.`, {
+    cause,
+    retryable: true,
+  });
 }
 
 export async function command<T>(client: Redis, what: string, run: () => Promise<T>): Promise<T> {
@@ -138,4 +142,3 @@ export async function quit(connection: Connection): Promise<void> {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

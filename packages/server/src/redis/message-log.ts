@@ -1,4 +1,12 @@
-import { createEpoch, readHistoryQuery, type ChannelHistory, type HistoryQuery, type HubMessage, type MessageDraft, type PublishOutcome } from '@realtime-kit/core';
+import {
+  createEpoch,
+  readHistoryQuery,
+  type ChannelHistory,
+  type HistoryQuery,
+  type HubMessage,
+  type MessageDraft,
+  type PublishOutcome,
+} from '@realtime-kit/core';
 import type { Redis } from 'ioredis';
 import { command, unavailable } from './connection.js';
 import type { ChannelKeys } from './redis-keys.js';
@@ -33,18 +41,46 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
       const id = createId();
       const at = now();
       const head = `{"type":"message","channel":${JSON.stringify(channel)},"id":${JSON.stringify(id)},"seq":`;
-      const body = JSON.stringify({ event, data, ...(cid === undefined ? {} : { cid }), at, ...(from === undefined ? {} : { from }) });
+      const body = JSON.stringify({
+        event,
+        data,
+        ...(cid === undefined ? {} : { cid }),
+        at,
+        ...(from === undefined ? {} : { from }),
+      });
       const tail = `,${body.slice(1)}`;
       const k = keys(channel);
-      const scriptKeys = [k.seq, k.log, k.epoch, ...(cid === undefined ? [] : [k.cid(cid)]), ...(fence === '' ? [] : [k.lock])];
+      const scriptKeys = [
+        k.seq,
+        k.log,
+        k.epoch,
+        ...(cid === undefined ? [] : [k.cid(cid)]),
+        ...(fence === '' ? [] : [k.lock]),
+      ];
       const reply = await command(commands, `Could not publish to "${channel}"`, () =>
-        publishScript.run(commands, scriptKeys, [head, tail, logSize, k.pub, id, cidTtlSeconds, createEpoch(), retentionMs, fence, cid === undefined ? '0' : '1', event]),
+        publishScript.run(commands, scriptKeys, [
+          head,
+          tail,
+          logSize,
+          k.pub,
+          id,
+          cidTtlSeconds,
+          createEpoch(),
+          retentionMs,
+          fence,
+          cid === undefined ? '0' : '1',
+          event,
+        ]),
       );
       if (!Array.isArray(reply) || reply.length === 0) {
         throw unavailable(`Could not publish to "${channel}"`, new Error('Unexpected reply from the publish script.'));
       }
       const [fresh, value, epochValue] = reply as [unknown, unknown, unknown];
-      if (fresh === -1) throw unavailable(`Could not publish to "${channel}"`, new Error('the channel turn passed to another instance (the lease ran out)'));
+      if (fresh === -1)
+        throw unavailable(
+          `Could not publish to "${channel}"`,
+          new Error('the channel turn passed to another instance (the lease ran out)'),
+        );
       const text = String(value);
       const epoch = typeof epochValue === 'string' && epochValue !== '' ? { epoch: epochValue } : {};
       if (fresh === 1) return { id, seq: Number(text), fresh: true, ...epoch };
@@ -59,7 +95,10 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
         historyScript.run(commands, [k.seq, k.log, k.epoch], [...args, createEpoch(), retentionMs]),
       );
       if (!Array.isArray(reply) || reply.length < 2) {
-        throw unavailable(`Could not read the history of "${channel}"`, new Error('Unexpected reply from the history script.'));
+        throw unavailable(
+          `Could not read the history of "${channel}"`,
+          new Error('Unexpected reply from the history script.'),
+        );
       }
       const [headText, epoch, ...texts] = reply as unknown[];
       const messages: HubMessage[] = [];
@@ -72,13 +111,17 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
     },
 
     async latest(channel, event) {
-      const reply = await command(commands, `Could not read the latest "${event}" of "${channel}"`, () => latestScript.run(commands, [keys(channel).log], [event]));
+      const reply = await command(commands, `Could not read the latest "${event}" of "${channel}"`, () =>
+        latestScript.run(commands, [keys(channel).log], [event]),
+      );
       return typeof reply === 'string' ? parseMessage(reply) : undefined;
     },
 
     async lookup(channel, cid) {
       const k = keys(channel);
-      const [text, epoch] = await command(commands, `Could not look up a publish on "${channel}"`, () => commands.mget(k.cid(cid), k.epoch));
+      const [text, epoch] = await command(commands, `Could not look up a publish on "${channel}"`, () =>
+        commands.mget(k.cid(cid), k.epoch),
+      );
       if (text === null || text === undefined) return undefined;
       const colon = text.indexOf(':');
       return { id: text.slice(colon + 1), seq: Number(text.slice(0, colon)), ...(epoch ? { epoch } : {}) };
@@ -91,9 +134,12 @@ function historyArgs(query: HistoryQuery): (string | number)[] {
   const { after, before, limit } = readHistoryQuery(query);
   if (after !== undefined) {
     // `after` at or past the largest safe integer (or NaN): the head only.
-    return !(after < Number.MAX_SAFE_INTEGER) || limit === 0 ? ['edge', '', ''] : ['after', after < 0 ? '-' : `(0-${Math.floor(after)}`, limit ?? ''];
+    return !(after < Number.MAX_SAFE_INTEGER) || limit === 0
+      ? ['edge', '', '']
+      : ['after', after < 0 ? '-' : `(0-${Math.floor(after)}`, limit ?? ''];
   }
   if (limit === 0) return ['edge', '', ''];
-  const bound = before === undefined || !(before < Number.MAX_SAFE_INTEGER) ? '+' : before <= 1 ? '' : `(0-${Math.floor(before)}`;
+  const bound =
+    before === undefined || !(before < Number.MAX_SAFE_INTEGER) ? '+' : before <= 1 ? '' : `(0-${Math.floor(before)}`;
   return bound === '' ? ['edge', '', ''] : ['before', bound, limit ?? ''];
 }

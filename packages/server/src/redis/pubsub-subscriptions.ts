@@ -1,4 +1,12 @@
-import { RealtimeError, reportListenerError, toBrokerListener, type BrokerListener, type BrokerSubscription, type ClusterEvent, type HubMessage } from '@realtime-kit/core';
+import {
+  RealtimeError,
+  reportListenerError,
+  toBrokerListener,
+  type BrokerListener,
+  type BrokerSubscription,
+  type ClusterEvent,
+  type HubMessage,
+} from '@realtime-kit/core';
 import type { Redis } from 'ioredis';
 import { command, noop } from './connection.js';
 import { parseMessage } from './stored-message.js';
@@ -18,7 +26,11 @@ export interface RedisBrokerSubscription extends BrokerSubscription {
 /** The local subscriptions of one broker, over its pub/sub connection. */
 export interface PubSubSubscriptions {
   /** Adds a listener of the channel published on `pubName`. */
-  subscribe(channel: string, pubName: string, listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): RedisBrokerSubscription;
+  subscribe(
+    channel: string,
+    pubName: string,
+    listener: ((message: HubMessage, epoch: string) => void) | BrokerListener,
+  ): RedisBrokerSubscription;
   /** Drops every local listener (the broker closes). */
   clear(): void;
 }
@@ -33,7 +45,11 @@ interface ChannelSubscription {
  * One Redis `SUBSCRIBE` per channel, shared by all local listeners, on the `subscriber` connection. Its payloads are
  * messages (`m<epoch>\n<json>`) or cluster events (`c…`, read by `parseCluster`).
  */
-export function createPubSubSubscriptions(subscriber: Redis, parseCluster: (text: string) => ClusterEvent | undefined, isClosed: () => boolean): PubSubSubscriptions {
+export function createPubSubSubscriptions(
+  subscriber: Redis,
+  parseCluster: (text: string) => ClusterEvent | undefined,
+  isClosed: () => boolean,
+): PubSubSubscriptions {
   /** Local subscriptions by pub/sub channel name. */
   const subscriptions = new Map<string, ChannelSubscription>();
   /** Pub/sub names whose `UNSUBSCRIBE` could not be sent (connection down): ioredis re-subscribes them on reconnect. */
@@ -98,7 +114,9 @@ export function createPubSubSubscriptions(subscriber: Redis, parseCluster: (text
   return {
     subscribe(channel, pubName, listener) {
       if (isClosed()) {
-        const ready = Promise.reject(new RealtimeError('closed', `Could not subscribe to "${channel}": the Redis broker is closed.`));
+        const ready = Promise.reject(
+          new RealtimeError('closed', `Could not subscribe to "${channel}": the Redis broker is closed.`),
+        );
         ready.catch(noop);
         return { ready, close: noop };
       }

@@ -11,7 +11,15 @@ import {
   type PublishOutcome,
 } from '@realtime-kit/core';
 import { createChannelTurns } from './channel-turns.js';
-import { checkPrefix, isRecord, noop, openCommandConnection, quit, SUBSCRIBER_OPTIONS, type Connection } from './connection.js';
+import {
+  checkPrefix,
+  isRecord,
+  noop,
+  openCommandConnection,
+  quit,
+  SUBSCRIBER_OPTIONS,
+  type Connection,
+} from './connection.js';
 import { createMessageLog } from './message-log.js';
 import { createPubSubSubscriptions, type RedisBrokerSubscription } from './pubsub-subscriptions.js';
 import { createRedisCluster, type RedisCluster } from './redis-cluster.js';
@@ -71,7 +79,10 @@ export interface RedisBrokerOptions {
 export interface RedisBroker extends ChannelBroker {
   publish(channel: string, draft: MessageDraft, options?: { fence?: string }): Promise<PublishOutcome>;
   history(channel: string, query: HistoryQuery): Promise<ChannelHistory>;
-  subscribe(channel: string, listener: ((message: HubMessage, epoch: string) => void) | BrokerListener): RedisBrokerSubscription;
+  subscribe(
+    channel: string,
+    listener: ((message: HubMessage, epoch: string) => void) | BrokerListener,
+  ): RedisBrokerSubscription;
   latest(channel: string, event: string): Promise<HubMessage | undefined>;
   lookup(channel: string, cid: string): Promise<{ id: string; seq: number; epoch?: string } | undefined>;
   readonly cluster: RedisCluster;
@@ -91,7 +102,9 @@ const DEFAULT_LOCK_LEASE_MS = 10_000;
 
 function positiveInteger(fn: string, name: string, value: number, allowZero = false): number {
   if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new RangeError(`${fn}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer (got ${String(value)}).`);
+    throw new RangeError(
+      `${fn}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer (got ${String(value)}).`,
+    );
   }
   return value;
 }
@@ -132,14 +145,19 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const retentionMs = positiveInteger(fn, 'retentionMs', options.retentionMs ?? DEFAULT_REDIS_RETENTION_MS, true);
   const lockLeaseMs = positiveInteger(fn, 'lockLeaseMs', options.lockLeaseMs ?? DEFAULT_LOCK_LEASE_MS);
   const prefix = checkPrefix(fn, options.keyPrefix ?? DEFAULT_KEY_PREFIX);
-  if (options.now !== undefined && typeof options.now !== 'function') throw new RangeError(`${fn}: now must be a function.`);
-  if (options.createId !== undefined && typeof options.createId !== 'function') throw new RangeError(`${fn}: createId must be a function.`);
+  if (options.now !== undefined && typeof options.now !== 'function')
+    throw new RangeError(`${fn}: now must be a function.`);
+  if (options.createId !== undefined && typeof options.createId !== 'function')
+    throw new RangeError(`${fn}: createId must be a function.`);
   const now = options.now ?? Date.now;
   const createId = options.createId ?? randomUUID;
 
   const commands = openCommandConnection(fn, options.redis);
   const subscriber: Connection = {
-    client: typeof options.redis === 'string' ? new Redis(options.redis, SUBSCRIBER_OPTIONS) : commands.client.duplicate(SUBSCRIBER_OPTIONS),
+    client:
+      typeof options.redis === 'string'
+        ? new Redis(options.redis, SUBSCRIBER_OPTIONS)
+        : commands.client.duplicate(SUBSCRIBER_OPTIONS),
     owned: true,
   };
   subscriber.client.on('error', noop);
@@ -156,9 +174,18 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     heartbeatMs: options.heartbeatMs,
     keys: (channel) => ({ presence: keys(channel).presence, pub: keys(channel).pub }),
   });
-  const subscriptions = createPubSubSubscriptions(subscriber.client, (text) => cluster.parse(text), () => closed !== undefined);
+  const subscriptions = createPubSubSubscriptions(
+    subscriber.client,
+    (text) => cluster.parse(text),
+    () => closed !== undefined,
+  );
   const log = createMessageLog({ commands: commands.client, keys, logSize, cidTtlSeconds, retentionMs, now, createId });
-  const turns = createChannelTurns(commands.client, (channel) => keys(channel).lock, lockLeaseMs, () => ensureOpen('Could not run a channel turn'));
+  const turns = createChannelTurns(
+    commands.client,
+    (channel) => keys(channel).lock,
+    lockLeaseMs,
+    () => ensureOpen('Could not run a channel turn'),
+  );
 
   return {
     cluster,

@@ -39,7 +39,8 @@ export const DEFAULT_HEARTBEAT_MS = 5000;
 export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
   const { commands, subscriber, prefix } = options;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 10) throw new RangeError(`createRedisBroker: heartbeatMs must be at least 10 (got ${String(heartbeatMs)}).`);
+  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 10)
+    throw new RangeError(`createRedisBroker: heartbeatMs must be at least 10 (got ${String(heartbeatMs)}).`);
   const instanceId = randomUUID().replace(/-/g, '').slice(0, 16);
   const instanceKey = (id: string) => `${prefix}:instance:${id}`;
   const notices = new Set<(notice: ClusterNotice) => void>();
@@ -60,7 +61,14 @@ export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
     isClosed: () => closed,
   });
   const inbox = createClusterInbox(commands, subscriber, prefix, instanceId);
-  const presence = createClusterPresence({ commands, instanceId, keys: options.keys, instanceKey, announced, seen: liveness.seen });
+  const presence = createClusterPresence({
+    commands,
+    instanceId,
+    keys: options.keys,
+    instanceKey,
+    announced,
+    seen: liveness.seen,
+  });
 
   return {
     instanceId,

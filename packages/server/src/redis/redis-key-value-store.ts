@@ -78,7 +78,9 @@ function checkBucket(bucket: BucketSpec, cost: number) {
     throw new RangeError(`RedisStore.consume: capacity must be a positive number (got ${String(capacity)}).`);
   }
   if (typeof refillPerSecond !== 'number' || !Number.isFinite(refillPerSecond) || refillPerSecond < 0) {
-    throw new RangeError(`RedisStore.consume: refillPerSecond must be a non-negative number (got ${String(refillPerSecond)}).`);
+    throw new RangeError(
+      `RedisStore.consume: refillPerSecond must be a non-negative number (got ${String(refillPerSecond)}).`,
+    );
   }
   if (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0) {
     throw new RangeError(`RedisStore.consume: cost must be a non-negative number (got ${String(cost)}).`);
@@ -129,13 +131,21 @@ export function createRedisStore(redis: Redis | string, options: RedisStoreOptio
       checkBucket(bucket, cost);
       ensureOpen('Could not check a rate limit');
       const reply = await command(client, 'Could not check a rate limit', () =>
-        bucketScript.run(client, [`${prefix}:tb:${key}`], [String(bucket.capacity), String(bucket.refillPerSecond), String(cost)]),
+        bucketScript.run(
+          client,
+          [`${prefix}:tb:${key}`],
+          [String(bucket.capacity), String(bucket.refillPerSecond), String(cost)],
+        ),
       );
       if (!Array.isArray(reply) || reply.length !== 3) {
         throw unavailable('Could not check a rate limit', new Error('Unexpected reply from the token bucket script.'));
       }
       const [allowed, remaining, retry] = (reply as unknown[]).map(Number) as [number, number, number];
-      return { allowed: allowed === 1, remaining, retryAfterMs: allowed === 1 ? 0 : retry < 0 ? Number.POSITIVE_INFINITY : Math.max(1, retry) };
+      return {
+        allowed: allowed === 1,
+        remaining,
+        retryAfterMs: allowed === 1 ? 0 : retry < 0 ? Number.POSITIVE_INFINITY : Math.max(1, retry),
+      };
     },
 
     close() {

@@ -11,7 +11,13 @@ export function parseMessage(text: string): HubMessage | undefined {
   }
   if (!isRecord(raw) || raw.type !== 'message') return undefined;
   const { channel, id, seq, event, data, cid, at, from } = raw;
-  if (typeof channel !== 'string' || typeof id !== 'string' || typeof seq !== 'number' || typeof event !== 'string' || typeof at !== 'number') {
+  if (
+    typeof channel !== 'string' ||
+    typeof id !== 'string' ||
+    typeof seq !== 'number' ||
+    typeof event !== 'string' ||
+    typeof at !== 'number'
+  ) {
     return undefined;
   }
   if (cid !== undefined && typeof cid !== 'string') return undefined;

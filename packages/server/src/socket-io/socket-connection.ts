@@ -20,7 +20,8 @@ export function openSocketConnection(context: SocketServerContext, socket: Realt
   const previous = socket.recovered ? socket.data.channels : undefined;
   const restored = previous !== undefined && socket.data.owner === userId ? Object.entries(previous) : [];
   // Another user took over the recovered session: it inherits none of its channels.
-  if (previous !== undefined && socket.data.owner !== userId) for (const channel of Object.keys(previous)) void socket.leave(channel);
+  if (previous !== undefined && socket.data.owner !== userId)
+    for (const channel of Object.keys(previous)) void socket.leave(channel);
 
   const session = createSocketSession(context, socket, user);
   admission.report({ type: 'connect', transport: 'socket.io', connectionId: session.connectionId, userId });
@@ -37,7 +38,10 @@ export function openSocketConnection(context: SocketServerContext, socket: Realt
   onTyping(session);
 
   const stopExpiry = admission.expireWith(user, 'socket.io', () => {
-    const error: FrameError = { code: 'token_expired', message: 'The token has expired: reconnecting with a fresh one.' };
+    const error: FrameError = {
+      code: 'token_expired',
+      message: 'The token has expired: reconnecting with a fresh one.',
+    };
     session.emitFrame({ type: 'error', error });
     socket.emit('realtime_error', error);
     // Closing the underlying connection (not socket.disconnect(), which tells the client not to come back): the

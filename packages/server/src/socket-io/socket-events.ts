@@ -51,14 +51,16 @@ export type SocketAckResult = { readonly ok: true } | { readonly ok: false; read
  * @example
  * socket.emit('join', 'room', (result) => { if (result.ok) console.log('at seq', result.seq) })
  */
-export type SocketJoinResult = { readonly ok: true; readonly seq: number } | { readonly ok: false; readonly error: FrameError };
+export type SocketJoinResult =
+  { readonly ok: true; readonly seq: number } | { readonly ok: false; readonly error: FrameError };
 
 /**
  * Acknowledgement of `publish`: the stored message's `id` and `seq`, or the refusal.
  * @example
  * socket.emit('publish', { channel: 'room', event: 'chat', data: 'hi' }, (result) => { if (result.ok) console.log(result.seq) })
  */
-export type SocketPublishResult = { readonly ok: true; readonly id: string; readonly seq: number } | { readonly ok: false; readonly error: FrameError };
+export type SocketPublishResult =
+  { readonly ok: true; readonly id: string; readonly seq: number } | { readonly ok: false; readonly error: FrameError };
 
 /**
  * A native publish. `cid` is the idempotency key (a retry with the same `cid` is stored once); default a random one.
@@ -181,7 +183,12 @@ export interface SocketServerData {
  * const { io } = createSocketServer(httpServer)
  * io.on('connection', (socket) => socket.on('disconnect', () => console.log('gone', socket.id)))
  */
-export type RealtimeSocketIOServer = Server<SocketClientToServerEvents, SocketServerToClientEvents, Record<string, never>, SocketServerData>;
+export type RealtimeSocketIOServer = Server<
+  SocketClientToServerEvents,
+  SocketServerToClientEvents,
+  Record<string, never>,
+  SocketServerData
+>;
 
 /**
  * Redis for the socket.io adapter: a URL (two ioredis clients are created and quit on `close()`), or your own
@@ -192,4 +199,9 @@ export type RealtimeSocketIOServer = Server<SocketClientToServerEvents, SocketSe
 export type SocketServerRedis = string | { readonly pub: Redis; readonly sub: Redis };
 
 /** A socket of {@link RealtimeSocketIOServer}. */
-export type RealtimeSocket = Socket<SocketClientToServerEvents, SocketServerToClientEvents, Record<string, never>, SocketServerData>;
+export type RealtimeSocket = Socket<
+  SocketClientToServerEvents,
+  SocketServerToClientEvents,
+  Record<string, never>,
+  SocketServerData
+>;

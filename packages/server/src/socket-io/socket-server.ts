@@ -9,7 +9,14 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../endpoint/limits.js';
 import type { ServerEventListener } from '../events.js';
 import type { Realtime } from '../realtime.js';
 import { openSocketConnection } from './socket-connection.js';
-import type { RealtimeSocket, RealtimeSocketIOServer, SocketAuthResult, SocketHandshake, SocketRefusal, SocketServerRedis } from './socket-events.js';
+import type {
+  RealtimeSocket,
+  RealtimeSocketIOServer,
+  SocketAuthResult,
+  SocketHandshake,
+  SocketRefusal,
+  SocketServerRedis,
+} from './socket-events.js';
 import type { SocketServerContext } from './socket-session.js';
 
 /**
@@ -18,7 +25,10 @@ import type { SocketServerContext } from './socket-session.js';
  * @example
  * createSocketServer(httpServer, { connectionStateRecovery: { ...DEFAULT_CONNECTION_STATE_RECOVERY, maxDisconnectionDuration: 30_000 } })
  */
-export const DEFAULT_CONNECTION_STATE_RECOVERY = Object.freeze({ maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false });
+export const DEFAULT_CONNECTION_STATE_RECOVERY = Object.freeze({
+  maxDisconnectionDuration: 2 * 60_000,
+  skipMiddlewares: false,
+});
 /** How long `close()` waits for sockets to go before it stops waiting. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -101,7 +111,6 @@ export interface SocketServer<B extends ChannelBroker = MemoryBroker> {
   close(): Promise<void>;
 }
 
-
 /**
  * A socket.io server that speaks realtime-kit's channel protocol (for `socketIOTransport` clients) and a typed
  * idiomatic API (for plain socket.io-client users), both through one {@link ChannelHub}: every connection gets
@@ -142,7 +151,9 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
     throw new RangeError(`maxDurationMs must be a positive, finite number; got ${String(maxDurationMs)}.`);
   }
   if (typeof maxMessageBytes !== 'number' || !Number.isFinite(maxMessageBytes) || maxMessageBytes <= 0) {
-    throw new RangeError(`createSocketServer: maxMessageBytes must be a positive, finite number; got ${String(maxMessageBytes)}.`);
+    throw new RangeError(
+      `createSocketServer: maxMessageBytes must be a positive, finite number; got ${String(maxMessageBytes)}.`,
+    );
   }
   const path = options.path ?? '/socket.io';
   if (typeof path !== 'string' || !path.startsWith('/')) {
@@ -182,7 +193,8 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
     const verdict = await admission.admit(headerValue(socket.handshake.headers.origin), {
       transport: 'socket.io',
       authenticate: authenticate && (() => authenticate(token, socket.handshake)),
-      refusal: token === null ? 'No token: send one as auth.token.' : 'The token was rejected: get a fresh one and reconnect.',
+      refusal:
+        token === null ? 'No token: send one as auth.token.' : 'The token was rejected: get a fresh one and reconnect.',
     });
     if (!verdict.ok) return refuse(verdict.code, verdict.message);
     socket.data.user = verdict.user;
@@ -202,7 +214,8 @@ export function createSocketServer<B extends ChannelBroker = MemoryBroker>(
     io,
     hub: hub as unknown as ChannelHub<B>,
     ready,
-    publish: (channel, event, data, publishOptions) => (hub as unknown as ChannelHub<B>).publish(channel, event, data, publishOptions),
+    publish: (channel, event, data, publishOptions) =>
+      (hub as unknown as ChannelHub<B>).publish(channel, event, data, publishOptions),
     close() {
       closing ??= closeSocketServer(io, ready, created, onError);
       return closing;
@@ -271,9 +284,18 @@ async function installRedisAdapter(
 }
 
 /** Graceful shutdown: every client's transport is closed after a flush (they reconnect), then the adapter and the Redis clients we made. */
-async function closeSocketServer(io: RealtimeSocketIOServer, ready: Promise<void>, created: readonly Redis[], onError: (error: unknown) => void): Promise<void> {
+async function closeSocketServer(
+  io: RealtimeSocketIOServer,
+  ready: Promise<void>,
+  created: readonly Redis[],
+  onError: (error: unknown) => void,
+): Promise<void> {
   const sockets = [...io.of('/').sockets.values()];
-  const gone = Promise.all(sockets.map((socket) => (socket.connected ? new Promise<void>((resolve) => socket.once('disconnect', () => resolve())) : undefined)));
+  const gone = Promise.all(
+    sockets.map((socket) =>
+      socket.connected ? new Promise<void>((resolve) => socket.once('disconnect', () => resolve())) : undefined,
+    ),
+  );
   // Engine.IO closes every client's transport after flushing it: clients see "transport close" and reconnect.
   io.engine.close();
   let cut: ReturnType<typeof setTimeout> | undefined;
@@ -293,7 +315,10 @@ async function closeSocketServer(io: RealtimeSocketIOServer, ready: Promise<void
   await Promise.all(
     created.map(async (client) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([client.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      await Promise.race([
+        client.quit().catch(() => undefined),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+      ]);
       clearTimeout(timer);
       client.disconnect();
     }),
@@ -302,14 +327,23 @@ async function closeSocketServer(io: RealtimeSocketIOServer, ready: Promise<void
 
 /** A refused connection, as `connect_error` shows it: `err.message` `'unauthorized'` (what `socketIOTransport` treats as final) or the code, `err.data` typed. */
 function refuse(code: SocketRefusal['code'], message: string): Error & { data: SocketRefusal } {
-  const error = new Error(code === 'unauthorized' || code === 'token_expired' ? SOCKET_IO_UNAUTHORIZED : code) as Error & { data: SocketRefusal };
+  const error = new Error(
+    code === 'unauthorized' || code === 'token_expired' ? SOCKET_IO_UNAUTHORIZED : code,
+  ) as Error & { data: SocketRefusal };
   error.data = { code, message };
   return error;
 }
 
 function isRedisOption(value: unknown): value is SocketServerRedis {
   if (typeof value === 'string') return /^rediss?:\/\//.test(value);
-  return typeof value === 'object' && value !== null && 'pub' in value && 'sub' in value && value.pub !== undefined && value.sub !== undefined;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'pub' in value &&
+    'sub' in value &&
+    value.pub !== undefined &&
+    value.sub !== undefined
+  );
 }
 
 function tokenOf(handshake: SocketHandshake): string | null {

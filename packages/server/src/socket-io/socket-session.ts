@@ -55,7 +55,11 @@ export interface SocketSession {
  * request that caused them; everything else reaches the socket as `rk` frames, or as native events for channels it
  * joined natively. A channel is delivered one way per socket, so nothing arrives twice.
  */
-export function createSocketSession(context: SocketServerContext, socket: RealtimeSocket, user: AuthenticatedUser | undefined): SocketSession {
+export function createSocketSession(
+  context: SocketServerContext,
+  socket: RealtimeSocket,
+  user: AuthenticatedUser | undefined,
+): SocketSession {
   const { admission, maxMessageBytes, nativeTyping } = context;
   const userId = user?.userId;
   const channels: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -93,11 +97,13 @@ export function createSocketSession(context: SocketServerContext, socket: Realti
         return emitFrame(frame);
       case 'ack':
       case 'nack':
-        if (pending?.cid !== undefined && pending.cid === frame.cid) return frame.type === 'ack' ? pending.succeed?.(frame) : pending.fail(frame.error);
+        if (pending?.cid !== undefined && pending.cid === frame.cid)
+          return frame.type === 'ack' ? pending.succeed?.(frame) : pending.fail(frame.error);
         return emitFrame(frame);
       case 'error':
         if (pending) return pending.fail(frame.error);
-        if (frame.channel !== undefined && joined(frame.channel)) return void socket.emit('realtime_error', { ...frame.error, channel: frame.channel });
+        if (frame.channel !== undefined && joined(frame.channel))
+          return void socket.emit('realtime_error', { ...frame.error, channel: frame.channel });
         return emitFrame(frame);
       default:
         return emitFrame(frame);
@@ -157,7 +163,13 @@ export function createSocketSession(context: SocketServerContext, socket: Realti
     refuseOversized(input, channel) {
       const size = sizeOf(input);
       if (!(size > maxMessageBytes)) return undefined;
-      admission.report({ type: 'refused', transport: 'socket.io', code: 'message_too_large', userId, ...(channel === undefined ? {} : { channel }) });
+      admission.report({
+        type: 'refused',
+        transport: 'socket.io',
+        code: 'message_too_large',
+        userId,
+        ...(channel === undefined ? {} : { channel }),
+      });
       return {
         code: 'message_too_large',
         message: `A ${Number.isFinite(size) ? `${size}-byte` : 'non-serialisable'} message was refused: the limit is ${maxMessageBytes} bytes. Send smaller payloads (store large data elsewhere and send a reference).`,

@@ -4,13 +4,22 @@ import { encodeRetry } from '../encode-event.js';
 import { encodeWholeFrameEvent } from '../encode-frame.js';
 import { createEventStream, writeEncoded, type EventStream } from '../event-stream.js';
 import type { SSEEndpointContext } from './sse-context.js';
-import { createStreamCursors, parseChannels, parseResumeId, type Cursor, type StreamCursors } from './stream-cursors.js';
+import {
+  createStreamCursors,
+  parseChannels,
+  parseResumeId,
+  type Cursor,
+  type StreamCursors,
+} from './stream-cursors.js';
 
 /**
  * The GET of `createSSEEndpoint`: an event stream of the channels in `?channels=a,b`, resumed from `Last-Event-ID`.
  * The stream is one hub session that subscribes each channel (after its resume point, when the id carried one).
  */
-export async function openEventSourceStream<B extends ChannelBroker>(context: SSEEndpointContext<B>, request: Request): Promise<Response> {
+export async function openEventSourceStream<B extends ChannelBroker>(
+  context: SSEEndpointContext<B>,
+  request: Request,
+): Promise<Response> {
   const { admission, settings } = context;
   const origin = request.headers.get('origin');
   const url = new URL(request.url);
@@ -20,10 +29,14 @@ export async function openEventSourceStream<B extends ChannelBroker>(context: SS
     return context.refuse(origin, { code: 'bad_frame', message });
   };
   if (typeof channels === 'string') return malformed(channels);
-  if (channels.length > settings.maxChannels) return malformed(`At most ${settings.maxChannels} channels per stream; got ${channels.length}. Open another stream.`);
+  if (channels.length > settings.maxChannels)
+    return malformed(
+      `At most ${settings.maxChannels} channels per stream; got ${channels.length}. Open another stream.`,
+    );
   const lastEventId = request.headers.get('last-event-id') || url.searchParams.get('lastEventId') || undefined;
   const resume = lastEventId === undefined ? new Map<string, Cursor>() : parseResumeId(lastEventId);
-  if (resume === undefined) return malformed('Last-Event-ID is not an id this endpoint sent: open a fresh stream without it.');
+  if (resume === undefined)
+    return malformed('Last-Event-ID is not an id this endpoint sent: open a fresh stream without it.');
   const admitted = await context.admitRequest(request, 'sse');
   if (!('user' in admitted)) return context.refuse(origin, admitted);
   const { user } = admitted;
@@ -44,7 +57,10 @@ export async function openEventSourceStream<B extends ChannelBroker>(context: SS
   context.open.add(stream);
   // A host that cuts streams after a while (serverless functions): end first, with a `retry:` hint, so the browser
   // comes back at once (to any instance) and resumes from its Last-Event-ID.
-  const lifetime = settings.maxDurationMs === undefined ? undefined : setTimeout(() => endWithRetry(stream, Math.min(settings.retryMs, 1000)), settings.maxDurationMs);
+  const lifetime =
+    settings.maxDurationMs === undefined
+      ? undefined
+      : setTimeout(() => endWithRetry(stream, Math.min(settings.retryMs, 1000)), settings.maxDurationMs);
   // The browser retries with the same token and is refused: the app reconnects with a fresh one.
   const stopExpiry = admission.expireWith(user, 'sse', () => {
     writeEncoded(stream, encodeWholeFrameEvent(tokenExpired, 'event'));
@@ -61,13 +77,21 @@ export async function openEventSourceStream<B extends ChannelBroker>(context: SS
   });
   if (stream.closed) return stream.response;
   const send = (frame: ServerFrame) => sendToStream(context, stream, cursors, frame, userId);
-  session = admission.hub.connect({ send, userId, transport: 'sse', ...channelScopeOf(user), close: () => stream.close() });
+  session = admission.hub.connect({
+    send,
+    userId,
+    transport: 'sse',
+    ...channelScopeOf(user),
+    close: () => stream.close(),
+  });
   admission.report({ type: 'connect', transport: 'sse', connectionId: session.id, userId });
   for (const channel of channels) {
     if (stream.closed) break;
     // The hub keeps the frames in order and answers over `send`; a rejection has been reported to its onError.
     const cursor = resume.get(channel);
-    const frame: ClientFrame = cursor ? { type: 'subscribe', channel, after: cursor.seq, ...(cursor.epoch ? { epoch: cursor.epoch } : {}) } : { type: 'subscribe', channel };
+    const frame: ClientFrame = cursor
+      ? { type: 'subscribe', channel, after: cursor.seq, ...(cursor.epoch ? { epoch: cursor.epoch } : {}) }
+      : { type: 'subscribe', channel };
     const result = session.receive(frame);
     if (result) result.catch(admission.onError);
   }
@@ -81,7 +105,13 @@ const tokenExpired: ServerFrame = Object.freeze({
 });
 
 /** Writes one hub frame as the stream's event: channel positions carry the resume id; welcome, acks and pongs are not for EventSource. */
-function sendToStream<B extends ChannelBroker>(context: SSEEndpointContext<B>, stream: EventStream, cursors: StreamCursors, frame: ServerFrame, userId: string | undefined) {
+function sendToStream<B extends ChannelBroker>(
+  context: SSEEndpointContext<B>,
+  stream: EventStream,
+  cursors: StreamCursors,
+  frame: ServerFrame,
+  userId: string | undefined,
+) {
   switch (frame.type) {
     case 'message':
     case 'gap':
@@ -98,7 +128,14 @@ function sendToStream<B extends ChannelBroker>(context: SSEEndpointContext<B>, s
       if (frame.channel === undefined) return;
       cursors.forget(frame.channel);
       if (frame.error.code === 'unauthorized' && !context.rulesReport) {
-        context.admission.report({ type: 'auth_failure', transport: 'sse', code: 'forbidden', reason: frame.error.message, channel: frame.channel, userId });
+        context.admission.report({
+          type: 'auth_failure',
+          transport: 'sse',
+          code: 'forbidden',
+          reason: frame.error.message,
+          channel: frame.channel,
+          userId,
+        });
       } else if (frame.error.code === 'unavailable') {
         // The broker failed mid-subscribe: end the stream, the browser reconnects after `retry` and resumes.
         stream.close();

@@ -23,7 +23,10 @@ interface PublishItem {
  * answers `{ id, seq }` (or an array of them) once stored. A batch stops at its first refusal, which says where
  * (`index`) and what was stored before it (`results`).
  */
-export async function publishFromRequest<B extends ChannelBroker>(context: SSEEndpointContext<B>, request: Request): Promise<Response> {
+export async function publishFromRequest<B extends ChannelBroker>(
+  context: SSEEndpointContext<B>,
+  request: Request,
+): Promise<Response> {
   const { admission, settings } = context;
   const origin = request.headers.get('origin');
   // Cross-site pages can POST text/plain or forms without a preflight: with cookie auth that would be a forged
@@ -43,21 +46,35 @@ export async function publishFromRequest<B extends ChannelBroker>(context: SSEEn
   const body = await readBody(request, settings.maxBodyBytes);
   if (!body.ok && body.code === 'message_too_large') {
     admission.report({ type: 'refused', transport: 'http', code: 'message_too_large', userId });
-    return context.refuse(origin, { code: 'message_too_large', message: `The body is larger than ${settings.maxBodyBytes} bytes: send smaller payloads.` });
+    return context.refuse(origin, {
+      code: 'message_too_large',
+      message: `The body is larger than ${settings.maxBodyBytes} bytes: send smaller payloads.`,
+    });
   }
   const parsed = body.ok ? parseJson(body.text) : undefined;
   const items = Array.isArray(parsed) ? parsed : [parsed];
-  const problem = parsed === undefined ? 'The body is not valid UTF-8 JSON.' : items.length === 0 ? 'The array is empty.' : items.map(checkPublish).find((p) => p !== undefined);
+  const problem =
+    parsed === undefined
+      ? 'The body is not valid UTF-8 JSON.'
+      : items.length === 0
+        ? 'The array is empty.'
+        : items.map(checkPublish).find((p) => p !== undefined);
   if (problem !== undefined) {
     admission.report({ type: 'refused', transport: 'http', code: 'bad_frame', userId });
-    return context.refuse(origin, { code: 'bad_frame', message: `${problem} POST { channel, event, data, cid? } (or an array of them) as JSON.` });
+    return context.refuse(origin, {
+      code: 'bad_frame',
+      message: `${problem} POST { channel, event, data, cid? } (or an array of them) as JSON.`,
+    });
   }
   const outcome = await publishItems(context, items as PublishItem[], admitted.user);
   if ('refusal' in outcome) {
     const { refusal, stoppedAt } = outcome;
     return context.refuse(origin, Array.isArray(parsed) && stoppedAt ? { ...refusal, beside: stoppedAt } : refusal);
   }
-  return Response.json(Array.isArray(parsed) ? outcome.results : outcome.results[0], { status: 200, headers: context.cors(origin) });
+  return Response.json(Array.isArray(parsed) ? outcome.results : outcome.results[0], {
+    status: 200,
+    headers: context.cors(origin),
+  });
 }
 
 type Receipt = { id: string; seq: number };
@@ -88,11 +105,21 @@ async function publishItems<B extends ChannelBroker>(
       const answer = reply.frame as ServerFrame | undefined;
       if (answer?.type === 'ack') {
         results.push({ id: answer.id, seq: answer.seq });
-        if (!context.hubReports) admission.report({ type: 'publish', transport: 'http', channel: item.channel, event: item.event, seq: answer.seq, userId });
+        if (!context.hubReports)
+          admission.report({
+            type: 'publish',
+            transport: 'http',
+            channel: item.channel,
+            event: item.event,
+            seq: answer.seq,
+            userId,
+          });
         continue;
       }
       const error: FrameError =
-        answer?.type === 'nack' || answer?.type === 'error' ? answer.error : { code: 'server_error', message: 'The server did not answer the publish.' };
+        answer?.type === 'nack' || answer?.type === 'error'
+          ? answer.error
+          : { code: 'server_error', message: 'The server did not answer the publish.' };
       reportRefusal(context, error, item.channel, userId);
       return { refusal: refusalOfFrameError(error), stoppedAt: { index, results } };
     }
@@ -105,11 +132,23 @@ async function publishItems<B extends ChannelBroker>(
   return { results };
 }
 
-function reportRefusal<B extends ChannelBroker>(context: SSEEndpointContext<B>, error: FrameError, channel: string, userId: string | undefined) {
+function reportRefusal<B extends ChannelBroker>(
+  context: SSEEndpointContext<B>,
+  error: FrameError,
+  channel: string,
+  userId: string | undefined,
+) {
   // createRealtime's rules made this refusal and reported it.
   if (context.rulesReport) return;
   if (error.code === 'unauthorized') {
-    context.admission.report({ type: 'auth_failure', transport: 'http', code: 'forbidden', reason: error.message, channel, userId });
+    context.admission.report({
+      type: 'auth_failure',
+      transport: 'http',
+      code: 'forbidden',
+      reason: error.message,
+      channel,
+      userId,
+    });
   } else if (REFUSED_CODES.has(error.code)) {
     context.admission.report({ type: 'refused', transport: 'http', code: error.code as 'bad_frame', channel, userId });
   }
@@ -127,9 +166,12 @@ function checkPublish(item: unknown): string | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'Each publish must be a JSON object.';
   const { channel, event, cid } = item as Partial<Record<keyof PublishItem, unknown>>;
   if (typeof channel !== 'string' || channel === '') return 'A publish needs a non-empty "channel" string.';
-  if (typeof event !== 'string' || event === '' || /[\r\n]/.test(event)) return 'A publish needs a non-empty "event" string without line breaks.';
-  if (event.startsWith(RESERVED_PREFIX)) return `Event names starting with "${RESERVED_PREFIX}" are reserved for the endpoint.`;
+  if (typeof event !== 'string' || event === '' || /[\r\n]/.test(event))
+    return 'A publish needs a non-empty "event" string without line breaks.';
+  if (event.startsWith(RESERVED_PREFIX))
+    return `Event names starting with "${RESERVED_PREFIX}" are reserved for the endpoint.`;
   if (!('data' in item)) return 'A publish needs "data" (null for none).';
-  if (cid !== undefined && (typeof cid !== 'string' || cid === '')) return '"cid", when given, must be a non-empty string.';
+  if (cid !== undefined && (typeof cid !== 'string' || cid === ''))
+    return '"cid", when given, must be a non-empty string.';
   return undefined;
 }

@@ -31,7 +31,11 @@ export interface SSEEndpointContext<B extends ChannelBroker> {
    * The checks every request passes, in order: not closing, origin, the request's own (`precheck`, before the
    * credentials so a refused request never spends a single-use token), credentials.
    */
-  admitRequest(request: Request, transport: 'sse' | 'http', precheck?: () => HttpRefusal | undefined): Promise<{ user: AuthenticatedUser | undefined } | HttpRefusal>;
+  admitRequest(
+    request: Request,
+    transport: 'sse' | 'http',
+    precheck?: () => HttpRefusal | undefined,
+  ): Promise<{ user: AuthenticatedUser | undefined } | HttpRefusal>;
   /** A refusal with the endpoint's CORS headers. */
   refuse(origin: string | null, refusal: HttpRefusal): Response;
 }

@@ -18,7 +18,6 @@ export const DEFAULT_MAX_SSE_CHANNELS = 32;
 /** Default largest accepted POST body: 64 KiB. */
 export const DEFAULT_MAX_SSE_BODY_BYTES = 64 * 1024;
 
-
 /** Options for {@link createSSEEndpoint}. */
 export interface SSEEndpointOptions<B extends ChannelBroker = MemoryBroker> {
   /**
@@ -135,14 +134,24 @@ export interface SSEEndpoint<B extends ChannelBroker = MemoryBroker> {
  *
  * @throws {RangeError} when a numeric option is out of range.
  */
-export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(options: SSEEndpointOptions<B> = {}): SSEEndpoint<B> {
+export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(
+  options: SSEEndpointOptions<B> = {},
+): SSEEndpoint<B> {
   const admission = createAdmission<ChannelHub<B>>(options, 'SSE endpoint', (report) =>
     createChannelHub<B>({
       broker: options.broker,
       authorize: options.authorize,
       admit: options.admit,
       onStored: (session, stored) => {
-        if (stored.fresh) report({ type: 'publish', transport: session ? 'http' : 'server', channel: stored.channel, event: stored.event, seq: stored.seq, userId: session?.userId });
+        if (stored.fresh)
+          report({
+            type: 'publish',
+            transport: session ? 'http' : 'server',
+            channel: stored.channel,
+            event: stored.event,
+            seq: stored.seq,
+            userId: session?.userId,
+          });
       },
     }),
   );
@@ -221,7 +230,9 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
         const retry = encodeRetry(closeOptions.retryMs ?? settings.retryMs);
         // Requests already past the checks finish first (a stream they open is closed just below).
         await Promise.allSettled([...inFlight]);
-        const ended = [...context.open].map((stream) => new Promise<void>((resolve) => stream.onClose(() => resolve())));
+        const ended = [...context.open].map(
+          (stream) => new Promise<void>((resolve) => stream.onClose(() => resolve())),
+        );
         for (const stream of [...context.open]) {
           writeEncoded(stream, retry);
           stream.close();
@@ -236,9 +247,11 @@ export function createSSEEndpoint<B extends ChannelBroker = MemoryBroker>(option
 /** The numbers of the options, checked. */
 function checkedSettings(options: SSEEndpointOptions<ChannelBroker>): SSESettings {
   const retryMs = options.retryMs ?? DEFAULT_SSE_RETRY_MS;
-  if (!Number.isSafeInteger(retryMs) || retryMs < 0) throw new RangeError(`retryMs must be a non-negative integer; got ${String(options.retryMs)}.`);
+  if (!Number.isSafeInteger(retryMs) || retryMs < 0)
+    throw new RangeError(`retryMs must be a non-negative integer; got ${String(options.retryMs)}.`);
   const maxChannels = options.maxChannels ?? DEFAULT_MAX_SSE_CHANNELS;
-  if (!Number.isSafeInteger(maxChannels) || maxChannels < 1) throw new RangeError(`maxChannels must be a positive integer; got ${String(options.maxChannels)}.`);
+  if (!Number.isSafeInteger(maxChannels) || maxChannels < 1)
+    throw new RangeError(`maxChannels must be a positive integer; got ${String(options.maxChannels)}.`);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_SSE_BODY_BYTES;
   if (!Number.isFinite(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new RangeError(`maxBodyBytes must be a positive, finite number; got ${String(options.maxBodyBytes)}.`);

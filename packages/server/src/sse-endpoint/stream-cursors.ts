@@ -71,7 +71,12 @@ export function createStreamCursors(channels: readonly string[], resume: Readonl
         return id;
       }
       if (frame.type === 'reset') advance(frame.channel, 0, frame.epoch);
-      else advance(frame.channel, frame.type === 'gap' ? frame.to : frame.seq, frame.type === 'subscribed' ? frame.epoch : undefined);
+      else
+        advance(
+          frame.channel,
+          frame.type === 'gap' ? frame.to : frame.seq,
+          frame.type === 'subscribed' ? frame.epoch : undefined,
+        );
       const after = eventId();
       lastIdStep = { frame, before, after, cursor: cursors.get(frame.channel) ?? { seq: 0, epoch: undefined } };
       return after;

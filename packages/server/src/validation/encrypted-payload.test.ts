@@ -15,7 +15,10 @@ describe('refuseUnsealed', () => {
       { type: 'presence', channel: CHANNEL, action: 'enter', data: { name: 'Ann' } },
       { type: 'presence', channel: CHANNEL, action: 'update', data: 'away' },
     ] as const) {
-      expect(refuseUnsealed(frame), frame.type).toMatchObject({ code: 'invalid_payload', message: expect.stringContaining(CHANNEL) });
+      expect(refuseUnsealed(frame), frame.type).toMatchObject({
+        code: 'invalid_payload',
+        message: expect.stringContaining(CHANNEL),
+      });
     }
   });
 

@@ -19,7 +19,9 @@ export function refuseUnsealed(frame: Exclude<ClientFrame, { type: 'ping' }>): F
     case 'signal':
       return isEncryptedEnvelope(frame.data) ? undefined : unsealed(frame.channel, `"${frame.event}"`);
     case 'presence':
-      return frame.action === 'leave' || frame.data === undefined || isEncryptedEnvelope(frame.data) ? undefined : unsealed(frame.channel, 'presence data');
+      return frame.action === 'leave' || frame.data === undefined || isEncryptedEnvelope(frame.data)
+        ? undefined
+        : unsealed(frame.channel, 'presence data');
     default:
       return undefined;
   }

@@ -12,7 +12,10 @@ describe('createPayloadValidator with zod 4', () => {
 
   it('passes a valid payload and returns the schema output', async () => {
     expect(await payloads.validate('chat:1', 'message', { text: 'hi' })).toEqual({ ok: true, value: { text: 'hi' } });
-    expect(await payloads.validate('chat:1', 'trimmed', { text: '  hi  ' })).toEqual({ ok: true, value: { text: 'hi' } });
+    expect(await payloads.validate('chat:1', 'trimmed', { text: '  hi  ' })).toEqual({
+      ok: true,
+      value: { text: 'hi' },
+    });
   });
 
   it('refuses an invalid payload with readable issues and paths', async () => {
@@ -24,13 +27,17 @@ describe('createPayloadValidator with zod 4', () => {
       { message: expect.stringMatching(/expected string, received number/i), path: ['text'] },
       { message: expect.stringMatching(/expected string, received number/i), path: ['tags', 1] },
     ]);
-    expect(result.error.message).toMatch(/^invalid payload for "message": text: .*expected string, received number.*; tags\[1\]: /i);
+    expect(result.error.message).toMatch(
+      /^invalid payload for "message": text: .*expected string, received number.*; tags\[1\]: /i,
+    );
     expect(JSON.parse(JSON.stringify(result.error))).toEqual(result.error);
   });
 
   it('reports a root-level issue without a path', async () => {
     const result = await payloads.validate('chat:1', 'message', 'just a string');
-    expect(result.ok === false && result.error.issues[0]).toEqual({ message: expect.stringMatching(/expected object/i) });
+    expect(result.ok === false && result.error.issues[0]).toEqual({
+      message: expect.stringMatching(/expected object/i),
+    });
     expect(result.ok === false && result.error.message).toMatch(/^invalid payload for "message": Invalid input/);
   });
 
@@ -42,16 +49,25 @@ describe('createPayloadValidator with zod 4', () => {
   });
 
   it('lists at most three issues in the message', async () => {
-    const strict = createPayloadValidator({ form: z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string() }) });
+    const strict = createPayloadValidator({
+      form: z.object({ a: z.string(), b: z.string(), c: z.string(), d: z.string(), e: z.string() }),
+    });
     const result = await strict.validate('c', 'form', {});
     expect(result.ok === false && result.error.issues).toHaveLength(5);
-    expect(result.ok === false && result.error.message).toMatch(/^invalid payload for "form": a: .*; b: .*; c: .* \(and 2 more\)$/);
+    expect(result.ok === false && result.error.message).toMatch(
+      /^invalid payload for "form": a: .*; b: .*; c: .* \(and 2 more\)$/,
+    );
   });
 
   it('supports async refinements', async () => {
-    const async = createPayloadValidator({ name: z.string().refine(async (name) => name !== 'taken', 'name already taken') });
+    const async = createPayloadValidator({
+      name: z.string().refine(async (name) => name !== 'taken', 'name already taken'),
+    });
     expect(await async.validate('c', 'name', 'free')).toEqual({ ok: true, value: 'free' });
-    expect(await async.validate('c', 'name', 'taken')).toMatchObject({ ok: false, error: { message: 'invalid payload for "name": name already taken' } });
+    expect(await async.validate('c', 'name', 'taken')).toMatchObject({
+      ok: false,
+      error: { message: 'invalid payload for "name": name already taken' },
+    });
   });
 });
 
@@ -73,7 +89,9 @@ describe('createPayloadValidator with valibot', () => {
       { message: expect.stringMatching(/expected string/i), path: ['text'] },
       { message: expect.stringMatching(/expected number/i), path: ['items', 1, 'qty'] },
     ]);
-    expect(result.error.message).toMatch(/text: Invalid type: Expected string but received 1; items\[1\]\.qty: Invalid type: Expected number/);
+    expect(result.error.message).toMatch(
+      /text: Invalid type: Expected string but received 1; items\[1\]\.qty: Invalid type: Expected number/,
+    );
   });
 });
 
@@ -88,7 +106,9 @@ describe('createPayloadValidator lookup', () => {
   });
 
   it('asks a function with the channel and event', async () => {
-    const pick = vi.fn((channel: string, event: string) => (channel.startsWith('chat:') && event === 'message' ? onlyStrings : undefined));
+    const pick = vi.fn((channel: string, event: string) =>
+      channel.startsWith('chat:') && event === 'message' ? onlyStrings : undefined,
+    );
     const payloads = createPayloadValidator(pick);
     expect((await payloads.validate('chat:1', 'message', 5)).ok).toBe(false);
     expect(await payloads.validate('news', 'message', 5)).toEqual({ ok: true, value: 5 });
@@ -109,7 +129,11 @@ describe('createPayloadValidator lookup', () => {
     expect(await payloads.validate('c', 'e', 'ok')).toEqual({ ok: true, value: 'OK' });
     expect(await payloads.validate('c', 'e', 'no')).toEqual({
       ok: false,
-      error: { code: 'invalid_payload', message: 'invalid payload for "e": a.sym[2]: bad', issues: [{ message: 'bad', path: ['a', 'sym', 2] }] },
+      error: {
+        code: 'invalid_payload',
+        message: 'invalid payload for "e": a.sym[2]: bad',
+        issues: [{ message: 'bad', path: ['a', 'sym', 2] }],
+      },
     });
   });
 

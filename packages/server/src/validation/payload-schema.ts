@@ -12,7 +12,11 @@ export interface PayloadIssue {
  */
 export interface PayloadRefusal {
   readonly ok: false;
-  readonly error: { readonly code: 'invalid_payload'; readonly message: string; readonly issues: readonly PayloadIssue[] };
+  readonly error: {
+    readonly code: 'invalid_payload';
+    readonly message: string;
+    readonly issues: readonly PayloadIssue[];
+  };
 }
 
 /** The result of {@link PayloadValidator.validate}: the schema's output (possibly transformed) or the issues. */
@@ -23,8 +27,7 @@ export type PayloadValidation = { readonly ok: true; readonly value: unknown } |
  * a function of channel and event returning the schema (or undefined for none).
  */
 export type PayloadSchemas =
-  | Readonly<Record<string, StandardSchemaV1>>
-  | ((channel: string, event: string) => StandardSchemaV1 | undefined);
+  Readonly<Record<string, StandardSchemaV1>> | ((channel: string, event: string) => StandardSchemaV1 | undefined);
 
 /** See {@link createPayloadValidator}. */
 export interface PayloadValidator {
@@ -63,17 +66,20 @@ export function createPayloadValidator(schemas: PayloadSchemas): PayloadValidato
     lookup = schemas;
   } else {
     for (const [event, schema] of Object.entries(schemas)) {
-      if (!isStandardSchema(schema)) throw new TypeError(`the schema for "${event}" is not a Standard Schema (no ~standard.validate)`);
+      if (!isStandardSchema(schema))
+        throw new TypeError(`the schema for "${event}" is not a Standard Schema (no ~standard.validate)`);
     }
     const table = { ...schemas };
-    lookup = (_channel, event) => (Object.hasOwn(table, event) ? table[event] : Object.hasOwn(table, '*') ? table['*'] : undefined);
+    lookup = (_channel, event) =>
+      Object.hasOwn(table, event) ? table[event] : Object.hasOwn(table, '*') ? table['*'] : undefined;
   }
 
   return {
     async validate(channel, event, data) {
       const schema = lookup(channel, event);
       if (schema === undefined) return { ok: true, value: data };
-      if (!isStandardSchema(schema)) throw new TypeError(`the schema for "${event}" on "${channel}" is not a Standard Schema`);
+      if (!isStandardSchema(schema))
+        throw new TypeError(`the schema for "${event}" on "${channel}" is not a Standard Schema`);
       const result = await schema['~standard'].validate(data);
       if (result.issues === undefined) return { ok: true, value: result.value };
       const issues = result.issues.map(toPayloadIssue);
@@ -92,7 +98,9 @@ function toPayloadIssue(issue: StandardSchemaV1.Issue): PayloadIssue {
 
 /** `items[0].name` for `['items', 0, 'name']`. */
 function formatPath(path: readonly (string | number)[]): string {
-  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
+  return path
+    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
+    .join('');
 }
 
 function summarise(event: string, issues: readonly PayloadIssue[]): string {

@@ -48,12 +48,15 @@ export async function startBalancer(mode: BalancerMode, backends: readonly numbe
     const attempt = (index: number) => {
       const port = candidates[index];
       if (port === undefined) return void outbound.writeHead(502).end();
-      const proxied = httpRequest({ host: '127.0.0.1', port, method: inbound.method, path: inbound.url, headers: inbound.headers }, (answer) => {
-        count(port);
-        outbound.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outbound);
-        answer.on('error', () => outbound.destroy());
-      });
+      const proxied = httpRequest(
+        { host: '127.0.0.1', port, method: inbound.method, path: inbound.url, headers: inbound.headers },
+        (answer) => {
+          count(port);
+          outbound.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outbound);
+          answer.on('error', () => outbound.destroy());
+        },
+      );
       proxied.on('error', (error: NodeJS.ErrnoException) => {
         // Refused before anything was sent: the next backend. Cut mid-response: the client sees the cut.
         if (!outbound.headersSent && error.code === 'ECONNREFUSED') return attempt(index + 1);
@@ -86,7 +89,8 @@ export async function startBalancer(mode: BalancerMode, backends: readonly numbe
       upstream.once('connect', () => {
         count(port);
         let lines = `${inbound.method} ${inbound.url} HTTP/1.1\r\n`;
-        for (let i = 0; i < inbound.rawHeaders.length; i += 2) lines += `${inbound.rawHeaders[i]}: ${inbound.rawHeaders[i + 1]}\r\n`;
+        for (let i = 0; i < inbound.rawHeaders.length; i += 2)
+          lines += `${inbound.rawHeaders[i]}: ${inbound.rawHeaders[i + 1]}\r\n`;
         upstream.write(`${lines}\r\n`);
         if (head.byteLength > 0) upstream.write(head);
         socket.pipe(upstream).pipe(socket);

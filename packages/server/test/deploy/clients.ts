@@ -1,6 +1,12 @@
 // The channel clients of the deployment-matrix tests: the real client over each transport a user picks, through
 // the balancer, each naming itself (`?client=` for sticky balancing, `?user=` as its credentials).
-import { createRealtimeClient, type ChannelGap, type ChannelMessage, type RealtimeClient, type Transport } from '@realtime-kit/core';
+import {
+  createRealtimeClient,
+  type ChannelGap,
+  type ChannelMessage,
+  type RealtimeClient,
+  type Transport,
+} from '@realtime-kit/core';
 import { pollingTransport } from '@realtime-kit/core/polling';
 import { socketIOTransport } from '@realtime-kit/core/socket-io';
 import { sseTransport } from '@realtime-kit/core/sse-transport';
@@ -38,13 +44,23 @@ export function startMatrixClient(kind: TransportKind, base: string, name: strin
   let closeExtra = () => {};
   switch (kind) {
     case 'websocket':
-      transport = websocketTransport({ url: `ws://${base}/realtime?${query}`, WebSocket: WebSocket as never, backoff: BACKOFF, network: online });
+      transport = websocketTransport({
+        url: `ws://${base}/realtime?${query}`,
+        WebSocket: WebSocket as never,
+        backoff: BACKOFF,
+        network: online,
+      });
       break;
     case 'sse':
       transport = sseTransport({ url: `http://${base}/api/realtime?${query}`, backoff: BACKOFF, network: online });
       break;
     case 'polling':
-      transport = pollingTransport({ url: `http://${base}/api/realtime?${query}`, backoff: BACKOFF, network: online, pollTimeoutMs: 6000 });
+      transport = pollingTransport({
+        url: `http://${base}/api/realtime?${query}`,
+        backoff: BACKOFF,
+        network: online,
+        pollTimeoutMs: 6000,
+      });
       break;
     case 'socket.io': {
       const socket = io(`http://${base}`, {

@@ -56,7 +56,10 @@ export async function startInstance(env: InstanceEnv): Promise<Instance> {
     });
     await new Promise<void>((resolve, reject) => {
       let output = '';
-      const timer = setTimeout(() => reject(new Error(`instance not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`instance not ready within ${READY_TIMEOUT_MS} ms: ${stderr}`)),
+        READY_TIMEOUT_MS,
+      );
       proc.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`instance exited (${code ?? signal}) before READY: ${stderr}`));

@@ -14,7 +14,9 @@ import { createSocketServer } from '../../src/socket-io/index.js';
 const env = process.env;
 const redisUrl = env.REDIS_URL || undefined;
 const maxDurationMs = env.MAX_DURATION_MS ? Number(env.MAX_DURATION_MS) : undefined;
-const broker = redisUrl ? createRedisBroker({ redis: redisUrl, heartbeatMs: Number(env.CLUSTER_HEARTBEAT_MS || 5000) }) : undefined;
+const broker = redisUrl
+  ? createRedisBroker({ redis: redisUrl, heartbeatMs: Number(env.CLUSTER_HEARTBEAT_MS || 5000) })
+  : undefined;
 
 const realtime = await createRealtime({
   redis: redisUrl ?? false,
@@ -62,8 +64,15 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
   const body = request.method === 'POST' ? await readAll(request) : undefined;
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers.set(name, value);
-  const fetchRequest = new Request(`http://127.0.0.1${request.url}`, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined, signal: controller.signal });
-  const answer = await (request.method === 'POST' ? channelEndpoint.POST(fetchRequest) : channelEndpoint.GET(fetchRequest));
+  const fetchRequest = new Request(`http://127.0.0.1${request.url}`, {
+    method: request.method,
+    headers,
+    body: body ? new Uint8Array(body) : undefined,
+    signal: controller.signal,
+  });
+  const answer = await (request.method === 'POST'
+    ? channelEndpoint.POST(fetchRequest)
+    : channelEndpoint.GET(fetchRequest));
   response.writeHead(answer.status, Object.fromEntries(answer.headers));
   if (!answer.body) return void response.end();
   const reader = answer.body.getReader();

@@ -48,18 +48,24 @@ export function checkReader(name: string, acks: readonly AckRecord[], events: re
     messages += 1;
     const { message } = event;
     const ack = message.cid === undefined ? undefined : byCid.get(message.cid);
-    if (!ack) return void problems.push(`${name}: delivered a message nobody acknowledged (cid ${String(message.cid)}, seq ${message.seq})`);
+    if (!ack)
+      return void problems.push(
+        `${name}: delivered a message nobody acknowledged (cid ${String(message.cid)}, seq ${message.seq})`,
+      );
     if (seen.has(ack.cid)) return void problems.push(`${name}: delivered ${ack.writer}#${ack.n} twice`);
     seen.add(ack.cid);
     // A copy stored in a log that was then lost (its ack never came) is delivered under that log's epoch; the publish
     // was stored again in a later one and acknowledged there. Same epoch: the same seq.
-    if (event.epoch === ack.epoch && message.seq !== ack.seq) problems.push(`${name}: ${ack.writer}#${ack.n} acked as seq ${ack.seq} but delivered as ${message.seq}`);
+    if (event.epoch === ack.epoch && message.seq !== ack.seq)
+      problems.push(`${name}: ${ack.writer}#${ack.n} acked as seq ${ack.seq} but delivered as ${message.seq}`);
     const previousN = lastN.get(ack.writer) ?? -1;
-    if (ack.n <= previousN) problems.push(`${name}: ${ack.writer}#${ack.n} after #${previousN} (out of the writer's order)`);
+    if (ack.n <= previousN)
+      problems.push(`${name}: ${ack.writer}#${ack.n} after #${previousN} (out of the writer's order)`);
     lastN.set(ack.writer, ack.n);
     const epoch = event.epoch ?? '';
     const entry = delivered.get(epoch) ?? { seqs: new Set<number>(), lastIndex: -1, lastSeq: 0 };
-    if (message.seq <= entry.lastSeq) problems.push(`${name}: seq ${message.seq} after ${entry.lastSeq} in epoch ${epoch}`);
+    if (message.seq <= entry.lastSeq)
+      problems.push(`${name}: seq ${message.seq} after ${entry.lastSeq} in epoch ${epoch}`);
     entry.seqs.add(message.seq);
     entry.lastIndex = index;
     entry.lastSeq = Math.max(entry.lastSeq, message.seq);
@@ -81,15 +87,22 @@ export function checkReader(name: string, acks: readonly AckRecord[], events: re
       excused += 1;
       continue;
     }
-    problems.push(`${name}: never got ${ack.writer}#${ack.n} (seq ${ack.seq}, epoch ${ack.epoch}) and was not told it may have missed it`);
+    problems.push(
+      `${name}: never got ${ack.writer}#${ack.n} (seq ${ack.seq}, epoch ${ack.epoch}) and was not told it may have missed it`,
+    );
   }
   return { delivered: messages, gaps: trimmed.length, resets: resetIndexes.length, excused, problems };
 }
 
 /** Where a reader stood before `epoch` began: its last delivery of any earlier epoch (-1: none). */
-function lastIndexBefore(epoch: string, order: readonly string[], delivered: ReadonlyMap<string, { lastIndex: number }>): number {
+function lastIndexBefore(
+  epoch: string,
+  order: readonly string[],
+  delivered: ReadonlyMap<string, { lastIndex: number }>,
+): number {
   let last = -1;
-  for (const earlier of order.slice(0, order.indexOf(epoch))) last = Math.max(last, delivered.get(earlier)?.lastIndex ?? -1);
+  for (const earlier of order.slice(0, order.indexOf(epoch)))
+    last = Math.max(last, delivered.get(earlier)?.lastIndex ?? -1);
   return last;
 }
 

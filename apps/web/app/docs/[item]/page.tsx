@@ -88,7 +88,8 @@ export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
             Installs {item.dependencies.map((dep, i) => [i > 0 && ', ', <code key={dep}>{dep}</code>])}
             {ownItems.length > 0 && (
               <>
-                {' '}and the items{' '}
+                {' '}
+                and the items{' '}
                 {ownItems.map((depName, i) => [
                   i > 0 && ', ',
                   <a key={depName} href={`/docs/${depName}`} className="underline underline-offset-4">
@@ -145,10 +146,18 @@ export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
           <table className="w-full text-start text-sm">
             <thead className="bg-muted/50 text-start">
               <tr>
-                <th scope="col" className="px-3 py-2 text-start font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 text-start font-medium">Type</th>
-                <th scope="col" className="px-3 py-2 text-start font-medium">Default</th>
-                <th scope="col" className="px-3 py-2 text-start font-medium">Description</th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">
+                  Name
+                </th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">
+                  Type
+                </th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">
+                  Default
+                </th>
+                <th scope="col" className="px-3 py-2 text-start font-medium">
+                  Description
+                </th>
               </tr>
             </thead>
             <tbody>

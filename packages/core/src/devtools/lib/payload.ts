@@ -11,7 +11,8 @@ export function sizeOf(value: unknown): number {
 }
 
 function binarySize(value: unknown): number | null {
-  if (typeof ArrayBuffer !== 'undefined' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) return value.byteLength;
+  if (typeof ArrayBuffer !== 'undefined' && (value instanceof ArrayBuffer || ArrayBuffer.isView(value)))
+    return value.byteLength;
   if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
   return null;
 }

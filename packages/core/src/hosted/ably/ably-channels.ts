@@ -114,7 +114,11 @@ export function createAblyChannels(context: AblyContext, parts: () => AblyChanne
         const code = mapAblyError(cause, 'unavailable');
         if (code === 'unauthorized' || code === 'token_expired' || code === 'forbidden') {
           const message = `Ably refused to attach "${entry.name}" (${describeAblyError(cause)}). Check the capabilities of the token your authUrl/authCallback returns.`;
-          context.emit({ type: 'error', channel: entry.name, error: { code: code === 'forbidden' ? 'forbidden' : 'unauthorized', message } });
+          context.emit({
+            type: 'error',
+            channel: entry.name,
+            error: { code: code === 'forbidden' ? 'forbidden' : 'unauthorized', message },
+          });
           return;
         }
         // A transient refusal (an attach timeout, a suspended channel): Ably attaches again by itself; finish then.

@@ -26,7 +26,8 @@ export interface AblyConnection {
  * `reconnecting` (Ably retries), `closing` / `closed` → `closed`, `failed` → `closed` with the reason.
  */
 export function createAblyConnection(ably: AblyRealtimeLike, emit: (frame: ServerFrame) => void): AblyConnection {
-  const initial: ConnectionState['status'] = ably.connection.state === 'connected' ? 'open' : ably.connection.state === 'connecting' ? 'connecting' : 'idle';
+  const initial: ConnectionState['status'] =
+    ably.connection.state === 'connected' ? 'open' : ably.connection.state === 'connecting' ? 'connecting' : 'idle';
   const state = createSessionState({ initial: { status: initial } });
   let welcome: ServerFrame | null = initial === 'open' ? welcomeFrame() : null;
   /** close() was called: Ably's closing/closed are ours, not a failure. */
@@ -37,7 +38,13 @@ export function createAblyConnection(ably: AblyRealtimeLike, emit: (frame: Serve
 
   function welcomeFrame(): ServerFrame {
     const userId = ably.auth.clientId;
-    return { type: 'welcome', v: 1, connectionId: ably.connection.id ?? '', heartbeatMs: 0, ...(isIdentified(userId) ? { userId } : {}) };
+    return {
+      type: 'welcome',
+      v: 1,
+      connectionId: ably.connection.id ?? '',
+      heartbeatMs: 0,
+      ...(isIdentified(userId) ? { userId } : {}),
+    };
   }
 
   function opened() {
@@ -63,8 +70,10 @@ export function createAblyConnection(ably: AblyRealtimeLike, emit: (frame: Serve
     switch (change.current) {
       case 'connecting':
         // A retry after `disconnected`/`suspended` stays `reconnecting`; a first attempt (or after close) is `connecting`.
-        if (current.status === 'idle' || current.status === 'closed') state.set({ status: 'connecting', attempt: current.attempt });
-        else if (current.status === 'open') state.set({ status: 'reconnecting', error: current.error, attempt: current.attempt });
+        if (current.status === 'idle' || current.status === 'closed')
+          state.set({ status: 'connecting', attempt: current.attempt });
+        else if (current.status === 'open')
+          state.set({ status: 'reconnecting', error: current.error, attempt: current.attempt });
         return;
       case 'connected':
         // An `update` while connected (e.g. a token renewed in place) is no new session.
@@ -74,8 +83,19 @@ export function createAblyConnection(ably: AblyRealtimeLike, emit: (frame: Serve
       case 'disconnected':
       case 'suspended': {
         const retryInMs = typeof change.retryIn === 'number' ? change.retryIn : null;
-        const error = toRealtimeError(change.reason ?? null, 'network', `The Ably connection is ${change.current}; Ably reconnects by itself.`, true);
-        state.set({ status: 'reconnecting', error, attempt: current.attempt + 1, retryInMs, retryAt: retryInMs === null ? null : Date.now() + retryInMs });
+        const error = toRealtimeError(
+          change.reason ?? null,
+          'network',
+          `The Ably connection is ${change.current}; Ably reconnects by itself.`,
+          true,
+        );
+        state.set({
+          status: 'reconnecting',
+          error,
+          attempt: current.attempt + 1,
+          retryInMs,
+          retryAt: retryInMs === null ? null : Date.now() + retryInMs,
+        });
         return;
       }
       case 'closing':
@@ -107,7 +127,8 @@ export function createAblyConnection(ably: AblyRealtimeLike, emit: (frame: Serve
     connect() {
       closing = false;
       const current = ably.connection.state;
-      if (current === 'connected' || current === 'connecting' || current === 'disconnected' || current === 'suspended') return;
+      if (current === 'connected' || current === 'connecting' || current === 'disconnected' || current === 'suspended')
+        return;
       if (current === 'closing') {
         reopening = true;
         return;

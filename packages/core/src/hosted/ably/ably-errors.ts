@@ -59,7 +59,12 @@ export function toFrameError(cause: unknown, fallback: RealtimeErrorCode, what: 
 }
 
 /** A connection failure Ably reported (`reason`), as the connection state's error. */
-export function toRealtimeError(reason: Ably.ErrorInfo | null, fallback: RealtimeErrorCode, what: string, retryable: boolean): RealtimeError {
+export function toRealtimeError(
+  reason: Ably.ErrorInfo | null,
+  fallback: RealtimeErrorCode,
+  what: string,
+  retryable: boolean,
+): RealtimeError {
   if (reason === null) return new RealtimeError(fallback, what, { retryable });
   const code = mapAblyError(reason, fallback);
   const hint =

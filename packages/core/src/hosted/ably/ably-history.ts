@@ -13,11 +13,16 @@ export interface AblyRecoveryParts {
  * twice) and delivers it, then the live messages held meanwhile. If history does not reach back to the last message
  * seen, a `gap` comes first.
  */
-export function createAblyRecovery(context: AblyContext, parts: AblyRecoveryParts): (entry: ChannelEntry) => Promise<void> {
+export function createAblyRecovery(
+  context: AblyContext,
+  parts: AblyRecoveryParts,
+): (entry: ChannelEntry) => Promise<void> {
   const { historyPageLimit, historyMaxPages } = context.settings;
 
   /** The messages after the entry's anchor, newest first; `covered` when history reached back to the anchor. */
-  async function readMissed(entry: ChannelEntry): Promise<{ found: Ably.InboundMessage[]; covered: boolean; failed: boolean }> {
+  async function readMissed(
+    entry: ChannelEntry,
+  ): Promise<{ found: Ably.InboundMessage[]; covered: boolean; failed: boolean }> {
     const anchor = entry.lastSeen;
     const start = anchor?.timestamp ?? entry.attachedAt ?? undefined;
     const found: Ably.InboundMessage[] = [];

@@ -32,14 +32,23 @@ export function createAblyMessages(context: AblyContext): AblyMessages {
     const envelope = decodeEnvelope(message.data);
     const cid = envelope?.cid;
     entry.counter += 1;
-    const base = { type: 'message' as const, channel: entry.name, id, seq: entry.counter, event: message.name ?? '', at: timestamp };
-    const frame: MessageFrame = envelope && cid !== undefined ? { ...base, data: envelope.data, cid } : { ...base, data: message.data };
+    const base = {
+      type: 'message' as const,
+      channel: entry.name,
+      id,
+      seq: entry.counter,
+      event: message.name ?? '',
+      at: timestamp,
+    };
+    const frame: MessageFrame =
+      envelope && cid !== undefined ? { ...base, data: envelope.data, cid } : { ...base, data: message.data };
     entry.log.push(frame);
     if (entry.log.length > settings.replayLimit) entry.log.splice(0, entry.log.length - settings.replayLimit);
     emit(frame);
     if (cid === undefined) return;
     entry.delivered.set(cid, frame);
-    if (entry.delivered.size > settings.replayLimit) entry.delivered.delete(entry.delivered.keys().next().value as string);
+    if (entry.delivered.size > settings.replayLimit)
+      entry.delivered.delete(entry.delivered.keys().next().value as string);
     const timer = entry.awaitingEcho.get(cid);
     if (timer !== undefined) {
       clearTimeout(timer);
@@ -57,7 +66,12 @@ export function createAblyMessages(context: AblyContext): AblyMessages {
     const { cid, event } = frame;
     if (event === ABLY_SIGNAL_NAME) {
       queueMicrotask(() =>
-        emit({ type: 'nack', cid, channel: entry.name, error: { code: 'invalid_payload', message: `The event name "${ABLY_SIGNAL_NAME}" is reserved for signals.` } }),
+        emit({
+          type: 'nack',
+          cid,
+          channel: entry.name,
+          error: { code: 'invalid_payload', message: `The event name "${ABLY_SIGNAL_NAME}" is reserved for signals.` },
+        }),
       );
       return;
     }
@@ -68,7 +82,12 @@ export function createAblyMessages(context: AblyContext): AblyMessages {
       (cause: unknown) => {
         // A publish lost with the connection is sent again by the client after reconnecting (same id: stored once).
         if (isConnectionError(cause) && (context.session() !== sentIn || !context.isOpen())) return;
-        emit({ type: 'nack', cid, channel: entry.name, error: toFrameError(cause, 'unavailable', `Ably refused the publish of "${event}"`) });
+        emit({
+          type: 'nack',
+          cid,
+          channel: entry.name,
+          error: toFrameError(cause, 'unavailable', `Ably refused the publish of "${event}"`),
+        });
       },
     );
   }
@@ -80,7 +99,13 @@ export function createAblyMessages(context: AblyContext): AblyMessages {
     if (!entry.active) return ack(entry, cid, null);
     const deliverLocally = () => {
       entry.awaitingEcho.delete(cid);
-      const local = { id: cid, name: event, data: envelope, timestamp: Date.now(), connectionId: ably.connection.id } as Ably.InboundMessage;
+      const local = {
+        id: cid,
+        name: event,
+        data: envelope,
+        timestamp: Date.now(),
+        connectionId: ably.connection.id,
+      } as Ably.InboundMessage;
       deliver(entry, local);
       ack(entry, cid, entry.delivered.get(cid) ?? null);
     };
@@ -100,10 +125,18 @@ export function createAblyMessages(context: AblyContext): AblyMessages {
 
   function signal(frame: Extract<ClientFrame, { type: 'signal' }>) {
     const entry = context.entryFor(frame.channel);
-    const message: Ably.Message = { name: ABLY_SIGNAL_NAME, data: { event: frame.event, data: frame.data }, extras: { ephemeral: true } };
+    const message: Ably.Message = {
+      name: ABLY_SIGNAL_NAME,
+      data: { event: frame.event, data: frame.data },
+      extras: { ephemeral: true },
+    };
     entry.ably.publish(message).catch((cause: unknown) => {
       if (isConnectionError(cause)) return;
-      emit({ type: 'error', channel: entry.name, error: toFrameError(cause, 'unavailable', `Ably refused the signal "${frame.event}"`) });
+      emit({
+        type: 'error',
+        channel: entry.name,
+        error: toFrameError(cause, 'unavailable', `Ably refused the signal "${frame.event}"`),
+      });
     });
   }
 

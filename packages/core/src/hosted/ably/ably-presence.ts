@@ -47,7 +47,12 @@ export function createAblyPresence(context: AblyContext): AblyPresence {
     for (const connection of entry.members.values()) {
       let list = byUser.get(connection.clientId);
       if (!list) byUser.set(connection.clientId, (list = []));
-      list.push({ data: connection.data, status: connection.status, at: connection.timestamp, order: connection.order });
+      list.push({
+        data: connection.data,
+        status: connection.status,
+        at: connection.timestamp,
+        order: connection.order,
+      });
     }
     const members = new Map<string, PresenceMember>();
     for (const [userId, connections] of byUser) members.set(userId, mergeConnections(userId, connections)!);
@@ -57,11 +62,13 @@ export function createAblyPresence(context: AblyContext): AblyPresence {
   function apply(entry: ChannelEntry, message: Ably.PresenceMessage) {
     if (!isIdentified(message.clientId)) return;
     const previous = membersOf(entry);
-    if (message.action === 'leave' || message.action === 'absent') entry.members.delete(`${message.connectionId}:${message.clientId}`);
+    if (message.action === 'leave' || message.action === 'absent')
+      entry.members.delete(`${message.connectionId}:${message.clientId}`);
     else setConnection(entry, message);
     const next = membersOf(entry);
     const user = message.clientId;
-    const only = (members: Map<string, PresenceMember>) => (members.has(user) ? new Map([[user, members.get(user)!]]) : new Map<string, PresenceMember>());
+    const only = (members: Map<string, PresenceMember>) =>
+      members.has(user) ? new Map([[user, members.get(user)!]]) : new Map<string, PresenceMember>();
     for (const frame of diffMembers(entry.name, only(previous), only(next))) context.emit(frame);
   }
 
@@ -76,22 +83,31 @@ export function createAblyPresence(context: AblyContext): AblyPresence {
   function handleFrame(frame: Extract<ClientFrame, { type: 'presence' }>) {
     const entry = context.entryFor(frame.channel);
     const refused = (cause: unknown) =>
-      context.emit({ type: 'error', channel: entry.name, error: toFrameError(cause, 'unavailable', `Ably refused presence ${frame.action} on "${entry.name}"`) });
+      context.emit({
+        type: 'error',
+        channel: entry.name,
+        error: toFrameError(cause, 'unavailable', `Ably refused presence ${frame.action} on "${entry.name}"`),
+      });
     if (frame.action === 'leave') {
       entry.own = null;
-      if (entry.ably.state === 'attached' || entry.ably.state === 'attaching') entry.ably.presence.leave().catch(refused);
+      if (entry.ably.state === 'attached' || entry.ably.state === 'attaching')
+        entry.ably.presence.leave().catch(refused);
       return;
     }
     const data = frame.data !== undefined ? frame.data : entry.own?.data;
     const status = frame.status ?? entry.own?.status ?? 'active';
     entry.own = { data, status };
     const payload: PresencePayload = { rk: 1, data, status };
-    (frame.action === 'enter' ? entry.ably.presence.enter(payload) : entry.ably.presence.update(payload)).catch(refused);
+    (frame.action === 'enter' ? entry.ably.presence.enter(payload) : entry.ably.presence.update(payload)).catch(
+      refused,
+    );
   }
 
   return { handleFrame, apply, sync };
 }
 
 function asPresencePayload(value: unknown): PresencePayload | null {
-  return isRecord(value) && value.rk === 1 && isPresenceStatus(value.status) ? (value as unknown as PresencePayload) : null;
+  return isRecord(value) && value.rk === 1 && isPresenceStatus(value.status)
+    ? (value as unknown as PresencePayload)
+    : null;
 }

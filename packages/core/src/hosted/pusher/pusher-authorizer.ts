@@ -30,23 +30,48 @@ export function installChannelAuthorizer(
     );
   }
   const endpoint = auth.endpoint ?? pusher.options.authEndpoint ?? '/pusher/auth';
-  const fail = (channel: string, status: number, message: string, callback: ChannelAuthorizationCallback, cause?: Error) => {
+  const fail = (
+    channel: string,
+    status: number,
+    message: string,
+    callback: ChannelAuthorizationCallback,
+    cause?: Error,
+  ) => {
     failures.set(channel, { status, message });
     callback(cause ?? new Error(message), null);
   };
-  pusher.config.channelAuthorizer = (params: { socketId: string; channelName: string }, callback: ChannelAuthorizationCallback) => {
+  pusher.config.channelAuthorizer = (
+    params: { socketId: string; channelName: string },
+    callback: ChannelAuthorizationCallback,
+  ) => {
     void (async () => {
       const body = new URLSearchParams({ socket_id: params.socketId, channel_name: params.channelName });
-      for (const [name, value] of Object.entries({ ...auth.params, ...auth.paramsProvider?.() })) body.append(name, String(value));
-      const requestHeaders = { ...auth.headers, ...auth.headersProvider?.(), ...(await headers()), 'content-type': 'application/x-www-form-urlencoded' };
+      for (const [name, value] of Object.entries({ ...auth.params, ...auth.paramsProvider?.() }))
+        body.append(name, String(value));
+      const requestHeaders = {
+        ...auth.headers,
+        ...auth.headersProvider?.(),
+        ...(await headers()),
+        'content-type': 'application/x-www-form-urlencoded',
+      };
       const response = await fetch(endpoint, { method: 'POST', headers: requestHeaders, body: body.toString() });
       const text = await response.text();
       if (!response.ok) {
-        return fail(params.channelName, response.status, `The channel authorization endpoint ${endpoint} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`, callback);
+        return fail(
+          params.channelName,
+          response.status,
+          `The channel authorization endpoint ${endpoint} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+          callback,
+        );
       }
       const data = parseJson(text);
       if (!isRecord(data) || typeof data.auth !== 'string') {
-        return fail(params.channelName, 200, `The channel authorization endpoint ${endpoint} answered 200 without an "auth" string.`, callback);
+        return fail(
+          params.channelName,
+          200,
+          `The channel authorization endpoint ${endpoint} answered 200 without an "auth" string.`,
+          callback,
+        );
       }
       callback(null, {
         auth: data.auth,

@@ -87,7 +87,8 @@ export function createPusherChannels(context: PusherContext, parts: PusherChanne
     if (entry.kind === 'presence') {
       const members = membersOf(entry);
       const me = members?.myID;
-      if ((typeof me === 'string' || typeof me === 'number') && String(me) !== context.userId()) context.learnUserId(String(me));
+      if ((typeof me === 'string' || typeof me === 'number') && String(me) !== context.userId())
+        context.learnUserId(String(me));
       for (const id of [...entry.tabs.keys()]) if (members?.get(id) == null) entry.tabs.delete(id);
       presence.announce(entry, true);
     }
@@ -97,8 +98,11 @@ export function createPusherChannels(context: PusherContext, parts: PusherChanne
   }
 
   function subscriptionRefused(entry: ChannelEntry, data: unknown) {
-    const status = isRecord(data) && typeof data.status === 'number' ? data.status : authFailures.get(entry.name)?.status;
-    const detail = authFailures.get(entry.name)?.message ?? (isRecord(data) && typeof data.error === 'string' ? data.error : safeText(data));
+    const status =
+      isRecord(data) && typeof data.status === 'number' ? data.status : authFailures.get(entry.name)?.status;
+    const detail =
+      authFailures.get(entry.name)?.message ??
+      (isRecord(data) && typeof data.error === 'string' ? data.error : safeText(data));
     authFailures.delete(entry.name);
     subscriptionFailed(
       entry,
@@ -113,7 +117,8 @@ export function createPusherChannels(context: PusherContext, parts: PusherChanne
     // so the next subscribe asks again.
     if (entry.channel !== null) entry.channel.subscriptionPending = false;
     for (const item of entry.outgoing.splice(0)) {
-      if (item.type === 'publish') context.emit({ type: 'nack', cid: item.frame.cid, channel: entry.name, error: { code, message } });
+      if (item.type === 'publish')
+        context.emit({ type: 'nack', cid: item.frame.cid, channel: entry.name, error: { code, message } });
     }
     if (entry.wanted) context.emit({ type: 'error', channel: entry.name, error: { code, message } });
     else if (entry.channel !== null) release(entry);
@@ -121,7 +126,14 @@ export function createPusherChannels(context: PusherContext, parts: PusherChanne
 
   function sayGoneOn(entry: ChannelEntry): boolean {
     // Other tabs of this user stay on Pusher's member list: tell them this one is gone.
-    return entry.channel?.trigger(PUSHER_PRESENCE_EVENT, { tab: context.tabId, entered: false, status: 'active', gone: true }) ?? false;
+    return (
+      entry.channel?.trigger(PUSHER_PRESENCE_EVENT, {
+        tab: context.tabId,
+        entered: false,
+        status: 'active',
+        gone: true,
+      }) ?? false
+    );
   }
 
   return {
@@ -163,8 +175,11 @@ export function createPusherChannels(context: PusherContext, parts: PusherChanne
     },
     refusedBySignature(message) {
       if (!/signature/i.test(message)) return false;
-      const failed = [...context.entries.values()].filter((entry) => entry.channel !== null && !entry.ready && mentions(message, entry.name));
-      for (const entry of failed) subscriptionFailed(entry, 'unauthorized', `Pusher refused the subscription to "${entry.name}": ${message}`);
+      const failed = [...context.entries.values()].filter(
+        (entry) => entry.channel !== null && !entry.ready && mentions(message, entry.name),
+      );
+      for (const entry of failed)
+        subscriptionFailed(entry, 'unauthorized', `Pusher refused the subscription to "${entry.name}": ${message}`);
       return failed.length > 0;
     },
     reportPusherError(code, pusherCode, message) {

@@ -52,7 +52,13 @@ export function createPusherConnection(context: PusherContext, hooks: PusherConn
     const socketId = pusher.connection.socket_id;
     welcomed = socketId;
     const userId = context.userId();
-    context.emit({ type: 'welcome', v: 1, connectionId: socketId, heartbeatMs: 0, ...(userId === null ? {} : { userId }) });
+    context.emit({
+      type: 'welcome',
+      v: 1,
+      connectionId: socketId,
+      heartbeatMs: 0,
+      ...(userId === null ? {} : { userId }),
+    });
   }
 
   function onStateChange({ current }: { previous: string; current: string }) {
@@ -61,7 +67,8 @@ export function createPusherConnection(context: PusherContext, hooks: PusherConn
       case 'initialized':
         return state.set({ status: 'idle' });
       case 'connecting':
-        if (wasOpen && !reconnecting) return state.set({ status: 'reconnecting', error: lastError, attempt: attempt + 1 });
+        if (wasOpen && !reconnecting)
+          return state.set({ status: 'reconnecting', error: lastError, attempt: attempt + 1 });
         return state.set({ status: 'connecting', attempt });
       case 'connected':
         wasOpen = true;
@@ -70,19 +77,31 @@ export function createPusherConnection(context: PusherContext, hooks: PusherConn
         welcome();
         return;
       case 'unavailable':
-        lastError = new RealtimeError('network', 'Pusher is unavailable (no connection within unavailableTimeout); pusher-js keeps retrying.', { retryable: true });
+        lastError = new RealtimeError(
+          'network',
+          'Pusher is unavailable (no connection within unavailableTimeout); pusher-js keeps retrying.',
+          { retryable: true },
+        );
         return state.set({ status: 'reconnecting', error: lastError, attempt: attempt + 1 });
       case 'failed':
         return state.set({
           status: 'closed',
-          error: new RealtimeError('unavailable', 'pusher-js cannot connect in this environment (state "failed": none of its transports is supported). Check enabledTransports.'),
+          error: new RealtimeError(
+            'unavailable',
+            'pusher-js cannot connect in this environment (state "failed": none of its transports is supported). Check enabledTransports.',
+          ),
         });
       case 'disconnected':
         if (reconnecting) return;
         if (closing) return state.set({ status: 'closed' });
         return state.set({
           status: 'closed',
-          error: lastError ?? new RealtimeError('closed', 'The Pusher connection was closed (pusher.disconnect() or a refusal by Pusher). Call reconnect() to connect again.'),
+          error:
+            lastError ??
+            new RealtimeError(
+              'closed',
+              'The Pusher connection was closed (pusher.disconnect() or a refusal by Pusher). Call reconnect() to connect again.',
+            ),
         });
       default:
         return;
@@ -94,7 +113,9 @@ export function createPusherConnection(context: PusherContext, hooks: PusherConn
   function onConnectingIn(seconds: number) {
     if (closing) return;
     const retryInMs = Math.max(0, seconds) * 1000;
-    lastError ??= new RealtimeError('network', 'The Pusher connection was lost; pusher-js reconnects.', { retryable: true });
+    lastError ??= new RealtimeError('network', 'The Pusher connection was lost; pusher-js reconnects.', {
+      retryable: true,
+    });
     const current = state.getSnapshot();
     const attempt = current.status === 'open' ? 0 : current.attempt;
     state.set({ status: 'reconnecting', error: lastError, attempt, retryInMs, retryAt: Date.now() + retryInMs });

@@ -25,7 +25,10 @@ export function readPusherError(raw: unknown): PusherErrorReport {
   if (error.type !== 'PusherError' || !isRecord(error.data)) {
     if (error.type !== 'MessageParseError') return { kind: 'ignored' };
     const text = safeText(isRecord(raw) ? raw.data : raw);
-    return { kind: 'unparsable', error: new RealtimeError('bad_frame', 'Pusher sent a message that is not JSON; it was dropped.', { raw: text }) };
+    return {
+      kind: 'unparsable',
+      error: new RealtimeError('bad_frame', 'Pusher sent a message that is not JSON; it was dropped.', { raw: text }),
+    };
   }
   const code = typeof error.data.code === 'number' ? error.data.code : null;
   // A WebSocket close code (1006 …): a lost connection, which `connecting_in` reports.

@@ -12,14 +12,25 @@ import type { ChannelEntry, PusherContext } from './pusher-context.js';
  * Pusher's internal events and realtime-kit's own (presence, signals) are not messages.
  */
 export function deliverEvent(context: PusherContext, entry: ChannelEntry, eventName: string, data: unknown): void {
-  if (typeof eventName !== 'string' || eventName.startsWith('pusher:') || eventName.startsWith('pusher_internal:')) return;
+  if (typeof eventName !== 'string' || eventName.startsWith('pusher:') || eventName.startsWith('pusher_internal:'))
+    return;
   if (eventName === PUSHER_PRESENCE_EVENT || eventName === PUSHER_SIGNAL_EVENT) return;
   if (!entry.wanted || !entry.ready) return;
-  const event = eventName.startsWith(PUSHER_CLIENT_EVENT_PREFIX) ? eventName.slice(PUSHER_CLIENT_EVENT_PREFIX.length) : eventName;
+  const event = eventName.startsWith(PUSHER_CLIENT_EVENT_PREFIX)
+    ? eventName.slice(PUSHER_CLIENT_EVENT_PREFIX.length)
+    : eventName;
   const seq = ++entry.seq;
   const envelope = decodeEnvelope(data);
   if (envelope) {
-    const base = { type: 'message' as const, channel: entry.name, id: envelope.id, seq, event, data: envelope.data, at: envelope.at ?? Date.now() };
+    const base = {
+      type: 'message' as const,
+      channel: entry.name,
+      id: envelope.id,
+      seq,
+      event,
+      data: envelope.data,
+      at: envelope.at ?? Date.now(),
+    };
     context.emit(envelope.cid === undefined ? base : { ...base, cid: envelope.cid });
     return;
   }
@@ -30,13 +41,27 @@ export function deliverEvent(context: PusherContext, entry: ChannelEntry, eventN
  * A signal from another connection. `from` is the sender's user id on presence channels (from Pusher), else the
  * user id (or socket id) the sender put in it.
  */
-export function deliverSignal(context: PusherContext, entry: ChannelEntry, data: unknown, metadata: { user_id?: string } | undefined): void {
+export function deliverSignal(
+  context: PusherContext,
+  entry: ChannelEntry,
+  data: unknown,
+  metadata: { user_id?: string } | undefined,
+): void {
   if (!isRecord(data) || typeof data.event !== 'string' || data.event === '') {
-    context.reportError(new RealtimeError('bad_frame', `Dropped a malformed ${PUSHER_SIGNAL_EVENT} event on "${entry.name}".`, { raw: safeText(data) }));
+    context.reportError(
+      new RealtimeError('bad_frame', `Dropped a malformed ${PUSHER_SIGNAL_EVENT} event on "${entry.name}".`, {
+        raw: safeText(data),
+      }),
+    );
     return;
   }
   if (!entry.wanted || !entry.ready) return;
   const fromMeta = metadata?.user_id;
-  const from = typeof fromMeta === 'string' || typeof fromMeta === 'number' ? String(fromMeta) : typeof data.from === 'string' ? data.from : 'unknown';
+  const from =
+    typeof fromMeta === 'string' || typeof fromMeta === 'number'
+      ? String(fromMeta)
+      : typeof data.from === 'string'
+        ? data.from
+        : 'unknown';
   context.emit({ type: 'signal', channel: entry.name, event: data.event, data: data.data, from });
 }

@@ -51,7 +51,11 @@ export function createPusherPresence(context: PusherContext): PusherPresence {
       typeof data.tab !== 'string' ||
       typeof data.entered !== 'boolean'
     ) {
-      context.reportError(new RealtimeError('bad_frame', `Dropped a malformed ${PUSHER_PRESENCE_EVENT} event on "${entry.name}".`, { raw: safeText(data) }));
+      context.reportError(
+        new RealtimeError('bad_frame', `Dropped a malformed ${PUSHER_PRESENCE_EVENT} event on "${entry.name}".`, {
+          raw: safeText(data),
+        }),
+      );
       return;
     }
     const user = String(from);
@@ -62,7 +66,12 @@ export function createPusherPresence(context: PusherContext): PusherPresence {
       if (tabs?.size === 0) entry.tabs.delete(user);
     } else {
       if (!tabs) entry.tabs.set(user, (tabs = new Map()));
-      tabs.set(data.tab, { entered: data.entered, data: data.data, status: toPresenceStatus(data.status), order: context.nextOrder() });
+      tabs.set(data.tab, {
+        entered: data.entered,
+        data: data.data,
+        status: toPresenceStatus(data.status),
+        order: context.nextOrder(),
+      });
     }
     entry.unannounced.delete(user);
     if (data.hello === true && entry.ready) announce(entry, false);
@@ -93,7 +102,9 @@ export function createPusherPresence(context: PusherContext): PusherPresence {
         if (member !== null) result.set(id, member);
         continue;
       }
-      const entered = tabs.filter((tab) => tab.entered).map((tab) => ({ data: tab.data, status: tab.status, at: tab.order }));
+      const entered = tabs
+        .filter((tab) => tab.entered)
+        .map((tab) => ({ data: tab.data, status: tab.status, at: tab.order }));
       const member = mergeConnections(id, entered);
       if (member !== null) result.set(id, member);
     }
@@ -119,7 +130,10 @@ export function createPusherPresence(context: PusherContext): PusherPresence {
     entry.unannouncedTimer = setTimeout(() => {
       entry.unannouncedTimer = null;
       membersChanged(entry);
-      if (entry.unannounced.size > 0 && [...entry.unannounced.values()].some((seen) => Date.now() - seen < PUSHER_UNANNOUNCED_MEMBER_MS)) {
+      if (
+        entry.unannounced.size > 0 &&
+        [...entry.unannounced.values()].some((seen) => Date.now() - seen < PUSHER_UNANNOUNCED_MEMBER_MS)
+      ) {
         scheduleUnannounced(entry);
       }
     }, PUSHER_UNANNOUNCED_MEMBER_MS);
@@ -138,14 +152,19 @@ export function createPusherPresence(context: PusherContext): PusherPresence {
       context.emit({
         type: 'error',
         channel: frame.channel,
-        error: { code: 'forbidden', message: `Presence on Pusher needs a presence- channel: "${frame.channel}" is not one.` },
+        error: {
+          code: 'forbidden',
+          message: `Presence on Pusher needs a presence- channel: "${frame.channel}" is not one.`,
+        },
       });
       return;
     }
     const self = entry.self;
-    const status = frame.status === undefined ? (frame.action === 'enter' ? 'active' : self.status) : toPresenceStatus(frame.status);
+    const status =
+      frame.status === undefined ? (frame.action === 'enter' ? 'active' : self.status) : toPresenceStatus(frame.status);
     if (frame.action === 'leave') entry.self = { ...self, entered: false, order: context.nextOrder() };
-    else if (frame.action === 'enter' || 'data' in frame) entry.self = { entered: true, data: frame.data, status, order: context.nextOrder() };
+    else if (frame.action === 'enter' || 'data' in frame)
+      entry.self = { entered: true, data: frame.data, status, order: context.nextOrder() };
     // A status-only update does not make this tab's data the newest.
     else entry.self = { ...self, entered: true, status };
     announce(entry, false);

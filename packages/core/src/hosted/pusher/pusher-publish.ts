@@ -1,7 +1,12 @@
 import { RealtimeError, type RealtimeErrorCode } from '../../errors.js';
 import type { ClientFrame } from '../../protocol/frames.js';
 import { encodeEnvelope } from '../shared/envelope.js';
-import { PUSHER_CLIENT_EVENT_PREFIX, PUSHER_MAX_MESSAGE_BYTES, PUSHER_PRESENCE_EVENT, PUSHER_SIGNAL_EVENT } from './pusher-constants.js';
+import {
+  PUSHER_CLIENT_EVENT_PREFIX,
+  PUSHER_MAX_MESSAGE_BYTES,
+  PUSHER_PRESENCE_EVENT,
+  PUSHER_SIGNAL_EVENT,
+} from './pusher-constants.js';
 import { entryFor, type ChannelEntry, type Outgoing, type PusherContext } from './pusher-context.js';
 
 /**
@@ -23,7 +28,11 @@ export function createPusherPublisher(context: PusherContext, hold: (entry: Chan
     if (channel === null) return;
     if (item.type === 'signal') {
       const { event, data } = item.frame;
-      channel.trigger(PUSHER_SIGNAL_EVENT, { event, data, from: context.userId() ?? context.pusher.connection.socket_id });
+      channel.trigger(PUSHER_SIGNAL_EVENT, {
+        event,
+        data,
+        from: context.userId() ?? context.pusher.connection.socket_id,
+      });
       return;
     }
     const { cid, event, data } = item.frame;
@@ -31,7 +40,8 @@ export function createPusherPublisher(context: PusherContext, hold: (entry: Chan
     // Not sent (the connection just dropped): the client re-sends it from its outbox on the next session.
     if (!channel.trigger(PUSHER_CLIENT_EVENT_PREFIX + event, envelope)) return;
     const seq = ++entry.seq;
-    if (entry.wanted) context.emit({ type: 'message', channel: entry.name, id: cid, seq, event, data, cid, at: envelope.at });
+    if (entry.wanted)
+      context.emit({ type: 'message', channel: entry.name, id: cid, seq, event, data, cid, at: envelope.at });
     context.emit({ type: 'ack', cid, channel: entry.name, id: cid, seq });
   }
 
@@ -56,7 +66,10 @@ export function createPusherPublisher(context: PusherContext, hold: (entry: Chan
       context.emit({
         type: 'error',
         channel: frame.channel,
-        error: { code: 'forbidden', message: `Pusher allows client events (signals) only on private- and presence- channels: "${frame.channel}" is public.` },
+        error: {
+          code: 'forbidden',
+          message: `Pusher allows client events (signals) only on private- and presence- channels: "${frame.channel}" is public.`,
+        },
       });
       return;
     }
@@ -73,7 +86,10 @@ export function createPusherPublisher(context: PusherContext, hold: (entry: Chan
 }
 
 /** Why Pusher would refuse this publish (checked here: Pusher drops it silently, or with a connection error). */
-function refusalOf(frame: Extract<ClientFrame, { type: 'publish' }>, entry: ChannelEntry): { code: RealtimeErrorCode; message: string } | null {
+function refusalOf(
+  frame: Extract<ClientFrame, { type: 'publish' }>,
+  entry: ChannelEntry,
+): { code: RealtimeErrorCode; message: string } | null {
   if (entry.kind === 'public') {
     return {
       code: 'forbidden',
@@ -82,14 +98,27 @@ function refusalOf(frame: Extract<ClientFrame, { type: 'publish' }>, entry: Chan
   }
   const eventName = PUSHER_CLIENT_EVENT_PREFIX + frame.event;
   if (eventName === PUSHER_PRESENCE_EVENT || eventName === PUSHER_SIGNAL_EVENT) {
-    return { code: 'invalid_payload', message: `The event name "${frame.event}" is reserved by realtime-kit on Pusher; use another name.` };
+    return {
+      code: 'invalid_payload',
+      message: `The event name "${frame.event}" is reserved by realtime-kit on Pusher; use another name.`,
+    };
   }
-  if (eventName.length > 200) return { code: 'invalid_payload', message: `Pusher event names are at most 200 characters ("client-" included); "${frame.event}" is too long.` };
+  if (eventName.length > 200)
+    return {
+      code: 'invalid_payload',
+      message: `Pusher event names are at most 200 characters ("client-" included); "${frame.event}" is too long.`,
+    };
   let size: number;
   try {
-    size = new TextEncoder().encode(JSON.stringify({ event: eventName, channel: frame.channel, data: encodeEnvelope(frame.cid, frame.data, 0) })).length;
+    size = new TextEncoder().encode(
+      JSON.stringify({ event: eventName, channel: frame.channel, data: encodeEnvelope(frame.cid, frame.data, 0) }),
+    ).length;
   } catch (cause) {
-    throw new RealtimeError('invalid_payload', `The publish of "${frame.event}" on "${frame.channel}" is not JSON-serialisable.`, { cause });
+    throw new RealtimeError(
+      'invalid_payload',
+      `The publish of "${frame.event}" on "${frame.channel}" is not JSON-serialisable.`,
+      { cause },
+    );
   }
   if (size > PUSHER_MAX_MESSAGE_BYTES) {
     return {

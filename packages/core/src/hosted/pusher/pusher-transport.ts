@@ -114,7 +114,10 @@ export function pusherTransport(pusher: Pusher, options: PusherTransportOptions 
   const presence = createPusherPresence(context);
   const channels = createPusherChannels(context, { presence, publisher: () => publisher, authFailures });
   const publisher: PusherPublisher = createPusherPublisher(context, (entry: ChannelEntry) => channels.hold(entry));
-  const connection = createPusherConnection(context, { sessionEnded: channels.sessionEnded, sayGone: channels.sayGone });
+  const connection = createPusherConnection(context, {
+    sessionEnded: channels.sessionEnded,
+    sayGone: channels.sayGone,
+  });
 
   pusher.connection.bind('error', (raw: unknown) => {
     const report = readPusherError(raw);

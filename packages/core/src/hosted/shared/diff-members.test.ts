@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { PresenceMember } from '../../protocol/frames.js';
 import { diffMembers, sameMember } from './diff-members.js';
 
-const member = (userId: string, data: unknown, connections = 1, status: PresenceMember['status'] = 'active'): PresenceMember => ({ userId, data, connections, status });
+const member = (
+  userId: string,
+  data: unknown,
+  connections = 1,
+  status: PresenceMember['status'] = 'active',
+): PresenceMember => ({ userId, data, connections, status });
 const byUser = (...members: PresenceMember[]) => new Map(members.map((m) => [m.userId, m]));
 
 describe('diffMembers', () => {

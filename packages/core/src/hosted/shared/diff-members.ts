@@ -26,5 +26,9 @@ export function diffMembers(
 
 /** Whether a client would show `a` and `b` the same: connections, status and data (compared as JSON). */
 export function sameMember(a: PresenceMember, b: PresenceMember): boolean {
-  return a.connections === b.connections && a.status === b.status && (Object.is(a.data, b.data) || safeJson(a.data) === safeJson(b.data));
+  return (
+    a.connections === b.connections &&
+    a.status === b.status &&
+    (Object.is(a.data, b.data) || safeJson(a.data) === safeJson(b.data))
+  );
 }

@@ -4,10 +4,20 @@ import type { ClientFrame, ServerFrame } from '../../protocol/frames.js';
 import { createFrameSender } from './frame-sender.js';
 
 function setup(open = true) {
-  const handlers = { subscribe: vi.fn(), unsubscribe: vi.fn(), publish: vi.fn(), presence: vi.fn(), signal: vi.fn((): boolean | void => undefined) };
+  const handlers = {
+    subscribe: vi.fn(),
+    unsubscribe: vi.fn(),
+    publish: vi.fn(),
+    presence: vi.fn(),
+    signal: vi.fn((): boolean | void => undefined),
+  };
   const emitted: ServerFrame[] = [];
   let isOpen = open;
-  const send = createFrameSender(() => isOpen, handlers, (frame) => emitted.push(frame));
+  const send = createFrameSender(
+    () => isOpen,
+    handlers,
+    (frame) => emitted.push(frame),
+  );
   return { handlers, emitted, send, setOpen: (value: boolean) => (isOpen = value) };
 }
 
@@ -48,9 +58,13 @@ describe('createFrameSender', () => {
     expect(send({ type: 'ping', t: 7 })).toBe(true);
     expect(emitted).toEqual([{ type: 'pong', t: 7 }]);
     const own = vi.fn();
-    const custom = createFrameSender(() => true, { subscribe() {}, unsubscribe() {}, publish() {}, presence() {}, signal() {}, ping: own }, () => {
-      throw new Error('no default pong');
-    });
+    const custom = createFrameSender(
+      () => true,
+      { subscribe() {}, unsubscribe() {}, publish() {}, presence() {}, signal() {}, ping: own },
+      () => {
+        throw new Error('no default pong');
+      },
+    );
     custom({ type: 'ping', t: 8 });
     expect(own).toHaveBeenCalledWith({ type: 'ping', t: 8 });
   });

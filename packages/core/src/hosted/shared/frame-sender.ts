@@ -49,7 +49,10 @@ export function createFrameSender(
         return true;
       default: {
         const unknown: never = frame;
-        throw new RealtimeError('bad_frame', `A hosted transport cannot send a "${String((unknown as { type?: unknown }).type)}" frame.`);
+        throw new RealtimeError(
+          'bad_frame',
+          `A hosted transport cannot send a "${String((unknown as { type?: unknown }).type)}" frame.`,
+        );
       }
     }
   };

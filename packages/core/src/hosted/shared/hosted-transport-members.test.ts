@@ -30,7 +30,9 @@ describe('hostedTransportMembers', () => {
     members.connect();
     members.reconnect();
     members.close();
-    expect([connection.connect, connection.reconnect, connection.close].map((control) => control.mock.calls.length)).toEqual([1, 1, 1]);
+    expect(
+      [connection.connect, connection.reconnect, connection.close].map((control) => control.mock.calls.length),
+    ).toEqual([1, 1, 1]);
   });
 
   it('sends frames to their handlers only while a session is open, and answers pings itself', () => {

@@ -28,8 +28,18 @@ describe('mergeConnections', () => {
   });
 
   it('an away tab never hides an active one (the ranking must not be inverted)', () => {
-    expect(mergeConnections('ada', [{ data: 1, status: 'active', at: 1 }, { data: 2, status: 'away', at: 2 }])?.status).toBe('active');
-    expect(mergeConnections('ada', [{ data: 1, status: 'away', at: 2 }, { data: 2, status: 'idle', at: 1 }])?.status).toBe('idle');
+    expect(
+      mergeConnections('ada', [
+        { data: 1, status: 'active', at: 1 },
+        { data: 2, status: 'away', at: 2 },
+      ])?.status,
+    ).toBe('active');
+    expect(
+      mergeConnections('ada', [
+        { data: 1, status: 'away', at: 2 },
+        { data: 2, status: 'idle', at: 1 },
+      ])?.status,
+    ).toBe('idle');
   });
 
   it('counts the connections and takes the data of the one that spoke last (by `at`, then `order`, then position)', () => {
@@ -40,8 +50,18 @@ describe('mergeConnections', () => {
         { data: 'middle', status: 'idle', at: 3 },
       ]),
     ).toEqual({ userId: 'ada', data: 'new', connections: 3, status: 'active' });
-    expect(mergeConnections('ada', [{ data: 'second', status: 'active', at: 5, order: 2 }, { data: 'first', status: 'active', at: 5, order: 1 }])?.data).toBe('second');
-    expect(mergeConnections('ada', [{ data: 'a', status: 'active', at: 0 }, { data: 'b', status: 'active', at: 0 }])?.data).toBe('b');
+    expect(
+      mergeConnections('ada', [
+        { data: 'second', status: 'active', at: 5, order: 2 },
+        { data: 'first', status: 'active', at: 5, order: 1 },
+      ])?.data,
+    ).toBe('second');
+    expect(
+      mergeConnections('ada', [
+        { data: 'a', status: 'active', at: 0 },
+        { data: 'b', status: 'active', at: 0 },
+      ])?.data,
+    ).toBe('b');
   });
 
   it('is null without connections, and frozen otherwise', () => {
@@ -52,7 +72,20 @@ describe('mergeConnections', () => {
 
 describe('presence status values', () => {
   it('reads anything but idle or away as active, and tells statuses from other values', () => {
-    expect(['idle', 'away', 'active', undefined, 'busy', 3].map(toPresenceStatus)).toEqual(['idle', 'away', 'active', 'active', 'active', 'active']);
-    expect(['idle', 'away', 'active', undefined, 'busy'].map(isPresenceStatus)).toEqual([true, true, true, false, false]);
+    expect(['idle', 'away', 'active', undefined, 'busy', 3].map(toPresenceStatus)).toEqual([
+      'idle',
+      'away',
+      'active',
+      'active',
+      'active',
+      'active',
+    ]);
+    expect(['idle', 'away', 'active', undefined, 'busy'].map(isPresenceStatus)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -20,7 +20,8 @@ export function mergeConnections(userId: string, connections: readonly Connectio
   if (connections.length === 0) return null;
   let newest = connections[0]!;
   for (const connection of connections) {
-    if (connection.at > newest.at || (connection.at === newest.at && (connection.order ?? 0) >= (newest.order ?? 0))) newest = connection;
+    if (connection.at > newest.at || (connection.at === newest.at && (connection.order ?? 0) >= (newest.order ?? 0)))
+      newest = connection;
   }
   return Object.freeze({
     userId,

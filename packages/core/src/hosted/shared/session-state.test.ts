@@ -5,7 +5,14 @@ import { createSessionState } from './session-state.js';
 describe('createSessionState', () => {
   it('starts from the initial state overlaid by `initial`, frozen', () => {
     const state = createSessionState({ initial: { status: 'open' } });
-    expect(state.getSnapshot()).toEqual({ status: 'open', error: null, attempt: 0, retryInMs: null, retryAt: null, lastEventId: null });
+    expect(state.getSnapshot()).toEqual({
+      status: 'open',
+      error: null,
+      attempt: 0,
+      retryInMs: null,
+      retryAt: null,
+      lastEventId: null,
+    });
     expect(Object.isFrozen(state.getSnapshot())).toBe(true);
   });
 
@@ -13,9 +20,21 @@ describe('createSessionState', () => {
     const state = createSessionState();
     const error = new RealtimeError('network', 'lost', { retryable: true });
     state.set({ status: 'reconnecting', error, attempt: 2, retryInMs: 500, retryAt: 1234 });
-    expect(state.getSnapshot()).toMatchObject({ status: 'reconnecting', error, attempt: 2, retryInMs: 500, retryAt: 1234 });
+    expect(state.getSnapshot()).toMatchObject({
+      status: 'reconnecting',
+      error,
+      attempt: 2,
+      retryInMs: 500,
+      retryAt: 1234,
+    });
     state.set({ status: 'open' });
-    expect(state.getSnapshot()).toMatchObject({ status: 'open', error: null, attempt: 0, retryInMs: null, retryAt: null });
+    expect(state.getSnapshot()).toMatchObject({
+      status: 'open',
+      error: null,
+      attempt: 0,
+      retryInMs: null,
+      retryAt: null,
+    });
   });
 
   it('notifies only when status, error, attempt or retry delay changed (an SDK repeating itself is no change)', () => {
@@ -38,7 +57,8 @@ describe('createSessionState', () => {
     const seen: string[] = [];
     const state = createSessionState({
       initial: { status: 'open' },
-      willChange: (next, previous) => seen.push(`willChange ${previous.status} → ${next.status}; snapshot ${state.getSnapshot().status}`),
+      willChange: (next, previous) =>
+        seen.push(`willChange ${previous.status} → ${next.status}; snapshot ${state.getSnapshot().status}`),
     });
     state.subscribe(() => seen.push(`listener ${state.getSnapshot().status}`));
     state.set({ status: 'open' });

@@ -1,6 +1,14 @@
+import type { RealtimeErrorCode } from '../../errors.js';
 import { unrefTimer } from '../../lib/unref-timer.js';
 import type { SupabaseChannels } from './supabase-channels.js';
-import { clearTimer, inUse, PRESENCE_STATE_WAIT_MS, REJOIN_DELAYS_MS, type ChannelRecord, type SupabaseContext } from './supabase-context.js';
+import {
+  clearTimer,
+  inUse,
+  PRESENCE_STATE_WAIT_MS,
+  REJOIN_DELAYS_MS,
+  type ChannelRecord,
+  type SupabaseContext,
+} from './supabase-context.js';
 import { classifyReason, serverReason } from './supabase-errors.js';
 import type { SupabasePresence } from './supabase-presence.js';
 import type { SupabasePublisher } from './supabase-publish.js';
@@ -57,7 +65,10 @@ export function createSupabaseLifecycle(context: SupabaseContext, parts: Supabas
       emit({
         type: 'error',
         channel: record.name,
-        error: { code, message: `Supabase refused to join "${record.name}": ${reason}${final ? '' : ' (the SDK retries)'}` },
+        error: {
+          code,
+          message: `Supabase refused to join "${record.name}": ${reason}${final ? '' : ' (the SDK retries)'}`,
+        },
       });
     }
     if (!final) return;
@@ -72,20 +83,18 @@ export function createSupabaseLifecycle(context: SupabaseContext, parts: Supabas
     record.confirmed = false;
     record.presenceSynced = !record.presence;
     record.tracked = null;
-    const cause = record.systemError ?? { code: 'closed' as const, message: `Supabase closed the channel "${record.name}".` };
+    const cause = record.systemError ?? {
+      code: 'closed' as const,
+      message: `Supabase closed the channel "${record.name}".`,
+    };
     publisher.failOutgoing(record, cause.code, cause.message);
-    // Publishes sent before the close are still answered (their replies may sit in the same network read as the
-    // close, ahead of it, and settle a few microtasks later); the ones left unanswered after that never will be.
-    const unanswered = new Map(record.inflight);
-    setTimeout(() => {
-      for (const [cid, attempt] of unanswered) {
-        if (record.inflight.get(cid) !== attempt) continue;
-        record.inflight.delete(cid);
-        publisher.nack(record, cid, cause.code, cause.message);
-      }
-      channels.maybeRelease(record);
-    }, 0);
-    if (record.wanted) emit({ type: 'error', channel: record.name, error: { code: cause.code, message: `${cause.message} Rejoining.` } });
+    nackUnansweredSoon(record, parts, cause);
+    if (record.wanted)
+      emit({
+        type: 'error',
+        channel: record.name,
+        error: { code: cause.code, message: `${cause.message} Rejoining.` },
+      });
     if (!inUse(record)) {
       channels.release(record);
       return;
@@ -100,7 +109,13 @@ export function createSupabaseLifecycle(context: SupabaseContext, parts: Supabas
     record.rejoinTimer = setTimeout(() => {
       record.rejoinTimer = null;
       // While disconnected the next open replaces the channel anyway.
-      if (context.records.get(record.name) === record && !context.flags.stopped && inUse(record) && realtime.isConnected()) channels.replaceSdkChannel(record);
+      if (
+        context.records.get(record.name) === record &&
+        !context.flags.stopped &&
+        inUse(record) &&
+        realtime.isConnected()
+      )
+        channels.replaceSdkChannel(record);
     }, delay);
     unrefTimer(record.rejoinTimer);
   }
@@ -116,7 +131,14 @@ export function createSupabaseLifecycle(context: SupabaseContext, parts: Supabas
           record.joined = false;
           record.confirmed = false;
           if (record.wanted && realtime.isConnected()) {
-            emit({ type: 'error', channel: record.name, error: { code: 'timeout', message: `Supabase did not answer the join of "${record.name}" in time; the SDK retries.` } });
+            emit({
+              type: 'error',
+              channel: record.name,
+              error: {
+                code: 'timeout',
+                message: `Supabase did not answer the join of "${record.name}" in time; the SDK retries.`,
+              },
+            });
           }
           return;
         case 'CLOSED':
@@ -133,12 +155,39 @@ export function createSupabaseLifecycle(context: SupabaseContext, parts: Supabas
       if (extension === 'postgres_changes') {
         // Realtime could not (yet) subscribe to the database; it retries by itself.
         if (record.wanted) {
-          emit({ type: 'error', channel: record.name, error: { code: 'unavailable', message: `Supabase postgres_changes on "${record.name}": ${text}` } });
+          emit({
+            type: 'error',
+            channel: record.name,
+            error: { code: 'unavailable', message: `Supabase postgres_changes on "${record.name}": ${text}` },
+          });
         }
         return;
       }
       // The server closes the channel next (phx_close): the close reports it.
-      record.systemError = { code: classifyReason(text), message: `Supabase closed the channel "${record.name}": ${text}.` };
+      record.systemError = {
+        code: classifyReason(text),
+        message: `Supabase closed the channel "${record.name}": ${text}.`,
+      };
     },
   };
+}
+
+/**
+ * Publishes sent before a close are still answered (their replies may sit in the same network read as the close,
+ * ahead of it, and settle a few microtasks later); the ones left unanswered after that never will be: nacked.
+ */
+function nackUnansweredSoon(
+  record: ChannelRecord,
+  { publisher, channels }: SupabaseLifecycleParts,
+  cause: { code: RealtimeErrorCode; message: string },
+) {
+  const unanswered = new Map(record.inflight);
+  setTimeout(() => {
+    for (const [cid, attempt] of unanswered) {
+      if (record.inflight.get(cid) !== attempt) continue;
+      record.inflight.delete(cid);
+      publisher.nack(record, cid, cause.code, cause.message);
+    }
+    channels.maybeRelease(record);
+  }, 0);
 }

@@ -3,7 +3,14 @@ import { unrefTimer } from '../../lib/unref-timer.js';
 import type { ClientFrame } from '../../protocol/frames.js';
 import { createSeenIds } from '../shared/seen-ids.js';
 import type { SupabaseLifecycle } from './supabase-channel-lifecycle.js';
-import { clearTimer, inUse, PUBLISH_ONLY_LINGER_MS, SEEN_IDS, type ChannelRecord, type SupabaseContext } from './supabase-context.js';
+import {
+  clearTimer,
+  inUse,
+  PUBLISH_ONLY_LINGER_MS,
+  SEEN_IDS,
+  type ChannelRecord,
+  type SupabaseContext,
+} from './supabase-context.js';
 import type { SupabasePresence } from './supabase-presence.js';
 import { openSdkChannel } from './supabase-sdk-channel.js';
 
@@ -103,13 +110,16 @@ export function createSupabaseChannels(context: SupabaseContext, parts: () => Su
   }
 
   function maybeConfirm(record: ChannelRecord) {
-    if (!record.wanted || !record.joined || !record.presenceSynced || record.confirmed || !context.flags.session) return;
+    if (!record.wanted || !record.joined || !record.presenceSynced || record.confirmed || !context.flags.session)
+      return;
     record.confirmed = true;
     if (record.gapFrom !== null) {
-      if (record.gapFrom <= record.seq) context.emit({ type: 'gap', channel: record.name, from: record.gapFrom, to: record.seq });
+      if (record.gapFrom <= record.seq)
+        context.emit({ type: 'gap', channel: record.name, from: record.gapFrom, to: record.seq });
       record.gapFrom = null;
     }
-    if (record.presence) context.emit({ type: 'presence', channel: record.name, action: 'sync', members: [...record.members.values()] });
+    if (record.presence)
+      context.emit({ type: 'presence', channel: record.name, action: 'sync', members: [...record.members.values()] });
     context.emit({ type: 'subscribed', channel: record.name, seq: record.seq });
   }
 

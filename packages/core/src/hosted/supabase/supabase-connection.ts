@@ -46,7 +46,8 @@ export function createSupabaseConnection(context: SupabaseContext, channels: Sup
   function detach() {
     if (!callbacks) return;
     const { ref, attached } = callbacks;
-    for (const key of ['open', 'close', 'error'] as const) attached[key] = attached[key].filter(([entry]) => entry !== ref);
+    for (const key of ['open', 'close', 'error'] as const)
+      attached[key] = attached[key].filter(([entry]) => entry !== ref);
     callbacks = null;
   }
 
@@ -56,7 +57,11 @@ export function createSupabaseConnection(context: SupabaseContext, channels: Sup
       // The SDK replaced a connection without a close event reaching us (a heartbeat timeout whose socket never
       // finished closing): end that session visibly, so the client resubscribes and re-sends on this one.
       endSession();
-      const error = new RealtimeError('heartbeat_timeout', 'The Supabase Realtime connection stopped answering; reconnected.', { retryable: true });
+      const error = new RealtimeError(
+        'heartbeat_timeout',
+        'The Supabase Realtime connection stopped answering; reconnected.',
+        { retryable: true },
+      );
       state.set({ status: 'reconnecting', error, attempt: state.getSnapshot().attempt });
     }
     lastError = null;
@@ -89,7 +94,11 @@ export function createSupabaseConnection(context: SupabaseContext, channels: Sup
     }
     const attempt = state.getSnapshot().attempt + 1;
     const retryInMs = realtime.reconnectAfterMs(realtime.reconnectTimer.tries + 1);
-    const error = lastError ?? new RealtimeError('network', 'The Supabase Realtime connection was lost; the SDK is reconnecting.', { retryable: true });
+    const error =
+      lastError ??
+      new RealtimeError('network', 'The Supabase Realtime connection was lost; the SDK is reconnecting.', {
+        retryable: true,
+      });
     state.set({ status: 'reconnecting', error, attempt, retryInMs, retryAt: Date.now() + retryInMs });
   }
 
@@ -106,7 +115,8 @@ export function createSupabaseConnection(context: SupabaseContext, channels: Sup
     }
     lastError = failure;
     const current = state.getSnapshot();
-    if (current.status === 'connecting' || current.status === 'reconnecting') state.set({ ...current, status: 'reconnecting', error: lastError });
+    if (current.status === 'connecting' || current.status === 'reconnecting')
+      state.set({ ...current, status: 'reconnecting', error: lastError });
   }
 
   const endSession = () => endSessionOf(context, channels);
@@ -180,14 +190,20 @@ function endSessionOf(context: SupabaseContext, channels: SupabaseChannels) {
 function socketFailureOf(event: unknown): RealtimeError {
   const status = upgradeStatusOf(event);
   if (status === 401 || status === 403) {
-    return new RealtimeError('unauthorized', `Supabase Realtime refused the API key (HTTP ${status}). Check the key passed to createClient, then call reconnect().`, {
-      status,
-      cause: event,
-    });
+    return new RealtimeError(
+      'unauthorized',
+      `Supabase Realtime refused the API key (HTTP ${status}). Check the key passed to createClient, then call reconnect().`,
+      {
+        status,
+        cause: event,
+      },
+    );
   }
   return new RealtimeError(
     status !== null && status >= 500 ? 'server_error' : 'network',
-    status !== null ? `Supabase Realtime answered the WebSocket upgrade with HTTP ${status}; the SDK retries.` : 'The Supabase Realtime connection failed; the SDK retries.',
+    status !== null
+      ? `Supabase Realtime answered the WebSocket upgrade with HTTP ${status}; the SDK retries.`
+      : 'The Supabase Realtime connection failed; the SDK retries.',
     { status: status ?? undefined, cause: event, retryable: true },
   );
 }

@@ -7,7 +7,8 @@ export function serverReason(error: Error | undefined): string | null {
   if (typeof cause === 'object' && cause !== null) {
     // A join refusal is the server's reply `{ reason }`; a CloseEvent has a `reason` too, with a numeric `code`.
     const { reason, code, type } = cause as { reason?: unknown; code?: unknown; type?: unknown };
-    if (typeof reason === 'string' && typeof code !== 'number' && typeof type !== 'string') return reason || 'no reason given';
+    if (typeof reason === 'string' && typeof code !== 'number' && typeof type !== 'string')
+      return reason || 'no reason given';
   }
   // The SDK's own refusal: the server's postgres_changes listeners did not match the ones asked for.
   if (/mismatch between server and client bindings/i.test(error.message)) return error.message;

@@ -7,7 +7,10 @@ import type { Meta } from './supabase-context.js';
  * Metas are identified by `phx_ref`; an update arrives as the new meta joining and the old one leaving.
  */
 export function applyPresenceDiff(state: Map<string, Map<string, Meta>>, diff: unknown): void {
-  const { joins, leaves } = (typeof diff === 'object' && diff !== null ? diff : {}) as { joins?: unknown; leaves?: unknown };
+  const { joins, leaves } = (typeof diff === 'object' && diff !== null ? diff : {}) as {
+    joins?: unknown;
+    leaves?: unknown;
+  };
   for (const [key, metas] of metaEntries(joins)) {
     let entry = state.get(key);
     if (!entry) state.set(key, (entry = new Map()));
@@ -26,7 +29,8 @@ function metaEntries(value: unknown): [string, Meta[]][] {
   const out: [string, Meta[]][] = [];
   for (const [key, presence] of Object.entries(value as Record<string, unknown>)) {
     const metas = (presence as { metas?: unknown } | null)?.metas;
-    if (Array.isArray(metas)) out.push([key, metas.filter((meta): meta is Meta => typeof meta === 'object' && meta !== null)]);
+    if (Array.isArray(metas))
+      out.push([key, metas.filter((meta): meta is Meta => typeof meta === 'object' && meta !== null)]);
   }
   return out;
 }

@@ -3,7 +3,14 @@ import { safeJson } from '../../lib/safe-json.js';
 import type { ClientFrame } from '../../protocol/frames.js';
 import { diffMembers } from '../shared/diff-members.js';
 import type { SupabaseChannels } from './supabase-channels.js';
-import { canPush, clearTimer, PRESENCE_WINDOW_MARGIN_MS, type ChannelRecord, type PresenceIntent, type SupabaseContext } from './supabase-context.js';
+import {
+  canPush,
+  clearTimer,
+  PRESENCE_WINDOW_MARGIN_MS,
+  type ChannelRecord,
+  type PresenceIntent,
+  type SupabaseContext,
+} from './supabase-context.js';
 import { applyPresenceDiff, membersOf } from './supabase-presence-state.js';
 
 /**
@@ -89,14 +96,20 @@ export function createSupabasePresence(context: SupabaseContext, channels: Supab
     record.presenceCalls.push(Date.now());
     record.tracked = desired;
     const sdk = record.sdk;
-    const request = desired === null ? sdk.untrack() : sdk.track({ rk: 1, data: desired.data, status: desired.status, at: Date.now() });
+    const request =
+      desired === null
+        ? sdk.untrack()
+        : sdk.track({ rk: 1, data: desired.data, status: desired.status, at: Date.now() });
     request.then(
       (result) => {
         if (result === 'error' && record.sdk === sdk && record.wanted) {
           emit({
             type: 'error',
             channel: record.name,
-            error: { code: 'forbidden', message: `Supabase refused the presence ${desired === null ? 'leave' : 'update'} on "${record.name}".` },
+            error: {
+              code: 'forbidden',
+              message: `Supabase refused the presence ${desired === null ? 'leave' : 'update'} on "${record.name}".`,
+            },
           });
         }
       },

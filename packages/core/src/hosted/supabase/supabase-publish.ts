@@ -2,7 +2,13 @@ import type { RealtimeErrorCode } from '../../errors.js';
 import type { ClientFrame } from '../../protocol/frames.js';
 import { encodeEnvelope } from '../shared/envelope.js';
 import type { SupabaseChannels } from './supabase-channels.js';
-import { canPush, clearTimer, type ChannelRecord, type PendingPublish, type SupabaseContext } from './supabase-context.js';
+import {
+  canPush,
+  clearTimer,
+  type ChannelRecord,
+  type PendingPublish,
+  type SupabaseContext,
+} from './supabase-context.js';
 import { SUPABASE_SIGNAL_EVENT } from './supabase-types.js';
 
 /**
@@ -34,29 +40,45 @@ export function createSupabasePublisher(context: SupabaseContext, channels: Supa
     record.inflight.set(publish.cid, attempt);
     const generation = record.generation;
     const timeout = context.options.publishTimeoutMs;
-    record.sdk.send({ type: 'broadcast', event: publish.event, payload: publish.envelope }, timeout === undefined ? {} : { timeout }).then(
-      (result) => {
-        if (record.inflight.get(publish.cid) !== attempt || record.generation !== generation) return;
-        record.inflight.delete(publish.cid);
-        if (result === 'ok') acknowledge(record, publish);
-        else if (result === 'timed out') nack(record, publish.cid, 'timeout', `Supabase did not acknowledge the publish of "${publish.event}" on "${record.name}" in time.`);
-        else {
+    record.sdk
+      .send(
+        { type: 'broadcast', event: publish.event, payload: publish.envelope },
+        timeout === undefined ? {} : { timeout },
+      )
+      .then(
+        (result) => {
+          if (record.inflight.get(publish.cid) !== attempt || record.generation !== generation) return;
+          record.inflight.delete(publish.cid);
+          if (result === 'ok') acknowledge(record, publish);
+          else if (result === 'timed out')
+            nack(
+              record,
+              publish.cid,
+              'timeout',
+              `Supabase did not acknowledge the publish of "${publish.event}" on "${record.name}" in time.`,
+            );
+          else {
+            nack(
+              record,
+              publish.cid,
+              'message_too_large',
+              `Supabase refused the publish of "${publish.event}" on "${record.name}" (a broadcast is refused when it exceeds the project's payload size limit).`,
+            );
+          }
+          channels.maybeRelease(record);
+        },
+        (cause: unknown) => {
+          if (record.inflight.get(publish.cid) !== attempt) return;
+          record.inflight.delete(publish.cid);
           nack(
             record,
             publish.cid,
-            'message_too_large',
-            `Supabase refused the publish of "${publish.event}" on "${record.name}" (a broadcast is refused when it exceeds the project's payload size limit).`,
+            'invalid_payload',
+            `The publish of "${publish.event}" on "${record.name}" could not be sent: ${String(cause)}`,
           );
-        }
-        channels.maybeRelease(record);
-      },
-      (cause: unknown) => {
-        if (record.inflight.get(publish.cid) !== attempt) return;
-        record.inflight.delete(publish.cid);
-        nack(record, publish.cid, 'invalid_payload', `The publish of "${publish.event}" on "${record.name}" could not be sent: ${String(cause)}`);
-        channels.maybeRelease(record);
-      },
-    );
+          channels.maybeRelease(record);
+        },
+      );
   }
 
   function acknowledge(record: ChannelRecord, publish: PendingPublish) {
@@ -64,7 +86,16 @@ export function createSupabasePublisher(context: SupabaseContext, channels: Supa
     // Supabase does not echo to the sender (self: false): the publisher gets its message here, once.
     if (record.wanted && context.flags.session && record.seen.remember(envelope.id)) {
       record.seq += 1;
-      emit({ type: 'message', channel: record.name, id: envelope.id, seq: record.seq, event: publish.event, data: envelope.data, cid: envelope.cid, at: envelope.at });
+      emit({
+        type: 'message',
+        channel: record.name,
+        id: envelope.id,
+        seq: record.seq,
+        event: publish.event,
+        data: envelope.data,
+        cid: envelope.cid,
+        at: envelope.at,
+      });
     }
     emit({ type: 'ack', cid: publish.cid, channel: record.name, id: envelope.id, seq: record.seq });
   }

@@ -7,10 +7,16 @@ import { deliverBroadcast, deliverPostgresChange, type RawPostgresChange } from 
  * A new SDK channel for `record`, with our listeners, joining now. Its callbacks are ignored once the record moved
  * on (a newer SDK channel, released, or the transport stopped).
  */
-export function openSdkChannel(context: SupabaseContext, record: ChannelRecord, parts: () => SupabaseChannelParts): RealtimeChannel {
+export function openSdkChannel(
+  context: SupabaseContext,
+  record: ChannelRecord,
+  parts: () => SupabaseChannelParts,
+): RealtimeChannel {
   const { realtime, records } = context;
   const generation = ++record.generation;
-  if (realtime.getChannels().some((channel) => channel.topic === `realtime:${record.name}` && !context.own.has(channel))) {
+  if (
+    realtime.getChannels().some((channel) => channel.topic === `realtime:${record.name}` && !context.own.has(channel))
+  ) {
     // realtime.channel() would hand back the app's own channel of that name, joined with its own config.
     queueMicrotask(() =>
       context.emit({
@@ -33,7 +39,8 @@ export function openSdkChannel(context: SupabaseContext, record: ChannelRecord, 
   record.presenceSynced = !record.presence;
   record.metas = new Map();
   record.pendingDiffs = [];
-  const current = () => record.generation === generation && records.get(record.name) === record && !context.flags.stopped;
+  const current = () =>
+    record.generation === generation && records.get(record.name) === record && !context.flags.stopped;
   listen(context, record, sdk, current, parts);
   try {
     sdk.subscribe((status, error) => {
@@ -45,7 +52,10 @@ export function openSdkChannel(context: SupabaseContext, record: ChannelRecord, 
       context.emit({
         type: 'error',
         channel: record.name,
-        error: { code: 'unavailable', message: `supabaseTransport could not join "${record.name}": ${cause instanceof Error ? cause.message : String(cause)}` },
+        error: {
+          code: 'unavailable',
+          message: `supabaseTransport could not join "${record.name}": ${cause instanceof Error ? cause.message : String(cause)}`,
+        },
       }),
     );
   }
@@ -53,7 +63,13 @@ export function openSdkChannel(context: SupabaseContext, record: ChannelRecord, 
 }
 
 /** Our listeners on a new SDK channel; `current()` is false once it was replaced or left. */
-function listen(context: SupabaseContext, record: ChannelRecord, sdk: RealtimeChannel, current: () => boolean, parts: () => SupabaseChannelParts) {
+function listen(
+  context: SupabaseContext,
+  record: ChannelRecord,
+  sdk: RealtimeChannel,
+  current: () => boolean,
+  parts: () => SupabaseChannelParts,
+) {
   sdk.on('broadcast', { event: '*' }, (message) => {
     if (current()) deliverBroadcast(context, record, message as { event?: unknown; payload?: unknown });
   });
@@ -62,7 +78,11 @@ function listen(context: SupabaseContext, record: ChannelRecord, sdk: RealtimeCh
     // members never leave: the adapter keeps the state itself from the protocol's presence_state and
     // presence_diff events, which realtime-js lets any binding receive. A fresh SDK channel per join keeps the
     // state payload untouched by the SDK's copy of it.
-    const onEvent = sdk.on.bind(sdk) as unknown as (type: string, filter: object, callback: (payload: unknown) => void) => RealtimeChannel;
+    const onEvent = sdk.on.bind(sdk) as unknown as (
+      type: string,
+      filter: object,
+      callback: (payload: unknown) => void,
+    ) => RealtimeChannel;
     onEvent('presence_state', {}, (payload) => {
       if (current()) parts().presence.onState(record, payload);
     });

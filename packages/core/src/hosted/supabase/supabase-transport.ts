@@ -53,7 +53,10 @@ import {
  * })
  * client.channel<SupabasePostgresEvents<Message>>('room:42').subscribe('postgres:INSERT', (m) => add(m.data.new))
  */
-export function supabaseTransport(client: SupabaseRealtimeHost, options: SupabaseTransportOptions = {}): SupabaseTransport {
+export function supabaseTransport(
+  client: SupabaseRealtimeHost,
+  options: SupabaseTransportOptions = {},
+): SupabaseTransport {
   const realtime = client.realtime;
   const [addFrameListener, emit] = createTransportListeners<ServerFrame>();
   const context: SupabaseContext = {
@@ -66,13 +69,19 @@ export function supabaseTransport(client: SupabaseRealtimeHost, options: Supabas
     own: new WeakSet<RealtimeChannel>(),
     flags: { stopped: false, session: false },
     emit,
-    presenceFor: (name) => (typeof options.presence === 'function' ? options.presence(name) : (options.presence ?? options.userId !== undefined)),
+    presenceFor: (name) =>
+      typeof options.presence === 'function'
+        ? options.presence(name)
+        : (options.presence ?? options.userId !== undefined),
     privateFor: (name) => (typeof options.private === 'function' ? options.private(name) : options.private === true),
   };
   const channels = createSupabaseChannels(context, () => parts);
   const publisher = createSupabasePublisher(context, channels);
   const presence = createSupabasePresence(context, channels);
-  const parts: SupabaseChannelParts = { presence, lifecycle: createSupabaseLifecycle(context, { channels, publisher, presence }) };
+  const parts: SupabaseChannelParts = {
+    presence,
+    lifecycle: createSupabaseLifecycle(context, { channels, publisher, presence }),
+  };
   const connection = createSupabaseConnection(context, channels);
   if (realtime.isConnected()) connection.attach();
 

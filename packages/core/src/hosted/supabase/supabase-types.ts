@@ -12,7 +12,10 @@ export const SUPABASE_POSTGRES_EVENT_PREFIX = 'postgres:';
  * 30-second window. Over it the server closes the channel ("ClientPresenceRateLimitReached"). A project whose
  * limit was raised passes its own values as {@link SupabaseTransportOptions.presenceLimit}.
  */
-export const SUPABASE_PRESENCE_LIMIT: Readonly<{ maxCalls: number; windowMs: number }> = Object.freeze({ maxCalls: 5, windowMs: 30_000 });
+export const SUPABASE_PRESENCE_LIMIT: Readonly<{ maxCalls: number; windowMs: number }> = Object.freeze({
+  maxCalls: 5,
+  windowMs: 30_000,
+});
 
 /** Default of `presenceLimit.minIntervalMs`: a burst of presence changes becomes one call now and one this much later. */
 export const DEFAULT_PRESENCE_MIN_INTERVAL_MS = 250;

@@ -19,7 +19,12 @@ export interface MemorySessionHooks {
   endedByServer(): void;
 }
 
-export function createMemorySession(hub: ChannelHub, wire: LinkInternals, userId: string | undefined, hooks: MemorySessionHooks): MemorySession {
+export function createMemorySession(
+  hub: ChannelHub,
+  wire: LinkInternals,
+  userId: string | undefined,
+  hooks: MemorySessionHooks,
+): MemorySession {
   let session: HubSession | null = null;
   /** Bumped whenever a session ends, so frames and callbacks of an old session are ignored. */
   let generation = 0;

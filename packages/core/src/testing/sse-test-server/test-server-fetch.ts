@@ -15,7 +15,12 @@ export interface TestServerFetchParts {
 }
 
 /** The test server's fake `fetch`: records each request, tells the listeners, and answers as the queue says. */
-export function createTestServerFetch({ responses, streams, requests, requestListeners }: TestServerFetchParts): typeof fetch {
+export function createTestServerFetch({
+  responses,
+  streams,
+  requests,
+  requestListeners,
+}: TestServerFetchParts): typeof fetch {
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const isRequest = typeof Request !== 'undefined' && input instanceof Request;
     const signal = init?.signal ?? (isRequest ? (input as Request).signal : null);

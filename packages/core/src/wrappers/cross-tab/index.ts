@@ -1,1 +1,7 @@
-export { shareAcrossTabs, type ShareAcrossTabsOptions, type SharedTransport, type TabChannel, type TabLocks } from './share-across-tabs.js';
+export {
+  shareAcrossTabs,
+  type ShareAcrossTabsOptions,
+  type SharedTransport,
+  type TabChannel,
+  type TabLocks,
+} from './share-across-tabs.js';

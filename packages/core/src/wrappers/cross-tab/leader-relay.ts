@@ -52,7 +52,13 @@ export function createLeaderRelay(context: CrossTabContext): LeaderRelay {
         const sent = transport.send(frame);
         const sender = context.welcome?.userId ?? context.welcome?.connectionId;
         if (sent && sender !== undefined) {
-          const echo: ServerFrame = { type: 'signal', channel: frame.channel, event: frame.event, data: frame.data, from: sender };
+          const echo: ServerFrame = {
+            type: 'signal',
+            channel: frame.channel,
+            event: frame.event,
+            data: frame.data,
+            from: sender,
+          };
           context.post({ t: 'frame', frame: echo, except: from });
           if (from !== context.tabId) context.emitFrame(echo);
         }

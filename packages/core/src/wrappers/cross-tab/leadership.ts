@@ -36,12 +36,15 @@ export function createLeadership(context: CrossTabContext, relay: LeaderRelay, o
     candidacy = controller;
     context.post({ t: 'hello', from: context.tabId });
     context.locks
-      .request(context.name, { signal: controller.signal }, () =>
-        new Promise<void>((resolve) => {
-          if (context.closed || candidacy !== controller) return resolve();
-          resign = resolve;
-          lead();
-        }),
+      .request(
+        context.name,
+        { signal: controller.signal },
+        () =>
+          new Promise<void>((resolve) => {
+            if (context.closed || candidacy !== controller) return resolve();
+            resign = resolve;
+            lead();
+          }),
       )
       .catch(() => {});
   }

@@ -11,15 +11,18 @@ export function receiveTabMessage(context: CrossTabContext, relay: LeaderRelay, 
       if (inner === null && (message.to === undefined || message.to === tabId)) state.set(fromWire(message.state));
       return;
     case 'frame':
-      if (inner === null && message.except !== tabId && (message.to === undefined || message.to === tabId)) context.emitFrame(message.frame);
+      if (inner === null && message.except !== tabId && (message.to === undefined || message.to === tabId))
+        context.emitFrame(message.frame);
       return;
     case 'resign':
-      if (inner === null && state.getSnapshot().status === 'open') state.set((previous) => Object.freeze({ ...previous, status: 'reconnecting' as const }));
+      if (inner === null && state.getSnapshot().status === 'open')
+        state.set((previous) => Object.freeze({ ...previous, status: 'reconnecting' as const }));
       return;
     case 'hello':
       if (inner === null) return;
       // The newcomer learns who it is before it sees `open` (and subscribes).
-      if (context.welcome && inner.getSnapshot().status === 'open') context.post({ t: 'frame', frame: context.welcome, to: message.from });
+      if (context.welcome && inner.getSnapshot().status === 'open')
+        context.post({ t: 'frame', frame: context.welcome, to: message.from });
       context.post({ t: 'state', state: toWire(inner.getSnapshot()), to: message.from });
       return;
     case 'send':

@@ -61,7 +61,8 @@ function createLocks(): TabLocks & { release(name: string): void; names(): strin
 function createLifecycle() {
   const listeners = new Map<string, Set<() => void>>();
   return {
-    addEventListener: (type: string, listener: () => void) => void (listeners.get(type) ?? listeners.set(type, new Set()).get(type)!).add(listener),
+    addEventListener: (type: string, listener: () => void) =>
+      void (listeners.get(type) ?? listeners.set(type, new Set()).get(type)!).add(listener),
     removeEventListener: (type: string, listener: () => void) => void listeners.get(type)?.delete(listener),
     dispatch: (type: string) => listeners.get(type)?.forEach((listener) => listener()),
   };
@@ -127,13 +128,24 @@ describe('shareAcrossTabs', () => {
     const kit = createTestTransport();
     const { tab } = browser(kit);
     const tabs = [tab(), tab(), tab()];
-    await vi.waitFor(() => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true), WAIT);
+    await vi.waitFor(
+      () => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true),
+      WAIT,
+    );
     expect(kit.server.hub.sessions).toBe(1);
     expect(leaders(tabs)).toHaveLength(1);
     kit.server.publish('room', 'm', 1);
     const receipt = await tabs[2]!.client.channel('room').publish('m', 2);
     expect(receipt.seq).toBe(2);
-    await vi.waitFor(() => expect(tabs.map(seqs)).toEqual([[1, 2], [1, 2], [1, 2]]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(tabs.map(seqs)).toEqual([
+          [1, 2],
+          [1, 2],
+          [1, 2],
+        ]),
+      WAIT,
+    );
     expect(tabs.every((t) => t.client.getSnapshot().status === 'open')).toBe(true);
     expect(tabs.every((t) => t.client.userId === 'ada')).toBe(true);
   });
@@ -143,10 +155,19 @@ describe('shareAcrossTabs', () => {
     const { tab } = browser(kit);
     const a = tab('a');
     const b = tab('b');
-    await vi.waitFor(() => expect(a.client.channel('a').getSnapshot().subscribed && b.client.channel('b').getSnapshot().subscribed).toBe(true), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(a.client.channel('a').getSnapshot().subscribed && b.client.channel('b').getSnapshot().subscribed).toBe(
+          true,
+        ),
+      WAIT,
+    );
     kit.server.publish('a', 'm', 'for a');
     kit.server.publish('b', 'm', 'for b');
-    await vi.waitFor(() => expect([a.received.map((m) => m.data), b.received.map((m) => m.data)]).toEqual([['for a'], ['for b']]), WAIT);
+    await vi.waitFor(
+      () => expect([a.received.map((m) => m.data), b.received.map((m) => m.data)]).toEqual([['for a'], ['for b']]),
+      WAIT,
+    );
     const c = tab('a');
     await vi.waitFor(() => expect(c.client.channel('a').getSnapshot().subscribed).toBe(true), WAIT);
     c.client.close();
@@ -163,9 +184,15 @@ describe('shareAcrossTabs', () => {
       t.client.channel('room').presence.enter({ tab: i });
       t.client.channel('room').presence.setStatus(i === 1 ? 'active' : 'away');
     }
-    await vi.waitFor(() => expect(kit.server.presence('room')).toMatchObject([{ userId: 'ada', connections: 1, status: 'active' }]), WAIT);
+    await vi.waitFor(
+      () => expect(kit.server.presence('room')).toMatchObject([{ userId: 'ada', connections: 1, status: 'active' }]),
+      WAIT,
+    );
     tabs[1]!.client.channel('room').presence.leave();
-    await vi.waitFor(() => expect(kit.server.presence('room')).toMatchObject([{ userId: 'ada', status: 'away' }]), WAIT);
+    await vi.waitFor(
+      () => expect(kit.server.presence('room')).toMatchObject([{ userId: 'ada', status: 'away' }]),
+      WAIT,
+    );
     tabs[0]!.client.channel('room').presence.leave();
     tabs[2]!.client.channel('room').presence.leave();
     await vi.waitFor(() => expect(kit.server.presence('room')).toEqual([]), WAIT);
@@ -175,7 +202,10 @@ describe('shareAcrossTabs', () => {
     const kit = createTestTransport();
     const { tab } = browser(kit);
     const tabs = [tab(), tab(), tab()];
-    await vi.waitFor(() => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true), WAIT);
+    await vi.waitFor(
+      () => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true),
+      WAIT,
+    );
     kit.server.publish('room', 'm', 1);
     const leader = leaders(tabs)[0]!;
     leader.lifecycle.dispatch('pagehide');
@@ -184,9 +214,19 @@ describe('shareAcrossTabs', () => {
     kit.server.publish('room', 'm', 2);
     const rest = tabs.filter((t) => t !== leader);
     await vi.waitFor(() => expect(leaders(rest)).toHaveLength(1), WAIT);
-    await vi.waitFor(() => expect(rest.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true), WAIT);
+    await vi.waitFor(
+      () => expect(rest.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true),
+      WAIT,
+    );
     kit.server.publish('room', 'm', 3);
-    await vi.waitFor(() => expect(rest.map(seqs)).toEqual([[1, 2, 3], [1, 2, 3]]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(rest.map(seqs)).toEqual([
+          [1, 2, 3],
+          [1, 2, 3],
+        ]),
+      WAIT,
+    );
     expect(kit.server.hub.sessions).toBe(1);
   });
 
@@ -194,7 +234,10 @@ describe('shareAcrossTabs', () => {
     const kit = createTestTransport();
     const { tab } = browser(kit);
     const tabs = [tab(), tab()];
-    await vi.waitFor(() => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true), WAIT);
+    await vi.waitFor(
+      () => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true),
+      WAIT,
+    );
     const first = leaders(tabs)[0]!;
     const other = tabs.find((t) => t !== first)!;
     first.lifecycle.dispatch('freeze');
@@ -228,7 +271,10 @@ describe('shareAcrossTabs', () => {
     const kit = createTestTransport();
     const { tab } = browser(kit);
     const tabs = [tab(), tab()];
-    await vi.waitFor(() => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true), WAIT);
+    await vi.waitFor(
+      () => expect(tabs.every((t) => t.client.channel('room').getSnapshot().subscribed)).toBe(true),
+      WAIT,
+    );
     const heard: string[] = [];
     tabs[1]!.client.channel('room').onSignal('cursor', (signal) => heard.push(`${signal.from}:${String(signal.data)}`));
     const sender = tabs[0]!;

@@ -69,9 +69,15 @@ const DEFAULT_TAB_CHECK_MS = 5000;
 export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTabsOptions = {}): SharedTransport {
   const spare = factory();
   const key = options.key ?? (spare.url === undefined ? undefined : `${spare.kind}:${spare.url}`);
-  if (key === undefined) throw new TypeError('shareAcrossTabs: this transport has no url; pass options.key (the same in every tab).');
-  const locks = options.locks ?? (typeof navigator === 'undefined' ? undefined : (navigator as { locks?: TabLocks }).locks);
-  const createChannel = options.createChannel ?? (typeof BroadcastChannel === 'undefined' ? undefined : (name: string) => new BroadcastChannel(name) as unknown as TabChannel);
+  if (key === undefined)
+    throw new TypeError('shareAcrossTabs: this transport has no url; pass options.key (the same in every tab).');
+  const locks =
+    options.locks ?? (typeof navigator === 'undefined' ? undefined : (navigator as { locks?: TabLocks }).locks);
+  const createChannel =
+    options.createChannel ??
+    (typeof BroadcastChannel === 'undefined'
+      ? undefined
+      : (name: string) => new BroadcastChannel(name) as unknown as TabChannel);
   // Nothing to share with: a plain transport.
   if (!locks || !createChannel) return Object.assign(spare, { leader: true });
   const lifecycle = options.lifecycle === undefined ? pageLifecycle() : options.lifecycle;
@@ -91,7 +97,11 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
   };
   const { name, tabId, state } = context;
   const relay = createLeaderRelay(context);
-  const leadership = createLeadership(context, relay, { factory, spare, tabCheckMs: options.tabCheckMs ?? DEFAULT_TAB_CHECK_MS });
+  const leadership = createLeadership(context, relay, {
+    factory,
+    spare,
+    tabCheckMs: options.tabCheckMs ?? DEFAULT_TAB_CHECK_MS,
+  });
   const tabLock = new AbortController();
   let started = false;
   let frozen = false;
@@ -118,7 +128,9 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
     channel = createChannel!(name);
     channel.onmessage = (event) => receiveTabMessage(context, relay, event.data as TabMessage);
     // A lock per tab, held while the tab lives: the leader sees which tabs are gone (see LeaderRelay.checkTabs).
-    void locks!.request(`${name}:tab:${tabId}`, { signal: tabLock.signal }, () => new Promise<void>(() => {})).catch(() => {});
+    void locks!
+      .request(`${name}:tab:${tabId}`, { signal: tabLock.signal }, () => new Promise<void>(() => {}))
+      .catch(() => {});
     leadership.stand();
     lifecycle?.addEventListener('pagehide', leave);
     lifecycle?.addEventListener('freeze', onFreeze);
@@ -149,7 +161,9 @@ export function shareAcrossTabs(factory: () => Transport, options: ShareAcrossTa
       lifecycle?.removeEventListener('resume', onResume);
       channel?.close();
       channel = null;
-      state.set((previous) => Object.freeze({ ...previous, status: 'closed' as const, retryInMs: null, retryAt: null }));
+      state.set((previous) =>
+        Object.freeze({ ...previous, status: 'closed' as const, retryInMs: null, retryAt: null }),
+      );
     },
     reconnect() {
       context.inner?.reconnect();

@@ -18,13 +18,23 @@ export type TabMessage =
   | { t: 'resign' };
 
 /** A connection state as structured clone carries it: the error as plain fields (a class does not survive). */
-export type WireState = Omit<ConnectionState, 'error'> & { error: { code: RealtimeErrorCode; message: string; retryable: boolean; status?: number } | null };
+export type WireState = Omit<ConnectionState, 'error'> & {
+  error: { code: RealtimeErrorCode; message: string; retryable: boolean; status?: number } | null;
+};
 
 export function toWire(state: ConnectionState): WireState {
   const { error } = state;
   return {
     ...state,
-    error: error === null ? null : { code: error.code, message: error.message, retryable: error.retryable, ...(error.status === undefined ? {} : { status: error.status }) },
+    error:
+      error === null
+        ? null
+        : {
+            code: error.code,
+            message: error.message,
+            retryable: error.retryable,
+            ...(error.status === undefined ? {} : { status: error.status }),
+          },
   };
 }
 
@@ -32,6 +42,9 @@ export function fromWire(state: WireState): ConnectionState {
   const { error } = state;
   return Object.freeze({
     ...state,
-    error: error === null ? null : new RealtimeError(error.code, error.message, { retryable: error.retryable, status: error.status }),
+    error:
+      error === null
+        ? null
+        : new RealtimeError(error.code, error.message, { retryable: error.retryable, status: error.status }),
   });
 }

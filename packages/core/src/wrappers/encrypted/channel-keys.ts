@@ -27,7 +27,11 @@ export interface ChannelKeys {
   forget(channel?: string): void;
 }
 
-export function createChannelKeys(context: EncryptedContext, source: ChannelKeySource, keyTimeoutMs: number): ChannelKeys {
+export function createChannelKeys(
+  context: EncryptedContext,
+  source: ChannelKeySource,
+  keyTimeoutMs: number,
+): ChannelKeys {
   const keys = new Map<string, KeyEntry>();
 
   function keyFor(channel: string): KeyEntry {
@@ -41,7 +45,11 @@ export function createChannelKeys(context: EncryptedContext, source: ChannelKeyS
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new RealtimeError('timeout', `encryptedTransport: the key of "${channel}" did not come within ${keyTimeoutMs} ms.`, { retryable: true });
+        const error = new RealtimeError(
+          'timeout',
+          `encryptedTransport: the key of "${channel}" did not come within ${keyTimeoutMs} ms.`,
+          { retryable: true },
+        );
         aborter.abort(error);
         reject(error);
       }, keyTimeoutMs);

@@ -78,7 +78,10 @@ describe('encryptedTransport', () => {
     const receipt = await alice.client.channel(ROOM).publish('message', { text: 'only we can read this' });
     expect(receipt.seq).toBe(1);
     await bob.client.channel(ROOM).publish('message', { text: 'agreed' });
-    await vi.waitFor(() => expect(atAlice.data()).toEqual([{ text: 'only we can read this' }, { text: 'agreed' }]), WAIT);
+    await vi.waitFor(
+      () => expect(atAlice.data()).toEqual([{ text: 'only we can read this' }, { text: 'agreed' }]),
+      WAIT,
+    );
     await vi.waitFor(() => expect(atBob.data()).toEqual([{ text: 'only we can read this' }, { text: 'agreed' }]), WAIT);
 
     const stored = kit.server.messages(ROOM);
@@ -106,17 +109,34 @@ describe('encryptedTransport', () => {
     await subscribed(alice.client, ROOM);
 
     alice.client.channel(ROOM).presence.enter({ name: 'Alice' });
-    await vi.waitFor(() => expect(bob.client.channel(ROOM).presence.members()).toEqual([expect.objectContaining({ userId: 'alice', data: { name: 'Alice' } })]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(bob.client.channel(ROOM).presence.members()).toEqual([
+          expect.objectContaining({ userId: 'alice', data: { name: 'Alice' } }),
+        ]),
+      WAIT,
+    );
     const [member] = kit.server.presence(ROOM);
     expect(isEncryptedEnvelope(member?.data)).toBe(true);
     alice.client.channel(ROOM).presence.update({ name: 'Alice B.' });
-    await vi.waitFor(() => expect(bob.client.channel(ROOM).presence.members()[0]?.data).toEqual({ name: 'Alice B.' }), WAIT);
+    await vi.waitFor(
+      () => expect(bob.client.channel(ROOM).presence.members()[0]?.data).toEqual({ name: 'Alice B.' }),
+      WAIT,
+    );
 
     expect(alice.client.channel(ROOM).signal('typing', { typing: true })).toBe(true);
-    await vi.waitFor(() => expect(signals).toEqual([expect.objectContaining({ event: 'typing', data: { typing: true }, from: 'alice' })]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(signals).toEqual([expect.objectContaining({ event: 'typing', data: { typing: true }, from: 'alice' })]),
+      WAIT,
+    );
     const signal = alice.sent.find((frame) => frame.type === 'signal');
     expect(signal && isEncryptedEnvelope(signal.data)).toBe(true);
-    expect(alice.sent.filter((frame) => frame.type === 'presence').every((frame) => frame.type === 'presence' && isEncryptedEnvelope(frame.data))).toBe(true);
+    expect(
+      alice.sent
+        .filter((frame) => frame.type === 'presence')
+        .every((frame) => frame.type === 'presence' && isEncryptedEnvelope(frame.data)),
+    ).toBe(true);
   });
 
   it('never delivers what it cannot open: decryption_failed on the channel, and later messages still arrive', async () => {
@@ -138,7 +158,10 @@ describe('encryptedTransport', () => {
 
     // Tampered, plaintext, moved from another event: none is delivered to Alice either.
     const sealed = await sealData(KEY, ROOM, 'message', { text: 'tamper me' });
-    kit.server.publish(ROOM, 'message', { ...sealed, ct: `${sealed.ct.startsWith('A') ? 'B' : 'A'}${sealed.ct.slice(1)}` });
+    kit.server.publish(ROOM, 'message', {
+      ...sealed,
+      ct: `${sealed.ct.startsWith('A') ? 'B' : 'A'}${sealed.ct.slice(1)}`,
+    });
     kit.server.publish(ROOM, 'message', { text: 'plaintext' });
     kit.server.publish(ROOM, 'edit', sealed);
     // Then one Mallory can read (sealed with her key), and one Alice can.
@@ -146,7 +169,12 @@ describe('encryptedTransport', () => {
     kit.server.publish(ROOM, 'message', await sealData(KEY, ROOM, 'message', { text: 'for alice' }));
 
     await vi.waitFor(() => expect(atAlice.data()).toEqual([{ text: 'secret' }, { text: 'for alice' }]), WAIT);
-    expect(atAlice.errors.map((error) => error.code)).toEqual(['decryption_failed', 'decryption_failed', 'decryption_failed', 'decryption_failed']);
+    expect(atAlice.errors.map((error) => error.code)).toEqual([
+      'decryption_failed',
+      'decryption_failed',
+      'decryption_failed',
+      'decryption_failed',
+    ]);
     await vi.waitFor(() => expect(atMallory.data()).toEqual([{ text: 'for mallory' }]), WAIT);
     expect(atMallory.received.map((message) => message.seq)).toEqual([5]);
     expect(alice.client.channel(ROOM).getSnapshot().lastSeq).toBe(6);
@@ -168,7 +196,10 @@ describe('encryptedTransport', () => {
     await vi.waitFor(() => expect(atMallory.errors.map((error) => error.code)).toEqual(['decryption_failed']), WAIT);
     alice.client.channel(ROOM).presence.enter({ name: 'Alice' });
     await vi.waitFor(() => expect(atMallory.errors).toHaveLength(2), WAIT);
-    expect(atMallory.errors[1]).toMatchObject({ code: 'decryption_failed', message: expect.stringContaining('presence member') });
+    expect(atMallory.errors[1]).toMatchObject({
+      code: 'decryption_failed',
+      message: expect.stringContaining('presence member'),
+    });
     expect(kit.server.presence(ROOM)).toHaveLength(1);
     expect(mallory.client.channel(ROOM).presence.members()).toEqual([]);
     expect(signals).toEqual([]);
@@ -231,7 +262,10 @@ describe('encryptedTransport', () => {
     expect(log).toEqual([]);
 
     keyGate.open(KEY);
-    await vi.waitFor(() => expect(bob.client.channel(ROOM).getSnapshot()).toMatchObject({ subscribed: true, lastSeq: 4 }), WAIT);
+    await vi.waitFor(
+      () => expect(bob.client.channel(ROOM).getSnapshot()).toMatchObject({ subscribed: true, lastSeq: 4 }),
+      WAIT,
+    );
     await vi.waitFor(() => expect(log).toContain('plain#2'), WAIT);
     // The first session's frames were dropped with it and replayed on resume: each message once, in order.
     expect(log.filter((entry) => entry.startsWith(ROOM))).toEqual([`${ROOM}#1`, `${ROOM}#2`, `${ROOM}#3`, `${ROOM}#4`]);
@@ -302,7 +336,10 @@ describe('encryptedTransport', () => {
     const atAlice = collect(alice.client, ROOM);
     await subscribed(alice.client, ROOM);
 
-    await expect(alice.client.channel(ROOM).publish('message', 'x')).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('You may not read this room.') });
+    await expect(alice.client.channel(ROOM).publish('message', 'x')).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('You may not read this room.'),
+    });
     expect(kit.server.messages(ROOM)).toEqual([]);
     expect(alice.client.channel(ROOM).getSnapshot().pending).toBe(0);
 
@@ -318,7 +355,9 @@ describe('encryptedTransport', () => {
     const alice = join(kit, { key: () => KEY }, 'alice');
     alice.client.connect();
     await vi.waitFor(() => expect(alice.client.getSnapshot().status).toBe('open'), WAIT);
-    await expect(alice.client.channel(ROOM).publish('message', { n: 1n })).rejects.toMatchObject({ code: 'invalid_payload' });
+    await expect(alice.client.channel(ROOM).publish('message', { n: 1n })).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
     expect(kit.server.messages(ROOM)).toEqual([]);
   });
 
@@ -337,15 +376,30 @@ describe('encryptedTransport', () => {
       const kit = createTestTransport();
       const endpoint = keyEndpoint(() => Response.json({ key: KEY }));
       let token = 0;
-      const alice = join(kit, { authEndpoint: 'https://app.test/api/realtime/keys', fetch: endpoint.fetch, headers: () => ({ authorization: `Bearer t${++token}` }) }, 'alice');
+      const alice = join(
+        kit,
+        {
+          authEndpoint: 'https://app.test/api/realtime/keys',
+          fetch: endpoint.fetch,
+          headers: () => ({ authorization: `Bearer t${++token}` }),
+        },
+        'alice',
+      );
       const atAlice = collect(alice.client, ROOM);
       await subscribed(alice.client, ROOM);
-      await Promise.all([alice.client.channel(ROOM).publish('message', 1), alice.client.channel(ROOM).publish('message', 2)]);
+      await Promise.all([
+        alice.client.channel(ROOM).publish('message', 1),
+        alice.client.channel(ROOM).publish('message', 2),
+      ]);
       await vi.waitFor(() => expect(atAlice.data()).toEqual([1, 2]), WAIT);
 
       expect(endpoint.requests).toHaveLength(1);
       const [request] = endpoint.requests;
-      expect(request).toMatchObject({ url: 'https://app.test/api/realtime/keys', body: { channel: ROOM }, init: { method: 'POST', credentials: 'same-origin' } });
+      expect(request).toMatchObject({
+        url: 'https://app.test/api/realtime/keys',
+        body: { channel: ROOM },
+        init: { method: 'POST', credentials: 'same-origin' },
+      });
       const headers = new Headers(request!.init.headers);
       expect(headers.get('authorization')).toBe('Bearer t1');
       expect(headers.get('content-type')).toBe('application/json');
@@ -361,10 +415,18 @@ describe('encryptedTransport', () => {
       const alice = join(kit, { authEndpoint: 'https://app.test/keys', fetch: endpoint.fetch }, 'alice');
       alice.client.connect();
       await vi.waitFor(() => expect(alice.client.getSnapshot().status).toBe('open'), WAIT);
-      await expect(alice.client.channel('private-encrypted-a').publish('m', 1)).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringContaining('Sign in first.') });
-      await expect(alice.client.channel('private-encrypted-b').publish('m', 1)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('Not a member.') });
+      await expect(alice.client.channel('private-encrypted-a').publish('m', 1)).rejects.toMatchObject({
+        code: 'unauthorized',
+        message: expect.stringContaining('Sign in first.'),
+      });
+      await expect(alice.client.channel('private-encrypted-b').publish('m', 1)).rejects.toMatchObject({
+        code: 'forbidden',
+        message: expect.stringContaining('Not a member.'),
+      });
       // A refusal is remembered for a while: the next publish does not ask again at once.
-      await expect(alice.client.channel('private-encrypted-b').publish('m', 2)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(alice.client.channel('private-encrypted-b').publish('m', 2)).rejects.toMatchObject({
+        code: 'forbidden',
+      });
       expect(endpoint.requests).toHaveLength(2);
     });
 

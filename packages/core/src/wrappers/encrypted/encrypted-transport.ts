@@ -69,14 +69,19 @@ export interface EncryptedTransport extends Transport {
  */
 export function encryptedTransport(inner: Transport, options: EncryptedTransportOptions): EncryptedTransport {
   if ((options.key === undefined) === (options.authEndpoint === undefined)) {
-    throw new TypeError('encryptedTransport: give exactly one of `key` (a function of the channel) or `authEndpoint` (a URL).');
+    throw new TypeError(
+      'encryptedTransport: give exactly one of `key` (a function of the channel) or `authEndpoint` (a URL).',
+    );
   }
   const cryptoApi = options.crypto ?? globalThis.crypto;
   if (typeof cryptoApi?.subtle?.encrypt !== 'function') {
-    throw new TypeError('encryptedTransport: WebCrypto (crypto.subtle) is not available here: pages must be served over https (or localhost).');
+    throw new TypeError(
+      'encryptedTransport: WebCrypto (crypto.subtle) is not available here: pages must be served over https (or localhost).',
+    );
   }
   const keyTimeoutMs = options.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS;
-  if (!(keyTimeoutMs > 0)) throw new RangeError(`encryptedTransport: keyTimeoutMs must be > 0 (got ${String(keyTimeoutMs)}).`);
+  if (!(keyTimeoutMs > 0))
+    throw new RangeError(`encryptedTransport: keyTimeoutMs must be > 0 (got ${String(keyTimeoutMs)}).`);
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
   let wasOpen = false;
   const context: EncryptedContext = {

@@ -15,7 +15,11 @@ export interface IncomingOpener {
   reset(): void;
 }
 
-export function createIncomingOpener(context: EncryptedContext, keys: ChannelKeys, emitFrame: (frame: ServerFrame) => void): IncomingOpener {
+export function createIncomingOpener(
+  context: EncryptedContext,
+  keys: ChannelKeys,
+  emitFrame: (frame: ServerFrame) => void,
+): IncomingOpener {
   const { isEncrypted } = context;
   let incoming: Promise<readonly ServerFrame[]>[] = [];
   let pumping = false;
@@ -27,7 +31,9 @@ export function createIncomingOpener(context: EncryptedContext, keys: ChannelKey
         return isEncrypted(frame.channel);
       case 'presence':
         if (!isEncrypted(frame.channel)) return false;
-        return frame.action === 'sync' ? frame.members.some((member) => member.data !== undefined) : frame.member.data !== undefined;
+        return frame.action === 'sync'
+          ? frame.members.some((member) => member.data !== undefined)
+          : frame.member.data !== undefined;
       default:
         return false;
     }
@@ -44,14 +50,18 @@ export function createIncomingOpener(context: EncryptedContext, keys: ChannelKey
       } catch (cause) {
         const error = asPayloadError(cause, channel);
         // Only a seal that would not open may need a newer key; a refused key or non-JSON plaintext is final.
-        const retry = attempt === 0 && error.code === 'decryption_failed' ? keys.rotatedKey(channel, entry, arrival) : undefined;
+        const retry =
+          attempt === 0 && error.code === 'decryption_failed' ? keys.rotatedKey(channel, entry, arrival) : undefined;
         if (retry === undefined) return { ok: false, error };
         entry = retry;
       }
     }
   }
 
-  async function openPresence(frame: Extract<ServerFrame, { type: 'presence' }>, arrival: number): Promise<readonly ServerFrame[]> {
+  async function openPresence(
+    frame: Extract<ServerFrame, { type: 'presence' }>,
+    arrival: number,
+  ): Promise<readonly ServerFrame[]> {
     const open = async (member: PresenceMember): Promise<PresenceMember | RealtimeError> => {
       if (member.data === undefined) return member;
       const opened = await openPayload(frame.channel, PRESENCE_EVENT, member.data, arrival);
@@ -80,11 +90,19 @@ export function createIncomingOpener(context: EncryptedContext, keys: ChannelKey
     switch (frame.type) {
       case 'message': {
         const opened = await openPayload(frame.channel, frame.event, frame.data, arrival);
-        return [opened.ok ? { ...frame, data: opened.data } : { ...frame, data: undefined, error: toFrameError(opened.error) }];
+        return [
+          opened.ok
+            ? { ...frame, data: opened.data }
+            : { ...frame, data: undefined, error: toFrameError(opened.error) },
+        ];
       }
       case 'signal': {
         const opened = await openPayload(frame.channel, frame.event, frame.data, arrival);
-        return [opened.ok ? { ...frame, data: opened.data } : { type: 'error', channel: frame.channel, error: toFrameError(opened.error) }];
+        return [
+          opened.ok
+            ? { ...frame, data: opened.data }
+            : { type: 'error', channel: frame.channel, error: toFrameError(opened.error) },
+        ];
       }
       case 'presence':
         return openPresence(frame, arrival);

@@ -23,7 +23,11 @@ export interface OutgoingSealer {
 }
 
 /** `receive` takes the frames that tell the client a frame could not go (a `nack`, an `error`). */
-export function createOutgoingSealer(context: EncryptedContext, keys: ChannelKeys, receive: (frame: ServerFrame) => void): OutgoingSealer {
+export function createOutgoingSealer(
+  context: EncryptedContext,
+  keys: ChannelKeys,
+  receive: (frame: ServerFrame) => void,
+): OutgoingSealer {
   const { inner, isEncrypted } = context;
   let outgoing: Promise<Prepared>[] = [];
   let pumping = false;
@@ -75,7 +79,10 @@ export function createOutgoingSealer(context: EncryptedContext, keys: ChannelKey
         inner.send(prepared.frame);
       } catch (cause) {
         // Checked in `send` already, so only a transport's own refusal lands here: told, never lost in the queue.
-        const error: FrameError = { code: 'invalid_payload', message: `encryptedTransport: the ${prepared.frame.type} frame could not be sent: ${String(cause)}` };
+        const error: FrameError = {
+          code: 'invalid_payload',
+          message: `encryptedTransport: the ${prepared.frame.type} frame could not be sent: ${String(cause)}`,
+        };
         const { frame } = prepared;
         if (frame.type === 'publish') receive({ type: 'nack', cid: frame.cid, channel: frame.channel, error });
         else if ('channel' in frame) receive({ type: 'error', channel: frame.channel, error });

@@ -5,7 +5,11 @@ import type { FrameError } from '../../protocol/frames.js';
 export function asPayloadError(error: unknown, channel: string): RealtimeError {
   return isRealtimeError(error)
     ? error
-    : new RealtimeError('decryption_failed', `encryptedTransport: a payload on "${channel}" could not be sealed or opened: ${String(error)}`, { cause: error });
+    : new RealtimeError(
+        'decryption_failed',
+        `encryptedTransport: a payload on "${channel}" could not be sealed or opened: ${String(error)}`,
+        { cause: error },
+      );
 }
 
 /** An error as a frame carries it to the client. */

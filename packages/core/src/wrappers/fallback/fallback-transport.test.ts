@@ -74,7 +74,15 @@ function factories(...kinds: string[]) {
   return { list, made, last };
 }
 
-const message = (seq: number): ServerFrame => ({ type: 'message', channel: 'room', id: `m${seq}`, seq, event: 'm', data: seq, at: 0 });
+const message = (seq: number): ServerFrame => ({
+  type: 'message',
+  channel: 'room',
+  id: `m${seq}`,
+  seq,
+  event: 'm',
+  data: seq,
+  at: 0,
+});
 
 describe('fallbackTransport', () => {
   it('uses the first transport while it works, and says so in the state', () => {

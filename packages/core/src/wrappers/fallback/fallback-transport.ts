@@ -44,7 +44,14 @@ export interface FallbackTransport extends Transport {
   readonly current: string;
 }
 
-const DEFAULTS: FallbackConfig = { openTimeoutMs: 10_000, maxFailures: 2, minSessionMs: 5_000, probeIntervalMs: 30_000, maxProbeIntervalMs: 600_000, lingerMs: 1_000 };
+const DEFAULTS: FallbackConfig = {
+  openTimeoutMs: 10_000,
+  maxFailures: 2,
+  minSessionMs: 5_000,
+  probeIntervalMs: 30_000,
+  maxProbeIntervalMs: 600_000,
+  lingerMs: 1_000,
+};
 
 /**
  * Degrades gracefully: tries the first transport (the best: a WebSocket), falls back to the next when it cannot
@@ -66,7 +73,10 @@ const DEFAULTS: FallbackConfig = { openTimeoutMs: 10_000, maxFailures: 2, minSes
  * transport cannot fix (`unauthorized`, `forbidden`, …: the transport stops as `closed`) are shown as they are,
  * without falling back.
  */
-export function fallbackTransport(factories: readonly (() => Transport)[], options: FallbackTransportOptions = {}): FallbackTransport {
+export function fallbackTransport(
+  factories: readonly (() => Transport)[],
+  options: FallbackTransportOptions = {},
+): FallbackTransport {
   if (factories.length === 0) throw new TypeError('fallbackTransport: give at least one transport factory.');
   const config = { ...DEFAULTS, ...options };
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
@@ -81,7 +91,10 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
     closed: false,
   };
   const { state } = context;
-  const active = createActiveTransport(context, { sessionOpened: () => prober.schedule(), sessionLost: () => prober.cancel() });
+  const active = createActiveTransport(context, {
+    sessionOpened: () => prober.schedule(),
+    sessionLost: () => prober.cancel(),
+  });
   const prober = createTransportProber(context, active);
   let connected = false;
 
@@ -105,7 +118,13 @@ export function fallbackTransport(factories: readonly (() => Transport)[], optio
       prober.cancel();
       active.close();
       const closing = context.active;
-      state.set(Object.freeze(closing ? { ...closing.getSnapshot(), transport: closing.kind } : { ...INITIAL_CONNECTION_STATE, status: 'closed' as const }));
+      state.set(
+        Object.freeze(
+          closing
+            ? { ...closing.getSnapshot(), transport: closing.kind }
+            : { ...INITIAL_CONNECTION_STATE, status: 'closed' as const },
+        ),
+      );
     },
     reconnect() {
       if (context.closed) return;

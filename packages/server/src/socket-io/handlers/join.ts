@@ -6,13 +6,19 @@ import { answerOnce, badInput, type SocketSession } from '../socket-session.js';
 export function onJoin(session: SocketSession): void {
   session.socket.on('join', (channel, ack) => {
     const answer = answerOnce<SocketJoinResult>(ack);
-    if (typeof channel !== 'string' || channel === '') return answer({ ok: false, error: badInput('join needs a non-empty channel name.') });
+    if (typeof channel !== 'string' || channel === '')
+      return answer({ ok: false, error: badInput('join needs a non-empty channel name.') });
     joinNative(session, channel, undefined, answer);
   });
 }
 
 /** Subscribes `channel` natively: a `join`, or resuming a recovered socket after `after`. */
-export function joinNative(session: SocketSession, channel: string, after: number | undefined, answer: (result: SocketJoinResult) => void): void {
+export function joinNative(
+  session: SocketSession,
+  channel: string,
+  after: number | undefined,
+  answer: (result: SocketJoinResult) => void,
+): void {
   const { socket, channels } = session;
   const previous = channels[channel];
   channels[channel] = after ?? previous ?? 0;
@@ -37,7 +43,14 @@ export function joinNative(session: SocketSession, channel: string, after: numbe
       if (previous === undefined) void socket.leave(channel);
       const error = failed ?? { code: 'unavailable', message: `Could not join "${channel}". Retry shortly.` };
       if (error.code === 'unauthorized' || error.code === 'forbidden') {
-        session.context.admission.report({ type: 'auth_failure', transport: 'socket.io', code: 'forbidden', reason: error.message, channel, userId: session.userId });
+        session.context.admission.report({
+          type: 'auth_failure',
+          transport: 'socket.io',
+          code: 'forbidden',
+          reason: error.message,
+          channel,
+          userId: session.userId,
+        });
       }
       answer({ ok: false, error });
     },

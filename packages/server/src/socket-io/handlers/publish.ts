@@ -6,7 +6,8 @@ import { answerOnce, badInput, type SocketSession } from '../socket-session.js';
 export function onPublish(session: SocketSession): void {
   session.socket.on('publish', (input, ack) => {
     const answer = answerOnce<SocketPublishResult>(ack);
-    if (input === null || typeof input !== 'object') return answer({ ok: false, error: badInput('publish needs { channel, event, data, cid? }.') });
+    if (input === null || typeof input !== 'object')
+      return answer({ ok: false, error: badInput('publish needs { channel, event, data, cid? }.') });
     const { channel, event, data } = input;
     if (typeof channel !== 'string' || channel === '' || typeof event !== 'string' || event === '') {
       return answer({ ok: false, error: badInput('publish needs non-empty "channel" and "event" strings.') });
@@ -26,7 +27,11 @@ export function onPublish(session: SocketSession): void {
           if (frame.type === 'ack') answer({ ok: true, id: frame.id, seq: frame.seq });
         },
         fail: (error) => answer({ ok: false, error }),
-        done: () => answer({ ok: false, error: { code: 'unavailable', message: 'The message could not be stored: nothing was published. Retry.' } }),
+        done: () =>
+          answer({
+            ok: false,
+            error: { code: 'unavailable', message: 'The message could not be stored: nothing was published. Retry.' },
+          }),
       },
     );
   });

@@ -24,7 +24,8 @@ export function onTyping(session: SocketSession): void {
         done() {
           const { refused } = outcome;
           if (refused === undefined) {
-            if (socket.connected && socket.rooms.has(channel)) socket.to(channel).emit('typing', { channel, userId: userId ?? connectionId, typing: data.typing });
+            if (socket.connected && socket.rooms.has(channel))
+              socket.to(channel).emit('typing', { channel, userId: userId ?? connectionId, typing: data.typing });
             return;
           }
           // A flood is not answered with a flood: one rate_limited refusal per retry window.
@@ -32,7 +33,8 @@ export function onTyping(session: SocketSession): void {
           if (refused.code === 'rate_limited') {
             if (now < refusedUntil) return;
             const retryAfterMs = refused.retryAfterMs;
-            refusedUntil = now + (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 1000);
+            refusedUntil =
+              now + (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 1000);
           }
           socket.emit('realtime_error', { ...refused, channel });
         },

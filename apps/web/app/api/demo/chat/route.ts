@@ -21,12 +21,21 @@ export async function GET(request: Request) {
     return Response.json(
       messages.map((message) => {
         const data = message.data as { text?: unknown; author?: { id: string; name: string }; sentAt?: number };
-        return { id: message.id, seq: message.seq, text: String(data.text ?? ''), author: data.author ?? { id: '', name: 'Server' }, sentAt: data.sentAt ?? message.at };
+        return {
+          id: message.id,
+          seq: message.seq,
+          text: String(data.text ?? ''),
+          author: data.author ?? { id: '', name: 'Server' },
+          sentAt: data.sentAt ?? message.at,
+        };
       }),
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch {
-    return Response.json({ error: { code: 'unavailable', message: 'The history could not be read: retry.' } }, { status: 503 });
+    return Response.json(
+      { error: { code: 'unavailable', message: 'The history could not be read: retry.' } },
+      { status: 503 },
+    );
   }
 }
 
@@ -43,7 +52,10 @@ export async function POST(request: Request) {
   }
   const text = (body as { text?: unknown } | null)?.text;
   if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) {
-    return Response.json({ error: { code: 'invalid_payload', message: `"text" must be 1–${MAX_TEXT} characters.` } }, { status: 422 });
+    return Response.json(
+      { error: { code: 'invalid_payload', message: `"text" must be 1–${MAX_TEXT} characters.` } },
+      { status: 422 },
+    );
   }
   try {
     const receipt = await publish(CHANNEL, 'message', { text: text.trim() });

@@ -16,7 +16,10 @@ export async function GET(request: Request) {
 
   const now = Math.floor(Date.now() / 1000);
   const resumeAfter = Number(stream.lastEventId);
-  const first = Number.isInteger(resumeAfter) && resumeAfter >= now - DEMO_METRICS_HISTORY ? resumeAfter + 1 : now - DEMO_METRICS_HISTORY + 1;
+  const first =
+    Number.isInteger(resumeAfter) && resumeAfter >= now - DEMO_METRICS_HISTORY
+      ? resumeAfter + 1
+      : now - DEMO_METRICS_HISTORY + 1;
   let next = first;
   const sendUpTo = (second: number) => {
     for (; next <= second; next++) stream.send({ id: String(next), event: 'metrics', data: demoMetricsSample(next) });

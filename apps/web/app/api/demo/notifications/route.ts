@@ -23,7 +23,10 @@ export async function POST(request: Request) {
   try {
     body = await request.json();
   } catch {
-    return Response.json({ error: { code: 'bad_frame', message: 'Send JSON: { "kind": "deploy" }.' } }, { status: 400 });
+    return Response.json(
+      { error: { code: 'bad_frame', message: 'Send JSON: { "kind": "deploy" }.' } },
+      { status: 400 },
+    );
   }
   const kind = (body as { kind?: unknown } | null)?.kind;
   if (typeof kind !== 'string' || !Object.hasOwn(KINDS, kind)) {
@@ -37,6 +40,9 @@ export async function POST(request: Request) {
     return Response.json(receipt);
   } catch (error) {
     const code = (error as { code?: unknown }).code === 'unavailable' ? 'unavailable' : 'server_error';
-    return Response.json({ error: { code, message: 'The notification could not be published: retry.' } }, { status: 503 });
+    return Response.json(
+      { error: { code, message: 'The notification could not be published: retry.' } },
+      { status: 503 },
+    );
   }
 }
