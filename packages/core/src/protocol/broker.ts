@@ -1,4 +1,4 @@
-import type { PresenceStatus, ServerFrame } from './frames.js';
+import type { MessageAction, PresenceStatus, ServerFrame } from './frames.js';
 
 /** A stored channel message, exactly as it is sent to subscribers. */
 export type HubMessage = Extract<ServerFrame, { type: 'message' }>;
@@ -16,6 +16,47 @@ export interface MessageDraft {
   readonly from?: string;
   /** The data's approximate size in bytes (the hub measures it): brokers that budget memory count it. */
   readonly size?: number;
+  /** What the message does to an earlier one (`target`): stored and delivered as given (see `HubMessage.action`). */
+  readonly action?: MessageAction;
+  readonly target?: string;
+  /** For `update` and `delete`: the target's version this message makes. */
+  readonly version?: number;
+}
+
+/**
+ * The server-kept state of one message that was edited, deleted or reacted to, kept beside the log for as long as the
+ * message is: what late joiners, replays and history see instead of the original (see {@link MessageStates}).
+ */
+export interface MessageState {
+  /** The original's `seq` and the epoch of its log (a state of another epoch is stale and ignored). */
+  readonly seq: number;
+  readonly epoch: string;
+  /** The original's event and author (`from`). */
+  readonly event: string;
+  readonly author?: string;
+  /** 1 for the original; each edit or deletion adds one. */
+  readonly version: number;
+  /** The newest data, once edited. */
+  readonly data?: unknown;
+  /** When it was last edited or deleted (ms since epoch). */
+  readonly changedAt?: number;
+  readonly deleted?: boolean;
+  /** Reactions: name → user → count (1 except in `multiple` mode). */
+  readonly reactions?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Where a broker keeps {@link MessageState}s, per channel: read and written by the hub inside the channel's turn
+ * (`exclusive`), so edits and reactions on every instance apply one at a time. States live as long as the messages do
+ * (a state whose message left the log may go with it).
+ */
+export interface MessageStates {
+  /** The kept message `id` of `channel`, if it is still in the log. */
+  find(channel: string, id: string): MaybePromise<HubMessage | undefined>;
+  /** The states of `ids`, in order (undefined where a message has none). */
+  get(channel: string, ids: readonly string[]): MaybePromise<readonly (MessageState | undefined)[]>;
+  /** Sets the state of message `id` (refused `unavailable` when the fence no longer holds the channel's turn). */
+  set(channel: string, id: string, state: MessageState, options?: BrokerPublishOptions): MaybePromise<void>;
 }
 
 /** Options of one {@link ChannelBroker.publish}. */
@@ -192,6 +233,11 @@ export interface ChannelBroker {
   exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T>;
   /** Present on brokers that connect several instances: presence, occupancy and signals cluster-wide. */
   readonly cluster?: BrokerCluster;
+  /**
+   * Message states, for edits, deletions and reactions (`channel.edit`, `remove`, `react`). Both built-in brokers have
+   * them; on a broker without, the hub refuses those publishes (`bad_frame`) and serves messages as stored.
+   */
+  readonly states?: MessageStates;
 }
 
 /** `listener` as a {@link BrokerListener}. */

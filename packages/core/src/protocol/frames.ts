@@ -45,6 +45,29 @@ export interface FrameError {
   readonly retryAfterMs?: number;
 }
 
+/**
+ * What a stored message does. `create` (or none): a new message. `update` / `delete`: a new version of the message
+ * `target` (its author's, or a moderator's). `reaction`: the reactions on `target` changed; `data` is a
+ * {@link ReactionChange} with the new summary.
+ */
+export type MessageAction = 'create' | 'update' | 'delete' | 'reaction';
+
+/** How reactions on a channel's messages count: see `createRealtime({ reactions })`. */
+export type ReactionMode = 'unique' | 'distinct' | 'multiple';
+
+/** The reactions on one message: name → how many, and who (the first `maxUsers` users, then `clipped`). */
+export type ReactionSummary = Readonly<
+  Record<string, { readonly count: number; readonly users: readonly string[]; readonly clipped: boolean }>
+>;
+
+/** The `data` of an `action: 'reaction'` message: the new summary of the target, and the change that made it. */
+export interface ReactionChange {
+  readonly summary: ReactionSummary;
+  readonly reaction: string;
+  readonly op: 'add' | 'remove';
+  readonly user: string;
+}
+
 export type ClientFrame =
   /**
    * Start receiving a channel. With `after`, replay every message with `seq > after` first; `epoch` is the epoch
@@ -54,8 +77,20 @@ export type ClientFrame =
    */
   | { type: 'subscribe'; channel: string; after?: number; epoch?: string; rewind?: number; occupancy?: boolean }
   | { type: 'unsubscribe'; channel: string }
-  /** Publish; `cid` is the idempotency key. The server answers `ack` (stored) or `nack` (refused). */
-  | { type: 'publish'; channel: string; event: string; data: unknown; cid: string }
+  /**
+   * Publish; `cid` is the idempotency key. The server answers `ack` (stored) or `nack` (refused). With `action`, it
+   * changes the stored message `target`: `update` (new `data`), `delete`, or `reaction` (`data`:
+   * `{ reaction, op: 'add' | 'remove' }`); the server stores it under the target's event and stamps its version.
+   */
+  | {
+      type: 'publish';
+      channel: string;
+      event: string;
+      data: unknown;
+      cid: string;
+      action?: Exclude<MessageAction, 'create'>;
+      target?: string;
+    }
   /** `status` defaults to `active`; an `update` without `data` keeps the data and changes the status only. */
   | { type: 'presence'; channel: string; action: 'enter' | 'update' | 'leave'; data?: unknown; status?: PresenceStatus }
   /**
@@ -100,6 +135,18 @@ export type ServerFrame =
        * Absent for messages the server published itself.
        */
       from?: string;
+      /** What it does (absent: `create`); `target` is the id of the message it changes. */
+      action?: Exclude<MessageAction, 'create'>;
+      target?: string;
+      /**
+       * The message's version: on `update`/`delete`, the target's new one; on an original replayed or read from
+       * history after changes, its current one (with the newest `data`, `deleted`, `reactions`).
+       */
+      version?: number;
+      /** Replayed or read after it was deleted: `data` is null. */
+      deleted?: boolean;
+      /** Replayed or read after reactions: the current summary. */
+      reactions?: ReactionSummary;
       /**
        * Never sent by a server: set by a client-side transport wrapper that could not read the message (e.g.
        * `decryption_failed` on an encrypted channel). The client moves its resume point past it and reports the
