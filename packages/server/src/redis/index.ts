@@ -1,5 +1,5 @@
 export { createRedisBroker, DEFAULT_REDIS_RETENTION_MS } from './redis-broker.js';
-export type { RedisBroker, RedisBrokerOptions, RedisBrokerSubscription } from './redis-broker.js';
+export type { RedisBroker, RedisBrokerOptions, RedisBrokerSubscription, RedisMessageStates } from './redis-broker.js';
 export { createRedisCluster, DEFAULT_HEARTBEAT_MS } from './redis-cluster.js';
 export type { RedisCluster, RedisClusterOptions } from './redis-cluster.js';
 export { createRedisStore } from './redis-key-value-store.js';

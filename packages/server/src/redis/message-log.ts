@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import { command, unavailable } from './connection.js';
 import type { ChannelKeys } from './redis-keys.js';
 import { historyScript, latestScript, publishScript } from './scripts.js';
-import { parseMessage } from './stored-message.js';
+import { messageJsonHead, parseMessage } from './stored-message.js';
 
 /** How one broker's channel logs are kept. */
 export interface MessageLogSettings {
@@ -37,16 +37,21 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
   const { commands, keys, logSize, cidTtlSeconds, retentionMs, now, createId } = settings;
   return {
     async publish(channel, draft, fence) {
-      const { event, data, cid, from } = draft;
+      const { event, data, cid, from, target, version } = draft;
+      // `create` is what no action means: stored as none, as the frame has it.
+      const action = draft.action === 'create' ? undefined : draft.action;
       const id = createId();
       const at = now();
-      const head = `{"type":"message","channel":${JSON.stringify(channel)},"id":${JSON.stringify(id)},"seq":`;
+      const head = messageJsonHead(channel, id);
       const body = JSON.stringify({
         event,
         data,
         ...(cid === undefined ? {} : { cid }),
         at,
         ...(from === undefined ? {} : { from }),
+        ...(action === undefined ? {} : { action }),
+        ...(target === undefined ? {} : { target }),
+        ...(version === undefined ? {} : { version }),
       });
       const tail = `,${body.slice(1)}`;
       const k = keys(channel);
@@ -54,6 +59,8 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
         k.seq,
         k.log,
         k.epoch,
+        k.states,
+        k.stateSeqs,
         ...(cid === undefined ? [] : [k.cid(cid)]),
         ...(fence === '' ? [] : [k.lock]),
       ];
@@ -92,7 +99,11 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
       const k = keys(channel);
       const args = historyArgs(query);
       const reply = await command(commands, `Could not read the history of "${channel}"`, () =>
-        historyScript.run(commands, [k.seq, k.log, k.epoch], [...args, createEpoch(), retentionMs]),
+        historyScript.run(
+          commands,
+          [k.seq, k.log, k.epoch, k.states, k.stateSeqs],
+          [...args, createEpoch(), retentionMs],
+        ),
       );
       if (!Array.isArray(reply) || reply.length < 2) {
         throw unavailable(

@@ -21,11 +21,13 @@ import {
   type Connection,
 } from './connection.js';
 import { createMessageLog } from './message-log.js';
+import { createMessageStates, type RedisMessageStates } from './message-states.js';
 import { createPubSubSubscriptions, type RedisBrokerSubscription } from './pubsub-subscriptions.js';
 import { createRedisCluster, type RedisCluster } from './redis-cluster.js';
 import { channelKeys } from './redis-keys.js';
 
 export type { RedisBrokerSubscription } from './pubsub-subscriptions.js';
+export type { RedisMessageStates } from './message-states.js';
 
 /**
  * Options for {@link createRedisBroker}.
@@ -87,6 +89,11 @@ export interface RedisBroker extends ChannelBroker {
   lookup(channel: string, cid: string): Promise<{ id: string; seq: number; epoch?: string } | undefined>;
   readonly cluster: RedisCluster;
   /**
+   * Message states (edits, deletions, reactions), beside each channel's log and kept as long as it is: a hash by
+   * message id, the states of messages trimmed from the log dropped on the next `set`.
+   */
+  readonly states: RedisMessageStates;
+  /**
    * Stops every delivery and quits the connections the broker opened (never a client passed in). Idempotent; later
    * calls of `publish`/`history` reject with `RealtimeError('closed')`.
    */
@@ -118,6 +125,8 @@ function positiveInteger(fn: string, name: string, value: number, allowZero = fa
  *   Each log has an epoch (`{prefix}:{channel}:epoch`); a log that starts over (Redis restarted without persistence,
  *   flushed, a key deleted, expired after `retentionMs`) gets a new one, so resuming clients are told, never skipped.
  * - `history` reads the stream with `XRANGE`/`XREVRANGE`, the head and the epoch in one Lua call.
+ * - `states` keeps message states (edits, deletions, reactions) in a hash per channel beside its log, with the log's
+ *   retention; `states.find` scans the log on the Redis server for one message by id.
  * - `exclusive` takes a per-channel lock (`SET NX PX`, a lease of `lockLeaseMs`) whose token fences the publishes of
  *   the task: a publish after the lease passed to another instance is refused, never interleaved.
  * - `subscribe` shares one Redis `SUBSCRIBE` per channel among all local listeners, on a dedicated connection.
@@ -180,6 +189,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     () => closed !== undefined,
   );
   const log = createMessageLog({ commands: commands.client, keys, logSize, cidTtlSeconds, retentionMs, now, createId });
+  const messageStates = createMessageStates({ commands: commands.client, keys, logSize, retentionMs });
   const turns = createChannelTurns(
     commands.client,
     (channel) => keys(channel).lock,
@@ -204,6 +214,20 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     async lookup(channel, cid) {
       ensureOpen('Could not look up a publish');
       return log.lookup(channel, cid);
+    },
+    states: {
+      async find(channel, id) {
+        ensureOpen('Could not find a message');
+        return messageStates.find(channel, id);
+      },
+      async get(channel, ids) {
+        ensureOpen('Could not read message states');
+        return messageStates.get(channel, ids);
+      },
+      async set(channel, id, state, setOptions) {
+        ensureOpen('Could not set a message state');
+        return messageStates.set(channel, id, state, setOptions);
+      },
     },
     exclusive: (channel, task) => turns.exclusive(channel, task),
     subscribe: (channel, listener) => subscriptions.subscribe(channel, keys(channel).pub, listener),

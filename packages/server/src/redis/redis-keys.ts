@@ -8,6 +8,10 @@ export interface ChannelKeys {
   readonly pub: string;
   readonly lock: string;
   readonly presence: string;
+  /** Message states (edits, deletions, reactions): a hash, message id → state JSON. */
+  readonly states: string;
+  /** The same ids in a sorted set by `seq`: the states of messages trimmed from the log are found and dropped. */
+  readonly stateSeqs: string;
   cid(cid: string): string;
 }
 
@@ -21,6 +25,8 @@ export function channelKeys(prefix: string, channel: string): ChannelKeys {
     pub: `${base}:pub`,
     lock: `${base}:lock`,
     presence: `${base}:presence`,
+    states: `${base}:states`,
+    stateSeqs: `${base}:states:seq`,
     cid: (cid: string) => `${base}:cid:${encodeName(cid)}`,
   };
 }
