@@ -39,8 +39,12 @@ export type {
   ClientFrame,
   ClientFrameType,
   FrameError,
+  MessageAction,
   PresenceMember,
   PresenceStatus,
+  ReactionChange,
+  ReactionMode,
+  ReactionSummary,
   ServerFrame,
   ServerFrameType,
 } from './protocol/frames.js';
@@ -56,7 +60,9 @@ export type {
   HubResetOptions,
   HubSession,
   HubSessionInfo,
+  MessageActionContext,
   PublishContext,
+  ReactionOptions,
   PublishVerdict,
   StoredInfo,
 } from './protocol/hub.js';
@@ -87,8 +93,11 @@ export type {
   HubMessage,
   MaybePromise,
   MessageDraft,
+  MessageState,
+  MessageStates,
   PublishOutcome,
 } from './protocol/broker.js';
+export { DEFAULT_MAX_REACTION_KINDS, DEFAULT_REACTION_USERS } from './protocol/message-states.js';
 export { readHistoryQuery, toBrokerListener } from './protocol/broker.js';
 export { frameErrorToRealtimeError, isRealtimeErrorCode } from './protocol/frame-error.js';
 export { httpStatusOf, httpStatusVerdict } from './protocol/http-status.js';
@@ -104,6 +113,7 @@ export type {
   ChannelSignal,
   ChannelState,
   EventMap,
+  MessageRef,
   OutboxEntry,
   OutboxStorage,
   Presence,
@@ -112,6 +122,7 @@ export type {
   RealtimeClient,
   RealtimeClientOptions,
 } from './channel/types.js';
+export { applyMessage } from './channel/apply-message.js';
 export { indexedDBOutbox } from './outbox/indexeddb-outbox.js';
 export type { IndexedDBOutboxOptions } from './outbox/indexeddb-outbox.js';
 export { memoryOutbox } from './outbox/memory-outbox.js';

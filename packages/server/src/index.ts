@@ -49,7 +49,13 @@ export {
   DEFAULT_USER_LIMIT,
   PROTECTED_CHANNEL_PREFIXES,
 } from './realtime.js';
-export type { BeforePublishContext, Realtime, RealtimeOptions, RealtimeUser } from './realtime.js';
+export type {
+  AuthorizeMessageContext,
+  BeforePublishContext,
+  Realtime,
+  RealtimeOptions,
+  RealtimeUser,
+} from './realtime.js';
 export { readAuthResult } from './auth/result.js';
 export type { AuthenticationResult, AuthRefusalCode, AuthVerdict } from './auth/result.js';
 export type { ServerEvent, ServerEventListener, ServerTransport } from './events.js';

@@ -11,6 +11,7 @@ import type {
   HubReceipt,
   HubSessionInfo,
   PublishVerdict,
+  ReactionOptions,
 } from '@realtime-kit/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { isEncryptedChannel } from '@realtime-kit/core/encryption';
@@ -50,11 +51,25 @@ export interface BeforePublishContext {
   readonly event: string;
   /** The published data (after its payload schema, when there is one). */
   readonly data: unknown;
+  /** Set when the publish edits a stored message (`channel.edit`): `target` is its id, `event` its event. */
+  readonly action?: 'update';
+  readonly target?: string;
   /**
    * The newest stored message of `event` (default: this publish's event) on the channel, or undefined. Read in the
    * channel's turn: nothing else is stored on the channel until this publish is decided.
    */
   latest(event?: string): Promise<HubMessage | undefined>;
+}
+
+/** What `authorizeMessage` is asked about one edit, deletion or reaction; see {@link RealtimeOptions.authorizeMessage}. */
+export interface AuthorizeMessageContext {
+  readonly user: RealtimeUser;
+  readonly channel: string;
+  readonly action: 'update' | 'delete' | 'reaction';
+  /** The message acted on: its id, event and author (undefined when the server published it). */
+  readonly message: { readonly id: string; readonly event: string; readonly author: string | undefined };
+  /** Whether `user` wrote it. */
+  readonly isAuthor: boolean;
 }
 
 /** Channels whose names start with one of these need `authorizeChannel` to say yes (the model of Pusher). */
@@ -97,6 +112,21 @@ export interface RealtimeOptions {
    * ```
    */
   beforePublish?: (context: BeforePublishContext) => PublishVerdict | Promise<PublishVerdict>;
+  /**
+   * Who may edit, delete or react to a stored message (`channel.edit`, `remove`, `react`), asked in the channel's turn
+   * on every instance. False refuses it `forbidden`. Default: only the author edits or deletes (`isAuthor`); anyone who
+   * may publish on the channel reacts. Edits also pass `beforePublish` (with `action: 'update'`).
+   *
+   * ```ts
+   * authorizeMessage: ({ user, isAuthor }) => isAuthor || moderators.has(user.userId)
+   * ```
+   */
+  authorizeMessage?: (context: AuthorizeMessageContext) => boolean | Promise<boolean>;
+  /**
+   * How reactions count (`mode`: `distinct` by default, `unique`, `multiple`; or a function of the channel) and how
+   * many users a summary names (`maxUsers`, default 20; the count stays exact).
+   */
+  reactions?: ReactionOptions;
   /**
    * Token-bucket limits on client frames (publish, subscribe, presence), per connection and per user (shared across
    * instances through the store). A refused publish is `nack`ed `rate_limited`, other frames get an `error`
@@ -153,7 +183,10 @@ export interface Realtime {
    * pass the oldest `seq` you show as `before`), `{ after, limit }` reads forward. Only what the log still keeps (its
    * `logSize`, and retention); `epoch` tells logs that started over apart.
    */
-  history(channel: string, query?: { before?: number; after?: number; limit?: number }): Promise<ChannelHistory>;
+  history(
+    channel: string,
+    query?: { before?: number; after?: number; limit?: number; versions?: boolean },
+  ): Promise<ChannelHistory>;
   /** Closes the Redis connections it opened. Call it after the endpoints are closed. */
   close(): Promise<void>;
 }
@@ -190,7 +223,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     'rk:rl:sub:',
   );
   const validator = options.schemas ? createPayloadValidator(options.schemas) : undefined;
-  const { authorizeChannel, beforePublish } = options;
+  const { authorizeChannel, beforePublish, authorizeMessage } = options;
   const refused = (session: HubSessionInfo, code: RefusalCode, channel: string) =>
     report?.({ type: 'refused', transport: transportOf(session), code, channel, userId: session.userId });
 
@@ -227,7 +260,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     }
     const unsealed = admitSealed(session, frame);
     if (unsealed) return unsealed;
-    if (validator && frame.type === 'publish' && !isEncryptedChannel(frame.channel)) {
+    if (validator && frame.type === 'publish' && carriesText(frame) && !isEncryptedChannel(frame.channel)) {
       const checked = await validator.validate(frame.channel, frame.event, frame.data);
       if (!checked.ok) {
         refused(session, 'invalid_payload', frame.channel);
@@ -249,9 +282,15 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
             channel: context.channel,
             event: context.event,
             data: context.data,
+            ...(context.target === undefined ? {} : { action: context.action, target: context.target }),
             latest: context.latest,
           })
       : undefined,
+    authorizeMessage: authorizeMessage
+      ? ({ session, ...asked }) =>
+          authorizeMessage({ user: { userId: session.userId, connectionId: session.id }, ...asked })
+      : undefined,
+    reactions: options.reactions,
     onStored: report
       ? (session, stored) => {
           if (stored.fresh)
@@ -292,6 +331,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
         query.after !== undefined
           ? { after: query.after, limit: query.limit }
           : { before: query.before, limit: query.limit ?? 50 },
+        { versions: query.versions === true },
       );
     },
     close() {
@@ -435,4 +475,9 @@ async function loadRedis(): Promise<typeof import('./redis/index.js')> {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** A publish whose data is message text for the schemas: a new message or an edit (not a deletion or a reaction). */
+function carriesText(frame: { readonly action?: string }): boolean {
+  return frame.action === undefined || frame.action === 'update';
 }

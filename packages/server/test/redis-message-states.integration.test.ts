@@ -282,7 +282,7 @@ describe('RedisBroker message actions', () => {
       target: 'm-1',
       version: 2,
     });
-    await broker.publish(channel, { event: 'chat', data: null, action: 'create' });
+    await broker.publish(channel, { event: 'chat', data: null });
     const { messages } = await broker.history(channel, 0);
     expect(Object.keys(messages[1] ?? {})).toEqual([
       'type',
@@ -300,7 +300,7 @@ describe('RedisBroker message actions', () => {
     ]);
     expect(messages[1]).toMatchObject({ id: 'm-2', action: 'update', target: 'm-1', version: 2 });
     expect(Object.keys(messages[0] ?? {})).toEqual(['type', 'channel', 'id', 'seq', 'event', 'data', 'at', 'from']);
-    // `create` is what no action means: stored as none.
+    // A message without an action is stored without one.
     expect(messages[2]).not.toHaveProperty('action');
     expect(await broker.states.find(channel, 'm-2')).toEqual(messages[1]);
     await expect.poll(() => delivered.length).toBe(3);

@@ -13,9 +13,14 @@ import type {
   ChannelOptions,
   ChannelSignal,
   ChannelState,
+  MessageRef,
+  OutboxEntry,
   PublishOptions,
   PublishReceipt,
 } from './types.js';
+
+/** What an edit, deletion or reaction adds to a publish. */
+export type MessageChange = Required<Pick<OutboxEntry, 'action' | 'target'>>;
 
 type Handler = (message: ChannelMessage) => void;
 
@@ -60,7 +65,13 @@ export interface ChannelRecordHost {
   activeChanged(record: ChannelRecord): void;
   /** Someone started watching the occupancy. */
   occupancyWatched(record: ChannelRecord): void;
-  publish(record: ChannelRecord, event: string, data: unknown, options?: PublishOptions): Promise<PublishReceipt>;
+  publish(
+    record: ChannelRecord,
+    event: string,
+    data: unknown,
+    options?: PublishOptions,
+    change?: MessageChange,
+  ): Promise<PublishReceipt>;
   signal(record: ChannelRecord, event: string, data: unknown): boolean;
   userId(): string | null;
   readonly presenceGraceMs: number;
@@ -105,6 +116,12 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     };
   }
 
+  /** An edit, deletion or reaction: a publish under the message's event that names it as `target`. */
+  function change(message: MessageRef, action: MessageChange['action'], data: unknown) {
+    const [target, event] = typeof message === 'string' ? [message, 'message'] : [message.id, message.event];
+    return host.publish(record, event, data, undefined, { action, target });
+  }
+
   const api = {
     name,
     getSnapshot: state.getSnapshot,
@@ -116,6 +133,10 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     },
     publish: (event: string, data: unknown, publishOptions?: PublishOptions) =>
       host.publish(record, event, data, publishOptions),
+    edit: (message: MessageRef, data: unknown) => change(message, 'update', data),
+    remove: (message: MessageRef) => change(message, 'delete', null),
+    react: (message: MessageRef, reaction: string) => change(message, 'reaction', { reaction, op: 'add' }),
+    unreact: (message: MessageRef, reaction: string) => change(message, 'reaction', { reaction, op: 'remove' }),
     signal(event: string, data?: unknown): boolean {
       if (typeof event !== 'string' || event === '')
         throw new TypeError(`channel("${name}").signal(event, data): event must be a non-empty string.`);

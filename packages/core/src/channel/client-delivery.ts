@@ -138,16 +138,13 @@ export function dispatchByEvent<T extends { readonly event: string }>(
   }
 }
 
+/** The optional fields a message passes on when the server set them. */
+const OPTIONAL_FIELDS = ['cid', 'action', 'target', 'version', 'deleted', 'reactions'] as const;
+
 function toChannelMessage(frame: MessageFrame): ChannelMessage {
-  const { channel, id, seq, event, data, cid, at, from } = frame;
-  return Object.freeze({
-    channel,
-    id,
-    seq,
-    event,
-    data,
-    ...(cid === undefined ? {} : { cid }),
-    at,
-    ...(typeof from === 'string' ? { from } : {}),
-  });
+  const { channel, id, seq, event, data, at, from } = frame;
+  const message: Record<string, unknown> = { channel, id, seq, event, data, at };
+  for (const field of OPTIONAL_FIELDS) if (frame[field] !== undefined) message[field] = frame[field];
+  if (typeof from === 'string') message.from = from;
+  return Object.freeze(message) as unknown as ChannelMessage;
 }

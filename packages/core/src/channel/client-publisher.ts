@@ -2,6 +2,7 @@ import { RealtimeError, isRealtimeError } from '../errors.js';
 import { createOutboxQueue, type OutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js';
 import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
 import type { FrameError } from '../protocol/frames.js';
+import type { MessageChange } from './channel-record.js';
 import type { ClientConnection } from './client-connection.js';
 import type { OutboxStorage, PublishOptions, PublishReceipt } from './types.js';
 
@@ -26,7 +27,13 @@ export interface ClientPublisherHost {
 /** The publishing side of a client: the ordered outbox, acks, refusals, and re-sends. */
 export interface ClientPublisher {
   readonly outbox: OutboxQueue;
-  publish(channel: string, event: string, data: unknown, options?: PublishOptions): Promise<PublishReceipt>;
+  publish(
+    channel: string,
+    event: string,
+    data: unknown,
+    options?: PublishOptions,
+    change?: MessageChange,
+  ): Promise<PublishReceipt>;
   /** Sends every publish not sent on the current session, in order. */
   flush(): void;
   /** Stored (an `ack`, or the publisher's own echo). */
@@ -66,10 +73,10 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
     if (!isOpen() || !outbox.ready || isClosed() || retryTimer !== undefined) return;
     for (const queued of outbox.inOrder()) {
       if (queued.sent) continue;
-      const { cid, channel, event, data } = queued.entry;
+      const { cid, channel, event, data, action, target } = queued.entry;
       let sent: boolean;
       try {
-        sent = transmit({ type: 'publish', channel, event, data, cid });
+        sent = transmit({ type: 'publish', channel, event, data, cid, ...(action ? { action, target } : {}) });
       } catch (cause) {
         // The transport could not encode it (e.g. not JSON-serialisable): this one fails, the rest go on.
         const error = isRealtimeError(cause)
@@ -115,7 +122,7 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
   return {
     outbox,
     flush,
-    publish(channel, event, data, publishOptions = {}) {
+    publish(channel, event, data, publishOptions = {}, change) {
       if (isClosed()) {
         return Promise.reject(
           new RealtimeError(
@@ -139,7 +146,11 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
         );
       }
       const { promise, settle } = deferred();
-      outbox.add({ cid, channel, event, data, createdAt: outbox.nextCreatedAt(host.now()) }, settle, promise);
+      outbox.add(
+        { cid, channel, event, data, ...change, createdAt: outbox.nextCreatedAt(host.now()) },
+        settle,
+        promise,
+      );
       host.refresh(channel);
       ensureConnected();
       flush();

@@ -101,7 +101,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     activeChanged: subscriptions.activeChanged,
     // A subscription asks again, now with counts.
     occupancyWatched: subscriptions.resubscribe,
-    publish: (record, event, data, publishOptions) => publisher.publish(record.name, event, data, publishOptions),
+    publish: (record, event, data, publishOptions, change) =>
+      publisher.publish(record.name, event, data, publishOptions, change),
     signal(record, event, data) {
       if (isClosed()) return false;
       ensureConnected();

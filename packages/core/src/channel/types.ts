@@ -1,6 +1,6 @@
 import type { ConnectionState } from '../connection/status.js';
 import type { RealtimeError } from '../errors.js';
-import type { PresenceMember, PresenceStatus } from '../protocol/frames.js';
+import type { PresenceMember, PresenceStatus, ReactionSummary } from '../protocol/frames.js';
 import type { Store } from '../store.js';
 import type { Transport } from './transport.js';
 
@@ -17,7 +17,23 @@ export interface ChannelMessage<D = unknown, E extends string = string> {
   readonly at: number;
   /** Who published it, as the server knows them (their user id); absent for messages the server published itself. */
   readonly from?: string;
+  /**
+   * What it does (absent: a new message): `update` and `delete` change the message `target` (their `version` is its
+   * new one), `reaction` carries the target's new reaction summary (`data`: a `ReactionChange`). Fold them with
+   * `applyMessage`.
+   */
+  readonly action?: 'update' | 'delete' | 'reaction';
+  readonly target?: string;
+  /** An edit's or deletion's new version; on a replayed original, its current version (more than 1: edited). */
+  readonly version?: number;
+  /** Replayed or read after it was deleted (its `data` is null). */
+  readonly deleted?: boolean;
+  /** Replayed or read after reactions: who reacted with what. */
+  readonly reactions?: ReactionSummary;
 }
+
+/** A stored message to edit, remove or react to: its id (an event `message`), or the message itself. */
+export type MessageRef<E extends string = string> = string | { readonly id: string; readonly event: E };
 
 /**
  * Messages this client may have missed: refetch them from your API (or `realtime.history`), or tell the user.
@@ -126,6 +142,22 @@ export interface Channel<Events extends EventMap = EventMap> extends Store<Chann
     options?: PublishOptions,
   ): Promise<PublishReceipt>;
   /**
+   * Edits a stored message: stored as a new version (`action: 'update'`) that every subscriber receives, and what
+   * late joiners and history see. Only its author may, unless the server's `authorizeMessage` allows more (a
+   * moderator); others are refused `forbidden`, a message no longer in the log `not_found`. Waits in the outbox
+   * while offline, like `publish`.
+   */
+  edit<E extends keyof Events & string>(message: MessageRef<E>, data: Events[E]): Promise<PublishReceipt>;
+  /** Deletes a stored message (the same rules as `edit`): subscribers get `action: 'delete'`; late joiners see a tombstone. */
+  remove(message: MessageRef<keyof Events & string>): Promise<PublishReceipt>;
+  /**
+   * Adds a reaction to a stored message, counted by the server in the channel's mode (`distinct` by default: one of
+   * each per user); subscribers get `action: 'reaction'` with the new summary.
+   */
+  react(message: MessageRef<keyof Events & string>, reaction: string): Promise<PublishReceipt>;
+  /** Takes this user's `reaction` back (in `multiple` mode, all of them). */
+  unreact(message: MessageRef<keyof Events & string>, reaction: string): Promise<PublishReceipt>;
+  /**
    * Sends an ephemeral event (typing, read receipts, cursors) to the channel's other subscribers: never stored,
    * never replayed, never queued. Returns false, and sends nothing, while not connected.
    */
@@ -158,6 +190,9 @@ export interface OutboxEntry {
   readonly channel: string;
   readonly event: string;
   readonly data: unknown;
+  /** An edit, deletion or reaction of the message `target` (see `Channel.edit`). */
+  readonly action?: 'update' | 'delete' | 'reaction';
+  readonly target?: string;
   /** When it was first published (ms since epoch); keeps the order across reloads. */
   readonly createdAt: number;
 }

@@ -17,7 +17,7 @@ export interface MessageDraft {
   /** The data's approximate size in bytes (the hub measures it): brokers that budget memory count it. */
   readonly size?: number;
   /** What the message does to an earlier one (`target`): stored and delivered as given (see `HubMessage.action`). */
-  readonly action?: MessageAction;
+  readonly action?: Exclude<MessageAction, 'create'>;
   readonly target?: string;
   /** For `update` and `delete`: the target's version this message makes. */
   readonly version?: number;

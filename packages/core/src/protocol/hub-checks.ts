@@ -1,4 +1,5 @@
 import type { FrameError } from './frames.js';
+import { MAX_REACTION_LENGTH } from './message-states.js';
 
 /**
  * What the hub accepts from one client, whatever carries its frames. Each refusal is a typed error frame and loses
@@ -118,4 +119,33 @@ export function resolveHubLimits(limits: Partial<HubLimits> | undefined): HubLim
       throw new RangeError(`createChannelHub: limits.${name} must be a positive integer (got ${String(value)}).`);
   }
   return resolved;
+}
+
+/** Longest `target` of an edit, deletion or reaction (message ids are the server's: far shorter). */
+const MAX_TARGET_LENGTH = 256;
+const ACTIONS: ReadonlySet<unknown> = new Set(['update', 'delete', 'reaction']);
+
+/** What is wrong with a publish's `action`, `target` and (for a reaction) `data`, or undefined when nothing is. */
+export function checkMessageAction(frame: {
+  readonly action?: unknown;
+  readonly target?: unknown;
+  readonly data: unknown;
+}): string | undefined {
+  const { action, target, data } = frame;
+  if (action === undefined && target === undefined) return undefined;
+  if (!ACTIONS.has(action))
+    return `Unknown publish action "${String(action).slice(0, 64)}": use update, delete or reaction.`;
+  if (typeof target !== 'string' || target === '' || target.length > MAX_TARGET_LENGTH) {
+    return `An ${String(action)} needs the "target" message id (a string of 1 to ${MAX_TARGET_LENGTH} characters).`;
+  }
+  if (action !== 'reaction') return undefined;
+  const { reaction, op } = (typeof data === 'object' && data !== null ? data : {}) as {
+    reaction?: unknown;
+    op?: unknown;
+  };
+  if (typeof reaction !== 'string' || reaction === '' || reaction.length > MAX_REACTION_LENGTH) {
+    return `A reaction is a string of 1 to ${MAX_REACTION_LENGTH} characters.`;
+  }
+  if (op !== 'add' && op !== 'remove') return 'A reaction\'s "op" is "add" or "remove".';
+  return undefined;
 }

@@ -105,6 +105,8 @@ export function createHubContext(options: ChannelHubOptions<ChannelBroker>, brok
     cluster: broker.cluster,
     limits: resolveHubLimits(options.limits),
     beforePublish: options.beforePublish,
+    authorizeMessage: options.authorizeMessage,
+    reactions: options.reactions,
     now: options.now ?? Date.now,
     channels: new Map(),
     sessions: new Set(),

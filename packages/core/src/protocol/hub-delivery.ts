@@ -1,10 +1,14 @@
 import type { ChannelBroker, ChannelHistory, HistoryQuery, HubMessage } from './broker.js';
 import type { ServerFrame } from './frames.js';
+import type { ChannelHubOptions } from './hub-types.js';
 import { settle, type ChannelState, type Cursor, type SessionState } from './hub-state.js';
+import { DEFAULT_REACTION_USERS, foldHistory } from './message-states.js';
 
 /** What the delivery of one hub needs from it. */
 export interface DeliveryHost {
   readonly broker: ChannelBroker;
+  /** Replays fold edits, deletions and reactions into the originals, naming this many users per reaction. */
+  readonly reactions: ChannelHubOptions['reactions'];
   send(session: SessionState, frame: ServerFrame): void;
   /** A broker failure left the session's stream uncertain: end it (the client reconnects and resumes). */
   fail(session: SessionState, error: unknown): void;
@@ -40,7 +44,13 @@ export interface Delivery {
 }
 
 export function createDelivery(host: DeliveryHost): Delivery {
-  const { broker, send } = host;
+  const { send } = host;
+  const read = (
+    state: ChannelState,
+    query: HistoryQuery,
+    then: (history: ChannelHistory) => void,
+    failed: (error: unknown) => void,
+  ) => readFolded(host, state.name, query, then, failed);
 
   function live(session: SessionState, state: ChannelState): Cursor | undefined {
     if (session.closed) return undefined;
@@ -129,15 +139,6 @@ export function createDelivery(host: DeliveryHost): Delivery {
     }
   }
 
-  function read(
-    state: ChannelState,
-    query: HistoryQuery,
-    then: (history: ChannelHistory) => void,
-    failed: (error: unknown) => void,
-  ): void | Promise<void> {
-    return settle(() => broker.history(state.name, query), then, failed);
-  }
-
   return {
     deliver(state, message, epoch) {
       for (const session of [...state.subscribers]) {
@@ -180,4 +181,24 @@ export function createDelivery(host: DeliveryHost): Delivery {
       );
     },
   };
+}
+
+/** Reads the log for a replay, folded into the messages' current states (see `foldHistory`). */
+function readFolded(
+  { broker, reactions }: DeliveryHost,
+  channel: string,
+  query: HistoryQuery,
+  then: (history: ChannelHistory) => void,
+  failed: (error: unknown) => void,
+): void | Promise<void> {
+  const maxUsers = reactions?.maxUsers ?? DEFAULT_REACTION_USERS;
+  return settle(
+    () =>
+      settle(
+        () => broker.history(channel, query),
+        (history) => foldHistory(broker, channel, history, maxUsers),
+      ),
+    then,
+    failed,
+  );
 }

@@ -2,7 +2,7 @@ import type { RealtimeErrorCode } from '../errors.js';
 import type { ClientFrame, FrameError, PresenceStatus } from './frames.js';
 import { overChannelLimit, type Admission } from './hub-admission.js';
 import { channelState, leavePresence, relaySignal, unsubscribeSession } from './hub-channels.js';
-import { checkChannelName, checkEventName, measureData } from './hub-checks.js';
+import { checkChannelName, checkEventName, checkMessageAction, measureData } from './hub-checks.js';
 import type { HubContext } from './hub-context.js';
 import type { Publish } from './hub-publish.js';
 import type { SubscribeFrom } from './hub-delivery.js';
@@ -95,7 +95,7 @@ function onPublish(parts: HandlerParts, turn: FrameTurn, frame: FrameOf<'publish
     );
   }
   const nack = (error: FrameError) => send(session, { type: 'nack', cid, channel: name, error });
-  const eventProblem = checkEventName(event, limits, 'publish');
+  const eventProblem = checkEventName(event, limits, 'publish') ?? checkMessageAction(frame);
   if (eventProblem) return turn.refuseAndReport('bad_frame', eventProblem, nack);
   const measured = measureData(frame.data, limits.maxDataDepth);
   if (!measured.ok) return turn.refuseAndReport(measured.error.code as RealtimeErrorCode, measured.error.message, nack);

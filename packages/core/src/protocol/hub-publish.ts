@@ -1,17 +1,21 @@
-import { RealtimeError } from '../errors.js';
 import type { ChannelBroker, PublishOutcome } from './broker.js';
 import type { ClientFrame, FrameError, ServerFrame } from './frames.js';
-import { measureData, type HubLimits } from './hub-checks.js';
+import type { HubLimits } from './hub-checks.js';
 import { settle, type HubSessionInfo, type SessionState } from './hub-state.js';
-import type { ChannelHubOptions, PublishVerdict } from './hub-types.js';
+import type { ChannelHubOptions } from './hub-types.js';
+import { createMessageActions } from './hub-message-actions.js';
+import { runPublishRule } from './hub-publish-rule.js';
 
-type PublishFrame = Extract<ClientFrame, { type: 'publish' }>;
+export type PublishFrame = Extract<ClientFrame, { type: 'publish' }>;
 
 /** What publishing needs from the hub. */
 export interface PublishHost {
   readonly broker: ChannelBroker;
   readonly limits: HubLimits;
   readonly beforePublish: ChannelHubOptions['beforePublish'];
+  readonly authorizeMessage: ChannelHubOptions['authorizeMessage'];
+  readonly reactions: ChannelHubOptions['reactions'];
+  readonly now: () => number;
   send(session: SessionState, frame: ServerFrame): void;
   /** A stored (or re-acknowledged) publish, for `onStored`. */
   stored(session: HubSessionInfo, channel: string, event: string, outcome: PublishOutcome): void;
@@ -34,10 +38,6 @@ export type Publish = (
   size: number,
 ) => void | Promise<void>;
 
-const RULE_FAILED: FrameError = {
-  code: 'server_error',
-  message: 'The server rule for this publish failed: nothing was published.',
-};
 const STORE_DOWN: FrameError = {
   code: 'unavailable',
   message: 'The message could not be stored (the message store is unavailable): nothing was published. Retry.',
@@ -47,13 +47,16 @@ const STORE_DOWN: FrameError = {
  * Stores a client publish (already authorized and admitted) and answers it. Without `beforePublish` it is one broker
  * step. With it, the rule and the append run in the channel's turn (`broker.exclusive`, across instances): a
  * repeated `cid` is acknowledged without asking the rule again, a rule's `{ data }` is checked like client data.
+ * Edits, deletions and reactions (`action`) always run in the turn (see `createMessageActions`).
  */
 export function createPublisher(host: PublishHost): Publish {
-  const { broker, limits, beforePublish } = host;
+  const { broker, beforePublish } = host;
+  const actOn = createMessageActions(host);
 
   return function publish(session, channel, frame, size) {
     const { cid, event } = frame;
     const nack = (error: FrameError) => host.send(session, { type: 'nack', cid, channel, error });
+    const refuse = (error: FrameError) => host.refused(session, channel, 'publish', nack, error);
     const ack = (outcome: PublishOutcome) => {
       host.stored(session.info, channel, event, outcome);
       host.send(session, {
@@ -70,7 +73,7 @@ export function createPublisher(host: PublishHost): Publish {
       // Later publishes of this session on this channel must not overtake this one: they are refused the same way
       // until it comes again (the client re-sends its outbox in order, this one first).
       if (!session.blocked.has(channel)) session.blocked.set(channel, cid);
-      host.refused(session, channel, 'publish', nack, STORE_DOWN);
+      refuse(STORE_DOWN);
     };
     const blockedBy = session.blocked.get(channel);
     if (blockedBy !== undefined) {
@@ -80,6 +83,16 @@ export function createPublisher(host: PublishHost): Publish {
           message: `${STORE_DOWN.message} An earlier publish on this channel waits to be sent again first.`,
         });
       session.blocked.delete(channel);
+    }
+    if (frame.action !== undefined) {
+      return broker
+        .exclusive(channel, async (fence) => {
+          const known = await broker.lookup(channel, cid);
+          if (known) return ack({ ...known, fresh: false });
+          const outcome = await actOn({ session, channel, frame, size, fence }, refuse);
+          if (outcome) ack(outcome);
+        })
+        .catch(unavailable);
     }
     if (!beforePublish) {
       return settle(
@@ -92,47 +105,10 @@ export function createPublisher(host: PublishHost): Publish {
       .exclusive(channel, async (fence) => {
         const known = await broker.lookup(channel, cid);
         if (known) return ack({ ...known, fresh: false });
-        let verdict: PublishVerdict;
-        try {
-          verdict = await beforePublish({
-            session: session.info,
-            channel,
-            event,
-            data: frame.data,
-            latest: async (name = event) => broker.latest(channel, name),
-          });
-        } catch (error) {
-          host.onError(error, session.info);
-          return host.refused(session, channel, 'publish', nack, RULE_FAILED);
-        }
-        if (verdict && 'reject' in verdict) {
-          const message =
-            typeof verdict.reject === 'string' && verdict.reject !== ''
-              ? verdict.reject
-              : 'The server refused this publish.';
-          return host.refused(session, channel, 'publish', nack, {
-            code: 'rejected',
-            message,
-            ...(verdict.details === undefined ? {} : { details: verdict.details }),
-          });
-        }
-        let data = frame.data;
-        if (verdict && 'data' in verdict) {
-          data = verdict.data;
-          const measured = measureData(data, limits.maxDataDepth);
-          if (!measured.ok) {
-            host.onError(
-              new RealtimeError(
-                'invalid_payload',
-                `beforePublish returned data with no safe JSON form: ${measured.error.message}`,
-              ),
-              session.info,
-            );
-            return host.refused(session, channel, 'publish', nack, RULE_FAILED);
-          }
-          size = measured.bytes;
-        }
-        ack(await broker.publish(channel, { event, data, cid, from: session.presenceKey, size }, { fence }));
+        const ruled = await runPublishRule(host, session, { channel, event, data: frame.data, size }, refuse);
+        if (!ruled) return;
+        const draft = { event, data: ruled.data, cid, from: session.presenceKey, size: ruled.size };
+        ack(await broker.publish(channel, draft, { fence }));
       })
       .catch(unavailable);
   };

@@ -1,5 +1,5 @@
 import type { ChannelBroker, ChannelHistory, HistoryQuery, HubMessage, MaybePromise } from './broker.js';
-import type { ClientFrame, FrameError, PresenceMember, ServerFrame } from './frames.js';
+import type { ClientFrame, FrameError, PresenceMember, ReactionMode, ServerFrame } from './frames.js';
 import type { HubLimits } from './hub-checks.js';
 import type { HubAction, HubSessionInfo } from './hub-state.js';
 import type { MemoryBroker, MemoryBrokerOptions } from './memory-broker.js';
@@ -12,6 +12,9 @@ export interface PublishContext {
   readonly event: string;
   /** The data as published (after the payload schema, when there is one). */
   readonly data: unknown;
+  /** Set when the publish edits a stored message (`channel.edit`): `target` is its id, `event` its event. */
+  readonly action?: 'update';
+  readonly target?: string;
   /**
    * The newest stored message of `event` (default: this publish's event) on the channel. Read inside the channel's
    * turn: no other publish of the channel is stored between this read and this publish's own append.
@@ -26,6 +29,30 @@ export interface PublishContext {
  */
 export type PublishVerdict =
   void | undefined | { readonly data: unknown } | { readonly reject: string; readonly details?: unknown };
+
+/** What {@link ChannelHubOptions.authorizeMessage} is asked about one edit, deletion or reaction. */
+export interface MessageActionContext {
+  readonly session: HubSessionInfo;
+  readonly channel: string;
+  readonly action: 'update' | 'delete' | 'reaction';
+  /** The message acted on: its id, event and author (`from`; undefined when the server published it). */
+  readonly message: { readonly id: string; readonly event: string; readonly author: string | undefined };
+  /** Whether the session's user (or anonymous presence id) is the author. */
+  readonly isAuthor: boolean;
+}
+
+/** How reactions count: see {@link ChannelHubOptions.reactions}. */
+export interface ReactionOptions {
+  /**
+   * `distinct` (default): one of each reaction per user; `unique`: one reaction per user, a new one replaces it;
+   * `multiple`: every add counts. Per channel with a function.
+   */
+  readonly mode?: ReactionMode | ((channel: string) => ReactionMode);
+  /** Users named per reaction in a summary; the count stays exact and `clipped` says more reacted. Default 20. */
+  readonly maxUsers?: number;
+  /** Different reactions one message may carry; a new one past it is refused `rejected`. Default 50. */
+  readonly maxKinds?: number;
+}
 
 /** Options for {@link createChannelHub}. */
 export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> extends MemoryBrokerOptions {
@@ -56,6 +83,14 @@ export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> exten
    * again. A throw refuses the publish with `server_error` (reported to `onError`); the session goes on.
    */
   beforePublish?: (context: PublishContext) => MaybePromise<PublishVerdict>;
+  /**
+   * Who may edit, delete or react to a stored message (`channel.edit`, `remove`, `react`): asked in the channel's turn,
+   * before `beforePublish` (which an edit also passes). A false answer refuses it `forbidden`. Default: only the
+   * author edits or deletes (`isAuthor`); anyone allowed to publish on the channel reacts.
+   */
+  authorizeMessage?: (context: MessageActionContext) => MaybePromise<boolean>;
+  /** How reactions count and how many users their summaries name. */
+  reactions?: ReactionOptions;
   /**
    * A message was stored (or a repeated `cid` acknowledged again, `fresh: false`): for audit trails and metrics.
    * `session` is the publishing session, undefined for `hub.publish`. Must not throw (a throw goes to `onError`).
@@ -146,8 +181,12 @@ export interface ChannelHub<B extends ChannelBroker = MemoryBroker> {
    * (never acknowledging) when the broker could not store it. Not subject to `beforePublish`.
    */
   publish(channel: string, event: string, data: unknown, options?: { cid?: string }): HubPublishResult<B>;
-  /** Stored messages of a channel (see `HistoryQuery`): `{ before, limit }` pages back from the newest. */
-  history(channel: string, query: HistoryQuery): MaybePromise<ChannelHistory>;
+  /**
+   * Stored messages of a channel (see `HistoryQuery`): `{ before, limit }` pages back from the newest. Messages come
+   * as a late joiner sees them: edits applied, deleted text gone (`deleted: true`, `data: null`), reaction summaries
+   * on the originals. `{ versions: true }` gives the log as stored instead: every version of every message.
+   */
+  history(channel: string, query: HistoryQuery, options?: { versions?: boolean }): MaybePromise<ChannelHistory>;
   /** A channel's presence set as this instance sees it (cluster-wide while it has subscribers here, with a networked broker). */
   presence(channel: string): readonly PresenceMember[];
   /** Where messages are stored: read `broker.messages(channel)` / `broker.head(channel)` on a memory broker. */

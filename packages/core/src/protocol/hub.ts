@@ -10,6 +10,7 @@ import { connectSession, type SessionSettings } from './hub-session.js';
 import { settle } from './hub-state.js';
 import { createSubscriber } from './hub-subscribe.js';
 import { createMemoryBroker, type MemoryBroker } from './memory-broker.js';
+import { DEFAULT_REACTION_USERS, foldHistory } from './message-states.js';
 import type { ChannelHub, ChannelHubOptions, HubPublishResult } from './hub-types.js';
 
 export type { HubMessage } from './broker.js';
@@ -23,6 +24,8 @@ export type {
   HubReceipt,
   HubResetOptions,
   HubSession,
+  MessageActionContext,
+  ReactionOptions,
   PublishContext,
   PublishVerdict,
   StoredInfo,
@@ -98,7 +101,14 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(
         },
       ) as HubPublishResult<B>;
     },
-    history: (channel, query) => broker.history(channel, query),
+    history(channel, query, historyOptions = {}) {
+      if (historyOptions.versions) return broker.history(channel, query);
+      const maxUsers = options.reactions?.maxUsers ?? DEFAULT_REACTION_USERS;
+      return settle(
+        () => broker.history(channel, query),
+        (history) => foldHistory(broker, channel, history, maxUsers),
+      );
+    },
     presence(channel) {
       return channels.get(channel)?.presence.members() ?? [];
     },

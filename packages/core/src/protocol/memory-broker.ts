@@ -9,6 +9,7 @@ import {
   type HistoryQuery,
   type HubMessage,
   type MessageDraft,
+  type MessageStates,
   type PublishOutcome,
 } from './broker.js';
 import { createChannelTurns } from './channel-turns.js';
@@ -63,6 +64,7 @@ export interface MemoryBrokerOptions {
 
 /** The in-process broker: everything is synchronous, so a publish is delivered before `publish` returns. */
 export interface MemoryBroker extends ChannelBroker {
+  readonly states: MessageStates;
   publish(channel: string, draft: MessageDraft): PublishOutcome;
   history(channel: string, query: HistoryQuery): ChannelHistory;
   latest(channel: string, event: string): HubMessage | undefined;
@@ -111,7 +113,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
   }
 
   return {
-    publish(channel, { event, data, cid, from, size }) {
+    publish(channel, { event, data, cid, from, size, action, target, version }) {
       const log = logs.use(channel);
       if (cid !== undefined) {
         const known = log.cids.get(cid);
@@ -128,6 +130,9 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
         ...(cid === undefined ? {} : { cid }),
         at: now(),
         ...(from === undefined ? {} : { from }),
+        ...(action === undefined ? {} : { action }),
+        ...(target === undefined ? {} : { target }),
+        ...(version === undefined ? {} : { version }),
       });
       logs.append(log, message, size ?? 0);
       const result = { id: message.id, seq: message.seq };
@@ -184,6 +189,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
       return known && log ? { ...known, epoch: log.epoch } : undefined;
     },
     exclusive: (channel, task) => inTurn(channel, () => task(undefined)),
+    states: {
+      find: (channel, id) => storedMessages(logs.get(channel)).find((message) => message.id === id),
+      get(channel, ids) {
+        const log = logs.get(channel);
+        return ids.map((id) => log?.states.get(id));
+      },
+      set(channel, id, state) {
+        logs.setState(logs.use(channel), id, state);
+      },
+    },
     messages: (channel) => storedMessages(logs.get(channel)),
     head: (channel) => logs.get(channel)?.head ?? 0,
     get logs() {

@@ -1,5 +1,5 @@
 import { randomId } from '../lib/random-id.js';
-import type { HubMessage } from './broker.js';
+import type { HubMessage, MessageState } from './broker.js';
 import type { MemoryBrokerOptions } from './memory-broker.js';
 
 /** Default number of messages each channel keeps for replay. */
@@ -27,6 +27,8 @@ export interface ChannelLog {
   bytes: number;
   start: number;
   readonly cids: Map<string, { id: string; seq: number }>;
+  /** States of edited, deleted or reacted-to messages, by id (see `MessageStates`). */
+  readonly states: Map<string, MessageState>;
   lastUsed: number;
 }
 
@@ -37,6 +39,8 @@ export interface MemoryLogs {
   get(name: string): ChannelLog | undefined;
   /** Stores a message with its data's size, dropping the oldest when the log is full. */
   append(log: ChannelLog, message: HubMessage, dataSize: number): void;
+  /** Sets the state of message `id`, forgetting states of messages no longer in the log. */
+  setState(log: ChannelLog, id: string, state: MessageState): void;
   /** Remembers what `cid` was stored as, forgetting the oldest past `dedupeSize`. */
   remember(log: ChannelLog, cid: string, result: { id: string; seq: number }): void;
   /** The log of `name` is no longer subscribed: its retention starts now. */
@@ -120,6 +124,7 @@ export function createMemoryLogs(options: MemoryBrokerOptions, subscribed: (name
         bytes: 0,
         start: 0,
         cids: new Map(),
+        states: new Map(),
         lastUsed: time,
       };
       touch(name, log, time);
@@ -143,6 +148,12 @@ export function createMemoryLogs(options: MemoryBrokerOptions, subscribed: (name
       log.bytes += size;
       totalBytes += size;
     },
+    setState(log, id, state) {
+      log.states.set(id, state);
+      if (log.states.size <= logSize) return;
+      const oldestKept = log.head - log.ring.length + 1;
+      for (const [key, kept] of log.states) if (kept.seq < oldestKept) log.states.delete(key);
+    },
     remember(log, cid, result) {
       if (dedupeSize === 0) return;
       log.cids.set(cid, result);
@@ -163,6 +174,7 @@ export function createMemoryLogs(options: MemoryBrokerOptions, subscribed: (name
         log.bytes = 0;
         log.start = 0;
         log.cids.clear();
+        log.states.clear();
       }
       totalBytes = 0;
     },

@@ -37,9 +37,7 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
   const { commands, keys, logSize, cidTtlSeconds, retentionMs, now, createId } = settings;
   return {
     async publish(channel, draft, fence) {
-      const { event, data, cid, from, target, version } = draft;
-      // `create` is what no action means: stored as none, as the frame has it.
-      const action = draft.action === 'create' ? undefined : draft.action;
+      const { event, data, cid, from, action, target, version } = draft;
       const id = createId();
       const at = now();
       const head = messageJsonHead(channel, id);

@@ -1,13 +1,9 @@
-import type { BrokerPublishOptions, ChannelBroker, HubMessage } from '@realtime-kit/core';
+import type { BrokerPublishOptions, HubMessage, MessageState, MessageStates } from '@realtime-kit/core';
 import type { Redis } from 'ioredis';
 import { command, isRecord, unavailable } from './connection.js';
 import type { ChannelKeys } from './redis-keys.js';
 import { findScript, setStateScript } from './scripts.js';
 import { messageJsonHead, parseMessage } from './stored-message.js';
-
-// Core's index does not name these two yet; they are exactly the broker contract's.
-type MessageStates = NonNullable<ChannelBroker['states']>;
-type MessageState = Parameters<MessageStates['set']>[2];
 
 /**
  * A Redis broker's message states (see `ChannelBroker.states`): per channel, a hash of state JSON by message id and a

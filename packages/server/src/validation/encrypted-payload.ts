@@ -16,6 +16,9 @@ export function refuseUnsealed(frame: Exclude<ClientFrame, { type: 'ping' }>): F
   if (!isEncryptedChannel(frame.channel)) return undefined;
   switch (frame.type) {
     case 'publish':
+      // Deletions and reactions carry no message text: they come unsealed (the hub counts reactions).
+      if (frame.action === 'delete' || frame.action === 'reaction') return undefined;
+      return isEncryptedEnvelope(frame.data) ? undefined : unsealed(frame.channel, `"${frame.event}"`);
     case 'signal':
       return isEncryptedEnvelope(frame.data) ? undefined : unsealed(frame.channel, `"${frame.event}"`);
     case 'presence':

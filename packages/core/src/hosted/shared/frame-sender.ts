@@ -1,6 +1,12 @@
 import { RealtimeError } from '../../errors.js';
 import type { ClientFrame, ServerFrame } from '../../protocol/frames.js';
 
+const HOSTED_CHANGE_REFUSED = {
+  code: 'bad_frame',
+  message:
+    "Edits, deletions and reactions need a server that keeps message states (realtime-kit's own): this hosted transport cannot carry them.",
+};
+
 type FrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
 /**
@@ -37,6 +43,11 @@ export function createFrameSender(
         handlers.unsubscribe(frame);
         return true;
       case 'publish':
+        if (frame.action !== undefined) {
+          // The hosted services store no versions or reaction summaries: refused, never sent as a plain message.
+          emit({ type: 'nack', cid: frame.cid, channel: frame.channel, error: HOSTED_CHANGE_REFUSED });
+          return true;
+        }
         handlers.publish(frame);
         return true;
       case 'presence':

@@ -27,6 +27,10 @@ export function createIncomingOpener(
   function needsOpening(frame: ServerFrame): boolean {
     switch (frame.type) {
       case 'message':
+        // Deletions and reactions carry no text of the message: they travel unsealed.
+        return (
+          isEncrypted(frame.channel) && !frame.deleted && (frame.action === undefined || frame.action === 'update')
+        );
       case 'signal':
         return isEncrypted(frame.channel);
       case 'presence':

@@ -37,7 +37,8 @@ export function createOutgoingSealer(
     switch (frame.type) {
       case 'publish':
       case 'signal':
-        if (!isEncrypted(frame.channel)) return undefined;
+        // Deletions and reactions carry no text of the message: they go unsealed, so the server can count them.
+        if (!isEncrypted(frame.channel) || (frame.type === 'publish' && isUnsealedChange(frame))) return undefined;
         return { channel: frame.channel, event: frame.event, plaintext: serializeData(frame.data) };
       case 'presence':
         if (frame.action === 'leave' || frame.data === undefined || !isEncrypted(frame.channel)) return undefined;
@@ -107,4 +108,9 @@ export function createOutgoingSealer(
       pumping = false;
     },
   };
+}
+
+/** A deletion or a reaction: no message text, so never sealed (the server must read a reaction to count it). */
+function isUnsealedChange(frame: { readonly action?: string }): boolean {
+  return frame.action === 'delete' || frame.action === 'reaction';
 }
