@@ -20,13 +20,15 @@ export type { UseTypingResult } from './use-typing.js';
 export { useReadReceipts } from './use-read-receipts.js';
 export type { UseReadReceiptsOptions, UseReadReceiptsResult } from './use-read-receipts.js';
 export { useOptimisticPublish } from './use-optimistic-publish.js';
+export { useMessageActions } from './use-message-actions.js';
+export type { PendingChange, RefusedChange, UseMessageActionsResult } from './use-message-actions.js';
 export type { OptimisticItem, OptimisticSend, OptimisticStatus } from './use-optimistic-publish.js';
 export { useWebSocket } from './use-websocket.js';
 export type { UseWebSocketOptions, UseWebSocketResult } from './use-websocket.js';
 export { usePolling } from './use-polling.js';
 export type { UsePollingOptions, UsePollingResult } from './use-polling.js';
 export type { PollContext, PollFetcher, PollState, PollStatus } from '@realtime-kit/core';
-export { RealtimeError, isRealtimeError } from '@realtime-kit/core';
+export { RealtimeError, applyMessage, isRealtimeError } from '@realtime-kit/core';
 export type {
   Channel,
   ChannelGap,
@@ -37,6 +39,7 @@ export type {
   ConnectionState,
   ConnectionStatus,
   EventMap,
+  MessageRef,
   PresenceMember,
   PresenceStatus,
   ChannelSignal,
@@ -44,6 +47,8 @@ export type {
   TypingOptions,
   PublishOptions,
   PublishReceipt,
+  ReactionChange,
+  ReactionSummary,
   RealtimeClient,
   RealtimeErrorCode,
   RealtimeErrorIssue,

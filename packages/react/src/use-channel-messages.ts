@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import {
+  applyMessage,
   createMessageBuffer,
   type Channel,
   type ChannelMessage,
@@ -15,6 +16,11 @@ export interface UseChannelMessagesOptions extends ChannelGapOptions {
   maxMessages?: number;
   /** How often new messages commit: `'frame'` (default, at most once per animation frame), a number of ms, or `false` (every message). */
   throttle?: Throttle;
+  /**
+   * Edits, deletions and reactions change the messages they target (`applyMessage`) instead of being listed. Default
+   * true; false lists every message as it came.
+   */
+  foldChanges?: boolean;
 }
 
 const EMPTY_SNAPSHOT = /* @__PURE__ */ Object.freeze({
@@ -50,14 +56,15 @@ export function useChannelMessages<Events extends EventMap, E extends keyof Even
 export function useChannelMessages(
   channel: Channel,
   event: string,
-  { maxMessages, throttle, onGap }: UseChannelMessagesOptions = {},
+  { maxMessages, throttle, onGap, foldChanges = true }: UseChannelMessagesOptions = {},
 ): readonly ChannelMessage[] {
   // A buffer per channel/event/options: creating one has no side effects, so it is safe during render.
   const buffer = useMemo(
-    () => createMessageBuffer<ChannelMessage>({ maxMessages, throttle }),
+    () =>
+      createMessageBuffer<ChannelMessage>({ maxMessages, throttle, ...(foldChanges ? { fold: applyMessage } : {}) }),
     // `channel` and `event` are deliberate dependencies: another stream starts from an empty list.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [channel, event, maxMessages, throttle],
+    [channel, event, maxMessages, throttle, foldChanges],
   );
   useEffect(() => {
     const off = channel.subscribe(event, (message) => buffer.push(message));

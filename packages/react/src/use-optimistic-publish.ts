@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
-import type { Channel, ChannelMessage, EventMap, PublishReceipt } from '@realtime-kit/core';
+import type {
+  Channel,
+  ChannelMessage,
+  EventMap,
+  PublishReceipt,
+  ReactionChange,
+  ReactionSummary,
+} from '@realtime-kit/core';
 import { canRetryPublish } from './lib/can-retry-publish.js';
 import { createCid } from './lib/create-cid.js';
 import { useGapListener, type ChannelGapOptions } from './lib/use-gap-listener.js';
@@ -40,6 +47,14 @@ export interface OptimisticItem<T> {
    * `message_too_large`, `bad_frame`), where a UI shows `error` instead of a retry button.
    */
   readonly retry: (() => void) | undefined;
+  /** Who published it, as the server knows them (absent for your pending sends and server messages). */
+  readonly from?: string;
+  /** Its version: more than 1 once edited (`channel.edit`). */
+  readonly version?: number;
+  /** Deleted (`channel.remove`): `data` is null; show a tombstone. */
+  readonly deleted?: boolean;
+  /** Who reacted with what (`channel.react`). */
+  readonly reactions?: ReactionSummary;
 }
 
 /** Sends `data`; returns its `cid`. The item appears at once as `pending`. */
@@ -234,9 +249,14 @@ function showAttempt<T>(base: Base<T>, attempt: Attempt<T>): Base<T> {
   return place(base, { ...existing, status: 'pending', error: undefined, retry: undefined }, attempt.order);
 }
 
-/** A message from the server: our own echo (matched by `cid`) settles; anything else is added once, by its seq. */
+/**
+ * A message from the server: our own echo (matched by `cid`) settles; an edit, deletion or reaction changes the item
+ * it targets (never listed itself); anything else is added once, by its seq.
+ */
 function receive<T>(base: Base<T>, message: ChannelMessage<T>): Base<T> {
+  if (message.action !== undefined) return receiveChange(base, message);
   if (base.items.some((existing) => existing.id === message.id)) return base;
+  const { from, version, deleted, reactions } = message;
   const sent = item<T>({
     key: message.cid ?? message.id,
     cid: message.cid,
@@ -244,8 +264,32 @@ function receive<T>(base: Base<T>, message: ChannelMessage<T>): Base<T> {
     seq: message.seq,
     data: message.data,
     status: 'sent',
+    ...(from === undefined ? {} : { from }),
+    ...(version === undefined ? {} : { version }),
+    ...(deleted ? { deleted } : {}),
+    ...(reactions ? { reactions } : {}),
   });
   return place(base, sent);
+}
+
+/** Applies an edit, deletion or reaction to the item it targets; versions only grow. */
+function receiveChange<T>(base: Base<T>, message: ChannelMessage<T>): Base<T> {
+  const index = base.items.findIndex((existing) => existing.id !== undefined && existing.id === message.target);
+  const target = base.items[index];
+  if (target === undefined) return base;
+  let changed: OptimisticItem<T>;
+  if (message.action === 'reaction') {
+    changed = { ...target, reactions: (message.data as ReactionChange).summary };
+  } else {
+    if ((message.version ?? 0) <= (target.version ?? 1)) return base;
+    changed =
+      message.action === 'update'
+        ? { ...target, data: message.data, version: message.version }
+        : { ...target, data: null as T, version: message.version, deleted: true };
+  }
+  const items = base.items.slice();
+  items[index] = changed;
+  return { ...base, items };
 }
 
 function confirm<T>(base: Base<T>, attempt: Attempt<T>, receipt: PublishReceipt): Base<T> {

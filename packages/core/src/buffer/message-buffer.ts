@@ -1,11 +1,16 @@
 import { createStore, type Store } from '../store.js';
 import { toSchedule, type Schedule, type Throttle } from './schedule.js';
 
-export interface MessageBufferOptions {
+export interface MessageBufferOptions<M = unknown> {
   /** Keep at most this many messages (the newest). Default {@link DEFAULT_MAX_MESSAGES}. */
   maxMessages?: number;
   /** When pushes become visible to subscribers. Default `'frame'`. A `Schedule` function is accepted too. */
   throttle?: Throttle | Schedule;
+  /**
+   * How a message joins the list (default: appended). `applyMessage` folds edits, deletions and reactions into the
+   * messages they change instead of listing them.
+   */
+  fold?: (messages: readonly M[], message: M) => readonly M[];
 }
 
 export interface MessageBufferSnapshot<M> {
@@ -41,7 +46,7 @@ const EMPTY: MessageBufferSnapshot<never> = /* @__PURE__ */ Object.freeze({
  * Collects messages and publishes them in batches: many pushes within one frame make one new snapshot,
  * so a UI renders at most once per frame however fast events arrive — and never loses one in between.
  */
-export function createMessageBuffer<M>(options: MessageBufferOptions = {}): MessageBuffer<M> {
+export function createMessageBuffer<M>(options: MessageBufferOptions<M> = {}): MessageBuffer<M> {
   const max = Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
   const schedule: Schedule = typeof options.throttle === 'function' ? options.throttle : toSchedule(options.throttle);
   const store = createStore<MessageBufferSnapshot<M>>(EMPTY);
@@ -57,11 +62,12 @@ export function createMessageBuffer<M>(options: MessageBufferOptions = {}): Mess
     const count = pushed;
     pending = [];
     pushed = 0;
+    const { fold } = options;
     store.set((previous) => {
-      const joined =
-        previous.messages.length + batch.length > max
-          ? [...previous.messages, ...batch].slice(-max)
-          : [...previous.messages, ...batch];
+      let joined: readonly M[] = previous.messages;
+      if (fold) for (const message of batch) joined = fold(joined, message);
+      else joined = [...joined, ...batch];
+      if (joined.length > max) joined = joined.slice(-max);
       return { messages: joined, latest: batch[batch.length - 1], total: previous.total + count };
     });
   }

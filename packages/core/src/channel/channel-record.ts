@@ -117,9 +117,9 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
   }
 
   /** An edit, deletion or reaction: a publish under the message's event that names it as `target`. */
-  function change(message: MessageRef, action: MessageChange['action'], data: unknown) {
+  function change(message: MessageRef, action: MessageChange['action'], data: unknown, options?: PublishOptions) {
     const [target, event] = typeof message === 'string' ? [message, 'message'] : [message.id, message.event];
-    return host.publish(record, event, data, undefined, { action, target });
+    return host.publish(record, event, data, options, { action, target });
   }
 
   const api = {
@@ -133,10 +133,12 @@ export function createChannelRecord(name: string, rewind: number, host: ChannelR
     },
     publish: (event: string, data: unknown, publishOptions?: PublishOptions) =>
       host.publish(record, event, data, publishOptions),
-    edit: (message: MessageRef, data: unknown) => change(message, 'update', data),
-    remove: (message: MessageRef) => change(message, 'delete', null),
-    react: (message: MessageRef, reaction: string) => change(message, 'reaction', { reaction, op: 'add' }),
-    unreact: (message: MessageRef, reaction: string) => change(message, 'reaction', { reaction, op: 'remove' }),
+    edit: (message: MessageRef, data: unknown, options?: PublishOptions) => change(message, 'update', data, options),
+    remove: (message: MessageRef, options?: PublishOptions) => change(message, 'delete', null, options),
+    react: (message: MessageRef, reaction: string, options?: PublishOptions) =>
+      change(message, 'reaction', { reaction, op: 'add' }, options),
+    unreact: (message: MessageRef, reaction: string, options?: PublishOptions) =>
+      change(message, 'reaction', { reaction, op: 'remove' }, options),
     signal(event: string, data?: unknown): boolean {
       if (typeof event !== 'string' || event === '')
         throw new TypeError(`channel("${name}").signal(event, data): event must be a non-empty string.`);

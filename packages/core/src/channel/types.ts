@@ -147,16 +147,28 @@ export interface Channel<Events extends EventMap = EventMap> extends Store<Chann
    * moderator); others are refused `forbidden`, a message no longer in the log `not_found`. Waits in the outbox
    * while offline, like `publish`.
    */
-  edit<E extends keyof Events & string>(message: MessageRef<E>, data: Events[E]): Promise<PublishReceipt>;
+  edit<E extends keyof Events & string>(
+    message: MessageRef<E>,
+    data: Events[E],
+    options?: PublishOptions,
+  ): Promise<PublishReceipt>;
   /** Deletes a stored message (the same rules as `edit`): subscribers get `action: 'delete'`; late joiners see a tombstone. */
-  remove(message: MessageRef<keyof Events & string>): Promise<PublishReceipt>;
+  remove(message: MessageRef<keyof Events & string>, options?: PublishOptions): Promise<PublishReceipt>;
   /**
    * Adds a reaction to a stored message, counted by the server in the channel's mode (`distinct` by default: one of
    * each per user); subscribers get `action: 'reaction'` with the new summary.
    */
-  react(message: MessageRef<keyof Events & string>, reaction: string): Promise<PublishReceipt>;
+  react(
+    message: MessageRef<keyof Events & string>,
+    reaction: string,
+    options?: PublishOptions,
+  ): Promise<PublishReceipt>;
   /** Takes this user's `reaction` back (in `multiple` mode, all of them). */
-  unreact(message: MessageRef<keyof Events & string>, reaction: string): Promise<PublishReceipt>;
+  unreact(
+    message: MessageRef<keyof Events & string>,
+    reaction: string,
+    options?: PublishOptions,
+  ): Promise<PublishReceipt>;
   /**
    * Sends an ephemeral event (typing, read receipts, cursors) to the channel's other subscribers: never stored,
    * never replayed, never queued. Returns false, and sends nothing, while not connected.
