@@ -135,6 +135,13 @@ export {
 } from './channel/typing.js';
 export type { TypingIndicator, TypingOptions } from './channel/typing.js';
 export { createReadReceipts, READ_EVENT } from './channel/read-receipts.js';
+export {
+  createRoomReactions,
+  DEFAULT_ROOM_REACTION_SHOW_MS,
+  DEFAULT_ROOM_REACTION_THROTTLE_MS,
+  ROOM_REACTION_EVENT,
+} from './channel/room-reactions.js';
+export type { RoomReaction, RoomReactions, RoomReactionsOptions } from './channel/room-reactions.js';
 export type { ReadReceiptMap, ReadReceipts, ReadReceiptsOptions } from './channel/read-receipts.js';
 export { DEFAULT_PRESENCE_GRACE_MS } from './channel/presence.js';
 export { mostPresent } from './protocol/most-present.js';

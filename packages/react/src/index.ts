@@ -21,6 +21,8 @@ export { useReadReceipts } from './use-read-receipts.js';
 export type { UseReadReceiptsOptions, UseReadReceiptsResult } from './use-read-receipts.js';
 export { useOptimisticPublish } from './use-optimistic-publish.js';
 export { useMessageActions } from './use-message-actions.js';
+export { useRoomReactions } from './use-room-reactions.js';
+export type { UseRoomReactionsResult } from './use-room-reactions.js';
 export type { PendingChange, RefusedChange, UseMessageActionsResult } from './use-message-actions.js';
 export type { OptimisticItem, OptimisticSend, OptimisticStatus } from './use-optimistic-publish.js';
 export { useWebSocket } from './use-websocket.js';
@@ -50,6 +52,7 @@ export type {
   ReactionChange,
   ReactionSummary,
   RealtimeClient,
+  RoomReaction,
   RealtimeErrorCode,
   RealtimeErrorIssue,
   SSEMessage,
