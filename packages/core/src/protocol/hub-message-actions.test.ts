@@ -234,3 +234,65 @@ describe('reactions', () => {
     expect(ann.take().filter((f) => f.type === 'ack')).toHaveLength(2);
   });
 });
+
+describe('message actions under attack', () => {
+  it('keeps states bounded by the log: 2000 reacted messages on a log of 50 leave at most 50 states', async () => {
+    const { hub, connect } = setup({ logSize: 50 });
+    const ann = connect('ann');
+    const ids: string[] = [];
+    for (let i = 0; i < 2000; i += 1) {
+      const stored = await ann.publish({ event: 'message', data: { i } });
+      if (stored?.type !== 'ack') throw new Error('not stored');
+      ids.push(stored.id);
+      await ann.publish({
+        event: 'message',
+        data: { reaction: '👍', op: 'add' },
+        action: 'reaction',
+        target: stored.id,
+      });
+      ann.take();
+    }
+    const kept = hub.broker.states.get('room', ids) as readonly unknown[];
+    expect(kept.filter((state) => state !== undefined).length).toBeLessThanOrEqual(50);
+    // The newest message still has its state; the oldest is gone with its message, so changing it is not_found.
+    expect(kept.at(-1)).toBeDefined();
+    expect(await ann.publish({ event: 'message', data: null, action: 'delete', target: ids[0]! })).toMatchObject({
+      type: 'nack',
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('refuses deep or huge changes like publishes, typed, and the session goes on', async () => {
+    const { ann, id } = await chat();
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i += 1) deep = [deep];
+    expect(await ann.publish({ event: 'message', data: deep, action: 'update', target: id })).toMatchObject({
+      type: 'nack',
+      error: { code: 'bad_frame' },
+    });
+    expect(
+      await ann.publish({
+        event: 'message',
+        data: { reaction: '👍', op: 'add', extra: deep },
+        action: 'reaction',
+        target: id,
+      }),
+    ).toMatchObject({ type: 'nack', error: { code: 'bad_frame' } });
+    expect(await ann.publish({ event: 'message', data: 'still here' })).toMatchObject({ type: 'ack' });
+  });
+
+  it('refuses changes on a broker without message states instead of storing them as messages', async () => {
+    const { createMemoryBroker } = await import('./memory-broker.js');
+    const full = createMemoryBroker();
+    const { states: _states, ...withoutStates } = full;
+    const { connect } = setup({ broker: withoutStates as never });
+    const ann = connect('ann');
+    const stored = await ann.publish({ event: 'message', data: 'hi' });
+    const id = stored?.type === 'ack' ? stored.id : '';
+    expect(await ann.publish({ event: 'message', data: 'edit', action: 'update', target: id })).toMatchObject({
+      type: 'nack',
+      error: { code: 'bad_frame' },
+    });
+    expect(full.messages('room')).toHaveLength(1);
+  });
+});
