@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  applyMessage,
   createMemoryBroker,
   createRealtimeClient,
   isRealtimeError,
@@ -125,6 +126,40 @@ describe('encrypted channels over a WebSocket endpoint and a key endpoint', () =
     ).rejects.toMatchObject({ code: 'decryption_failed' });
     // One key request per client (cached after that), each with the client's credentials.
     expect(keyRequests.sort()).toEqual(['Bearer ann', 'Bearer bob']);
+  });
+
+  it('edits stay sealed; deletions and reactions travel unsealed; members fold them; the server never holds the text', async () => {
+    const { url, keyUrl, broker } = await servers();
+    const ann = join(url, keyUrl, 'ann');
+    const bob = join(url, keyUrl, 'bob');
+    await subscribed(ann, bob);
+    const first = await ann.room.publish('message', { text: 'secret plan' });
+    const second = await ann.room.publish('message', { text: 'to be deleted' });
+    await ann.room.edit(first.id, { text: 'secret plan, revised' });
+    await bob.room.react(first.id, '👍');
+    await ann.room.remove(second.id);
+    const fold = (received: ChannelMessage[]) => received.reduce<readonly ChannelMessage[]>(applyMessage, []);
+    await vi.waitFor(
+      () =>
+        expect(fold(bob.received).map(({ data, deleted, reactions }) => ({ data, deleted, reactions }))).toEqual([
+          {
+            data: { text: 'secret plan, revised' },
+            deleted: undefined,
+            reactions: { '👍': { count: 1, users: ['bob'], clipped: false } },
+          },
+          { data: null, deleted: true, reactions: undefined },
+        ]),
+      WAIT,
+    );
+    expect(bob.errors).toEqual([]);
+    expect(JSON.stringify(broker.messages(ROOM))).not.toMatch(/secret|deleted|revised/);
+    // A late member's replay opens too: the folded original carries the sealed edit.
+    const cat = join(url, keyUrl, 'ann');
+    const late = cat.client.channel(ROOM, { rewind: 10 });
+    const replay: ChannelMessage[] = [];
+    onCleanup(late.subscribe('message', (message) => replay.push(message)));
+    await vi.waitFor(() => expect(fold(replay)[0]?.data).toEqual({ text: 'secret plan, revised' }), WAIT);
+    expect(cat.errors).toEqual([]);
   });
 
   it('seals presence data: members see it, the server holds envelopes', async () => {
