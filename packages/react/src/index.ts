@@ -14,6 +14,8 @@ export { usePublish } from './use-publish.js';
 export type { PublishFunction } from './use-publish.js';
 export { usePresence, usePresenceCount } from './use-presence.js';
 export { useOccupancy } from './use-occupancy.js';
+export { useChannelGap } from './use-channel-gap.js';
+export type { UseChannelGapResult } from './use-channel-gap.js';
 export type { UsePresenceOptions, UsePresenceResult } from './use-presence.js';
 export { useTyping } from './use-typing.js';
 export type { UseTypingResult } from './use-typing.js';
