@@ -40,6 +40,11 @@ export interface MessageState {
   readonly data?: unknown;
   /** When it was last edited or deleted (ms since epoch). */
   readonly changedAt?: number;
+  /**
+   * The `cid` of the last change applied. The state is written before the change is appended to the log: when the
+   * append fails, the client's retry (same `cid`) is appended from the state instead of being applied twice.
+   */
+  readonly cid?: string;
   readonly deleted?: boolean;
   /** Reactions: name → user → count (1 except in `multiple` mode). */
   readonly reactions?: Readonly<Record<string, Readonly<Record<string, number>>>>;

@@ -296,3 +296,53 @@ describe('message actions under attack', () => {
     expect(full.messages('room')).toHaveLength(1);
   });
 });
+
+describe('a change whose append failed', () => {
+  it('is appended from the state on retry (same cid): never applied twice, never refused as already deleted', async () => {
+    const { createMemoryBroker } = await import('./memory-broker.js');
+    const broker = createMemoryBroker();
+    let failNext = false;
+    const flaky = {
+      ...broker,
+      publish: (channel: string, draft: Parameters<typeof broker.publish>[1]) => {
+        if (failNext && draft.action !== undefined) {
+          failNext = false;
+          throw new Error('store down after the state was written');
+        }
+        return broker.publish(channel, draft);
+      },
+    };
+    const { connect } = setup({ broker: flaky as never, reactions: { mode: 'multiple' }, onError: () => {} });
+    const ann = connect('ann');
+    const stored = await ann.publish({ event: 'message', data: 'hi' });
+    const id = stored?.type === 'ack' ? stored.id : '';
+    ann.take();
+    const retry = async (frame: Omit<Extract<ClientFrame, { type: 'publish' }>, 'type' | 'channel'>) => {
+      failNext = true;
+      await ann.send({ type: 'publish', channel: 'room', ...frame });
+      const first = ann.take().find((f) => f.type === 'nack' || f.type === 'ack');
+      await ann.send({ type: 'publish', channel: 'room', ...frame });
+      const second = ann.take().find((f) => f.type === 'nack' || f.type === 'ack');
+      return [first, second];
+    };
+    const [refused, stored2] = await retry({
+      cid: 'r1',
+      event: 'message',
+      data: { reaction: '👏', op: 'add' },
+      action: 'reaction',
+      target: id,
+    });
+    expect(refused).toMatchObject({ type: 'nack', error: { code: 'unavailable' } });
+    expect(stored2).toMatchObject({ type: 'ack' });
+    const deleted = await retry({ cid: 'd1', event: 'message', data: null, action: 'delete', target: id });
+    expect(deleted.map((f) => f?.type)).toEqual(['nack', 'ack']);
+    const changes = broker.messages('room').filter((m) => m.action !== undefined);
+    expect(changes.map((m) => [m.action, m.version ?? null])).toEqual([
+      ['reaction', null],
+      ['delete', 2],
+    ]);
+    expect((changes[0]!.data as ReactionChange).summary).toEqual({
+      '👏': { count: 1, users: ['ann'], clipped: false },
+    });
+  });
+});

@@ -78,7 +78,9 @@ export function createMessageActions(host: PublishHost) {
     const { action, target, cid } = frame;
     if (!broker.states) return void refuse(NO_STATES);
     const state = await currentState(channel, target!);
-    if (!state || state.deleted) {
+    // Applied already, but its append failed: this retry appends it from the state.
+    const retried = state !== undefined && state.cid === cid;
+    if (!state || (state.deleted && !retried)) {
       return void refuse({
         code: 'not_found',
         message: `No message "${target}" to ${action === 'reaction' ? 'react to' : action === 'update' ? 'edit' : 'delete'} on "${channel}"${state ? ': it was deleted' : ' (it may have left the log)'}.`,
@@ -104,16 +106,22 @@ export function createMessageActions(host: PublishHost) {
     const base = { event: state.event, cid, from, target: target! };
     if (action === 'reaction') {
       const { reaction, op } = frame.data as Pick<ReactionChange, 'reaction' | 'op'>;
-      const reactions = changeReactions(state.reactions, { reaction, op, user: from }, modeOf(channel), maxKinds);
+      const reactions = retried
+        ? state.reactions
+        : changeReactions(state.reactions, { reaction, op, user: from }, modeOf(channel), maxKinds);
       if (!reactions) {
         return void refuse({
           code: 'rejected',
           message: `A message may carry at most ${maxKinds} different reactions.`,
         });
       }
-      await broker.states.set(channel, target!, { ...state, reactions }, { fence });
+      if (!retried) await broker.states.set(channel, target!, { ...state, reactions, cid }, { fence });
       const data: ReactionChange = { summary: summarizeReactions(reactions, maxUsers), reaction, op, user: from };
       return broker.publish(channel, { ...base, data, action, size: request.size }, { fence });
+    }
+    if (retried) {
+      const data = state.deleted ? null : state.data;
+      return broker.publish(channel, { ...base, data, action: action!, version: state.version }, { fence });
     }
     let data: unknown = null;
     let size = 0;
@@ -130,8 +138,8 @@ export function createMessageActions(host: PublishHost) {
     const version = state.version + 1;
     const next: MessageState =
       action === 'update'
-        ? { ...state, version, data, changedAt: host.now() }
-        : { ...withoutData(state), version, deleted: true, changedAt: host.now() };
+        ? { ...state, version, data, changedAt: host.now(), cid }
+        : { ...withoutData(state), version, deleted: true, changedAt: host.now(), cid };
     await broker.states.set(channel, target!, next, { fence });
     return broker.publish(channel, { ...base, data, size, action: action!, version }, { fence });
   };

@@ -82,6 +82,7 @@ function parseMessageState(text: string): MessageState | undefined {
     (raw.author !== undefined && typeof raw.author !== 'string') ||
     (raw.changedAt !== undefined && typeof raw.changedAt !== 'number') ||
     (raw.deleted !== undefined && typeof raw.deleted !== 'boolean') ||
+    (raw.cid !== undefined && typeof raw.cid !== 'string') ||
     (raw.reactions !== undefined && !isRecord(raw.reactions))
   ) {
     return undefined;
