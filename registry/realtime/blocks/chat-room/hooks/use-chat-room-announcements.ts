@@ -33,7 +33,7 @@ export function useChatRoomAnnouncements(
     for (const row of liveRows) {
       if (seenKeys.current.has(row.key)) continue
       seenKeys.current.add(row.key)
-      if (row.live && !row.own) fresh.push(row)
+      if (row.live && !row.own && !row.deleted) fresh.push(row)
     }
     if (fresh.length === 0) return
     setAnnounced((current) =>
