@@ -49,9 +49,9 @@ function ChatRoomMessage({
 }: ChatRoomMessageProps) {
   const { message, own, status } = row
   const author = message.author ?? { id: "", name: "" }
-  const name = own
-    ? labels.you
-    : author.name || (actions.getName(author.id) ?? "")
+  // A tombstone that came in live has only its author's id: the name is the one the room knows.
+  const authorName = author.name || (actions.getName(author.id) ?? "")
+  const name = own ? labels.you : authorName
   const editing = row.id !== undefined && actions.editingId === row.id
   const editButton = React.useRef<HTMLButtonElement>(null)
   /** Editing ended here (saved or cancelled): focus goes back to Edit, where it came from. */
@@ -105,7 +105,7 @@ function ChatRoomMessage({
           {!grouped && (
             <PresenceAvatar
               userId={author.id}
-              name={author.name}
+              name={authorName}
               avatarUrl={author.avatarUrl}
               size="sm"
               className="size-7 ring-0"

@@ -47,5 +47,13 @@ export function useChatRoomAnnouncements(
     )
     onNews(fresh.length)
   }, [liveRows, onNews])
-  return announced
+  // A message deleted since it was announced leaves the log too: none of its text may stay in the page.
+  return React.useMemo(() => {
+    const deleted = new Set(
+      liveRows.filter((row) => row.deleted).map((row) => row.key)
+    )
+    return deleted.size === 0
+      ? announced
+      : announced.filter((entry) => !deleted.has(entry.key))
+  }, [announced, liveRows])
 }
