@@ -9,11 +9,13 @@ export const blockItems: RegistryItem[] = [
     type: "registry:block",
     title: "Chat room",
     description:
-      "A complete chat on one channel, for any transport: virtualized messages that follow the bottom, history on scroll-up, optimistic sends with retry, offline queueing, typing, presence and read receipts.",
+      "A complete chat on one channel, for any transport: virtualized messages that follow the bottom, history on scroll-up, optimistic sends with retry, offline queueing, typing, presence, read receipts, edits, deletions and reactions with rollback, and a notice when messages may have been missed.",
     dependencies: [REACT_PACKAGE, "@tanstack/react-virtual", "lucide-react"],
     registryDependencies: [
       "button",
+      "popover",
       "textarea",
+      "tooltip",
       local("utils"),
       local("use-locale"),
       local("presence-avatars"),
@@ -39,6 +41,22 @@ export const blockItems: RegistryItem[] = [
         type: "registry:component",
       },
       {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-message-actions.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-message-editor.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-reactions.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-gap-banner.tsx",
+        type: "registry:component",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll.ts",
         type: "registry:hook",
       },
@@ -55,12 +73,20 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-history-changes.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-row-actions.ts",
+        type: "registry:hook",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/lib/chat-room-messages.ts",
         type: "registry:lib",
       },
     ],
     categories: ["realtime", "chat"],
-    docs: "Render it inside <RealtimeProvider transport={…}> with a sized parent (default height 32rem). Publish `message` events ({ text, author, sentAt }) from your server to post into the room.",
+    docs: "Render it inside <RealtimeProvider transport={…}> with a sized parent (default height 32rem). Publish `message` events ({ text, author, sentAt }) from your server to post into the room. Edits, deletions and reactions use channel.edit/remove/react (the server lets only authors edit or delete by default); pass history with its version, deleted and reactions fields.",
   },
   {
     name: "live-metrics",

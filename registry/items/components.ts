@@ -106,6 +106,23 @@ export const componentItems: RegistryItem[] = [
     docs: 'Wrap the shared surface: <LiveCursors channel="board:7" user={{ id, name }}>…</LiveCursors>, inside <RealtimeProvider transport={…}>.',
   },
   {
+    name: "live-reactions",
+    type: "registry:component",
+    title: "Live reactions",
+    description:
+      "A row of reaction buttons and the reactions everyone in a channel sends floating up and fading out: ephemeral channel signals, throttled per sender, decorative to screen readers, a fade in place under reduced motion.",
+    dependencies: [REACT_PACKAGE, "motion"],
+    registryDependencies: ["button", local("utils")],
+    files: [
+      {
+        path: "registry/realtime/components/live-reactions.tsx",
+        type: "registry:component",
+      },
+    ],
+    categories: ["realtime", "collaboration"],
+    docs: 'Render <LiveReactions channel="stream:42" /> inside <RealtimeProvider transport={…}>; give it room above (the reactions float up over what is there).',
+  },
+  {
     name: "collaborative-editor",
     type: "registry:block",
     title: "Collaborative editor",

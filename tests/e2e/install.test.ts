@@ -48,6 +48,7 @@ const RENDER: Record<string, string> = {
   'notification-center': '<NotificationCenter channel="e2e:notifications" />',
   'chat-room': '<ChatRoom channel="e2e:room" user={{ id: "e2e", name: "E2E" }} />',
   'live-cursors': '<LiveCursors channel="e2e:cursors" user={{ id: "e2e", name: "E2E" }} />',
+  'live-reactions': '<LiveReactions channel="e2e:reactions" />',
   'collaborative-editor': '<CollaborativeEditor channel="e2e:doc" user={{ id: "e2e", name: "E2E" }} />',
   // An inline Server Action in the Next page (the progressive-enhancement path); a no-op directive under Vite.
   'live-form':
@@ -57,7 +58,13 @@ const RENDER: Record<string, string> = {
 };
 
 /** Items that use channels: rendered inside a client `RealtimeProvider` with a WebSocket transport (which connects only in the browser). */
-const NEEDS_PROVIDER = new Set(['notification-center', 'chat-room', 'live-cursors', 'collaborative-editor']);
+const NEEDS_PROVIDER = new Set([
+  'notification-center',
+  'chat-room',
+  'live-cursors',
+  'live-reactions',
+  'collaborative-editor',
+]);
 
 /** The app's own client component that provides the channel client, as a user would write it. */
 const REALTIME_SHELL = `'use client';

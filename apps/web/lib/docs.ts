@@ -571,7 +571,13 @@ export function Room({ me, history }: { me: { id: string; name: string }; histor
         description: 'Older messages on scroll-up; the scroll position stays put.',
       },
       { name: 'maxLength', type: 'number', default: '2000', description: 'Longest message, in characters.' },
-      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for times and name lists.' },
+      {
+        name: 'reactions',
+        type: 'string[]',
+        default: "['👍', '❤️', '😂', '🎉', '😮', '😢']",
+        description: 'The reactions the picker under each message offers.',
+      },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for times, counts and name lists.' },
       {
         name: 'labels',
         type: 'Partial<ChatRoomLabels>',
@@ -787,6 +793,50 @@ export function Board({ me }: { me: { id: string; name: string } }) {
         type: '(names, list) => string',
         default: '“Ada and Grace are here”',
         description: 'The polite screen-reader text; the cursors themselves are aria-hidden.',
+      },
+    ],
+  },
+  'live-reactions': {
+    accessibility: [
+      'Each button has a name ("Send 👏"); the floating layer is decorative (`aria-hidden`, no pointer events).',
+      'Nothing is announced per reaction: a busy room would flood a screen reader.',
+      'Under reduced motion a reaction fades in place instead of rising.',
+    ],
+    usage: `'use client'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { LiveReactions } from '@/components/live-reactions'
+
+const transport = websocketTransport({ url: '/realtime' })
+
+export function StreamReactions() {
+  return (
+    <RealtimeProvider transport={transport}>
+      <LiveReactions channel="stream:42" reactions={['👏', '🎉', '🔥']} />
+    </RealtimeProvider>
+  )
+}
+
+// Wire format: channel signals (useRoomReactions), never stored; throttled per sender.`,
+    props: [
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'The channel the reactions go to. Everyone on it sees them float by.',
+      },
+      {
+        name: 'reactions',
+        type: 'string[]',
+        default: "['👏', '❤️', '😂', '🎉', '🔥', '😮']",
+        description: 'The reactions offered, one button each.',
+      },
+      { name: 'showMs', type: 'number', default: '2500', description: 'How long each reaction floats.' },
+      { name: 'label', type: 'string', default: "'Reactions'", description: 'Names the row of buttons.' },
+      {
+        name: 'sendLabel',
+        type: '(reaction) => string',
+        default: '“Send 👏”',
+        description: 'A button’s accessible name, e.g. to translate.',
       },
     ],
   },

@@ -4,6 +4,7 @@ import * as React from "react"
 import {
   useChannel,
   useConnectionState,
+  useMessageActions,
   useOptimisticPublish,
   usePresence,
   useTyping,
@@ -11,10 +12,14 @@ import {
 } from "@realtime-kit/react"
 
 import { ChatRoomComposer } from "@/registry/realtime/blocks/chat-room/components/chat-room-composer"
+import { ChatRoomGapBanner } from "@/registry/realtime/blocks/chat-room/components/chat-room-gap-banner"
 import { ChatRoomList } from "@/registry/realtime/blocks/chat-room/components/chat-room-list"
+import { DEFAULT_CHAT_REACTIONS } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
 import { useChatRoomAnnouncements } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-announcements"
+import { useChatRoomHistoryChanges } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-history-changes"
 import { useChatRoomMessages } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-messages"
 import { useChatRoomReceipts } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-receipts"
+import { useChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-row-actions"
 import { useChatRoomScroll } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
   defaultChatRoomLabels,
@@ -50,7 +55,9 @@ interface ChatRoomProps extends Omit<
   ) => Promise<readonly ChatMessage[]>
   /** Longest message, in characters. Default 2000. */
   maxLength?: number
-  /** Locale for times and name lists. Default: the reader's. */
+  /** The reactions the picker under each message offers. Default: 👍 ❤️ 😂 🎉 😮 😢. */
+  reactions?: readonly string[]
+  /** Locale for times, counts and name lists. Default: the reader's. */
   locale?: string
   labels?: Partial<ChatRoomLabels>
 }
@@ -66,6 +73,11 @@ interface ChatRoomProps extends Omit<
  *   payload); while offline they wait and the composer says they will go out when you are back.
  * - Who is here (presence avatars), who is typing, and "Seen by …" under your last message (read receipts).
  * - Enter sends, Shift+Enter adds a line. New messages from others are announced politely (a `role="log"`).
+ * - React to any message (a picker and counted chips that say who reacted); edit your own in place (Enter saves,
+ *   Escape cancels) or delete them after a confirm step (a tombstone stays). Changes show at once and are rolled
+ *   back, with the server's reason by the message, when it refuses them.
+ * - "You may have missed messages" when the connection was away longer than the server keeps messages, with Reload
+ *   (the newest page of `loadHistory`) when there is history to load.
  *
  * Its parts live beside it: the list (`chat-room-list`), a message (`chat-room-message`), the composer
  * (`chat-room-composer`) and the scrolling (`use-chat-room-scroll`).
@@ -87,6 +99,7 @@ function ChatRoomPanel({
   initialMessages,
   loadHistory,
   maxLength = 2000,
+  reactions = DEFAULT_CHAT_REACTIONS,
   locale,
   labels: labelOverrides,
   className,
@@ -96,7 +109,11 @@ function ChatRoomPanel({
   const resolvedLocale = useLocale(locale)
   const room = useChannel<ChatRoomEvents>(channelName)
   const { status } = useConnectionState()
-  const [live, send] = useOptimisticPublish(room, "message")
+  const [gap, setGap] = React.useState(false)
+  const [live, send] = useOptimisticPublish(room, "message", NO_MESSAGES, {
+    onGap: () => setGap(true),
+  })
+  const messageActions = useMessageActions(room)
   const presenceData = React.useMemo<ChatPresenceData>(
     () => ({
       id: user.id,
@@ -114,6 +131,11 @@ function ChatRoomPanel({
   const [history, setHistory] = React.useState<readonly ChatMessage[]>(
     () => initialMessages ?? []
   )
+  useChatRoomHistoryChanges(room, setHistory)
+  /** Live rows a reload replaced with fresh history. */
+  const [superseded, setSuperseded] = React.useState<ReadonlySet<string>>(
+    () => new Set()
+  )
   const { historyRows, liveRows, rows, names } = useChatRoomMessages({
     channel: channelName,
     live,
@@ -121,8 +143,22 @@ function ChatRoomPanel({
     userId: user.id,
     anonymousName: labels.anonymous,
     members,
+    actions: messageActions,
+    superseded,
   })
   const scroll = useChatRoomScroll({ rows, history, setHistory, loadHistory })
+  const reload = loadHistory
+    ? async () => {
+        // Everything received so far is in the newest page, or older than it (and loads on scroll-up).
+        const received = new Set(
+          live.filter((item) => item.status === "sent").map((item) => item.key)
+        )
+        const latest = await loadHistory(undefined)
+        setSuperseded(received)
+        setHistory(latest)
+        scroll.restart()
+      }
+    : undefined
   const announced = useChatRoomAnnouncements(liveRows, scroll.addUnseen)
   const { lastOwn, seenNames } = useChatRoomReceipts(room, {
     historyRows,
@@ -134,6 +170,16 @@ function ChatRoomPanel({
   })
 
   const nameOf = React.useCallback((id: string) => names.get(id), [names])
+  const rowActions = useChatRoomRowActions({
+    messageActions,
+    channel: channelName,
+    userId: user.id,
+    getName: nameOf,
+    reactions,
+    maxLength,
+    locale: resolvedLocale,
+    onDeleted: () => scroll.scrollRef.current?.focus(),
+  })
   const isSelf = React.useCallback(
     (member: PresenceMember<ChatPresenceData>) =>
       member.userId === self?.userId || member.data?.id === user.id,
@@ -191,6 +237,16 @@ function ChatRoomPanel({
               : undefined,
         }}
         onJumped={() => composerRef.current?.focus()}
+        actions={rowActions}
+        banner={
+          gap && (
+            <ChatRoomGapBanner
+              onReload={reload}
+              onDismiss={() => setGap(false)}
+              labels={labels}
+            />
+          )
+        }
       />
 
       {/* Screen readers hear each new message from the others once, not the rows virtualization mounts. */}
@@ -225,6 +281,8 @@ function ChatRoomPanel({
     </section>
   )
 }
+
+const NO_MESSAGES: readonly ChatMessageData[] = []
 
 /** A message's time in the reader's locale: the time today, with the date before that, nothing when unknown. */
 function useMessageTimeFormat(locale: string) {

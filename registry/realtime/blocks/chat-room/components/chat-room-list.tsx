@@ -1,9 +1,11 @@
 "use client"
 
+import type * as React from "react"
 import { ArrowDown, LoaderCircle, MessagesSquare } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
 import { ChatRoomMessage } from "@/registry/realtime/blocks/chat-room/components/chat-room-message"
+import type { ChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
 import {
   TOP_ROW_PX,
   type ChatRoomScroll,
@@ -28,6 +30,10 @@ interface ChatRoomListProps {
   seen: { row: ChatRow | undefined; text: string | undefined }
   /** Where "Jump to latest" puts focus afterwards (the composer). */
   onJumped: () => void
+  /** Edit, delete and react, for every row. */
+  actions: ChatRoomRowActions
+  /** Shown over the top of the list (the "You may have missed messages" banner). */
+  banner?: React.ReactNode
 }
 
 /**
@@ -44,6 +50,8 @@ function ChatRoomList({
   formatTime,
   seen,
   onJumped,
+  actions,
+  banner,
 }: ChatRoomListProps) {
   const { virtualizer, historyState, atBottom, unseen } = scroll
   const items = virtualizer.getVirtualItems()
@@ -96,6 +104,7 @@ function ChatRoomList({
                     connected={connected}
                     seenBy={row === seen.row ? seen.text : undefined}
                     labels={labels}
+                    actions={actions}
                   />
                 </div>
               )
@@ -103,6 +112,8 @@ function ChatRoomList({
           </div>
         </div>
       </div>
+
+      {banner}
 
       {rows.length === 0 && historyState !== "loading" && (
         <div

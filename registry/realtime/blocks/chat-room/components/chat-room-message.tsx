@@ -1,8 +1,15 @@
 "use client"
 
-import { CircleAlert, Clock, RotateCcw } from "lucide-react"
+import * as React from "react"
+import { Ban, CircleAlert, Clock, RotateCcw, X } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
+import {
+  ChatRoomMessageActions,
+  type ChatRoomRowActions,
+} from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
+import { ChatRoomMessageEditor } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-editor"
+import { ChatRoomReactions } from "@/registry/realtime/blocks/chat-room/components/chat-room-reactions"
 import type {
   ChatRoomLabels,
   ChatRow,
@@ -21,12 +28,15 @@ interface ChatRoomMessageProps {
   /** "Seen by …" under your last message. */
   seenBy: string | undefined
   labels: ChatRoomLabels
+  /** Edit, delete and react (on stored messages; edit and delete on yours only). */
+  actions: ChatRoomRowActions
 }
 
 /**
  * One message: the others' on the start side with their avatar, yours on the end side. A pending one is dimmed and
  * says whether it is sending or waiting for the connection; a failed one offers Retry, or shows why the server
- * refused it for good.
+ * refused it for good. A stored one has a toolbar (react; edit and delete on yours), its reactions under it, and
+ * "(edited)" once edited; a deleted one is a tombstone with none of its text left.
  */
 function ChatRoomMessage({
   row,
@@ -35,13 +45,34 @@ function ChatRoomMessage({
   connected,
   seenBy,
   labels,
+  actions,
 }: ChatRoomMessageProps) {
   const { message, own, status } = row
   const author = message.author ?? { id: "", name: "" }
-  const name = own ? labels.you : author.name
+  // A tombstone that came in live has only its author's id: the name is the one the room knows.
+  const authorName = author.name || (actions.getName(author.id) ?? "")
+  const name = own ? labels.you : authorName
+  const editing = row.id !== undefined && actions.editingId === row.id
+  const editButton = React.useRef<HTMLButtonElement>(null)
+  /** Editing ended here (saved or cancelled): focus goes back to Edit, where it came from. */
+  const returnFocus = React.useRef(false)
+  React.useEffect(() => {
+    if (editing || !returnFocus.current) return
+    returnFocus.current = false
+    editButton.current?.focus()
+  }, [editing])
+  const endEditing = () => {
+    returnFocus.current = true
+    actions.setEditingId(undefined)
+  }
+  const stored = status === "sent" && row.id !== undefined && !row.deleted
+  const refused =
+    row.id !== undefined && actions.refused?.messageId === row.id
+      ? actions.refused
+      : undefined
   const header = (
     <>
-      <span className="font-medium text-foreground">{name}</span>
+      {name && <span className="font-medium text-foreground">{name}</span>}
       {time && (
         <>
           {" "}
@@ -61,8 +92,10 @@ function ChatRoomMessage({
       data-slot="chat-message"
       data-status={status}
       data-own={own || undefined}
+      data-deleted={row.deleted || undefined}
+      data-edited={isEdited(row) || undefined}
       className={cn(
-        "flex gap-2 px-4",
+        "group/message flex gap-2 px-4",
         grouped ? "pt-0.5" : "pt-3",
         own && "flex-row-reverse"
       )}
@@ -72,7 +105,7 @@ function ChatRoomMessage({
           {!grouped && (
             <PresenceAvatar
               userId={author.id}
-              name={author.name}
+              name={authorName}
               avatarUrl={author.avatarUrl}
               size="sm"
               className="size-7 ring-0"
@@ -92,21 +125,102 @@ function ChatRoomMessage({
         ) : (
           <div className="text-xs text-muted-foreground">{header}</div>
         )}
-        <div
-          dir="auto"
-          data-slot="chat-message-text"
-          className={cn(
-            "max-w-full rounded-2xl px-3 py-2 text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap",
-            own
-              ? "bg-primary text-primary-foreground"
-              : "bg-muted text-foreground",
-            status === "pending" && "opacity-70",
-            status === "failed" &&
-              "bg-destructive/10 text-foreground ring-1 ring-destructive/50"
-          )}
-        >
-          {message.text}
-        </div>
+        {row.deleted ? (
+          <div
+            data-slot="chat-message-deleted"
+            className="inline-flex items-center gap-1.5 rounded-2xl border border-dashed px-3 py-2 text-sm text-muted-foreground italic"
+          >
+            <Ban aria-hidden="true" className="size-3.5" />
+            {labels.deleted}
+          </div>
+        ) : editing ? (
+          <ChatRoomMessageEditor
+            text={message.text}
+            maxLength={actions.maxLength}
+            onSave={(text) => {
+              actions.edit(row, text)
+              endEditing()
+            }}
+            onCancel={endEditing}
+            labels={labels}
+          />
+        ) : (
+          <div
+            className={cn(
+              "flex max-w-full min-w-0 items-center gap-1",
+              own && "flex-row-reverse"
+            )}
+          >
+            <div
+              dir="auto"
+              data-slot="chat-message-text"
+              className={cn(
+                "max-w-full min-w-0 rounded-2xl px-3 py-2 text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap",
+                own
+                  ? "bg-primary text-primary-foreground"
+                  : "bg-muted text-foreground",
+                (status === "pending" || row.pendingChange) && "opacity-70",
+                status === "failed" &&
+                  "bg-destructive/10 text-foreground ring-1 ring-destructive/50"
+              )}
+            >
+              {message.text}
+            </div>
+            {stored && (
+              <ChatRoomMessageActions
+                row={row}
+                actions={actions}
+                labels={labels}
+                editButtonRef={editButton}
+              />
+            )}
+          </div>
+        )}
+        {!row.deleted && isEdited(row) && (
+          <span
+            data-slot="chat-message-edited"
+            className="text-xs text-muted-foreground"
+          >
+            {labels.edited}
+          </span>
+        )}
+        {stored && row.reactions && (
+          <ChatRoomReactions
+            reactions={row.reactions}
+            userId={actions.userId}
+            getName={actions.getName}
+            onToggle={(reaction, reacted) =>
+              actions.toggleReaction(row, reaction, reacted)
+            }
+            locale={actions.locale}
+            labels={labels}
+            className={own ? "justify-end" : undefined}
+          />
+        )}
+        {refused && (
+          <div
+            role="alert"
+            dir="auto"
+            data-slot="chat-message-action-refused"
+            className="flex max-w-full items-start gap-1.5 text-xs [overflow-wrap:anywhere] text-destructive"
+          >
+            <CircleAlert
+              aria-hidden="true"
+              className="mt-px size-3.5 shrink-0"
+            />
+            <p className="min-w-0">{refused.message}</p>
+            <Button
+              type="button"
+              variant="ghost"
+              size="icon-xs"
+              aria-label={labels.dismiss}
+              onClick={actions.dismissRefused}
+              className="-my-1 text-foreground"
+            >
+              <X aria-hidden="true" />
+            </Button>
+          </div>
+        )}
         <ChatRoomMessageStatus
           row={row}
           connected={connected}
@@ -123,6 +237,11 @@ function ChatRoomMessage({
       </div>
     </div>
   )
+}
+
+/** Edited since it was sent: its version is past 1. */
+function isEdited(row: ChatRow) {
+  return (row.version ?? 1) > 1
 }
 
 /** Under a message of yours that is not through: sending or queued, or failed with Retry or the server's reason. */

@@ -33,7 +33,7 @@ export function useChatRoomAnnouncements(
     for (const row of liveRows) {
       if (seenKeys.current.has(row.key)) continue
       seenKeys.current.add(row.key)
-      if (row.live && !row.own) fresh.push(row)
+      if (row.live && !row.own && !row.deleted) fresh.push(row)
     }
     if (fresh.length === 0) return
     setAnnounced((current) =>
@@ -47,5 +47,13 @@ export function useChatRoomAnnouncements(
     )
     onNews(fresh.length)
   }, [liveRows, onNews])
-  return announced
+  // A message deleted since it was announced leaves the log too: none of its text may stay in the page.
+  return React.useMemo(() => {
+    const deleted = new Set(
+      liveRows.filter((row) => row.deleted).map((row) => row.key)
+    )
+    return deleted.size === 0
+      ? announced
+      : announced.filter((entry) => !deleted.has(entry.key))
+  }, [announced, liveRows])
 }

@@ -1,7 +1,11 @@
 "use client"
 
 import * as React from "react"
-import type { OptimisticItem, PresenceMember } from "@realtime-kit/react"
+import type {
+  OptimisticItem,
+  PresenceMember,
+  UseMessageActionsResult,
+} from "@realtime-kit/react"
 
 import {
   refusalOf,
@@ -21,6 +25,10 @@ interface ChatRoomMessagesOptions {
   /** The author shown for a message published without one. */
   anonymousName: string
   members: readonly PresenceMember<ChatPresenceData>[]
+  /** Your edits, deletions and reactions on their way, shown at once. */
+  actions: Pick<UseMessageActionsResult, "apply" | "pending">
+  /** Keys of live rows a reload replaced with fresh history (they are in it, or older than it). */
+  superseded: ReadonlySet<string>
 }
 
 /**
@@ -36,17 +44,23 @@ export function useChatRoomMessages({
   userId,
   anonymousName,
   members,
+  actions,
+  superseded,
 }: ChatRoomMessagesOptions) {
   const historyRows = React.useMemo(
     () =>
       history.map<ChatRow>((message) => ({
         key: message.id,
         id: message.id,
-        message,
+        // A deleted message's text never reaches the page, whatever the history held.
+        message: message.deleted ? { ...message, text: "" } : message,
         status: "sent",
         own: message.author?.id === userId,
         live: false,
         retry: undefined,
+        version: message.version,
+        deleted: message.deleted,
+        reactions: message.reactions,
       })),
     [history, userId]
   )
@@ -59,6 +73,11 @@ export function useChatRoomMessages({
     for (const item of live as readonly OptimisticItem<ChatMessageData>[]) {
       // A live message the history already has (a reload raced the subscription) is shown once.
       if (item.id !== undefined && known.has(item.id)) continue
+      if (superseded.has(item.key)) continue
+      if (item.deleted) {
+        result.push(tombstoneRow(item, userId))
+        continue
+      }
       // Anything published on `message` shows, even without an author or time (e.g. from a route handler).
       if (typeof item.data?.text !== "string") continue
       result.push({
@@ -77,13 +96,21 @@ export function useChatRoomMessages({
           item.status === "failed" && !item.retry
             ? refusalOf(item.error, channel)
             : undefined,
+        version: item.version,
+        reactions: item.reactions,
       })
     }
     return result
-  }, [known, live, userId, anonymousName, channel])
-  const rows = React.useMemo(
+  }, [known, live, userId, anonymousName, channel, superseded])
+  const storedRows = React.useMemo(
     () => (liveRows.length === 0 ? historyRows : historyRows.concat(liveRows)),
     [historyRows, liveRows]
+  )
+  const { apply, pending } = actions
+  const rows = React.useMemo(
+    () =>
+      pending.size === 0 ? storedRows : withPendingChanges(storedRows, apply),
+    [storedRows, pending, apply]
   )
 
   // Display names by user id: presence first (it is who is here now), then message authors.
@@ -96,7 +123,7 @@ export function useChatRoomMessages({
   const names = React.useMemo(() => {
     const map = new Map(historyNames)
     for (const row of liveRows)
-      if (row.message.author)
+      if (row.message.author && !row.deleted)
         map.set(row.message.author.id, row.message.author.name)
     for (const member of members)
       if (member.data?.name) map.set(member.userId, member.data.name)
@@ -104,4 +131,51 @@ export function useChatRoomMessages({
   }, [historyNames, liveRows, members])
 
   return { historyRows, liveRows, rows, names }
+}
+
+/** A live message deleted since (or before) it arrived: who wrote it, no text. */
+function tombstoneRow(item: OptimisticItem<unknown>, userId: string): ChatRow {
+  const authorId = item.from ?? ""
+  return {
+    key: item.key,
+    id: item.id,
+    message: {
+      text: "",
+      author: { id: authorId, name: "" },
+      sentAt: Number.NaN,
+    },
+    status: item.status,
+    own: authorId !== "" && authorId === userId,
+    live: true,
+    retry: undefined,
+    version: item.version,
+    deleted: true,
+  }
+}
+
+/** `rows` as they will be once your changes on their way are stored: edited text, tombstones, reaction counts. */
+function withPendingChanges(
+  rows: readonly ChatRow[],
+  apply: UseMessageActionsResult["apply"]
+): readonly ChatRow[] {
+  const targets = rows.map((row) => ({
+    id: row.id,
+    data: row.message as unknown,
+    deleted: row.deleted,
+    reactions: row.reactions,
+    row,
+  }))
+  return apply(targets).map((shown) => {
+    if (!shown.pendingChange) return shown.row
+    const edited = shown.data as ChatMessageData
+    return {
+      ...shown.row,
+      message: shown.deleted
+        ? { ...shown.row.message, text: "" }
+        : { ...shown.row.message, text: edited.text },
+      deleted: shown.deleted,
+      reactions: shown.reactions,
+      pendingChange: true,
+    }
+  })
 }

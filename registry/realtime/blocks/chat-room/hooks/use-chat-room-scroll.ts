@@ -152,6 +152,12 @@ export function useChatRoomScroll({
       void loadOlder()
   }, [historyState, rows.length, loadOlder])
 
+  /** The history was replaced by the newest page (a reload): more may load above it again, and the reader is at the bottom. */
+  const restart = React.useCallback(() => {
+    setHistoryState(loadHistory ? "idle" : "done")
+    scrollToBottom()
+  }, [loadHistory, scrollToBottom])
+
   /** New messages arrived: counted for the "New messages" button while the reader is scrolled up. */
   const addUnseen = React.useCallback((count: number) => {
     if (!stuck.current) setUnseen((current) => current + count)
@@ -167,6 +173,7 @@ export function useChatRoomScroll({
     scrollToBottom,
     historyState,
     loadOlder,
+    restart,
   }
 }
 

@@ -1,6 +1,7 @@
 import type {
   ConnectionStatus,
   OptimisticStatus,
+  ReactionSummary,
   RealtimeError,
 } from "@realtime-kit/react"
 
@@ -24,6 +25,12 @@ export interface ChatMessage extends ChatMessageData {
   id: string
   /** Its channel `seq`, when known: `loadHistory` can page back from it with `realtime.history(channel, { before: seq })`. */
   seq?: number
+  /** Its version, as the server's history gives it: more than 1 once edited. */
+  version?: number
+  /** Deleted: shown as a tombstone (pass the server's flag; the text is never shown). */
+  deleted?: boolean
+  /** Who reacted with what, as the server's history gives it. */
+  reactions?: ReactionSummary
 }
 
 /** The channel's events: publish `message` with {@link ChatMessageData} from your server to post into the room. */
@@ -68,6 +75,30 @@ export interface ChatRoomLabels {
   beginning: string
   empty: string
   emptyHint: string
+  /** Names a message's toolbar (edit, delete, react). */
+  messageActions: string
+  edit: string
+  /** Names the field that edits a message. */
+  editMessage: string
+  editHint: string
+  save: string
+  cancel: string
+  /** After an edited message's time. */
+  edited: string
+  delete: string
+  deleteConfirm: string
+  /** In place of a deleted message. */
+  deleted: string
+  addReaction: string
+  reactWith: (reaction: string) => string
+  /** A reaction chip's name: the reaction, its count (already formatted) and who reacted. */
+  reactionChip: (reaction: string, count: string, names: string) => string
+  /** The end of a clipped list of who reacted. */
+  andMore: (count: string) => string
+  dismiss: string
+  /** The banner after this client may have missed messages (a reconnect after a long time away, a server restart). */
+  missedMessages: string
+  reload: string
 }
 
 export const defaultChatRoomLabels: ChatRoomLabels = {
@@ -97,6 +128,23 @@ export const defaultChatRoomLabels: ChatRoomLabels = {
   beginning: "This is the beginning of the conversation.",
   empty: "No messages yet",
   emptyHint: "Say hello to get the conversation going.",
+  messageActions: "Message actions",
+  edit: "Edit",
+  editMessage: "Edit message",
+  editHint: "Enter to save, Escape to cancel",
+  save: "Save",
+  cancel: "Cancel",
+  edited: "(edited)",
+  delete: "Delete",
+  deleteConfirm: "Delete this message for everyone?",
+  deleted: "Message deleted",
+  addReaction: "Add reaction",
+  reactWith: (reaction) => `React with ${reaction}`,
+  reactionChip: (reaction, count, names) => `${reaction} ${count}: ${names}`,
+  andMore: (count) => `${count} more`,
+  dismiss: "Dismiss",
+  missedMessages: "You may have missed messages.",
+  reload: "Reload",
 }
 
 /** One row of the list: a stored message, or one of yours on its way. */
@@ -112,6 +160,13 @@ export interface ChatRow {
   /** A refusal that Retry cannot fix (a server rule, an invalid payload, no right to post): what the server said. */
   readonly refusal?:
     { readonly message: string; readonly issues: readonly string[] } | undefined
+  /** More than 1 once edited. */
+  readonly version?: number | undefined
+  /** Deleted: a tombstone, `message.text` is empty. */
+  readonly deleted?: boolean | undefined
+  readonly reactions?: ReactionSummary | undefined
+  /** An edit, deletion or reaction of yours is on its way (shown already). */
+  readonly pendingChange?: boolean | undefined
 }
 
 /** Where the history stands: more may be loaded, is loading, failed, or there is none before the first row. */

@@ -1,0 +1,97 @@
+"use client"
+
+import * as React from "react"
+import type { UseMessageActionsResult } from "@realtime-kit/react"
+
+import type { ChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
+import {
+  refusalOf,
+  type ChatRow,
+} from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
+
+interface ChatRoomRowActionsOptions {
+  /** `useMessageActions(room)`. */
+  messageActions: UseMessageActionsResult
+  channel: string
+  userId: string
+  getName: (userId: string) => string | undefined
+  reactions: readonly string[]
+  maxLength: number
+  locale: string
+  onDeleted: () => void
+}
+
+/** Ignored: a refused change is rolled back and shown by its message through `refused`, not thrown at the reader. */
+const shownByTheRow = () => {}
+
+/**
+ * What every row gets to edit, delete and react: the room's message actions for a row, which message is being
+ * edited, and the last refusal, in the server's words.
+ */
+export function useChatRoomRowActions({
+  messageActions,
+  channel,
+  userId,
+  getName,
+  reactions,
+  maxLength,
+  locale,
+  onDeleted,
+}: ChatRoomRowActionsOptions): ChatRoomRowActions {
+  const [editingId, setEditingId] = React.useState<string | undefined>()
+  const { edit, remove, react, unreact, refused, dismiss } = messageActions
+  const latestOnDeleted = React.useRef(onDeleted)
+  React.useLayoutEffect(() => {
+    latestOnDeleted.current = onDeleted
+  })
+  const refusedMessage = React.useMemo(
+    () =>
+      refused
+        ? {
+            messageId: refused.messageId,
+            message: refusalOf(refused.error, channel)?.message ?? "",
+          }
+        : undefined,
+    [refused, channel]
+  )
+  return React.useMemo<ChatRoomRowActions>(
+    () => ({
+      userId,
+      editingId,
+      setEditingId,
+      edit: (row: ChatRow, text: string) => {
+        if (row.id === undefined) return
+        const { author, sentAt } = row.message
+        edit(row.id, { text, author, sentAt }).catch(shownByTheRow)
+      },
+      remove: (row: ChatRow) => {
+        if (row.id !== undefined) remove(row.id).catch(shownByTheRow)
+      },
+      toggleReaction: (row: ChatRow, reaction: string, reacted: boolean) => {
+        if (row.id === undefined) return
+        ;(reacted ? unreact : react)(row.id, reaction).catch(shownByTheRow)
+      },
+      refused: refusedMessage,
+      dismissRefused: dismiss,
+      getName,
+      onDeleted: () => latestOnDeleted.current(),
+      reactions,
+      maxLength,
+      locale,
+    }),
+    [
+      userId,
+      editingId,
+      edit,
+      remove,
+      react,
+      unreact,
+      refusedMessage,
+      dismiss,
+      getName,
+      reactions,
+      maxLength,
+      locale,
+    ]
+  )
+}
