@@ -23,13 +23,26 @@ const messages: ChatMessage[] = Array.from({ length: count }, (_, index) => {
   const name = NAMES[index % NAMES.length] as string;
   const words = 4 + ((index * 7) % 24);
   const text = Array.from({ length: words }, (_, w) => WORDS[(index + w * 3) % WORDS.length]).join(' ');
+  // As the issue's benchmark asks: 10% of messages carry reactions, 5% were edited (both rendered by both sides).
+  const reacted = index % 10 === 3;
+  const edited = index % 20 === 7;
   return {
     id: `m${index}`,
     text: `${text} #${index}`,
     author: { id: `u${index % NAMES.length}`, name },
     sentAt: BASE + index * 45_000,
+    ...(edited ? { version: 2 } : {}),
+    ...(reacted ? { reactions: reactionsFor(index) } : {}),
   };
 });
+
+function reactionsFor(index: number) {
+  const users = NAMES.slice(0, 1 + (index % 4)).map((_, n) => `u${n}`);
+  return {
+    '👍': { count: users.length, users, clipped: false },
+    ...(index % 3 === 0 ? { '🎉': { count: 1, users: ['u5'], clipped: false } } : {}),
+  };
+}
 const newest = `#${count - 1}`;
 
 const time = new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit' });
@@ -62,7 +75,19 @@ function PlainList() {
                 </p>
                 <p dir="auto" className="text-sm break-words whitespace-pre-wrap">
                   {message.text}
+                  {message.version !== undefined && message.version > 1 && (
+                    <span className="ml-1 text-xs text-muted-foreground">(edited)</span>
+                  )}
                 </p>
+                {message.reactions && (
+                  <div className="mt-1 flex gap-1">
+                    {Object.entries(message.reactions).map(([reaction, { count }]) => (
+                      <button key={reaction} type="button" className="rounded-full border px-2 text-xs">
+                        {reaction} {count}
+                      </button>
+                    ))}
+                  </div>
+                )}
               </div>
             </li>
           ))}
