@@ -1,183 +1,31 @@
-import * as React from "react"
-import {
-  createRealtimeClient,
-  type Channel,
-  type RealtimeClient,
-} from "@realtime-kit/core"
-import {
-  createTestTransport,
-  type MemoryTransport,
-  type TestTransport,
-} from "@realtime-kit/core/testing"
 import {
   applyTextEdit,
-  bindYjsToChannel,
   diffText,
-  encodeCaret,
   LOCAL_ORIGIN,
   transformIndex,
-  type YjsChannelBinding,
 } from "@realtime-kit/core/yjs"
-import { RealtimeProvider } from "@realtime-kit/react"
-import type { Meta, StoryContext, StoryObj } from "@storybook/react-vite"
+import type { Meta, StoryObj } from "@storybook/react-vite"
 import { expect, userEvent, waitFor, within } from "storybook/test"
 import * as Y from "yjs"
 
-import { Button } from "@/components/ui/button"
+import { CollaborativeEditor } from "@/registry/realtime/components/collaborative-editor"
 import {
-  CollaborativeEditor,
-  type CollaborativeEditorProps,
-} from "@/registry/realtime/components/collaborative-editor"
+  CHANNEL,
+  collaborativeEditorMeta,
+  editorIn,
+  holdConnecting,
+  joinWithDoc,
+  loadedOf,
+  SideBySide,
+} from "@/registry/realtime/components/collaborative-editor.story-fixtures"
 import { sleep } from "@/registry/realtime/testing/story-kit"
 
-/*
- * Every story gets its own in-memory server and two users on it: "you" and "ada", each with their own
- * transport (their own client, as in two browsers). Stories render one editor, or both side by side; other
- * peers are real RealtimeClients driven from `play`, some with a bare Y.Doc bound to the channel.
- */
-interface Loaded {
-  kit: TestTransport
-  you: MemoryTransport
-  ada: MemoryTransport
-}
-
-const loadKit = async (): Promise<Loaded> => {
-  const kit = createTestTransport()
-  return {
-    kit,
-    you: kit.createTransport({ userId: "you" }),
-    ada: kit.createTransport({ userId: "ada" }),
-  }
-}
-
-const loadedOf = (context: Pick<StoryContext, "loaded">) =>
-  context.loaded as Loaded
-
-const CHANNEL = "doc:1"
-const YOU = { id: "you", name: "You" }
-const ADA = { id: "ada", name: "Ada" }
-
-/** One editor, as "you". */
-function Single(props: Partial<CollaborativeEditorProps> & { loaded: Loaded }) {
-  const { loaded, ...rest } = props
-  return (
-    <RealtimeProvider transport={loaded.you}>
-      <section aria-label="You" className="max-w-xl">
-        <CollaborativeEditor channel={CHANNEL} user={YOU} {...rest} />
-      </section>
-    </RealtimeProvider>
-  )
-}
-
-/** "You" and "Ada" side by side, each on their own connection to the same server. */
-function SideBySide({
-  loaded,
-  adaJoins = true,
-  ...rest
-}: Partial<CollaborativeEditorProps> & { loaded: Loaded; adaJoins?: boolean }) {
-  const [adaHere, setAdaHere] = React.useState(adaJoins)
-  return (
-    <div className="grid gap-6 md:grid-cols-2">
-      <RealtimeProvider transport={loaded.you}>
-        <section aria-label="You" className="min-w-0 space-y-2">
-          <h3 className="text-sm font-semibold">You</h3>
-          <CollaborativeEditor {...rest} channel={CHANNEL} user={YOU} />
-        </section>
-      </RealtimeProvider>
-      <RealtimeProvider transport={loaded.ada}>
-        <section aria-label="Ada" className="min-w-0 space-y-2">
-          <h3 className="text-sm font-semibold">Ada</h3>
-          {adaHere ? (
-            <CollaborativeEditor {...rest} channel={CHANNEL} user={ADA} />
-          ) : (
-            <Button
-              onClick={() => setAdaHere(true)}
-              variant="outline"
-              size="sm"
-            >
-              Ada opens the document
-            </Button>
-          )}
-        </section>
-      </RealtimeProvider>
-    </div>
-  )
-}
-
-function editorIn(canvasElement: HTMLElement, who: "You" | "Ada") {
-  const region = within(canvasElement).getByRole("region", { name: who })
-  return {
-    region,
-    textarea: within(region).getByRole("textbox") as HTMLTextAreaElement,
-    status: () =>
-      region.querySelector('[data-slot="collaborative-editor-status"]')!,
-    people: () =>
-      region.querySelector('[data-slot="collaborative-editor-people"]')!,
-    count: () =>
-      region.querySelector('[data-slot="collaborative-editor-count"]')!,
-    carets: () => [
-      ...region.querySelectorAll<HTMLElement>(
-        '[data-slot="collaborative-editor-caret"]'
-      ),
-    ],
-  }
-}
-
-interface DocPeer {
-  client: RealtimeClient
-  channel: Channel
-  doc: Y.Doc
-  text: Y.Text
-  binding: YjsChannelBinding
-  /** Edits the peer's text as a user would (published like the editor's own edits). */
-  edit(index: number, remove: number, insert: string): void
-  close(): void
-}
-
-/** A peer without a UI: a RealtimeClient, presence, and a Y.Doc bound to the channel with the same binding the editor uses. */
-async function joinWithDoc(
-  kit: TestTransport,
-  id: string,
-  name: string
-): Promise<DocPeer> {
-  const client = createRealtimeClient({
-    transport: kit.createTransport({ userId: id }),
-  })
-  const channel = client.channel(CHANNEL)
-  channel.presence.enter({ id, name })
-  const doc = new Y.Doc()
-  const text = doc.getText("text")
-  const binding = bindYjsToChannel(doc, channel)
-  await waitFor(() => expect(binding.getSnapshot().synced).toBe(true), {
-    timeout: 4000,
-  })
-  return {
-    client,
-    channel,
-    doc,
-    text,
-    binding,
-    edit: (index, remove, insert) =>
-      applyTextEdit(text, { index, remove, insert }),
-    close: () => {
-      binding.destroy()
-      client.close()
-    },
-  }
-}
-
+// Behaviour: typing, syncing, carets, offline, chaos, undo. Reduced motion, many people, long content, right to left
+// and dark are in collaborative-editor-display.stories.tsx; the shared setup in collaborative-editor.story-fixtures.tsx.
 const meta = {
+  ...collaborativeEditorMeta,
   title: "Realtime/CollaborativeEditor",
   component: CollaborativeEditor,
-  loaders: [loadKit],
-  args: {
-    channel: CHANNEL,
-    user: YOU,
-    placeholder: "Write something together…",
-  },
-  render: (args, { loaded }) => (
-    <Single loaded={loadedOf({ loaded })} {...args} />
-  ),
 } satisfies Meta<typeof CollaborativeEditor>
 
 export default meta
@@ -522,11 +370,7 @@ export const UndoIsYours: Story = {
 
 /** Before the server answers: "Connecting…", with a spinner. */
 export const Connecting: Story = {
-  beforeEach: ({ loaded }) => {
-    const { kit } = loadedOf({ loaded })
-    kit.chaos.delay(60_000)
-    return () => kit.chaos.heal()
-  },
+  beforeEach: holdConnecting,
   play: async ({ canvasElement }) => {
     const you = editorIn(canvasElement, "You")
     await expect(you.status()).toHaveTextContent("Connecting…")
@@ -535,158 +379,6 @@ export const Connecting: Story = {
     // You can type already; it goes out once connected.
     await userEvent.type(you.textarea, "early")
     await expect(you.textarea).toHaveValue("early")
-  },
-}
-
-/** With reduced motion the spinner holds still. */
-export const ReducedMotion: Story = {
-  globals: { reducedMotion: "reduce" },
-  beforeEach: Connecting.beforeEach,
-  play: async ({ canvasElement }) => {
-    const you = editorIn(canvasElement, "You")
-    await expect(you.status()).toHaveTextContent("Connecting…")
-    await expect(
-      getComputedStyle(you.status().querySelector("svg")!).animationName
-    ).toBe("none")
-  },
-}
-
-const crowd = [
-  ["ada", "Ada"],
-  ["grace", "Grace"],
-  ["linus", "Linus"],
-  ["margaret", "Margaret"],
-  ["alan", "Alan"],
-  ["barbara", "Barbara Liskov-Huang, Distributed Systems"],
-] as const
-
-/** Seven people: the list wraps, a long name truncates, and each colour is distinct. */
-export const ManyPeople: Story = {
-  args: {
-    initialText:
-      "Roadmap 2027\n\nQ1: realtime everything\nQ2: offline everything\nQ3: everything everywhere",
-  },
-  play: async ({ canvasElement, loaded }) => {
-    const { kit } = loadedOf({ loaded })
-    const peers: DocPeer[] = []
-    for (const [id, name] of crowd) peers.push(await joinWithDoc(kit, id, name))
-    try {
-      const you = editorIn(canvasElement, "You")
-      await waitFor(() =>
-        expect(
-          you.region.querySelectorAll(
-            '[data-slot="collaborative-editor-person"]'
-          )
-        ).toHaveLength(7)
-      )
-      // Everyone's caret on a different line or word.
-      peers.forEach((peer, index) => {
-        const at = [0, 14, 20, 38, 60, 75][index]!
-        peer.channel.signal(
-          "yjs-caret",
-          encodeCaret(peer.text, at, index === 2 ? at + 8 : at)
-        )
-      })
-      await waitFor(() => expect(you.carets()).toHaveLength(6))
-    } finally {
-      peers.forEach((peer) => peer.close())
-    }
-  },
-}
-
-const longText = Array.from(
-  { length: 40 },
-  (_, index) =>
-    `${index + 1}. A paragraph long enough to wrap across the width of the editor, so scrolling and wrapping both matter here.`
-).join("\n")
-
-/** A long document: the textarea scrolls, carets scroll with the text, and the count uses the locale's grouping. */
-export const LongContent: Story = {
-  args: { initialText: longText, locale: "en-US" },
-  play: async ({ canvasElement, loaded }) => {
-    const { kit } = loadedOf({ loaded })
-    const you = editorIn(canvasElement, "You")
-    const peer = await joinWithDoc(kit, "ada", "Ada")
-    try {
-      await expect(you.count()).toHaveTextContent(
-        `${longText.length.toLocaleString("en-US")} characters`
-      )
-      await expect(you.textarea.scrollHeight).toBeGreaterThan(
-        you.textarea.clientHeight
-      )
-      peer.channel.signal("yjs-caret", encodeCaret(peer.text, 10, 10))
-      const caret = await waitFor(() => {
-        const [first] = you.carets()
-        expect(first).toBeDefined()
-        return first!
-      })
-      const before = caret.getBoundingClientRect().top
-      you.textarea.scrollTop = 100
-      you.textarea.dispatchEvent(new Event("scroll"))
-      await waitFor(() =>
-        expect(caret.getBoundingClientRect().top).toBeCloseTo(before - 100, 0)
-      )
-    } finally {
-      peer.close()
-    }
-  },
-}
-
-/** Right-to-left text and an Arabic locale: Arabic digits in the count, translated labels. */
-export const RightToLeft: Story = {
-  globals: { direction: "rtl" },
-  args: {
-    initialText: "مرحبا بالعالم",
-    locale: "ar-EG",
-    label: "مستند مشترك",
-    labels: {
-      status: {
-        saved: "تم الحفظ",
-        syncing: "جارٍ المزامنة…",
-        offline: "غير متصل — ستتم مزامنة التغييرات",
-        connecting: "جارٍ الاتصال…",
-      },
-      characters: (_count, formatted) => `${formatted} حرفًا`,
-      people: "المحررون",
-      you: "(أنت)",
-    },
-    user: { id: "you", name: "ليلى" },
-  },
-  play: async ({ canvasElement, loaded }) => {
-    const you = editorIn(canvasElement, "You")
-    await expect(you.textarea).toHaveAccessibleName("مستند مشترك")
-    await expect(you.count()).toHaveTextContent("١٣ حرفًا")
-    await waitFor(() => expect(you.status()).toHaveTextContent("تم الحفظ"))
-    // A peer's caret after the first word sits on it in right-to-left text too: left of "مرحبا", right of the rest.
-    const peer = await joinWithDoc(loadedOf({ loaded }).kit, "omar", "عمر")
-    peer.channel.signal("yjs-caret", encodeCaret(peer.text, 5, 5))
-    const caret = await waitFor(() => {
-      const [first] = you.carets()
-      expect(first).toBeDefined()
-      return first!
-    })
-    const box = you.textarea.getBoundingClientRect()
-    const x = caret.getBoundingClientRect().left
-    await expect(x).toBeLessThan(box.right - 40)
-    await expect(x).toBeGreaterThan(box.right - 120)
-  },
-}
-
-/** Dark theme, side by side, with each other's carets. */
-export const Dark: Story = {
-  globals: { theme: "dark" },
-  args: { initialText: "Dark mode notes:\n- contrast of carets\n- name tags" },
-  render: (args, { loaded }) => (
-    <SideBySide loaded={loadedOf({ loaded })} {...args} />
-  ),
-  play: async ({ canvasElement }) => {
-    const you = editorIn(canvasElement, "You")
-    const ada = editorIn(canvasElement, "Ada")
-    await waitFor(() => expect(ada.status()).toHaveTextContent("Saved"))
-    ada.textarea.focus()
-    ada.textarea.setSelectionRange(17, 25)
-    await waitFor(() => expect(you.carets()).toHaveLength(1))
-    await expect(document.documentElement).toHaveClass("dark")
   },
 }
 

@@ -1,166 +1,34 @@
-import * as React from "react"
-import type { RealtimeClient } from "@realtime-kit/core"
-import type { TestTransport } from "@realtime-kit/core/testing"
-import {
-  useChannel,
-  useConnectionState,
-  useEvent,
-  useSSE,
-} from "@realtime-kit/react"
 import type { Meta, StoryObj } from "@storybook/react-vite"
 import { expect, userEvent, waitFor, within } from "storybook/test"
 
 import { RealtimeDevtools } from "@/registry/realtime/components/realtime-devtools"
 import {
-  connectAs,
-  kitOf,
-  testTransportLoader,
-  withChannelTransport,
-} from "@/registry/realtime/testing/story-kit"
+  appReady,
+  eventRows,
+  Feed,
+  freshEventLog,
+  JobProgress,
+  openConnection,
+  openTab,
+  panelOf,
+  realtimeDevtoolsMeta,
+  received,
+  ROOM,
+  statusLabel,
+  triggerOf,
+} from "@/registry/realtime/components/realtime-devtools.story-fixtures"
+import { kitOf } from "@/registry/realtime/testing/story-kit"
 
-const ROOM = "room:devtools"
-
-/** A tiny app under inspection: it listens to the room and shows what it received and its status. */
-function Feed() {
-  const room = useChannel<{ message: { text: string } }>(ROOM)
-  const channelState = React.useSyncExternalStore(
-    room.subscribe,
-    room.getSnapshot,
-    room.getSnapshot
-  )
-  const { status } = useConnectionState()
-  const [texts, setTexts] = React.useState<string[]>([])
-  useEvent(room, "message", (message) =>
-    setTexts((current) => [...current, message.data.text])
-  )
-  return (
-    <section
-      aria-label="App"
-      className="max-w-sm space-y-2 rounded-lg border p-4 text-sm"
-    >
-      <p>
-        App status: <span data-testid="app-status">{status}</span>
-        {channelState.subscribed && (
-          <span data-testid="app-subscribed"> · subscribed</span>
-        )}
-      </p>
-      <ul aria-label="Received" className="list-disc ps-5">
-        {texts.map((text, index) => (
-          <li key={index}>{text}</li>
-        ))}
-      </ul>
-    </section>
-  )
-}
-
-/** A raw Server-Sent Events stream next to the channel client (the story kit's fetch serves it). */
-function JobProgress() {
-  const job = useSSE<{ pct: number }>("/jobs/7/events", {
-    events: ["progress"],
-  })
-  return (
-    <p className="mt-2 text-sm">
-      Job:{" "}
-      <span data-testid="job-progress">
-        {job.data ? `${job.data.pct}%` : job.status}
-      </span>
-    </p>
-  )
-}
-
+// Behaviour: opening, the event log, the JSON tree, chaos, raw SSE. Many connections, dark, right to left and
+// reduced motion are in realtime-devtools-display.stories.tsx.
 const meta = {
+  ...realtimeDevtoolsMeta,
   title: "Realtime/RealtimeDevtools",
   component: RealtimeDevtools,
-  loaders: [testTransportLoader],
-  decorators: [withChannelTransport],
-  args: { enabled: true, locale: "en-US" },
-  render: (args) => (
-    <div className="min-h-[640px]">
-      <Feed />
-      <RealtimeDevtools {...args} />
-    </div>
-  ),
 } satisfies Meta<typeof RealtimeDevtools>
 
 export default meta
 type Story = StoryObj<typeof meta>
-
-const triggerOf = (root: HTMLElement) =>
-  within(root).getByRole("button", { name: "Realtime devtools" })
-const panelOf = (root: HTMLElement) => within(root).getByRole("dialog")
-
-/** The app is connected and its channel subscribed, so server publishes reach it. */
-async function appReady(root: HTMLElement) {
-  await waitFor(() =>
-    expect(within(root).getByTestId("app-status")).toHaveTextContent("open")
-  )
-  await waitFor(() =>
-    expect(within(root).getByTestId("app-subscribed")).toBeInTheDocument()
-  )
-}
-
-const received = (root: HTMLElement) =>
-  within(within(root).getByRole("list", { name: "Received" }))
-    .queryAllByRole("listitem")
-    .map((item) => item.textContent)
-
-/** Opens the panel (if closed) and the story's own connection (the first client listed). */
-async function openConnection(root: HTMLElement) {
-  if (triggerOf(root).getAttribute("aria-expanded") !== "true")
-    await userEvent.click(triggerOf(root))
-  const panel = panelOf(root)
-  const [first] = await waitFor(() => {
-    const items = within(panel).getAllByRole("button", { name: /^memory/ })
-    expect(items.length).toBeGreaterThan(0)
-    return items
-  })
-  await userEvent.click(first!)
-  await waitFor(() =>
-    expect(within(panel).getByRole("tablist")).toBeInTheDocument()
-  )
-  return panel
-}
-
-async function openTab(
-  panel: HTMLElement,
-  name: "Overview" | "Events" | "Chaos"
-) {
-  await userEvent.click(within(panel).getByRole("tab", { name }))
-  await expect(within(panel).getByRole("tab", { name })).toHaveAttribute(
-    "aria-selected",
-    "true"
-  )
-}
-
-/** The Events tab with the connection's handshake (welcome, subscribe, subscribed…) cleared away. */
-async function freshEventLog(panel: HTMLElement) {
-  await openTab(panel, "Events")
-  await waitFor(() => expect(eventRows(panel).length).toBeGreaterThan(0))
-  await userEvent.click(within(panel).getByRole("button", { name: "Clear" }))
-  await waitFor(() => expect(eventRows(panel)).toHaveLength(0))
-}
-
-const eventRows = (panel: HTMLElement) => [
-  ...panel.querySelectorAll<HTMLElement>(
-    '[data-slot="realtime-devtools-event"]'
-  ),
-]
-const statusLabel = (panel: HTMLElement) =>
-  panel.querySelector('[data-slot="realtime-devtools-status-label"]')!
-
-/** Other users on the same server: closed when the story's play ends, so later stories list only their own. */
-async function withOthers<T>(
-  kit: TestTransport,
-  users: string[],
-  run: (clients: RealtimeClient[]) => Promise<T>
-): Promise<T> {
-  const clients = await Promise.all(users.map((user) => connectAs(kit, user)))
-  try {
-    return await run(clients)
-  } finally {
-    for (const client of clients) client.close()
-  }
-}
 
 /** Closed: only the button; Ctrl+Shift+D (or the button) toggles, Escape closes and focus returns to the button. */
 export const Closed: Story = {
@@ -430,44 +298,6 @@ export const DropThenResync: Story = {
   },
 }
 
-/** Many connections: every client on the page is listed; picking one shows its own channels. */
-export const ManyConnections: Story = {
-  args: { defaultOpen: true },
-  play: async ({ canvasElement, loaded }) => {
-    await appReady(canvasElement)
-    const kit = kitOf({ loaded })
-    await withOthers(kit, ["ada", "grace", "linus"], async (others) => {
-      others[0]!.channel("room:ada").presence.enter({ name: "Ada" })
-      const panel = panelOf(canvasElement)
-      await waitFor(() =>
-        expect(
-          within(panel).getAllByRole("button", { name: /^memory/ })
-        ).toHaveLength(4)
-      )
-      const items = within(panel).getAllByRole("button", { name: /^memory/ })
-      await userEvent.click(items[1]!)
-      await waitFor(() =>
-        expect(
-          within(panel).getByRole("row", { name: /room:ada/ })
-        ).toBeInTheDocument()
-      )
-      await userEvent.click(
-        within(panel).getByRole("button", { name: "All connections" })
-      )
-      await expect(
-        within(panel).getAllByRole("button", { name: /^memory/ })
-      ).toHaveLength(4)
-    })
-    await waitFor(() =>
-      expect(
-        within(panelOf(canvasElement)).getAllByRole("button", {
-          name: /^memory/,
-        })
-      ).toHaveLength(1)
-    )
-  },
-}
-
 /** A raw useSSE stream is listed too: its events, its resume point (`Last-Event-ID`), and Disconnect as its chaos. */
 export const RawSSEConnection: Story = {
   args: { defaultOpen: true },
@@ -532,56 +362,5 @@ export const Disabled: Story = {
     ).toBeNull()
     await userEvent.keyboard("{Control>}{Shift>}D{/Shift}{/Control}")
     await expect(within(canvasElement).queryByRole("dialog")).toBeNull()
-  },
-}
-
-/** Dark theme, open on the event log. */
-export const Dark: Story = {
-  args: { defaultOpen: true },
-  globals: { theme: "dark" },
-  play: async ({ canvasElement, loaded }) => {
-    await appReady(canvasElement)
-    const panel = await openConnection(canvasElement)
-    await freshEventLog(panel)
-    kitOf({ loaded }).server.publish(ROOM, "message", { text: "in the dark" })
-    await waitFor(() => expect(eventRows(panel)).toHaveLength(1))
-    await userEvent.click(within(eventRows(panel)[0]!).getByRole("button"))
-  },
-}
-
-/** Right to left: the button sits at the inline end (left), arrows and tabs follow the direction. */
-export const RightToLeft: Story = {
-  args: { defaultOpen: true },
-  globals: { direction: "rtl" },
-  play: async ({ canvasElement }) => {
-    await appReady(canvasElement)
-    const trigger = triggerOf(canvasElement)
-    await expect(trigger.getBoundingClientRect().left).toBeLessThan(
-      window.innerWidth / 2
-    )
-    const panel = await openConnection(canvasElement)
-    within(panel).getByRole("tab", { name: "Overview" }).focus()
-    await userEvent.keyboard("{ArrowLeft}")
-    await expect(
-      within(panel).getByRole("tab", { name: "Events" })
-    ).toHaveFocus()
-    await expect(
-      within(panel).getByRole("tab", { name: "Events" })
-    ).toHaveAttribute("aria-selected", "true")
-  },
-}
-
-/** Reduced motion: no pulsing status dots or transitions. */
-export const ReducedMotion: Story = {
-  args: { defaultOpen: true },
-  globals: { reducedMotion: "reduce" },
-  play: async ({ canvasElement }) => {
-    await appReady(canvasElement)
-    const panel = await openConnection(canvasElement)
-    for (const dot of panel.querySelectorAll<HTMLElement>(
-      '[data-slot="realtime-devtools-dot"]'
-    )) {
-      await expect(getComputedStyle(dot).animationName).toBe("none")
-    }
   },
 }

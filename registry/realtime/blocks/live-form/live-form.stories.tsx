@@ -1,137 +1,32 @@
 import type { Meta, StoryObj } from "@storybook/react-vite"
-import { expect, fn, userEvent, waitFor, within } from "storybook/test"
+import { expect, fn, userEvent, waitFor } from "storybook/test"
 
 import {
   LiveForm,
   type LiveFormAction,
-  type LiveFormField,
-  type LiveFormState,
   type LiveFormValidator,
-  type LiveFormVerdict,
 } from "@/registry/realtime/blocks/live-form/live-form"
 import {
-  kitOf,
-  sleep,
-  testTransportLoader,
-  withTestTransport,
-} from "@/registry/realtime/testing/story-kit"
+  asked,
+  field,
+  fillValid,
+  form,
+  liveFormMeta,
+  manualCheck,
+  neverAnswers,
+} from "@/registry/realtime/blocks/live-form/live-form.story-fixtures"
+import { kitOf, sleep } from "@/registry/realtime/testing/story-kit"
 
-const fields: LiveFormField[] = [
-  {
-    name: "username",
-    label: "Username",
-    required: true,
-    autoComplete: "username",
-    description: "Your page will be at example.dev/<username>.",
-  },
-  {
-    name: "email",
-    label: "Email",
-    type: "email",
-    required: true,
-    autoComplete: "email",
-  },
-]
-
-const TAKEN = ["admin", "ada"]
-
-/** A username check like a server's: 150 ms away, aborted with the request's signal. */
-const checkUsername: LiveFormValidator = (value, { signal }) =>
-  new Promise<LiveFormVerdict>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        resolve(
-          TAKEN.includes(value.toLowerCase())
-            ? { valid: false, message: `“${value}” is taken. Try another.` }
-            : /^[a-z0-9-]{3,20}$/i.test(value)
-              ? { valid: true, message: `“${value}” is available.` }
-              : {
-                  valid: false,
-                  message: "Use 3 to 20 letters, digits or dashes.",
-                }
-        ),
-      150
-    )
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    })
-  })
-
-/** Checks the story controls by hand: each call waits until `play` answers it. */
-const asked: {
-  value: string
-  signal: AbortSignal
-  answer: (verdict: LiveFormVerdict) => void
-}[] = []
-const manualCheck: LiveFormValidator = (value, { signal }) =>
-  new Promise((resolve) => asked.push({ value, signal, answer: resolve }))
-
-/**
- * An action that answers only when the story ends: the form stays in its optimistic "Submitting…" state. (React
- * entangles pending async actions, so one left pending for good would hold every later story's transitions too.)
- */
-const held = new Set<() => void>()
-const neverAnswers: LiveFormAction = () =>
-  new Promise<LiveFormState>((resolve) =>
-    held.add(() => resolve({ status: "idle" }))
-  )
-
+// Behaviour: typing, checks, submitting, progress, the server's answers. Dark, right to left and reduced motion are
+// in live-form-display.stories.tsx.
 const meta = {
+  ...liveFormMeta,
   title: "Realtime/LiveForm",
   component: LiveForm,
-  loaders: [testTransportLoader],
-  decorators: [withTestTransport],
-  args: {
-    fields,
-    validators: { username: fn(checkUsername) },
-    action: fn<LiveFormAction>(async () => ({
-      status: "success",
-      message: "Welcome aboard!",
-    })),
-    labels: { submit: "Create page" },
-    progress: {
-      title: "Creating your page",
-      steps: [
-        { id: "reserve", label: "Reserving the name" },
-        { id: "build", label: "Building the page" },
-      ],
-    },
-    className: "max-w-md",
-  },
-  beforeEach: () => {
-    asked.length = 0
-    return () => {
-      for (const release of held) release()
-      held.clear()
-    }
-  },
 } satisfies Meta<typeof LiveForm>
 
 export default meta
 type Story = StoryObj<typeof meta>
-
-const field = (canvasElement: HTMLElement, name: string) =>
-  canvasElement.querySelector<HTMLElement>(
-    `[data-slot="live-form-field"]:has([name="${name}"])`
-  )!
-const form = (canvasElement: HTMLElement) =>
-  canvasElement.querySelector<HTMLFormElement>('[data-slot="live-form"]')!
-
-/** Fills both fields with values that pass, and waits for the username check. */
-async function fillValid(
-  canvas: ReturnType<typeof within>,
-  canvasElement: HTMLElement
-) {
-  await userEvent.type(canvas.getByLabelText(/^Username/), "grace")
-  await userEvent.type(canvas.getByLabelText(/^Email/), "grace@example.dev")
-  await waitFor(() =>
-    expect(field(canvasElement, "username")).toHaveAttribute(
-      "data-state",
-      "valid"
-    )
-  )
-}
 
 /** Nothing typed yet: no messages, no icons, the submit button enabled. */
 export const Idle: Story = {
@@ -579,72 +474,5 @@ export const RenderedByServer: Story = {
     await expect(email).toHaveAccessibleDescription(
       "Enter an email address like name@example.com."
     )
-  },
-}
-
-/** Dark theme, one field valid and one invalid. */
-export const Dark: Story = {
-  globals: { theme: "dark" },
-  play: async ({ canvas, canvasElement }) => {
-    await userEvent.type(canvas.getByLabelText(/^Username/), "ada")
-    await waitFor(() =>
-      expect(field(canvasElement, "username")).toHaveAttribute(
-        "data-state",
-        "invalid"
-      )
-    )
-    await expect(document.documentElement).toHaveClass("dark")
-  },
-}
-
-/** Right to left, in Arabic: icons sit at the start of the reading direction's end. */
-export const RightToLeft: Story = {
-  globals: { direction: "rtl" },
-  args: {
-    fields: [
-      { name: "username", label: "اسم المستخدم", required: true },
-      {
-        name: "email",
-        label: "البريد الإلكتروني",
-        type: "email",
-        required: true,
-      },
-    ],
-    validators: {
-      username: fn<LiveFormValidator>(async (value) =>
-        value.length >= 3
-          ? { valid: true, message: "الاسم متاح." }
-          : { valid: false, message: "قصير جدًا." }
-      ),
-    },
-    labels: {
-      submit: "إنشاء",
-      submitting: "جارٍ الإرسال…",
-      checking: "جارٍ التحقق…",
-      required: "مطلوب",
-    },
-  },
-  play: async ({ canvas, canvasElement }) => {
-    const username = canvas.getByLabelText(/^اسم المستخدم/)
-    await userEvent.type(username, "salma")
-    await waitFor(() =>
-      expect(username).toHaveAccessibleDescription("الاسم متاح.")
-    )
-    const icon = field(canvasElement, "username").querySelector("svg")!
-    // The icon sits at the inline end: the left edge in RTL.
-    await expect(icon.getBoundingClientRect().left).toBeLessThan(
-      username.getBoundingClientRect().left + 40
-    )
-  },
-}
-
-/** Reduced motion: the pending spinner holds still. */
-export const ReducedMotion: Story = {
-  globals: { reducedMotion: "reduce" },
-  args: { validators: { username: manualCheck } },
-  play: async ({ canvas, canvasElement }) => {
-    await userEvent.type(canvas.getByLabelText(/^Username/), "grace")
-    const spinner = field(canvasElement, "username").querySelector("svg")!
-    await expect(getComputedStyle(spinner).animationName).toBe("none")
   },
 }

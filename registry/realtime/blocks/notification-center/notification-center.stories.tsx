@@ -1,223 +1,31 @@
-import {
-  createTestTransport,
-  type TestTransport,
-} from "@realtime-kit/core/testing"
-import { RealtimeProvider, type Transport } from "@realtime-kit/react"
-import type {
-  Decorator,
-  Meta,
-  StoryContext,
-  StoryObj,
-} from "@storybook/react-vite"
-import { toast, Toaster } from "sonner"
-import { expect, fn, userEvent, waitFor, within } from "storybook/test"
+import type { Meta, StoryObj } from "@storybook/react-vite"
+import { expect, userEvent, waitFor, within } from "storybook/test"
 
+import { NotificationCenter } from "@/registry/realtime/blocks/notification-center/notification-center"
 import {
-  NotificationCenter,
-  type NotificationCenterItem,
-} from "@/registry/realtime/blocks/notification-center/notification-center"
+  badge,
+  bell,
+  CHANNEL,
+  FakeNotification,
+  items,
+  loadedOf,
+  notificationCenterMeta,
+  openPanel,
+  page,
+  panelClosed,
+} from "@/registry/realtime/blocks/notification-center/notification-center.story-fixtures"
 import { sleep } from "@/registry/realtime/testing/story-kit"
 
-const CHANNEL = "notifications:you"
-
-interface Loaded {
-  kit: TestTransport
-  transport: Transport
-  /** Resolves once the server has the block's channel subscription: publish after it, or the message is history. */
-  subscribed: () => Promise<void>
-  /** The story's clock: history is placed relative to it, so "5 minutes ago" stays true however long the run. */
-  now: number
-}
-
-type History = "none" | "some" | "many"
-type Permission = NotificationPermission | "unsupported"
-
-/** A stand-in for the browser's Notification API: records what would have been shown and what was asked. */
-class FakeNotification {
-  static permission: NotificationPermission = "default"
-  /** What `requestPermission()` answers (the user's click in the browser's prompt). */
-  static answer: NotificationPermission = "granted"
-  static requestPermission = fn(async () => {
-    FakeNotification.permission = FakeNotification.answer
-    return FakeNotification.permission
-  })
-  static shown: FakeNotification[] = []
-  onclick: (() => void) | null = null
-  constructor(
-    readonly title: string,
-    readonly options?: NotificationOptions
-  ) {
-    FakeNotification.shown.push(this)
-  }
-  close() {}
-}
-
-/** A fresh server hub and this user's transport per story. */
-const channelLoader = async (): Promise<Loaded> => {
-  let subscribes = 0
-  const kit = createTestTransport({
-    hub: {
-      admit: (_session, frame) => {
-        if (frame.type === "subscribe" && frame.channel === CHANNEL)
-          subscribes++
-        return null
-      },
-    },
-  })
-  const subscribed = async () => {
-    await waitFor(() => expect(subscribes).toBeGreaterThan(0))
-    // The hub registers the subscription right after admitting it.
-    await sleep(10)
-  }
-  return {
-    kit,
-    transport: kit.createTransport({ userId: "you" }),
-    now: Date.now(),
-    subscribed,
-  }
-}
-
-const loadedOf = (context: Pick<StoryContext, "loaded">) =>
-  context.loaded as Loaded
-
-/** The user's RealtimeProvider, plus the Toaster the block's toasts render into (following the theme and direction). */
-const withChannel: Decorator = (Story, context) => {
-  const { kit, transport } = loadedOf(context)
-  const { theme, direction } = context.globals as {
-    theme?: "light" | "dark"
-    direction?: "ltr" | "rtl"
-  }
-  return (
-    <RealtimeProvider transport={transport} network={kit.network}>
-      {/* Room below the bell for the panel. */}
-      <div className="flex min-h-[34rem] items-start justify-end">
-        <Story />
-      </div>
-      <Toaster
-        theme={theme ?? "light"}
-        dir={direction ?? "ltr"}
-        position="bottom-right"
-        duration={60_000}
-      />
-    </RealtimeProvider>
-  )
-}
-
-function history(now: number, kind: History): NotificationCenterItem[] {
-  if (kind === "none") return []
-  if (kind === "some") {
-    return [
-      {
-        id: "n1",
-        title: "Deploy finished",
-        body: "acme.dev is live on 3 regions.",
-        at: now - 5 * 60_000,
-      },
-      {
-        id: "n2",
-        title: "Maya commented on “Launch plan”",
-        body: "Looks good — ship it Thursday?",
-        at: now - 2 * 3_600_000,
-      },
-      { id: "n3", title: "Invoice #1042 paid", at: now - 26 * 3_600_000 },
-      {
-        id: "n4",
-        title: "Weekly report is ready",
-        at: now - 9 * 24 * 3_600_000,
-        read: true,
-      },
-    ]
-  }
-  return Array.from({ length: 150 }, (_, index) => ({
-    id: `m${index}`,
-    title: `Build #${2000 - index} ${index % 3 === 0 ? "failed on main" : "passed"}`,
-    body:
-      index % 3 === 0
-        ? "TypeError: Cannot read properties of undefined (reading “id”) in src/app.tsx:42"
-        : undefined,
-    at: now - index * 17 * 60_000,
-    read: index >= 120,
-  }))
-}
-
+// Behaviour: opening, reading, arrivals, desktop permission, connection. A long history, right to left, dark and
+// reduced motion are in notification-center-display.stories.tsx.
 const meta = {
+  ...notificationCenterMeta,
   title: "Realtime/NotificationCenter",
   component: NotificationCenter,
-  loaders: [channelLoader],
-  decorators: [withChannel],
-  parameters: {
-    history: "some" satisfies History,
-    desktopPermission: "default" satisfies Permission,
-  },
-  args: { channel: CHANNEL, locale: "en-US", onMarkRead: fn() },
-  beforeEach: (context) => {
-    toast.dismiss()
-    const permission = (context.parameters.desktopPermission ??
-      "default") as Permission
-    const original = Object.getOwnPropertyDescriptor(window, "Notification")
-    FakeNotification.permission =
-      permission === "unsupported" ? "default" : permission
-    FakeNotification.answer = "granted"
-    FakeNotification.requestPermission.mockClear()
-    FakeNotification.shown = []
-    if (permission === "unsupported")
-      delete (window as { Notification?: unknown }).Notification
-    else
-      Object.defineProperty(window, "Notification", {
-        value: FakeNotification,
-        configurable: true,
-        writable: true,
-      })
-    return () => {
-      if (original) Object.defineProperty(window, "Notification", original)
-      toast.dismiss()
-    }
-  },
-  render: (args, context) => (
-    <NotificationCenter
-      {...args}
-      initial={
-        args.initial ??
-        history(loadedOf(context).now, context.parameters.history as History)
-      }
-    />
-  ),
 } satisfies Meta<typeof NotificationCenter>
 
 export default meta
 type Story = StoryObj<typeof meta>
-
-const bell = (canvasElement: HTMLElement) =>
-  within(canvasElement).getByRole("button", { name: /^Notifications/ })
-// The panel is shadcn's popover, which renders in a portal: its contents are queried on the whole page.
-const items = (root: HTMLElement) => [
-  ...root.querySelectorAll<HTMLElement>(
-    '[data-slot="notification-center-item"]'
-  ),
-]
-const badge = (canvasElement: HTMLElement) =>
-  canvasElement.querySelector('[data-slot="notification-center-badge"]')
-const page = within(document.body)
-
-/**
- * Clicks the bell, and lets shadcn's popover finish fading in (tw-animate-css), so what the story then checks is
- * what a user sees once it has opened.
- */
-async function openPanel(canvasElement: HTMLElement) {
-  await userEvent.click(bell(canvasElement))
-  const panel = await page.findByRole("dialog")
-  await waitFor(() =>
-    expect(
-      panel
-        .getAnimations()
-        .filter((animation) => animation.playState === "running")
-    ).toEqual([])
-  )
-}
-
-/** The popover fades out before it is removed: waits until it is gone. */
-const panelClosed = () =>
-  waitFor(() => expect(page.queryByRole("dialog")).toBeNull())
 
 /** Nothing yet: no badge, and the panel says so. Focus moves into the panel. */
 export const Empty: Story = {
@@ -322,27 +130,6 @@ export const MarkRead: Story = {
     ).toBeDisabled()
     for (const item of items(document.body))
       await expect(item).toHaveAttribute("data-state", "read")
-  },
-}
-
-/** 150 notifications, 120 unread: the badge caps at 99+, the name says 120, and the list scrolls inside the panel. */
-export const Many: Story = {
-  parameters: { history: "many" },
-  args: { max: 200 },
-  play: async ({ canvasElement }) => {
-    await expect(badge(canvasElement)).toHaveTextContent("99+")
-    await expect(bell(canvasElement)).toHaveAccessibleName(
-      "Notifications, 120 unread"
-    )
-    await openPanel(canvasElement)
-    const list = page.getByRole("list", { name: "Notifications" })
-    await expect(within(list).getAllByRole("listitem")).toHaveLength(150)
-    await expect(list.scrollHeight).toBeGreaterThan(list.clientHeight)
-    const panel = page.getByRole("dialog").getBoundingClientRect()
-    await expect(panel.bottom).toBeLessThanOrEqual(window.innerHeight)
-    await userEvent.keyboard("{End}")
-    await expect(items(document.body).at(-1)).toHaveFocus()
-    await expect(list.scrollTop).toBeGreaterThan(0)
   },
 }
 
@@ -567,62 +354,5 @@ export const Offline: Story = {
         )
       ).toBeVisible()
     )
-  },
-}
-
-/** Right to left, Arabic: the panel opens towards the inline start and stays on screen; digits and times localised. */
-export const RightToLeft: Story = {
-  globals: { direction: "rtl" },
-  args: {
-    locale: "ar-EG",
-    labels: {
-      bell: (count, formatted) =>
-        count === 0 ? "الإشعارات" : `الإشعارات، ${formatted} غير مقروءة`,
-      heading: "الإشعارات",
-      markAllRead: "تعليم الكل كمقروء",
-      unread: "غير مقروء",
-      enableDesktop: "تفعيل إشعارات سطح المكتب",
-    },
-  },
-  play: async ({ canvasElement }) => {
-    const bellButton = page.getByRole("button", { name: /^الإشعارات/ })
-    await expect(bellButton).toHaveAccessibleName("الإشعارات، ٣ غير مقروءة")
-    await expect(badge(canvasElement)).toHaveTextContent("٣")
-    await userEvent.click(bellButton)
-    const panel = page
-      .getByRole("dialog", { name: "الإشعارات" })
-      .getBoundingClientRect()
-    await expect(panel.left).toBeGreaterThanOrEqual(0)
-    await expect(
-      items(document.body)[0]!.querySelector("time")
-    ).toHaveTextContent("قبل ٥ دقائق")
-  },
-}
-
-/** Dark theme, panel open. */
-export const Dark: Story = {
-  globals: { theme: "dark" },
-  play: async ({ canvasElement }) => {
-    await openPanel(canvasElement)
-    await expect(document.documentElement).toHaveClass("dark")
-    await expect(page.getByRole("dialog")).toBeVisible()
-  },
-}
-
-/** Reduced motion: the toast appears without sliding in. */
-export const ReducedMotion: Story = {
-  globals: { reducedMotion: "reduce" },
-  play: async ({ canvasElement, loaded }) => {
-    const { kit, subscribed } = loadedOf({ loaded })
-    await subscribed()
-    kit.server.publish(CHANNEL, "notification", { title: "Quietly arrived" })
-    const title = await page.findByText("Quietly arrived")
-    const toastElement = title.closest<HTMLElement>("[data-sonner-toast]")!
-    await expect(
-      getComputedStyle(toastElement)
-        .transitionDuration.split(",")
-        .every((d) => parseFloat(d) === 0)
-    ).toBe(true)
-    await expect(badge(canvasElement)).toHaveTextContent("4")
   },
 }
