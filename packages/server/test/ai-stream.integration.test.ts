@@ -112,7 +112,8 @@ describe('AI streaming over channels (memory)', () => {
       }
     });
     const watching = readChunks((await follower.transport.reconnectToStream({ chatId: 'chat4' }))!);
-    await read;
+    // The stopping reader ends with the abort, as a fetch body would.
+    expect((await read).error).toMatchObject({ name: 'AbortError' });
     await vi.waitFor(() => expect(paced.abortedAt).toHaveLength(1), WAIT);
     expect(paced.abortedAt[0]! - stoppedAt).toBeLessThan(500);
     // Another tab sees the response end (cleanly: stopped is not an error), shorter than the full text.
