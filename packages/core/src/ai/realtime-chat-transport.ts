@@ -30,6 +30,12 @@ export interface RealtimeChatTransportOptions {
    * the client ask the server (`GET`), which ends a response whose instance died with an error. Default 15 000 ms.
    */
   readonly staleAfterMs?: number;
+  /**
+   * Whether an abort of the request (`useChat`'s `stop()`) stops the generation on the server. Default true. Note that
+   * `useChat` also aborts when its component unmounts: with `false`, leaving a page (or an in-app navigation) lets the
+   * response finish on the server, to be resumed on return; stop it then with a `DELETE` of your own.
+   */
+  readonly stopOnAbort?: boolean;
   /** A stop request that failed. Default `reportError` (the response itself already ended for this client). */
   readonly onError?: (error: unknown) => void;
 }
@@ -127,7 +133,7 @@ export function realtimeChatTransport<M extends UIMessage = UIMessage>(
         );
         const onAbort = () => {
           if (settled) return;
-          requestStop(chatId, handle.streamId);
+          if (options.stopOnAbort ?? true) requestStop(chatId, handle.streamId);
           settle(abortSignal?.reason instanceof Error ? abortSignal.reason : undefined);
         };
         // A closed client delivers nothing more: the reader learns it rather than waiting forever.
