@@ -129,8 +129,9 @@ export async function readChunks(stream: ReadableStream<UIMessageChunk>, onChunk
   const chunks: UIMessageChunk[] = [];
   let error: unknown;
   try {
-    for await (const chunk of stream) {
-      chunks.push(chunk);
+    const reader = stream.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      chunks.push(next.value);
       onChunk?.(chunks.length);
     }
   } catch (caught) {
