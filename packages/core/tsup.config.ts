@@ -15,12 +15,13 @@ const entries: Record<string, string> = {
   'cross-tab/index': 'src/wrappers/cross-tab/index.ts',
   'devtools/index': 'src/devtools/index.ts',
   'yjs/index': 'src/yjs/index.ts',
+  'ai/index': 'src/ai/index.ts',
 };
 
 export default defineConfig({
   entry: entries,
-  // Optional peers, each imported only by its own entry (yjs by the yjs entry), never bundled.
-  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs'],
+  // Optional peers, each imported only by its own entry (yjs by the yjs entry, ai by the ai entry), never bundled.
+  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs', 'ai'],
   format: ['esm'],
   dts: true,
   clean: true,

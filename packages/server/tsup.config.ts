@@ -6,12 +6,13 @@ export default defineConfig({
     'redis/index': 'src/redis/index.ts',
     'socket-io/index': 'src/socket-io/index.ts',
     'pusher/index': 'src/pusher/index.ts',
+    'ai/index': 'src/ai/index.ts',
   },
   format: ['esm'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  // Peers stay imports: ioredis, socket.io and the Redis adapter are optional and installed by the app.
-  external: ['@realtime-kit/core', 'ioredis', 'socket.io', '@socket.io/redis-adapter', 'pusher'],
+  // Peers stay imports: ioredis, socket.io, the Redis adapter and ai are optional and installed by the app.
+  external: ['@realtime-kit/core', 'ioredis', 'socket.io', '@socket.io/redis-adapter', 'pusher', 'ai'],
 });
