@@ -512,7 +512,12 @@ describe('pusherTransport + createRealtimeClient against a Pusher-protocol serve
     expect(statuses[0]).toBe('reconnecting');
     expect(alice.pusher.connection.socket_id).not.toBe(oldSocket);
     await subscribed(alice.client, 'private-room');
-    expect(server.channelsOf(alice.pusher.connection.socket_id).sort()).toEqual(['presence-room', 'private-room']);
+    // The presence channel needs its own auth round trip: it may follow the private one by a moment.
+    await vi.waitFor(
+      () =>
+        expect(server.channelsOf(alice.pusher.connection.socket_id).sort()).toEqual(['presence-room', 'private-room']),
+      WAIT,
+    );
 
     await bob.client.channel('private-room').publish('chat', 2);
     await vi.waitFor(
