@@ -16,21 +16,34 @@ import { ChatRoomGapBanner } from "@/registry/realtime/blocks/chat-room/componen
 import { ChatRoomList } from "@/registry/realtime/blocks/chat-room/components/chat-room-list"
 import { DEFAULT_CHAT_REACTIONS } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
 import { useChatRoomAnnouncements } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-announcements"
+import {
+  DEFAULT_ATTACHMENT_LIMITS,
+  type ChatRoomAttachmentLimits,
+  type ChatRoomUpload,
+} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-attachments"
 import { useChatRoomHistoryChanges } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-history-changes"
 import { useChatRoomMessages } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-messages"
 import { useChatRoomReceipts } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-receipts"
+import { useChatRoomReplies } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-replies"
 import { useChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-row-actions"
 import { useChatRoomScroll } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
   defaultChatRoomLabels,
+  firstLine,
+  type ChatAttachment,
   type ChatMessage,
   type ChatMessageData,
   type ChatPresenceData,
+  type ChatReplyTo,
   type ChatRoomEvents,
   type ChatRoomLabels,
   type ChatUser,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
+import {
+  CHAT_MENTION_SIGNAL,
+  type ChatMentionSignal,
+} from "@/registry/realtime/lib/chat-mention-signal"
 import { cn } from "@/registry/realtime/lib/utils"
 import { PresenceAvatars } from "@/registry/realtime/ui/presence-avatars"
 
@@ -57,6 +70,13 @@ interface ChatRoomProps extends Omit<
   maxLength?: number
   /** The reactions the picker under each message offers. Default: 👍 ❤️ 😂 🎉 😮 😢. */
   reactions?: readonly string[]
+  /**
+   * Uploads a file the reader attaches (paperclip, paste or drop) and resolves with its URL; abort on `signal`,
+   * report progress with `onProgress(0–1)`. Without it, messages cannot carry files.
+   */
+  upload?: ChatRoomUpload
+  /** What `upload` is given: the largest file and the types. Default 10 MB, images and PDF. */
+  attachmentLimits?: ChatRoomAttachmentLimits
   /** Locale for times, counts and name lists. Default: the reader's. */
   locale?: string
   labels?: Partial<ChatRoomLabels>
@@ -78,6 +98,9 @@ interface ChatRoomProps extends Omit<
  *   back, with the server's reason by the message, when it refuses them.
  * - "You may have missed messages" when the connection was away longer than the server keeps messages, with Reload
  *   (the newest page of `loadHistory`) when there is history to load.
+ * - Reply to a message (quoted above yours; the quote shows the original), mention people with `@` (an
+ *   autocomplete of who is here and who wrote; the message lists their ids and a `chat:mention` signal lets a
+ *   notification center tell them), and attach files when you pass `upload` (progress, cancel, retry, previews).
  *
  * Its parts live beside it: the list (`chat-room-list`), a message (`chat-room-message`), the composer
  * (`chat-room-composer`) and the scrolling (`use-chat-room-scroll`).
@@ -100,6 +123,8 @@ function ChatRoomPanel({
   loadHistory,
   maxLength = 2000,
   reactions = DEFAULT_CHAT_REACTIONS,
+  upload,
+  attachmentLimits = DEFAULT_ATTACHMENT_LIMITS,
   locale,
   labels: labelOverrides,
   className,
@@ -170,6 +195,15 @@ function ChatRoomPanel({
   })
 
   const nameOf = React.useCallback((id: string) => names.get(id), [names])
+  const composerRef = React.useRef<HTMLTextAreaElement>(null)
+  const replies = useChatRoomReplies({
+    rows,
+    scroll,
+    composerRef,
+    getName: nameOf,
+    anonymousName: labels.anonymous,
+  })
+  const mentionCandidates = useMentionCandidates(members, names, user.id)
   const rowActions = useChatRoomRowActions({
     messageActions,
     channel: channelName,
@@ -179,7 +213,38 @@ function ChatRoomPanel({
     maxLength,
     locale: resolvedLocale,
     onDeleted: () => scroll.scrollRef.current?.focus(),
+    onReply: replies.startReply,
+    showOriginal: replies.showOriginal,
+    highlightedId: replies.highlightedId,
   })
+  const roomName = typeof title === "string" ? title : channelName
+  const sendMessage = (
+    text: string,
+    extras: { mentions: string[]; attachments: ChatAttachment[] },
+    replyTo: ChatReplyTo | undefined
+  ) => {
+    const data: ChatMessageData = {
+      text,
+      author: { ...user },
+      sentAt: Date.now(),
+      ...(replyTo ? { replyTo } : {}),
+      ...(extras.mentions.length > 0 ? { mentions: extras.mentions } : {}),
+      ...(extras.attachments.length > 0
+        ? { attachments: extras.attachments }
+        : {}),
+    }
+    const key = send(data)
+    // Ephemeral, like typing: whoever listens now (a notification center) tells the people mentioned.
+    if (extras.mentions.length > 0)
+      room.signal(CHAT_MENTION_SIGNAL, {
+        to: extras.mentions,
+        from: { id: user.id, name: user.name },
+        room: roomName,
+        excerpt: firstLine(text),
+        key,
+        sentAt: data.sentAt,
+      } satisfies ChatMentionSignal)
+  }
   const isSelf = React.useCallback(
     (member: PresenceMember<ChatPresenceData>) =>
       member.userId === self?.userId || member.data?.id === user.id,
@@ -190,7 +255,6 @@ function ChatRoomPanel({
     [resolvedLocale]
   )
   const formatTime = useMessageTimeFormat(resolvedLocale)
-  const composerRef = React.useRef<HTMLTextAreaElement>(null)
   const titleId = `${React.useId()}-title`
 
   return (
@@ -264,10 +328,16 @@ function ChatRoomPanel({
       </div>
 
       <ChatRoomComposer
-        onSend={(text) => {
-          send({ text, author: { ...user }, sentAt: Date.now() })
+        onSend={(text, extras) => {
+          sendMessage(text, extras, replies.replyTo)
+          replies.cancelReply()
           scroll.scrollToBottom()
         }}
+        replyTo={replies.replyTo}
+        onCancelReply={replies.cancelReply}
+        mentionCandidates={mentionCandidates}
+        upload={upload}
+        attachmentLimits={attachmentLimits}
         onKeystroke={keystroke}
         onStopTyping={stop}
         typing={typing}
@@ -283,6 +353,33 @@ function ChatRoomPanel({
 }
 
 const NO_MESSAGES: readonly ChatMessageData[] = []
+
+/** Whom `@` offers: who is here (with their avatars), then everyone who wrote; never you. */
+function useMentionCandidates(
+  members: readonly PresenceMember<ChatPresenceData>[],
+  names: ReadonlyMap<string, string>,
+  userId: string
+) {
+  return React.useMemo(() => {
+    const candidates = new Map<
+      string,
+      { id: string; name: string; avatarUrl?: string }
+    >()
+    for (const member of members) {
+      const id = member.data?.id ?? member.userId
+      if (id === userId || !member.data?.name) continue
+      candidates.set(id, {
+        id,
+        name: member.data.name,
+        ...(member.data.avatarUrl ? { avatarUrl: member.data.avatarUrl } : {}),
+      })
+    }
+    for (const [id, name] of names)
+      if (id !== userId && name && !candidates.has(id))
+        candidates.set(id, { id, name })
+    return [...candidates.values()]
+  }, [members, names, userId])
+}
 
 /** A message's time in the reader's locale: the time today, with the date before that, nothing when unknown. */
 function useMessageTimeFormat(locale: string) {
@@ -307,6 +404,10 @@ function useMessageTimeFormat(locale: string) {
 export { ChatRoom }
 export type {
   ChatRoomProps,
+  ChatRoomUpload,
+  ChatRoomAttachmentLimits,
+  ChatAttachment,
+  ChatReplyTo,
   ChatRoomLabels,
   ChatRoomEvents,
   ChatMessage,
