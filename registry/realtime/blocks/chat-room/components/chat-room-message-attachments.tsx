@@ -58,7 +58,6 @@ function ChatRoomMessageAttachments({
                 href={attachment.url}
                 target="_blank"
                 rel="noreferrer"
-                aria-label={labels.download(attachment.name, size)}
                 data-slot="chat-message-file"
                 className="flex max-w-64 items-center gap-2 rounded-lg border bg-background px-2.5 py-2 text-xs outline-none hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50"
               >

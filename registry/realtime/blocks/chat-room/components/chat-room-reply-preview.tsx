@@ -77,13 +77,13 @@ function ChatRoomReplyQuote({
     <div className={cn("flex max-w-full min-w-0 flex-col", className)}>
       <button
         type="button"
-        aria-label={labels.showOriginal(replyTo.authorName)}
         data-slot="chat-message-reply-quote"
         data-deleted={originalDeleted || undefined}
         onClick={() => setMissing(!onShow(replyTo.id))}
         className="flex max-w-full min-w-0 flex-col items-start rounded-md border-s-2 border-primary/60 bg-muted/60 px-2.5 py-1 text-start text-xs outline-none hover:bg-muted focus-visible:ring-[3px] focus-visible:ring-ring/50"
       >
         <span className="font-medium text-foreground">
+          <span className="sr-only">{labels.showOriginal} </span>
           {replyTo.authorName}
         </span>
         <span

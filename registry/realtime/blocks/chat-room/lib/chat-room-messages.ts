@@ -127,8 +127,8 @@ export interface ChatRoomLabels {
   /** Above the field while replying. */
   replyingTo: (name: string) => string
   cancelReply: string
-  /** Names the quote above a reply (a button that shows the original). */
-  showOriginal: (name: string) => string
+  /** Read before the quote above a reply (a button that shows the original). */
+  showOriginal: string
   /** In the quote when the original was deleted. */
   originalDeleted: string
   /** After a click on a quote whose original is not in the list (not loaded yet). */
@@ -146,8 +146,6 @@ export interface ChatRoomLabels {
   fileTooLarge: (name: string, max: string) => string
   /** A file refused before uploading: a type the room does not take. */
   fileTypeRefused: (name: string) => string
-  /** Names a file chip in a message: the file and its size (formatted). */
-  download: (name: string, size: string) => string
 }
 
 export const defaultChatRoomLabels: ChatRoomLabels = {
@@ -197,7 +195,7 @@ export const defaultChatRoomLabels: ChatRoomLabels = {
   reply: "Reply",
   replyingTo: (name) => `Replying to ${name}`,
   cancelReply: "Cancel reply",
-  showOriginal: (name) => `Show the message from ${name}`,
+  showOriginal: "Show the original message:",
   originalDeleted: "Original message deleted",
   originalNotLoaded:
     "The original message is not loaded. Scroll up to load earlier messages.",
@@ -210,7 +208,6 @@ export const defaultChatRoomLabels: ChatRoomLabels = {
   removeAttachment: (name) => `Remove ${name}`,
   fileTooLarge: (name, max) => `${name} is larger than ${max}.`,
   fileTypeRefused: (name) => `${name} is not a file type this room accepts.`,
-  download: (name, size) => `${name}, ${size}`,
 }
 
 /** One row of the list: a stored message, or one of yours on its way. */
