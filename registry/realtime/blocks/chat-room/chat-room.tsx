@@ -8,6 +8,7 @@ import {
   useOptimisticPublish,
   usePresence,
   useTyping,
+  type Channel,
   type PresenceMember,
 } from "@realtime-kit/react"
 
@@ -28,8 +29,11 @@ import { useChatRoomReplies } from "@/registry/realtime/blocks/chat-room/hooks/u
 import { useChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-row-actions"
 import { useChatRoomScroll } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
+  chatRoomReload,
+  useChatRoomSend,
+} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-send"
+import {
   defaultChatRoomLabels,
-  firstLine,
   type ChatAttachment,
   type ChatMessage,
   type ChatMessageData,
@@ -40,10 +44,6 @@ import {
   type ChatUser,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
-import {
-  CHAT_MENTION_SIGNAL,
-  type ChatMentionSignal,
-} from "@/registry/realtime/lib/chat-mention-signal"
 import { cn } from "@/registry/realtime/lib/utils"
 import { PresenceAvatars } from "@/registry/realtime/ui/presence-avatars"
 
@@ -139,17 +139,7 @@ function ChatRoomPanel({
     onGap: () => setGap(true),
   })
   const messageActions = useMessageActions(room)
-  const presenceData = React.useMemo<ChatPresenceData>(
-    () => ({
-      id: user.id,
-      name: user.name,
-      ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
-    }),
-    [user.id, user.name, user.avatarUrl]
-  )
-  const { members, self } = usePresence<ChatPresenceData>(room, {
-    data: presenceData,
-  })
+  const { members, isSelf } = useChatRoomPresence(room, user)
   const { typing, keystroke, stop } = useTyping(room)
 
   // History: what we were given plus what loadHistory returned, oldest first.
@@ -172,18 +162,13 @@ function ChatRoomPanel({
     superseded,
   })
   const scroll = useChatRoomScroll({ rows, history, setHistory, loadHistory })
-  const reload = loadHistory
-    ? async () => {
-        // Everything received so far is in the newest page, or older than it (and loads on scroll-up).
-        const received = new Set(
-          live.filter((item) => item.status === "sent").map((item) => item.key)
-        )
-        const latest = await loadHistory(undefined)
-        setSuperseded(received)
-        setHistory(latest)
-        scroll.restart()
-      }
-    : undefined
+  const reload = chatRoomReload({
+    loadHistory,
+    live,
+    setHistory,
+    setSuperseded,
+    scroll,
+  })
   const announced = useChatRoomAnnouncements(liveRows, scroll.addUnseen)
   const { lastOwn, seenNames } = useChatRoomReceipts(room, {
     historyRows,
@@ -218,38 +203,7 @@ function ChatRoomPanel({
     highlightedId: replies.highlightedId,
   })
   const roomName = typeof title === "string" ? title : channelName
-  const sendMessage = (
-    text: string,
-    extras: { mentions: string[]; attachments: ChatAttachment[] },
-    replyTo: ChatReplyTo | undefined
-  ) => {
-    const data: ChatMessageData = {
-      text,
-      author: { ...user },
-      sentAt: Date.now(),
-      ...(replyTo ? { replyTo } : {}),
-      ...(extras.mentions.length > 0 ? { mentions: extras.mentions } : {}),
-      ...(extras.attachments.length > 0
-        ? { attachments: extras.attachments }
-        : {}),
-    }
-    const key = send(data)
-    // Ephemeral, like typing: whoever listens now (a notification center) tells the people mentioned.
-    if (extras.mentions.length > 0)
-      room.signal(CHAT_MENTION_SIGNAL, {
-        to: extras.mentions,
-        from: { id: user.id, name: user.name },
-        room: roomName,
-        excerpt: firstLine(text),
-        key,
-        sentAt: data.sentAt,
-      } satisfies ChatMentionSignal)
-  }
-  const isSelf = React.useCallback(
-    (member: PresenceMember<ChatPresenceData>) =>
-      member.userId === self?.userId || member.data?.id === user.id,
-    [self, user.id]
-  )
+  const sendMessage = useChatRoomSend({ room, send, user, roomName })
   const list = React.useMemo(
     () => new Intl.ListFormat(resolvedLocale, { type: "conjunction" }),
     [resolvedLocale]
@@ -313,19 +267,7 @@ function ChatRoomPanel({
         }
       />
 
-      {/* Screen readers hear each new message from the others once, not the rows virtualization mounts. */}
-      <div
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-label={labels.messages}
-        data-slot="chat-room-announcer"
-        className="sr-only"
-      >
-        {announced.map((entry) => (
-          <p key={entry.key}>{entry.text}</p>
-        ))}
-      </div>
+      <ChatRoomAnnouncer entries={announced} label={labels.messages} />
 
       <ChatRoomComposer
         onSend={(text, extras) => {
@@ -414,4 +356,49 @@ export type {
   ChatMessageData,
   ChatUser,
   ChatPresenceData,
+}
+
+/** You in the room's presence (your name and avatar), the members, and which of them is you. */
+function useChatRoomPresence(room: Channel<ChatRoomEvents>, user: ChatUser) {
+  const presenceData = React.useMemo<ChatPresenceData>(
+    () => ({
+      id: user.id,
+      name: user.name,
+      ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
+    }),
+    [user.id, user.name, user.avatarUrl]
+  )
+  const { members, self } = usePresence<ChatPresenceData>(room, {
+    data: presenceData,
+  })
+  const isSelf = React.useCallback(
+    (member: PresenceMember<ChatPresenceData>) =>
+      member.userId === self?.userId || member.data?.id === user.id,
+    [self, user.id]
+  )
+  return { members, isSelf }
+}
+
+/** Screen readers hear each new message from the others once, not the rows virtualization mounts. */
+function ChatRoomAnnouncer({
+  entries,
+  label,
+}: {
+  entries: readonly { key: string; text: string }[]
+  label: string
+}) {
+  return (
+    <div
+      role="log"
+      aria-live="polite"
+      aria-relevant="additions"
+      aria-label={label}
+      data-slot="chat-room-announcer"
+      className="sr-only"
+    >
+      {entries.map((entry) => (
+        <p key={entry.key}>{entry.text}</p>
+      ))}
+    </div>
+  )
 }
