@@ -106,6 +106,10 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-send.ts",
+        type: "registry:hook",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-mentions.ts",
         type: "registry:hook",
       },

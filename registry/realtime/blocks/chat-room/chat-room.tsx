@@ -3,6 +3,7 @@
 import * as React from "react"
 import {
   useChannel,
+  useChannelGap,
   useConnectionState,
   useMessageActions,
   useOptimisticPublish,
@@ -134,23 +135,14 @@ function ChatRoomPanel({
   const resolvedLocale = useLocale(locale)
   const room = useChannel<ChatRoomEvents>(channelName)
   const { status } = useConnectionState()
-  const [gap, setGap] = React.useState(false)
-  const [live, send] = useOptimisticPublish(room, "message", NO_MESSAGES, {
-    onGap: () => setGap(true),
-  })
+  const { gap, dismiss: dismissGap } = useChannelGap(room)
+  const [live, send] = useOptimisticPublish(room, "message", NO_MESSAGES)
   const messageActions = useMessageActions(room)
   const { members, isSelf } = useChatRoomPresence(room, user)
   const { typing, keystroke, stop } = useTyping(room)
 
-  // History: what we were given plus what loadHistory returned, oldest first.
-  const [history, setHistory] = React.useState<readonly ChatMessage[]>(
-    () => initialMessages ?? []
-  )
-  useChatRoomHistoryChanges(room, setHistory)
-  /** Live rows a reload replaced with fresh history. */
-  const [superseded, setSuperseded] = React.useState<ReadonlySet<string>>(
-    () => new Set()
-  )
+  const historyState = useChatRoomHistory(room, initialMessages)
+  const { history, setHistory, superseded } = historyState
   const { historyRows, liveRows, rows, names } = useChatRoomMessages({
     channel: channelName,
     live,
@@ -162,13 +154,7 @@ function ChatRoomPanel({
     superseded,
   })
   const scroll = useChatRoomScroll({ rows, history, setHistory, loadHistory })
-  const reload = chatRoomReload({
-    loadHistory,
-    live,
-    setHistory,
-    setSuperseded,
-    scroll,
-  })
+  const reload = chatRoomReload(loadHistory, live, historyState, scroll)
   const announced = useChatRoomAnnouncements(liveRows, scroll.addUnseen)
   const { lastOwn, seenNames } = useChatRoomReceipts(room, {
     historyRows,
@@ -204,11 +190,9 @@ function ChatRoomPanel({
   })
   const roomName = typeof title === "string" ? title : channelName
   const sendMessage = useChatRoomSend({ room, send, user, roomName })
-  const list = React.useMemo(
-    () => new Intl.ListFormat(resolvedLocale, { type: "conjunction" }),
-    [resolvedLocale]
-  )
-  const formatTime = useMessageTimeFormat(resolvedLocale)
+  const { formatTime, list } = useChatRoomFormats(resolvedLocale)
+  const seenText =
+    seenNames.length > 0 ? labels.seenBy(list.format(seenNames)) : undefined
   const titleId = `${React.useId()}-title`
 
   return (
@@ -222,22 +206,13 @@ function ChatRoomPanel({
       )}
       {...props}
     >
-      <header
-        data-slot="chat-room-header"
-        className="flex min-h-14 items-center justify-between gap-3 border-b px-4 py-2"
-      >
-        <h2 id={titleId} className="min-w-0 truncate text-sm font-semibold">
-          {title ?? channelName}
-        </h2>
-        <PresenceAvatars
-          members={members}
-          isSelf={isSelf}
-          side="bottom"
-          align="end"
-          max={4}
-          locale={resolvedLocale}
-        />
-      </header>
+      <ChatRoomHeader
+        titleId={titleId}
+        title={title ?? channelName}
+        members={members}
+        isSelf={isSelf}
+        locale={resolvedLocale}
+      />
 
       <ChatRoomList
         rows={rows}
@@ -247,20 +222,14 @@ function ChatRoomPanel({
         labels={labels}
         connected={status === "open"}
         formatTime={formatTime}
-        seen={{
-          row: lastOwn,
-          text:
-            seenNames.length > 0
-              ? labels.seenBy(list.format(seenNames))
-              : undefined,
-        }}
+        seen={{ row: lastOwn, text: seenText }}
         onJumped={() => composerRef.current?.focus()}
         actions={rowActions}
         banner={
-          gap && (
+          gap !== null && (
             <ChatRoomGapBanner
               onReload={reload}
-              onDismiss={() => setGap(false)}
+              onDismiss={dismissGap}
               labels={labels}
             />
           )
@@ -324,7 +293,23 @@ function useMentionCandidates(
 }
 
 /** A message's time in the reader's locale: the time today, with the date before that, nothing when unknown. */
-function useMessageTimeFormat(locale: string) {
+/** History: what we were given plus what `loadHistory` returned, oldest first, with the live rows a reload replaced. */
+function useChatRoomHistory(
+  room: Channel<ChatRoomEvents>,
+  initialMessages: readonly ChatMessage[] | undefined
+) {
+  const [history, setHistory] = React.useState<readonly ChatMessage[]>(
+    () => initialMessages ?? []
+  )
+  useChatRoomHistoryChanges(room, setHistory)
+  const [superseded, setSuperseded] = React.useState<ReadonlySet<string>>(
+    () => new Set()
+  )
+  return { history, setHistory, superseded, setSuperseded }
+}
+
+/** Message times (today: the time; earlier: the date too) and name lists, in `locale`. */
+function useChatRoomFormats(locale: string) {
   return React.useMemo(() => {
     const time = new Intl.DateTimeFormat(locale, {
       hour: "numeric",
@@ -338,9 +323,44 @@ function useMessageTimeFormat(locale: string) {
     })
     const isToday = (at: number) =>
       new Date(at).toDateString() === new Date().toDateString()
-    return (at: number) =>
+    const formatTime = (at: number) =>
       Number.isFinite(at) ? (isToday(at) ? time : dateTime).format(at) : ""
+    const list = new Intl.ListFormat(locale, { type: "conjunction" })
+    return { formatTime, list }
   }, [locale])
+}
+
+function ChatRoomHeader({
+  titleId,
+  title,
+  members,
+  isSelf,
+  locale,
+}: {
+  titleId: string
+  title: React.ReactNode
+  members: readonly PresenceMember<ChatPresenceData>[]
+  isSelf: (member: PresenceMember<ChatPresenceData>) => boolean
+  locale: string
+}) {
+  return (
+    <header
+      data-slot="chat-room-header"
+      className="flex min-h-14 items-center justify-between gap-3 border-b px-4 py-2"
+    >
+      <h2 id={titleId} className="min-w-0 truncate text-sm font-semibold">
+        {title}
+      </h2>
+      <PresenceAvatars
+        members={members}
+        isSelf={isSelf}
+        side="bottom"
+        align="end"
+        max={4}
+        locale={locale}
+      />
+    </header>
+  )
 }
 
 export { ChatRoom }

@@ -77,27 +77,24 @@ export function useChatRoomSend({
   )
 }
 
-interface ChatRoomReloadOptions {
-  loadHistory:
-    | ((before: ChatMessage | undefined) => Promise<readonly ChatMessage[]>)
-    | undefined
-  live: readonly OptimisticItem<unknown>[]
-  setHistory: (history: readonly ChatMessage[]) => void
-  setSuperseded: (keys: ReadonlySet<string>) => void
-  scroll: ChatRoomScroll
-}
-
 /**
  * Reloads the newest page of history after missed messages (undefined without `loadHistory`). Everything received so
  * far is in that page, or older than it (and loads on scroll-up), so the live rows it covers are set aside.
  */
-export function chatRoomReload({
-  loadHistory,
-  live,
-  setHistory,
-  setSuperseded,
-  scroll,
-}: ChatRoomReloadOptions) {
+export function chatRoomReload(
+  loadHistory:
+    | ((before: ChatMessage | undefined) => Promise<readonly ChatMessage[]>)
+    | undefined,
+  live: readonly OptimisticItem<unknown>[],
+  {
+    setHistory,
+    setSuperseded,
+  }: {
+    setHistory: (history: readonly ChatMessage[]) => void
+    setSuperseded: (keys: ReadonlySet<string>) => void
+  },
+  scroll: ChatRoomScroll
+) {
   if (!loadHistory) return undefined
   return async () => {
     const received = new Set(
