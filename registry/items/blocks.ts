@@ -9,7 +9,7 @@ export const blockItems: RegistryItem[] = [
     type: "registry:block",
     title: "Chat room",
     description:
-      "A complete chat on one channel, for any transport: virtualized messages that follow the bottom, history on scroll-up, optimistic sends with retry, offline queueing, typing, presence, read receipts, edits, deletions and reactions with rollback, and a notice when messages may have been missed.",
+      "A complete chat on one channel, for any transport: virtualized messages that follow the bottom, history on scroll-up, optimistic sends with retry, offline queueing, typing, presence, read receipts, edits, deletions and reactions with rollback, replies with a jump to the original, @mentions, file attachments through your upload function, and a notice when messages may have been missed.",
     dependencies: [REACT_PACKAGE, "@tanstack/react-virtual", "lucide-react"],
     registryDependencies: [
       "button",
@@ -20,6 +20,7 @@ export const blockItems: RegistryItem[] = [
       local("use-locale"),
       local("presence-avatars"),
       local("typing-indicator"),
+      local("chat-mention-signal"),
     ],
     // One block in parts, as shadcn's own blocks are: parts under components/, hooks/ and lib/ install into the
     // app's components, hooks and lib folders, and their imports are rewritten to match.
@@ -57,6 +58,26 @@ export const blockItems: RegistryItem[] = [
         type: "registry:component",
       },
       {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-message-body.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-message-attachments.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-reply-preview.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-mention-list.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/components/chat-room-attachments.tsx",
+        type: "registry:component",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll.ts",
         type: "registry:hook",
       },
@@ -81,12 +102,28 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-replies.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-send.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-mentions.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-attachments.ts",
+        type: "registry:hook",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/lib/chat-room-messages.ts",
         type: "registry:lib",
       },
     ],
     categories: ["realtime", "chat"],
-    docs: "Render it inside <RealtimeProvider transport={…}> with a sized parent (default height 32rem). Publish `message` events ({ text, author, sentAt }) from your server to post into the room. Edits, deletions and reactions use channel.edit/remove/react (the server lets only authors edit or delete by default); pass history with its version, deleted and reactions fields.",
+    docs: "Render it inside <RealtimeProvider transport={…}> with a sized parent (default height 32rem). Publish `message` events ({ text, author, sentAt }) from your server to post into the room. Edits, deletions and reactions use channel.edit/remove/react (the server lets only authors edit or delete by default); pass history with its version, deleted and reactions fields. Replies, mentions and files travel in the message data (replyTo, mentions, attachments); pass `upload` to allow files.",
   },
   {
     name: "live-metrics",
@@ -136,6 +173,7 @@ export const blockItems: RegistryItem[] = [
       "popover",
       local("utils"),
       local("use-locale"),
+      local("chat-mention-signal"),
     ],
     files: [
       {
@@ -156,6 +194,10 @@ export const blockItems: RegistryItem[] = [
       },
       {
         path: "registry/realtime/blocks/notification-center/hooks/use-notifications.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/notification-center/hooks/use-mention-notifications.ts",
         type: "registry:hook",
       },
       {

@@ -40,6 +40,19 @@ export const foundationItems: RegistryItem[] = [
     ],
   },
   {
+    name: "chat-mention-signal",
+    type: "registry:lib",
+    title: "Chat mention signal",
+    description:
+      "The `chat:mention` signal a chat room sends when a message mentions someone, and a reader for it: how chat-room and notification-center talk.",
+    files: [
+      {
+        path: "registry/realtime/lib/chat-mention-signal.ts",
+        type: "registry:lib",
+      },
+    ],
+  },
+  {
     name: "stream-phase",
     type: "registry:lib",
     title: "streamPhase",

@@ -3,11 +3,13 @@
 import * as React from "react"
 import {
   useChannel,
+  useChannelGap,
   useConnectionState,
   useMessageActions,
   useOptimisticPublish,
   usePresence,
   useTyping,
+  type Channel,
   type PresenceMember,
 } from "@realtime-kit/react"
 
@@ -16,16 +18,28 @@ import { ChatRoomGapBanner } from "@/registry/realtime/blocks/chat-room/componen
 import { ChatRoomList } from "@/registry/realtime/blocks/chat-room/components/chat-room-list"
 import { DEFAULT_CHAT_REACTIONS } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
 import { useChatRoomAnnouncements } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-announcements"
+import {
+  DEFAULT_ATTACHMENT_LIMITS,
+  type ChatRoomAttachmentLimits,
+  type ChatRoomUpload,
+} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-attachments"
 import { useChatRoomHistoryChanges } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-history-changes"
 import { useChatRoomMessages } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-messages"
 import { useChatRoomReceipts } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-receipts"
+import { useChatRoomReplies } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-replies"
 import { useChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-row-actions"
 import { useChatRoomScroll } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
+  chatRoomReload,
+  useChatRoomSend,
+} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-send"
+import {
   defaultChatRoomLabels,
+  type ChatAttachment,
   type ChatMessage,
   type ChatMessageData,
   type ChatPresenceData,
+  type ChatReplyTo,
   type ChatRoomEvents,
   type ChatRoomLabels,
   type ChatUser,
@@ -57,6 +71,13 @@ interface ChatRoomProps extends Omit<
   maxLength?: number
   /** The reactions the picker under each message offers. Default: 👍 ❤️ 😂 🎉 😮 😢. */
   reactions?: readonly string[]
+  /**
+   * Uploads a file the reader attaches (paperclip, paste or drop) and resolves with its URL; abort on `signal`,
+   * report progress with `onProgress(0–1)`. Without it, messages cannot carry files.
+   */
+  upload?: ChatRoomUpload
+  /** What `upload` is given: the largest file and the types. Default 10 MB, images and PDF. */
+  attachmentLimits?: ChatRoomAttachmentLimits
   /** Locale for times, counts and name lists. Default: the reader's. */
   locale?: string
   labels?: Partial<ChatRoomLabels>
@@ -78,6 +99,9 @@ interface ChatRoomProps extends Omit<
  *   back, with the server's reason by the message, when it refuses them.
  * - "You may have missed messages" when the connection was away longer than the server keeps messages, with Reload
  *   (the newest page of `loadHistory`) when there is history to load.
+ * - Reply to a message (quoted above yours; the quote shows the original), mention people with `@` (an
+ *   autocomplete of who is here and who wrote; the message lists their ids and a `chat:mention` signal lets a
+ *   notification center tell them), and attach files when you pass `upload` (progress, cancel, retry, previews).
  *
  * Its parts live beside it: the list (`chat-room-list`), a message (`chat-room-message`), the composer
  * (`chat-room-composer`) and the scrolling (`use-chat-room-scroll`).
@@ -100,6 +124,8 @@ function ChatRoomPanel({
   loadHistory,
   maxLength = 2000,
   reactions = DEFAULT_CHAT_REACTIONS,
+  upload,
+  attachmentLimits = DEFAULT_ATTACHMENT_LIMITS,
   locale,
   labels: labelOverrides,
   className,
@@ -109,33 +135,14 @@ function ChatRoomPanel({
   const resolvedLocale = useLocale(locale)
   const room = useChannel<ChatRoomEvents>(channelName)
   const { status } = useConnectionState()
-  const [gap, setGap] = React.useState(false)
-  const [live, send] = useOptimisticPublish(room, "message", NO_MESSAGES, {
-    onGap: () => setGap(true),
-  })
+  const { gap, dismiss: dismissGap } = useChannelGap(room)
+  const [live, send] = useOptimisticPublish(room, "message", NO_MESSAGES)
   const messageActions = useMessageActions(room)
-  const presenceData = React.useMemo<ChatPresenceData>(
-    () => ({
-      id: user.id,
-      name: user.name,
-      ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
-    }),
-    [user.id, user.name, user.avatarUrl]
-  )
-  const { members, self } = usePresence<ChatPresenceData>(room, {
-    data: presenceData,
-  })
+  const { members, isSelf } = useChatRoomPresence(room, user)
   const { typing, keystroke, stop } = useTyping(room)
 
-  // History: what we were given plus what loadHistory returned, oldest first.
-  const [history, setHistory] = React.useState<readonly ChatMessage[]>(
-    () => initialMessages ?? []
-  )
-  useChatRoomHistoryChanges(room, setHistory)
-  /** Live rows a reload replaced with fresh history. */
-  const [superseded, setSuperseded] = React.useState<ReadonlySet<string>>(
-    () => new Set()
-  )
+  const historyState = useChatRoomHistory(room, initialMessages)
+  const { history, setHistory, superseded } = historyState
   const { historyRows, liveRows, rows, names } = useChatRoomMessages({
     channel: channelName,
     live,
@@ -147,18 +154,7 @@ function ChatRoomPanel({
     superseded,
   })
   const scroll = useChatRoomScroll({ rows, history, setHistory, loadHistory })
-  const reload = loadHistory
-    ? async () => {
-        // Everything received so far is in the newest page, or older than it (and loads on scroll-up).
-        const received = new Set(
-          live.filter((item) => item.status === "sent").map((item) => item.key)
-        )
-        const latest = await loadHistory(undefined)
-        setSuperseded(received)
-        setHistory(latest)
-        scroll.restart()
-      }
-    : undefined
+  const reload = chatRoomReload(loadHistory, live, historyState, scroll)
   const announced = useChatRoomAnnouncements(liveRows, scroll.addUnseen)
   const { lastOwn, seenNames } = useChatRoomReceipts(room, {
     historyRows,
@@ -170,6 +166,15 @@ function ChatRoomPanel({
   })
 
   const nameOf = React.useCallback((id: string) => names.get(id), [names])
+  const composerRef = React.useRef<HTMLTextAreaElement>(null)
+  const replies = useChatRoomReplies({
+    rows,
+    scroll,
+    composerRef,
+    getName: nameOf,
+    anonymousName: labels.anonymous,
+  })
+  const mentionCandidates = useMentionCandidates(members, names, user.id)
   const rowActions = useChatRoomRowActions({
     messageActions,
     channel: channelName,
@@ -179,18 +184,15 @@ function ChatRoomPanel({
     maxLength,
     locale: resolvedLocale,
     onDeleted: () => scroll.scrollRef.current?.focus(),
+    onReply: replies.startReply,
+    showOriginal: replies.showOriginal,
+    highlightedId: replies.highlightedId,
   })
-  const isSelf = React.useCallback(
-    (member: PresenceMember<ChatPresenceData>) =>
-      member.userId === self?.userId || member.data?.id === user.id,
-    [self, user.id]
-  )
-  const list = React.useMemo(
-    () => new Intl.ListFormat(resolvedLocale, { type: "conjunction" }),
-    [resolvedLocale]
-  )
-  const formatTime = useMessageTimeFormat(resolvedLocale)
-  const composerRef = React.useRef<HTMLTextAreaElement>(null)
+  const roomName = typeof title === "string" ? title : channelName
+  const sendMessage = useChatRoomSend({ room, send, user, roomName })
+  const { formatTime, list } = useChatRoomFormats(resolvedLocale)
+  const seenText =
+    seenNames.length > 0 ? labels.seenBy(list.format(seenNames)) : undefined
   const titleId = `${React.useId()}-title`
 
   return (
@@ -204,22 +206,13 @@ function ChatRoomPanel({
       )}
       {...props}
     >
-      <header
-        data-slot="chat-room-header"
-        className="flex min-h-14 items-center justify-between gap-3 border-b px-4 py-2"
-      >
-        <h2 id={titleId} className="min-w-0 truncate text-sm font-semibold">
-          {title ?? channelName}
-        </h2>
-        <PresenceAvatars
-          members={members}
-          isSelf={isSelf}
-          side="bottom"
-          align="end"
-          max={4}
-          locale={resolvedLocale}
-        />
-      </header>
+      <ChatRoomHeader
+        titleId={titleId}
+        title={title ?? channelName}
+        members={members}
+        isSelf={isSelf}
+        locale={resolvedLocale}
+      />
 
       <ChatRoomList
         rows={rows}
@@ -229,45 +222,33 @@ function ChatRoomPanel({
         labels={labels}
         connected={status === "open"}
         formatTime={formatTime}
-        seen={{
-          row: lastOwn,
-          text:
-            seenNames.length > 0
-              ? labels.seenBy(list.format(seenNames))
-              : undefined,
-        }}
+        seen={{ row: lastOwn, text: seenText }}
         onJumped={() => composerRef.current?.focus()}
         actions={rowActions}
         banner={
-          gap && (
+          gap !== null && (
             <ChatRoomGapBanner
               onReload={reload}
-              onDismiss={() => setGap(false)}
+              onDismiss={dismissGap}
               labels={labels}
             />
           )
         }
       />
 
-      {/* Screen readers hear each new message from the others once, not the rows virtualization mounts. */}
-      <div
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-label={labels.messages}
-        data-slot="chat-room-announcer"
-        className="sr-only"
-      >
-        {announced.map((entry) => (
-          <p key={entry.key}>{entry.text}</p>
-        ))}
-      </div>
+      <ChatRoomAnnouncer entries={announced} label={labels.messages} />
 
       <ChatRoomComposer
-        onSend={(text) => {
-          send({ text, author: { ...user }, sentAt: Date.now() })
+        onSend={(text, extras) => {
+          sendMessage(text, extras, replies.replyTo)
+          replies.cancelReply()
           scroll.scrollToBottom()
         }}
+        replyTo={replies.replyTo}
+        onCancelReply={replies.cancelReply}
+        mentionCandidates={mentionCandidates}
+        upload={upload}
+        attachmentLimits={attachmentLimits}
         onKeystroke={keystroke}
         onStopTyping={stop}
         typing={typing}
@@ -284,8 +265,51 @@ function ChatRoomPanel({
 
 const NO_MESSAGES: readonly ChatMessageData[] = []
 
+/** Whom `@` offers: who is here (with their avatars), then everyone who wrote; never you. */
+function useMentionCandidates(
+  members: readonly PresenceMember<ChatPresenceData>[],
+  names: ReadonlyMap<string, string>,
+  userId: string
+) {
+  return React.useMemo(() => {
+    const candidates = new Map<
+      string,
+      { id: string; name: string; avatarUrl?: string }
+    >()
+    for (const member of members) {
+      const id = member.data?.id ?? member.userId
+      if (id === userId || !member.data?.name) continue
+      candidates.set(id, {
+        id,
+        name: member.data.name,
+        ...(member.data.avatarUrl ? { avatarUrl: member.data.avatarUrl } : {}),
+      })
+    }
+    for (const [id, name] of names)
+      if (id !== userId && name && !candidates.has(id))
+        candidates.set(id, { id, name })
+    return [...candidates.values()]
+  }, [members, names, userId])
+}
+
 /** A message's time in the reader's locale: the time today, with the date before that, nothing when unknown. */
-function useMessageTimeFormat(locale: string) {
+/** History: what we were given plus what `loadHistory` returned, oldest first, with the live rows a reload replaced. */
+function useChatRoomHistory(
+  room: Channel<ChatRoomEvents>,
+  initialMessages: readonly ChatMessage[] | undefined
+) {
+  const [history, setHistory] = React.useState<readonly ChatMessage[]>(
+    () => initialMessages ?? []
+  )
+  useChatRoomHistoryChanges(room, setHistory)
+  const [superseded, setSuperseded] = React.useState<ReadonlySet<string>>(
+    () => new Set()
+  )
+  return { history, setHistory, superseded, setSuperseded }
+}
+
+/** Message times (today: the time; earlier: the date too) and name lists, in `locale`. */
+function useChatRoomFormats(locale: string) {
   return React.useMemo(() => {
     const time = new Intl.DateTimeFormat(locale, {
       hour: "numeric",
@@ -299,18 +323,102 @@ function useMessageTimeFormat(locale: string) {
     })
     const isToday = (at: number) =>
       new Date(at).toDateString() === new Date().toDateString()
-    return (at: number) =>
+    const formatTime = (at: number) =>
       Number.isFinite(at) ? (isToday(at) ? time : dateTime).format(at) : ""
+    const list = new Intl.ListFormat(locale, { type: "conjunction" })
+    return { formatTime, list }
   }, [locale])
+}
+
+function ChatRoomHeader({
+  titleId,
+  title,
+  members,
+  isSelf,
+  locale,
+}: {
+  titleId: string
+  title: React.ReactNode
+  members: readonly PresenceMember<ChatPresenceData>[]
+  isSelf: (member: PresenceMember<ChatPresenceData>) => boolean
+  locale: string
+}) {
+  return (
+    <header
+      data-slot="chat-room-header"
+      className="flex min-h-14 items-center justify-between gap-3 border-b px-4 py-2"
+    >
+      <h2 id={titleId} className="min-w-0 truncate text-sm font-semibold">
+        {title}
+      </h2>
+      <PresenceAvatars
+        members={members}
+        isSelf={isSelf}
+        side="bottom"
+        align="end"
+        max={4}
+        locale={locale}
+      />
+    </header>
+  )
 }
 
 export { ChatRoom }
 export type {
   ChatRoomProps,
+  ChatRoomUpload,
+  ChatRoomAttachmentLimits,
+  ChatAttachment,
+  ChatReplyTo,
   ChatRoomLabels,
   ChatRoomEvents,
   ChatMessage,
   ChatMessageData,
   ChatUser,
   ChatPresenceData,
+}
+
+/** You in the room's presence (your name and avatar), the members, and which of them is you. */
+function useChatRoomPresence(room: Channel<ChatRoomEvents>, user: ChatUser) {
+  const presenceData = React.useMemo<ChatPresenceData>(
+    () => ({
+      id: user.id,
+      name: user.name,
+      ...(user.avatarUrl ? { avatarUrl: user.avatarUrl } : {}),
+    }),
+    [user.id, user.name, user.avatarUrl]
+  )
+  const { members, self } = usePresence<ChatPresenceData>(room, {
+    data: presenceData,
+  })
+  const isSelf = React.useCallback(
+    (member: PresenceMember<ChatPresenceData>) =>
+      member.userId === self?.userId || member.data?.id === user.id,
+    [self, user.id]
+  )
+  return { members, isSelf }
+}
+
+/** Screen readers hear each new message from the others once, not the rows virtualization mounts. */
+function ChatRoomAnnouncer({
+  entries,
+  label,
+}: {
+  entries: readonly { key: string; text: string }[]
+  label: string
+}) {
+  return (
+    <div
+      role="log"
+      aria-live="polite"
+      aria-relevant="additions"
+      aria-label={label}
+      data-slot="chat-room-announcer"
+      className="sr-only"
+    >
+      {entries.map((entry) => (
+        <p key={entry.key}>{entry.text}</p>
+      ))}
+    </div>
+  )
 }

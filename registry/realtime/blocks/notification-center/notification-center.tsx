@@ -17,6 +17,7 @@ import {
   useDesktopPermission,
   type DesktopPermission,
 } from "@/registry/realtime/blocks/notification-center/hooks/use-desktop-notifications"
+import { useMentionNotifications } from "@/registry/realtime/blocks/notification-center/hooks/use-mention-notifications"
 import { useNotifications } from "@/registry/realtime/blocks/notification-center/hooks/use-notifications"
 import {
   defaultNotificationCenterLabels,
@@ -59,6 +60,10 @@ interface NotificationCenterProps extends React.ComponentProps<"div"> {
   locale?: string
   /** Replace any of the default texts, e.g. to translate them. */
   labels?: Partial<NotificationCenterLabels>
+  /** Chat rooms (their channels) whose `@` mentions of you show here, e.g. `["room:launch"]`. */
+  mentionChannels?: readonly string[]
+  /** You, for mentions. Default: the user id the server knows you by. */
+  userId?: string
 }
 
 /**
@@ -72,6 +77,8 @@ interface NotificationCenterProps extends React.ComponentProps<"div"> {
  *   layout); while it is open, screen readers hear "New notification: …".
  * - "Enable desktop notifications" asks the browser's permission; once granted, new notifications also show as
  *   system notifications while the tab is hidden. A refusal is explained, with how to undo it.
+ * - With `mentionChannels`, `@` mentions of you in those chat rooms (the `chat-room` block's `chat:mention`
+ *   signal) show as notifications too.
  * - A reconnecting or offline channel shows a small hint that notifications may be delayed; missed ones arrive
  *   on reconnect (the channel resumes), never twice.
  *
@@ -92,13 +99,15 @@ function NotificationCenter({
   align = "end",
   locale,
   labels: labelOverrides,
+  mentionChannels,
+  userId,
   className,
   ...props
 }: NotificationCenterProps) {
   const labels = { ...defaultNotificationCenterLabels, ...labelOverrides }
   const [open, setOpen] = React.useState(false)
   const [permission, requestPermission] = useDesktopPermission()
-  const { items, markRead, announcement } = useNotifications({
+  const { items, markRead, announcement, add } = useNotifications({
     channel: channelName,
     event,
     initial,
@@ -108,6 +117,13 @@ function NotificationCenter({
     onMarkRead,
     toasts,
     permission,
+    labels,
+  })
+
+  useMentionNotifications({
+    channels: mentionChannels,
+    userId,
+    add,
     labels,
   })
 

@@ -2,20 +2,46 @@
 
 import * as React from "react"
 import type { ConnectionStatus } from "@realtime-kit/react"
-import { SendHorizontal } from "lucide-react"
+import { Paperclip, SendHorizontal } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
 import { Textarea } from "@/components/ui/textarea"
+import { ChatRoomAttachments } from "@/registry/realtime/blocks/chat-room/components/chat-room-attachments"
+import {
+  ChatRoomMentionList,
+  mentionOptionId,
+} from "@/registry/realtime/blocks/chat-room/components/chat-room-mention-list"
+import { ChatRoomReplyPreview } from "@/registry/realtime/blocks/chat-room/components/chat-room-reply-preview"
+import {
+  DEFAULT_ATTACHMENT_LIMITS,
+  useChatRoomAttachments,
+  type ChatRoomAttachmentLimits,
+  type ChatRoomUpload,
+} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-attachments"
+import {
+  useChatRoomMentions,
+  type ChatMentionCandidate,
+} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-mentions"
 import {
   connectionText,
+  type ChatAttachment,
+  type ChatReplyTo,
   type ChatRoomLabels,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
 import { cn } from "@/registry/realtime/lib/utils"
 import { TypingIndicator } from "@/registry/realtime/ui/typing-indicator"
 
+/** What goes with a message's text. */
+interface ChatRoomComposerExtras {
+  /** The user ids mentioned with `@Name`. */
+  mentions: string[]
+  /** The uploaded files. */
+  attachments: ChatAttachment[]
+}
+
 interface ChatRoomComposerProps {
-  /** Sends a message (already trimmed, never empty). */
-  onSend: (text: string) => void
+  /** Sends a message (trimmed; never empty unless it carries files). */
+  onSend: (text: string, extras: ChatRoomComposerExtras) => void
   /** Typing signals: a keystroke while there is text, stop when it is cleared or sent. */
   onKeystroke: () => void
   onStopTyping: () => void
@@ -26,7 +52,15 @@ interface ChatRoomComposerProps {
   maxLength: number
   locale: string
   labels: ChatRoomLabels
-  textareaRef: React.Ref<HTMLTextAreaElement>
+  textareaRef: React.RefObject<HTMLTextAreaElement | null>
+  /** The message being answered: quoted above the field, with ✕ (and Escape) calling `onCancelReply`. */
+  replyTo?: ChatReplyTo | undefined
+  onCancelReply?: () => void
+  /** Whom `@` offers to mention. */
+  mentionCandidates?: readonly ChatMentionCandidate[]
+  /** Uploads a file: without it there is no paperclip, and pasted or dropped files are ignored. */
+  upload?: ChatRoomUpload | undefined
+  attachmentLimits?: ChatRoomAttachmentLimits
 }
 
 /**
@@ -44,16 +78,44 @@ function ChatRoomComposer({
   locale,
   labels,
   textareaRef,
+  replyTo,
+  onCancelReply,
+  mentionCandidates = NO_CANDIDATES,
+  upload,
+  attachmentLimits = DEFAULT_ATTACHMENT_LIMITS,
 }: ChatRoomComposerProps) {
   const [text, setText] = React.useState("")
   const ids = React.useId()
   const hintId = `${ids}-hint`
+  const listId = `${ids}-mentions`
+  const fileInput = React.useRef<HTMLInputElement>(null)
+  const mentions = useChatRoomMentions({
+    text,
+    setText,
+    textareaRef,
+    candidates: mentionCandidates,
+  })
+  const files = useChatRoomAttachments({
+    upload,
+    limits: attachmentLimits,
+    locale,
+    labels,
+  })
+  const canSend =
+    files.settled && (text.trim() !== "" || files.attachments.length > 0)
   const submit = () => {
-    const body = text.trim()
-    if (body === "") return
-    onSend(body)
+    if (!canSend) return
+    onSend(text.trim(), {
+      mentions: mentions.mentions(),
+      attachments: files.attachments,
+    })
     setText("")
+    mentions.reset()
+    files.clear()
     onStopTyping()
+  }
+  const addFiles = (list: FileList | null | undefined) => {
+    if (upload && list && list.length > 0) files.add(Array.from(list))
   }
   const connected = status === "open"
 
@@ -65,13 +127,64 @@ function ChatRoomComposer({
         locale={locale}
         className="mb-1"
       />
+      {replyTo && onCancelReply && (
+        <ChatRoomReplyPreview
+          replyTo={replyTo}
+          onCancel={onCancelReply}
+          labels={labels}
+        />
+      )}
+      <ChatRoomAttachments state={files} locale={locale} labels={labels} />
       <form
         onSubmit={(event) => {
           event.preventDefault()
           submit()
         }}
-        className="flex items-end gap-2"
+        onDragOver={(event) => {
+          if (upload && event.dataTransfer.types.includes("Files"))
+            event.preventDefault()
+        }}
+        onDrop={(event) => {
+          if (!upload || event.dataTransfer.files.length === 0) return
+          event.preventDefault()
+          addFiles(event.dataTransfer.files)
+        }}
+        className="relative flex items-end gap-2"
       >
+        <ChatRoomMentionList
+          id={listId}
+          mentions={mentions}
+          label={labels.mentionSuggestions}
+        />
+        {upload && (
+          <>
+            <input
+              ref={fileInput}
+              type="file"
+              multiple
+              accept={attachmentLimits.accept.join(",")}
+              tabIndex={-1}
+              aria-hidden="true"
+              className="sr-only"
+              data-slot="chat-room-file-input"
+              onChange={(event) => {
+                addFiles(event.target.files)
+                event.target.value = ""
+              }}
+            />
+            <Button
+              type="button"
+              variant="ghost"
+              size="icon-lg"
+              aria-label={labels.attach}
+              data-slot="chat-room-attach"
+              onClick={() => fileInput.current?.click()}
+              className="text-muted-foreground"
+            >
+              <Paperclip aria-hidden="true" />
+            </Button>
+          </>
+        )}
         <label htmlFor={`${ids}-text`} className="sr-only">
           {labels.message}
         </label>
@@ -83,13 +196,33 @@ function ChatRoomComposer({
           maxLength={maxLength}
           placeholder={labels.placeholder}
           aria-describedby={hintId}
+          // The `@` autocomplete: focus stays here and points at the active suggestion. (A textarea may not take
+          // role="combobox" in HTML, so it is a textbox with a list autocomplete.)
+          aria-autocomplete="list"
+          aria-controls={mentions.open ? listId : undefined}
+          aria-activedescendant={
+            mentions.open ? mentionOptionId(listId, mentions.active) : undefined
+          }
           dir="auto"
           onChange={(event) => {
             setText(event.target.value)
+            mentions.onCaretMove(event.target)
             if (event.target.value.trim() === "") onStopTyping()
             else onKeystroke()
           }}
+          onSelect={(event) => mentions.onCaretMove(event.currentTarget)}
+          onPaste={(event) => {
+            if (!upload || event.clipboardData.files.length === 0) return
+            event.preventDefault()
+            addFiles(event.clipboardData.files)
+          }}
           onKeyDown={(event) => {
+            if (mentions.onKeyDown(event)) return
+            if (event.key === "Escape" && replyTo && onCancelReply) {
+              event.preventDefault()
+              onCancelReply()
+              return
+            }
             if (
               event.key !== "Enter" ||
               event.shiftKey ||
@@ -105,7 +238,7 @@ function ChatRoomComposer({
         <Button
           type="submit"
           size="icon-lg"
-          disabled={text.trim() === ""}
+          disabled={!canSend}
           aria-label={labels.send}
           data-slot="chat-room-send"
         >
@@ -128,5 +261,7 @@ function ChatRoomComposer({
   )
 }
 
+const NO_CANDIDATES: readonly ChatMentionCandidate[] = []
+
 export { ChatRoomComposer }
-export type { ChatRoomComposerProps }
+export type { ChatRoomComposerProps, ChatRoomComposerExtras }

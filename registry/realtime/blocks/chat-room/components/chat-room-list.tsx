@@ -12,6 +12,7 @@ import {
 } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
   continuesGroup,
+  findLast,
   type ChatRoomLabels,
   type ChatRow,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
@@ -105,6 +106,7 @@ function ChatRoomList({
                     seenBy={row === seen.row ? seen.text : undefined}
                     labels={labels}
                     actions={actions}
+                    originalDeleted={originalDeleted(rows, row)}
                   />
                 </div>
               )
@@ -147,6 +149,13 @@ function ChatRoomList({
       )}
     </div>
   )
+}
+
+/** Whether `row` replies to a message that is in the list and deleted (searched from the end: replies are recent). */
+function originalDeleted(rows: readonly ChatRow[], row: ChatRow) {
+  const id = row.message.replyTo?.id
+  if (id === undefined) return false
+  return findLast(rows, (candidate) => candidate.id === id)?.deleted ?? false
 }
 
 /** Above the first row, always the same height: loading, a failure with Retry, or the beginning of the conversation. */

@@ -1,7 +1,7 @@
 "use client"
 
 import * as React from "react"
-import { Pencil, SmilePlus, Trash2 } from "lucide-react"
+import { Pencil, Reply, SmilePlus, Trash2 } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
 import {
@@ -35,6 +35,12 @@ export interface ChatRoomRowActions {
   getName: (userId: string) => string | undefined
   /** Where focus goes once a message you deleted has become a tombstone (its toolbar is gone). */
   onDeleted: () => void
+  /** Start a reply to this message in the composer. */
+  reply: (row: ChatRow) => void
+  /** Scrolls to a message and highlights it; false when it is not in the list (not loaded). */
+  showOriginal: (id: string) => boolean
+  /** The message just shown by a reply's quote (highlighted for a moment). */
+  highlightedId: string | undefined
   /** The reactions the picker offers. */
   reactions: readonly string[]
   maxLength: number
@@ -51,7 +57,7 @@ interface ChatRoomMessageActionsProps {
 }
 
 /**
- * A message's toolbar: react (a picker), and on your own messages Edit and Delete (with a confirm step). Shown on
+ * A message's toolbar: reply, react (a picker), and on your own messages Edit and Delete (with a confirm step). Shown on
  * hover and whenever focus is inside the message (always on touch screens), and taking its room all the time, so
  * nothing moves when it appears.
  */
@@ -81,6 +87,17 @@ function ChatRoomMessageActions({
         className
       )}
     >
+      <Button
+        type="button"
+        variant="ghost"
+        size="icon-xs"
+        aria-label={labels.reply}
+        data-slot="chat-message-reply"
+        onClick={() => actions.reply(row)}
+        className="text-muted-foreground"
+      >
+        <Reply aria-hidden="true" className="rtl:-scale-x-100" />
+      </Button>
       <Popover open={picking} onOpenChange={setPicking}>
         <PopoverTrigger asChild>
           <Button

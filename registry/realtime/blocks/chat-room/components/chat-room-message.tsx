@@ -8,6 +8,7 @@ import {
   ChatRoomMessageActions,
   type ChatRoomRowActions,
 } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
+import { ChatRoomMessageBody } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-body"
 import { ChatRoomMessageEditor } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-editor"
 import { ChatRoomReactions } from "@/registry/realtime/blocks/chat-room/components/chat-room-reactions"
 import type {
@@ -30,6 +31,8 @@ interface ChatRoomMessageProps {
   labels: ChatRoomLabels
   /** Edit, delete and react (on stored messages; edit and delete on yours only). */
   actions: ChatRoomRowActions
+  /** It replies to a message that is in the list and deleted. */
+  originalDeleted?: boolean
 }
 
 /**
@@ -46,6 +49,7 @@ function ChatRoomMessage({
   seenBy,
   labels,
   actions,
+  originalDeleted = false,
 }: ChatRoomMessageProps) {
   const { message, own, status } = row
   const author = message.author ?? { id: "", name: "" }
@@ -94,8 +98,14 @@ function ChatRoomMessage({
       data-own={own || undefined}
       data-deleted={row.deleted || undefined}
       data-edited={isEdited(row) || undefined}
+      data-message-id={row.id}
+      data-highlighted={
+        (row.id !== undefined && actions.highlightedId === row.id) || undefined
+      }
+      // Focusable from script only: "show the original" of a reply moves focus here.
+      tabIndex={-1}
       className={cn(
-        "group/message flex gap-2 px-4",
+        "group/message flex gap-2 px-4 transition-colors duration-500 outline-none data-highlighted:bg-accent motion-reduce:transition-none",
         grouped ? "pt-0.5" : "pt-3",
         own && "flex-row-reverse"
       )}
@@ -145,27 +155,15 @@ function ChatRoomMessage({
             labels={labels}
           />
         ) : (
-          <div
-            className={cn(
-              "flex max-w-full min-w-0 items-center gap-1",
-              own && "flex-row-reverse"
-            )}
+          <ChatRoomMessageBody
+            row={row}
+            userId={actions.userId}
+            getName={actions.getName}
+            originalDeleted={originalDeleted}
+            onShowOriginal={actions.showOriginal}
+            locale={actions.locale}
+            labels={labels}
           >
-            <div
-              dir="auto"
-              data-slot="chat-message-text"
-              className={cn(
-                "max-w-full min-w-0 rounded-2xl px-3 py-2 text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap",
-                own
-                  ? "bg-primary text-primary-foreground"
-                  : "bg-muted text-foreground",
-                (status === "pending" || row.pendingChange) && "opacity-70",
-                status === "failed" &&
-                  "bg-destructive/10 text-foreground ring-1 ring-destructive/50"
-              )}
-            >
-              {message.text}
-            </div>
             {stored && (
               <ChatRoomMessageActions
                 row={row}
@@ -174,7 +172,7 @@ function ChatRoomMessage({
                 editButtonRef={editButton}
               />
             )}
-          </div>
+          </ChatRoomMessageBody>
         )}
         {!row.deleted && isEdited(row) && (
           <span

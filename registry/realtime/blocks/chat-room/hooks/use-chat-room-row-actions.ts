@@ -19,6 +19,9 @@ interface ChatRoomRowActionsOptions {
   maxLength: number
   locale: string
   onDeleted: () => void
+  onReply: (row: ChatRow) => void
+  showOriginal: (id: string) => boolean
+  highlightedId: string | undefined
 }
 
 /** Ignored: a refused change is rolled back and shown by its message through `refused`, not thrown at the reader. */
@@ -37,12 +40,16 @@ export function useChatRoomRowActions({
   maxLength,
   locale,
   onDeleted,
+  onReply,
+  showOriginal,
+  highlightedId,
 }: ChatRoomRowActionsOptions): ChatRoomRowActions {
   const [editingId, setEditingId] = React.useState<string | undefined>()
   const { edit, remove, react, unreact, refused, dismiss } = messageActions
-  const latestOnDeleted = React.useRef(onDeleted)
+  // Called from events only: new identities every render must not rebuild every row's actions.
+  const latest = React.useRef({ onDeleted, onReply, showOriginal })
   React.useLayoutEffect(() => {
-    latestOnDeleted.current = onDeleted
+    latest.current = { onDeleted, onReply, showOriginal }
   })
   const refusedMessage = React.useMemo(
     () =>
@@ -61,8 +68,8 @@ export function useChatRoomRowActions({
       setEditingId,
       edit: (row: ChatRow, text: string) => {
         if (row.id === undefined) return
-        const { author, sentAt } = row.message
-        edit(row.id, { text, author, sentAt }).catch(shownByTheRow)
+        // The reply, mentions and files stay with the message; only its text changes.
+        edit(row.id, { ...row.message, text }).catch(shownByTheRow)
       },
       remove: (row: ChatRow) => {
         if (row.id !== undefined) remove(row.id).catch(shownByTheRow)
@@ -74,7 +81,10 @@ export function useChatRoomRowActions({
       refused: refusedMessage,
       dismissRefused: dismiss,
       getName,
-      onDeleted: () => latestOnDeleted.current(),
+      onDeleted: () => latest.current.onDeleted(),
+      reply: (row: ChatRow) => latest.current.onReply(row),
+      showOriginal: (id: string) => latest.current.showOriginal(id),
+      highlightedId,
       reactions,
       maxLength,
       locale,
@@ -92,6 +102,7 @@ export function useChatRoomRowActions({
       reactions,
       maxLength,
       locale,
+      highlightedId,
     ]
   )
 }

@@ -78,6 +78,16 @@ export function useChatRoomScroll({
     setUnseen(0)
   }, [])
 
+  /** Puts row `index` in the middle of the view (a reply's original), leaving the bottom. */
+  const scrollToRow = React.useCallback(
+    (index: number) => {
+      stuck.current = false
+      setAtBottom(false)
+      virtualizer.scrollToIndex(index, { align: "center" })
+    },
+    [virtualizer]
+  )
+
   /** A load in flight: scroll events keep coming before the state says so, and must not start a second one. */
   const loading = React.useRef(false)
   const loadOlder = React.useCallback(async () => {
@@ -171,6 +181,7 @@ export function useChatRoomScroll({
     unseen,
     addUnseen,
     scrollToBottom,
+    scrollToRow,
     historyState,
     loadOlder,
     restart,

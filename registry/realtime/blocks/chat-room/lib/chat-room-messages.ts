@@ -12,12 +12,36 @@ export interface ChatUser {
   avatarUrl?: string
 }
 
-/** What a `message` event carries on the channel. */
+/** The message a reply answers, as it was when the reply was written. */
+export interface ChatReplyTo {
+  /** The original's channel message id. */
+  id: string
+  authorName: string
+  /** The start of its first line. */
+  excerpt: string
+}
+
+/** A file sent with a message: `url` is what your `upload` returned. */
+export interface ChatAttachment {
+  url: string
+  name: string
+  /** Its MIME type (`image/*` shows as a thumbnail). */
+  type: string
+  /** In bytes. */
+  size: number
+}
+
+/** What a `message` event carries on the channel. Messages without the optional fields stay valid. */
 export interface ChatMessageData {
   text: string
   author: ChatUser
   /** When the author sent it (ms since epoch), shown in the reader's locale. */
   sentAt: number
+  /** The message this one answers. */
+  replyTo?: ChatReplyTo
+  /** The user ids mentioned with `@Name` in the text. */
+  mentions?: string[]
+  attachments?: ChatAttachment[]
 }
 
 /** A stored message, e.g. from your database for `initialMessages` and `loadHistory`. `id` is the channel message id. */
@@ -99,6 +123,29 @@ export interface ChatRoomLabels {
   /** The banner after this client may have missed messages (a reconnect after a long time away, a server restart). */
   missedMessages: string
   reload: string
+  reply: string
+  /** Above the field while replying. */
+  replyingTo: (name: string) => string
+  cancelReply: string
+  /** Read before the quote above a reply (a button that shows the original). */
+  showOriginal: string
+  /** In the quote when the original was deleted. */
+  originalDeleted: string
+  /** After a click on a quote whose original is not in the list (not loaded yet). */
+  originalNotLoaded: string
+  /** Names the list of members the `@` autocomplete offers. */
+  mentionSuggestions: string
+  attach: string
+  /** Names the list of files about to be sent. */
+  attachments: string
+  uploading: (name: string) => string
+  uploadFailed: string
+  cancelUpload: (name: string) => string
+  removeAttachment: (name: string) => string
+  /** A file refused before uploading: too big (`max` already formatted, e.g. "10 MB"). */
+  fileTooLarge: (name: string, max: string) => string
+  /** A file refused before uploading: a type the room does not take. */
+  fileTypeRefused: (name: string) => string
 }
 
 export const defaultChatRoomLabels: ChatRoomLabels = {
@@ -145,6 +192,22 @@ export const defaultChatRoomLabels: ChatRoomLabels = {
   dismiss: "Dismiss",
   missedMessages: "You may have missed messages.",
   reload: "Reload",
+  reply: "Reply",
+  replyingTo: (name) => `Replying to ${name}`,
+  cancelReply: "Cancel reply",
+  showOriginal: "Show the original message:",
+  originalDeleted: "Original message deleted",
+  originalNotLoaded:
+    "The original message is not loaded. Scroll up to load earlier messages.",
+  mentionSuggestions: "People to mention",
+  attach: "Attach files",
+  attachments: "Attachments",
+  uploading: (name) => `Uploading ${name}`,
+  uploadFailed: "Upload failed",
+  cancelUpload: (name) => `Cancel upload of ${name}`,
+  removeAttachment: (name) => `Remove ${name}`,
+  fileTooLarge: (name, max) => `${name} is larger than ${max}.`,
+  fileTypeRefused: (name) => `${name} is not a file type this room accepts.`,
 }
 
 /** One row of the list: a stored message, or one of yours on its way. */
@@ -233,6 +296,12 @@ export function findLast<T>(
     if (predicate(item)) return item
   }
   return undefined
+}
+
+/** The start of a message's first line, for a reply's quote and a mention notification. */
+export function firstLine(text: string, max = 120): string {
+  const line = text.split("\n", 1)[0] ?? ""
+  return line.length > max ? `${line.slice(0, max)}…` : line
 }
 
 /** A long message cut for the screen-reader log. */

@@ -57,16 +57,10 @@ export function useNotifications(options: NotificationsOptions) {
     toastIds.current.clear()
   }, [open])
 
-  const channel =
-    useChannel<Record<string, NotificationCenterEvent>>(channelName)
-  useEvent(channel, event, (message) => {
-    const item = toNotification(
-      message.data as Partial<NotificationCenterEvent> | null,
-      message
-    )
+  /** Lists a new notification (an id already listed is ignored) and tells the reader: toast, announcement, desktop. */
+  const add = React.useCallback((item: NotificationCenterItem) => {
     const current = latest.current
-    if (!item || current.items.some((existing) => existing.id === item.id))
-      return
+    if (current.items.some((existing) => existing.id === item.id)) return
     const next = [item, ...current.items].slice(0, current.max)
     current.items = next
     setItems(next)
@@ -89,6 +83,16 @@ export function useNotifications(options: NotificationsOptions) {
     ) {
       showDesktopNotification(item, () => latest.current.onOpen())
     }
+  }, [])
+
+  const channel =
+    useChannel<Record<string, NotificationCenterEvent>>(channelName)
+  useEvent(channel, event, (message) => {
+    const item = toNotification(
+      message.data as Partial<NotificationCenterEvent> | null,
+      message
+    )
+    if (item) add(item)
   })
 
   const markRead = React.useCallback((ids: readonly string[]) => {
@@ -107,5 +111,5 @@ export function useNotifications(options: NotificationsOptions) {
     current.onMarkRead?.([...unread])
   }, [])
 
-  return { items, markRead, announcement }
+  return { items, markRead, announcement, add }
 }

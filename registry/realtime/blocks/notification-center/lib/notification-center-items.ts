@@ -37,6 +37,8 @@ export interface NotificationCenterLabels {
   /** How to undo a refusal: browsers never ask twice, so point to the site settings. */
   desktopDeniedHelp: string
   desktopUnsupported: string
+  /** A chat mention's title: who mentioned you, and in which room. */
+  mentioned: (name: string, room: string) => string
 }
 
 export const defaultNotificationCenterLabels: NotificationCenterLabels = {
@@ -58,6 +60,7 @@ export const defaultNotificationCenterLabels: NotificationCenterLabels = {
   desktopDeniedHelp:
     "To turn them on, open this site’s settings in your browser (the icon next to the address bar), allow notifications, then reload the page.",
   desktopUnsupported: "This browser does not support desktop notifications.",
+  mentioned: (name, room) => `${name} mentioned you in ${room}`,
 }
 
 /** Newest first, each id once. */
