@@ -135,8 +135,9 @@ async function runShape(shape: string, fleet: Fleet, chaos: (lanes: Lane[]) => P
   const lanes = TRANSPORTS.map((kind) => startLane(kind, fleet.balancer.base, shape));
   await presenceConverges(lanes, 15_000);
   const writing = Promise.all(lanes.flatMap((lane) => lane.writers.map((writer) => write(lane, writer))));
+  const watchdog = process.env.MATRIX_DEBUG ? setInterval(() => reportStall(shape, fleet, lanes), 15_000) : undefined;
   await chaos(lanes);
-  await writing;
+  await writing.finally(() => clearInterval(watchdog));
   await Promise.all(lanes.map((lane) => settleLane(lane)));
   const presenceMs = await presenceConverges(lanes, CONVERGE_MS + 8000).catch((error: unknown) => {
     // What the servers said is the first thing to read when presence did not converge.
@@ -185,6 +186,25 @@ async function runShape(shape: string, fleet: Fleet, chaos: (lanes: Lane[]) => P
   const entered = await presenceConverges(lanes, CONVERGE_MS);
   console.log(`[matrix] ${shape}: a leave showed everywhere in ${left} ms, an enter in ${entered} ms`);
   return lanes;
+}
+
+/** MATRIX_DEBUG: what every writer waits for, when a run takes long (a stalled publish shows here). */
+function reportStall(shape: string, fleet: Fleet, lanes: readonly Lane[]): void {
+  for (const lane of lanes) {
+    const acked = new Set(lane.acks.map((ack) => ack.cid));
+    for (const writer of lane.writers) {
+      const waiting = Array.from({ length: MESSAGES_PER_WRITER }, (_, n) => `${writer.name}-${n}`).filter(
+        (cid) => !acked.has(cid) && !lane.refusals.some((refusal) => refusal.startsWith(`${cid}:`)),
+      );
+      const state = writer.client.channel(lane.channel).getSnapshot();
+      console.log(
+        `[matrix:stall] ${shape} ${writer.name}: transport ${writer.transport.getSnapshot().status}, ` +
+          `${writer.sessions()} sessions, channel pending ${state.pending}, waiting ${waiting.length}: ${waiting.slice(0, 5).join(' ')}`,
+      );
+    }
+  }
+  for (const instance of fleet.instances)
+    console.log(`[matrix:stall] instance ${instance.port} stderr: ${instance.stderr.slice(-1500)}`);
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
