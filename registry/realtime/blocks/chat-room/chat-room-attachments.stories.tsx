@@ -3,6 +3,7 @@ import { expect, userEvent, waitFor, within } from "storybook/test"
 
 import { ChatRoom } from "@/registry/realtime/blocks/chat-room/chat-room"
 import {
+  ada,
   composerOf,
   fileInputOf,
   messageWith,
@@ -220,5 +221,73 @@ export const ImagePreview: Story = {
     const box = thumbnail.getBoundingClientRect()
     await expect(Math.round(box.width)).toBe(192)
     await expect(Math.round(box.height)).toBe(144)
+  },
+}
+
+/** Files dragged over the composer highlight it (a ring: nothing moves), until they leave or drop. */
+export const DragOver: Story = {
+  loaders: [withUploads],
+  play: async ({ canvasElement, loaded }) => {
+    const { calls } = uploadsOf({ loaded })!
+    await ready(canvasElement)
+    const form = composerOf(canvasElement).closest("form")!
+    const before = form.getBoundingClientRect()
+    // A real drag as the browser reports it: a DataTransfer carrying the file.
+    const dataTransfer = new DataTransfer()
+    dataTransfer.items.add(pdf("notes.pdf"))
+    const drag = (type: string, init: DragEventInit = {}) =>
+      form.dispatchEvent(
+        new DragEvent(type, {
+          bubbles: true,
+          cancelable: true,
+          dataTransfer,
+          ...init,
+        })
+      )
+    drag("dragover")
+    await waitFor(() => expect(form).toHaveAttribute("data-dragging", "true"))
+    const during = form.getBoundingClientRect()
+    await expect([during.width, during.height]).toEqual([
+      before.width,
+      before.height,
+    ])
+    drag("dragleave", { relatedTarget: document.body })
+    await waitFor(() => expect(form).not.toHaveAttribute("data-dragging"))
+    drag("dragover")
+    drag("drop")
+    await waitFor(() => expect(form).not.toHaveAttribute("data-dragging"))
+    await waitFor(() => expect(calls).toHaveLength(1))
+    await expect(calls[0]!.file.name).toBe("notes.pdf")
+  },
+}
+
+/** A message of files only is announced for what it is ("Ada Lovelace: sent 2 files"), never as an empty line. */
+export const FilesOnlyAnnounced: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    const { clients } = seededOf({ loaded })
+    await ready(canvasElement)
+    await clients[ada.id]!.channel(ROOM).publish("message", {
+      text: "",
+      author: ada,
+      sentAt: Date.now(),
+      attachments: [
+        {
+          url: "/files/a.pdf",
+          name: "a.pdf",
+          type: "application/pdf",
+          size: 10,
+        },
+        {
+          url: "/files/b.pdf",
+          name: "b.pdf",
+          type: "application/pdf",
+          size: 20,
+        },
+      ],
+    })
+    const log = within(canvasElement).getByRole("log")
+    await waitFor(() =>
+      expect(log).toHaveTextContent("Ada Lovelace: sent 2 files")
+    )
   },
 }

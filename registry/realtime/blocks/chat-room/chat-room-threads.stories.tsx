@@ -283,3 +283,39 @@ export const MentionHighlighted: Story = {
     await expect(marks[1]).not.toHaveAttribute("data-self")
   },
 }
+
+/** Editing offers `@` too: the mention chosen in the edit is stored with the new text and marked in the message. */
+export const MentionInEdit: Story = {
+  play: async (context) => {
+    const { canvasElement } = context
+    await ready(canvasElement)
+    const text = "The status page copy is reviewed."
+    await userEvent.click(composerOf(canvasElement))
+    await userEvent.keyboard(`${text}{Enter}`)
+    const message = await messageWith(canvasElement, text)
+    await userEvent.click(within(message).getByRole("button", { name: "Edit" }))
+    const field = await waitFor(() =>
+      within(canvasElement).getByRole("textbox", { name: "Edit message" })
+    )
+    await userEvent.keyboard(" cc @Gr")
+    const list = await waitFor(() =>
+      within(canvasElement).getByRole("listbox", { name: "People to mention" })
+    )
+    await expect(field).toHaveAttribute("aria-controls", list.id)
+    // Enter chooses while the list is open; the next Enter saves.
+    await userEvent.keyboard("{Enter}")
+    await expect(field).toHaveValue(`${text} cc @Grace Hopper `)
+    await userEvent.keyboard("{Enter}")
+    await waitFor(() =>
+      expect(lastStored(context)).toMatchObject({
+        text: `${text} cc @Grace Hopper`,
+        mentions: ["grace"],
+      })
+    )
+    const edited = await messageWith(canvasElement, "reviewed. cc", true)
+    await expect(within(edited).getByText("@Grace Hopper")).toHaveAttribute(
+      "data-slot",
+      "chat-message-mention"
+    )
+  },
+}

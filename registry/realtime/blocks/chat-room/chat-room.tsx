@@ -155,7 +155,11 @@ function ChatRoomPanel({
   })
   const scroll = useChatRoomScroll({ rows, history, setHistory, loadHistory })
   const reload = chatRoomReload(loadHistory, live, historyState, scroll)
-  const announced = useChatRoomAnnouncements(liveRows, scroll.addUnseen)
+  const announced = useChatRoomAnnouncements(
+    liveRows,
+    scroll.addUnseen,
+    labels.sentFiles
+  )
   const { lastOwn, seenNames } = useChatRoomReceipts(room, {
     historyRows,
     liveRows,
@@ -181,6 +185,7 @@ function ChatRoomPanel({
     userId: user.id,
     getName: nameOf,
     reactions,
+    mentionCandidates,
     maxLength,
     locale: resolvedLocale,
     onDeleted: () => scroll.scrollRef.current?.focus(),

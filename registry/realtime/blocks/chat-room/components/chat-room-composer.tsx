@@ -89,6 +89,7 @@ function ChatRoomComposer({
   const hintId = `${ids}-hint`
   const listId = `${ids}-mentions`
   const fileInput = React.useRef<HTMLInputElement>(null)
+  const [dragging, setDragging] = React.useState(false)
   const mentions = useChatRoomMentions({
     text,
     setText,
@@ -141,15 +142,23 @@ function ChatRoomComposer({
           submit()
         }}
         onDragOver={(event) => {
-          if (upload && event.dataTransfer.types.includes("Files"))
-            event.preventDefault()
+          if (!upload || !event.dataTransfer.types.includes("Files")) return
+          event.preventDefault()
+          setDragging(true)
+        }}
+        onDragLeave={(event) => {
+          // Leaving for a child of the form is not leaving the form.
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null))
+            setDragging(false)
         }}
         onDrop={(event) => {
+          setDragging(false)
           if (!upload || event.dataTransfer.files.length === 0) return
           event.preventDefault()
           addFiles(event.dataTransfer.files)
         }}
-        className="relative flex items-end gap-2"
+        data-dragging={dragging || undefined}
+        className="relative flex items-end gap-2 rounded-md transition-shadow data-[dragging]:ring-2 data-[dragging]:ring-ring/50 data-[dragging]:ring-offset-2 data-[dragging]:ring-offset-background motion-reduce:transition-none"
       >
         <ChatRoomMentionList
           id={listId}

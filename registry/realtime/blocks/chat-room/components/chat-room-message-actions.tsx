@@ -9,6 +9,7 @@ import {
   PopoverContent,
   PopoverTrigger,
 } from "@/components/ui/popover"
+import type { ChatMentionCandidate } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-mentions"
 import type {
   ChatRoomLabels,
   ChatRow,
@@ -25,7 +26,8 @@ export interface ChatRoomRowActions {
   /** The message being edited (its id), if any: one at a time, kept while its row scrolls out of view. */
   editingId: string | undefined
   setEditingId: (id: string | undefined) => void
-  edit: (row: ChatRow, text: string) => void
+  /** Saves an edit: the new text and whom it mentions (user ids). */
+  edit: (row: ChatRow, text: string, mentions: readonly string[]) => void
   remove: (row: ChatRow) => void
   toggleReaction: (row: ChatRow, reaction: string, reacted: boolean) => void
   /** The server refused a change to this message (it is rolled back): why, to show by it. */
@@ -43,6 +45,8 @@ export interface ChatRoomRowActions {
   highlightedId: string | undefined
   /** The reactions the picker offers. */
   reactions: readonly string[]
+  /** Whom `@` offers to mention while editing. */
+  mentionCandidates: readonly ChatMentionCandidate[]
   maxLength: number
   locale: string
 }

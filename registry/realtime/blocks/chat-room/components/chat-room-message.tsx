@@ -146,9 +146,12 @@ function ChatRoomMessage({
         ) : editing ? (
           <ChatRoomMessageEditor
             text={message.text}
+            mentions={message.mentions}
+            mentionCandidates={actions.mentionCandidates}
+            getName={actions.getName}
             maxLength={actions.maxLength}
-            onSave={(text) => {
-              actions.edit(row, text)
+            onSave={(text, mentions) => {
+              actions.edit(row, text, mentions)
               endEditing()
             }}
             onCancel={endEditing}

@@ -3,7 +3,8 @@
 import * as React from "react"
 
 import {
-  excerpt,
+  spokenMessage,
+  type ChatRoomLabels,
   type ChatRow,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
 
@@ -17,7 +18,8 @@ const ANNOUNCED = 5
  */
 export function useChatRoomAnnouncements(
   liveRows: readonly ChatRow[],
-  onNews: (count: number) => void
+  onNews: (count: number) => void,
+  sentFiles: ChatRoomLabels["sentFiles"]
 ) {
   const seenKeys = React.useRef<Set<string> | null>(null)
   const [announced, setAnnounced] = React.useState<
@@ -41,12 +43,12 @@ export function useChatRoomAnnouncements(
         ...current,
         ...fresh.map((row) => ({
           key: row.key,
-          text: `${row.message.author?.name ?? ""}: ${excerpt(row.message.text)}`,
+          text: `${row.message.author?.name ?? ""}: ${spokenMessage(row.message, { sentFiles })}`,
         })),
       ].slice(-ANNOUNCED)
     )
     onNews(fresh.length)
-  }, [liveRows, onNews])
+  }, [liveRows, onNews, sentFiles])
   // A message deleted since it was announced leaves the log too: none of its text may stay in the page.
   return React.useMemo(() => {
     const deleted = new Set(

@@ -34,18 +34,21 @@ export function useChatRoomMentions({
   setText,
   textareaRef,
   candidates,
+  initiallyChosen,
 }: {
   text: string
   setText: (text: string) => void
   textareaRef: React.RefObject<HTMLTextAreaElement | null>
   candidates: readonly ChatMentionCandidate[]
+  /** People already mentioned (id → name), e.g. in a message being edited. */
+  initiallyChosen?: ReadonlyMap<string, string>
 }) {
   const [caret, setCaret] = React.useState(0)
   const [activeIndex, setActiveIndex] = React.useState(0)
   /** Where the `@` of a query closed with Escape is: it stays closed until another `@` is typed. */
   const [dismissedAt, setDismissedAt] = React.useState<number | undefined>()
   const [chosen, setChosen] = React.useState<ReadonlyMap<string, string>>(
-    () => new Map()
+    () => new Map(initiallyChosen)
   )
   /** Where the caret goes after an insertion (applied once the new text is rendered). */
   const nextCaret = React.useRef<number | undefined>(undefined)

@@ -4,6 +4,7 @@ import * as React from "react"
 import type { UseMessageActionsResult } from "@realtime-kit/react"
 
 import type { ChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
+import type { ChatMentionCandidate } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-mentions"
 import {
   refusalOf,
   type ChatRow,
@@ -16,6 +17,8 @@ interface ChatRoomRowActionsOptions {
   userId: string
   getName: (userId: string) => string | undefined
   reactions: readonly string[]
+  /** Whom `@` offers to mention while editing. */
+  mentionCandidates: readonly ChatMentionCandidate[]
   maxLength: number
   locale: string
   onDeleted: () => void
@@ -37,6 +40,7 @@ export function useChatRoomRowActions({
   userId,
   getName,
   reactions,
+  mentionCandidates,
   maxLength,
   locale,
   onDeleted,
@@ -66,10 +70,15 @@ export function useChatRoomRowActions({
       userId,
       editingId,
       setEditingId,
-      edit: (row: ChatRow, text: string) => {
+      edit: (row: ChatRow, text: string, mentions: readonly string[]) => {
         if (row.id === undefined) return
-        // The reply, mentions and files stay with the message; only its text changes.
-        edit(row.id, { ...row.message, text }).catch(shownByTheRow)
+        // The reply and files stay with the message; its text changes, and whom the new text mentions.
+        const { mentions: _before, ...kept } = row.message
+        edit(row.id, {
+          ...kept,
+          text,
+          ...(mentions.length > 0 ? { mentions: [...mentions] } : {}),
+        }).catch(shownByTheRow)
       },
       remove: (row: ChatRow) => {
         if (row.id !== undefined) remove(row.id).catch(shownByTheRow)
@@ -86,6 +95,7 @@ export function useChatRoomRowActions({
       showOriginal: (id: string) => latest.current.showOriginal(id),
       highlightedId,
       reactions,
+      mentionCandidates,
       maxLength,
       locale,
     }),
@@ -100,6 +110,7 @@ export function useChatRoomRowActions({
       dismiss,
       getName,
       reactions,
+      mentionCandidates,
       maxLength,
       locale,
       highlightedId,

@@ -138,6 +138,8 @@ export interface ChatRoomLabels {
   attach: string
   /** Names the list of files about to be sent. */
   attachments: string
+  /** Read out for a new message's files ("Ada: sent 2 files", or after its text). */
+  sentFiles: (count: number) => string
   uploading: (name: string) => string
   uploadFailed: string
   cancelUpload: (name: string) => string
@@ -202,6 +204,7 @@ export const defaultChatRoomLabels: ChatRoomLabels = {
   mentionSuggestions: "People to mention",
   attach: "Attach files",
   attachments: "Attachments",
+  sentFiles: (count) => (count === 1 ? "sent a file" : `sent ${count} files`),
   uploading: (name) => `Uploading ${name}`,
   uploadFailed: "Upload failed",
   cancelUpload: (name) => `Cancel upload of ${name}`,
@@ -305,6 +308,19 @@ export function firstLine(text: string, max = 120): string {
 }
 
 /** A long message cut for the screen-reader log. */
+/** What a screen reader hears of a new message: its text (cut at 200 characters), and that it carries files. */
+export function spokenMessage(
+  message: ChatMessageData,
+  labels: Pick<ChatRoomLabels, "sentFiles">
+): string {
+  const files = message.attachments?.length ?? 0
+  const text = excerpt(message.text)
+  if (files === 0) return text
+  return text === ""
+    ? labels.sentFiles(files)
+    : `${text} (${labels.sentFiles(files)})`
+}
+
 export function excerpt(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text
 }
