@@ -18,6 +18,7 @@ const SUITES = [
   'cluster',
   'react-commits',
   'chat-room',
+  'ai-stream',
 ] as const;
 type Suite = (typeof SUITES)[number];
 

@@ -103,18 +103,17 @@ interface PumpContext {
   readonly stopped: () => boolean;
 }
 
-/** Reads the model's chunks into the publisher and a message builder, then ends and compacts the response. */
+/** Reads the model's chunks into the publisher (and the compaction), then ends and compacts the response. */
 async function pump(realtime: Realtime, context: PumpContext): Promise<CompactedChatMessage> {
   const { chatId, streamId, reader, publisher, onError } = context;
-  let feed!: ReadableStreamDefaultController<UIMessageChunk>;
-  const built = lastMessage(new ReadableStream<UIMessageChunk>({ start: (controller) => void (feed = controller) }));
+  const kept = createChunkMerger();
   let end: ChatStreamEnd = { status: 'done' };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       publisher.push(value);
-      feed.enqueue(value);
+      kept.push(value);
       if (value.type === 'error') end = { status: 'error', error: value.errorText };
     }
   } catch (error) {
@@ -122,7 +121,6 @@ async function pump(realtime: Realtime, context: PumpContext): Promise<Compacted
     // A stopped model may end its stream with its abort error: that is the stop, not a failure.
     end = context.stopped() ? end : { status: 'error', error: 'The response failed on the server.' };
   }
-  feed.close();
   if (context.stopped() && end.status === 'done') end = { status: 'stopped' };
   try {
     end = await publisher.finish(end);
@@ -131,7 +129,8 @@ async function pump(realtime: Realtime, context: PumpContext): Promise<Compacted
     end = { status: 'error', error: 'The end of the response could not be stored.' };
   }
   if (publisher.failure) onError(publisher.failure.error);
-  const compacted: CompactedChatMessage = { streamId, status: end.status, message: await built, ...errorOf(end) };
+  const message = await lastMessage(kept.chunks);
+  const compacted: CompactedChatMessage = { streamId, status: end.status, message, ...errorOf(end) };
   try {
     await realtime.publish(chatChannelName(chatId), 'message', compacted, { cid: `${streamId}:message` });
   } catch (error) {
@@ -140,8 +139,46 @@ async function pump(realtime: Realtime, context: PumpContext): Promise<Compacted
   return compacted;
 }
 
+/** The deltas that merge: text, reasoning (by `id`) and tool input (by `toolCallId`). */
+type MergeableChunk = Extract<UIMessageChunk, { type: 'text-delta' | 'reasoning-delta' | 'tool-input-delta' }>;
+
+/**
+ * The response's chunks as the compaction needs them: consecutive deltas of one part merged into one. The message
+ * they build is the same; building it costs one step per part instead of one per token (the AI SDK's builder
+ * copies the message at every chunk, which made a long answer cost more per token the longer it got).
+ */
+function createChunkMerger() {
+  const chunks: UIMessageChunk[] = [];
+  return {
+    chunks,
+    push(chunk: UIMessageChunk) {
+      const last = chunks.at(-1);
+      const merged = last && mergeDeltas(last, chunk);
+      if (merged) chunks[chunks.length - 1] = merged;
+      else chunks.push(chunk);
+    },
+  };
+}
+
+function mergeDeltas(last: UIMessageChunk, next: UIMessageChunk): MergeableChunk | undefined {
+  if (last.type !== next.type || 'providerMetadata' in last || 'providerMetadata' in next) return undefined;
+  if (last.type === 'text-delta' && next.type === 'text-delta' && last.id === next.id)
+    return { ...last, delta: last.delta + next.delta };
+  if (last.type === 'reasoning-delta' && next.type === 'reasoning-delta' && last.id === next.id)
+    return { ...last, delta: last.delta + next.delta };
+  if (last.type === 'tool-input-delta' && next.type === 'tool-input-delta' && last.toolCallId === next.toolCallId)
+    return { ...last, inputTextDelta: last.inputTextDelta + next.inputTextDelta };
+  return undefined;
+}
+
 /** The message the chunks build, as the AI SDK's client builds it; null when none started. */
-async function lastMessage(stream: ReadableStream<UIMessageChunk>): Promise<UIMessage | null> {
+async function lastMessage(chunks: readonly UIMessageChunk[]): Promise<UIMessage | null> {
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
   let message: UIMessage | null = null;
   // Errors are the response's (its `error` chunk, reported through the end); the builder only keeps what arrived.
   for await (const snapshot of readUIMessageStream({ stream, onError: () => {} })) message = snapshot;
