@@ -143,6 +143,11 @@ export interface RealtimeOptions {
   /** What one client may send at most: channel and event name lengths, data nesting, channels per connection, presence data size. */
   limits?: Partial<HubLimits>;
   /**
+   * Longest one client frame may wait on `authorize`, `beforePublish`, `authorizeMessage`, a limiter or Redis before
+   * its connection is closed (the client reconnects and re-sends what was not acknowledged). Default 15 000.
+   */
+  frameTimeoutMs?: number;
+  /**
    * Schemas for published data, by event name (`'*'` for every event), with any Standard Schema library (zod,
    * valibot, arktype). A publish whose data fails is `nack`ed `invalid_payload` with the issues; nothing is stored.
    * A function picks one per channel and event. Not applied on end-to-end encrypted (`private-encrypted-`)
@@ -275,6 +280,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     authorize,
     admit: rateLimiter || subscribeLimiter || validator ? admit : admitSealed,
     limits: options.limits,
+    ...(options.frameTimeoutMs === undefined ? {} : { frameTimeoutMs: options.frameTimeoutMs }),
     beforePublish: beforePublish
       ? (context) =>
           beforePublish({

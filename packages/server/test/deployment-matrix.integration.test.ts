@@ -138,6 +138,12 @@ async function runShape(shape: string, fleet: Fleet, chaos: (lanes: Lane[]) => P
   const watchdog = process.env.MATRIX_DEBUG ? setInterval(() => reportStall(shape, fleet, lanes), 15_000) : undefined;
   await chaos(lanes);
   await writing.finally(() => clearInterval(watchdog));
+  if (process.env.MATRIX_DEBUG) {
+    for (const instance of fleet.instances) {
+      const timeouts = instance.stderr.split('\n').filter((line) => line.includes('was not handled within'));
+      if (timeouts.length > 0) console.log(`[matrix:stall] instance ${instance.port}: ${timeouts.join('\n')}`);
+    }
+  }
   await Promise.all(lanes.map((lane) => settleLane(lane)));
   const presenceMs = await presenceConverges(lanes, CONVERGE_MS + 8000).catch((error: unknown) => {
     // What the servers said is the first thing to read when presence did not converge.
@@ -201,10 +207,40 @@ function reportStall(shape: string, fleet: Fleet, lanes: readonly Lane[]): void 
         `[matrix:stall] ${shape} ${writer.name}: transport ${writer.transport.getSnapshot().status}, ` +
           `${writer.sessions()} sessions, channel pending ${state.pending}, waiting ${waiting.length}: ${waiting.slice(0, 5).join(' ')}`,
       );
+      if (waiting.length > 0) console.log(`[matrix:stall]   ${compressTrail(writer.trail).join('\n[matrix:stall]   ')}`);
     }
   }
   for (const instance of fleet.instances)
     console.log(`[matrix:stall] instance ${instance.port} stderr: ${instance.stderr.slice(-1500)}`);
+}
+
+/** Runs of the same kind of line (`< nack 210 …`, `< nack 211 …`) as one: `< nack 210…249 (40) …`. */
+function compressTrail(trail: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: { head: string; first: string; last: string; count: number; tail: string } | undefined;
+  const flush = () => {
+    if (run) out.push(`${run.head} ${run.first}${run.count > 1 ? `…${run.last} (${run.count})` : ''}${run.tail}`);
+    run = undefined;
+  };
+  for (const line of trail) {
+    const match = /^(\d+ [<>] \w+) (\d+)(.*)$/.exec(line);
+    if (!match) {
+      flush();
+      out.push(line);
+      continue;
+    }
+    const [, head, n, tail] = match as unknown as [string, string, string, string];
+    const kind = head.replace(/^\d+ /, '');
+    if (run && run.head.replace(/^\d+ /, '') === kind && run.tail === tail) {
+      run.last = n;
+      run.count += 1;
+    } else {
+      flush();
+      run = { head, first: n, last: n, count: 1, tail };
+    }
+  }
+  flush();
+  return out.slice(-60);
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

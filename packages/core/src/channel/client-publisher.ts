@@ -1,5 +1,6 @@
 import { RealtimeError, isRealtimeError } from '../errors.js';
 import { createOutboxQueue, type OutboxQueue, type QueuedPublish } from '../outbox/outbox-queue.js';
+import { createAnswerWatchdog } from './answer-watchdog.js';
 import { frameErrorToRealtimeError } from '../protocol/frame-error.js';
 import type { FrameError } from '../protocol/frames.js';
 import type { MessageChange } from './channel-record.js';
@@ -17,6 +18,10 @@ export interface ClientPublisherHost {
    * throws when the frame cannot be encoded.
    */
   readonly connection: Pick<ClientConnection, 'transmit' | 'isOpen' | 'isClosed' | 'ensureConnected'>;
+  /** How long a sent publish may go unanswered before the session is presumed broken (see `ackTimeoutMs`). */
+  readonly ackTimeoutMs: number;
+  /** Ends the current session and opens a new one (the transport's `reconnect()`). */
+  reconnect(): void;
   /** A channel's `pending` count may have changed. */
   refresh(channel: string): void;
   /** An error for a publish nobody waits for (restored from storage): reported on its channel. */
@@ -40,6 +45,8 @@ export interface ClientPublisher {
   settle(cid: string, channel: string, receipt: PublishReceipt): void;
   /** Refused (a `nack`). */
   refuse(cid: string, channel: string, error: FrameError): void;
+  /** The session ended: everything not acknowledged goes again on the next one, which holds nothing back. */
+  sessionEnded(): void;
   /** The client is closing: stop the re-send timer. */
   stop(): void;
 }
@@ -58,6 +65,18 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
   const { transmit, isOpen, isClosed, ensureConnected } = host.connection;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = STORE_RETRY_MIN_MS;
+  const answers = createAnswerWatchdog({
+    outbox: () => outbox,
+    ackTimeoutMs: host.ackTimeoutMs,
+    now: host.now,
+    isOpen,
+    isClosed,
+    reconnect: () => host.reconnect(),
+  });
+  /** Channels whose publishes wait: one was refused `unavailable`, and some sent after it are not answered yet. */
+  const held = new Set<string>();
+  /** Refused `unavailable` on this session, not sent again yet: the server holds their channel until they come (see `settle`). */
+  const awaited = new Set<string>();
 
   const outbox = createOutboxQueue({
     storage: host.storage,
@@ -72,7 +91,7 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
   function flush() {
     if (!isOpen() || !outbox.ready || isClosed() || retryTimer !== undefined) return;
     for (const queued of outbox.inOrder()) {
-      if (queued.sent) continue;
+      if (queued.sent || held.has(queued.entry.channel)) continue;
       const { cid, channel, event, data, action, target } = queued.entry;
       let sent: boolean;
       try {
@@ -91,7 +110,17 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
       }
       if (!sent) return;
       queued.sent = true;
+      awaited.delete(cid);
+      queued.sentAt = host.now();
+      answers.watch();
     }
+  }
+
+  /** A new session, once the frame being handled is done (its message still reaches its listeners). */
+  function startOver() {
+    queueMicrotask(() => {
+      if (isOpen() && !isClosed()) host.reconnect();
+    });
   }
 
   function fail(queued: QueuedPublish, error: RealtimeError) {
@@ -99,6 +128,15 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
     host.refresh(queued.entry.channel);
     if (queued.settle) queued.settle.reject(error);
     else host.report(queued.entry.channel, error);
+    release(queued.entry.channel);
+  }
+
+  /** A held channel goes on once every publish sent on it has its answer. */
+  function release(channel: string) {
+    if (!held.has(channel)) return;
+    for (const queued of outbox.inOrder()) if (queued.sent && queued.entry.channel === channel) return;
+    held.delete(channel);
+    flush();
   }
 
   function retryLater() {
@@ -110,41 +148,15 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
     retryDelay = Math.min(retryDelay * 2, STORE_RETRY_MAX_MS);
   }
 
-  /** A repeat publish of a waiting `cid` shares its promise (one restored from storage gets one now). */
-  function attachPromise(queued: QueuedPublish): Promise<PublishReceipt> {
-    if (queued.promise) return queued.promise;
-    const { promise, settle } = deferred();
-    queued.promise = promise;
-    queued.settle = settle;
-    return promise;
-  }
-
   return {
     outbox,
     flush,
     publish(channel, event, data, publishOptions = {}, change) {
-      if (isClosed()) {
-        return Promise.reject(
-          new RealtimeError(
-            'closed',
-            `Cannot publish on "${channel}": this client was closed.${process.env.NODE_ENV !== 'production' ? ' Create a new client.' : ''}`,
-          ),
-        );
-      }
+      if (isClosed()) return Promise.reject(closedError(channel));
       const cid = publishOptions.cid ?? host.createId();
       const existing = outbox.get(cid);
       if (existing) return attachPromise(existing);
-      if (outbox.size >= host.maxQueued) {
-        return Promise.reject(
-          new RealtimeError(
-            'outbox_full',
-            `Publish on "${channel}" refused: ${outbox.size} publishes already wait for the server (maxQueued ${host.maxQueued}).` +
-              (process.env.NODE_ENV !== 'production'
-                ? ' Nothing was dropped; retry once the connection is back, or raise maxQueued.'
-                : ''),
-          ),
-        );
-      }
+      if (outbox.size >= host.maxQueued) return Promise.reject(outboxFullError(channel, outbox.size, host.maxQueued));
       const { promise, settle } = deferred();
       outbox.add(
         { cid, channel, event, data, ...change, createdAt: outbox.nextCreatedAt(host.now()) },
@@ -163,22 +175,67 @@ export function createClientPublisher(host: ClientPublisherHost): ClientPublishe
       retryDelay = STORE_RETRY_MIN_MS;
       host.refresh(channel);
       queued.settle?.resolve(receipt);
+      // Stored after all (its answer lost with the store): it will not come again, the server would hold the channel.
+      if (awaited.delete(cid)) return startOver();
+      release(channel);
     },
     refuse(cid, channel, frameError) {
       const queued = outbox.get(cid);
-      if (!queued) return;
+      if (!queued) {
+        // Its echo settled it first: see `awaited`.
+        if (frameError.code === 'unavailable') startOver();
+        return;
+      }
       if (frameError.code === 'unavailable') {
-        // Nothing was stored: it waits in the outbox, in order, and goes again shortly.
+        // Nothing was stored: it waits in the outbox, in order, and goes again shortly. The server holds back every
+        // later publish of this session on the channel until it comes again; those already on their way are refused
+        // too. Until they are all answered nothing new goes on this channel: a newer publish must not be stored
+        // before the ones refused behind this one are sent again.
         queued.sent = false;
-        return retryLater();
+        awaited.add(cid);
+        held.add(channel);
+        retryLater();
+        return release(channel);
       }
       fail(queued, frameErrorToRealtimeError(frameError, channel));
+    },
+    sessionEnded() {
+      outbox.markUnsent();
+      held.clear();
+      awaited.clear();
     },
     stop() {
       clearTimeout(retryTimer);
       retryTimer = undefined;
+      answers.stop();
     },
   };
+}
+
+/** A repeat publish of a waiting `cid` shares its promise (one restored from storage gets one now). */
+function attachPromise(queued: QueuedPublish): Promise<PublishReceipt> {
+  if (queued.promise) return queued.promise;
+  const { promise, settle } = deferred();
+  queued.promise = promise;
+  queued.settle = settle;
+  return promise;
+}
+
+function closedError(channel: string): RealtimeError {
+  return new RealtimeError(
+    'closed',
+    `Cannot publish on "${channel}": this client was closed.${process.env.NODE_ENV !== 'production' ? ' Create a new client.' : ''}`,
+  );
+}
+
+function outboxFullError(channel: string, size: number, maxQueued: number): RealtimeError {
+  return new RealtimeError(
+    'outbox_full',
+    `Publish on "${channel}" refused: ${size} publishes already wait for the server (maxQueued ${maxQueued}).` +
+      (process.env.NODE_ENV !== 'production'
+        ? ' Nothing was dropped; retry once the connection is back, or raise maxQueued.'
+        : ''),
+  );
 }
 
 function deferred(): { promise: Promise<PublishReceipt>; settle: NonNullable<QueuedPublish['settle']> } {

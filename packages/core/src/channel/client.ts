@@ -21,6 +21,8 @@ import type { Channel, ChannelOptions, EventMap, RealtimeClient, RealtimeClientO
 
 /** Default bound of {@link RealtimeClientOptions.maxQueued}. */
 export const DEFAULT_MAX_OUTBOX = 1000;
+/** How long a sent publish may go unanswered before the client reconnects (see `ackTimeoutMs`). */
+const DEFAULT_ACK_TIMEOUT_MS = 20_000;
 
 /**
  * The channel client: channels, resume, exactly-once in-order delivery, an outbox for publishes and presence,
@@ -63,6 +65,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   const presenceGraceMs = options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS;
   if (!(presenceGraceMs >= 0))
     throw new RangeError(`createRealtimeClient: presenceGraceMs must be >= 0 (got ${String(presenceGraceMs)}).`);
+  const ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+  if (!(ackTimeoutMs > 0))
+    throw new RangeError(`createRealtimeClient: ackTimeoutMs must be > 0 (got ${String(ackTimeoutMs)}).`);
   const channels = new Map<string, ChannelRecord>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
 
@@ -83,6 +88,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     createId: options.createId ?? randomId,
     now: options.now ?? Date.now,
     connection,
+    ackTimeoutMs,
+    reconnect: () => transport.reconnect(),
     refresh(name) {
       const record = channels.get(name);
       if (record) refresh(record);
@@ -117,7 +124,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function ended() {
-    outbox.markUnsent();
+    publisher.sessionEnded();
     subscriptions.sessionEnded();
   }
 

@@ -221,6 +221,13 @@ export interface RealtimeClientOptions {
   now?: () => number;
   /** How long a presence member who left stays listed, so a reconnect does not flicker them away and back. Default 3000 ms. */
   presenceGraceMs?: number;
+  /**
+   * How long a sent publish may wait for the server's `ack` or `nack` before the client presumes its session broken
+   * (a proxy that lost the answer, a server step that never returned) and reconnects, sending it again (deduplicated
+   * by `cid`: nothing is stored twice). Default 20 000 ms, past the server's own 15 s bound on a frame; `Infinity`
+   * turns it off.
+   */
+  ackTimeoutMs?: number;
 }
 
 /**

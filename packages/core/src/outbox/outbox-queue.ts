@@ -6,6 +6,8 @@ export interface QueuedPublish {
   readonly entry: OutboxEntry;
   /** Sent on the current session and not acked yet. Cleared when the session ends, so it is sent again. */
   sent: boolean;
+  /** When it was last sent (the client's clock), for the unanswered-publish watchdog. */
+  sentAt?: number;
   /** Absent for entries loaded from storage (their promise belonged to the page before the reload). */
   settle: { resolve(receipt: PublishReceipt): void; reject(error: RealtimeError): void } | undefined;
   promise: Promise<PublishReceipt> | undefined;

@@ -1,5 +1,5 @@
 import { unrefTimer } from '../lib/unref-timer.js';
-import type { ClusterEvent, Contribution } from './broker.js';
+import type { ClusterEvent, Contribution, MaybePromise } from './broker.js';
 import { changing, memberKeys, type PresenceState, type RemoteContribution } from './hub-presence-view.js';
 
 /** After a reconnection to the cluster, fetch snapshots again this long after it (see `resync`). */
@@ -11,8 +11,11 @@ const RESYNC_SNAPSHOTS_MS = [1000, 4000];
  * converges after any lost change.
  */
 export interface PresenceFollower {
-  /** Start following (fetches a snapshot); resolves once the view is complete. */
-  follow(): Promise<void> | undefined;
+  /**
+   * Start following (fetches a snapshot once `subscribed` settles, so no change published between the snapshot and
+   * the subscription can be missed); resolves once the view is complete.
+   */
+  follow(subscribed?: MaybePromise<void>): Promise<void> | undefined;
   /** Stop following: the remote view is dropped. */
   unfollow(): void;
   /** Another instance's change. */
@@ -52,9 +55,21 @@ export function createPresenceFollower(state: PresenceState): PresenceFollower {
     host.occupancyChanged();
   }
 
-  function fetchSnapshot(): Promise<void> {
+  function fetchSnapshot(subscribed?: MaybePromise<void>): Promise<void> {
     buffered = [];
     const run = (async () => {
+      // The changes are heard from here on (buffered until the snapshot is in): only now is the snapshot complete.
+      // A subscription that failed is refused by the subscribe itself (nothing more to report here); the next
+      // subscribe follows from scratch.
+      if (subscribed instanceof Promise) {
+        try {
+          await subscribed;
+        } catch (error) {
+          buffered = null;
+          following = false;
+          throw error;
+        }
+      }
       try {
         const contributions = await cluster!.snapshot(host.channel);
         if (!following) return;
@@ -129,10 +144,10 @@ export function createPresenceFollower(state: PresenceState): PresenceFollower {
   }
 
   return {
-    follow() {
+    follow(subscribed) {
       if (!cluster || following) return snapshotting;
       following = true;
-      return fetchSnapshot();
+      return fetchSnapshot(subscribed);
     },
     unfollow() {
       if (!following) return;

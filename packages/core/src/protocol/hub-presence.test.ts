@@ -163,4 +163,31 @@ describe('createChannelPresence across instances', () => {
     expect(fake.announced[1]).toMatchObject({ version: 1, upsert: [expect.objectContaining({ key: 'ada' })] });
     expect(fake.announced[1]!.generation).not.toBe(fake.announced[0]!.generation);
   });
+
+  it('reads its snapshot only once the subscription carrying the changes is confirmed: a change in between is kept', async () => {
+    const { presence, fake } = setup();
+    let confirm!: () => void;
+    const subscribed = new Promise<void>((resolve) => (confirm = resolve));
+    // Redis holds nothing yet when the subscribe starts: a snapshot read now would miss what comes next.
+    const following = presence.follow(subscribed);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.snapshots()).toBe(0);
+    // Another instance announces bob (written, then published) before our SUBSCRIBE is confirmed: the event is not
+    // heard, but the snapshot, read after the confirmation, has it.
+    fake.setSnapshot([{ instance: 'b', generation: 'g', version: 1, subscribers: 1, members: [member('bob')] }]);
+    confirm();
+    await following;
+    expect(fake.snapshots()).toBe(1);
+    expect(keys(presence)).toEqual(['bob:1']);
+  });
+
+  it('follows from scratch after a subscription that failed', async () => {
+    const { presence, fake } = setup();
+    const failed = Promise.reject(new Error('redis down'));
+    await expect(presence.follow(failed)).rejects.toThrow('redis down');
+    expect(fake.snapshots()).toBe(0);
+    fake.setSnapshot([{ instance: 'b', generation: 'g', version: 1, subscribers: 1, members: [member('bob')] }]);
+    await presence.follow(Promise.resolve());
+    expect(keys(presence)).toEqual(['bob:1']);
+  });
 });

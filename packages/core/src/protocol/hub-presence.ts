@@ -1,4 +1,4 @@
-import type { BrokerCluster, ClusterEvent } from './broker.js';
+import type { BrokerCluster, ClusterEvent, MaybePromise } from './broker.js';
 import type { PresenceMember, PresenceStatus, ServerFrame } from './frames.js';
 import { createPresenceAnnouncer } from './hub-presence-announcer.js';
 import { createPresenceFollower } from './hub-presence-follower.js';
@@ -43,8 +43,11 @@ export interface ChannelPresence {
   readonly idle: boolean;
   /** The local subscriber count changed: tell the other instances (throttled). */
   subscribersChanged(): void;
-  /** Start following the other instances (fetches a snapshot); resolves once the view is complete. */
-  follow(): Promise<void> | undefined;
+  /**
+   * Start following the other instances (fetches a snapshot once `subscribed`, the broker subscription that carries
+   * their changes, is confirmed); resolves once the view is complete.
+   */
+  follow(subscribed?: MaybePromise<void>): Promise<void> | undefined;
   /** Stop following (no local subscriber any more): the remote view is dropped. */
   unfollow(): void;
   /** Another instance's change. */

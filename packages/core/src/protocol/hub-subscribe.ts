@@ -31,7 +31,7 @@ export function createSubscriber(context: HubContext): Subscribe {
         else state.presence.apply(event);
       },
     });
-    const following = state.presence.follow();
+    const following = state.presence.follow(state.subscription.ready);
     if (fresh) state.presence.subscribersChanged();
     if (occupancy) state.occupancyWatchers.add(session);
     else state.occupancyWatchers.delete(session);

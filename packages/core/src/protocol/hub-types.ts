@@ -103,6 +103,13 @@ export interface ChannelHubOptions<B extends ChannelBroker = MemoryBroker> exten
   ) => void;
   /** Sent in `welcome`: how often clients should ping. Default 25 000. */
   heartbeatMs?: number;
+  /**
+   * Longest one client frame may wait on `authorize`, `admit`, `beforePublish`, `authorizeMessage` or the broker.
+   * Past it the session is closed and a `timeout` error reported to `onError`: the client reconnects and sends again
+   * what was not acknowledged (deduplicated by `cid`), instead of every later frame of the session waiting behind a
+   * step that never answered. Default 15 000.
+   */
+  frameTimeoutMs?: number;
   /** What one client may send: name lengths, data nesting, channels per session, presence data size. */
   limits?: Partial<HubLimits>;
   /**

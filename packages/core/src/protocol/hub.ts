@@ -35,6 +35,8 @@ export { DEFAULT_LOG_SIZE } from './memory-broker.js';
 
 /** Sent in `welcome` unless `heartbeatMs` says otherwise: clients ping this often. */
 const DEFAULT_HEARTBEAT_MS = 25_000;
+/** Longest one client frame's handling may wait before its session is closed (see `frameTimeoutMs`). */
+const DEFAULT_FRAME_TIMEOUT_MS = 15_000;
 
 /**
  * The reference server semantics of the channel protocol (see `frames.ts` and PROTOCOL.md), with no transport:
@@ -68,6 +70,7 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(
   const settings: SessionSettings = {
     createId: options.createId ?? randomId,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    frameTimeoutMs: frameTimeoutOf(options.frameTimeoutMs),
     handle: createFrameHandler(context, {
       admission: createAdmission(context, options),
       subscribe: createSubscriber(context),
@@ -127,4 +130,11 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(
       step.call(broker);
     },
   };
+}
+
+function frameTimeoutOf(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_FRAME_TIMEOUT_MS;
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new RangeError(`createChannelHub: frameTimeoutMs must be a positive number of ms (got ${String(value)}).`);
+  return value;
 }

@@ -35,6 +35,8 @@ export interface MatrixClient {
   readonly events: ReaderEvent[];
   /** How many sessions the transport opened (a reconnect opens one more). */
   readonly sessions: () => number;
+  /** MATRIX_DEBUG: the last frames each way. */
+  readonly trail: readonly string[];
   close(): void;
 }
 
@@ -77,6 +79,30 @@ export function startMatrixClient(kind: TransportKind, base: string, name: strin
       break;
     }
   }
+  // MATRIX_DEBUG: the last frames each way, to tell a stalled publish's story.
+  const trail: string[] = [];
+  if (process.env.MATRIX_DEBUG) {
+    const note = (line: string) => {
+      trail.push(`${Date.now() % 100_000} ${line}`);
+      if (trail.length > 2000) trail.shift();
+    };
+    const send = transport.send.bind(transport);
+    transport = {
+      ...transport,
+      send(frame) {
+        const sent = send(frame);
+        if (frame.type === 'publish') note(`> publish ${frame.cid.replace(/^.*-(\d+)$/, '$1')}${sent ? '' : ' (not sent)'}`);
+        else note(`> ${frame.type}`);
+        return sent;
+      },
+    };
+    transport.onFrame((frame) => {
+      if (frame.type === 'ack' || frame.type === 'nack')
+        note(`< ${frame.type} ${frame.cid.replace(/^.*-(\d+)$/, '$1')}${frame.type === 'nack' ? ` ${frame.error.code}: ${frame.error.message.slice(-40)}` : ''}`);
+      else if (frame.type !== 'message' && frame.type !== 'presence') note(`< ${frame.type}`);
+    });
+    transport.subscribe(() => note(`status ${transport.getSnapshot().status}`));
+  }
   const client = createRealtimeClient({ transport, presenceGraceMs: 300 });
   let sessions = 0;
   let wasOpen = false;
@@ -107,6 +133,7 @@ export function startMatrixClient(kind: TransportKind, base: string, name: strin
     gaps,
     events,
     sessions: () => sessions,
+    trail,
     close() {
       offStatus();
       offMessages();
