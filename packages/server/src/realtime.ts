@@ -22,6 +22,7 @@ import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { createMemoryStore } from './key-value/memory-store.js';
 import type { BucketSpec, KeyValueStore } from './key-value/key-value-store.js';
 import { refuseUnsealed } from './validation/encrypted-payload.js';
+import { refuseServerWritten } from './validation/server-only-channels.js';
 import { createPayloadValidator } from './validation/payload-schema.js';
 
 /** Default publish limit per connection: bursts of 50, then 20 per second. */
@@ -239,6 +240,11 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     session: HubSessionInfo,
     frame: Exclude<ClientFrame, { type: 'ping' }>,
   ): FrameError | undefined => {
+    const serverWritten = refuseServerWritten(frame);
+    if (serverWritten) {
+      refused(session, 'forbidden', frame.channel);
+      return serverWritten;
+    }
     const unsealed = refuseUnsealed(frame);
     if (unsealed) refused(session, 'invalid_payload', frame.channel);
     return unsealed;
