@@ -99,6 +99,33 @@ describe('AI streaming over channels (memory)', () => {
     expect(tab.chunks).toEqual(afterRefresh.chunks);
   });
 
+  it('a second reader on the same client (another component, a remount) gets the whole response too', async () => {
+    const paced = pacedModel(80, 5);
+    const { server } = await setup(paced);
+    const { client } = startClient(server.url);
+    const first = realtimeChatTransport({ client, api: server.api, onError: () => {} });
+    const second = realtimeChatTransport({ client, api: server.api, onError: () => {} });
+    let late: Promise<Awaited<ReturnType<typeof readChunks>>> | undefined;
+    const original = readChunks(await send(first, 'chat-same'), (count) => {
+      if (count === 30)
+        late = (async () => {
+          const stream = await second.reconnectToStream({ chatId: 'chat-same' });
+          expect(stream).not.toBeNull();
+          return readChunks(stream!);
+        })();
+    });
+    const whole = await original;
+    expect(whole.text).toBe(paced.text);
+    await vi.waitFor(() => expect(late).toBeDefined(), WAIT);
+    const joined = await late!;
+    expect(joined.error).toBeUndefined();
+    expect(joined.text).toBe(paced.text);
+    expect(joined.chunks).toEqual(whole.chunks);
+    // And once both are done, a third reader on the same client (the response over) reads it whole from the server.
+    const again = await first.reconnectToStream({ chatId: 'chat-same' });
+    expect(again).toBeNull();
+  });
+
   it("stop (useChat's abort) aborts the model's signal within 500 ms and ends the response as stopped", async () => {
     const paced = pacedModel(400, 10);
     const { realtime, reader, generations } = await setup(paced);

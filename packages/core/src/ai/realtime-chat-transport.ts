@@ -1,7 +1,8 @@
 import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
 import type { RealtimeClient } from '../channel/types.js';
 import { RealtimeError } from '../errors.js';
-import type { ChatStreamEnd, ChatStreamEvents, ChatStreamHandle } from './chat-stream-protocol.js';
+import type { ChatStreamEnd, ChatStreamHandle } from './chat-stream-protocol.js';
+import { followStream, type HeardOnStream } from './stream-followers.js';
 
 /** How long a followed response may stay silent (no chunk, no heartbeat) before the client asks the server about it. */
 export const DEFAULT_STALE_AFTER_MS = 15_000;
@@ -88,7 +89,6 @@ export function realtimeChatTransport<M extends UIMessage = UIMessage>(
     let stopFollowing = () => {};
     return new ReadableStream<UIMessageChunk>({
       start(controller) {
-        const channel = client.channel<ChatStreamEvents>(handle.channel, { rewind: REPLAY_WHOLE_STREAM });
         let settled = false;
         let watchdog: ReturnType<typeof setTimeout> | undefined;
         const settle = (outcome?: Error) => {
@@ -108,8 +108,18 @@ export function realtimeChatTransport<M extends UIMessage = UIMessage>(
             );
           }, staleAfterMs);
         };
-        const offMessages = channel.subscribe('*', (message) => {
+        const onHeard = (heard: HeardOnStream) => {
           if (settled) return;
+          // A hole in a response would be a silently wrong text: fail instead.
+          if ('gap' in heard) {
+            return settle(
+              new RealtimeError(
+                'unavailable',
+                `Chunks ${heard.gap.from}–${heard.gap.to} of this response are no longer kept on the server (raise its logSize): it cannot be shown whole.`,
+              ),
+            );
+          }
+          const { message } = heard;
           arm();
           if (message.event === 'chunks') {
             for (const chunk of message.data as UIMessageChunk[]) controller.enqueue(chunk);
@@ -121,16 +131,7 @@ export function realtimeChatTransport<M extends UIMessage = UIMessage>(
                 : undefined,
             );
           }
-        });
-        // A hole in a response would be a silently wrong text: fail instead.
-        const offGap = channel.onGap((gap) =>
-          settle(
-            new RealtimeError(
-              'unavailable',
-              `Chunks ${gap.from}–${gap.to} of this response are no longer kept on the server (raise its logSize): it cannot be shown whole.`,
-            ),
-          ),
-        );
+        };
         const onAbort = () => {
           if (settled) return;
           if (options.stopOnAbort ?? true) requestStop(chatId, handle.streamId);
@@ -141,14 +142,17 @@ export function realtimeChatTransport<M extends UIMessage = UIMessage>(
           if (client.closed)
             settle(new RealtimeError('closed', 'The realtime client was closed while following a response.'));
         });
+        // What this client already heard of the response comes at once, and may end it (settle then found nothing
+        // to stop: stop here).
+        const release = followStream(client, handle.channel, REPLAY_WHOLE_STREAM, onHeard);
         stopFollowing = () => {
           settled = true;
           clearTimeout(watchdog);
-          offMessages();
-          offGap();
+          release();
           offClient();
           abortSignal?.removeEventListener('abort', onAbort);
         };
+        if (settled) return stopFollowing();
         abortSignal?.addEventListener('abort', onAbort, { once: true });
         arm();
         if (abortSignal?.aborted) onAbort();
