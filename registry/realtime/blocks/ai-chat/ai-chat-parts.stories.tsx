@@ -87,7 +87,7 @@ const toolAnswer: UIMessage = {
   ],
 }
 
-/** Tool calls, one line each: name and state, a spinner while they run, the error of a failed one in view. */
+/** Tool calls, one line each: name and state, the error of a failed one in view, details folded away. */
 export const ToolCallStates: Story = {
   args: {
     initialMessages: [userText("u-1", "Look it up and email ops."), toolAnswer],
@@ -108,12 +108,12 @@ export const ToolCallStates: Story = {
         "The mail server refused the connection."
       )
     ).toBeVisible()
-    // Running calls spin (still under reduced motion's `motion-safe:` rule); finished ones do not.
+    // The answer is over: a call it left unfinished holds still instead of spinning forever.
     await expect(
       toolCall(canvasElement, "input-available").querySelector(
         '[class*="animate-spin"]'
       )
-    ).not.toBeNull()
+    ).toBeNull()
     // Details are folded: the trigger opens input and output.
     const done = within(toolCall(canvasElement, "output-available"))
     const trigger = done.getByRole("button", { name: /searchDocs/ })
@@ -197,6 +197,12 @@ export const ToolCallStreaming: Story = {
     )
     await expect(
       canvasElement.querySelector('[data-slot="ai-chat-caret"]')
+    ).not.toBeNull()
+    // While the answer is written, the call in progress spins.
+    await expect(
+      toolCall(canvasElement, "input-streaming").querySelector(
+        '[class*="animate-spin"]'
+      )
     ).not.toBeNull()
     transportOf(context).release()
     await answerIs(canvasElement, TOOL_TEXT)

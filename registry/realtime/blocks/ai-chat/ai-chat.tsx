@@ -126,46 +126,49 @@ function AiChat<M extends UIMessage>({
       )}
       {...props}
     >
-      <ScrollArea className="min-h-0 flex-1">
-        <div
-          ref={logRef}
-          role="log"
-          aria-label={labels.conversation}
-          aria-live="off"
-          aria-busy={busy}
-          tabIndex={0}
-          data-slot="ai-chat-log"
-          className="flex min-h-full flex-col gap-6 p-4 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset"
-        >
-          {phase === "idle" && (
-            <p
-              data-slot="ai-chat-empty"
-              className="m-auto max-w-xs py-12 text-center text-sm text-muted-foreground"
-            >
-              {labels.empty}
-            </p>
-          )}
-          {messages.map((message) => (
-            <AiChatMessage
-              key={message.id}
-              message={message}
-              labels={labels}
-              streaming={phase === "streaming" && message === last}
-              renderText={renderText}
-              renderTool={renderTool}
-              footer={footerFor(message)}
-            />
-          ))}
-          <AiChatPending phase={phase} labels={labels} />
-          {phase === "error" && (
-            <AiChatError
-              message={error?.message}
-              onRetry={state.regenerate}
-              labels={labels}
-            />
-          )}
-        </div>
-      </ScrollArea>
+      <div className="relative min-h-0 flex-1">
+        <ScrollArea className="h-full">
+          <div
+            ref={logRef}
+            role="log"
+            aria-label={labels.conversation}
+            aria-live="off"
+            aria-busy={busy}
+            tabIndex={0}
+            data-slot="ai-chat-log"
+            className="flex flex-col gap-6 p-4 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset"
+          >
+            {messages.map((message) => (
+              <AiChatMessage
+                key={message.id}
+                message={message}
+                labels={labels}
+                streaming={phase === "streaming" && message === last}
+                renderText={renderText}
+                renderTool={renderTool}
+                footer={footerFor(message)}
+              />
+            ))}
+            <AiChatPending phase={phase} labels={labels} />
+            {phase === "error" && (
+              <AiChatError
+                message={error?.message}
+                onRetry={state.regenerate}
+                labels={labels}
+              />
+            )}
+          </div>
+        </ScrollArea>
+        {/* Over the log rather than in it: centred in the visible area, whatever the chat's height. */}
+        {phase === "idle" && (
+          <p
+            data-slot="ai-chat-empty"
+            className="pointer-events-none absolute inset-0 m-auto h-fit max-w-xs px-4 text-center text-sm text-muted-foreground"
+          >
+            {labels.empty}
+          </p>
+        )}
+      </div>
       <div aria-live="polite" data-slot="ai-chat-announcer" className="sr-only">
         {announced.map((chunk) => (
           <p key={chunk.key}>{chunk.text}</p>

@@ -85,7 +85,7 @@ function AiChatMessageView<M extends UIMessage>({
       return (
         <React.Fragment key={key}>
           {renderTool?.(part, message) ?? (
-            <AiChatToolCall part={part} labels={labels} />
+            <AiChatToolCall part={part} labels={labels} active={streaming} />
           )}
         </React.Fragment>
       )

@@ -23,8 +23,17 @@ import {
 } from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"
 import { cn } from "@/registry/realtime/lib/utils"
 
-/** The icon beside a tool call: it spins while the call runs, and says done, failed or denied once it ended. */
-function ToolStateIcon({ state }: { state: AiChatToolPart["state"] }) {
+/**
+ * The icon beside a tool call: it spins while the call runs in an answer being written, and says done, failed or
+ * denied once it ended. A call left unfinished in an answer that is over (stopped) holds still.
+ */
+function ToolStateIcon({
+  state,
+  active,
+}: {
+  state: AiChatToolPart["state"]
+  active: boolean
+}) {
   switch (state) {
     case "output-available":
       return <CircleCheck aria-hidden="true" className="size-4" />
@@ -38,6 +47,7 @@ function ToolStateIcon({ state }: { state: AiChatToolPart["state"] }) {
     case "approval-responded":
       return <Wrench aria-hidden="true" className="size-4" />
     default:
+      if (!active) return <Wrench aria-hidden="true" className="size-4" />
       return (
         <LoaderCircle
           aria-hidden="true"
@@ -54,9 +64,12 @@ function ToolStateIcon({ state }: { state: AiChatToolPart["state"] }) {
 function AiChatToolCall({
   part,
   labels,
+  active = false,
 }: {
   part: AiChatToolPart
   labels: AiChatLabels
+  /** The answer is being written: a call in progress spins. */
+  active?: boolean
 }) {
   const failed = part.state === "output-error"
   const hasOutput = part.state === "output-available"
@@ -67,7 +80,7 @@ function AiChatToolCall({
       className="rounded-lg border bg-background text-sm"
     >
       <CollapsibleTrigger className="group flex w-full min-w-0 items-center gap-2 rounded-lg px-3 py-1.5 text-start outline-none hover:bg-accent/50 focus-visible:ring-[3px] focus-visible:ring-ring/50">
-        <ToolStateIcon state={part.state} />
+        <ToolStateIcon state={part.state} active={active} />
         <span className="min-w-0 truncate font-mono text-xs font-medium">
           {toolTitle(part)}
         </span>
