@@ -253,11 +253,13 @@ export const blockItems: RegistryItem[] = [
     title: "AI chat",
     description:
       "A conversation with an AI model on the AI SDK’s useChat: answers streaming in with a caret, Stop, Regenerate, Retry after an error, tool calls in one line each, reasoning folded away, and answers that survive a page reload (“Resuming…”), follow in a second tab and stop on the server, through realtimeChatTransport.",
+    // The majors realtimeChatTransport is written for (its replaying resume); unpinned, npm may pick older ones
+    // whose engines suit an older Node.
     dependencies: [
       REACT_PACKAGE,
       CORE_PACKAGE,
-      "ai",
-      "@ai-sdk/react",
+      "ai@^7",
+      "@ai-sdk/react@^4",
       "lucide-react",
     ],
     registryDependencies: [

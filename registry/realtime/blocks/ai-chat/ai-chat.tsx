@@ -1,7 +1,6 @@
 "use client"
 
 import * as React from "react"
-import type { UIMessage } from "ai"
 import { CircleAlert, LoaderCircle, RotateCcw } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
@@ -20,12 +19,13 @@ import {
   type AiChatHelpers,
   type AiChatLabels,
   type AiChatPhase,
+  type AiChatUIMessage,
 } from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import { useSentenceAnnouncements } from "@/registry/realtime/hooks/use-sentence-announcements"
 import { cn } from "@/registry/realtime/lib/utils"
 
-interface AiChatProps<M extends UIMessage = UIMessage>
+interface AiChatProps<M extends AiChatUIMessage = AiChatUIMessage>
   extends
     Omit<React.ComponentProps<"section">, "children">,
     Pick<AiChatMessageProps<M>, "renderText" | "renderTool"> {
@@ -64,7 +64,7 @@ interface AiChatProps<M extends UIMessage = UIMessage>
  * const chat = useChat({ id: chatId, messages: saved, transport, resume: true })
  * return <AiChat chat={chat} className="h-[36rem]" />
  */
-function AiChat<M extends UIMessage>({
+function AiChat<M extends AiChatUIMessage>({
   chat,
   resuming,
   labels: labelOverrides,
@@ -302,4 +302,5 @@ export type {
   AiChatHelpers,
   AiChatLabels,
   AiChatPhase,
+  AiChatUIMessage,
 } from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"

@@ -1,19 +1,21 @@
 "use client"
 
 import * as React from "react"
-import type { FileUIPart, SourceUrlUIPart, UIMessage } from "ai"
 import { Paperclip } from "lucide-react"
 
 import { AiChatReasoning } from "@/registry/realtime/blocks/ai-chat/components/ai-chat-reasoning"
 import { AiChatToolCall } from "@/registry/realtime/blocks/ai-chat/components/ai-chat-tool-call"
 import {
   isToolPart,
+  type AiChatFilePart,
   type AiChatLabels,
+  type AiChatSourcePart,
   type AiChatToolPart,
+  type AiChatUIMessage,
 } from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"
 import { cn } from "@/registry/realtime/lib/utils"
 
-interface AiChatMessageProps<M extends UIMessage = UIMessage> {
+interface AiChatMessageProps<M extends AiChatUIMessage = AiChatUIMessage> {
   message: M
   labels: AiChatLabels
   /** This answer is being written: a caret follows its last words. */
@@ -41,7 +43,7 @@ function AiChatCaret() {
  * One message of the conversation. The user's is a bubble at the end of the line; the assistant's runs the full width,
  * its parts in order: text, reasoning (collapsed), tool calls (one line each), files, and the sources it cites.
  */
-function AiChatMessageView<M extends UIMessage>({
+function AiChatMessageView<M extends AiChatUIMessage>({
   message,
   labels,
   streaming = false,
@@ -53,7 +55,7 @@ function AiChatMessageView<M extends UIMessage>({
   const parts = message.parts as M["parts"]
   const lastIndex = parts.length - 1
   const sources = parts.filter(
-    (part): part is SourceUrlUIPart => part.type === "source-url"
+    (part): part is AiChatSourcePart => part.type === "source-url"
   )
 
   const body = parts.map((part, index) => {
@@ -140,7 +142,7 @@ function AiChatMessageView<M extends UIMessage>({
 }
 
 /** An image as a thumbnail, any other file as its name. */
-function AiChatFile({ part }: { part: FileUIPart }) {
+function AiChatFile({ part }: { part: AiChatFilePart }) {
   if (part.mediaType.startsWith("image/"))
     return (
       <img

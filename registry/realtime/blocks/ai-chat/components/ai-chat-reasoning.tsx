@@ -1,6 +1,5 @@
 "use client"
 
-import type { ReasoningUIPart } from "ai"
 import { Brain, ChevronRight } from "lucide-react"
 
 import {
@@ -8,7 +7,10 @@ import {
   CollapsibleContent,
   CollapsibleTrigger,
 } from "@/components/ui/collapsible"
-import type { AiChatLabels } from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"
+import type {
+  AiChatLabels,
+  AiChatReasoningPart,
+} from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"
 
 /**
  * The model's reasoning, collapsed by default: one line ("Reasoning…" while it thinks) that opens to the text. Folded
@@ -18,7 +20,7 @@ function AiChatReasoning({
   part,
   labels,
 }: {
-  part: ReasoningUIPart
+  part: AiChatReasoningPart
   labels: AiChatLabels
 }) {
   const streaming = part.state === "streaming"

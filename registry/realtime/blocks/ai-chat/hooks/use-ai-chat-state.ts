@@ -1,16 +1,17 @@
 "use client"
 
 import * as React from "react"
-import type { ChatStatus, UIMessage } from "ai"
 
 import type {
   AiChatHelpers,
   AiChatPhase,
+  AiChatStatus,
+  AiChatUIMessage,
 } from "@/registry/realtime/blocks/ai-chat/lib/ai-chat-messages"
 
 interface Tracked {
   /** The status of the previous render: transitions are read against it. */
-  status: ChatStatus
+  status: AiChatStatus
   /** The last message when the chat last settled (ready or error). */
   settledLastId: string | undefined
   /** A request started here (Send, Regenerate, Retry) is running. */
@@ -21,7 +22,7 @@ interface Tracked {
   liveAnswerId: string | null
 }
 
-const isBusy = (status: ChatStatus) =>
+const isBusy = (status: AiChatStatus) =>
   status === "submitted" || status === "streaming"
 
 /**
@@ -31,7 +32,7 @@ const isBusy = (status: ChatStatus) =>
  * no new user message. So a request that starts while the last message is the one the chat settled on, and that was
  * not started here (Send, Regenerate, Retry), is read as resuming. `resuming` overrides the guess either way.
  */
-export function useAiChatState<M extends UIMessage>(
+export function useAiChatState<M extends AiChatUIMessage>(
   chat: AiChatHelpers<M>,
   resuming: boolean | undefined
 ) {

@@ -1,20 +1,37 @@
-import type { UseChatHelpers } from "@ai-sdk/react"
-import type { DynamicToolUIPart, ToolUIPart, UIMessage } from "ai"
+import type { useChat, UseChatHelpers } from "@ai-sdk/react"
+
+/**
+ * A message as `useChat` from `@ai-sdk/react` gives it (the AI SDK's `UIMessage`).
+ *
+ * The block takes every AI SDK type from `@ai-sdk/react`, none from `ai`: `@ai-sdk/react` pins its own copy of `ai`,
+ * which can be a patch behind or ahead of the app's, and the types of two copies do not mix.
+ */
+export type AiChatUIMessage = ReturnType<typeof useChat>["messages"][number]
 
 /**
  * What the block needs from `useChat()` (the whole return value fits): the conversation, its status and error, and
  * the actions behind the composer, Stop, Regenerate and Retry.
  */
-export type AiChatHelpers<M extends UIMessage = UIMessage> = Pick<
+export type AiChatHelpers<M extends AiChatUIMessage = AiChatUIMessage> = Pick<
   UseChatHelpers<M>,
   "messages" | "status" | "error" | "sendMessage" | "regenerate" | "stop"
 >
 
+/** `useChat`'s status: `submitted`, `streaming`, `ready` or `error`. */
+export type AiChatStatus = UseChatHelpers<AiChatUIMessage>["status"]
+
 /** One part of a message, as `useChat` builds it. */
-export type AiChatPart<M extends UIMessage = UIMessage> = M["parts"][number]
+export type AiChatPart<M extends AiChatUIMessage = AiChatUIMessage> =
+  M["parts"][number]
 
 /** A tool call: a static tool (`tool-<name>`) or a dynamic one. */
-export type AiChatToolPart = ToolUIPart | DynamicToolUIPart
+export type AiChatToolPart = Extract<
+  AiChatPart,
+  { type: "dynamic-tool" } | { type: `tool-${string}` }
+>
+export type AiChatReasoningPart = Extract<AiChatPart, { type: "reasoning" }>
+export type AiChatFilePart = Extract<AiChatPart, { type: "file" }>
+export type AiChatSourcePart = Extract<AiChatPart, { type: "source-url" }>
 
 /**
  * Where the conversation stands, also set as `data-state` on the root:
@@ -32,7 +49,7 @@ export type AiChatPhase =
 export interface AiChatLabels {
   /** Names the conversation. */
   conversation: string
-  /** Shown (and announced) when there are no messages. */
+  /** Shown when there are no messages. */
   empty: string
   /** Names the text field. */
   message: string
@@ -105,7 +122,7 @@ export const defaultAiChatLabels: AiChatLabels = {
 }
 
 /** The text parts of a message, joined: what is announced, and what a test compares. */
-export function messageText(message: UIMessage): string {
+export function messageText(message: AiChatUIMessage): string {
   return message.parts
     .map((part) => (part.type === "text" ? part.text : ""))
     .join("")
