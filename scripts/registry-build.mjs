@@ -89,7 +89,8 @@ function checkItems(registry, baseUrl) {
     }
   }
   for (const item of registry.items) {
-    const deps = new Set(item.dependencies ?? []);
+    // A dependency may carry a version range (`ai@^7`): the import names the package alone.
+    const deps = new Set((item.dependencies ?? []).map((dependency) => dependency.replace(/(.)@.*$/, '$1')));
     const registryDeps = new Set(item.registryDependencies ?? []);
     for (const dep of registryDeps) {
       if (!/^https?:/.test(dep)) {

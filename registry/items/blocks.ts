@@ -1,6 +1,6 @@
 import type { RegistryItem } from "shadcn/schema"
 
-import { local, REACT_PACKAGE } from "./local"
+import { CORE_PACKAGE, local, REACT_PACKAGE } from "./local"
 
 /** Blocks: whole features in parts (`components/`, `hooks/`, `lib/` beside the main file), installed as one. */
 export const blockItems: RegistryItem[] = [
@@ -246,5 +246,70 @@ export const blockItems: RegistryItem[] = [
     ],
     categories: ["realtime", "forms"],
     docs: 'Pass a Server Action as `action` (it validates again and returns { status: "invalid" | "working" | "success" | "error", … }) and per-field `validators` that fetch with the given AbortSignal. A `working` state’s `progressUrl` streams the stream-progress protocol. The contract is documented at the top of the file.',
+  },
+  {
+    name: "ai-chat",
+    type: "registry:block",
+    title: "AI chat",
+    description:
+      "A conversation with an AI model on the AI SDK’s useChat: answers streaming in with a caret, Stop, Regenerate, Retry after an error, tool calls in one line each, reasoning folded away, and answers that survive a page reload (“Resuming…”), follow in a second tab and stop on the server, through realtimeChatTransport.",
+    // The majors realtimeChatTransport is written for (its replaying resume); unpinned, npm may pick older ones
+    // whose engines suit an older Node.
+    dependencies: [
+      REACT_PACKAGE,
+      CORE_PACKAGE,
+      "ai@^7",
+      "@ai-sdk/react@^4",
+      "lucide-react",
+    ],
+    registryDependencies: [
+      "button",
+      "collapsible",
+      "scroll-area",
+      "textarea",
+      local("utils"),
+      local("use-locale"),
+      local("use-sentence-announcements"),
+    ],
+    files: [
+      {
+        path: "registry/realtime/blocks/ai-chat/ai-chat.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/components/ai-chat-message.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/components/ai-chat-composer.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/components/ai-chat-tool-call.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/components/ai-chat-reasoning.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/hooks/use-ai-chat-state.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/hooks/use-ai-chat-scroll.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/hooks/use-realtime-chat-transport.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/ai-chat/lib/ai-chat-messages.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "ai"],
+    docs: "Call useChat from @ai-sdk/react yourself, with useRealtimeChatTransport({ api }) as its transport and resume: true, inside <RealtimeProvider transport={…}>, and pass what it returns: <AiChat chat={chat} />. Your chat route answers POST with respondWithChannelStream, GET with respondWithActiveStream and DELETE with respondToStop from @realtime-kit/server/ai.",
   },
 ]

@@ -66,15 +66,12 @@ export const componentItems: RegistryItem[] = [
       local("use-locale"),
       local("use-retry-countdown"),
       local("stream-phase"),
+      local("use-sentence-announcements"),
     ],
     files: [
       {
         path: "registry/realtime/components/streaming-text.tsx",
         type: "registry:component",
-      },
-      {
-        path: "registry/realtime/hooks/use-sentence-announcements.ts",
-        type: "registry:hook",
       },
       {
         path: "registry/realtime/lib/fold-tokens.ts",

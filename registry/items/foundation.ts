@@ -2,7 +2,7 @@ import type { RegistryItem } from "shadcn/schema"
 
 import { CORE_PACKAGE, REACT_PACKAGE } from "./local"
 
-/** The libraries and hooks other items build on: `cn`, the locale, the retry countdown, the stream phase, status colours, connection feedback, user colours. */
+/** The libraries and hooks other items build on: `cn`, the locale, the retry countdown, the stream phase, status colours, sentence announcements, connection feedback, user colours. */
 export const foundationItems: RegistryItem[] = [
   {
     name: "utils",
@@ -74,6 +74,19 @@ export const foundationItems: RegistryItem[] = [
       {
         path: "registry/realtime/lib/status-colors.ts",
         type: "registry:lib",
+      },
+    ],
+  },
+  {
+    name: "use-sentence-announcements",
+    type: "registry:hook",
+    title: "useSentenceAnnouncements",
+    description:
+      "Text that is still being written (an AI answer), cut into whole sentences for a polite live region, so screen readers hear sentences rather than every token.",
+    files: [
+      {
+        path: "registry/realtime/hooks/use-sentence-announcements.ts",
+        type: "registry:hook",
       },
     ],
   },

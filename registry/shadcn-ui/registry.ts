@@ -23,6 +23,7 @@ export const shadcnPrimitives: RegistryItem[] = [
   primitive("avatar", ["radix-ui"]),
   primitive("badge", ["radix-ui"]),
   primitive("button", ["radix-ui"]),
+  primitive("collapsible", ["radix-ui"]),
   primitive("input"),
   primitive("label", ["radix-ui"]),
   primitive("native-select"),

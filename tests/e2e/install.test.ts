@@ -57,6 +57,28 @@ const RENDER: Record<string, string> = {
   'realtime-devtools': '<RealtimeDevtools enabled />',
 };
 
+/**
+ * Items whose component takes what a hook of the app returns (ai-chat takes `useChat()`'s result): rendered through a
+ * client component the test writes next to the page, wired the way a user wires it. `source` gets the import path
+ * (`@/…`, no extension) of one of the item's files by its file name.
+ */
+const CLIENT_WIRING: Record<string, { tag: string; source: (importOf: (fileName: string) => string) => string }> = {
+  'ai-chat': {
+    tag: 'AiChatWired',
+    source: (importOf) => `'use client';
+import { useChat } from '@ai-sdk/react';
+import { AiChat } from '${importOf('ai-chat.tsx')}';
+import { useRealtimeChatTransport } from '${importOf('use-realtime-chat-transport.ts')}';
+
+export function AiChatWired() {
+  const transport = useRealtimeChatTransport({ api: '/api/chat' });
+  const chat = useChat({ id: 'e2e-chat', transport, resume: true });
+  return <AiChat chat={chat} />;
+}
+`,
+  },
+};
+
 /** Items that use channels: rendered inside a client `RealtimeProvider` with a WebSocket transport (which connects only in the browser). */
 const NEEDS_PROVIDER = new Set([
   'notification-center',
@@ -64,6 +86,7 @@ const NEEDS_PROVIDER = new Set([
   'live-cursors',
   'live-reactions',
   'collaborative-editor',
+  'ai-chat',
 ]);
 
 /** The app's own client component that provides the channel client, as a user would write it. */
@@ -80,7 +103,8 @@ export function RealtimeShell({ children }: { children: ReactNode }) {
 
 /** The JSX for an item on the test page, wrapped in the provider when it needs one. */
 function renderJsx(name: string): { jsx: string; tag: string } {
-  const jsx = RENDER[name] ?? `<${pascal(name)} />`;
+  const wiring = CLIENT_WIRING[name];
+  const jsx = wiring ? `<${wiring.tag} />` : (RENDER[name] ?? `<${pascal(name)} />`);
   const tag = /^<(\w+)/.exec(jsx)![1]!;
   return { jsx: NEEDS_PROVIDER.has(name) ? `<RealtimeShell>${jsx}</RealtimeShell>` : jsx, tag };
 }
@@ -238,6 +262,22 @@ function installedPathInRoot(file: RegistryFile): string {
 }
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, char: string) => char.toUpperCase());
+
+/**
+ * The import line of an item on the test page: from the item's own file, or, for the items in CLIENT_WIRING, from
+ * the wiring component written into `componentsDir` (the `@/components` folder of the app).
+ */
+function importOf(item: RegistryItem, file: RegistryFile, tag: string, componentsDir: string): string {
+  const wiring = CLIENT_WIRING[item.name];
+  if (!wiring) return `import { ${tag} } from '@/${installedPath(file).replace(/\.tsx$/, '')}';`;
+  const importPath = (fileName: string) => {
+    const found = (builtItem(item.name).files ?? []).find((candidate) => path.basename(candidate.path) === fileName);
+    if (!found) throw new Error(`${item.name} ships no ${fileName}`);
+    return `@/${installedPath(found).replace(/\.tsx?$/, '')}`;
+  };
+  writeFileSync(path.join(componentsDir, `${item.name}-wired.tsx`), wiring.source(importPath));
+  return `import { ${tag} } from '@/components/${item.name}-wired';`;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -522,9 +562,9 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
         (candidate) => /\.tsx$/.test(candidate.path) && path.basename(candidate.path, '.tsx') === item.name,
       );
       expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
-      const specifier = `@/${installedPath(file!).replace(/\.tsx$/, '')}`;
       const { jsx, tag } = renderJsx(item.name);
-      imports.push(`import { ${tag} } from '${specifier}';`);
+      mkdirSync(path.join(APP, 'components'), { recursive: true });
+      imports.push(importOf(item, file!, tag, path.join(APP, 'components')));
       sections.push(
         `      <section aria-label="${item.name}" className="flex flex-col gap-2">\n        <h2 className="text-sm font-medium">${item.name}</h2>\n        ${jsx}\n      </section>`,
       );
@@ -682,7 +722,8 @@ export default defineConfig({
         );
         expect(file, `${item.name} ships ${item.name}.tsx`).toBeDefined();
         const { jsx, tag } = renderJsx(item.name);
-        imports.push(`import { ${tag} } from '@/${installedPath(file!).replace(/\.tsx$/, '')}';`);
+        mkdirSync(path.join(VITE_APP, 'src', 'components'), { recursive: true });
+        imports.push(importOf(item, file!, tag, path.join(VITE_APP, 'src', 'components')));
         sections.push(`      <section aria-label="${item.name}">\n        ${jsx}\n      </section>`);
         const source = (builtItem(item.name).files ?? []).map((entry) => entry.content ?? '').join('\n');
         const slot = source.includes(`data-slot="${item.name}"`) ? item.name : /data-slot="([\w-]+)"/.exec(source)?.[1];

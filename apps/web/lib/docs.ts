@@ -395,6 +395,108 @@ stream.close()
       },
     ],
   },
+  'use-sentence-announcements': {
+    usage: `const announced = useSentenceAnnouncements(text, isStreaming, locale)
+
+<div aria-live="polite" className="sr-only">
+  {announced.map((chunk) => <p key={chunk.key}>{chunk.text}</p>)}
+</div>`,
+    propsHeading: 'Parameters',
+    props: [
+      { name: 'text', type: 'string', description: 'The text so far; a shorter text starts over (a new answer).' },
+      {
+        name: 'busy',
+        type: 'boolean',
+        description: 'Still being written: only whole sentences are returned. False: the rest too.',
+      },
+      { name: 'locale', type: 'string', description: 'Sentence boundaries (Intl.Segmenter) in this locale.' },
+    ],
+  },
+  'ai-chat': {
+    accessibility: [
+      'The conversation is a `role="log"`, `aria-busy` while an answer is written; new answers are read by a polite live region a sentence at a time, never token by token.',
+      'Enter sends, Shift+Enter adds a line. Send and Stop are one button that changes role, so keyboard focus stays on it; Regenerate and Retry are buttons in the tab order.',
+      'Reasoning and tool details are collapsed behind buttons with `aria-expanded`; a failed request is a `role="alert"` with its own words.',
+      'The caret and spinners hold still under reduced motion; colours come from the theme, dark mode included.',
+    ],
+    usage: `// app/chat.tsx
+'use client'
+import { useChat } from '@ai-sdk/react'
+import type { UIMessage } from 'ai'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { AiChat } from '@/components/ai-chat'
+import { useRealtimeChatTransport } from '@/hooks/use-realtime-chat-transport'
+
+const transport = websocketTransport({ url: '/realtime' })
+
+function Chat({ id, saved }: { id: string; saved: UIMessage[] }) {
+  const chatTransport = useRealtimeChatTransport({ api: '/api/chat' })
+  const chat = useChat({ id, messages: saved, transport: chatTransport, resume: true }) // resume: pick up after a reload
+  return <AiChat chat={chat} className="h-[36rem]" />
+}
+
+export function ChatPage(props: { id: string; saved: UIMessage[] }) {
+  return <RealtimeProvider transport={transport}><Chat {...props} /></RealtimeProvider>
+}
+
+// app/api/chat/route.ts
+import { after } from 'next/server'
+import { convertToModelMessages, streamText, toUIMessageStream } from 'ai'
+import { getRealtime } from '@realtime-kit/server'
+import { respondToStop, respondWithActiveStream, respondWithChannelStream } from '@realtime-kit/server/ai'
+
+export async function POST(request: Request) {
+  const { id, messages } = await request.json()
+  const abortController = new AbortController()
+  const result = streamText({ model, messages: await convertToModelMessages(messages), abortSignal: abortController.signal })
+  return respondWithChannelStream(await getRealtime(), {
+    chatId: id,
+    stream: toUIMessageStream({ stream: result.stream, originalMessages: messages }),
+    abortController,
+    waitUntil: after, // the answer goes on once this request is answered
+  })
+}
+export const GET = async (request: Request) => respondWithActiveStream(await getRealtime(), request) // the answer in progress
+export const DELETE = async (request: Request) => respondToStop(await getRealtime(), request) // Stop, from any instance`,
+    props: [
+      {
+        name: 'chat',
+        type: 'UseChatHelpers',
+        description:
+          'What useChat() returns (messages, status, error, sendMessage, regenerate, stop). The block never creates a transport.',
+      },
+      {
+        name: 'resuming',
+        type: 'boolean',
+        default: 'auto',
+        description:
+          'Show “Resuming the answer…”. Default: while useChat({ resume: true }) reconnects; true or false to decide yourself.',
+      },
+      {
+        name: 'renderText',
+        type: '(text, message) => ReactNode',
+        description: 'Render an answer’s text your way, e.g. as Markdown. Default: as written, line breaks kept.',
+      },
+      {
+        name: 'renderTool',
+        type: '(part, message) => ReactNode',
+        description: 'Render a tool call your way (a weather card…); return undefined for the one-line default.',
+      },
+      { name: 'maxLength', type: 'number', default: '4000', description: 'Longest question, in characters.' },
+      {
+        name: 'locale',
+        type: 'string',
+        default: 'browser',
+        description: 'Cutting answers into sentences for screen readers.',
+      },
+      {
+        name: 'labels',
+        type: 'Partial<AiChatLabels>',
+        description: 'Replace any text (Stop, Regenerate, “Resuming the answer…”…), e.g. to translate.',
+      },
+    ],
+  },
   'presence-avatars': {
     accessibility: [
       'The "+N" overflow is a button: focus or hover shows the hidden names, Escape hides them; the names are also in its accessible label.',

@@ -18,6 +18,7 @@ import { LiveCursorsDemo } from '@/components/demos/live-cursors-demo';
 import { CollaborativeEditorDemo } from '@/components/demos/collaborative-editor-demo';
 import { LiveFormDemo } from '@/components/demos/live-form-demo';
 import { RealtimeDevtoolsDemo } from '@/components/demos/realtime-devtools-demo';
+import { AiChatDemo } from '@/components/demos/ai-chat-demo';
 import { InstallCommand } from '@/components/install-command';
 import { itemDocs } from '@/lib/docs';
 import { installCommand, REGISTRY_URL } from '@/lib/registry-url';
@@ -55,6 +56,7 @@ const demos: Record<string, React.ReactNode> = {
   'collaborative-editor': <CollaborativeEditorDemo />,
   'live-form': <LiveFormDemo />,
   'realtime-devtools': <RealtimeDevtoolsDemo />,
+  'ai-chat': <AiChatDemo />,
 };
 
 export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
