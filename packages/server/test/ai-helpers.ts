@@ -74,6 +74,8 @@ export interface ChatServerOptions {
   readonly heartbeatMs?: number;
   /** Runs the generation to its end (the test's stand-in for Next's `after`). */
   readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /** What `streamToChannel` reports (default: nothing). */
+  readonly onStreamError?: (error: unknown) => void;
 }
 
 /** A WebSocket endpoint at /realtime and the chat route at /api/chat, over `realtime`, with `model` behind it. */
@@ -98,7 +100,7 @@ export async function startChatServer(
       abortController,
       heartbeatMs: options.heartbeatMs,
       waitUntil: options.waitUntil,
-      onError: () => {},
+      onError: options.onStreamError ?? (() => {}),
     });
   };
   const server = createServer((req, res) => {

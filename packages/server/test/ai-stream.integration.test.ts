@@ -128,7 +128,8 @@ describe('AI streaming over channels (memory)', () => {
 
   it("stop (useChat's abort) aborts the model's signal within 500 ms and ends the response as stopped", async () => {
     const paced = pacedModel(400, 10);
-    const { realtime, reader, generations } = await setup(paced);
+    const reported: unknown[] = [];
+    const { realtime, reader, generations } = await setup(paced, { onStreamError: (error) => reported.push(error) });
     const aborter = new AbortController();
     let stoppedAt = 0;
     const follower = reader();
@@ -152,6 +153,8 @@ describe('AI streaming over channels (memory)', () => {
     await Promise.all(generations);
     const { messages } = await realtime.history(chatChannelName('chat4'));
     expect((messages.at(-1)!.data as CompactedChatMessage).status).toBe('stopped');
+    // A stop is not a failure: nothing reported.
+    expect(reported).toEqual([]);
   });
 
   it('a response whose generator went silent is ended with an error by the watchdog, never cut silently', async () => {

@@ -23,9 +23,8 @@ export interface RespondWithChannelStreamOptions extends StreamToChannelOptions 
  *   const { id, messages } = await request.json()
  *   const abortController = new AbortController()
  *   const result = streamText({ model, messages: await convertToModelMessages(messages), abortSignal: abortController.signal })
- *   return respondWithChannelStream(await getRealtime(), {
- *     chatId: id, stream: result.toUIMessageStream({ originalMessages: messages }), abortController, waitUntil: after,
- *   })
+ *   const stream = toUIMessageStream({ stream: result.stream, originalMessages: messages })
+ *   return respondWithChannelStream(await getRealtime(), { chatId: id, stream, abortController, waitUntil: after })
  * }
  * ```
  */

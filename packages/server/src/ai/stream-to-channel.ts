@@ -20,7 +20,7 @@ const STOP_GRACE_MS = 1_000;
 export interface StreamToChannelOptions {
   /** The chat (`useChat`'s `id`, the POST body's `id`): 1–128 characters without `:`. */
   readonly chatId: string;
-  /** The response: `streamText(...).toUIMessageStream()`, `createUIMessageStream(...)`, or any UI message chunk stream. */
+  /** The response: `toUIMessageStream({ stream: result.stream })`, `createUIMessageStream(...)`, or any UI message chunk stream. */
   readonly stream: ReadableStream<UIMessageChunk>;
   /** The controller whose signal the model call got (`streamText({ abortSignal })`): a stop aborts it. */
   readonly abortController?: AbortController;
@@ -117,9 +117,11 @@ async function pump(realtime: Realtime, context: PumpContext): Promise<Compacted
       if (value.type === 'error') end = { status: 'error', error: value.errorText };
     }
   } catch (error) {
-    onError(error);
-    // A stopped model may end its stream with its abort error: that is the stop, not a failure.
-    end = context.stopped() ? end : { status: 'error', error: 'The response failed on the server.' };
+    // A stopped model may end its stream with its abort error: that is the stop, not a failure (nothing to report).
+    if (!context.stopped()) {
+      onError(error);
+      end = { status: 'error', error: 'The response failed on the server.' };
+    }
   }
   if (context.stopped() && end.status === 'done') end = { status: 'stopped' };
   try {
