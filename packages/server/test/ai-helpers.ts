@@ -76,6 +76,8 @@ export interface ChatServerOptions {
   readonly waitUntil?: (promise: Promise<unknown>) => void;
   /** What `streamToChannel` reports (default: nothing). */
   readonly onStreamError?: (error: unknown) => void;
+  /** The WebSocket endpoint's `maxDurationMs`: a host that cuts connections after a while. */
+  readonly maxDurationMs?: number;
 }
 
 /** A WebSocket endpoint at /realtime and the chat route at /api/chat, over `realtime`, with `model` behind it. */
@@ -107,7 +109,13 @@ export async function startChatServer(
     if (req.url?.startsWith('/api/chat')) void serveFetch(req, res, route);
     else res.writeHead(404).end();
   });
-  const endpoint = createWebSocketEndpoint({ realtime, server, path: '/realtime', onError: () => {} });
+  const endpoint = createWebSocketEndpoint({
+    realtime,
+    server,
+    path: '/realtime',
+    maxDurationMs: options.maxDurationMs,
+    onError: () => {},
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {

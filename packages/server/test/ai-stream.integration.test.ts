@@ -72,6 +72,24 @@ describe('AI streaming over channels (memory)', () => {
     expect(result.text).toBe(paced.text);
   });
 
+  it('a host cutting connections every 300 ms (maxDurationMs): the reader resumes each time, the text is whole', async () => {
+    const paced = pacedModel(120, 10);
+    const { reader } = await setup(paced, { maxDurationMs: 300 });
+    const { transport, socket } = reader();
+    let sessions = 0;
+    let open = false;
+    const off = socket.subscribe(() => {
+      const now = socket.getSnapshot().status === 'open';
+      if (now && !open) sessions += 1;
+      open = now;
+    });
+    const result = await readChunks(await send(transport, 'chat-cut'));
+    off();
+    expect(result.error).toBeUndefined();
+    expect(result.text).toBe(paced.text);
+    expect(sessions).toBeGreaterThanOrEqual(3);
+  });
+
   it('a page refresh (a new client) mid-stream replays the response from its start, and two tabs read the same text', async () => {
     const paced = pacedModel(80, 5);
     const { reader } = await setup(paced);
