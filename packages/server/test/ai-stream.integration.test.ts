@@ -72,6 +72,25 @@ describe('AI streaming over channels (memory)', () => {
     expect(result.text).toBe(paced.text);
   });
 
+  it('a resume costs one HTTP round trip (which response is active), then the replay over the open connection', async () => {
+    const paced = pacedModel(60, 5);
+    const { server, reader } = await setup(paced);
+    const original = readChunks(await send(reader().transport, 'chat-rt'));
+    const { client } = startClient(server.url);
+    const requests: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      requests.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return fetch(input, init);
+    };
+    const resumed = realtimeChatTransport({ client, api: server.api, fetch: counting, onError: () => {} });
+    const stream = await resumed.reconnectToStream({ chatId: 'chat-rt' });
+    expect(stream).not.toBeNull();
+    const result = await readChunks(stream!);
+    expect(result.text).toBe(paced.text);
+    expect(requests).toEqual([`GET ${server.api}?chatId=chat-rt`]);
+    await original;
+  });
+
   it('a host cutting connections every 300 ms (maxDurationMs): the reader resumes each time, the text is whole', async () => {
     const paced = pacedModel(120, 10);
     const { reader } = await setup(paced, { maxDurationMs: 300 });
