@@ -284,11 +284,17 @@ export const MentionHighlighted: Story = {
   },
 }
 
-/** Editing offers `@` too: the mention chosen in the edit is stored with the new text and marked in the message. */
+/** Editing offers `@` too: the mention chosen in the edit is stored with the new text, marked, and signalled. */
 export const MentionInEdit: Story = {
   play: async (context) => {
     const { canvasElement } = context
     await ready(canvasElement)
+    const signals: ChatMentionSignal[] = []
+    seededOf(context)
+      .clients.grace!.channel(ROOM)
+      .onSignal<ChatMentionSignal>(CHAT_MENTION_SIGNAL, (signal) =>
+        signals.push(signal.data)
+      )
     const text = "The status page copy is reviewed."
     await userEvent.click(composerOf(canvasElement))
     await userEvent.keyboard(`${text}{Enter}`)
@@ -312,6 +318,13 @@ export const MentionInEdit: Story = {
         mentions: ["grace"],
       })
     )
+    // Grace is told: the edit named her, the message before did not.
+    await waitFor(() => expect(signals).toHaveLength(1))
+    await expect(signals[0]).toMatchObject({
+      to: ["grace"],
+      from: { id: "you", name: "Sam Rivera" },
+      excerpt: `${text} cc @Grace Hopper`,
+    })
     const edited = await messageWith(canvasElement, "reviewed. cc", true)
     await expect(within(edited).getByText("@Grace Hopper")).toHaveAttribute(
       "data-slot",

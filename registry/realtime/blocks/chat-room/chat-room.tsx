@@ -31,6 +31,7 @@ import { useChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/hook
 import { useChatRoomScroll } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
   chatRoomReload,
+  signalMention,
   useChatRoomSend,
 } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-send"
 import {
@@ -179,6 +180,7 @@ function ChatRoomPanel({
     anonymousName: labels.anonymous,
   })
   const mentionCandidates = useMentionCandidates(members, names, user.id)
+  const roomName = typeof title === "string" ? title : channelName
   const rowActions = useChatRoomRowActions({
     messageActions,
     channel: channelName,
@@ -189,11 +191,19 @@ function ChatRoomPanel({
     maxLength,
     locale: resolvedLocale,
     onDeleted: () => scroll.scrollRef.current?.focus(),
+    onMentioned: (row, to, text) =>
+      signalMention(room, {
+        to,
+        user,
+        roomName,
+        text,
+        key: `${row.key}:edit:${Date.now()}`,
+        sentAt: Date.now(),
+      }),
     onReply: replies.startReply,
     showOriginal: replies.showOriginal,
     highlightedId: replies.highlightedId,
   })
-  const roomName = typeof title === "string" ? title : channelName
   const sendMessage = useChatRoomSend({ room, send, user, roomName })
   const { formatTime, list } = useChatRoomFormats(resolvedLocale)
   const seenText =

@@ -22,6 +22,8 @@ interface ChatRoomRowActionsOptions {
   maxLength: number
   locale: string
   onDeleted: () => void
+  /** An edit names people it did not before: tell them. */
+  onMentioned: (row: ChatRow, to: string[], text: string) => void
   onReply: (row: ChatRow) => void
   showOriginal: (id: string) => boolean
   highlightedId: string | undefined
@@ -44,6 +46,7 @@ export function useChatRoomRowActions({
   maxLength,
   locale,
   onDeleted,
+  onMentioned,
   onReply,
   showOriginal,
   highlightedId,
@@ -51,9 +54,9 @@ export function useChatRoomRowActions({
   const [editingId, setEditingId] = React.useState<string | undefined>()
   const { edit, remove, react, unreact, refused, dismiss } = messageActions
   // Called from events only: new identities every render must not rebuild every row's actions.
-  const latest = React.useRef({ onDeleted, onReply, showOriginal })
+  const latest = React.useRef({ onDeleted, onMentioned, onReply, showOriginal })
   React.useLayoutEffect(() => {
-    latest.current = { onDeleted, onReply, showOriginal }
+    latest.current = { onDeleted, onMentioned, onReply, showOriginal }
   })
   const refusedMessage = React.useMemo(
     () =>
@@ -73,12 +76,14 @@ export function useChatRoomRowActions({
       edit: (row: ChatRow, text: string, mentions: readonly string[]) => {
         if (row.id === undefined) return
         // The reply and files stay with the message; its text changes, and whom the new text mentions.
-        const { mentions: _before, ...kept } = row.message
+        const { mentions: before = [], ...kept } = row.message
         edit(row.id, {
           ...kept,
           text,
           ...(mentions.length > 0 ? { mentions: [...mentions] } : {}),
         }).catch(shownByTheRow)
+        const added = mentions.filter((id) => !before.includes(id))
+        if (added.length > 0) latest.current.onMentioned(row, added, text)
       },
       remove: (row: ChatRow) => {
         if (row.id !== undefined) remove(row.id).catch(shownByTheRow)

@@ -64,17 +64,39 @@ export function useChatRoomSend({
       }
       const key = send(data)
       if (extras.mentions.length > 0)
-        room.signal(CHAT_MENTION_SIGNAL, {
+        signalMention(room, {
           to: extras.mentions,
-          from: { id: user.id, name: user.name },
-          room: roomName,
-          excerpt: firstLine(text),
+          user,
+          roomName,
+          text,
           key,
           sentAt: data.sentAt,
-        } satisfies ChatMentionSignal)
+        })
     },
     [room, send, user, roomName]
   )
+}
+
+/** Tells the people `to` that `user` mentioned them (a new message, or an edit that names them). */
+export function signalMention(
+  room: Channel<ChatRoomEvents>,
+  mention: {
+    to: string[]
+    user: ChatUser
+    roomName: string
+    text: string
+    key: string
+    sentAt: number
+  }
+) {
+  room.signal(CHAT_MENTION_SIGNAL, {
+    to: mention.to,
+    from: { id: mention.user.id, name: mention.user.name },
+    room: mention.roomName,
+    excerpt: firstLine(mention.text),
+    key: mention.key,
+    sentAt: mention.sentAt,
+  } satisfies ChatMentionSignal)
 }
 
 /**
