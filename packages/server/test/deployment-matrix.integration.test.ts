@@ -207,7 +207,8 @@ function reportStall(shape: string, fleet: Fleet, lanes: readonly Lane[]): void 
         `[matrix:stall] ${shape} ${writer.name}: transport ${writer.transport.getSnapshot().status}, ` +
           `${writer.sessions()} sessions, channel pending ${state.pending}, waiting ${waiting.length}: ${waiting.slice(0, 5).join(' ')}`,
       );
-      if (waiting.length > 0) console.log(`[matrix:stall]   ${compressTrail(writer.trail).join('\n[matrix:stall]   ')}`);
+      if (waiting.length > 0)
+        console.log(`[matrix:stall]   ${compressTrail(writer.trail).join('\n[matrix:stall]   ')}`);
     }
   }
   for (const instance of fleet.instances)

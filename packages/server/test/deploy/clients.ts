@@ -91,14 +91,17 @@ export function startMatrixClient(kind: TransportKind, base: string, name: strin
       ...transport,
       send(frame) {
         const sent = send(frame);
-        if (frame.type === 'publish') note(`> publish ${frame.cid.replace(/^.*-(\d+)$/, '$1')}${sent ? '' : ' (not sent)'}`);
+        if (frame.type === 'publish')
+          note(`> publish ${frame.cid.replace(/^.*-(\d+)$/, '$1')}${sent ? '' : ' (not sent)'}`);
         else note(`> ${frame.type}`);
         return sent;
       },
     };
     transport.onFrame((frame) => {
       if (frame.type === 'ack' || frame.type === 'nack')
-        note(`< ${frame.type} ${frame.cid.replace(/^.*-(\d+)$/, '$1')}${frame.type === 'nack' ? ` ${frame.error.code}: ${frame.error.message.slice(-40)}` : ''}`);
+        note(
+          `< ${frame.type} ${frame.cid.replace(/^.*-(\d+)$/, '$1')}${frame.type === 'nack' ? ` ${frame.error.code}: ${frame.error.message.slice(-40)}` : ''}`,
+        );
       else if (frame.type !== 'message' && frame.type !== 'presence') note(`< ${frame.type}`);
     });
     transport.subscribe(() => note(`status ${transport.getSnapshot().status}`));
