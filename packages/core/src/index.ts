@@ -180,3 +180,24 @@ export type { SharedPoller } from './cache/shared-poller.js';
 export { createClientCache } from './cache/client-cache.js';
 export type { ClientCache } from './cache/client-cache.js';
 export { identityOf, stableStringify } from './cache/stable-key.js';
+export {
+  createSharedState,
+  defineSharedState,
+  isActionRefusal,
+  refuseAction,
+  SHARED_STATE_EVENT,
+  sharedStateFor,
+  sharedStateRules,
+} from './shared-state/index.js';
+export type {
+  ActionContext,
+  ActionRefusal,
+  SharedState,
+  SharedStateChannels,
+  SharedStateDefinition,
+  SharedStateEntry,
+  SharedStateOptions,
+  SharedStateReducer,
+  SharedStateSnapshot,
+  SomeSharedState,
+} from './shared-state/index.js';

@@ -1,8 +1,9 @@
-import { createChannelHub, createMemoryBroker, RealtimeError } from '@realtime-kit/core';
+import { createChannelHub, RealtimeError, sharedStateRules } from '@realtime-kit/core';
 import type {
   ChannelBroker,
   ChannelHistory,
   ChannelHub,
+  ChannelHubOptions,
   ClientFrame,
   FrameError,
   HubAction,
@@ -12,6 +13,7 @@ import type {
   HubSessionInfo,
   PublishVerdict,
   ReactionOptions,
+  SharedStateChannels,
 } from '@realtime-kit/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { isEncryptedChannel } from '@realtime-kit/core/encryption';
@@ -19,7 +21,8 @@ import type { Redis } from 'ioredis';
 import { createStreamTokens, type StreamTokens } from './auth/stream-tokens.js';
 import { eventReporter, type RefusalCode, type ServerEventListener, type ServerTransport } from './events.js';
 import { createRateLimiter, type RateLimiter } from './limits/rate-limit.js';
-import { createMemoryStore } from './key-value/memory-store.js';
+import { openStorage } from './realtime-storage.js';
+import { actionLimiter, DEFAULT_ACTION_LIMIT } from './limits/action-limit.js';
 import type { BucketSpec, KeyValueStore } from './key-value/key-value-store.js';
 import { refuseUnsealed } from './validation/encrypted-payload.js';
 import { refuseServerWritten } from './validation/server-only-channels.js';
@@ -36,6 +39,7 @@ export const DEFAULT_USER_LIMIT: BucketSpec = { capacity: 100, refillPerSecond: 
 export const DEFAULT_SUBSCRIBE_CONNECTION_LIMIT: BucketSpec = { capacity: 150, refillPerSecond: 10 };
 /** Default subscribe limit per user, across connections and instances: bursts of 500, then 50 per second. */
 export const DEFAULT_SUBSCRIBE_USER_LIMIT: BucketSpec = { capacity: 500, refillPerSecond: 50 };
+export { DEFAULT_ACTION_LIMIT };
 
 /** Who is acting, as `authorizeChannel` and `beforePublish` see it. */
 export interface RealtimeUser {
@@ -128,6 +132,19 @@ export interface RealtimeOptions {
    * many users a summary names (`maxUsers`, default 20; the count stays exact).
    */
   reactions?: ReactionOptions;
+  /**
+   * Server-authoritative shared state (`defineSharedState`), by channel name or prefix (`{ 'game:': ticTacToe }`) or a
+   * function of the channel: each client action (`dispatch`) is reduced here, in the channel's turn across every
+   * instance, with the acting user, and stored with the state after it — or refused `rejected` with the reducer's
+   * `refuseAction` message. These channels take only actions (no other events, edits, deletions or reactions), and
+   * `beforePublish` does not see them: the reducer is their rule.
+   */
+  sharedState?: SharedStateChannels;
+  /**
+   * Limit on shared-state actions per user (per connection when anonymous) and channel, shared across instances
+   * through the store: refused `rate_limited` with `retryAfterMs`. Default {@link DEFAULT_ACTION_LIMIT}; `false` turns it off.
+   */
+  actionRateLimit?: BucketSpec | false;
   /**
    * Token-bucket limits on client frames (publish, subscribe, presence), per connection and per user (shared across
    * instances through the store). A refused publish is `nack`ed `rate_limited`, other frames get an `error`
@@ -234,7 +251,7 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
     report?.({ type: 'refused', transport: transportOf(session), code, channel, userId: session.userId });
 
   const authorize = channelAuthorizer(authorizeChannel, report);
-
+  const limitAction = actionLimiter(options, store, report);
   // Synchronous, so a server without limits or schemas keeps handling frames without a promise per frame.
   const admitSealed = (
     session: HubSessionInfo,
@@ -269,6 +286,8 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
         return { ...verdict.error, retryAfterMs: verdict.retryAfterMs };
       }
     }
+    const actionLimited = await limitAction?.(session, frame);
+    if (actionLimited) return actionLimited;
     const unsealed = admitSealed(session, frame);
     if (unsealed) return unsealed;
     if (validator && frame.type === 'publish' && carriesText(frame) && !isEncryptedChannel(frame.channel)) {
@@ -284,24 +303,26 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
   const hub = createChannelHub<ChannelBroker>({
     broker,
     authorize,
-    admit: rateLimiter || subscribeLimiter || validator ? admit : admitSealed,
+    admit: rateLimiter || subscribeLimiter || validator || limitAction ? admit : admitSealed,
     limits: options.limits,
     ...(options.frameTimeoutMs === undefined ? {} : { frameTimeoutMs: options.frameTimeoutMs }),
-    beforePublish: beforePublish
-      ? (context) =>
-          beforePublish({
-            user: { userId: context.session.userId, connectionId: context.session.id },
-            channel: context.channel,
-            event: context.event,
-            data: context.data,
-            ...(context.target === undefined ? {} : { action: context.action, target: context.target }),
-            latest: context.latest,
-          })
-      : undefined,
-    authorizeMessage: authorizeMessage
-      ? ({ session, ...asked }) =>
-          authorizeMessage({ user: { userId: session.userId, connectionId: session.id }, ...asked })
-      : undefined,
+    ...withSharedState(options.sharedState, {
+      beforePublish: beforePublish
+        ? (context) =>
+            beforePublish({
+              user: { userId: context.session.userId, connectionId: context.session.id },
+              channel: context.channel,
+              event: context.event,
+              data: context.data,
+              ...(context.target === undefined ? {} : { action: context.action, target: context.target }),
+              latest: context.latest,
+            })
+        : undefined,
+      authorizeMessage: authorizeMessage
+        ? ({ session, ...asked }) =>
+            authorizeMessage({ user: { userId: session.userId, connectionId: session.id }, ...asked })
+        : undefined,
+    }),
     reactions: options.reactions,
     onStored: report
       ? (session, stored) => {
@@ -353,33 +374,12 @@ export async function createRealtime(options: RealtimeOptions = {}): Promise<Rea
   };
 }
 
-/** The broker and key-value store the options name, or Redis ones (from `redis` / `REDIS_URL`), or in-memory ones. */
-async function openStorage(options: RealtimeOptions) {
-  const redis =
-    options.redis === undefined ? nonEmpty(process.env.REDIS_URL) : options.redis === false ? undefined : options.redis;
-  const closers: (() => Promise<void>)[] = [];
-  let broker = options.broker;
-  let store = options.store;
-  if (redis !== undefined && (!broker || !store)) {
-    // Loaded only when Redis is used, so ioredis stays an optional peer.
-    const { createRedisBroker, createRedisStore } = await loadRedis();
-    if (!broker) {
-      const redisBroker = createRedisBroker({ redis, logSize: options.logSize });
-      closers.push(() => redisBroker.close());
-      broker = redisBroker;
-    }
-    if (!store) {
-      const redisStore = createRedisStore(redis);
-      closers.push(() => redisStore.close());
-      store = redisStore;
-    }
-  }
-  return {
-    broker: broker ?? createMemoryBroker({ logSize: options.logSize }),
-    store: store ?? createMemoryStore(),
-    distributed: redis !== undefined && !options.broker,
-    closers,
-  };
+/** The hub's publish rules: yours, wrapped by the shared-state reducers when there are shared-state channels. */
+function withSharedState(
+  channels: SharedStateChannels | undefined,
+  rules: Pick<ChannelHubOptions, 'beforePublish' | 'authorizeMessage'>,
+): Pick<ChannelHubOptions, 'beforePublish' | 'authorizeMessage'> {
+  return channels ? sharedStateRules(channels, rules) : rules;
 }
 
 function transportOf(session: HubSessionInfo): ServerTransport {
@@ -463,30 +463,6 @@ export async function publish(
   options?: { cid?: string },
 ): Promise<HubReceipt> {
   return (await getRealtime()).publish(channel, event, data, options);
-}
-
-/** The Redis modules, or a clear error when their peer dependency `ioredis` is not installed. */
-async function loadRedis(): Promise<typeof import('./redis/index.js')> {
-  try {
-    return await import('./redis/index.js');
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-      String((error as Error).message).includes('ioredis')
-    ) {
-      throw new RealtimeError(
-        'unavailable',
-        'Redis is configured (REDIS_URL or the `redis` option) but the `ioredis` package is not installed: run `npm i ioredis` (or unset REDIS_URL to keep everything in this process).',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 /** A publish whose data is message text for the schemas: a new message or an edit (not a deletion or a reaction). */
