@@ -19,6 +19,7 @@ const SUITES = [
   'react-commits',
   'chat-room',
   'ai-stream',
+  'latency',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
