@@ -236,6 +236,12 @@ export interface ChannelBroker {
    * `fence` goes to every `publish` of the task (see {@link BrokerPublishOptions.fence}).
    */
   exclusive<T>(channel: string, task: (fence: string | undefined) => Promise<T>): Promise<T>;
+  /**
+   * Drops the kept messages of `channel` with `seq <= throughSeq` (numbering goes on): for server code that folded
+   * them into durable state of its own (the Yjs keeper's compaction). A client resuming from before gets a `gap`.
+   * Both built-in brokers have it.
+   */
+  trim?(channel: string, throughSeq: number): MaybePromise<void>;
   /** Present on brokers that connect several instances: presence, occupancy and signals cluster-wide. */
   readonly cluster?: BrokerCluster;
   /**

@@ -1,7 +1,14 @@
 import type { ClientFrame, FrameError } from './frames.js';
 import type { HubContext } from './hub-context.js';
 import type { HubLimits } from './hub-checks.js';
-import { settle, type ChannelState, type HubAction, type SessionState } from './hub-state.js';
+import {
+  settle,
+  type ChannelState,
+  type HubAction,
+  type HubSessionInfo,
+  type MaybePromise,
+  type SessionState,
+} from './hub-state.js';
 import type { ChannelHubOptions } from './hub-types.js';
 
 /** A well-formed client frame that asks for something (every type but `ping`). */
@@ -25,10 +32,24 @@ export interface Admission {
   ): void | Promise<void>;
 }
 
+/** An admission check: the `admit` option, or one added with `hub.addAdmission`. */
+export type AdmissionCheck = NonNullable<ChannelHubOptions['admit']>;
+
+/**
+ * The hub's admission: `authorize` and `admit` from the options, then the `checks` server code added at runtime
+ * (`hub.addAdmission`), in the order added; the first error refuses the frame.
+ */
 export function createAdmission(
   context: HubContext,
-  { authorize, admit }: Pick<ChannelHubOptions, 'authorize' | 'admit'>,
+  { authorize, admit: admitOption }: Pick<ChannelHubOptions, 'authorize' | 'admit'>,
+  checks: ReadonlySet<AdmissionCheck> = new Set(),
 ): Admission {
+  const admit: AdmissionCheck | undefined = (session, frame) => {
+    // The common case (no check added) stays one call, as before checks could be added.
+    if (checks.size === 0 && admitOption) return admitOption(session, frame);
+    const all = admitOption ? [admitOption, ...checks] : [...checks];
+    return runChecks(all, 0, session, frame);
+  };
   const { onError } = context;
   /** Permission answers kept per session: every action on every channel it may hold at once, twice over. */
   const allowedCacheSize = 8 * context.limits.maxChannelsPerSession;
@@ -64,7 +85,7 @@ export function createAdmission(
       );
     },
     withAdmission(session, frame, refused, then) {
-      if (!admit) return then();
+      if (!admitOption && checks.size === 0) return then();
       return settle(
         () => admit(session.info, frame),
         (verdict) => {
@@ -87,4 +108,19 @@ export function overChannelLimit(session: SessionState, state: ChannelState | un
   let count = session.cursors.size;
   for (const present of session.present) if (!session.cursors.has(present)) count += 1;
   return count >= limits.maxChannelsPerSession;
+}
+
+/** Asks `checks[index…]` in order, synchronously while they answer synchronously; the first error wins. */
+function runChecks(
+  checks: readonly AdmissionCheck[],
+  index: number,
+  session: HubSessionInfo,
+  frame: AdmittedFrame,
+): MaybePromise<FrameError | null | undefined> {
+  for (let at = index; at < checks.length; at += 1) {
+    const verdict = checks[at]!(session, frame);
+    if (verdict instanceof Promise) return verdict.then((error) => error ?? runChecks(checks, at + 1, session, frame));
+    if (verdict) return verdict;
+  }
+  return undefined;
 }

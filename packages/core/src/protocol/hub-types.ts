@@ -189,6 +189,25 @@ export interface ChannelHub<B extends ChannelBroker = MemoryBroker> {
    */
   publish(channel: string, event: string, data: unknown, options?: { cid?: string }): HubPublishResult<B>;
   /**
+   * Sends a signal from the server (`from` is `''`): to `channel`'s subscribers on every instance sharing the broker,
+   * or with `to` (a session id, `HubSessionInfo.id`) only to that session, when it is on this instance and subscribes
+   * to the channel. Not stored. Throws `bad_frame` / `invalid_payload` for a bad name or data, like `publish`.
+   */
+  signal(channel: string, event: string, data: unknown, options?: { to?: string }): void;
+  /**
+   * Adds an admission check at runtime: asked like the `admit` option (after it) for every frame of this instance's
+   * sessions that `authorize` and `admit` let through; an error refuses the frame. This is how server code follows
+   * a channel's client signals and publishes before they are relayed or stored (the Yjs keeper answers sync
+   * requests and enforces document sizes here); their stored messages it reads with `broker.subscribe`. Returns
+   * its removal.
+   */
+  addAdmission(
+    check: (
+      session: HubSessionInfo,
+      frame: Exclude<ClientFrame, { type: 'ping' }>,
+    ) => MaybePromise<FrameError | null | undefined>,
+  ): () => void;
+  /**
    * Stored messages of a channel (see `HistoryQuery`): `{ before, limit }` pages back from the newest. Messages come
    * as a late joiner sees them: edits applied, deleted text gone (`deleted: true`, `data: null`), reaction summaries
    * on the originals. `{ versions: true }` gives the log as stored instead: every version of every message.

@@ -1,7 +1,8 @@
 import { RealtimeError } from '../errors.js';
 import { randomId } from '../lib/random-id.js';
 import type { ChannelBroker } from './broker.js';
-import { createAdmission } from './hub-admission.js';
+import { createAdmission, type AdmissionCheck } from './hub-admission.js';
+import { relaySignal } from './hub-channels.js';
 import { checkChannelName, checkEventName, measureData } from './hub-checks.js';
 import { createHubContext } from './hub-context.js';
 import { createFrameHandler } from './hub-frames.js';
@@ -33,6 +34,8 @@ export type {
 
 export { DEFAULT_LOG_SIZE } from './memory-broker.js';
 
+/** The `from` of a signal the server sends (`hub.signal`): no user id or presence key is empty. */
+const SERVER_SIGNAL_FROM = '';
 /** Sent in `welcome` unless `heartbeatMs` says otherwise: clients ping this often. */
 const DEFAULT_HEARTBEAT_MS = 25_000;
 /** Longest one client frame's handling may wait before its session is closed (see `frameTimeoutMs`). */
@@ -67,12 +70,13 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(
   const broker = (options.broker ?? createMemoryBroker(options)) as B;
   const context = createHubContext(options, broker);
   const { limits, channels, sessions } = context;
+  const checks = new Set<AdmissionCheck>();
   const settings: SessionSettings = {
     createId: options.createId ?? randomId,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     frameTimeoutMs: frameTimeoutOf(options.frameTimeoutMs),
     handle: createFrameHandler(context, {
-      admission: createAdmission(context, options),
+      admission: createAdmission(context, options, checks),
       subscribe: createSubscriber(context),
       publish: createPublisher(context),
     }),
@@ -103,6 +107,30 @@ export function createChannelHub<B extends ChannelBroker = MemoryBroker>(
           return { id: outcome.id, seq: outcome.seq };
         },
       ) as HubPublishResult<B>;
+    },
+    signal(channel, event, data, signalOptions = {}) {
+      const nameProblem = checkChannelName(channel, limits);
+      if (nameProblem) throw new RealtimeError('bad_frame', `hub.signal: the channel ${nameProblem}.`);
+      const eventProblem = checkEventName(event, limits, 'signal');
+      if (eventProblem) throw new RealtimeError('bad_frame', `hub.signal to "${channel}": ${eventProblem}`);
+      const measured = measureData(data, limits.maxDataDepth);
+      if (!measured.ok)
+        throw new RealtimeError('invalid_payload', `hub.signal to "${channel}": ${measured.error.message}`);
+      const { to } = signalOptions;
+      if (to === undefined) {
+        relaySignal(context, undefined, channel, event, data, SERVER_SIGNAL_FROM);
+        context.cluster?.signal(channel, { event, data, from: SERVER_SIGNAL_FROM });
+        return;
+      }
+      const state = channels.get(channel);
+      const frame = { type: 'signal', channel, event, data, from: SERVER_SIGNAL_FROM } as const;
+      for (const subscriber of state?.subscribers ?? []) if (subscriber.info.id === to) context.send(subscriber, frame);
+    },
+    addAdmission(check) {
+      const added = (session: Parameters<AdmissionCheck>[0], frame: Parameters<AdmissionCheck>[1]) =>
+        check(session, frame);
+      checks.add(added);
+      return () => void checks.delete(added);
     },
     history(channel, query, historyOptions = {}) {
       if (historyOptions.versions) return broker.history(channel, query);

@@ -72,6 +72,7 @@ export interface MemoryBroker extends ChannelBroker {
     channel: string,
     cid: string,
   ): { readonly id: string; readonly seq: number; readonly epoch: string } | undefined;
+  trim(channel: string, throughSeq: number): void;
   /** The messages a channel still holds for replay, oldest first. */
   messages(channel: string): readonly HubMessage[];
   /** A channel's newest sequence number (0 before the first message). */
@@ -187,6 +188,10 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
       const log = logs.get(channel);
       const known = log?.cids.get(cid);
       return known && log ? { ...known, epoch: log.epoch } : undefined;
+    },
+    trim(channel, throughSeq) {
+      const log = logs.get(channel);
+      if (log) logs.trim(log, throughSeq);
     },
     exclusive: (channel, task) => inTurn(channel, () => task(undefined)),
     states: {

@@ -39,6 +39,8 @@ export interface MemoryLogs {
   get(name: string): ChannelLog | undefined;
   /** Stores a message with its data's size, dropping the oldest when the log is full. */
   append(log: ChannelLog, message: HubMessage, dataSize: number): void;
+  /** Drops the kept messages with `seq <= throughSeq`. */
+  trim(log: ChannelLog, throughSeq: number): void;
   /** Sets the state of message `id`, forgetting states of messages no longer in the log. */
   setState(log: ChannelLog, id: string, state: MessageState): void;
   /** Remembers what `cid` was stored as, forgetting the oldest past `dedupeSize`. */
@@ -147,6 +149,20 @@ export function createMemoryLogs(options: MemoryBrokerOptions, subscribed: (name
       }
       log.bytes += size;
       totalBytes += size;
+    },
+    trim(log, throughSeq) {
+      const kept = storedMessages(log);
+      const firstKept = kept.findIndex((message) => message.seq > throughSeq);
+      const dropped = firstKept === -1 ? kept.length : firstKept;
+      if (dropped === 0) return;
+      const sizes =
+        log.start === 0 ? log.sizes.slice() : [...log.sizes.slice(log.start), ...log.sizes.slice(0, log.start)];
+      const droppedBytes = sizes.slice(0, dropped).reduce((sum, size) => sum + size, 0);
+      log.ring.splice(0, log.ring.length, ...kept.slice(dropped));
+      log.sizes.splice(0, log.sizes.length, ...sizes.slice(dropped));
+      log.start = 0;
+      log.bytes -= droppedBytes;
+      totalBytes -= droppedBytes;
     },
     setState(log, id, state) {
       log.states.set(id, state);

@@ -18,8 +18,15 @@
  *   bloat the replay for everybody.
  *
  * A client alone on the channel is synced at once; one that hears nobody within `syncTimeoutMs` assumes it is
- * alone. Signals are not stored: the document lives in the members' memory (and in the log while it keeps it).
- * Persist it yourself (e.g. `Y.encodeStateAsUpdate` to your database) if it must outlive everyone leaving.
+ * alone. Signals are not stored: without a server keeper the document lives in the members' memory (and in the log
+ * while it keeps it).
+ *
+ * The server keeper (`keepYjsDocuments` in `@realtime-kit/server/yjs`) is a peer that is always present: it applies
+ * every stored update, persists the document, and answers every sync request with `keeper: true` in its `yjs-sync`.
+ * Such an answer is trusted to have seen every stored update, so what it lacks — our own edits included, lost with a
+ * restarted log — is published again (a peer's answer leaves our own edits out: they may simply be in flight to it).
+ * The keeper also compacts: it trims the log through updates it has saved, so a client resuming from before gets a
+ * `gap` and re-syncs (`onGap` → `requestSync`): one merged answer instead of every keystroke since it left.
  */
 import * as Y from 'yjs';
 import type { Channel, ChannelMessage, ChannelSignal } from '../channel/types.js';
@@ -83,6 +90,8 @@ interface SyncAnswer {
   rid: string;
   update: string;
   sv: string;
+  /** Set by the server's keeper (`@realtime-kit/server/yjs`): what it lacks is sent whoever made it. */
+  keeper?: true;
 }
 
 /** Error codes after which publishing the same update again can succeed. */
@@ -280,7 +289,7 @@ function createPeerSync(
     applyRemote(context, answer.update);
     clearTimeout(syncTimer);
     setSynced(true);
-    const missing = typeof answer.sv === 'string' ? othersEditsMissingFrom(doc, answer.sv) : null;
+    const missing = typeof answer.sv === 'string' ? editsMissingFrom(doc, answer.sv, answer.keeper === true) : null;
     if (missing) publish(missing);
   });
 
@@ -319,15 +328,17 @@ function answerFor(doc: Y.Doc, data: unknown): SyncAnswer | null {
 }
 
 /**
- * Others' edits a peer (state vector `theirs`) lacks, e.g. after they fell out of a trimmed log: published so everyone
- * gets them. Our own edits are left out: our publishes carry them, and the peer may simply not have received them yet.
+ * The edits a peer (state vector `theirs`) lacks, e.g. after they fell out of a trimmed log: published so everyone
+ * gets them. From a peer, our own edits are left out: our publishes carry them, and the peer may simply not have
+ * received them yet. From the server's keeper they are included: it has applied every stored update before it
+ * answers, so an own edit it lacks was lost with its log (a restart) and would otherwise never come back.
  */
-function othersEditsMissingFrom(doc: Y.Doc, theirs: string): Uint8Array | null {
+function editsMissingFrom(doc: Y.Doc, theirs: string, includeOwn: boolean): Uint8Array | null {
   const bytes = fromBase64(theirs);
   if (!bytes) return null;
   try {
     const known = Y.decodeStateVector(bytes);
-    known.set(doc.clientID, Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0);
+    if (!includeOwn) known.set(doc.clientID, Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0);
     const missing = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(known));
     return isEmptyUpdate(missing) ? null : missing;
   } catch {

@@ -87,6 +87,7 @@ export interface RedisBroker extends ChannelBroker {
   ): RedisBrokerSubscription;
   latest(channel: string, event: string): Promise<HubMessage | undefined>;
   lookup(channel: string, cid: string): Promise<{ id: string; seq: number; epoch?: string } | undefined>;
+  trim(channel: string, throughSeq: number): Promise<void>;
   readonly cluster: RedisCluster;
   /**
    * Message states (edits, deletions, reactions), beside each channel's log and kept as long as it is: a hash by
@@ -228,6 +229,11 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         ensureOpen('Could not set a message state');
         return messageStates.set(channel, id, state, setOptions);
       },
+    },
+    async trim(channel, throughSeq) {
+      ensureOpen('Could not trim a log');
+      // Entry ids are `0-<seq>`: MINID keeps the entries from the next seq on.
+      await commands.client.xtrim(keys(channel).log, 'MINID', `0-${Math.floor(throughSeq) + 1}`);
     },
     exclusive: (channel, task) => turns.exclusive(channel, task),
     subscribe: (channel, listener) => subscriptions.subscribe(channel, keys(channel).pub, listener),
