@@ -10,7 +10,7 @@ import {
   timeLeft,
   type TicTacToeAction,
   type TicTacToeState,
-} from '../../../registry/realtime/blocks/tic-tac-toe/lib/tic-tac-toe-game.ts';
+} from '../../../registry/realtime/blocks/tic-tac-toe/lib/tic-tac-toe-game';
 
 const game = defineTicTacToe({ clockMs: 10_000, seatGraceMs: 5_000 });
 const T0 = 1_000_000;
