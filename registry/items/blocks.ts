@@ -312,4 +312,48 @@ export const blockItems: RegistryItem[] = [
     categories: ["realtime", "ai"],
     docs: "Call useChat from @ai-sdk/react yourself, with useRealtimeChatTransport({ api }) as its transport and resume: true, inside <RealtimeProvider transport={…}>, and pass what it returns: <AiChat chat={chat} />. Your chat route answers POST with respondWithChannelStream, GET with respondWithActiveStream and DELETE with respondToStop from @realtime-kit/server/ai.",
   },
+  {
+    name: "tic-tac-toe",
+    type: "registry:block",
+    title: "Tic-tac-toe",
+    description:
+      "A two-player game on server-authoritative shared state, with spectators: seats with presence avatars, turns, a clock per player decided by the server's time, win and draw, rematch with seats swapped, and a seat freed when its player is gone. Moves show at once (faded until confirmed); an out-of-turn or illegal one is refused by the reducer, rolled back and explained; a reload or reconnect mid-game continues from the server's state.",
+    // The game definition (lib/tic-tac-toe-game.ts) imports only @realtime-kit/core, so a server can import it too.
+    dependencies: [REACT_PACKAGE, CORE_PACKAGE, "lucide-react"],
+    registryDependencies: [
+      "badge",
+      "button",
+      local("utils"),
+      local("use-locale"),
+      local("presence-avatars"),
+    ],
+    files: [
+      {
+        path: "registry/realtime/blocks/tic-tac-toe/tic-tac-toe.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/tic-tac-toe/components/tic-tac-toe-board.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/tic-tac-toe/components/tic-tac-toe-seat.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/blocks/tic-tac-toe/hooks/use-tic-tac-toe.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/blocks/tic-tac-toe/lib/tic-tac-toe-game.ts",
+        type: "registry:lib",
+      },
+      {
+        path: "registry/realtime/blocks/tic-tac-toe/lib/tic-tac-toe-labels.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "multiplayer"],
+    docs: 'Register the game on your server with the file this added, lib/tic-tac-toe-game.ts: createRealtime({ sharedState: { "tictactoe:": ticTacToe } }) (or getRealtime({ sharedState: … }) before anything else calls it). Players must be authenticated (the reducer refuses anonymous users: seats belong to user ids). Then render <TicTacToe channel="tictactoe:7" name={me.name} /> inside <RealtimeProvider transport={…}>. For other clocks, export defineTicTacToe({ clockMs, seatGraceMs }) from that file and use it on both sides.',
+  },
 ]

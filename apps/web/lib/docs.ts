@@ -687,6 +687,46 @@ export function Room({ me, history }: { me: { id: string; name: string }; histor
       },
     ],
   },
+  'tic-tac-toe': {
+    accessibility: [
+      'The board is one tab stop (roving tabindex): arrow keys move between squares (wrapping), Home/End go to the ends of a row, Enter or Space plays.',
+      'Each square is a button named "Row 1, column 2, empty" (or X, O); whose turn it is, a win, a draw and a timeout are announced through a polite live region, a refused move through an alert.',
+      'A move not yet confirmed by the server is faded (a pulse only without reduced motion) and "Sending…" is shown; clocks are timers with "Ada’s clock: 0:42 left".',
+    ],
+    usage: `// server (the file the item added, imported by both sides)
+import { ticTacToe } from '@/lib/tic-tac-toe-game'
+const realtime = await createRealtime({
+  sharedState: { 'tictactoe:': ticTacToe },          // the reducer runs here, with the server's clock
+  // players must be authenticated: seats belong to user ids
+})
+createWebSocketEndpoint({ server, path: '/realtime', realtime, authenticate: (token) => verify(token) })
+
+// page
+<RealtimeProvider transport={websocketTransport({ url: '/realtime', auth: () => fetchToken() })}>
+  <TicTacToe channel="tictactoe:7" name={me.name} />
+</RealtimeProvider>`,
+    props: [
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'The game’s channel; its prefix must be registered with the same definition on the server.',
+      },
+      { name: 'name', type: 'string', description: 'Your name on your seat and avatar.' },
+      {
+        name: 'definition',
+        type: 'SharedStateDefinition<TicTacToeState, TicTacToeAction>',
+        default: 'ticTacToe',
+        description:
+          'The game; defineTicTacToe({ clockMs, seatGraceMs }) for other clocks (the server must use the same).',
+      },
+      { name: 'locale', type: 'string', default: 'browser', description: 'Locale for clocks and counts.' },
+      {
+        name: 'labels',
+        type: 'Partial<TicTacToeLabels>',
+        description: 'Replace any text (status, seats, refusal-free parts), e.g. to translate.',
+      },
+    ],
+  },
   'live-metrics': {
     accessibility: [
       'Each chart is `role="img"` with a summary ("CPU 42 %, up from 38 % over the last minute") and a visually hidden table of recent values.',

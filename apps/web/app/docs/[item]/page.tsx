@@ -19,6 +19,7 @@ import { CollaborativeEditorDemo } from '@/components/demos/collaborative-editor
 import { LiveFormDemo } from '@/components/demos/live-form-demo';
 import { RealtimeDevtoolsDemo } from '@/components/demos/realtime-devtools-demo';
 import { AiChatDemo } from '@/components/demos/ai-chat-demo';
+import { TicTacToeDemo } from '@/components/demos/tic-tac-toe-demo';
 import { InstallCommand } from '@/components/install-command';
 import { itemDocs } from '@/lib/docs';
 import { installCommand, REGISTRY_URL } from '@/lib/registry-url';
@@ -57,6 +58,7 @@ const demos: Record<string, React.ReactNode> = {
   'live-form': <LiveFormDemo />,
   'realtime-devtools': <RealtimeDevtoolsDemo />,
   'ai-chat': <AiChatDemo />,
+  'tic-tac-toe': <TicTacToeDemo />,
 };
 
 export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
