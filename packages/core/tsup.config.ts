@@ -20,8 +20,8 @@ const entries: Record<string, string> = {
 
 export default defineConfig({
   entry: entries,
-  // Optional peers, each imported only by its own entry (yjs by the yjs entry, ai by the ai entry), never bundled.
-  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs', 'ai'],
+  // Optional peers, each imported only by its own entry (yjs and y-protocols by the yjs entry, ai by the ai entry), never bundled.
+  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs', 'y-protocols', 'ai'],
   format: ['esm'],
   dts: true,
   clean: true,

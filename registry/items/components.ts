@@ -125,7 +125,8 @@ export const componentItems: RegistryItem[] = [
     title: "Collaborative editor",
     description:
       "A shared plain-text document over Yjs and the channel API: concurrent edits converge, offline edits merge on reconnect, the others’ carets and selections show with their names.",
-    dependencies: [REACT_PACKAGE, CORE_PACKAGE, "yjs", "lucide-react"],
+    // y-protocols: @realtime-kit/core/yjs imports it (the awareness binding) beside yjs.
+    dependencies: [REACT_PACKAGE, CORE_PACKAGE, "yjs", "y-protocols", "lucide-react"],
     registryDependencies: [
       "textarea",
       local("utils"),
