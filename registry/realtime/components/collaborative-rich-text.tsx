@@ -26,6 +26,7 @@ import {
 } from "@/registry/realtime/hooks/use-collaborative-rich-text"
 import { useLocale } from "@/registry/realtime/hooks/use-locale"
 import {
+  oklchToHex,
   renderRemoteCaret,
   renderRemoteSelection,
   type CollaborativeRichTextCaretUser,
@@ -297,7 +298,7 @@ function LiveEditor({
   const caretUser: CollaborativeRichTextCaretUser = {
     id: user.id,
     name: user.name,
-    color: color.solid,
+    color: oklchToHex(color.solid),
     tint: color.tint,
   }
   const onWordsRef = React.useRef(onWords)
