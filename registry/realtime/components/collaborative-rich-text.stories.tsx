@@ -158,9 +158,9 @@ export const WithContent: Story = {
     const ada = editorIn(canvasElement, "Ada")
     await waitFor(() => expect(ada.status()).toHaveTextContent("Saved"), WAIT)
     await waitFor(() => expect(you.status()).toHaveTextContent("Saved"), WAIT)
-    ada.editor().chain().focus("end").insertContent("Blog post").run()
+    ada.editor().chain().focus("end").insertContent(" and blog post").run()
     await waitFor(
-      () => expect(you.editor().getText()).toContain("Blog post"),
+      () => expect(you.editor().getText()).toContain("Demo and blog post"),
       WAIT
     )
     await expect(
@@ -172,7 +172,15 @@ export const WithContent: Story = {
     await expect(you.textbox().querySelector("h2")).toHaveTextContent(
       "Launch plan"
     )
-    await expect(you.count()).toHaveTextContent("10 words")
+    await expect(you.count()).toHaveTextContent("11 words")
+    // The same document on both sides, and no empty paragraph appended by each editor that opened it.
+    await expect(you.editor().getJSON()).toEqual(ada.editor().getJSON())
+    await expect(
+      you
+        .editor()
+        .getJSON()
+        .content?.map((node) => node.type)
+    ).toEqual(["heading", "paragraph", "bulletList"])
   },
 }
 

@@ -95,7 +95,7 @@ const EDITOR_CLASS = cn(
   "h-64 overflow-y-auto px-3 pt-5 pb-3 text-sm leading-6 outline-none",
   "[&_blockquote]:my-2 [&_blockquote]:border-s-2 [&_blockquote]:ps-3 [&_blockquote]:text-muted-foreground",
   "[&_code]:rounded-sm [&_code]:bg-muted [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.85em]",
-  "[&_h2]:mt-3 [&_h2]:mb-1 [&_h2]:text-lg [&_h2]:leading-7 [&_h2]:font-semibold",
+  "[&_h2]:mt-3 [&_h2]:mb-1 [&_h2]:text-lg [&_h2]:leading-7 [&_h2]:font-semibold [&_h2:first-child]:mt-0",
   "[&_ol]:my-1 [&_ol]:list-decimal [&_ol]:ps-6 [&_p]:my-1 [&_ul]:my-1 [&_ul]:list-disc [&_ul]:ps-6",
   "[&_pre]:my-2 [&_pre]:rounded-md [&_pre]:bg-muted [&_pre]:p-3",
   "[&_p.is-editor-empty:first-child]:before:pointer-events-none [&_p.is-editor-empty:first-child]:before:float-left [&_p.is-editor-empty:first-child]:before:h-0 [&_p.is-editor-empty:first-child]:before:text-muted-foreground [&_p.is-editor-empty:first-child]:before:content-[attr(data-placeholder)]"
@@ -310,8 +310,9 @@ function LiveEditor({
       immediatelyRender: false,
       editable: !readOnly,
       extensions: [
-        // Collaboration brings its own undo (only your edits): StarterKit's must be off.
-        StarterKit.configure({ undoRedo: false }),
+        // Collaboration brings its own undo (only your edits): StarterKit's must be off. The trailing node too:
+        // every client would append its own empty paragraph to a document ending in a list, one copy per client.
+        StarterKit.configure({ undoRedo: false, trailingNode: false }),
         Placeholder.configure({ placeholder: placeholder ?? "" }),
         Collaboration.configure({
           document: session.doc,
