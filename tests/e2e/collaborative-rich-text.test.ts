@@ -179,6 +179,10 @@ describe('collaborative-rich-text in Chromium', () => {
       await until('both documents converge', converged, 20_000, [...ada.errors, ...grace.errors]);
       await until('Grace saved', async () => (await statusOf(grace.page)) === 'saved', 10_000, grace.errors);
       await ada.page.screenshot({ path: path.join(reportDir, '3-converged.png') });
+      // The same screen in the dark theme (shadcn's `.dark`), for a look at contrast.
+      await ada.page.evaluate(() => document.documentElement.classList.add('dark'));
+      await ada.page.waitForTimeout(400); // past the colour transitions
+      await ada.page.screenshot({ path: path.join(reportDir, '4-converged-dark.png') });
       expect(ada.errors).toEqual([]);
       expect(grace.errors).toEqual([]);
     } finally {

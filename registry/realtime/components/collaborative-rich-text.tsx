@@ -189,8 +189,12 @@ function CollaborativeRichText({
   const [words, setWords] = React.useState(0)
   const resolvedLocale = useLocale(locale)
   const countId = `${React.useId()}-count`
+  // One entry per person: an anonymous member who reconnected is listed under a new connection id for a while.
   const others = members.filter(
-    (member) => !isSelfMember(member, channel.userId, user.id)
+    (member, index) =>
+      !isSelfMember(member, channel.userId, user.id) &&
+      members.findIndex((other) => memberId(other) === memberId(member)) ===
+        index
   )
   const you = members.find((member) =>
     isSelfMember(member, channel.userId, user.id)
