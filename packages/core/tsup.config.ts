@@ -15,13 +15,14 @@ const entries: Record<string, string> = {
   'cross-tab/index': 'src/wrappers/cross-tab/index.ts',
   'devtools/index': 'src/devtools/index.ts',
   'yjs/index': 'src/yjs/index.ts',
+  'yjs-awareness/index': 'src/yjs/awareness-index.ts',
   'ai/index': 'src/ai/index.ts',
 };
 
 export default defineConfig({
   entry: entries,
-  // Optional peers, each imported only by its own entry (yjs by the yjs entry, ai by the ai entry), never bundled.
-  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs', 'ai'],
+  // Optional peers, each imported only by its own entry (yjs by the yjs entries, y-protocols by yjs-awareness, ai by the ai entry), never bundled.
+  external: ['socket.io-client', 'pusher-js', 'ably', '@supabase/supabase-js', 'yjs', 'y-protocols', 'ai'],
   format: ['esm'],
   dts: true,
   clean: true,

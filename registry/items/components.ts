@@ -125,7 +125,14 @@ export const componentItems: RegistryItem[] = [
     title: "Collaborative editor",
     description:
       "A shared plain-text document over Yjs and the channel API: concurrent edits converge, offline edits merge on reconnect, the others’ carets and selections show with their names.",
-    dependencies: [REACT_PACKAGE, CORE_PACKAGE, "yjs", "lucide-react"],
+    // y-protocols: @realtime-kit/core/yjs imports it (the awareness binding) beside yjs.
+    dependencies: [
+      REACT_PACKAGE,
+      CORE_PACKAGE,
+      "yjs",
+      "y-protocols",
+      "lucide-react",
+    ],
     registryDependencies: [
       "textarea",
       local("utils"),
@@ -161,6 +168,60 @@ export const componentItems: RegistryItem[] = [
     ],
     categories: ["realtime", "collaboration"],
     docs: 'Render <CollaborativeEditor channel="doc:42" user={{ id, name }} /> inside <RealtimeProvider transport={…}>. The document syncs with bindYjsToChannel from @realtime-kit/core/yjs (yjs is its optional peer dependency), whose protocol is documented there.',
+  },
+  {
+    name: "collaborative-rich-text",
+    type: "registry:block",
+    title: "Collaborative rich text",
+    description:
+      "A shared rich-text document (Tiptap over Yjs and the channel API): a formatting toolbar on shadcn buttons, the others’ carets and selections with their names and colours, concurrent and offline edits merged.",
+    // Tiptap's packages are released together and must match: one range for all of them.
+    dependencies: [
+      REACT_PACKAGE,
+      CORE_PACKAGE,
+      "yjs",
+      "y-protocols",
+      "@tiptap/core@^3.35.0",
+      "@tiptap/pm@^3.35.0",
+      "@tiptap/react@^3.35.0",
+      "@tiptap/starter-kit@^3.35.0",
+      "@tiptap/extensions@^3.35.0",
+      "@tiptap/extension-collaboration@^3.35.0",
+      "@tiptap/extension-collaboration-caret@^3.35.0",
+      "@tiptap/y-tiptap@^3.0.7",
+      "lucide-react",
+    ],
+    registryDependencies: [
+      "button",
+      local("utils"),
+      local("use-locale"),
+      local("user-color"),
+      local("status-colors"),
+    ],
+    files: [
+      {
+        path: "registry/realtime/components/collaborative-rich-text.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/components/collaborative-rich-text-toolbar.tsx",
+        type: "registry:component",
+      },
+      {
+        path: "registry/realtime/hooks/use-collaborative-rich-text.ts",
+        type: "registry:hook",
+      },
+      {
+        path: "registry/realtime/lib/collaborative-rich-text-labels.ts",
+        type: "registry:lib",
+      },
+      {
+        path: "registry/realtime/lib/collaborative-rich-text-carets.ts",
+        type: "registry:lib",
+      },
+    ],
+    categories: ["realtime", "collaboration"],
+    docs: 'Render <CollaborativeRichText channel="doc:42" user={{ id, name }} /> inside <RealtimeProvider transport={…}>. The document and the carets sync with bindYjsToChannel from @realtime-kit/core/yjs and bindAwarenessToChannel from @realtime-kit/core/yjs-awareness (yjs and y-protocols are their optional peer dependencies), whose protocol is documented there.',
   },
   {
     name: "realtime-devtools",

@@ -982,6 +982,69 @@ export function StreamReactions() {
       },
     ],
   },
+  'collaborative-rich-text': {
+    accessibility: [
+      'The document is a labelled multi-line `textbox`; the word count (in your locale) is its description. Read-only sets `aria-readonly`.',
+      'The toolbar is one tab stop (`role="toolbar"`): arrow keys, Home and End move along it; marks and blocks are toggle buttons with `aria-pressed`, each with its shortcut in `aria-keyshortcuts` (Ctrl/⌘+B, I, E, Shift+S, Alt+2, Shift+7/8, Shift+B, Z, Shift+Z).',
+      'Undo and redo only take back your own edits, never someone else’s.',
+      "Other people's carets and selections are decorative (`aria-hidden`); the list of people editing is text. Only going offline and coming back are announced.",
+      'The editing area has a fixed height from the first paint (it scrolls), so nothing shifts when the document arrives; the spinner stops under reduced motion.',
+    ],
+    usage: `'use client'
+import { RealtimeProvider } from '@realtime-kit/react'
+import { websocketTransport } from '@realtime-kit/core/websocket'
+import { CollaborativeRichText } from '@/components/collaborative-rich-text'
+
+const transport = websocketTransport({ url: '/realtime' })
+
+export function Notes({ me, doc }: { me: { id: string; name: string }; doc: { id: string; html: string } }) {
+  return (
+    <RealtimeProvider transport={transport}>
+      <CollaborativeRichText channel={\`doc:\${doc.id}\`} user={me} initialContent={doc.html} />
+    </RealtimeProvider>
+  )
+}
+
+// Under the hood (@realtime-kit/core/yjs and /yjs-awareness), usable with any Yjs editor binding:
+const doc = new Y.Doc()
+const awareness = new Awareness(doc)                       // from 'y-protocols/awareness'
+bindYjsToChannel(doc, channel)                              // 'yjs-update' publishes + a sync handshake
+bindAwarenessToChannel(awareness, channel)                  // 'yjs-awareness' signals: carets, names, colours
+CollaborationCaret.configure({ provider: { awareness }, user: { name, color: '#0a7c8c' } })`,
+    props: [
+      {
+        name: 'channel',
+        type: 'string',
+        description: 'One document per channel, on the nearest RealtimeProvider’s client.',
+      },
+      {
+        name: 'user',
+        type: '{ id: string; name: string }',
+        description: 'You: the id picks your colour, the name labels your caret for the others.',
+      },
+      {
+        name: 'initialContent',
+        type: 'string | JSONContent',
+        description:
+          'HTML or Tiptap JSON a new document starts with. Read once; every client must pass the same (identical seeds merge into one copy).',
+      },
+      { name: 'label', type: 'string', default: "'Shared document'", description: 'The editor’s accessible name.' },
+      { name: 'placeholder', type: 'string', description: 'Shown while the document is empty.' },
+      {
+        name: 'readOnly',
+        type: 'boolean',
+        default: 'false',
+        description: 'Show the document and the others’ carets without letting this user edit.',
+      },
+      { name: 'locale', type: 'string', description: 'Locale for the word count. Default: the browser’s.' },
+      {
+        name: 'labels',
+        type: 'Partial<CollaborativeRichTextLabels>',
+        description: 'Replace any text (status, toolbar buttons, word count) to translate.',
+      },
+      { name: 'editorClassName', type: 'string', description: 'Classes for the editable area (height, typography).' },
+    ],
+  },
   'collaborative-editor': {
     accessibility: [
       "A labelled textarea with the browser's own keyboard behaviour; undo and redo only take back your own edits.",

@@ -1,7 +1,8 @@
 /**
  * `@realtime-kit/core/yjs`: a Yjs document kept in step over any channel (the protocol is documented in
  * channel-binding.ts), plus the plain-text and caret helpers a collaborative text field needs. Needs `yjs`
- * (an optional peer dependency: only this entry imports it).
+ * (an optional peer dependency: only this entry imports it). Awareness (carets, names, colours over signals) is
+ * `@realtime-kit/core/yjs-awareness`, which needs `y-protocols` too.
  *
  * Consistency: a CRDT, so every client edits its own copy at once (offline too) and all copies converge to the same
  * document once they have seen the same updates, in any order, duplicates included. Nobody decides an order and

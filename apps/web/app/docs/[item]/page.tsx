@@ -16,6 +16,7 @@ import { LiveMetricsDemo } from '@/components/demos/live-metrics-demo';
 import { NotificationCenterDemo } from '@/components/demos/notification-center-demo';
 import { LiveCursorsDemo } from '@/components/demos/live-cursors-demo';
 import { CollaborativeEditorDemo } from '@/components/demos/collaborative-editor-demo';
+import { CollaborativeRichTextDemo } from '@/components/demos/collaborative-rich-text-demo';
 import { LiveFormDemo } from '@/components/demos/live-form-demo';
 import { RealtimeDevtoolsDemo } from '@/components/demos/realtime-devtools-demo';
 import { AiChatDemo } from '@/components/demos/ai-chat-demo';
@@ -55,6 +56,7 @@ const demos: Record<string, React.ReactNode> = {
   'streaming-text': <StreamingTextDemo />,
   'live-cursors': <LiveCursorsDemo />,
   'collaborative-editor': <CollaborativeEditorDemo />,
+  'collaborative-rich-text': <CollaborativeRichTextDemo />,
   'live-form': <LiveFormDemo />,
   'realtime-devtools': <RealtimeDevtoolsDemo />,
   'ai-chat': <AiChatDemo />,
