@@ -15,11 +15,14 @@ import {
   type Transport,
 } from '@realtime-kit/core';
 import { pollingTransport } from '@realtime-kit/core/polling';
+import { socketIOTransport } from '@realtime-kit/core/socket-io';
 import { sseTransport } from '@realtime-kit/core/sse-transport';
 import { websocketTransport } from '@realtime-kit/core/websocket';
+import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createChannelEndpoint, createRealtime, createWebSocketEndpoint, type RealtimeOptions } from '../src/index.js';
+import { createSocketServer } from '../src/socket-io/socket-server.js';
 import { serveFetch } from './fetch-bridge.js';
 import { useRedis } from './redis-server.js';
 import { cleanup, onCleanup, WAIT } from './ws-helpers.js';
@@ -70,7 +73,14 @@ async function instance(options: RealtimeOptions = {}) {
     (req, res) =>
       void serveFetch(req, res, (request) => (request.method === 'POST' ? http.POST(request) : http.GET(request))),
   );
-  server.on('upgrade', (request, socket, head) => ws.handleUpgrade(request, socket, head));
+  const sockets = createSocketServer(server, {
+    realtime,
+    onError: () => {},
+    authenticate: (token) => (token ? { userId: token } : null),
+  });
+  server.on('upgrade', (request, socket, head) => {
+    if (request.url?.startsWith('/realtime')) ws.handleUpgrade(request, socket, head);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,7 +88,7 @@ async function instance(options: RealtimeOptions = {}) {
   const stop = () =>
     (stopped ??= (async () => {
       server.closeAllConnections();
-      await Promise.all([ws.close(), http.close()]);
+      await Promise.all([ws.close(), http.close(), sockets.close()]);
       server.close();
       await realtime.close();
     })());
@@ -86,7 +96,7 @@ async function instance(options: RealtimeOptions = {}) {
   return { realtime, base, stop };
 }
 
-type Carrier = 'websocket' | 'sse' | 'polling';
+type Carrier = 'websocket' | 'sse' | 'polling' | 'socket.io';
 
 function transportFor(base: string, user: string, carrier: Carrier): Transport {
   const url = `http://${base}/api/realtime`;
@@ -99,6 +109,17 @@ function transportFor(base: string, user: string, carrier: Carrier): Transport {
       backoff: FAST_BACKOFF,
       heartbeat: false,
     });
+  if (carrier === 'socket.io')
+    return socketIOTransport(
+      io(`http://${base}`, {
+        autoConnect: false,
+        forceNew: true,
+        transports: ['websocket'],
+        reconnectionDelay: 20,
+        reconnectionDelayMax: 100,
+        auth: (cb: (data: object) => void) => cb({ token: user }),
+      }),
+    );
   if (carrier === 'sse') return sseTransport({ url, headers, backoff: FAST_BACKOFF, network: online });
   return pollingTransport({ url, headers, backoff: FAST_BACKOFF, network: online });
 }
@@ -126,7 +147,7 @@ async function serverState(
 }
 
 describe('shared state across carriers and instances (Redis)', () => {
-  it('WebSocket, SSE + POST and long-polling clients on two instances acting at once converge on the server state', async () => {
+  it('WebSocket, SSE + POST, long-polling and Socket.io clients on two instances acting at once converge on the server state', async () => {
     const channel = 'board:race';
     // 40 actions per user in a burst: past the default action limit, which has a test of its own below.
     const a = await instance({ actionRateLimit: false });
@@ -135,6 +156,7 @@ describe('shared state across carriers and instances (Redis)', () => {
       { user: 'ann', state: player(a.base, 'ann', 'websocket', channel) },
       { user: 'bob', state: player(b.base, 'bob', 'sse', channel) },
       { user: 'cat', state: player(a.base, 'cat', 'polling', channel) },
+      { user: 'dee', state: player(b.base, 'dee', 'socket.io', channel) },
     ];
     await vi.waitFor(() => expect(players.every((p) => p.state.getSnapshot().synced)).toBe(true), WAIT);
 
@@ -156,7 +178,7 @@ describe('shared state across carriers and instances (Redis)', () => {
     const settled = await Promise.all(outcomes);
     expect(settled.filter((outcome) => outcome !== 'ok' && outcome !== 'refused:rejected')).toEqual([]);
     const { state: final, version } = await serverState(a.realtime, channel);
-    expect(final.log.filter((item) => item.includes(':a'))).toHaveLength(60);
+    expect(final.log.filter((item) => item.includes(':a'))).toHaveLength(80);
     expect(version).toBe(settled.filter((outcome) => outcome === 'ok').length);
     // No user took two turns in a row.
     const turns = final.log.filter((item) => item.includes(':t')).map((item) => item.split(':')[0]);
