@@ -31,14 +31,14 @@ export const uiItems: RegistryItem[] = [
     type: "registry:ui",
     title: "Live counter",
     description:
-      "A number that follows a Server-Sent Events stream and springs to each new value, in the reader’s locale, without layout shift.",
+      "A number that follows a Server-Sent Events stream, a channel or a value you pass, and springs to each new value, in the reader’s locale, without layout shift.",
     dependencies: [REACT_PACKAGE, "motion"],
     registryDependencies: [local("utils"), local("use-locale")],
     files: [
       { path: "registry/realtime/ui/live-counter.tsx", type: "registry:ui" },
     ],
     categories: ["realtime", "data-display"],
-    docs: "Render `initialValue` from the server so the number does not flash from 0. Needs @realtime-kit/react.",
+    docs: "Give it `url` (an SSE endpoint), `channel` (a name or a Channel, inside <RealtimeProvider>) or `value`. Render `initialValue` from the server so the number does not flash from 0. Needs @realtime-kit/react.",
   },
   {
     name: "presence-avatars",

@@ -140,6 +140,17 @@ export function Status() {
 />`,
     props: [
       { name: 'url', type: 'string | null', description: 'The Server-Sent Events endpoint.' },
+      {
+        name: 'channel',
+        type: 'string | Channel',
+        description:
+          'Follow a channel instead (inside a RealtimeProvider): each `event` message is a value; the newest stored one shows at once.',
+      },
+      {
+        name: 'value',
+        type: 'number',
+        description: 'A number you already follow (state, a query, useSharedState); `url` and `channel` are not read.',
+      },
       { name: 'event', type: 'string', default: "'message'", description: 'The event name carrying the number.' },
       {
         name: 'field',

@@ -2,9 +2,11 @@ import type { Meta, StoryObj } from "@storybook/react-vite"
 import { expect, waitFor } from "storybook/test"
 
 import {
+  connectAs,
   kitOf,
   slowBackoff,
   testTransportLoader,
+  withChannelTransport,
   withTestTransport,
 } from "@/registry/realtime/testing/story-kit"
 import { LiveCounter } from "@/registry/realtime/ui/live-counter"
@@ -230,5 +232,44 @@ export const Dark: Story = {
   play: async ({ canvas }) => {
     await expect(document.documentElement).toHaveClass("dark")
     await expect(canvas.getByRole("status")).toHaveTextContent("Viewers: 1,204")
+  },
+}
+
+/** `channel` instead of `url`: the newest stored value shows at once (a rewind of one), then every publish. */
+export const FromChannel: Story = {
+  decorators: [withChannelTransport],
+  args: { url: undefined, channel: "stats:site", initialValue: 0 },
+  beforeEach: async ({ loaded }) => {
+    const stats = await connectAs(kitOf({ loaded }), "stats")
+    await stats.channel("stats:site").publish("count", { viewers: 1500 })
+  },
+  play: async ({ canvas, canvasElement, loaded }) => {
+    await waitFor(() =>
+      expect(canvas.getByRole("status")).toHaveTextContent("Viewers: 1,500")
+    )
+    await expect(
+      canvasElement.querySelector('[data-slot="live-counter"]')
+    ).toHaveAttribute("data-source", "channel")
+    const stats = await connectAs(kitOf({ loaded }), "stats-2")
+    await stats.channel("stats:site").publish("count", { viewers: 1612 })
+    await waitFor(() =>
+      expect(canvas.getByRole("status")).toHaveTextContent("Viewers: 1,612")
+    )
+    // The spring settles on the exact value.
+    await waitFor(() => expect(valueOf(canvasElement)).toBe("1,612"), {
+      timeout: 5000,
+    })
+  },
+}
+
+/** `value`: a number the app already follows (its state, a query, shared state); no connection of its own. */
+export const ControlledValue: Story = {
+  args: { url: undefined, value: 42, label: "Moves", initialValue: 0 },
+  play: async ({ canvas, canvasElement, loaded }) => {
+    await expect(canvas.getByRole("status")).toHaveTextContent("Moves: 42")
+    await waitFor(() => expect(valueOf(canvasElement)).toBe("42"), {
+      timeout: 5000,
+    })
+    await expect(kitOf({ loaded }).server.requests).toHaveLength(0)
   },
 }

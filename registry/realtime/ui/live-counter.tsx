@@ -1,7 +1,13 @@
 "use client"
 
 import * as React from "react"
-import { useSSE, type UseSSEOptions } from "@realtime-kit/react"
+import {
+  useEvent,
+  useRealtimeClient,
+  useSSE,
+  type Channel,
+  type UseSSEOptions,
+} from "@realtime-kit/react"
 import {
   useMotionValueEvent,
   useReducedMotionConfig,
@@ -18,7 +24,17 @@ interface LiveCounterProps<T = unknown> extends Omit<
   "children"
 > {
   /** The Server-Sent Events endpoint, or `null` to stay idle and show `initialValue`. */
-  url: string | null
+  url?: string | null
+  /**
+   * Follow a channel instead of an SSE URL (a name or a `Channel`; needs a `<RealtimeProvider>`): each `event`
+   * message's data is the number (through `select` / `field`). The newest stored one shows at once.
+   */
+  channel?: string | Channel
+  /**
+   * A number you already follow (your own state, a query, `useSharedState`): shown and animated as it changes.
+   * `url` and `channel` are not read then.
+   */
+  value?: number
   /** The event name that carries the number. Default `"message"` (events the server sent without a name). */
   event?: string
   /** Turn an event's data into the number to show. Default: the data itself, or `data[field]` when `field` is set. */
@@ -47,7 +63,7 @@ interface LiveCounterProps<T = unknown> extends Omit<
 const defaultSpring: SpringOptions = { stiffness: 120, damping: 20, mass: 0.6 }
 
 /**
- * A number that follows a Server-Sent Events stream and springs to each new value.
+ * A number that follows a Server-Sent Events stream, a channel, or a value you pass, and springs to each new value.
  *
  * - Renders `initialValue` on the server, so there is no flash from 0.
  * - Formats with `Intl.NumberFormat` in the reader's locale, with tabular figures; the box is sized
@@ -57,9 +73,15 @@ const defaultSpring: SpringOptions = { stiffness: 120, damping: 20, mass: 0.6 }
  *
  * @example
  * <LiveCounter url="/api/demo/counter" event="count" field="viewers" label="Viewers" initialValue={12} />
+ * @example
+ * <LiveCounter channel="stats:site" event="viewers" field="count" label="Viewers" />
+ * @example
+ * <LiveCounter value={game.moves.length} label="Moves" />
  */
 function LiveCounter<T = unknown>({
-  url,
+  url = null,
+  channel,
+  value: controlled,
   event = "message",
   select,
   field,
@@ -73,11 +95,19 @@ function LiveCounter<T = unknown>({
   className,
   ...props
 }: LiveCounterProps<T>) {
-  const { data, status } = useSSE<T>(url, {
+  const source =
+    controlled !== undefined
+      ? "value"
+      : channel !== undefined
+        ? "channel"
+        : "sse"
+  const { data: streamed, status } = useSSE<T>(source === "sse" ? url : null, {
     ...sseOptions,
     events: [event],
     maxMessages: 1,
   })
+  const [published, setPublished] = React.useState<T | undefined>(undefined)
+  const data = source === "channel" ? published : streamed
 
   const reduceMotion = useReducedMotionConfig() ?? false
 
@@ -86,7 +116,12 @@ function LiveCounter<T = unknown>({
   // While animating, the value it left from also reserves its width, so a shrinking number does not
   // pull the text after it along frame by frame.
   const [from, setFrom] = React.useState<number | null>(null)
-  const next = data === undefined ? undefined : toNumber(data, select, field)
+  const next =
+    source === "value"
+      ? toNumber(controlled, undefined, undefined)
+      : data === undefined
+        ? undefined
+        : toNumber(data, select, field)
   if (next !== undefined && next !== target) {
     setTarget(next)
     setFrom(reduceMotion ? null : target)
@@ -158,13 +193,21 @@ function LiveCounter<T = unknown>({
   return (
     <div
       data-slot="live-counter"
-      data-state={status}
+      data-source={source}
+      data-state={source === "sse" ? status : undefined}
       className={cn(
         "inline-flex items-baseline font-semibold tabular-nums",
         className
       )}
       {...props}
     >
+      {source === "channel" && channel !== undefined && (
+        <ChannelNumberSource
+          channel={channel}
+          event={event}
+          onData={setPublished}
+        />
+      )}
       {/* One grid cell: the animated number over invisible copies of where it goes (and comes from), which set the width. */}
       <span aria-hidden="true" className="inline-grid justify-items-end">
         <span className="invisible col-start-1 row-start-1">{formatted}</span>
@@ -192,6 +235,28 @@ function LiveCounter<T = unknown>({
       </span>
     </div>
   )
+}
+
+/** Follows `event` on `channel` (the newest stored message first): rendered only when the counter reads a channel. */
+function ChannelNumberSource<T>({
+  channel,
+  event,
+  onData,
+}: {
+  channel: string | Channel
+  event: string
+  onData: (data: T) => void
+}) {
+  const client = useRealtimeClient()
+  const followed = React.useMemo(
+    () =>
+      typeof channel === "string"
+        ? client.channel(channel, { rewind: 1 })
+        : channel,
+    [client, channel]
+  )
+  useEvent(followed, event, (message) => onData(message.data as T))
+  return null
 }
 
 function decimalsOf(value: number): number {
