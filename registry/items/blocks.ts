@@ -130,7 +130,7 @@ export const blockItems: RegistryItem[] = [
     type: "registry:block",
     title: "Live metrics",
     description:
-      "Metric cards that follow a Server-Sent Events stream: the value in the reader’s locale, the change with icon, sign and colour, and a streaming SVG area chart of the last N samples with a text summary and a hidden data table.",
+      "Metric cards that follow a Server-Sent Events stream or a channel: the value in the reader’s locale, the change with icon, sign and colour, and a streaming SVG area chart of the last N samples with a text summary and a hidden data table.",
     dependencies: [REACT_PACKAGE, "lucide-react", "motion"],
     registryDependencies: [
       "badge",

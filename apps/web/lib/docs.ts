@@ -769,6 +769,12 @@ export async function GET(request: Request) {
         description: 'The Server-Sent Events endpoint streaming `metrics` events.',
       },
       {
+        name: 'channel',
+        type: 'string | Channel',
+        description:
+          'Follow a channel instead (inside a RealtimeProvider): its `metrics` messages are the samples, the newest stored ones first.',
+      },
+      {
         name: 'metrics',
         type: 'LiveMetric[]',
         description: '{ key, label, format?, trend?, min?, max?, color? } per card, in order.',

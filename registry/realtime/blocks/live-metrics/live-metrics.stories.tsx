@@ -14,7 +14,11 @@ import {
   stream,
   valueOf,
 } from "@/registry/realtime/blocks/live-metrics/live-metrics.story-fixtures"
-import { kitOf } from "@/registry/realtime/testing/story-kit"
+import {
+  connectAs,
+  kitOf,
+  withChannelTransport,
+} from "@/registry/realtime/testing/story-kit"
 
 // Behaviour: connecting, streaming, the window, scrolling, losing and regaining the stream. Reduced motion, many
 // metrics, locales, right to left and dark are in live-metrics-display.stories.tsx.
@@ -300,5 +304,33 @@ export const Failed: Story = {
       expect(root(canvasElement)).toHaveAttribute("data-state", "live")
     )
     await expect(canvas.queryByRole("button", { name: "Retry" })).toBeNull()
+  },
+}
+
+/** `channel` instead of `url`: the newest stored samples fill the charts at once, then every publish adds one. */
+export const FromChannel: Story = {
+  decorators: [withChannelTransport],
+  args: { url: undefined, channel: "metrics:api-1" },
+  beforeEach: async ({ loaded }) => {
+    const host = await connectAs(kitOf({ loaded }), "api-1")
+    for (let index = 0; index < 8; index++)
+      await host.channel("metrics:api-1").publish("metrics", {
+        at: START + index * 1000,
+        values: sampleAt(index),
+      })
+  },
+  play: async ({ canvasElement, loaded }) => {
+    await waitFor(() =>
+      expect(root(canvasElement)).toHaveAttribute("data-state", "live")
+    )
+    await rendered(canvasElement, 8)
+    await expect(valueOf(cards(canvasElement)[0])).toBe(`${sampleAt(7).cpu}%`)
+    const host = await connectAs(kitOf({ loaded }), "api-1b")
+    await host.channel("metrics:api-1").publish("metrics", {
+      at: START + 8000,
+      values: sampleAt(8),
+    })
+    await rendered(canvasElement, 9)
+    await expect(valueOf(cards(canvasElement)[0])).toBe(`${sampleAt(8).cpu}%`)
   },
 }

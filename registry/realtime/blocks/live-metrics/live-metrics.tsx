@@ -2,8 +2,11 @@
 
 import * as React from "react"
 import {
+  useChannelMessages,
+  useConnectionState,
+  useRealtimeClient,
   useSSE,
-  type SSEMessage,
+  type Channel,
   type UseSSEOptions,
 } from "@realtime-kit/react"
 import { RotateCcw, TriangleAlert } from "lucide-react"
@@ -41,7 +44,12 @@ interface LiveMetricsProps extends Omit<
   "title"
 > {
   /** The Server-Sent Events endpoint streaming `metrics` events (see the protocol above), or `null` to wait. */
-  url: string | null
+  url?: string | null
+  /**
+   * Follow a channel instead of an SSE URL (a name or a `Channel`; needs a `<RealtimeProvider>`): its `event`
+   * messages are the samples, the newest `window` stored ones first, so the charts start full.
+   */
+  channel?: string | Channel
   /** The metrics to show, one card each, in this order. */
   metrics: readonly LiveMetric[]
   /** A heading for the block. */
@@ -59,7 +67,7 @@ interface LiveMetricsProps extends Omit<
 }
 
 /**
- * A row of metric cards that follow a Server-Sent Events stream: each shows its current value in the reader's
+ * A row of metric cards that follow a Server-Sent Events stream (or a channel): each shows its current value in the reader's
  * locale, the change since the previous sample (icon, sign and colour), and a streaming area chart of the last
  * `window` samples drawn in plain SVG.
  *
@@ -72,7 +80,7 @@ interface LiveMetricsProps extends Omit<
  *
  * @example
  * <LiveMetrics
- *   url="/api/metrics"
+ *   url="/api/metrics" // or channel="metrics:api-1" inside a <RealtimeProvider>
  *   title="api-1"
  *   metrics={[
  *     { key: 'cpu', label: 'CPU', format: { style: 'unit', unit: 'percent' }, trend: 'down-is-good', min: 0, max: 100 },
@@ -81,19 +89,45 @@ interface LiveMetricsProps extends Omit<
  * />
  */
 function LiveMetrics({
-  url,
-  metrics,
-  title,
+  url = null,
+  channel,
   window: windowSize = 30,
   event = "metrics",
-  locale,
-  labels: labelOverrides,
   sseOptions,
-  className,
-  ...props
+  ...view
 }: LiveMetricsProps) {
-  const labels = { ...defaultLiveMetricsLabels, ...labelOverrides }
   const size = Math.max(2, Math.floor(windowSize))
+  return channel !== undefined ? (
+    <ChannelMetrics channel={channel} event={event} size={size} {...view} />
+  ) : (
+    <StreamMetrics
+      url={url}
+      event={event}
+      size={size}
+      sseOptions={sseOptions}
+      {...view}
+    />
+  )
+}
+
+type MetricsViewProps = Omit<
+  LiveMetricsProps,
+  "url" | "channel" | "window" | "event" | "sseOptions"
+>
+
+/** Samples from a Server-Sent Events stream. */
+function StreamMetrics({
+  url,
+  event,
+  size,
+  sseOptions,
+  ...view
+}: MetricsViewProps & {
+  url: string | null
+  event: string
+  size: number
+  sseOptions: LiveMetricsProps["sseOptions"]
+}) {
   // One sample more than the window: the oldest sits just off the chart's edge, so the line scrolls in without a gap.
   const sse = useSSE<LiveMetricsSample>(url, {
     ...sseOptions,
@@ -101,8 +135,80 @@ function LiveMetrics({
     maxMessages: size + 1,
   })
   const samples = useSamples(sse.messages)
+  return (
+    <LiveMetricsView
+      {...view}
+      size={size}
+      samples={samples}
+      phase={metricsPhase(url !== null, sse, samples.length > 0)}
+      connection={sse.connection}
+      total={sse.total}
+      onRetry={sse.reconnect}
+    />
+  )
+}
+
+/** Samples from a channel's messages (the newest stored ones first). */
+function ChannelMetrics({
+  channel,
+  event,
+  size,
+  ...view
+}: MetricsViewProps & {
+  channel: string | Channel
+  event: string
+  size: number
+}) {
+  const client = useRealtimeClient()
+  const followed = React.useMemo(
+    () =>
+      typeof channel === "string"
+        ? client.channel(channel, { rewind: size + 1 })
+        : channel,
+    [client, channel, size]
+  )
+  const messages = useChannelMessages(followed, event, {
+    maxMessages: size + 1,
+  })
+  const state = useConnectionState()
+  const samples = useSamples(messages as readonly SampleMessage[])
+  return (
+    <LiveMetricsView
+      {...view}
+      size={size}
+      samples={samples}
+      phase={metricsPhase(true, state, samples.length > 0)}
+      connection={client}
+      total={messages.at(-1)?.seq ?? 0}
+      onRetry={() => client.connect()}
+    />
+  )
+}
+
+/** The block itself, whatever the samples come from. */
+function LiveMetricsView({
+  metrics,
+  title,
+  locale,
+  labels: labelOverrides,
+  size,
+  samples,
+  phase,
+  connection,
+  total,
+  onRetry,
+  className,
+  ...props
+}: MetricsViewProps & {
+  size: number
+  samples: readonly { at: number; values: LiveMetricsSample["values"] }[]
+  phase: LiveMetricsPhase
+  connection: React.ComponentProps<typeof ConnectionDot>["connection"]
+  total: number
+  onRetry: () => void
+}) {
+  const labels = { ...defaultLiveMetricsLabels, ...labelOverrides }
   const hasData = samples.length > 0
-  const phase = metricsPhase(url, sse, hasData)
   const loading = phase === "connecting" && !hasData
   const stale =
     hasData &&
@@ -141,7 +247,7 @@ function LiveMetrics({
           </h2>
         )}
         <ConnectionDot
-          connection={sse.connection}
+          connection={connection}
           // On the server and before the first effect the stream is idle, but about to connect: say so, not "Not connected".
           status={phase === "connecting" ? "connecting" : undefined}
           size="sm"
@@ -155,7 +261,7 @@ function LiveMetrics({
         <LiveMetricsHint
           failed={phase === "error"}
           staleSince={stale && last ? timeFormat.format(last.at) : null}
-          onRetry={sse.reconnect}
+          onRetry={onRetry}
           labels={labels}
         />
       )}
@@ -171,7 +277,7 @@ function LiveMetrics({
             metric={metric}
             color={metric.color ?? chartColors[index % chartColors.length]!}
             samples={samples}
-            total={sse.total}
+            total={total}
             size={size}
             loading={loading}
             stale={stale}
@@ -185,11 +291,12 @@ function LiveMetrics({
   )
 }
 
+/** A stream event or channel message carrying a sample. */
+type SampleMessage = { readonly data: LiveMetricsSample }
+
 /** The samples of the stream; one without `at` is stamped when first seen (messages are stable objects). */
-function useSamples(messages: readonly SSEMessage<LiveMetricsSample>[]) {
-  const arrivals = React.useRef(
-    new WeakMap<SSEMessage<LiveMetricsSample>, number>()
-  ).current
+function useSamples(messages: readonly SampleMessage[]) {
+  const arrivals = React.useRef(new WeakMap<SampleMessage, number>()).current
   return React.useMemo(
     () =>
       messages.filter(isSample).map((message) => {
@@ -206,8 +313,8 @@ function useSamples(messages: readonly SSEMessage<LiveMetricsSample>[]) {
 
 /** Where the block stands, from the stream's status and whether a sample has arrived. */
 function metricsPhase(
-  url: string | null,
-  sse: { status: string; error: unknown },
+  active: boolean,
+  sse: { status: string; error?: unknown },
   hasData: boolean
 ): LiveMetricsPhase {
   switch (sse.status) {
@@ -220,7 +327,7 @@ function metricsPhase(
     case "open":
       return hasData ? "live" : "waiting"
     default:
-      return url === null ? "idle" : "connecting"
+      return active ? "connecting" : "idle"
   }
 }
 

@@ -1,5 +1,3 @@
-import type { SSEMessage } from "@realtime-kit/react"
-
 /** `metrics` event data: one sample of every metric. */
 export interface LiveMetricsSample {
   /** When the sample was taken, in ms since epoch. Default: when it arrived. */
@@ -132,7 +130,7 @@ export function formatSpan(ms: number, locale: string): string {
   }).format(value)
 }
 
-export function isSample(message: SSEMessage<LiveMetricsSample>): boolean {
+export function isSample(message: { readonly data: unknown }): boolean {
   const data = message.data as unknown
   return (
     typeof data === "object" &&
