@@ -80,7 +80,9 @@ export function useChatRoomScroll({
     initialRect: { width: 0, height: INITIAL_VIEWPORT_PX },
     // Stable between renders: a new function would make the virtualizer re-measure every row on every render.
     getItemKey,
-    overscan: 8,
+    // Rows render in the scroll event that brings them in (before that frame paints), so a few beyond each edge are
+    // enough; each one more is rendered, laid out and measured on every frame of a fast scroll.
+    overscan: 4,
     scrollMargin: TOP_ROW_PX,
     paddingEnd: 12,
   })
@@ -243,6 +245,9 @@ const ROW = {
  */
 const UNMEASURED_ROOM_ROW_PX = 71
 
+/** The longest the content estimates wait for the browser to be idle after the first paint. */
+const IDLE_TIMEOUT_MS = 1000
+
 /** What an estimate needs to know of the room: how wide a line of text is, and an average character in it. */
 interface RowMetrics {
   /** The room's inner width, as the list sees it (0 until known). */
@@ -341,14 +346,23 @@ function useChatRoomRowMetrics(
     if (charsPerLine(next, true) !== charsPerLine(current, true))
       setVersion((count) => count + 1)
   }, [scrollRef])
-  // After the first paint, not before it: estimating 100k rows by their content is work the first paint does not need
-  // (it measures the rows it shows). The observer calls it at once, and again when the room's width changes.
+  // Once the browser is idle after the first paint, not before it: estimating 100k rows by their content is work the
+  // first paint does not need (it measures the rows it shows). Then again whenever the room's width changes.
   React.useEffect(() => {
     const element = scrollRef.current
     if (!element || typeof ResizeObserver === "undefined") return
     const observer = new ResizeObserver(update)
-    observer.observe(element)
-    return () => observer.disconnect()
+    const start = () => observer.observe(element)
+    const idle =
+      typeof requestIdleCallback === "function"
+        ? requestIdleCallback(start, { timeout: IDLE_TIMEOUT_MS })
+        : undefined
+    const timer = idle === undefined ? setTimeout(start) : undefined
+    return () => {
+      if (idle !== undefined) cancelIdleCallback(idle)
+      clearTimeout(timer)
+      observer.disconnect()
+    }
   }, [scrollRef, update])
   const current = React.useCallback(() => metrics.current, [])
   return { version, current }
