@@ -86,10 +86,6 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
-        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-row-metrics.ts",
-        type: "registry:hook",
-      },
-      {
         path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-messages.ts",
         type: "registry:hook",
       },

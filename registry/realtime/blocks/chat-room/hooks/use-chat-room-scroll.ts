@@ -2,11 +2,6 @@
 
 import * as React from "react"
 
-import {
-  estimateRowPx,
-  UNMEASURED_ROOM_ROW_PX,
-  useChatRoomRowMetrics,
-} from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-row-metrics"
 import { useChatRoomVirtualizer } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-virtualizer"
 import type {
   ChatHistoryState,
@@ -20,6 +15,11 @@ const STICK_THRESHOLD = 48
 const LOAD_THRESHOLD = 160
 /** The row above the list (loading / beginning of the conversation) is this tall, always: no shift when it changes. */
 export const TOP_ROW_PX = 40
+/**
+ * A row's height before it is measured: one line of text under its author line. (Estimating each row from its
+ * content was tried: the rebuild of 100k estimates it needs cost more frames than the corrections it saved.)
+ */
+const ESTIMATED_ROW_PX = 71
 /** The viewport the first render fills before the scroll element is measured: a tall room, so nothing is missing. */
 const INITIAL_VIEWPORT_PX = 1000
 
@@ -53,38 +53,14 @@ export function useChatRoomScroll({
     loadHistory ? "idle" : "done"
   )
 
-  const rowMetrics = useChatRoomRowMetrics(scrollRef)
   const getItemKey = React.useCallback(
     (index: number) => rows[index]?.key ?? index,
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new function makes the virtualizer estimate every row again: when lines hold more or fewer characters.
-    [rows, rowMetrics.version]
-  )
-  // Rows are estimated from what they hold (lines of text, reactions, the edited mark): rows measured as estimated
-  // neither move the rows after them nor the scroll position, and the virtualizer recomputes nothing. Each row is
-  // estimated once: the virtualizer asks again for every row it has not measured whenever one is measured.
-  const estimates = React.useMemo(
-    () => new WeakMap<ChatRow, number>(),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- estimates made for another width are wrong.
-    [rowMetrics.version]
-  )
-  const estimateSize = React.useCallback(
-    (index: number) => {
-      const row = rows[index] as ChatRow
-      const metrics = rowMetrics.current()
-      if (metrics.width <= 0) return UNMEASURED_ROOM_ROW_PX
-      let size = estimates.get(row)
-      if (size === undefined) {
-        size = estimateRowPx(row, rows[index - 1], metrics)
-        estimates.set(row, size)
-      }
-      return size
-    },
-    [rows, rowMetrics, estimates]
+    [rows]
   )
   const { virtualizer, changes } = useChatRoomVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize,
+    estimateSize: () => ESTIMATED_ROW_PX,
     initialRect: { width: 0, height: INITIAL_VIEWPORT_PX },
     // Stable between renders: a new function would make the virtualizer re-measure every row on every render.
     getItemKey,
