@@ -114,7 +114,11 @@ function describe(label: string, results: readonly PageResult[]): string {
   );
 }
 
+/** The machine's load (1-minute average) and core count: this suite measures wall-clock frames on shared cores. */
+const load = () => `${os.loadavg()[0]?.toFixed(1) ?? 'n/a'} on ${os.cpus().length} cores`;
+
 export async function run(): Promise<BenchRow[]> {
+  const loadBefore = load();
   const { dir, files } = await buildPage();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   const samples: Record<Mode, PageResult[]> = { ours: [], naive: [] };
@@ -128,10 +132,13 @@ export async function run(): Promise<BenchRow[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   const { ours, naive } = samples;
+  const speed = median(ours.map((r) => r.distance)) / (SCROLL_MS / 1000);
   const setup =
-    `Headless Chromium (software rendering, 2 shared cores), ${MESSAGES.toLocaleString('en')} messages in a 720×600 room, ` +
-    `production React; first paint = render() until the frame after the newest message is in the DOM; then a scroll to the ` +
-    `top at a steady speed for ${SCROLL_MS / 1000} s (scrollTop set every frame); median of ${ROUNDS} interleaved rounds`;
+    `Headless Chromium (software rendering), ${MESSAGES.toLocaleString('en')} messages in a 720×600 room, ` +
+    `production React; first paint = render() until the frame after the newest message is in the DOM; then a scroll ` +
+    `towards the top at a steady ${fixed(speed)} px/s (about two room heights per frame) for ${SCROLL_MS / 1000} s ` +
+    `(scrollTop set every frame); median of ${ROUNDS} interleaved rounds. Load average ${loadBefore} before the ` +
+    `suite, ${load()} after it: other work shares these cores, so both sides' absolute figures move with it`;
   const detail = `${describe('ours', ours)}; ${describe('plain list', naive)}`;
   return [
     {

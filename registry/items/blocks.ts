@@ -82,6 +82,10 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-virtualizer.ts",
+        type: "registry:hook",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-messages.ts",
         type: "registry:hook",
       },

@@ -35,6 +35,7 @@ import {
   useChatRoomSend,
 } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-send"
 import {
+  chatListFormat,
   defaultChatRoomLabels,
   type ChatAttachment,
   type ChatMessage,
@@ -132,7 +133,11 @@ function ChatRoomPanel({
   className,
   ...props
 }: ChatRoomProps) {
-  const labels = { ...defaultChatRoomLabels, ...labelOverrides }
+  // The same object while the overrides are: every message of the list is memoised on it.
+  const labels = React.useMemo(
+    () => ({ ...defaultChatRoomLabels, ...labelOverrides }),
+    [labelOverrides]
+  )
   const resolvedLocale = useLocale(locale)
   const room = useChannel<ChatRoomEvents>(channelName)
   const { status } = useConnectionState()
@@ -336,12 +341,23 @@ function useChatRoomFormats(locale: string) {
       hour: "numeric",
       minute: "2-digit",
     })
-    const isToday = (at: number) =>
-      new Date(at).toDateString() === new Date().toDateString()
+    // Today's bounds, found again only once the day has changed (not two Dates for every message shown).
+    let todayStart = 0
+    let todayEnd = 0
+    const isToday = (at: number) => {
+      const now = Date.now()
+      if (now < todayStart || now >= todayEnd) {
+        const midnight = new Date(now)
+        midnight.setHours(0, 0, 0, 0)
+        todayStart = midnight.getTime()
+        midnight.setDate(midnight.getDate() + 1)
+        todayEnd = midnight.getTime()
+      }
+      return at >= todayStart && at < todayEnd
+    }
     const formatTime = (at: number) =>
       Number.isFinite(at) ? (isToday(at) ? time : dateTime).format(at) : ""
-    const list = new Intl.ListFormat(locale, { type: "conjunction" })
-    return { formatTime, list }
+    return { formatTime, list: chatListFormat(locale) }
   }, [locale])
 }
 

@@ -1,6 +1,6 @@
 "use client"
 
-import type * as React from "react"
+import * as React from "react"
 import { ArrowDown, LoaderCircle, MessagesSquare } from "lucide-react"
 
 import { Button } from "@/components/ui/button"
@@ -8,6 +8,7 @@ import { ChatRoomMessage } from "@/registry/realtime/blocks/chat-room/components
 import type { ChatRoomRowActions } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
 import {
   TOP_ROW_PX,
+  useChatRoomVirtualItems,
   type ChatRoomScroll,
 } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-scroll"
 import {
@@ -55,7 +56,7 @@ function ChatRoomList({
   banner,
 }: ChatRoomListProps) {
   const { virtualizer, historyState, atBottom, unseen } = scroll
-  const items = virtualizer.getVirtualItems()
+  const items = useChatRoomVirtualItems(scroll)
   const showJump = !atBottom && (unseen > 0 || rows.length > 0)
   return (
     <div className="relative min-h-0 flex-1">
@@ -98,10 +99,10 @@ function ChatRoomList({
                     transform: `translateY(${virtual.start - TOP_ROW_PX}px)`,
                   }}
                 >
-                  <ChatRoomMessage
+                  <ChatRoomListMessage
                     row={row}
                     grouped={continuesGroup(row, rows[virtual.index - 1])}
-                    time={formatTime(row.message.sentAt)}
+                    formatTime={formatTime}
                     connected={connected}
                     seenBy={row === seen.row ? seen.text : undefined}
                     labels={labels}
@@ -150,6 +151,21 @@ function ChatRoomList({
     </div>
   )
 }
+
+/**
+ * A message of the list, rendered again only when something it shows changed: while the reader scrolls, the rows
+ * that stay in view keep theirs and only the rows coming into view render.
+ */
+const ChatRoomListMessage = React.memo(function ChatRoomListMessage({
+  formatTime,
+  ...props
+}: Omit<React.ComponentProps<typeof ChatRoomMessage>, "time"> & {
+  formatTime: (at: number) => string
+}) {
+  return (
+    <ChatRoomMessage {...props} time={formatTime(props.row.message.sentAt)} />
+  )
+})
 
 /** Whether `row` replies to a message that is in the list and deleted (searched from the end: replies are recent). */
 function originalDeleted(rows: readonly ChatRow[], row: ChatRow) {

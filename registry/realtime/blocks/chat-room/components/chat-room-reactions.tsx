@@ -1,6 +1,5 @@
 "use client"
 
-import * as React from "react"
 import type { ReactionSummary } from "@realtime-kit/react"
 
 import { Button } from "@/components/ui/button"
@@ -10,7 +9,11 @@ import {
   TooltipProvider,
   TooltipTrigger,
 } from "@/components/ui/tooltip"
-import type { ChatRoomLabels } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
+import {
+  chatListFormat,
+  chatNumberFormat,
+  type ChatRoomLabels,
+} from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
 import { cn } from "@/registry/realtime/lib/utils"
 
 interface ChatRoomReactionsProps {
@@ -37,11 +40,11 @@ function ChatRoomReactions({
   labels,
   className,
 }: ChatRoomReactionsProps) {
-  const format = React.useMemo(() => {
-    const numbers = new Intl.NumberFormat(locale)
-    const list = new Intl.ListFormat(locale, { type: "conjunction" })
-    return { number: (count: number) => numbers.format(count), list }
-  }, [locale])
+  const numbers = chatNumberFormat(locale)
+  const format = {
+    number: (count: number) => numbers.format(count),
+    list: chatListFormat(locale),
+  }
   const chips = Object.entries(reactions).filter(([, entry]) => entry.count > 0)
   if (chips.length === 0) return null
 

@@ -2,9 +2,10 @@
 
 import * as React from "react"
 
-import type {
-  ChatAttachment,
-  ChatRoomLabels,
+import {
+  chatNumberFormat,
+  type ChatAttachment,
+  type ChatRoomLabels,
 } from "@/registry/realtime/blocks/chat-room/lib/chat-room-messages"
 
 /** Uploads one file and resolves with its URL; abort when `signal` aborts, report progress (0–1) as it goes. */
@@ -63,7 +64,7 @@ export function formatFileSize(bytes: number, locale: string): string {
     value /= 1024
     unit += 1
   }
-  return new Intl.NumberFormat(locale, {
+  return chatNumberFormat(locale, {
     style: "unit",
     unit: units[unit],
     unitDisplay: unit === 0 ? "long" : "short",

@@ -64,15 +64,17 @@ export function useChatRoomMessages({
       })),
     [history, userId]
   )
-  const known = React.useMemo(
-    () => new Set(history.map((message) => message.id)),
-    [history]
-  )
+  // Built on first use: a room opened on 100k stored messages, with nothing live yet, does not pay for it.
+  const isStored = React.useMemo(() => {
+    let ids: ReadonlySet<string> | undefined
+    return (id: string) =>
+      (ids ??= new Set(history.map((message) => message.id))).has(id)
+  }, [history])
   const liveRows = React.useMemo(() => {
     const result: ChatRow[] = []
     for (const item of live as readonly OptimisticItem<ChatMessageData>[]) {
       // A live message the history already has (a reload raced the subscription) is shown once.
-      if (item.id !== undefined && known.has(item.id)) continue
+      if (item.id !== undefined && isStored(item.id)) continue
       if (superseded.has(item.key)) continue
       if (item.deleted) {
         result.push(tombstoneRow(item, userId))
@@ -101,7 +103,7 @@ export function useChatRoomMessages({
       })
     }
     return result
-  }, [known, live, userId, anonymousName, channel, superseded])
+  }, [isStored, live, userId, anonymousName, channel, superseded])
   const storedRows = React.useMemo(
     () => (liveRows.length === 0 ? historyRows : historyRows.concat(liveRows)),
     [historyRows, liveRows]

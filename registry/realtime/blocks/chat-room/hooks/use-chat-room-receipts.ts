@@ -10,6 +10,8 @@ import {
 
 const isOwnStored = (message: { own: boolean }) => message.own
 
+type StoredRow = ChatRow & { id: string }
+
 /**
  * Read receipts for the room: who has seen your last message (names, "Someone" for a reader who left unnamed),
  * and your own receipt, sent up to the newest message while it is on screen (at the bottom, page visible).
@@ -32,22 +34,23 @@ export function useChatRoomReceipts(
     atBottom: boolean
   }
 ) {
-  const storedHistory = React.useMemo(
-    () => historyRows.map((row) => ({ id: row.id as string, own: row.own })),
-    [historyRows]
-  )
+  // History rows are stored messages (they all have ids): passed as they are, not copied (100k of them at times).
   const stored = React.useMemo(() => {
-    const fresh = liveRows.flatMap((row) =>
-      row.id === undefined ? [] : [{ id: row.id, own: row.own }]
+    const history = historyRows as readonly StoredRow[]
+    const fresh = liveRows.filter(
+      (row): row is StoredRow => row.id !== undefined
     )
-    return fresh.length === 0 ? storedHistory : storedHistory.concat(fresh)
-  }, [storedHistory, liveRows])
+    return fresh.length === 0 ? history : history.concat(fresh)
+  }, [historyRows, liveRows])
   const { markRead, seenBy } = useReadReceipts(room, {
     messages: stored,
     isOwn: isOwnStored,
   })
 
-  const newestId = findLast(rows, (row) => row.id !== undefined)?.id
+  const newestId = React.useMemo(
+    () => findLast(rows, (row) => row.id !== undefined)?.id,
+    [rows]
+  )
   React.useEffect(() => {
     if (!atBottom || newestId === undefined) return
     const mark = () => {
@@ -58,7 +61,11 @@ export function useChatRoomReceipts(
     return () => document.removeEventListener("visibilitychange", mark)
   }, [atBottom, newestId, markRead])
 
-  const lastOwn = findLast(rows, (row) => row.own && row.id !== undefined)
+  // Searched once per change of the rows, not on every render: without a message of yours it is all of them.
+  const lastOwn = React.useMemo(
+    () => findLast(rows, (row) => row.own && row.id !== undefined),
+    [rows]
+  )
   // A reader who has left (and whose name we never saw) is "Someone", not a connection id.
   const seenNames = lastOwn?.id
     ? seenBy(lastOwn.id).map((id) => names.get(id) ?? anonymousName)

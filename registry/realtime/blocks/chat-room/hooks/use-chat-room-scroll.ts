@@ -1,8 +1,8 @@
 "use client"
 
 import * as React from "react"
-import { useVirtualizer } from "@tanstack/react-virtual"
 
+import { useChatRoomVirtualizer } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-virtualizer"
 import type {
   ChatHistoryState,
   ChatMessage,
@@ -15,8 +15,11 @@ const STICK_THRESHOLD = 48
 const LOAD_THRESHOLD = 160
 /** The row above the list (loading / beginning of the conversation) is this tall, always: no shift when it changes. */
 export const TOP_ROW_PX = 40
-/** A row's height before it is measured (one line of text with its author line). */
-const ESTIMATED_ROW_PX = 56
+/**
+ * A row's height before it is measured: one line of text under its author line. (Estimating each row from its
+ * content was tried: the rebuild of 100k estimates it needs cost more frames than the corrections it saved.)
+ */
+const ESTIMATED_ROW_PX = 71
 /** The viewport the first render fills before the scroll element is measured: a tall room, so nothing is missing. */
 const INITIAL_VIEWPORT_PX = 1000
 
@@ -54,13 +57,10 @@ export function useChatRoomScroll({
     (index: number) => rows[index]?.key ?? index,
     [rows]
   )
-  const virtualizer = useVirtualizer({
+  const { virtualizer, changes } = useChatRoomVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ESTIMATED_ROW_PX,
-    // Render the newest rows on the very first render (a chat opens at the bottom), not only once the scroll element
-    // has been measured and scrolled a few frames later: the first paint already shows the latest messages.
-    initialOffset: () => rows.length * ESTIMATED_ROW_PX,
     initialRect: { width: 0, height: INITIAL_VIEWPORT_PX },
     // Stable between renders: a new function would make the virtualizer re-measure every row on every render.
     getItemKey,
@@ -135,8 +135,8 @@ export function useChatRoomScroll({
       void loadOlder()
   }, [loadOlder, historyState])
 
-  // After every render: keep the place after history was prepended, or follow the bottom.
-  React.useLayoutEffect(() => {
+  /** After a render of the room or of the list: keep the place after history was prepended, or follow the bottom. */
+  const keepPlace = React.useCallback(() => {
     const element = scrollRef.current
     if (!element) return
     if (anchor.current) {
@@ -149,7 +149,8 @@ export function useChatRoomScroll({
     ) {
       element.scrollTop = element.scrollHeight
     }
-  })
+  }, [])
+  React.useLayoutEffect(keepPlace)
 
   // Nothing to scroll yet (an empty or short room): load older messages until it fills or history ends.
   React.useEffect(() => {
@@ -176,6 +177,8 @@ export function useChatRoomScroll({
   return {
     scrollRef,
     virtualizer,
+    virtualizerChanges: changes,
+    keepPlace,
     onScroll,
     atBottom,
     unseen,
@@ -189,3 +192,23 @@ export function useChatRoomScroll({
 }
 
 export type ChatRoomScroll = ReturnType<typeof useChatRoomScroll>
+
+/**
+ * The rows to render now, for the list: its component (not the room) re-renders as the reader scrolls and as rows are
+ * measured, and after each of its renders the scroll keeps its place (the bottom, or the anchor after history).
+ */
+export function useChatRoomVirtualItems(scroll: ChatRoomScroll) {
+  const { virtualizer, virtualizerChanges, keepPlace } = scroll
+  const [, rerender] = React.useReducer((count: number) => count + 1, 0)
+  const renderedVersion = virtualizerChanges.version()
+  React.useLayoutEffect(
+    () => virtualizerChanges.subscribe(rerender),
+    [virtualizerChanges]
+  )
+  React.useLayoutEffect(() => {
+    // Rows measured in this commit (their refs ran before the list subscribed) changed the virtualizer already.
+    if (virtualizerChanges.version() !== renderedVersion) rerender()
+    keepPlace()
+  })
+  return virtualizer.getVirtualItems()
+}

@@ -324,3 +324,30 @@ export function spokenMessage(
 export function excerpt(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text
 }
+
+/** Intl formatters, one per locale and options: creating one resolves the locale, too costly to do for every message. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.ListFormat>()
+
+/** A shared `Intl.NumberFormat` for `locale` and `options`. */
+export function chatNumberFormat(
+  locale: string,
+  options: Intl.NumberFormatOptions = {}
+): Intl.NumberFormat {
+  const key = `number ${locale} ${JSON.stringify(options)}`
+  let format = formatters.get(key) as Intl.NumberFormat | undefined
+  if (!format)
+    formatters.set(key, (format = new Intl.NumberFormat(locale, options)))
+  return format
+}
+
+/** A shared `Intl.ListFormat` ("Ada, Grace and Alan") for `locale`. */
+export function chatListFormat(locale: string): Intl.ListFormat {
+  const key = `list ${locale}`
+  let format = formatters.get(key) as Intl.ListFormat | undefined
+  if (!format)
+    formatters.set(
+      key,
+      (format = new Intl.ListFormat(locale, { type: "conjunction" }))
+    )
+  return format
+}
