@@ -51,6 +51,7 @@ const RENDER: Record<string, string> = {
   'live-reactions': '<LiveReactions channel="e2e:reactions" />',
   'collaborative-editor': '<CollaborativeEditor channel="e2e:doc" user={{ id: "e2e", name: "E2E" }} />',
   'collaborative-rich-text': '<CollaborativeRichText channel="e2e:rich" user={{ id: "e2e", name: "E2E" }} />',
+  'tic-tac-toe': '<TicTacToe channel="tictactoe:e2e" name="E2E" />',
   // An inline Server Action in the Next page (the progressive-enhancement path); a no-op directive under Vite.
   'live-form':
     '<LiveForm fields={[{ name: "email", label: "Email", type: "email" }]} action={async () => { "use server"; return { status: "success", message: "Sent" }; }} />',
@@ -88,6 +89,7 @@ const NEEDS_PROVIDER = new Set([
   'live-reactions',
   'collaborative-editor',
   'collaborative-rich-text',
+  'tic-tac-toe',
   'ai-chat',
 ]);
 
