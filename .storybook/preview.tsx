@@ -1,6 +1,7 @@
 import * as React from 'react';
 import type { Decorator, Preview } from '@storybook/react-vite';
 import { MotionConfig } from 'motion/react';
+import { configure } from 'storybook/test';
 
 import './tailwind.css';
 
@@ -30,6 +31,10 @@ const withAppearance: Decorator = (Story, context) => {
     </MotionConfig>
   );
 };
+
+// `waitFor` and `findBy*` in play functions give up after 1 s by default: on a machine busy with the whole suite a
+// render can take longer than that. Waiting longer only matters when a test is about to fail anyway.
+configure({ asyncUtilTimeout: 3000 });
 
 const preview: Preview = {
   decorators: [withAppearance],

@@ -189,10 +189,13 @@ export const FormattingWithTheKeyboard: Story = {
   play: async ({ canvasElement }) => {
     const you = editorIn(canvasElement, "You")
     await waitFor(() => expect(you.editor()).toBeTruthy(), WAIT)
+    // Tiptap focuses in the next animation frame: type only once the editor has the focus.
     you.editor().commands.focus()
+    await waitFor(() => expect(you.textbox()).toHaveFocus(), WAIT)
     await userEvent.keyboard("{Control>}b{/Control}")
-    await waitFor(() =>
-      expect(you.button("Bold")).toHaveAttribute("aria-pressed", "true")
+    await waitFor(
+      () => expect(you.button("Bold")).toHaveAttribute("aria-pressed", "true"),
+      WAIT
     )
     you.editor().commands.insertContent("loud")
     await expect(you.textbox().querySelector("strong")).toHaveTextContent(
@@ -208,9 +211,13 @@ export const FormattingWithTheKeyboard: Story = {
     await userEvent.keyboard("{End}")
     await expect(you.button("Redo")).toHaveFocus()
     await userEvent.click(you.button("Bulleted list"))
-    await expect(you.button("Bulleted list")).toHaveAttribute(
-      "aria-pressed",
-      "true"
+    await waitFor(
+      () =>
+        expect(you.button("Bulleted list")).toHaveAttribute(
+          "aria-pressed",
+          "true"
+        ),
+      WAIT
     )
   },
 }
