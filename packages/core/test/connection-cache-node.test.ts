@@ -36,7 +36,9 @@ describe('the connection cache in plain Node', () => {
     await server.waitForConnections(1);
     server.send({ data: { n: 1 } });
     server.send({ data: { n: 2 } });
-    await vi.waitFor(() => expect(first.getSnapshot().messages.map((message) => message.data.n)).toEqual([1, 2]));
+    await vi.waitFor(() => expect(first.getSnapshot().messages.map((message) => message.data.n)).toEqual([1, 2]), {
+      timeout: 5_000,
+    });
     expect(seen[0]).toContain(2);
     expect(seen[1]).toContain(2);
     expect(server.requests).toHaveLength(1);

@@ -32,7 +32,7 @@ describe('@realtime-kit/core runs in plain Node: no window, no document, no Reac
     connection.on('message', (message) => received.push(message.data.n));
     await server.waitForConnections(1);
     server.send({ data: { n: 1 } });
-    await vi.waitFor(() => expect(received).toEqual([1]));
+    await vi.waitFor(() => expect(received).toEqual([1]), { timeout: 5_000 });
     expect(connection.getSnapshot().status).toBe('open');
     connection.close();
     expect(server.connections).toBe(0);

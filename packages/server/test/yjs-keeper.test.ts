@@ -73,7 +73,9 @@ describe('keepYjsDocuments (unit)', () => {
       event: YJS_EVENTS.syncRequest,
       data: { rid: 'r1', sv: toBase64(Y.encodeStateVector(new Y.Doc())) },
     });
-    await vi.waitFor(() => expect(asker.frames.some((frame) => frame.type === 'signal')).toBe(true));
+    await vi.waitFor(() => expect(asker.frames.some((frame) => frame.type === 'signal')).toBe(true), {
+      timeout: 5_000,
+    });
     const answer = asker.frames.find((frame) => frame.type === 'signal');
     expect(answer).toMatchObject({ event: YJS_EVENTS.sync, from: '', data: { rid: 'r1', keeper: true } });
     const received = new Y.Doc();

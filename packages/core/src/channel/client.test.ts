@@ -423,7 +423,9 @@ describe('createRealtimeClient', () => {
       outbox: indexedDBOutbox('app-outbox', { indexedDB }),
     });
     const lost = ['a', 'b', 'c'].map((data) => before.channel('room').publish('m', data));
-    await vi.waitFor(async () => expect(await indexedDBOutbox('app-outbox', { indexedDB }).load()).toHaveLength(3));
+    await vi.waitFor(async () => expect(await indexedDBOutbox('app-outbox', { indexedDB }).load()).toHaveLength(3), {
+      timeout: 5_000,
+    });
     // The tab is closed (the page's promises die with it) …
     before.close();
     await Promise.allSettled(lost);
@@ -433,8 +435,13 @@ describe('createRealtimeClient', () => {
     const transport = kit.createTransport();
     const after = createRealtimeClient({ transport, outbox: indexedDBOutbox('app-outbox', { indexedDB }) });
     after.connect();
-    await vi.waitFor(() => expect(kit.server.messages('room').map((message) => message.data)).toEqual(['a', 'b', 'c']));
-    await vi.waitFor(async () => expect(await indexedDBOutbox('app-outbox', { indexedDB }).load()).toEqual([]));
+    await vi.waitFor(
+      () => expect(kit.server.messages('room').map((message) => message.data)).toEqual(['a', 'b', 'c']),
+      { timeout: 5_000 },
+    );
+    await vi.waitFor(async () => expect(await indexedDBOutbox('app-outbox', { indexedDB }).load()).toEqual([]), {
+      timeout: 5_000,
+    });
     after.close();
   });
 

@@ -36,13 +36,16 @@ describe('channel.edit / remove / react over the client', () => {
     await bob.room.react(id, '👍');
     await ann.room.react({ id, event: 'message' }, '👍');
     await bob.room.unreact(id, '👍');
-    await vi.waitFor(() =>
-      expect(ann.list()[0]?.reactions).toEqual({ '👍': { count: 1, users: ['ann'], clipped: false } }),
+    await vi.waitFor(
+      () => expect(ann.list()[0]?.reactions).toEqual({ '👍': { count: 1, users: ['ann'], clipped: false } }),
+      { timeout: 5_000 },
     );
     expect(ann.list()).toEqual(bob.list());
     expect(ann.list()[0]).toMatchObject({ data: { text: 'hello, world' }, version: 2 });
     await ann.room.remove(id);
-    await vi.waitFor(() => expect(bob.list()[0]).toMatchObject({ deleted: true, data: null, version: 3 }));
+    await vi.waitFor(() => expect(bob.list()[0]).toMatchObject({ deleted: true, data: null, version: 3 }), {
+      timeout: 5_000,
+    });
     expect(ann.list()).toEqual(bob.list());
   });
 
@@ -53,7 +56,7 @@ describe('channel.edit / remove / react over the client', () => {
     expect(isRealtimeError(refused, 'forbidden')).toBe(true);
     await expect(bob.room.remove(id)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(bob.room.edit('unknown-id', { text: 'x' })).rejects.toMatchObject({ code: 'not_found' });
-    await vi.waitFor(() => expect(bob.list()).toHaveLength(1));
+    await vi.waitFor(() => expect(bob.list()).toHaveLength(1), { timeout: 5_000 });
     expect(bob.list()[0]).toMatchObject({ data: { text: 'mine' } });
     expect(bob.room.getSnapshot().pending).toBe(0);
   });
@@ -66,7 +69,9 @@ describe('channel.edit / remove / react over the client', () => {
     expect(ann.room.getSnapshot().pending).toBe(1);
     kit.chaos.reconnect();
     await edited;
-    await vi.waitFor(() => expect(bob.list()[0]).toMatchObject({ data: { text: 'final' }, version: 2 }));
+    await vi.waitFor(() => expect(bob.list()[0]).toMatchObject({ data: { text: 'final' }, version: 2 }), {
+      timeout: 5_000,
+    });
   });
 });
 

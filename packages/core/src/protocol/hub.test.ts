@@ -399,7 +399,7 @@ describe('createChannelHub over an asynchronous broker', () => {
     store.hold();
     for (let i = 5; i <= 8; i += 1) await hub.publish('room', 'n', i);
     store.release([5, 6]);
-    await vi.waitFor(() => expect(seqs(frames)).toEqual([5, 6, 7, 8]));
+    await vi.waitFor(() => expect(seqs(frames)).toEqual([5, 6, 7, 8]), { timeout: 5_000 });
     expect(types(frames)).not.toContain('gap');
   });
 
@@ -412,7 +412,7 @@ describe('createChannelHub over an asynchronous broker', () => {
     const subscribing = session.receive({ type: 'subscribe', channel: 'room', after: 2 });
     const live = [hub.publish('room', 'n', 6), hub.publish('room', 'n', 7)];
     await Promise.all([subscribing, ...live]);
-    await vi.waitFor(() => expect(seqs(frames)).toEqual([3, 4, 5, 6, 7]));
+    await vi.waitFor(() => expect(seqs(frames)).toEqual([3, 4, 5, 6, 7]), { timeout: 5_000 });
   });
 
   it('a broker that cannot store: the publish is nacked `unavailable`, never acked; a failed subscribe is refused; then it recovers', async () => {

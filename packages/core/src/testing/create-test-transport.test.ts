@@ -46,27 +46,27 @@ describe('createTestTransport: channels', () => {
     const frames: unknown[] = [];
     kit.transport.onFrame((frame) => frames.push(frame));
     kit.transport.connect();
-    await vi.waitFor(() => expect(kit.transport.getSnapshot().status).toBe('open'));
+    await vi.waitFor(() => expect(kit.transport.getSnapshot().status).toBe('open'), { timeout: 5_000 });
     kit.transport.send({ type: 'subscribe', channel: 'room' });
     kit.transport.send({ type: 'presence', channel: 'room', action: 'enter', data: 1 });
     expect(kit.server.publish('room', 'm', { n: 1 })).toMatchObject({ seq: 1 });
     expect(kit.server.messages('room')).toEqual([expect.objectContaining({ seq: 1, data: { n: 1 } })]);
     expect(kit.server.presence('room')).toEqual([{ userId: 'alice', data: 1, connections: 1, status: 'active' }]);
     expect(kit.server.hub.sessions).toBe(1);
-    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', seq: 1 }));
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', seq: 1 }), { timeout: 5_000 });
   });
 
   it('chaos.serverRestart cuts SSE streams and channel sessions; memory transports come back', async () => {
     const kit = createTestTransport();
     await kit.fetch('/events');
     kit.transport.connect();
-    await vi.waitFor(() => expect(kit.transport.getSnapshot().status).toBe('open'));
+    await vi.waitFor(() => expect(kit.transport.getSnapshot().status).toBe('open'), { timeout: 5_000 });
     const first = kit.transport.sessionId;
     const statuses: string[] = [];
     kit.transport.subscribe(() => statuses.push(kit.transport.getSnapshot().status));
     kit.chaos.serverRestart();
     expect(kit.server.connections).toBe(0);
-    await vi.waitFor(() => expect(kit.transport.getSnapshot().status).toBe('open'));
+    await vi.waitFor(() => expect(kit.transport.getSnapshot().status).toBe('open'), { timeout: 5_000 });
     expect(statuses).toEqual(['reconnecting', 'open']);
     expect(kit.transport.sessionId).not.toBe(first);
   });
@@ -76,13 +76,13 @@ describe('createTestTransport: channels', () => {
     const other = kit.createTransport({ userId: 'bob' });
     kit.transport.connect();
     other.connect();
-    await vi.waitFor(() => expect(kit.server.hub.sessions).toBe(2));
+    await vi.waitFor(() => expect(kit.server.hub.sessions).toBe(2), { timeout: 5_000 });
     kit.chaos.offline();
     expect(kit.transport.getSnapshot().status).toBe('offline');
     expect(other.getSnapshot().status).toBe('offline');
     expect(kit.transport.send({ type: 'ping', t: 1 })).toBe(false);
     kit.chaos.online();
-    await vi.waitFor(() => expect(kit.server.hub.sessions).toBe(2));
+    await vi.waitFor(() => expect(kit.server.hub.sessions).toBe(2), { timeout: 5_000 });
     kit.chaos.disconnect();
     expect(kit.transport.getSnapshot()).toMatchObject({
       status: 'reconnecting',
@@ -91,8 +91,9 @@ describe('createTestTransport: channels', () => {
     });
     expect(kit.server.hub.sessions).toBe(0);
     kit.chaos.reconnect();
-    await vi.waitFor(() =>
-      expect(kit.transport.getSnapshot()).toMatchObject({ status: 'open', attempt: 0, error: null }),
+    await vi.waitFor(
+      () => expect(kit.transport.getSnapshot()).toMatchObject({ status: 'open', attempt: 0, error: null }),
+      { timeout: 5_000 },
     );
   });
 });
