@@ -15,6 +15,7 @@ export default tseslint.config(
       '**/.reports/**',
       '**/storybook-static/**',
       '.e2e-work/**',
+      '**/.quickstarts/**',
       'apps/web/public/**',
       'bench/results/**',
       'bench/peers/**',

@@ -672,6 +672,8 @@ export default defineConfig({
               lib: '@/lib',
               hooks: '@/hooks',
             },
+            // The namespace the README documents: `shadcn add @realtime-kit/<item>`, `shadcn search @realtime-kit`.
+            registries: { '@realtime-kit': `${REGISTRY_URL}/{name}.json` },
           },
           null,
           2,
@@ -689,27 +691,76 @@ export default defineConfig({
     },
   );
 
-  step('vite-add', 'adds every registry item by URL in one `shadcn add`', 6 * MIN, async (context) => {
-    needs(context, 'vite-app');
-    const urls = itemsToAdd.map((item) => `${REGISTRY_URL}/${item.name}.json`);
-    const { output } = await exec(
-      'vite-add',
-      'npx',
-      ['--yes', SHADCN, 'add', ...urls, '--yes', '--overwrite'],
-      5 * MIN,
-      VITE_APP,
-    );
-    expect(output).not.toMatch(/Something went wrong/i);
-    for (const item of itemsToAdd) {
-      for (const file of builtItem(item.name).files ?? []) {
-        const target = path.join(VITE_APP, installedPath(file, 'src'));
-        expect(existsSync(target), `${item.name}: ${path.relative(VITE_APP, target)} exists`).toBe(true);
-        expect(readFileSync(target, 'utf8'), `${item.name}: imports rewritten`).not.toContain('@/registry/');
+  step(
+    'vite-search',
+    'finds every item with `shadcn search @realtime-kit` and shows one with `shadcn view`',
+    3 * MIN,
+    async (context) => {
+      needs(context, 'vite-app');
+      const listed = await exec(
+        'vite-search',
+        'npx',
+        ['--yes', SHADCN, 'search', '@realtime-kit', '--json'],
+        2 * MIN,
+        VITE_APP,
+      );
+      const found = JSON.parse(listed.stdout.slice(listed.stdout.indexOf('{'))) as {
+        items: { name: string; addCommandArgument?: string }[];
+      };
+      expect(found.items.map((item) => item.addCommandArgument).sort()).toEqual(
+        items.map((item) => `@realtime-kit/${item.name}`).sort(),
+      );
+
+      const searched = await exec(
+        'vite-search-query',
+        'npx',
+        ['--yes', SHADCN, 'search', '@realtime-kit', '--query', 'tic-tac-toe', '--json'],
+        2 * MIN,
+        VITE_APP,
+      );
+      const matches = JSON.parse(searched.stdout.slice(searched.stdout.indexOf('{'))) as { items: { name: string }[] };
+      expect(matches.items[0]?.name).toBe('tic-tac-toe');
+
+      const viewed = await exec(
+        'vite-view',
+        'npx',
+        ['--yes', SHADCN, 'view', '@realtime-kit/chat-room'],
+        2 * MIN,
+        VITE_APP,
+      );
+      const [shown] = JSON.parse(viewed.stdout.slice(viewed.stdout.indexOf('['))) as RegistryItem[];
+      expect(shown?.name).toBe('chat-room');
+      expect(shown?.files?.map((file) => file.path)).toEqual(builtItem('chat-room').files?.map((file) => file.path));
+      expect(shown?.files?.every((file) => (file.content ?? '').length > 0)).toBe(true);
+    },
+  );
+
+  step(
+    'vite-add',
+    'adds every registry item by its @realtime-kit/ name in one `shadcn add`',
+    6 * MIN,
+    async (context) => {
+      needs(context, 'vite-app');
+      const names = itemsToAdd.map((item) => `@realtime-kit/${item.name}`);
+      const { output } = await exec(
+        'vite-add',
+        'npx',
+        ['--yes', SHADCN, 'add', ...names, '--yes', '--overwrite'],
+        5 * MIN,
+        VITE_APP,
+      );
+      expect(output).not.toMatch(/Something went wrong/i);
+      for (const item of itemsToAdd) {
+        for (const file of builtItem(item.name).files ?? []) {
+          const target = path.join(VITE_APP, installedPath(file, 'src'));
+          expect(existsSync(target), `${item.name}: ${path.relative(VITE_APP, target)} exists`).toBe(true);
+          expect(readFileSync(target, 'utf8'), `${item.name}: imports rewritten`).not.toContain('@/registry/');
+        }
+        for (const primitive of primitivesOf(item))
+          expectPrimitiveInstalled(item.name, primitive, path.join(VITE_APP, 'src'));
       }
-      for (const primitive of primitivesOf(item))
-        expectPrimitiveInstalled(item.name, primitive, path.join(VITE_APP, 'src'));
-    }
-  });
+    },
+  );
 
   step(
     'vite-build',
