@@ -29,6 +29,9 @@ export default mergeConfig(
           plugins: [storybookTest({ configDir: path.join(dirname, '.storybook') })],
           test: {
             name: 'storybook',
+            // Browser mode's default is 15 s per story; the slowest plays take ~4 s alone and several times that on a
+            // machine busy with the rest of the suite.
+            testTimeout: 45_000,
             browser: {
               enabled: true,
               headless: true,

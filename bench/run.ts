@@ -20,6 +20,7 @@ const SUITES = [
   'chat-room',
   'ai-stream',
   'latency',
+  'reconnect-storm',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
