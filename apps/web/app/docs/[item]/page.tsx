@@ -54,7 +54,7 @@ export default async function ItemPage({ params }: PageProps<'/docs/[item]'>) {
     <article className="min-w-0 space-y-10">
       <header className="space-y-2">
         <p className="font-mono text-xs text-muted-foreground">{item.type}</p>
-        <h1 className="text-3xl font-semibold tracking-tight wrap-break-word">{item.title ?? item.name}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight wrap-break-word sm:text-3xl">{item.title ?? item.name}</h1>
         <p className="max-w-2xl text-muted-foreground">{item.description}</p>
       </header>
 
