@@ -1,6 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 
+import { SearchDialog } from '@/components/search-dialog';
+import { ThemeToggle } from '@/components/theme-toggle';
+import { searchIndex } from '@/lib/search-index';
+import { themeScript } from '@/lib/theme';
+
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,12 +17,8 @@ export const metadata: Metadata = {
 const FEATURED = [
   ['chat-room', 'Chat room'],
   ['live-metrics', 'Live metrics'],
-  ['notification-center', 'Notifications'],
   ['collaborative-editor', 'Editor'],
 ] as const;
-
-// Follows the OS colour scheme before first paint, so dark readers never see a white flash.
-const themeScript = `try{var m=matchMedia('(prefers-color-scheme: dark)');var a=function(){document.documentElement.classList.toggle('dark',m.matches)};a();m.addEventListener('change',a)}catch(e){}`;
 
 export default function RootLayout({ children }: LayoutProps<'/'>) {
   return (
@@ -26,26 +27,32 @@ export default function RootLayout({ children }: LayoutProps<'/'>) {
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="flex min-h-full flex-col font-sans">
-        <header className="border-b">
-          <nav aria-label="Main" className="mx-auto flex h-14 max-w-4xl items-center gap-6 px-6 text-sm">
-            <Link href="/" className="font-semibold">
-              realtime-kit
-            </Link>
-            <Link href="/#items-heading" className="text-muted-foreground hover:text-foreground">
-              All items
-            </Link>
-            {FEATURED.map(([name, title]) => (
-              <Link
-                key={name}
-                href={`/docs/${name}`}
-                className="hidden text-muted-foreground hover:text-foreground sm:inline"
-              >
-                {title}
+        <header className="sticky top-0 z-40 border-b bg-background/95 backdrop-blur supports-[backdrop-filter]:bg-background/80">
+          <div className="mx-auto flex h-14 max-w-5xl items-center gap-4 px-4 text-sm sm:px-6">
+            <nav aria-label="Main" className="flex min-w-0 items-center gap-5">
+              <Link href="/" className="font-semibold whitespace-nowrap">
+                realtime-kit
               </Link>
-            ))}
-          </nav>
+              <Link href="/#items" className="hidden text-muted-foreground hover:text-foreground sm:inline">
+                All items
+              </Link>
+              {FEATURED.map(([name, title]) => (
+                <Link
+                  key={name}
+                  href={`/docs/${name}`}
+                  className="hidden text-muted-foreground hover:text-foreground lg:inline"
+                >
+                  {title}
+                </Link>
+              ))}
+            </nav>
+            <div className="ms-auto flex items-center gap-2">
+              <SearchDialog entries={searchIndex()} />
+              <ThemeToggle />
+            </div>
+          </div>
         </header>
-        <main className="mx-auto w-full max-w-4xl flex-1 px-6 py-10">{children}</main>
+        <main className="mx-auto w-full max-w-5xl min-w-0 flex-1 px-4 py-10 sm:px-6">{children}</main>
       </body>
     </html>
   );
