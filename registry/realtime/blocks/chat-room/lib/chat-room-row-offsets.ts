@@ -19,10 +19,6 @@ export class ChatRoomRowOffsets {
     this.estimate = estimate
   }
 
-  get size() {
-    return this.count
-  }
-
   /**
    * The rows are now `count`, keyed by `keyAt`. Appended rows (or rows prepended before the same ones, as older
    * history loads) keep their measurements by shifting indexes; anything else is found again by key, once.
