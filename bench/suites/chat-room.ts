@@ -1,6 +1,6 @@
 /**
  * The chat-room block with 100k messages, in headless Chromium: first paint and scroll frame times of the registry's
- * `ChatRoom` (virtualized with @tanstack/react-virtual) against a plain list rendering every message (what a chat
+ * `ChatRoom` (virtualized: its own row window, lib/chat-room-row-window.ts) against a plain list rendering every message (what a chat
  * without virtualization does), same messages and row content, same 720×600 room, production React. The page is
  * built with Vite and the repository's Tailwind setup (bench/pages/chat-room), so the room is laid out as in an app.
  */

@@ -10,7 +10,7 @@ export const blockItems: RegistryItem[] = [
     title: "Chat room",
     description:
       "A complete chat on one channel, for any transport: virtualized messages that follow the bottom, history on scroll-up, optimistic sends with retry, offline queueing, typing, presence, read receipts, edits, deletions and reactions with rollback, replies with a jump to the original, @mentions, file attachments through your upload function, and a notice when messages may have been missed.",
-    dependencies: [REACT_PACKAGE, "@tanstack/react-virtual", "lucide-react"],
+    dependencies: [REACT_PACKAGE, "lucide-react"],
     registryDependencies: [
       "button",
       "popover",
@@ -86,6 +86,10 @@ export const blockItems: RegistryItem[] = [
         type: "registry:hook",
       },
       {
+        path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-toolbar-visibility.ts",
+        type: "registry:hook",
+      },
+      {
         path: "registry/realtime/blocks/chat-room/hooks/use-chat-room-messages.ts",
         type: "registry:hook",
       },
@@ -123,6 +127,14 @@ export const blockItems: RegistryItem[] = [
       },
       {
         path: "registry/realtime/blocks/chat-room/lib/chat-room-messages.ts",
+        type: "registry:lib",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/lib/chat-room-row-window.ts",
+        type: "registry:lib",
+      },
+      {
+        path: "registry/realtime/blocks/chat-room/lib/chat-room-row-offsets.ts",
         type: "registry:lib",
       },
     ],

@@ -9,7 +9,7 @@ import {
   type TestTransport,
 } from "@realtime-kit/core/testing"
 import type { StoryContext } from "@storybook/react-vite"
-import { expect, fn, waitFor, within } from "storybook/test"
+import { expect, fn, userEvent, waitFor, within } from "storybook/test"
 
 import type {
   ChatMessage,
@@ -113,6 +113,21 @@ export async function messageWith(
     expect(found).not.toBeNull()
     return found!
   })
+}
+
+/**
+ * A message's toolbar, reached as a reader reaches it: the pointer over the message, or (`"focus"`) the message
+ * focused from the keyboard. Only then is it mounted.
+ */
+export async function toolbarOf(
+  message: HTMLElement,
+  by: "hover" | "focus" = "hover"
+) {
+  if (by === "hover") await userEvent.hover(message)
+  else message.focus()
+  return waitFor(() =>
+    within(message).getByRole("group", { name: "Message actions" })
+  )
 }
 
 export const composerOf = (root: HTMLElement) =>

@@ -12,6 +12,7 @@ import {
   type ChatMessage,
   type ChatUser,
 } from "@/registry/realtime/blocks/chat-room/chat-room"
+import { toolbarOf } from "@/registry/realtime/testing/chat-room-story-kit"
 import {
   connectAs,
   withChannelTransport,
@@ -139,6 +140,7 @@ export const Edited: Story = {
     await expect(message).toHaveAttribute("data-edited", "true")
     await expect(within(message).getByText("(edited)")).toBeVisible()
     // Someone else's message: you may react, not edit or delete.
+    await toolbarOf(message)
     await expect(
       within(message).getByRole("button", { name: "Add reaction" })
     ).toBeInTheDocument()
@@ -158,6 +160,7 @@ export const EditWithKeyboard: Story = {
     await ready(canvasElement)
     const text = script[1]![1]
     let message = await messageWith(canvasElement, text)
+    await toolbarOf(message, "focus")
     const edit = within(message).getByRole("button", { name: "Edit" })
     edit.focus()
     await userEvent.keyboard("{Enter}")
@@ -213,6 +216,7 @@ export const Deleted: Story = {
     await ready(canvasElement)
     const text = script[3]![1]
     const message = await messageWith(canvasElement, text)
+    await toolbarOf(message)
     await userEvent.click(
       within(message).getByRole("button", { name: "Delete" })
     )
@@ -276,6 +280,7 @@ export const Reactions: Story = {
     await ready(canvasElement)
     const text = script[2]![1]
     const message = await messageWith(canvasElement, text)
+    await toolbarOf(message)
     await userEvent.click(
       within(message).getByRole("button", { name: "Add reaction" })
     )
@@ -369,6 +374,7 @@ export const EditRefused: Story = {
     await ready(canvasElement)
     const text = script[1]![1]
     let message = await messageWith(canvasElement, text)
+    await toolbarOf(message)
     await userEvent.click(within(message).getByRole("button", { name: "Edit" }))
     await userEvent.keyboard(" (forbidden){Enter}")
     const alert = await waitFor(() => within(canvasElement).getByRole("alert"))

@@ -21,6 +21,7 @@ import {
   script,
   seed,
   seededOf,
+  toolbarOf,
   you,
 } from "@/registry/realtime/testing/chat-room-story-kit"
 import { withChannelTransport } from "@/registry/realtime/testing/story-kit"
@@ -52,6 +53,7 @@ export const Reply: Story = {
     const { canvasElement } = context
     await ready(canvasElement)
     const original = await messageWith(canvasElement, chatter[2]!)
+    await toolbarOf(original)
     await userEvent.click(
       within(original).getByRole("button", { name: "Reply" })
     )
@@ -73,6 +75,7 @@ export const Reply: Story = {
       '[data-slot="chat-room-scroller"]'
     )!.scrollTop = 0
     const firstMessage = await messageWith(canvasElement, first, true)
+    await toolbarOf(firstMessage)
     await userEvent.click(
       within(firstMessage).getByRole("button", { name: "Reply" })
     )
@@ -299,6 +302,7 @@ export const MentionInEdit: Story = {
     await userEvent.click(composerOf(canvasElement))
     await userEvent.keyboard(`${text}{Enter}`)
     const message = await messageWith(canvasElement, text)
+    await toolbarOf(message)
     await userEvent.click(within(message).getByRole("button", { name: "Edit" }))
     const field = await waitFor(() =>
       within(canvasElement).getByRole("textbox", { name: "Edit message" })

@@ -88,8 +88,9 @@ interface ChatRoomProps extends Omit<
 /**
  * A chat room on one channel, for any transport: put it inside `<RealtimeProvider transport={…}>`.
  *
- * - A virtualized message list (`@tanstack/react-virtual`) that follows new messages while you are at the bottom
- *   and otherwise offers a "New messages" button with a count; older messages load as you scroll up
+ * - A virtualized message list (only the rows in view are rendered, at the same cost for 100 messages or 100k)
+ *   that follows new messages while you are at the bottom and otherwise offers a "New messages" button with a
+ *   count; older messages load as you scroll up
  *   (`loadHistory`) without moving what you are reading.
  * - Your messages show at once (`useOptimisticPublish`), as pending until the server has them, failed with Retry
  *   when it could not take them, or with the server's reason when it refused them for good (a rule, an invalid

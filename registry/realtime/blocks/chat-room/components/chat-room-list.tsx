@@ -81,6 +81,7 @@ function ChatRoomList({
             role="list"
             aria-labelledby={labelledBy}
             data-slot="chat-room-messages"
+            onKeyDown={focusNeighbourMessage}
             className="relative w-full"
             style={{ height: virtualizer.getTotalSize() }}
           >
@@ -166,6 +167,24 @@ const ChatRoomListMessage = React.memo(function ChatRoomListMessage({
     <ChatRoomMessage {...props} time={formatTime(props.row.message.sentAt)} />
   )
 })
+
+/**
+ * ArrowUp / ArrowDown on a focused message focus the one before / after it (and its toolbar): from the keyboard, the
+ * list reads like a feed. The neighbours are rendered (the virtualizer's overscan), and focusing scrolls them in.
+ */
+function focusNeighbourMessage(event: React.KeyboardEvent<HTMLElement>) {
+  if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return
+  const message = event.target as HTMLElement
+  if (message.dataset.slot !== "chat-message") return
+  const index = Number(message.parentElement?.dataset.index)
+  const step = event.key === "ArrowUp" ? -1 : 1
+  const neighbour = event.currentTarget.querySelector<HTMLElement>(
+    `[data-index="${index + step}"] > [data-slot="chat-message"]`
+  )
+  if (!neighbour) return
+  event.preventDefault()
+  neighbour.focus()
+}
 
 /** Whether `row` replies to a message that is in the list and deleted (searched from the end: replies are recent). */
 function originalDeleted(rows: readonly ChatRow[], row: ChatRow) {

@@ -57,23 +57,32 @@ interface ChatRoomMessageActionsProps {
   labels: ChatRoomLabels
   /** The Edit button: focus comes back to it when editing ends. */
   editButtonRef: React.Ref<HTMLButtonElement>
+  /** Whether the reaction picker or the delete confirmation is open (the row keeps the toolbar while it is). */
+  onOpenChange?: (open: boolean) => void
   className?: string
 }
 
 /**
- * A message's toolbar: reply, react (a picker), and on your own messages Edit and Delete (with a confirm step). Shown on
- * hover and whenever focus is inside the message (always on touch screens), and taking its room all the time, so
- * nothing moves when it appears.
+ * A message's toolbar: reply, react (a picker), and on your own messages Edit and Delete (with a confirm step). The
+ * message mounts it while hovered or focused (a tap focuses it on touch screens) and keeps
+ * {@link ChatRoomMessageActionsSpace} in its place otherwise, so nothing moves when it appears.
  */
 function ChatRoomMessageActions({
   row,
   actions,
   labels,
   editButtonRef,
+  onOpenChange,
   className,
 }: ChatRoomMessageActionsProps) {
   const [picking, setPicking] = React.useState(false)
   const [confirming, setConfirming] = React.useState(false)
+  const open = picking || confirming
+  React.useEffect(() => {
+    if (!open) return
+    onOpenChange?.(true)
+    return () => onOpenChange?.(false)
+  }, [open, onOpenChange])
   const reacted = (reaction: string) =>
     row.reactions?.[reaction]?.users.includes(actions.userId) ?? false
   const confirmId = `${React.useId()}-confirm`
@@ -85,11 +94,8 @@ function ChatRoomMessageActions({
       role="group"
       aria-label={labels.messageActions}
       data-slot="chat-message-actions"
-      data-open={picking || confirming || undefined}
-      className={cn(
-        "flex shrink-0 items-center gap-0.5 opacity-0 transition-opacity group-focus-within/message:opacity-100 group-hover/message:opacity-100 data-open:opacity-100 motion-reduce:transition-none [@media(hover:none)]:opacity-100",
-        className
-      )}
+      data-open={open || undefined}
+      className={cn("flex shrink-0 items-center gap-0.5", className)}
     >
       <Button
         type="button"
@@ -211,5 +217,21 @@ function ChatRoomMessageActions({
   )
 }
 
-export { ChatRoomMessageActions }
+/** The toolbar's room while it is not mounted: as wide as its buttons (two, or four on yours), so text never reflows. */
+function ChatRoomMessageActionsSpace({ own }: { own: boolean }) {
+  const buttons = own ? 4 : 2
+  return (
+    <div
+      aria-hidden="true"
+      data-slot="chat-message-actions-space"
+      className="shrink-0"
+      // Buttons of size-6 with gap-0.5 between them, in the theme's spacing unit.
+      style={{
+        width: `calc(var(--spacing) * ${buttons * 6 + (buttons - 1) * 0.5})`,
+      }}
+    />
+  )
+}
+
+export { ChatRoomMessageActions, ChatRoomMessageActionsSpace }
 export type { ChatRoomMessageActionsProps }

@@ -6,11 +6,13 @@ import { Ban, CircleAlert, Clock, RotateCcw, X } from "lucide-react"
 import { Button } from "@/components/ui/button"
 import {
   ChatRoomMessageActions,
+  ChatRoomMessageActionsSpace,
   type ChatRoomRowActions,
 } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-actions"
 import { ChatRoomMessageBody } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-body"
 import { ChatRoomMessageEditor } from "@/registry/realtime/blocks/chat-room/components/chat-room-message-editor"
 import { ChatRoomReactions } from "@/registry/realtime/blocks/chat-room/components/chat-room-reactions"
+import { useChatRoomToolbarVisibility } from "@/registry/realtime/blocks/chat-room/hooks/use-chat-room-toolbar-visibility"
 import type {
   ChatRoomLabels,
   ChatRow,
@@ -38,8 +40,9 @@ interface ChatRoomMessageProps {
 /**
  * One message: the others' on the start side with their avatar, yours on the end side. A pending one is dimmed and
  * says whether it is sending or waiting for the connection; a failed one offers Retry, or shows why the server
- * refused it for good. A stored one has a toolbar (react; edit and delete on yours), its reactions under it, and
- * "(edited)" once edited; a deleted one is a tombstone with none of its text left.
+ * refused it for good. A stored one has a toolbar (reply, react; edit and delete on yours) while it is hovered or
+ * focused (Tab reaches each message, arrow keys move between them), its reactions under it, and "(edited)" once
+ * edited; a deleted one is a tombstone with none of its text left.
  */
 function ChatRoomMessage({
   row,
@@ -57,6 +60,7 @@ function ChatRoomMessage({
   const authorName = author.name || (actions.getName(author.id) ?? "")
   const name = own ? labels.you : authorName
   const editing = row.id !== undefined && actions.editingId === row.id
+  const toolbar = useChatRoomToolbarVisibility()
   const editButton = React.useRef<HTMLButtonElement>(null)
   /** Editing ended here (saved or cancelled): focus goes back to Edit, where it came from. */
   const returnFocus = React.useRef(false)
@@ -67,6 +71,7 @@ function ChatRoomMessage({
   }, [editing])
   const endEditing = () => {
     returnFocus.current = true
+    toolbar.showForFocus()
     actions.setEditingId(undefined)
   }
   const stored = status === "sent" && row.id !== undefined && !row.deleted
@@ -102,10 +107,11 @@ function ChatRoomMessage({
       data-highlighted={
         (row.id !== undefined && actions.highlightedId === row.id) || undefined
       }
-      // Focusable from script only: "show the original" of a reply moves focus here.
-      tabIndex={-1}
+      // In the tab order: focusing a message shows its toolbar ("show the original" of a reply focuses it too).
+      tabIndex={0}
+      {...toolbar.rowProps}
       className={cn(
-        "group/message flex gap-2 px-4 transition-colors duration-500 outline-none data-highlighted:bg-accent motion-reduce:transition-none",
+        "flex gap-2 px-4 transition-colors duration-500 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:ring-inset data-highlighted:bg-accent motion-reduce:transition-none",
         grouped ? "pt-0.5" : "pt-3",
         own && "flex-row-reverse"
       )}
@@ -167,14 +173,18 @@ function ChatRoomMessage({
             locale={actions.locale}
             labels={labels}
           >
-            {stored && (
-              <ChatRoomMessageActions
-                row={row}
-                actions={actions}
-                labels={labels}
-                editButtonRef={editButton}
-              />
-            )}
+            {stored &&
+              (toolbar.shown ? (
+                <ChatRoomMessageActions
+                  row={row}
+                  actions={actions}
+                  labels={labels}
+                  editButtonRef={editButton}
+                  onOpenChange={toolbar.setOpen}
+                />
+              ) : (
+                <ChatRoomMessageActionsSpace own={row.own} />
+              ))}
           </ChatRoomMessageBody>
         )}
         {!row.deleted && isEdited(row) && (

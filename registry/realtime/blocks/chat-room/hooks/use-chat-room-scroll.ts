@@ -17,7 +17,8 @@ const LOAD_THRESHOLD = 160
 export const TOP_ROW_PX = 40
 /**
  * A row's height before it is measured: one line of text under its author line. (Estimating each row from its
- * content was tried: the rebuild of 100k estimates it needs cost more frames than the corrections it saved.)
+ * content was tried: the rebuild of 100k estimates it needs cost more frames than the corrections it saved; one
+ * estimate for all also lets a row's position be found without a pass over every row.)
  */
 const ESTIMATED_ROW_PX = 71
 /** The viewport the first render fills before the scroll element is measured: a tall room, so nothing is missing. */
@@ -59,10 +60,9 @@ export function useChatRoomScroll({
   )
   const { virtualizer, changes } = useChatRoomVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ESTIMATED_ROW_PX,
-    initialRect: { width: 0, height: INITIAL_VIEWPORT_PX },
-    // Stable between renders: a new function would make the virtualizer re-measure every row on every render.
+    scrollRef,
+    estimateSize: ESTIMATED_ROW_PX,
+    initialHeight: INITIAL_VIEWPORT_PX,
     getItemKey,
     overscan: 8,
     scrollMargin: TOP_ROW_PX,
@@ -83,7 +83,7 @@ export function useChatRoomScroll({
     (index: number) => {
       stuck.current = false
       setAtBottom(false)
-      virtualizer.scrollToIndex(index, { align: "center" })
+      virtualizer.scrollToIndex(index)
     },
     [virtualizer]
   )
@@ -206,9 +206,9 @@ export function useChatRoomVirtualItems(scroll: ChatRoomScroll) {
     [virtualizerChanges]
   )
   React.useLayoutEffect(() => {
-    // Rows measured in this commit (their refs ran before the list subscribed) changed the virtualizer already.
+    // Changes since this render (the scroll element attached, rows measured) that it does not show yet.
     if (virtualizerChanges.version() !== renderedVersion) rerender()
-    keepPlace()
+    virtualizer.settle(keepPlace)
   })
   return virtualizer.getVirtualItems()
 }

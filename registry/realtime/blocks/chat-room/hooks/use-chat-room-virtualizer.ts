@@ -1,68 +1,36 @@
 "use client"
 
 import * as React from "react"
-import {
-  elementScroll,
-  observeElementOffset,
-  observeElementRect,
-  Virtualizer,
-  type VirtualizerOptions,
-} from "@tanstack/react-virtual"
 import { flushSync } from "react-dom"
 
-type ChatRoomVirtualizerOptions = Omit<
-  VirtualizerOptions<HTMLDivElement, Element>,
-  | "observeElementRect"
-  | "observeElementOffset"
-  | "scrollToFn"
-  | "onChange"
-  | "initialOffset"
->
+import {
+  ChatRoomRowWindow,
+  type ChatRoomRowWindowOptions,
+} from "@/registry/realtime/blocks/chat-room/lib/chat-room-row-window"
+
+interface ChatRoomVirtualizerOptions extends ChatRoomRowWindowOptions {
+  /** The scrolling element, there once the room has mounted. */
+  scrollRef: React.RefObject<HTMLElement | null>
+}
 
 /**
- * A virtualizer for the room whose changes (a scroll, a row measured) re-render only the list that reads them through
- * {@link useChatRoomVirtualItems}. `useVirtualizer` re-renders the component that owns it, and that is the whole room:
- * header, composer and every hook, on every scrolled frame.
+ * The list's window of rows ({@link ChatRoomRowWindow}), whose changes (a scroll, a row measured) re-render only the
+ * list that reads them through `useChatRoomVirtualItems`, not the whole room: header, composer and every hook.
  */
-export function useChatRoomVirtualizer(options: ChatRoomVirtualizerOptions) {
+export function useChatRoomVirtualizer({
+  scrollRef,
+  ...options
+}: ChatRoomVirtualizerOptions) {
   const [owner] = React.useState(() => {
     const listeners = new Set<() => void>()
     let version = 0
-    /** Measuring from a ref callback happens inside React's commit, where `flushSync` cannot flush. */
-    let measuringFromRef = false
-    const onChange = (_: unknown, sync: boolean) => {
+    const virtualizer = new ChatRoomRowWindow(options, (sync) => {
       version += 1
       const notify = () => listeners.forEach((listener) => listener())
-      // A scroll must show its rows in the frame it happens in, as `useVirtualizer` does.
-      if (sync && !measuringFromRef) flushSync(notify)
+      // A scroll must show its rows in the frame it happens in.
+      if (sync) flushSync(notify)
       else notify()
-    }
-    const adapters = {
-      observeElementRect,
-      observeElementOffset,
-      scrollToFn: elementScroll,
-      onChange,
-      // Render the newest rows on the very first render (a chat opens at the bottom), not only once the scroll
-      // element has been measured and scrolled a few frames later: the first paint already shows the latest messages.
-      initialOffset: (): number =>
-        Math.max(
-          0,
-          virtualizer.getTotalSize() - (options.initialRect?.height ?? 0)
-        ),
-    }
-    const virtualizer: Virtualizer<HTMLDivElement, Element> = new Virtualizer({
-      ...options,
-      ...adapters,
     })
-    const measureElement = virtualizer.measureElement
-    virtualizer.measureElement = (node) => {
-      measuringFromRef = true
-      try {
-        measureElement(node)
-      } finally {
-        measuringFromRef = false
-      }
-    }
     const changes = {
       subscribe: (listener: () => void) => {
         listeners.add(listener)
@@ -70,10 +38,12 @@ export function useChatRoomVirtualizer(options: ChatRoomVirtualizerOptions) {
       },
       version: () => version,
     }
-    return { virtualizer, changes, adapters }
+    return { virtualizer, changes }
   })
-  owner.virtualizer.setOptions({ ...options, ...owner.adapters })
-  React.useLayoutEffect(() => owner.virtualizer._didMount(), [owner])
-  React.useLayoutEffect(() => owner.virtualizer._willUpdate())
+  owner.virtualizer.setOptions(options)
+  React.useLayoutEffect(() => {
+    const element = scrollRef.current
+    return element ? owner.virtualizer.attach(element) : undefined
+  }, [owner, scrollRef])
   return owner
 }
