@@ -5,12 +5,17 @@ import {
   COMPACT_TYPES,
   ID_ALPHABET,
   MAX_SESSION_TOPICS,
+  inverted,
+  own,
 } from './compact-frame-keys.js';
 
-const invert = (map: ReadonlyMap<string, string>) => new Map([...map].map(([long, short]) => [short, long]));
-const LONG_KEYS = invert(COMPACT_KEYS);
-const TYPE_NAMES = invert(COMPACT_TYPES);
-const MESSAGE_FIELDS = invert(COMPACT_MESSAGE_FIELDS);
+interface Names {
+  readonly keys: Record<string, string>;
+  readonly types: Record<string, string>;
+  readonly fields: Record<string, string>;
+}
+// Built on first use, not at import: see compact-frame-keys.ts.
+let names: Names | undefined;
 
 /**
  * A decoder for one session's frames in the compact encoding (see PROTOCOL.md, "Compact frames"): each parsed JSON
@@ -20,35 +25,44 @@ const MESSAGE_FIELDS = invert(COMPACT_MESSAGE_FIELDS);
  */
 export function createCompactFrameDecoder(): (value: unknown) => ServerFrame | undefined {
   const topics = new Map<number, readonly unknown[]>();
+  const { keys, types, fields } = (names ??= {
+    keys: inverted(COMPACT_KEYS),
+    types: inverted(COMPACT_TYPES),
+    fields: inverted(COMPACT_MESSAGE_FIELDS),
+  });
   return (value) => {
-    if (Array.isArray(value)) return decodeMessage(value, topics);
+    if (Array.isArray(value)) return decodeMessage(value, topics, fields);
     if (typeof value !== 'object' || value === null) return undefined;
     if (typeof (value as { type?: unknown }).type === 'string') return value as ServerFrame;
     const frame: Record<string, unknown> = {};
     for (const [short, field] of Object.entries(value)) {
-      const long = LONG_KEYS.get(short);
+      const long = own(keys, short);
       if (long === undefined) return undefined;
       frame[long] = field;
     }
-    const type = TYPE_NAMES.get(frame.type as string);
+    const type = own(types, frame.type as string);
     return type === undefined ? undefined : ({ ...frame, type } as ServerFrame);
   };
 }
 
-function decodeMessage(parts: unknown[], topics: Map<number, readonly unknown[]>): ServerFrame | undefined {
+function decodeMessage(
+  parts: unknown[],
+  topics: Map<number, readonly unknown[]>,
+  fields: Record<string, string>,
+): ServerFrame | undefined {
   const [topic, id, seq, data, extras = {}] = parts;
-  let names: readonly unknown[] | undefined;
-  if (typeof topic === 'number') names = topics.get(topic);
+  let pair: readonly unknown[] | undefined;
+  if (typeof topic === 'number') pair = topics.get(topic);
   else if (Array.isArray(topic) && topic.length === 3) {
-    names = topic.slice(1);
+    pair = topic.slice(1);
     if (typeof topic[0] === 'number' && (topics.size < MAX_SESSION_TOPICS || topics.has(topic[0])))
-      topics.set(topic[0], names);
-  } else if (Array.isArray(topic) && topic.length === 2) names = topic;
+      topics.set(topic[0], pair);
+  } else if (Array.isArray(topic) && topic.length === 2) pair = topic;
   if (
     parts.length < 4 ||
     parts.length > 5 ||
-    typeof names?.[0] !== 'string' ||
-    typeof names[1] !== 'string' ||
+    typeof pair?.[0] !== 'string' ||
+    typeof pair[1] !== 'string' ||
     typeof id !== 'string' ||
     typeof seq !== 'number' ||
     typeof extras !== 'object' ||
@@ -56,9 +70,9 @@ function decodeMessage(parts: unknown[], topics: Map<number, readonly unknown[]>
     Array.isArray(extras)
   )
     return undefined;
-  const frame: Record<string, unknown> = { type: 'message', channel: names[0], id, seq, event: names[1], data };
+  const frame: Record<string, unknown> = { type: 'message', channel: pair[0], id, seq, event: pair[1], data };
   for (const [short, field] of Object.entries(extras)) {
-    const long = MESSAGE_FIELDS.get(short);
+    const long = own(fields, short);
     if (long !== undefined) frame[long] = field;
     else if (short === 'u' && field === 1) delete frame.data;
     else return undefined;

@@ -5,6 +5,7 @@ import {
   COMPACT_TYPES,
   ID_ALPHABET,
   MESSAGE_POSITIONAL_FIELDS,
+  own,
 } from './compact-frame-keys.js';
 
 /**
@@ -29,10 +30,10 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
  */
 export function encodeCompactFrame(frame: ServerFrame, topic?: CompactTopic): string {
   if (frame.type === 'message') return encodeMessage(frame, topic);
-  const type = COMPACT_TYPES.get(frame.type);
+  const type = own(COMPACT_TYPES, frame.type);
   const compact: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(frame)) {
-    const short = COMPACT_KEYS.get(key);
+    const short = own(COMPACT_KEYS, key);
     if (short === undefined || type === undefined) return JSON.stringify(frame);
     compact[short] = key === 'type' ? type : value;
   }
@@ -43,8 +44,8 @@ function encodeMessage(frame: MessageFrame, topic: CompactTopic | undefined): st
   const extras: Record<string, unknown> = {};
   const shortId = compactId(frame.id, frame.at);
   for (const [key, value] of Object.entries(frame)) {
-    if (MESSAGE_POSITIONAL_FIELDS.has(key) || value === undefined) continue;
-    const short = COMPACT_MESSAGE_FIELDS.get(key);
+    if (MESSAGE_POSITIONAL_FIELDS.includes(key) || value === undefined) continue;
+    const short = own(COMPACT_MESSAGE_FIELDS, key);
     if (short === undefined) return JSON.stringify(frame);
     if (key !== 'at' || shortId === undefined) extras[short] = value;
   }

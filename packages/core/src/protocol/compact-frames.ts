@@ -1,4 +1,4 @@
-import type { FrameEncoding } from '../transports/frame-encoding.js';
+import { createFrameReader, urlAskingFor, type FrameEncoding } from '../transports/frame-encoding.js';
 import { createCompactFrameDecoder } from './compact-frame-decoder.js';
 import { COMPACT_ENCODING } from './compact-frame-keys.js';
 
@@ -12,7 +12,8 @@ import { COMPACT_ENCODING } from './compact-frame-keys.js';
  * websocketTransport({ url: '/realtime', encoding: compactFrames })
  * ```
  */
-export const compactFrames: FrameEncoding = Object.freeze({
+export const compactFrames: FrameEncoding = {
   name: COMPACT_ENCODING,
-  createDecoder: createCompactFrameDecoder,
-});
+  url: (url) => urlAskingFor(url, COMPACT_ENCODING),
+  reader: () => createFrameReader(COMPACT_ENCODING, createCompactFrameDecoder),
+};

@@ -7,7 +7,7 @@ import type { ServerFrame } from '../protocol/frames.js';
 import { createTestNetwork } from '../testing/create-test-network.js';
 import type { WebSocketLike } from '../websocket/types.js';
 import type { RealtimeError } from '../errors.js';
-import { createFrameReader, urlAskingFor } from './frame-encoding.js';
+import { plainFrame } from './frame-encoding.js';
 import { websocketTransport } from './websocket.js';
 
 const AT = 1_765_000_000_000;
@@ -28,40 +28,39 @@ const welcome = (encoding?: string): ServerFrame => ({
   ...(encoding === undefined ? {} : { encoding }),
 });
 
-describe('urlAskingFor', () => {
-  it('adds ?encoding= only when an encoding is asked for, keeping the query and fragment', () => {
-    expect(urlAskingFor('wss://h.test/rt', undefined)).toBe('wss://h.test/rt');
-    expect(urlAskingFor('wss://h.test/rt', compactFrames)).toBe('wss://h.test/rt?encoding=compact');
-    expect(urlAskingFor('/rt?room=a#x', compactFrames)).toBe('/rt?room=a&encoding=compact#x');
+describe('compactFrames.url', () => {
+  it('adds ?encoding=compact, keeping the query and fragment', () => {
+    expect(compactFrames.url('wss://h.test/rt')).toBe('wss://h.test/rt?encoding=compact');
+    expect(compactFrames.url('/rt?room=a#x')).toBe('/rt?room=a&encoding=compact#x');
   });
 });
 
-describe('createFrameReader', () => {
+describe('compactFrames.reader', () => {
   const compact = JSON.parse(encodeCompactFrame(message, { alias: 1, define: true })) as unknown;
 
   it('decodes compact frames once welcome confirms the encoding', () => {
-    const read = createFrameReader(compactFrames);
+    const read = compactFrames.reader();
     expect(read(welcome('compact'))).toEqual(welcome('compact'));
     expect(read(compact)).toEqual(message);
     expect(read({ t: 'g', c: 'room', f: 1, o: 2 })).toEqual({ type: 'gap', channel: 'room', from: 1, to: 2 });
   });
 
   it('reads plain frames from a server whose welcome does not name it (an older server)', () => {
-    const read = createFrameReader(compactFrames);
+    const read = compactFrames.reader();
     expect(read(welcome())).toEqual(welcome());
     expect(read(message)).toEqual(message);
     expect(read(compact)).toBeUndefined();
   });
 
   it('never decodes compact frames without asking (an older client), whatever welcome says', () => {
-    const read = createFrameReader(undefined);
+    const read = plainFrame;
     read(welcome('compact'));
     expect(read(compact)).toBeUndefined();
     expect(read(message)).toEqual(message);
   });
 
   it('starts each session over: aliases of the last session are forgotten', () => {
-    const read = createFrameReader(compactFrames);
+    const read = compactFrames.reader();
     read(welcome('compact'));
     read(compact);
     const known = JSON.parse(encodeCompactFrame(message, { alias: 1, define: false })) as unknown;

@@ -4,7 +4,7 @@ import { SESSION_HEADER, type ServerFrame } from '../protocol/frames.js';
 import { createFramePoster, type HttpTransportOptions } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 import { gateOnWelcome } from './welcome-gate.js';
-import { createFrameReader, urlAskingFor, type FrameEncoding } from './frame-encoding.js';
+import { plainFrame, type FrameEncoding } from './frame-encoding.js';
 import { createSSEStream } from '../sse/sse-connection.js';
 
 /** The request header that names the session a POSTed frame belongs to (the `connectionId` of `welcome`). */
@@ -48,8 +48,8 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
   const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
 
-  const readFrame = createFrameReader(options.encoding);
-  const { connection, interrupt } = createSSEStream<unknown>(urlAskingFor(options.url, options.encoding), {
+  const readFrame = options.encoding?.reader() ?? plainFrame;
+  const { connection, interrupt } = createSSEStream<unknown>(options.encoding?.url(options.url) ?? options.url, {
     headers: options.headers,
     fetch: options.fetch,
     network: options.network,

@@ -5,7 +5,7 @@ import { RealtimeError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
 import { gateOnWelcome } from './welcome-gate.js';
-import { createFrameReader, urlAskingFor, type FrameEncoding } from './frame-encoding.js';
+import { plainFrame, type FrameEncoding } from './frame-encoding.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { WebSocketConnection, WebSocketConstructorLike } from '../websocket/types.js';
 
@@ -68,8 +68,8 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   const frameListeners = new Set<(frame: ServerFrame) => void>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
 
-  const readFrame = createFrameReader(options.encoding);
-  const connection: WebSocketConnection = createWebSocketConnection(urlAskingFor(options.url, options.encoding), {
+  const readFrame = options.encoding?.reader() ?? plainFrame;
+  const connection: WebSocketConnection = createWebSocketConnection(options.encoding?.url(options.url) ?? options.url, {
     auth: options.auth,
     WebSocket: options.WebSocket,
     backoff: options.backoff,
