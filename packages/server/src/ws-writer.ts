@@ -247,7 +247,7 @@ const recentTexts: { json: string | undefined; bytes: Buffer }[] = Array.from({ 
 let nextTextSlot = 0;
 
 /** The whole WebSocket text frame of a JSON text, shared by the sockets it is broadcast to. Never mutate the result. */
-export function textFrameOf(json: string): Buffer {
+function textFrameOf(json: string): Buffer {
   for (const entry of recentTexts) if (entry.json === json) return entry.bytes;
   const bytes = buildTextFrame(json);
   const slot = recentTexts[nextTextSlot] as (typeof recentTexts)[number];
