@@ -33,14 +33,20 @@ const ROUNDS = 3;
 /** Every wait for a child is bounded: a stuck run fails the suite instead of hanging it. */
 const WAIT_MS = 60_000;
 
-type Mode = 'rk-off' | 'rk-on' | 'sio-on';
+type Mode = 'rk-off' | 'rk-on' | 'sio-on' | 'rk-compact' | 'sio-off';
 type Kind = 'chat' | 'snapshot' | 'document';
 
 const MODES: readonly Mode[] = ['rk-off', 'rk-on', 'sio-on'];
+/** Measured with chat lines only, for the uncompressed comparison: compact frames against Socket.IO's plain packets. */
+const CHAT_ONLY_MODES: readonly Mode[] = ['rk-compact', 'sio-off'];
+const isSocketIO = (mode: Mode) => mode === 'sio-on' || mode === 'sio-off';
+const emptySeries = (): Series => ({ 'rk-off': [], 'rk-on': [], 'sio-on': [], 'rk-compact': [], 'sio-off': [] });
 const MODE_NAMES: Record<Mode, string> = {
   'rk-off': 'ours, compression: false',
   'rk-on': 'ours, compression: true',
   'sio-on': 'Socket.IO 4.8 perMessageDeflate: true',
+  'rk-compact': 'ours, compact frames (encoding: compactFrames), compression: false',
+  'sio-off': 'Socket.IO 4.8 perMessageDeflate: false',
 };
 /** Broadcasts per measured run, and their pacing: every run delivers at least 5 000 messages. */
 const RUNS: Record<Kind, { readonly label: string; readonly count: number; readonly intervalMs: number }> = {
@@ -135,7 +141,7 @@ async function serverChild(mode: Mode): Promise<void> {
   const reply = (message: FromServer) => process.send?.(message);
   const sockets = new Set<Socket>();
   const server = createServer((_request, response) => {
-    if (mode !== 'sio-on') response.writeHead(404).end();
+    if (!isSocketIO(mode)) response.writeHead(404).end();
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -143,8 +149,12 @@ async function serverChild(mode: Mode): Promise<void> {
   });
   let realtime: Realtime | undefined;
   let sio: SocketIOServer | undefined;
-  if (mode === 'sio-on')
-    sio = new SocketIOServer(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: true });
+  if (isSocketIO(mode))
+    sio = new SocketIOServer(server, {
+      transports: ['websocket'],
+      serveClient: false,
+      perMessageDeflate: mode === 'sio-on',
+    });
   else {
     // logSize 1: the channel log would otherwise hold the last 1000 broadcasts and blur the memory figure.
     realtime = await createRealtime({ redis: false, rateLimit: false, logSize: 1 });
@@ -220,10 +230,11 @@ async function clientsChild(mode: Mode, url: string, count: number): Promise<voi
       ws.on('message', (raw: WebSocket.RawData) => {
         const text = raw.toString();
         // Frames start with their type (`encodeFrame` of the hub's frames): no need to parse 20 KB to count one.
-        if (text.startsWith('{"type":"message"')) return delivered();
-        const frame = JSON.parse(text) as { type: string };
+        // A compact message is an array (`[topic, id, seq, data]`); its other frames are objects with a `t` code.
+        if (text.startsWith('{"type":"message"') || text.startsWith('[')) return delivered();
+        const frame = JSON.parse(text) as { type?: string; t?: string };
         if (frame.type === 'welcome') ws.send(JSON.stringify({ type: 'subscribe', channel: 'room' }));
-        else if (frame.type === 'subscribed') resolve();
+        else if (frame.type === 'subscribed' || frame.t === 's') resolve();
       });
       ws.on('close', () => lost('a WebSocket closed'));
       rk.push(ws);
@@ -237,15 +248,14 @@ async function clientsChild(mode: Mode, url: string, count: number): Promise<voi
       socket.on('disconnect', () => lost('a Socket.IO client disconnected'));
       sio.push(socket);
     });
-  for (let i = 0; i < count; i++) await (mode === 'sio-on' ? openSocketIO() : openRealtime());
+  for (let i = 0; i < count; i++) await (isSocketIO(mode) ? openSocketIO() : openRealtime());
 
   // engine.io-client runs over `ws` in Node: its socket says what was negotiated.
   const sioExtensions = (socket: SocketIOClient) =>
     (socket.io.engine.transport as unknown as { ws?: WebSocket }).ws?.extensions ?? '';
-  const deflating =
-    mode === 'sio-on'
-      ? sio.filter((socket) => sioExtensions(socket).includes('permessage-deflate')).length
-      : rk.filter((ws) => ws.extensions.includes('permessage-deflate')).length;
+  const deflating = isSocketIO(mode)
+    ? sio.filter((socket) => sioExtensions(socket).includes('permessage-deflate')).length
+    : rk.filter((ws) => ws.extensions.includes('permessage-deflate')).length;
   tell({ type: 'ready', deflating });
 
   process.on('message', (message: ToClients) => {
@@ -343,7 +353,8 @@ async function measure(rig: Rig, kind: Kind, count: number, intervalMs: number):
 async function startServer(mode: Mode): Promise<{ server: ChildProcess; url: string }> {
   const server = start('server', [mode]);
   const { port } = await next<FromServer, 'listening'>(server, 'listening');
-  return { server, url: mode === 'sio-on' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}/realtime` };
+  const realtimeUrl = `ws://127.0.0.1:${port}/realtime${mode === 'rk-compact' ? '?encoding=compact' : ''}`;
+  return { server, url: isSocketIO(mode) ? `http://127.0.0.1:${port}` : realtimeUrl };
 }
 
 async function startClients(mode: Mode, url: string, n: number): Promise<{ clients: ChildProcess; deflating: number }> {
@@ -421,18 +432,19 @@ function compare(
 export async function run(): Promise<BenchRow[]> {
   try {
     const rigs: Rig[] = [];
-    for (const mode of MODES) rigs.push(await startRig(mode));
+    for (const mode of [...MODES, ...CHAT_ONLY_MODES]) rigs.push(await startRig(mode));
     const bytes = new Map<Kind, Series>();
     const micros = new Map<Kind, Series>();
     for (const kind of Object.keys(RUNS) as Kind[]) {
-      bytes.set(kind, { 'rk-off': [], 'rk-on': [], 'sio-on': [] });
-      micros.set(kind, { 'rk-off': [], 'rk-on': [], 'sio-on': [] });
+      bytes.set(kind, emptySeries());
+      micros.set(kind, emptySeries());
     }
     for (let round = 0; round < ROUNDS; round++) {
       // The order rotates each round, so no mode always runs first (or right after the heaviest).
       const order = rigs.map((_, i) => rigs[(i + round) % rigs.length] as Rig);
       for (const kind of Object.keys(RUNS) as Kind[]) {
         for (const rig of order) {
+          if (kind !== 'chat' && CHAT_ONLY_MODES.includes(rig.mode)) continue;
           const sample = await measure(rig, kind, RUNS[kind].count, RUNS[kind].intervalMs);
           bytes.get(kind)?.[rig.mode].push(sample.bytes);
           micros.get(kind)?.[rig.mode].push(sample.micros);
@@ -440,8 +452,8 @@ export async function run(): Promise<BenchRow[]> {
       }
     }
     await Promise.all(rigs.flatMap((rig) => [stop(rig.clients), stop(rig.server)]));
-    const rss: Series = { 'rk-off': [], 'rk-on': [], 'sio-on': [] };
-    const heap: Series = { 'rk-off': [], 'rk-on': [], 'sio-on': [] };
+    const rss = emptySeries();
+    const heap = emptySeries();
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of MODES.map((_, i) => MODES[(i + round) % MODES.length] as Mode)) {
         const grown = await memoryPerConnection(mode);
@@ -502,6 +514,18 @@ export async function run(): Promise<BenchRow[]> {
         ),
       );
     }
+    const chatBytes = bytes.get('chat') as Series;
+    rows.push(
+      compare(
+        `bytes per delivery for a ${RUNS.chat.label}, uncompressed, vs Socket.IO 4.8 (uncompressed)`,
+        'B',
+        chatBytes,
+        'rk-compact',
+        'sio-off',
+        { kind: 'ratio', op: '<=', value: 1.2 },
+        `${RUNS.chat.count} broadcasts ${RUNS.chat.intervalMs} ms apart to ${SUBSCRIBERS} subscribers, the same data JSON (${Buffer.byteLength(JSON.stringify(payload('chat', 0)))} B) on both sides, neither compressed (Socket.IO perMessageDeflate: false; ours compression: false). Server sockets' bytesWritten / deliveries (WebSocket headers included). Ours in the compact encoding the client asks for (\`[topic, id, seq, data]\`: the channel and event named once per session, the UUID v7 id carrying the time); plain JSON frames: ${fixed(median(chatBytes['rk-off']))} B. Server CPU per delivery: ours compact ${fixed(median((micros.get('chat') as Series)['rk-compact']))} µs, Socket.IO ${fixed(median((micros.get('chat') as Series)['sio-off']))} µs.`,
+      ),
+    );
     const med = (series: Series, mode: Mode) => `${fixed(median(series[mode]))} KiB (${spread(series[mode])})`;
     rows.push(
       compare(

@@ -34,7 +34,14 @@ export type {
   WebSocketLike,
   WebSocketOptions,
 } from './websocket/types.js';
-export { PROTOCOL_VERSION, SESSION_HEADER } from './protocol/frames.js';
+export { ENCODING_PARAMETER, PROTOCOL_VERSION, SESSION_HEADER } from './protocol/frames.js';
+export { compactFrames } from './protocol/compact-frames.js';
+export { createCompactFrameDecoder } from './protocol/compact-frame-decoder.js';
+export { encodeCompactFrame } from './protocol/compact-frame-encoder.js';
+export type { CompactTopic } from './protocol/compact-frame-encoder.js';
+export { COMPACT_ENCODING, MAX_SESSION_TOPICS } from './protocol/compact-frame-keys.js';
+export type { FrameEncoding } from './transports/frame-encoding.js';
+export { timeOrderedId } from './lib/time-ordered-id.js';
 export type {
   ClientFrame,
   ClientFrameType,

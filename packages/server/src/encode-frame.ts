@@ -93,6 +93,26 @@ export function encodeWholeFrameEvent(frame: ServerFrame, format: FrameEventForm
   return bytes;
 }
 
+/** The last events built by encodeDataEvent, by their text: a broadcast hands every stream the same one. */
+const recentData: { json: string | undefined; bytes: Uint8Array }[] = Array.from({ length: 4 }, () => ({
+  json: undefined,
+  bytes: EVENT_END,
+}));
+let nextDataSlot = 0;
+
+/**
+ * A whole unnamed event without an id whose data is `json` (one line: JSON never holds a raw line break), e.g. a
+ * compact session's frame. The last few are kept by text, so a broadcast encodes it once. Never mutate the result.
+ */
+export function encodeDataEvent(json: string): Uint8Array {
+  for (const entry of recentData) if (entry.json === json) return entry.bytes;
+  const slot = recentData[nextDataSlot] as (typeof recentData)[number];
+  nextDataSlot = (nextDataSlot + 1) % recentData.length;
+  slot.json = json;
+  slot.bytes = encoder.encode(`data: ${json}\n\n`);
+  return slot.bytes;
+}
+
 /** The event type a frame is sent as in the `event` format. */
 function frameEventType(frame: ServerFrame): string {
   // JSON never contains a raw line break, but an event name could: it would end the field early and let the

@@ -138,6 +138,29 @@ export function compressedFrame(frame: ServerFrame, settings: ResolvedCompressio
   return built;
 }
 
+/** The last compressed frames built from a session encoder's text (compact sessions), by text and window. */
+const recentTexts: { json: string | undefined; bits: number; bytes: Buffer | null }[] = Array.from(
+  { length: 4 },
+  () => ({ json: undefined, bits: 0, bytes: null }),
+);
+let nextTextSlot = 0;
+
+/**
+ * As {@link compressedFrame}, for a JSON text a session encoder made (compact sessions): the last few are kept by text,
+ * as a broadcast hands every session the same one. Never mutate the result.
+ */
+export function compressedText(json: string, settings: ResolvedCompression, windowBits: number): Buffer | null {
+  if (json.length * 3 < settings.threshold) return null;
+  const bits = Math.min(windowBits, settings.windowBits);
+  for (const entry of recentTexts) if (entry.json === json && entry.bits === bits) return entry.bytes;
+  const slot = recentTexts[nextTextSlot] as (typeof recentTexts)[number];
+  nextTextSlot = (nextTextSlot + 1) % recentTexts.length;
+  slot.json = json;
+  slot.bits = bits;
+  slot.bytes = buildCompressedFrame(json, settings, bits);
+  return slot.bytes;
+}
+
 function buildCompressedFrame(json: string, settings: ResolvedCompression, bits: number): Buffer | null {
   // zlib's raw deflate has no 256-byte window: a client that asked for 8 bits gets plain frames (always allowed).
   if (bits < 9) return null;

@@ -17,6 +17,7 @@ import {
   type WebSocketCompressionOptions,
 } from './ws-compression.js';
 import { openWebSocketSession, type WebSocketEndpointContext } from './ws-session.js';
+import { wantsCompactFrames } from './compact-session.js';
 import { createInboundPacer } from './ws-inbound.js';
 import { createFrameWriter, DEFAULT_FANOUT_BUDGET_MS, DEFAULT_WS_COALESCE_MS } from './ws-writer.js';
 
@@ -121,6 +122,12 @@ export interface WebSocketEndpointOptions {
    * ```
    */
   compression?: boolean | WebSocketCompressionOptions;
+  /**
+   * Answer clients that ask for the compact frame encoding (`?encoding=compact`, `compactFrames` in
+   * `@realtime-kit/core`) with it: about 90 B less per message (PROTOCOL.md, "Compact frames"). Clients that do not
+   * ask get plain JSON frames either way. Default true; `false` answers every client with plain JSON frames.
+   */
+  compactFrames?: boolean;
 }
 
 /** A running endpoint: see {@link createWebSocketEndpoint}. */
@@ -231,7 +238,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions = {}):
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore);
         const windowBits = windows.take(request);
-        if (verdict.ok) return openWebSocketSession(context, ws, verdict.user, socket, windowBits);
+        const compact = wantsCompactFrames(request.url, options.compactFrames);
+        if (verdict.ok) return openWebSocketSession(context, ws, verdict.user, socket, { windowBits, compact });
         const [code, reason] = closeFor(verdict);
         ws.close(code, reason);
       });

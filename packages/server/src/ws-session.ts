@@ -1,9 +1,17 @@
 import type { Duplex } from 'node:stream';
-import type { ChannelBroker, ChannelHub, ClientFrame, RealtimeErrorCode, ServerFrame } from '@realtime-kit/core';
+import {
+  COMPACT_ENCODING,
+  type ChannelBroker,
+  type ChannelHub,
+  type ClientFrame,
+  type RealtimeErrorCode,
+  type ServerFrame,
+} from '@realtime-kit/core';
 import type { RawData, WebSocket } from 'ws';
 import type { AuthenticatedUser } from './auth/user.js';
 import { channelScopeOf, type EndpointAdmission } from './endpoint/admission.js';
 import { SERVER_CLOSE_CODES } from './server-close-codes.js';
+import { createCompactSessionEncoder } from './compact-session.js';
 import type { InboundPacer } from './ws-inbound.js';
 import type { FrameWriter, SocketWriter } from './ws-writer.js';
 
@@ -27,7 +35,8 @@ export interface WebSocketEndpointContext {
 /**
  * One accepted connection: a hub session fed by the socket's frames. `socket` is the stream under `ws`. Data frames
  * are finished WebSocket frames (built once per frame for every client, compressed when `windowBits` says the client
- * accepted permessage-deflate) that the writer writes to it directly, coalesced per turn; `ws` itself only writes
+ * accepted permessage-deflate; in the compact encoding when `compact`, the client asked for it) that the writer writes
+ * to it directly, coalesced per turn; `ws` itself only writes
  * control frames (pings, pongs, the close), always whole, between them.
  */
 export function openWebSocketSession(
@@ -35,16 +44,18 @@ export function openWebSocketSession(
   ws: WebSocket,
   user: AuthenticatedUser | undefined,
   socket: Duplex,
-  windowBits: number | undefined,
+  { windowBits, compact }: { windowBits: number | undefined; compact: boolean },
 ): void {
   const { admission, clients, alive, maxDurationMs } = context;
-  const output = context.writer.attach({ ws, socket, windowBits });
+  const encode = compact ? createCompactSessionEncoder() : undefined;
+  const output = context.writer.attach({ ws, socket, windowBits, ...(encode && { encode }) });
   clients.set(ws, output);
   alive.add(ws);
   const session = admission.hub.connect({
     send: (frame: ServerFrame) => output.send(frame),
     userId: user?.userId,
     transport: 'websocket',
+    ...(compact && { encoding: COMPACT_ENCODING }),
     ...channelScopeOf(user),
     close: () => output.close(SERVER_CLOSE_CODES.SERVICE_RESTART, 'session ended'),
   });

@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import type { ServerFrame } from '@realtime-kit/core';
 import type { WebSocket } from 'ws';
 import { encodeFrame } from './encode-frame.js';
-import { compressedFrame, type ResolvedCompression } from './ws-compression.js';
+import { compressedFrame, compressedText, type ResolvedCompression } from './ws-compression.js';
 import { SERVER_CLOSE_CODES } from './server-close-codes.js';
 
 /**
@@ -77,6 +77,8 @@ export interface WriterTarget {
   readonly socket: Pick<Duplex, 'write' | 'cork' | 'uncork'>;
   /** The window the client accepted for compressed frames; undefined when permessage-deflate was not negotiated. */
   readonly windowBits: number | undefined;
+  /** The JSON text of each frame for this socket (a compact session's encoder); undefined: plain JSON frames. */
+  readonly encode?: (frame: ServerFrame) => string;
 }
 
 /** The writer of one endpoint: see the top of this file. */
@@ -158,6 +160,14 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
     output.bytes = 0;
   }
 
+  /** The WebSocket frame of a socket-encoded text (compressed as a plain frame would be). */
+  function encodedFrame(json: string, windowBits: number | undefined): Buffer {
+    return (
+      (windowBits !== undefined && compression ? compressedText(json, compression, windowBits) : null) ??
+      textFrameOf(json)
+    );
+  }
+
   return {
     get waiting() {
       return fifo.length - head;
@@ -168,10 +178,11 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       return {
         send(frame) {
           if (output.released || ws.readyState !== OPEN) return;
-          const bytes =
-            (target.windowBits !== undefined && compression
-              ? compressedFrame(frame, compression, target.windowBits)
-              : null) ?? textFrame(frame);
+          const bytes = target.encode
+            ? encodedFrame(target.encode(frame), target.windowBits)
+            : ((target.windowBits !== undefined && compression
+                ? compressedFrame(frame, compression, target.windowBits)
+                : null) ?? textFrame(frame));
           output.queue.push(bytes);
           output.bytes += bytes.byteLength;
           if (coalesceMs === false || output.bytes >= FLUSH_AT_BYTES) write(output);
@@ -220,7 +231,33 @@ let nextSlot = 0;
  */
 export function textFrame(frame: ServerFrame): Buffer {
   for (const entry of recent) if (entry.frame === frame) return entry.bytes;
-  const json = encodeFrame(frame);
+  const bytes = buildTextFrame(encodeFrame(frame));
+  const slot = recent[nextSlot] as (typeof recent)[number];
+  nextSlot = (nextSlot + 1) % recent.length;
+  slot.frame = frame;
+  slot.bytes = bytes;
+  return bytes;
+}
+
+/** The last frames built from a session encoder's text (compact sessions), by the text: a broadcast reuses one. */
+const recentTexts: { json: string | undefined; bytes: Buffer }[] = Array.from({ length: 4 }, () => ({
+  json: undefined,
+  bytes: Buffer.alloc(0),
+}));
+let nextTextSlot = 0;
+
+/** The whole WebSocket text frame of a JSON text, shared by the sockets it is broadcast to. Never mutate the result. */
+function textFrameOf(json: string): Buffer {
+  for (const entry of recentTexts) if (entry.json === json) return entry.bytes;
+  const bytes = buildTextFrame(json);
+  const slot = recentTexts[nextTextSlot] as (typeof recentTexts)[number];
+  nextTextSlot = (nextTextSlot + 1) % recentTexts.length;
+  slot.json = json;
+  slot.bytes = bytes;
+  return bytes;
+}
+
+function buildTextFrame(json: string): Buffer {
   const length = Buffer.byteLength(json, 'utf8');
   const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const bytes = Buffer.allocUnsafe(headerBytes + length);
@@ -234,9 +271,5 @@ export function textFrame(frame: ServerFrame): Buffer {
     bytes.writeBigUInt64BE(BigInt(length), 2);
   }
   bytes.write(json, headerBytes, 'utf8');
-  const slot = recent[nextSlot] as (typeof recent)[number];
-  nextSlot = (nextSlot + 1) % recent.length;
-  slot.frame = frame;
-  slot.bytes = bytes;
   return bytes;
 }

@@ -18,6 +18,12 @@ export const PROTOCOL_VERSION = 2;
 export const SESSION_HEADER = 'x-realtime-session';
 
 /**
+ * The query parameter a client connects with to ask for a frame encoding (`?encoding=compact`): the server names the
+ * one it uses in `welcome.encoding`, or sends plain JSON frames when it does not know it (an older server).
+ */
+export const ENCODING_PARAMETER = 'encoding';
+
+/**
  * How present a member is: `active` (using the app), `idle` (no input for a while) or `away` (the page is hidden).
  * A user with several connections is as present as their most present one.
  */
@@ -104,9 +110,18 @@ export type ServerFrame =
   /**
    * First frame after connecting. `userId`: who the server authenticated (absent for anonymous sessions).
    * `session`: over HTTP carriers (SSE + POST, long polling), the secret the client sends with every POST and poll
-   * (it names the session and the instance holding it; never shown to other clients).
+   * (it names the session and the instance holding it; never shown to other clients). `encoding`: the encoding of
+   * the session's later frames when the client asked for one the server speaks (`'compact'`); absent, plain JSON.
    */
-  | { type: 'welcome'; v: number; connectionId: string; heartbeatMs: number; userId?: string; session?: string }
+  | {
+      type: 'welcome';
+      v: number;
+      connectionId: string;
+      heartbeatMs: number;
+      userId?: string;
+      session?: string;
+      encoding?: string;
+    }
   /**
    * Subscribed; `seq` is the channel's newest sequence number at that moment (after any replay), counted in
    * `epoch`, the generation of the channel's log (`''` while the channel has no log yet).

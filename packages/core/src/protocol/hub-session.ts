@@ -53,6 +53,7 @@ export function connectSession(context: HubContext, settings: SessionSettings, c
     heartbeatMs: settings.heartbeatMs,
     ...(connection.userId === undefined ? {} : { userId: connection.userId }),
     ...(connection.session === undefined ? {} : { session: connection.session }),
+    ...(connection.encoding === undefined ? {} : { encoding: connection.encoding }),
   });
   return {
     id,

@@ -144,6 +144,11 @@ export interface HubConnection {
   channels?: readonly string[];
   /** Sent in `welcome` as `session`: the secret an HTTP carrier's client sends with its POSTs and polls. */
   session?: string;
+  /**
+   * Sent in `welcome` as `encoding`: the frame encoding the carrier uses for this connection's later frames, when the
+   * client asked for one it supports (`'compact'`, see PROTOCOL.md). Absent: plain JSON frames.
+   */
+  encoding?: string;
 }
 
 /** One client connection to the hub. */

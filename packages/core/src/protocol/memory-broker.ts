@@ -1,4 +1,4 @@
-import { randomId } from '../lib/random-id.js';
+import { timeOrderedId } from '../lib/time-ordered-id.js';
 import { reportListenerError } from '../lib/report-listener-error.js';
 import {
   readHistoryQuery,
@@ -58,7 +58,7 @@ export interface MemoryBrokerOptions {
   epoch?: (channel: string) => string;
   /** Clock for each message's `at` and for retention. Default `Date.now`. */
   now?: () => number;
-  /** Id generator for message ids. Default a random UUID. */
+  /** Id generator for message ids. Default `timeOrderedId`: a random UUID v7 carrying the message's `at`. */
   createId?: () => string;
 }
 
@@ -96,7 +96,8 @@ export interface MemoryBroker extends ChannelBroker {
  */
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
   const now = options.now ?? Date.now;
-  const createId = options.createId ?? randomId;
+  // By default a message's id carries its `at` (a UUID v7), so the compact encoding sends the two as one.
+  const createId: (at: number) => string = options.createId ?? timeOrderedId;
   const listeners = new Map<string, Set<BrokerListener>>();
   const logs = createMemoryLogs(options, (channel) => listeners.has(channel));
   const inTurn = createChannelTurns();
@@ -121,15 +122,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
         if (known) return { ...known, fresh: false, epoch: log.epoch };
       }
       log.head += 1;
+      const at = now();
       const message: HubMessage = Object.freeze({
         type: 'message',
         channel,
-        id: createId(),
+        id: createId(at),
         seq: log.head,
         event,
         data,
         ...(cid === undefined ? {} : { cid }),
-        at: now(),
+        at,
         ...(from === undefined ? {} : { from }),
         ...(action === undefined ? {} : { action }),
         ...(target === undefined ? {} : { target }),

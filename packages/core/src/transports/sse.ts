@@ -4,13 +4,20 @@ import { SESSION_HEADER, type ServerFrame } from '../protocol/frames.js';
 import { createFramePoster, type HttpTransportOptions } from './frame-poster.js';
 import { createTransportListeners } from './transport-events.js';
 import { gateOnWelcome } from './welcome-gate.js';
+import { plainFrame, type FrameEncoding } from './frame-encoding.js';
 import { createSSEStream } from '../sse/sse-connection.js';
 
 /** The request header that names the session a POSTed frame belongs to (the `connectionId` of `welcome`). */
 export const SSE_SESSION_HEADER = SESSION_HEADER;
 
 /** Options for {@link sseTransport}: the endpoint streams frames on GET and takes client frames by POST. */
-export type SSETransportOptions = HttpTransportOptions;
+export interface SSETransportOptions extends HttpTransportOptions {
+  /**
+   * Ask the server for a smaller frame encoding on the stream: `compactFrames` from `@realtime-kit/core` (a server that
+   * does not speak it sends plain JSON frames, read as before). Default: plain JSON frames.
+   */
+  encoding?: FrameEncoding;
+}
 
 /** A {@link Transport} over Server-Sent Events (server → client) and HTTP POST (client → server). */
 export interface SSETransport extends Transport {
@@ -41,7 +48,8 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   const [addFrameListener, emitFrame] = createTransportListeners<ServerFrame>();
   const [addErrorListener, emitError] = createTransportListeners<RealtimeError>();
 
-  const { connection, interrupt } = createSSEStream<unknown>(options.url, {
+  const readFrame = options.encoding?.reader() ?? plainFrame;
+  const { connection, interrupt } = createSSEStream<unknown>(options.encoding?.url(options.url) ?? options.url, {
     headers: options.headers,
     fetch: options.fetch,
     network: options.network,
@@ -82,24 +90,18 @@ export function sseTransport(options: SSETransportOptions): SSETransport {
   }
 
   connection.on('*', (message) => {
-    const frame = message.data;
-    if (
-      typeof frame !== 'object' ||
-      frame === null ||
-      Array.isArray(frame) ||
-      typeof (frame as { type?: unknown }).type !== 'string'
-    ) {
+    const serverFrame = readFrame(message.data);
+    if (serverFrame === undefined) {
       reportError(
         new RealtimeError(
           'bad_frame',
           `sseTransport(${options.url}) dropped an event that is not a realtime-kit protocol frame (JSON with a "type"). ` +
             'Check that the URL points at a realtime-kit endpoint (createChannelEndpoint) and not another event stream.',
-          { raw: JSON.stringify(frame)?.slice(0, 1024) },
+          { raw: JSON.stringify(message.data)?.slice(0, 1024) },
         ),
       );
       return;
     }
-    const serverFrame = frame as ServerFrame;
     if (serverFrame.type === 'welcome' && sessionId === null) {
       // `session` is the secret token POSTs must carry (it also names the instance holding the session).
       sessionId = serverFrame.session ?? serverFrame.connectionId;

@@ -5,6 +5,7 @@ import { RealtimeError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { emitToListeners } from '../lib/report-listener-error.js';
 import { gateOnWelcome } from './welcome-gate.js';
+import { plainFrame, type FrameEncoding } from './frame-encoding.js';
 import { createWebSocketConnection } from '../websocket/websocket-connection.js';
 import type { WebSocketConnection, WebSocketConstructorLike } from '../websocket/types.js';
 
@@ -33,6 +34,11 @@ export interface WebSocketTransportOptions {
   network?: NetworkSource;
   /** Clock for ping timestamps (injectable for tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Ask the server for a smaller frame encoding: `compactFrames` from `@realtime-kit/core` (a server that does not
+   * speak it sends plain JSON frames, read as before). Default: plain JSON frames.
+   */
+  encoding?: FrameEncoding;
 }
 
 /** A {@link Transport} over realtime-kit's own WebSocket protocol. */
@@ -62,7 +68,8 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   const frameListeners = new Set<(frame: ServerFrame) => void>();
   const errorListeners = new Set<(error: RealtimeError) => void>();
 
-  const connection: WebSocketConnection = createWebSocketConnection(options.url, {
+  const readFrame = options.encoding?.reader() ?? plainFrame;
+  const connection: WebSocketConnection = createWebSocketConnection(options.encoding?.url(options.url) ?? options.url, {
     auth: options.auth,
     WebSocket: options.WebSocket,
     backoff: options.backoff,
@@ -79,7 +86,9 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
             message: () => JSON.stringify({ type: 'ping', t: now() } satisfies ClientFrame),
             // Cheap substring test first: only a message that can be a pong is parsed twice.
             isPong: (data) =>
-              typeof data === 'string' && data.includes('"pong"') && parseServerFrame(data)?.type === 'pong',
+              typeof data === 'string' &&
+              data.includes('"pong"') &&
+              (parseJson(data) as ServerFrame | undefined)?.type === 'pong',
           },
   });
 
@@ -107,7 +116,7 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   });
 
   connection.on('message', (data) => {
-    const frame = typeof data === 'string' ? parseServerFrame(data) : undefined;
+    const frame = typeof data === 'string' ? readFrame(parseJson(data)) : undefined;
     if (frame === undefined) {
       const raw = typeof data === 'string' ? data : `<${describeBinary(data)}>`;
       reportError(
@@ -150,16 +159,13 @@ export function websocketTransport(options: WebSocketTransportOptions): WebSocke
   };
 }
 
-/** JSON text whose value is an object with a string `type`; anything else is not a frame. */
-function parseServerFrame(text: string): ServerFrame | undefined {
-  let value: unknown;
+/** The value of JSON text; undefined (not a frame) when it is not JSON. */
+function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return typeof (value as { type?: unknown }).type === 'string' ? (value as ServerFrame) : undefined;
 }
 
 function describeBinary(data: unknown): string {

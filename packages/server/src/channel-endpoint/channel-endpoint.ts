@@ -9,6 +9,7 @@ import type { Realtime } from '../realtime.js';
 import { createLongPollSessions, longPollResponse } from './long-poll-sessions.js';
 import { sessionRegistry, type CarrierContext, type SessionAnswer } from './session-registry.js';
 import { CLOSE_RETRY_MS, openStreamSession } from './stream-session.js';
+import { wantsCompactFrames } from '../compact-session.js';
 
 export { POLL_BATCH_HEADER } from './long-poll-sessions.js';
 
@@ -48,6 +49,12 @@ export interface ChannelEndpointOptions {
   onEvent?: ServerEventListener;
   /** Heartbeat comments on the stream; see `createEventStream`. Default 15 000. */
   heartbeatMs?: number | false;
+  /**
+   * Answer event streams that ask for the compact frame encoding (`?encoding=compact`, `compactFrames` in
+   * `@realtime-kit/core`) with it (PROTOCOL.md, "Compact frames"). Default true; `false` streams plain JSON frames
+   * to every client. Long polling always answers plain JSON frames.
+   */
+  compactFrames?: boolean;
   /** Larger POST bodies are refused with 413 `message_too_large` (read with this cap, never buffered whole). Default 64 KiB. */
   maxBodyBytes?: number;
   /**
@@ -170,7 +177,11 @@ export function createChannelEndpoint(options: ChannelEndpointOptions = {}): Cha
     if (!identity.ok) return refusalResponse(identity);
     if (closing) return shuttingDown();
     if (!polling)
-      return openStreamSession(context, request, identity.user, { heartbeatMs: options.heartbeatMs, maxDurationMs });
+      return openStreamSession(context, request, identity.user, {
+        heartbeatMs: options.heartbeatMs,
+        maxDurationMs,
+        compact: wantsCompactFrames(request.url, options.compactFrames),
+      });
     const token = params.get('session');
     if (token === null) return longPolls.open(identity.user);
     const rawAck = params.get('ack');

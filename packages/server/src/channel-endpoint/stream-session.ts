@@ -1,8 +1,9 @@
-import type { ServerFrame } from '@realtime-kit/core';
+import { COMPACT_ENCODING, type ServerFrame } from '@realtime-kit/core';
 import type { AuthenticatedUser } from '../auth/user.js';
 import { channelScopeOf } from '../endpoint/admission.js';
 import { encodeRetry } from '../encode-event.js';
-import { encodeWholeFrameEvent } from '../encode-frame.js';
+import { encodeDataEvent, encodeWholeFrameEvent } from '../encode-frame.js';
+import { createCompactSessionEncoder } from '../compact-session.js';
 import { createEventStream, writeEncoded } from '../event-stream.js';
 import { holdSession, releaseSession, type CarrierContext, type HttpSession } from './session-registry.js';
 
@@ -13,6 +14,8 @@ export const CLOSE_RETRY_MS = 1000;
 export interface StreamSettings {
   readonly heartbeatMs: number | false | undefined;
   readonly maxDurationMs: number | undefined;
+  /** The client asked for compact frames (and the endpoint speaks them). */
+  readonly compact: boolean;
 }
 
 /**
@@ -27,8 +30,11 @@ export function openStreamSession(
 ): Response {
   const { hub, registry, admission } = context;
   const stream = createEventStream(request, { heartbeatMs: settings.heartbeatMs });
-  // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent).
+  const encode = settings.compact ? createCompactSessionEncoder() : undefined;
+  // Each frame is encoded once for every stream it goes to (see encodeWholeFrameEvent and createCompactSessionEncoder).
+  // Compact events carry no `id:` line: the client resumes by subscribing with `after`, never with Last-Event-ID.
   const send = (frame: ServerFrame) => {
+    if (encode) return void writeEncoded(stream, encodeDataEvent(encode(frame)));
     const id = frame.type === 'message' ? `${encodeURIComponent(frame.channel)}:${frame.seq}` : undefined;
     writeEncoded(stream, encodeWholeFrameEvent(frame, 'frame', id));
   };
@@ -38,6 +44,7 @@ export function openStreamSession(
     userId: user?.userId,
     transport: 'sse',
     session: token,
+    ...(settings.compact && { encoding: COMPACT_ENCODING }),
     close: () => stream.close(),
     ...channelScopeOf(user),
   });

@@ -21,7 +21,8 @@ export interface MessageLogSettings {
   readonly cidTtlSeconds: number;
   readonly retentionMs: number;
   readonly now: () => number;
-  readonly createId: () => string;
+  /** Gets the message's `at` (the default, a UUID v7, carries it). */
+  readonly createId: (at: number) => string;
 }
 
 /** The channel logs of a Redis broker: each operation one Lua call (or one `MGET`), atomic on the Redis server. */
@@ -38,8 +39,8 @@ export function createMessageLog(settings: MessageLogSettings): MessageLog {
   return {
     async publish(channel, draft, fence) {
       const { event, data, cid, from, action, target, version } = draft;
-      const id = createId();
       const at = now();
+      const id = createId(at);
       const head = messageJsonHead(channel, id);
       const body = JSON.stringify({
         event,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   RealtimeError,
@@ -9,6 +8,7 @@ import {
   type HubMessage,
   type MessageDraft,
   type PublishOutcome,
+  timeOrderedId,
 } from '@realtime-kit/core';
 import { createChannelTurns } from './channel-turns.js';
 import {
@@ -66,7 +66,10 @@ export interface RedisBrokerOptions {
   lockLeaseMs?: number;
   /** Clock for each message's `at`. Default `Date.now`. */
   now?: () => number;
-  /** Id generator for message ids. Default `crypto.randomUUID`. */
+  /**
+   * Id generator for message ids. Default `timeOrderedId`: a UUID v7 carrying the message's `at`, which lets the
+   * compact frame encoding send the two as one.
+   */
   createId?: () => string;
 }
 
@@ -160,7 +163,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   if (options.createId !== undefined && typeof options.createId !== 'function')
     throw new RangeError(`${fn}: createId must be a function.`);
   const now = options.now ?? Date.now;
-  const createId = options.createId ?? randomUUID;
+  const createId: (at: number) => string = options.createId ?? timeOrderedId;
 
   const commands = openCommandConnection(fn, options.redis);
   const subscriber: Connection = {
