@@ -161,7 +161,8 @@ describe('RedisBroker.states.get and set', () => {
 
 describe('RedisBroker.states fencing', () => {
   it('sets inside the turn, and refuses unavailable once the turn passed to another instance', async () => {
-    const first = redisBroker({ lockLeaseMs: 150 });
+    // Long enough for the first set to land inside the turn on a loaded machine (150 ms was not, once).
+    const first = redisBroker({ lockLeaseMs: 1_000 });
     const second = redisBroker({ lockLeaseMs: 5_000 });
     const channel = uniqueChannel();
     await first.publish(channel, { event: 'chat', data: 'original' });
