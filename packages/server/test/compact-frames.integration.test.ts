@@ -75,7 +75,7 @@ function startClient(carrier: Carrier, url: string, compact: boolean) {
   const errors: RealtimeError[] = [];
   onCleanup(transport.onFrame((frame) => frames.push(frame)));
   client.onError((error) => errors.push(error));
-  const channel = client.channel<{ name: string }>('room:7');
+  const channel = client.channel<{ chat: { n: number } }>('room:7');
   const messages: ChannelMessage[] = [];
   const gaps: ChannelGap[] = [];
   onCleanup(channel.subscribe('*', (message) => messages.push(message)));
