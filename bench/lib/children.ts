@@ -36,3 +36,37 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
   await exited;
 }
+
+/**
+ * The next IPC message of `type` from `child`, within `waitMs`. Rejects when the child exits first, or sends
+ * `{ type: 'failed', reason }` meanwhile.
+ */
+export function nextMessage<M extends { readonly type: string }, T extends M['type']>(
+  child: ChildProcess,
+  type: T,
+  waitMs: number,
+): Promise<Extract<M, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`No '${type}' from child ${child.pid} within ${waitMs} ms`)), waitMs);
+    const onMessage = (message: M) => {
+      if (message.type === type) done(undefined, message as Extract<M, { type: T }>);
+      else if (message.type === 'failed')
+        done(
+          new Error(
+            `Child ${child.pid} failed while waiting for '${type}': ${(message as { reason?: string }).reason}`,
+          ),
+        );
+    };
+    const onExit = (code: number | null) =>
+      done(new Error(`Child ${child.pid} exited (${code}) waiting for '${type}'`));
+    function done(error: Error | undefined, message?: Extract<M, { type: T }>) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message as Extract<M, { type: T }>);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}

@@ -28,7 +28,7 @@ import WebSocket from 'ws';
 import { createRealtimeClient, DEFAULT_BACKOFF } from '@realtime-kit/core';
 import { websocketTransport } from '@realtime-kit/core/websocket';
 import { createRealtime, createWebSocketEndpoint } from '@realtime-kit/server';
-import { forkChild, stopChild } from '../lib/children.js';
+import { forkChild, nextMessage, stopChild } from '../lib/children.js';
 import { startRedis } from '../lib/redis.js';
 import type { BenchRow } from '../lib/result.js';
 
@@ -197,28 +197,7 @@ function next<M extends FromServer | FromClients, T extends M['type']>(
   child: ChildProcess,
   type: T,
 ): Promise<Extract<M, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => done(new Error(`No '${type}' from child ${child.pid} within ${WAIT_MS} ms`)),
-      WAIT_MS,
-    );
-    const onMessage = (message: M) => {
-      if (message.type === type) done(undefined, message as Extract<M, { type: T }>);
-      else if (message.type === 'failed')
-        done(new Error(`Clients failed while waiting for '${type}': ${(message as { reason: string }).reason}`));
-    };
-    const onExit = (code: number | null) =>
-      done(new Error(`Child ${child.pid} exited (${code}) waiting for '${type}'`));
-    function done(error: Error | undefined, message?: Extract<M, { type: T }>) {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(message as Extract<M, { type: T }>);
-    }
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+  return nextMessage<M, T>(child, type, WAIT_MS);
 }
 
 async function publish(server: ChildProcess, from: number): Promise<void> {
